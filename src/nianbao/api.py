@@ -1,0 +1,47 @@
+"""The Python API the CLI and the web call: read → extract → audit, one function a step."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from .errors import InputError
+from .model import Report
+from .readers import MAX_BYTES, read
+
+
+def read_path(path: str | Path) -> bytes:
+    p = Path(path)
+    try:
+        if p.stat().st_size > MAX_BYTES:
+            raise InputError(f"文件过大（上限 {MAX_BYTES // 2**20} MB）", str(path))
+        return p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("文件不存在", str(path)) from None
+    except IsADirectoryError:
+        raise InputError("是目录，不是文件", str(path)) from None
+    except PermissionError:
+        raise InputError("没有读取权限", str(path)) from None
+
+
+def parse_bytes(data: bytes, name: str = "") -> Report:
+    """Parse one report file's bytes into the canonical model (no findings yet)."""
+    from .extract import extract
+
+    doc = read(data, name)
+    report = extract(doc)
+    report.source.file = Path(name).name if name else None
+    report.source.sha256 = hashlib.sha256(data).hexdigest()
+    return report
+
+
+def parse_file(path: str | Path) -> Report:
+    return parse_bytes(read_path(path), str(path))
+
+
+def audit(report: Report, previous: Report | None = None) -> Report:
+    """Fill `report.findings` by running every rule of the catalog (and the cross-year ones when
+    the previous year's report is given)."""
+    from .audit import run_rules
+
+    report.findings = run_rules(report, previous)
+    return report

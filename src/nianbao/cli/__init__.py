@@ -1,0 +1,10 @@
+"""Command-line interface: a thin layer over nianbao's Python API.
+
+Each module registers its commands on the shared Typer app.
+"""
+from .app import app
+from . import parse, audit, store, web  # noqa: F401,E402  (registration by import)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,74 @@
+"""The Typer app and what every command shares: JSON output, one-line errors, exit codes.
+
+Exit codes: 0 ok, 1 audit findings at or above --fail-on, 2 usage or input error.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from ..errors import InputError
+
+app = typer.Typer(
+    name="nianbao",
+    help="政府信息公开工作年度报告：解析、审核、入库、比较、导出。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+T = TypeVar("T")
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=1, default=str) + "\n")
+
+
+def report_error(err: InputError | str) -> None:
+    """One line on stderr naming the file and the problem."""
+    err_console.print(f"[red]错误[/red] {err}", highlight=False, soft_wrap=True)
+
+
+def expand_paths(paths: Iterable[Path], patterns: tuple[str, ...] = ("*",)) -> Iterator[Path]:
+    """Files named, and the files inside folders named (recursively, sorted)."""
+    for p in paths:
+        if p.is_dir():
+            for pat in patterns:
+                yield from sorted(f for f in p.rglob(pat) if f.is_file() and not f.name.startswith("."))
+        else:
+            yield p
+
+
+def each_file(paths: Iterable[Path], work: Callable[[Path], T]) -> tuple[list[tuple[Path, T]], list[InputError]]:
+    """Run `work` on every file; a bad file is reported in one line and the batch goes on."""
+    done: list[tuple[Path, T]] = []
+    errors: list[InputError] = []
+    for path in expand_paths(paths):
+        try:
+            done.append((path, work(path)))
+        except InputError as e:
+            e.file = e.file or str(path)
+            report_error(e)
+            errors.append(e)
+        except Exception as e:  # a bug or a file we did not foresee: still one line, batch goes on
+            err = InputError(f"无法处理（{type(e).__name__}: {e}）", str(path))
+            report_error(err)
+            errors.append(err)
+    return done, errors
+
+
+def finish_batch(errors: list[InputError], total: int) -> None:
+    if errors and total > 1:
+        err_console.print(f"[yellow]{len(errors)} 个文件未能处理：[/yellow]")
+        for e in errors:
+            err_console.print(f"  {e}", highlight=False, soft_wrap=True)

@@ -1,0 +1,250 @@
+"""The canonical report model (shared/spec/report-json.md) as pydantic models.
+
+`Report.to_json()` is exactly the documented JSON. Additions to the spec, all
+additive (the spec's keys and meanings are unchanged):
+- `source`: which file and reader the report came from;
+- `narrative`: numbers stated in the text (extract/narrative.py), with positions,
+  so the audit compares text and tables without parsing text itself;
+- `extraction`: what the extractor noticed about the document that the audit
+  needs: tables found, label variants (C004), conversion debris (A001).
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer
+
+from . import labels as L
+
+Number = int | float | None  # counts are ints; fees and unreadable counts may be floats (T304 flags them)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=False)
+
+
+class Position(_Model):
+    """Where a value sits in the source: a text line, a PDF page region, or a table cell."""
+    line: int | None = None
+    page: int | None = None
+    bbox: list[float] | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+
+    @model_serializer(mode="wrap")
+    def _drop_none(self, handler):
+        return {k: v for k, v in handler(self).items() if v is not None}
+
+
+# ------------------------------------------------------------------ meta
+class Period(_Model):
+    start: date | None = None
+    end: date | None = None
+
+
+class Contact(_Model):
+    address: str | None = None
+    postcode: str | None = None
+    phone: str | None = None
+    fax: str | None = None
+    email: str | None = None
+    website: str | None = None
+
+
+class Meta(_Model):
+    agency: str | None = None
+    title: str | None = None
+    year: int | None = None
+    period: Period | None = None
+    published: date | None = None
+    contact: Contact = Field(default_factory=Contact)
+
+
+class Section(_Model):
+    no: int                      # 1…6
+    heading: str
+    text: str
+
+
+# ------------------------------------------------------------------ tables
+class DocCounts(_Model):
+    issued: Number = None
+    repealed: Number = None
+    in_force: Number = None
+
+
+class Decisions(_Model):
+    decisions: Number = None
+
+
+class Fees(_Model):
+    amount_10k_yuan: Number = None
+
+
+class ActiveDisclosure(_Model):
+    """Table 二. In the 2019 format only the items it shares with 2021 are set; the rest is None and absent."""
+    regulations: DocCounts | None = Field(default_factory=DocCounts)
+    normative_documents: DocCounts | None = Field(default_factory=DocCounts)
+    licensing: Decisions | None = Field(default_factory=Decisions)
+    punishment: Decisions | None = Field(default_factory=Decisions)
+    enforcement: Decisions | None = Field(default_factory=Decisions)
+    fees: Fees | None = Field(default_factory=Fees)
+
+    @model_serializer(mode="wrap")
+    def _drop_absent(self, handler):
+        return {k: v for k, v in handler(self).items() if v is not None}
+
+
+class ApplicantRow(_Model):
+    natural_person: Number = None
+    commercial: Number = None
+    research: Number = None
+    social_welfare: Number = None
+    legal_service: Number = None
+    other_org: Number = None
+    total: Number = None
+
+
+class ReviewRow(_Model):
+    maintained: Number = None
+    corrected: Number = None
+    other: Number = None
+    pending: Number = None
+    total: Number = None
+
+
+class ReviewLitigation(_Model):
+    review: ReviewRow = Field(default_factory=ReviewRow)
+    litigation_direct: ReviewRow = Field(default_factory=ReviewRow)
+    litigation_after_review: ReviewRow = Field(default_factory=ReviewRow)
+
+
+def _empty_applications() -> dict[str, ApplicantRow]:
+    return {k: ApplicantRow() for k in L.APP_ROW_KEYS}
+
+
+class Tables(_Model):
+    active_disclosure: ActiveDisclosure = Field(default_factory=ActiveDisclosure)
+    # Row keys are flat strings with a dot ("denied.state_secret"), in the official order.
+    applications: dict[str, ApplicantRow] = Field(default_factory=_empty_applications)
+    review_litigation: ReviewLitigation = Field(default_factory=ReviewLitigation)
+    legacy: dict[str, Any] | None = None   # 2019 format: the old layout's own fields
+
+    @field_validator("applications")
+    @classmethod
+    def _known_rows(cls, v: dict[str, ApplicantRow]) -> dict[str, ApplicantRow]:
+        unknown = set(v) - set(L.APP_ROW_KEYS)
+        if unknown:
+            raise ValueError(f"unknown table-三 rows: {sorted(unknown)}")
+        return {k: v[k] for k in L.APP_ROW_KEYS if k in v}
+
+    @model_serializer(mode="wrap")
+    def _drop_absent(self, handler):
+        return {k: v for k, v in handler(self).items() if not (k == "legacy" and v is None)}
+
+    def cell(self, path: str) -> Number:
+        """Value at a path relative to tables, e.g. "applications.granted.total"."""
+        table, rest = path.split(".", 1)
+        if table == "applications":
+            row, col = rest.rsplit(".", 1)
+            r = self.applications.get(row)
+            return getattr(r, col) if r is not None else None
+        obj: Any = getattr(self, table)
+        for part in rest.split("."):
+            obj = getattr(obj, part, None) if obj is not None else None
+        return obj
+
+    def set_cell(self, path: str, value: Number) -> None:
+        table, rest = path.split(".", 1)
+        if table == "applications":
+            row, col = rest.rsplit(".", 1)
+            setattr(self.applications.setdefault(row, ApplicantRow()), col, value)
+            return
+        *parents, leaf = rest.split(".")
+        obj: Any = getattr(self, table)
+        for part in parents:
+            obj = getattr(obj, part)
+        setattr(obj, leaf, value)
+
+
+# ------------------------------------------------------------------ narrative, extraction, findings
+class NarrativeFact(_Model):
+    """A number the text states, e.g. kind "applications.new_received" value 5.
+
+    `kind` names what the number is about (see extract/narrative.py for the list);
+    `data` holds extra structure (an enumeration's parts, the unit, …).
+    """
+    kind: str
+    value: Number = None
+    text: str = ""
+    section: int | None = None
+    evidence: Position | None = None
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class LabelVariant(_Model):
+    path: str          # e.g. "tables.applications.denied.prohibited_by_law"
+    found: str
+    official: str
+    evidence: Position | None = None
+
+
+class Debris(_Model):
+    kind: Literal["bookmark", "markdown", "page_number", "fragment", "other"]
+    text: str
+    evidence: Position | None = None
+
+
+class Extraction(_Model):
+    tables_found: list[str] = Field(default_factory=list)   # "active_disclosure", "applications", …
+    label_variants: list[LabelVariant] = Field(default_factory=list)
+    debris: list[Debris] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)          # human-readable remarks (Chinese)
+
+
+class Source(_Model):
+    file: str | None = None
+    sha256: str | None = None
+    reader: str | None = None      # "text", "markdown", "docx", "html", "pdf"
+    pages: int | None = None
+
+
+Severity = Literal["error", "warning", "info"]
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+class Finding(_Model):
+    code: str
+    severity: Severity
+    message: str
+    path: str | None = None
+    evidence: Position | None = None
+    data: dict[str, Any] = Field(default_factory=dict)   # the numbers involved, machine-readable
+
+
+class Report(_Model):
+    format: Literal["2021", "2019"] = "2021"
+    meta: Meta = Field(default_factory=Meta)
+    sections: list[Section] = Field(default_factory=list)
+    tables: Tables = Field(default_factory=Tables)
+    provenance: dict[str, Position] = Field(default_factory=dict)
+    narrative: list[NarrativeFact] = Field(default_factory=list)
+    extraction: Extraction = Field(default_factory=Extraction)
+    source: Source = Field(default_factory=Source)
+    findings: list[Finding] = Field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json")
+
+    def to_json(self, indent: int | None = 1) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def section(self, no: int) -> Section | None:
+        return next((s for s in self.sections if s.no == no), None)
+
+
+def report_json_schema() -> dict[str, Any]:
+    return Report.model_json_schema(mode="serialization")
