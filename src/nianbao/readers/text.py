@@ -1,0 +1,255 @@
+"""Plain text and Markdown: decode, clean conversion debris, and rebuild table grids.
+
+Texts converted from PDF/DOCX print tables in a few recognisable families:
+  a) tab-separated rows ("规章\t0\t0\t0"), with merged cells showing as extra or
+     missing tabs;
+  b) one cell per line ("\t0"), an empty cell as a bare "\t", rows separated by
+     blank lines, a cell broken over lines continuing on a line without a tab;
+  c) Markdown pipe tables ("| a | b |") and pandoc grid tables ("+---+" borders).
+The reader only rebuilds grids; which table is which is the extractor's business.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from ..document import Cell, Document, Loc, Paragraph, Removed, Table
+from ..errors import InputError
+
+# ---------------------------------------------------------------- decoding
+_SPACE_LIKE = {c: " " for c in (0xA0, 0x3000, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009,
+                                0x200A, 0x202F, 0x205F, 0x1680, 0x0B)}
+_INVISIBLE = {c: None for c in (0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD)}
+_FULLWIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
+_TRANSLATE = {**_SPACE_LIKE, **_INVISIBLE, **_FULLWIDTH_DIGITS}
+# Full-width decimal point between digits ("０．３５" → "0.35"); elsewhere punctuation is text.
+_FW_DECIMAL = re.compile(r"(?<=\d)．(?=\d)")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+
+
+def decode(data: bytes, name: str = "") -> str:
+    """Bytes → str: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030; junk is refused."""
+    if data.startswith(codecs.BOM_UTF8):
+        text = data[3:].decode("utf-8", errors="replace")
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode("utf-16", errors="replace")
+    else:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("gb18030")
+            except UnicodeDecodeError:
+                text = data.decode("gb18030", errors="replace")
+    if not text.strip():
+        raise InputError("文件为空", name)
+    bad = len(_CONTROL.findall(text[:200_000]))
+    if "\x00" in text or bad > max(8, len(text[:200_000]) // 50):
+        raise InputError("不是文本文件（含有大量无法识别的字符或二进制内容）", name)
+    return text
+
+
+# ---------------------------------------------------------------- debris
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]|\[\]\{#[^}]*\}|\{#_[A-Za-z0-9_]+\}")
+_EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__|\*\*|__")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－_]*\s*\d{1,3}\s*[-—–－_]*"
+    r"|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|共\s*\d{1,3}\s*页\s*[,，/]?\s*第\s*\d{1,3}\s*页"
+    r"|\d{1,3}\s*/\s*\d{1,3}"
+    r"|[Pp]age\s*\d{1,3}(?:\s*of\s*\d{1,3})?)$"
+)
+
+# ---------------------------------------------------------------- line kinds
+_CELL_LINE = re.compile(r"^\t[^\t]*$")            # family b: one cell per line
+_GRID_BORDER = re.compile(r"^\+[-=:+]+\+$")
+_PIPE_SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
+# A line that starts like a heading or a numbered item is never a continuation of a cell.
+_NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|第.{1,4}[章节条])")
+_SENTENCE_END = "。；;！!？?：:"
+CONTINUATION_MAX = 15
+
+BLANK, PAGE, TAB, PIPE, GRID, TEXT = range(6)
+
+
+def _clean_line(line: str, lineno: int, removed: list[Removed], markdown_file: bool) -> str:
+    line = line.translate(_TRANSLATE)
+    if "．" in line:
+        line = _FW_DECIMAL.sub(".", line)
+    if "[" in line or "{#" in line:
+        for m in _BOOKMARK.finditer(line):
+            removed.append(Removed("bookmark", m.group(0), Loc(line=lineno)))
+        line = _BOOKMARK.sub("", line)
+    if "**" in line or "__" in line:
+        if not markdown_file:
+            removed.extend(Removed("markdown", m.group(0), Loc(line=lineno)) for m in _EMPHASIS.finditer(line))
+        line = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or "", line)
+    if line.startswith("#"):
+        m = _MD_HEADING.match(line)
+        if m:
+            if not markdown_file:
+                removed.append(Removed("markdown", m.group(1), Loc(line=lineno)))
+            line = line[m.end():]
+    return line
+
+
+def _kind(line: str) -> int:
+    if "\t" in line:
+        return TAB
+    s = line.strip()
+    if not s:
+        return BLANK
+    if s[0] == "|" and s.count("|") >= 2:
+        return PIPE
+    if s[0] == "+" and _GRID_BORDER.match(s):
+        return GRID
+    if len(s) <= 16 and _PAGE_NUMBER.match(s):
+        return PAGE
+    return TEXT
+
+
+def _is_continuation(text: str) -> bool:
+    s = text.strip()
+    return 0 < len(s) <= CONTINUATION_MAX and s[-1] not in _SENTENCE_END and "。" not in s \
+        and not _NUMBERED.match(s)
+
+
+# ---------------------------------------------------------------- grids
+def _tab_rows(lines: list[tuple[int, str]]) -> list[list[Cell]]:
+    """Family a or b, decided by the region's lines."""
+    tab_lines = [t for _, t in lines if "\t" in t]
+    one_cell = sum(1 for t in tab_lines if _CELL_LINE.match(t))
+    if one_cell * 10 >= len(tab_lines) * 6:
+        return _cell_per_line_rows(lines)
+    rows: list[list[Cell]] = []
+    for n, t in lines:
+        if "\t" in t:
+            rows.append([Cell(c.strip(), Loc(line=n)) for c in t.split("\t")])
+        elif t.strip() and rows:          # a cell broken over lines (rare in this family): glue to the last cell
+            rows[-1][-1].text += t.strip()
+    return rows
+
+
+def _cell_per_line_rows(lines: list[tuple[int, str]]) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    row: list[Cell] = []
+    for n, t in lines:
+        if not t.strip() and "\t" not in t:
+            if row:
+                rows.append(row)
+                row = []
+        elif "\t" in t:
+            head, *cells = t.split("\t")
+            if head.strip():               # a row printed in family-a style inside family b
+                cells.insert(0, head)
+            row.extend(Cell(c.strip(), Loc(line=n)) for c in cells)
+        elif row:                          # continuation of the previous cell ("\t商业" + "企业")
+            row[-1].text += t.strip()
+    if row:
+        rows.append(row)
+    return rows
+
+
+def _pipe_rows(lines: list[tuple[int, str]]) -> list[list[Cell]]:
+    rows = []
+    for n, t in lines:
+        s = t.strip()
+        if not s.startswith("|"):
+            continue
+        parts = [p.strip().replace("<br>", "").replace("<br/>", "") for p in s.strip("|").split("|")]
+        if all(_PIPE_SEPARATOR_CELL.match(p) for p in parts if p) and any(parts):
+            continue
+        rows.append([Cell(p, Loc(line=n)) for p in parts])
+    return rows
+
+
+def _grid_rows(lines: list[tuple[int, str]]) -> list[list[Cell]]:
+    """pandoc grid tables: a row spans the lines between two borders; cell text is joined per column."""
+    rows: list[list[Cell]] = []
+    cur: list[Cell] = []
+    for n, t in lines:
+        s = t.strip()
+        if _GRID_BORDER.match(s):
+            if cur:
+                rows.append(cur)
+            cur = []
+        elif s.startswith("|"):
+            parts = [p.strip() for p in s.strip("|").split("|")]
+            if not cur:
+                cur = [Cell(p, Loc(line=n)) for p in parts]
+            else:
+                for i, p in enumerate(parts):
+                    if i < len(cur):
+                        cur[i].text += p
+                    else:
+                        cur.append(Cell(p, Loc(line=n)))
+    if cur:
+        rows.append(cur)
+    return rows
+
+
+def _emit(kind: int, lines: list[tuple[int, str]], blocks: list) -> None:
+    rows = _tab_rows(lines) if kind == TAB else _pipe_rows(lines) if kind == PIPE else _grid_rows(lines)
+    rows = [r for r in rows if r]
+    filled = [sum(1 for c in r if c.text) for r in rows]
+    # Tab-indented prose and a lone "name\tdate" signature are paragraphs, not tables.
+    if not rows or max(filled) < 2 or (len(rows) == 1 and filled[0] < 3):
+        for r in rows:
+            cells = [c for c in r if c.text]
+            if cells:
+                blocks.append(Paragraph(" ".join(c.text for c in cells), Loc(line=cells[0].loc.line)))
+        return
+    blocks.append(Table(rows, Loc(line=rows[0][0].loc.line)))
+
+
+def read(data: bytes, name: str = "") -> Document:
+    text = decode(data, name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    markdown_file = name.lower().endswith((".md", ".markdown"))
+    removed: list[Removed] = []
+    blocks: list = []
+    region: list[tuple[int, str]] = []
+    region_kind = -1
+    prev_kind = BLANK
+    prev_line = ""
+
+    def close() -> None:
+        nonlocal region, region_kind
+        if region:
+            _emit(region_kind, region, blocks)
+        region, region_kind = [], -1
+
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = _clean_line(raw, n, removed, markdown_file)
+        k = _kind(line)
+        if k == PAGE:
+            removed.append(Removed("page_number", line.strip(), Loc(line=n)))
+            continue                          # a page break inside a table does not end it
+        if k == BLANK:
+            if region:
+                region.append((n, line))
+            prev_kind, prev_line = k, line
+            continue
+        if k in (TAB, PIPE, GRID):
+            if region_kind == GRID and k == PIPE:
+                k = GRID
+            if region and region_kind != k:
+                close()
+            region_kind = k
+            region.append((n, line))
+        elif region and region_kind == TAB and prev_kind == TAB and _CELL_LINE.match(prev_line) \
+                and _is_continuation(line):
+            region.append((n, line))
+            k = TAB                              # so that the next continuation still attaches
+            line = "\t" + line.strip()
+        else:
+            close()
+            s = line.strip()
+            if s:
+                blocks.append(Paragraph(s, Loc(line=n)))
+        prev_kind, prev_line = k, line
+    close()
+    if not blocks:
+        raise InputError("文件为空（没有可读的文字）", name)
+    return Document(blocks=blocks, reader="text", name=name, removed=removed)
