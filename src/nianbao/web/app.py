@@ -1,0 +1,145 @@
+"""The FastAPI application: settings, middleware, templates and error pages.
+
+`create_app(Settings(...))` builds one app per store; `nianbao serve` runs it
+with uvicorn. Pages are server-rendered Jinja2 (autoescaped: report text is
+untrusted) with HTMX for the interactive parts; static assets are bundled.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.middleware.sessions import SessionMiddleware
+
+from . import auth
+from .backend import Backend
+from .db import ensure_tables
+from .jobs import JobRunner
+from .sources import SourceFiles
+from .uploads import DEFAULT_MAX_MB
+
+HERE = Path(__file__).parent
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+@dataclass
+class Settings:
+    db_url: str = "sqlite:///nianbao.db"
+    data_dir: Path | None = None          # originals and the session key; default beside the SQLite file
+    max_upload_mb: int = DEFAULT_MAX_MB
+    secret: str | None = None
+    workers: int = 2
+    secure_cookies: bool = False          # set behind HTTPS
+    extra: dict = field(default_factory=dict)
+
+    def resolved_data_dir(self) -> Path:
+        if self.data_dir:
+            return Path(self.data_dir)
+        if env := os.environ.get("NIANBAO_DATA_DIR"):
+            return Path(env)
+        if self.db_url.startswith("sqlite:///") and self.db_url != "sqlite:///:memory:":
+            db = Path(self.db_url.removeprefix("sqlite:///"))
+            return db.with_name(db.stem + "-files")
+        return Path.home() / ".local" / "share" / "nianbao"
+
+    @property
+    def max_bytes(self) -> int:
+        return self.max_upload_mb * 2**20
+
+
+def _templates() -> Jinja2Templates:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env.globals["SEVERITY_LABELS"] = SEVERITY_LABELS
+    return Jinja2Templates(env=env)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    data_dir = settings.resolved_data_dir()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    backend = Backend(settings.db_url)
+    ensure_tables(backend.engine)
+
+    app = FastAPI(title="nianbao 年报审核", version="1", docs_url="/api/docs", redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="政府信息公开工作年度报告：报告、审核问题、比较与上传的 JSON 接口。")
+    app.state.settings = settings
+    app.state.backend = backend
+    app.state.sources = SourceFiles(data_dir)
+    app.state.jobs = JobRunner(settings.workers)
+    app.state.templates = _templates()
+
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret or auth.load_secret(data_dir),
+                       session_cookie="nianbao_session", same_site="lax", https_only=settings.secure_cookies,
+                       max_age=12 * 3600)
+
+    max_request = settings.max_bytes * 10 + 2**20
+
+    @app.middleware("http")
+    async def limit_and_harden(request: Request, call_next):
+        # refuse an oversized body before it is read (each file is checked again on its own)
+        length = request.headers.get("content-length")
+        if request.method in ("POST", "PUT") and length and length.isdigit() and int(length) > max_request:
+            msg = f"上传内容过大（上限每个文件 {settings.max_upload_mb} MB，单次共 {max_request // 2**20} MB）"
+            return _error(request, 413, msg)
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Security-Policy",
+                                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                    "script-src 'self'; object-src 'none'; frame-ancestors 'none'")
+        return response
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        parts = []
+        for e in exc.errors():
+            where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "body", "path"))
+            parts.append(f"{where}：{e.get('msg', '')}" if where else e.get("msg", ""))
+        return _error(request, 422, "请求参数不正确（" + "；".join(parts) + "）")
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    from . import pages, routes_api
+    app.include_router(routes_api.router)
+    app.include_router(pages.router)
+
+    @app.on_event("shutdown")
+    def _stop_jobs() -> None:
+        app.state.jobs.shutdown()
+
+    return app
+
+
+def _error(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
+    """JSON for the API and HTMX fragments, a page for browsers; always a Chinese message."""
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    if request.headers.get("HX-Request"):
+        return HTMLResponse(f'<div class="alert error" role="alert">{_esc(message)}</div>', status_code=status,
+                            headers={**(headers or {}), "HX-Reswap": "innerHTML"})
+    templates: Jinja2Templates = request.app.state.templates
+    session = request.scope.get("session")      # absent when refused before the session middleware
+    return templates.TemplateResponse(request, "error.html",
+                                      {"status": status, "message": message,
+                                       "user": session.get("user") if session else None,
+                                       "csrf": auth.csrf_token(request) if session is not None else ""},
+                                      status_code=status, headers=headers)
+
+
+def _esc(s: str) -> str:
+    import html
+    return html.escape(s)

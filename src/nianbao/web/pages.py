@@ -1,0 +1,279 @@
+"""Server-rendered pages: report list, report page with source view, agency history, dashboard,
+upload with live progress, login.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from .. import labels as L
+from ..errors import InputError
+from ..model import SEVERITY_RANK, Report
+from . import auth
+from .layout import report_grids
+from .sources import source_view
+from .uploads import expand
+
+router = APIRouter(include_in_schema=False)
+
+
+def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    ctx.update(user=auth.current_user(request), csrf=auth.csrf_token(request))
+    return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def _int(v: str | None) -> int | None:
+    try:
+        return int(v) if v not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _load(request: Request, report_id: int):
+    got = request.app.state.backend.get(report_id)
+    if got is None:
+        raise HTTPException(404, f"报告 {report_id} 不存在")
+    return got
+
+
+# ------------------------------------------------------------------ lists
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, year: str | None = None, q: str | None = None):
+    backend = request.app.state.backend
+    rows = backend.summaries(year=_int(year))
+    if q:
+        rows = [r for r in rows if q in r.agency or q in (r.file or "")]
+    rows.sort(key=lambda r: (-(r.year or 0), r.agency))
+    return render(request, "index.html", rows=rows, years=backend.years(), year=_int(year), q=q or "")
+
+
+# ------------------------------------------------------------------ report page
+def _sorted_findings(report: Report) -> list[tuple[int, Any]]:
+    return sorted(enumerate(report.findings), key=lambda t: (-SEVERITY_RANK[t[1].severity], t[1].code))
+
+
+@router.get("/reports/{report_id}", response_class=HTMLResponse)
+def report_page(request: Request, report_id: int):
+    summary, report = _load(request, report_id)
+    grids = report_grids(report)
+    return render(request, "report.html", s=summary, r=report, grids=grids, findings=_sorted_findings(report),
+                  cell_labels=_cell_labels())
+
+
+def _cell_labels() -> dict[str, str]:
+    out = {}
+    for p in L.all_cell_paths():
+        parts = p.split(".")
+        if parts[1] == "applications":
+            row, col = ".".join(parts[2:-1]), parts[-1]
+            out[p] = f"表三 {L.APP_ROW_BY_KEY[row].label} × {dict(L.APPLICANTS)[col]}"
+        elif parts[1] == "review_litigation":
+            out[p] = f"表四 {dict(L.REVIEW_GROUPS)[parts[2]]} × {dict(L.REVIEW_COLS)[parts[3]]}"
+        else:
+            out[p] = f"表二 {L.ACTIVE_ROW_LABELS[parts[2]]} × {dict(L.ACTIVE_COLS[parts[2]])[parts[3]]}"
+    return out
+
+
+@router.get("/reports/{report_id}/source", response_class=HTMLResponse)
+def report_source(request: Request, report_id: int, finding: int | None = None, path: str | None = None):
+    """The source view (HTMX fragment) of a finding, or of a table cell and the findings on it."""
+    summary, report = _load(request, report_id)
+    sources = request.app.state.sources
+    if finding is not None:
+        if not 0 <= finding < len(report.findings):
+            raise HTTPException(404, "该问题不存在")
+        f = report.findings[finding]
+        view = source_view(sources, report, f.evidence, f.path)
+        related = [(finding, f)]
+        title = f"{f.code} {f.message}"
+    elif path:
+        view = source_view(sources, report, None, path)
+        related = [(i, f) for i, f in enumerate(report.findings)
+                   if f.path and (f.path == path or path.startswith(f.path + ".")) or path in str(f.data)]
+        title = _cell_labels().get(path, path)
+    else:
+        raise HTTPException(400, "缺少参数 finding 或 path")
+    return render(request, "_source.html", s=summary, r=report, view=view, related=related, title=title,
+                  path=path)
+
+
+@router.get("/reports/{report_id}/pages/{page}.png")
+def report_page_png(request: Request, report_id: int, page: int):
+    summary, report = _load(request, report_id)
+    got = request.app.state.sources.pdf_page_png(report.source.sha256 or "", page)
+    if got is None:
+        raise HTTPException(404, "页面不存在或未保存原文件")
+    return Response(got[0], media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.post("/reports/{report_id}/delete")
+def report_delete(request: Request, report_id: int, user: str = Depends(auth.require_writer)):
+    summary, report = _load(request, report_id)
+    request.app.state.backend.delete(report_id)
+    if not request.app.state.backend.has_sha(report.source.sha256):
+        request.app.state.sources.delete(report.source.sha256)
+    return RedirectResponse("/", status_code=303)
+
+
+# ------------------------------------------------------------------ agency
+def _sum(row_values: list[Any]) -> int | float | None:
+    vals = [v for v in row_values if v is not None]
+    return sum(vals) if vals else None
+
+
+def agency_series(history: list[tuple[Any, Report]]) -> dict[str, Any]:
+    """Year-by-year figures for the agency charts."""
+    years, out = [], {k: [] for k in ("new_received", "carried_over", "granted", "partially_granted", "denied",
+                                        "unavailable", "not_processed", "other", "review", "litigation_direct",
+                                        "litigation_after_review", "findings")}
+    for s, r in history:
+        years.append(str(s.year) if s.year else "?")
+        apps = r.tables.applications
+
+        def total(key: str) -> Any:
+            row = apps.get(key)
+            return row.total if row is not None else None
+
+        for k in ("new_received", "carried_over", "granted", "partially_granted"):
+            out[k].append(total(k))
+        for prefix in ("denied", "unavailable", "not_processed", "other"):
+            out[prefix].append(_sum([total(k) for k in L.APP_ROW_KEYS if k.startswith(prefix + ".")]))
+        for g in L.REVIEW_GROUP_KEYS:
+            out[g].append(getattr(r.tables.review_litigation, g).total)
+        out["findings"].append(len(r.findings))
+    return {"years": years, **out}
+
+
+@router.get("/agencies/{agency:path}", response_class=HTMLResponse)
+def agency_page(request: Request, agency: str):
+    history = request.app.state.backend.history(agency)
+    if not history:
+        raise HTTPException(404, f"没有机关“{agency}”的报告")
+    return render(request, "agency.html", agency=agency, history=history, series=agency_series(history))
+
+
+# ------------------------------------------------------------------ dashboard
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, year: str | None = None, region: str | None = None, rule: str | None = None):
+    backend = request.app.state.backend
+    years = backend.years()
+    y = _int(year) if year is not None else (years[0] if years else None)
+    rows = backend.summaries(year=y, region=region or None, rule=rule or None)
+    by_rule: dict[str, Counter] = {}
+    for s, r in ((s, backend.get(s.id)[1]) for s in rows):
+        for f in r.findings:
+            by_rule.setdefault(f.code, Counter())[f.severity] += 1
+    codes = sorted(by_rule)
+    chart = {"codes": codes,
+             "series": [{"severity": sev, "name": label, "data": [by_rule[c][sev] for c in codes]}
+                        for sev, label in (("error", "错误"), ("warning", "警告"), ("info", "提示"))]}
+    all_rules = sorted({c for s in backend.summaries(year=y) for c in s.rules})
+    return render(request, "dashboard.html", rows=rows, years=years, year=y, region=region or "",
+                  regions=backend.regions(), rule=rule or "", rules=all_rules, chart=chart,
+                  exports=backend.export_kinds())
+
+
+@router.get("/exports/{kind}")
+def export_download(request: Request, kind: str, year: str | None = None, region: str | None = None):
+    backend = request.app.state.backend
+    if kind not in dict(backend.export_kinds()):
+        raise HTTPException(404, "没有这种导出")
+    data, filename, media = backend.export(kind, year=_int(year), region=region or None)
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+# ------------------------------------------------------------------ upload
+@router.get("/upload", response_class=HTMLResponse)
+def upload_form(request: Request):
+    if not auth.current_user(request):
+        return RedirectResponse("/login?next=/upload", status_code=303)
+    return render(request, "upload.html", max_mb=request.app.state.settings.max_upload_mb)
+
+
+def start_ingest(request: Request, user: str, uploads: list[tuple[str, bytes]]):
+    """Check every upload, then ingest the good ones in the background; returns the job."""
+    app = request.app
+    files, failed = [], []
+    for name, data in uploads:
+        try:
+            got, errs = expand(name, data, app.state.settings.max_bytes)
+            files += got
+            failed += errs
+        except InputError as e:
+            failed.append(e)
+    items = [(f.name, _ingest_work(app, f.name, f.data)) for f in files]
+    return app.state.jobs.start(user, items, failed)
+
+
+def _ingest_work(app, name: str, data: bytes):
+    def work():
+        s = app.state.backend.ingest(data, name)
+        if s.sha256:
+            app.state.sources.save(s.sha256, data)
+        return s.id, s.agency, s.year
+    return work
+
+
+async def read_uploads(files: list[UploadFile], max_bytes: int) -> list[tuple[str, bytes]]:
+    out = []
+    for f in files:
+        name = (f.filename or "未命名文件").replace("\\", "/").rsplit("/", 1)[-1]
+        data = await f.read(max_bytes + 1)     # one byte over is enough to say "too large"
+        out.append((name, data))
+    return out
+
+
+@router.post("/upload", response_class=HTMLResponse)
+async def upload_post(request: Request, files: list[UploadFile] = File(default=[]),
+                      user: str = Depends(auth.require_writer)):
+    uploads = [u for u in await read_uploads(files, request.app.state.settings.max_bytes) if u[0] or u[1]]
+    uploads = [u for u in uploads if not (u[0] == "未命名文件" and not u[1])]
+    if not uploads:
+        raise HTTPException(400, "请选择要上传的文件")
+    job = start_ingest(request, user, uploads)
+    if request.headers.get("HX-Request"):
+        return render(request, "_job.html", job=job)
+    return RedirectResponse(f"/upload/jobs/{job.id}", status_code=303)
+
+
+@router.get("/upload/jobs/{job_id}", response_class=HTMLResponse)
+def job_status(request: Request, job_id: str):
+    job = request.app.state.jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, "上传任务不存在或已过期")
+    if request.headers.get("HX-Request"):
+        return render(request, "_job.html", job=job)
+    return render(request, "job.html", job=job)
+
+
+# ------------------------------------------------------------------ login
+def _safe_next(nxt: str | None) -> str:
+    return nxt if nxt and nxt.startswith("/") and not nxt.startswith("//") else "/"
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str | None = None):
+    return render(request, "login.html", next=_safe_next(next), error="")
+
+
+@router.post("/login", response_class=HTMLResponse)
+async def login_post(request: Request, name: str = Form(...), password: str = Form(...),
+                     next: str = Form("/")):
+    await auth.check_csrf(request)
+    user = auth.authenticate(request.app.state.backend.engine, name, password)
+    if user is None:
+        return render(request, "login.html", status=401, next=_safe_next(next), error="用户名或密码错误")
+    auth.login_session(request, user.name)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+async def logout(request: Request):
+    await auth.check_csrf(request)
+    auth.logout_session(request)
+    return RedirectResponse("/", status_code=303)

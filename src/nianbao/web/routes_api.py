@@ -1,0 +1,177 @@
+"""The JSON API under /api/ (OpenAPI at /api/openapi.json, docs at /api/docs).
+
+Reading is open; upload and delete need a logged-in session and the CSRF token
+in the `X-CSRF-Token` header (GET /api/session gives it). Errors are
+`{"detail": "<中文说明>"}` with a 4xx status.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from ..errors import InputError
+from . import auth
+from .pages import agency_series, read_uploads
+from .uploads import expand
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class FindingCounts(BaseModel):
+    error: int
+    warning: int
+    info: int
+
+
+class ReportSummaryOut(BaseModel):
+    id: int
+    agency: str
+    year: int | None
+    region: str | None
+    format: str
+    file: str | None
+    sha256: str | None
+    findings: FindingCounts
+    rules: dict[str, int]
+
+
+class UploadedFile(BaseModel):
+    name: str
+    ok: bool
+    report_id: int | None = None
+    agency: str | None = None
+    year: int | None = None
+    message: str = ""
+
+
+class UploadResult(BaseModel):
+    stored: int
+    failed: int
+    files: list[UploadedFile]
+
+
+class SessionOut(BaseModel):
+    user: str | None
+    csrf_token: str
+
+
+def _report_or_404(request: Request, report_id: int):
+    got = request.app.state.backend.get(report_id)
+    if got is None:
+        raise HTTPException(404, f"报告 {report_id} 不存在")
+    return got
+
+
+@router.get("/session", response_model=SessionOut, summary="当前登录用户与 CSRF 令牌")
+def session(request: Request):
+    return {"user": auth.current_user(request), "csrf_token": auth.csrf_token(request)}
+
+
+@router.get("/reports", response_model=list[ReportSummaryOut], summary="报告列表（可按年度、地区、规则、机关筛选）")
+def list_reports(request: Request, year: int | None = None, region: str | None = None,
+                 rule: str | None = None, agency: str | None = None):
+    rows = request.app.state.backend.summaries(year=year, region=region, rule=rule, agency=agency)
+    return [s.as_dict() for s in rows]
+
+
+@router.get("/reports/{report_id}", summary="一份报告：摘要与完整模型（report-json）")
+def get_report(request: Request, report_id: int) -> dict[str, Any]:
+    s, r = _report_or_404(request, report_id)
+    return {"summary": s.as_dict(), "report": r.to_dict()}
+
+
+@router.get("/reports/{report_id}/findings", summary="一份报告的审核问题")
+def get_findings(request: Request, report_id: int, severity: str | None = None,
+                 rule: str | None = None) -> list[dict[str, Any]]:
+    s, r = _report_or_404(request, report_id)
+    out = []
+    for i, f in enumerate(r.findings):
+        if severity and f.severity != severity or rule and f.code != rule:
+            continue
+        out.append({"index": i, **f.model_dump(mode="json", exclude_none=True)})
+    return out
+
+
+@router.delete("/reports/{report_id}", summary="删除一份报告（需登录）")
+def delete_report(request: Request, report_id: int, user: str = Depends(auth.require_writer)) -> dict[str, Any]:
+    s, r = _report_or_404(request, report_id)
+    backend = request.app.state.backend
+    backend.delete(report_id)
+    if not backend.has_sha(r.source.sha256):
+        request.app.state.sources.delete(r.source.sha256)
+    return {"deleted": report_id}
+
+
+@router.get("/agencies/{agency:path}", summary="一个机关历年的主要数字")
+def agency(request: Request, agency: str) -> dict[str, Any]:
+    history = request.app.state.backend.history(agency)
+    if not history:
+        raise HTTPException(404, f"没有机关“{agency}”的报告")
+    return {"agency": agency, "reports": [s.as_dict() for s, _ in history], "series": agency_series(history)}
+
+
+@router.get("/compare", summary="比较若干份报告的指标")
+def compare(request: Request, ids: list[int] = Query(..., description="报告 id，可重复：?ids=1&ids=2")) -> Any:
+    if len(ids) < 1:
+        raise HTTPException(400, "至少给出一份报告")
+    for i in ids:
+        _report_or_404(request, i)
+    return request.app.state.backend.compare(ids)
+
+
+@router.post("/upload", response_model=UploadResult, status_code=201,
+             summary="上传报告文件（可多个或 ZIP），解析、审核并入库（需登录）",
+             responses={400: {"description": "没有文件"}, 413: {"description": "文件过大"},
+                        415: {"description": "文件类型不支持"}, 422: {"description": "文件无法解析"}})
+async def upload(request: Request, files: list[UploadFile] = File(...), user: str = Depends(auth.require_writer)):
+    """Synchronous: the answer says, per file, whether it was stored and why not."""
+    settings = request.app.state.settings
+    uploads = await read_uploads(files, settings.max_bytes)
+    results: list[dict[str, Any]] = []
+    statuses: list[int] = []
+    for name, data in uploads:
+        try:
+            got, errs = expand(name, data, settings.max_bytes)
+        except InputError as e:
+            results.append({"name": e.file or name, "ok": False, "message": e.message})
+            statuses.append(_status_for(e))
+            continue
+        for e in errs:
+            results.append({"name": e.file or name, "ok": False, "message": e.message})
+            statuses.append(_status_for(e))
+        for f in got:
+            try:
+                s = request.app.state.backend.ingest(f.data, f.name)
+            except InputError as e:
+                results.append({"name": f.name, "ok": False, "message": e.message})
+                statuses.append(_status_for(e))
+                continue
+            except Exception as e:  # an unforeseen file: a clear answer rather than a 500
+                results.append({"name": f.name, "ok": False, "message": f"无法解析（{type(e).__name__}: {e}）"})
+                statuses.append(422)
+                continue
+            if s.sha256:
+                request.app.state.sources.save(s.sha256, f.data)
+            results.append({"name": f.name, "ok": True, "report_id": s.id, "agency": s.agency, "year": s.year})
+    stored = sum(r["ok"] for r in results)
+    body = {"stored": stored, "failed": len(results) - stored, "files": results}
+    if stored == 0:
+        # nothing stored: the request failed; the status says why (first failure), the body says per file
+        body["detail"] = "；".join(f"{r['name']}: {r['message']}" for r in results if not r["ok"])
+        return JSONResponse(body, status_code=statuses[0] if statuses else 400)
+    return body
+
+
+def _status_for(e: InputError) -> int:
+    return getattr(e, "status", 422)
+
+
+@router.get("/jobs/{job_id}", summary="网页上传任务的进度")
+def job(request: Request, job_id: str) -> dict[str, Any]:
+    j = request.app.state.jobs.get(job_id)
+    if j is None:
+        raise HTTPException(404, "上传任务不存在或已过期")
+    return j.as_dict()
