@@ -1,0 +1,64 @@
+"""Document → Report: the extractor knows the report format, not file formats.
+
+meta.py (agency, year, period, dates, contact), sections.py (一…六 and the narrative
+paragraphs), tables.py (tables 二/三/四 by their labels), narrative.py (numbers the text
+states). Everything is matched by the official labels in labels.py, never by line
+numbers or column positions that only hold for one layout.
+"""
+from __future__ import annotations
+
+from ..document import Document, Paragraph, Table
+from ..errors import InputError
+from ..model import Debris, Report, Section
+from .meta import find_meta
+from .narrative import extract_narrative
+from .sections import find_sections
+from .tables import extract_tables
+from .values import position
+
+_DEBRIS_KINDS = {"bookmark", "markdown", "page_number", "fragment", "other"}
+_REPORT_MARKERS = ("年度报告", "年报", "工作报告")
+
+
+def _looks_like_report(doc: Document, tables_found: list[str], n_sections: int) -> bool:
+    if tables_found or n_sections >= 3:
+        return True
+    head = "".join(p.text for p in doc.blocks[:40] if isinstance(p, Paragraph))
+    return "公开" in head and any(m in head for m in _REPORT_MARKERS)
+
+
+def extract(doc: Document) -> Report:
+    report = Report()
+    paras = [b for b in doc.blocks if isinstance(b, Paragraph)]
+    layout = find_sections(doc)
+
+    tables = extract_tables(doc)
+    tables.apply(report)
+    if not _looks_like_report(doc, report.extraction.tables_found, len(layout.sections)):
+        if not paras and not any(isinstance(b, Table) for b in doc.blocks):
+            raise InputError("文件中没有文字", doc.name)
+        raise InputError("不是政府信息公开工作年度报告（没有“年度报告”等字样，也没有表二、表三、表四）", doc.name)
+
+    meta = find_meta(layout.preamble if layout.sections else paras[:8], paras)
+    report.meta = meta.meta
+    for path, loc in meta.locs.items():
+        pos = position(loc)
+        if pos is not None:
+            report.provenance[path] = pos
+    report.extraction.notes.extend(meta.notes)
+
+    for i, s in enumerate(layout.sections):
+        report.sections.append(Section(no=s.no, heading=s.heading, text="\n".join(p.text for p in s.paras)))
+        report.provenance[f"sections.{i}"] = position(s.loc)
+    missing = [n for n in range(1, 7) if report.section(n) is None]
+    if missing and layout.sections:
+        report.extraction.notes.append("未找到第" + "、".join("一二三四五六"[n - 1] for n in missing) + "部分的标题")
+
+    for r in doc.removed:
+        report.extraction.debris.append(
+            Debris(kind=r.kind if r.kind in _DEBRIS_KINDS else "other", text=r.text, evidence=position(r.loc)))
+
+    report.narrative = extract_narrative(layout.narrative(), report.meta.year)
+    report.source.reader = doc.reader
+    report.source.pages = doc.pages
+    return report

@@ -1,0 +1,334 @@
+"""Tables 二/三/四 from the document's table rows, found by their labels.
+
+All table rows of the document are read as one stream in reading order, so a table
+without its title, two tables merged into one block, or a table split over several
+blocks (a page break) read the same. A row is identified by its leaf label (the last
+label cell); its values are the cells after that label. Header rows switch the zone
+(which table we are in), which decides the ambiguous leaves "其他" and "总计".
+
+`TableReader` keeps its pieces callable one at a time (row views, value fitting,
+header detection) so that the 2019-format extractor can reuse them.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .. import labels as L
+from ..document import Cell, Document, Table
+from ..model import LabelVariant, Number, Report
+from .values import BLANK, LABEL, VALUE, fit, parse_cell, position
+
+# ---------------------------------------------------------------- label sets (normalised text)
+ACTIVE_PATTERNS: list[tuple[str, re.Pattern]] = [
+    ("normative_documents", re.compile(r"^(?:行政)?规范性文件")),
+    ("regulations", re.compile(r"^(?:政府)?规章(?:件数)?$")),
+    ("licensing", re.compile(r"^行政许可")),
+    ("punishment", re.compile(r"^行政处罚")),
+    ("enforcement", re.compile(r"^行政强制")),
+    ("fees", re.compile(r"^行政事业性收费")),
+]
+ACTIVE_HEADER_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
+ACTIVE_HEADER_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量")
+APP_HEADER = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
+              "本列数据的勾稽关系")
+APP_COLUMN_LABELS = {"自然人": "natural_person", "商业企业": "commercial", "科研机构": "research",
+                     "社会公益组织": "social_welfare", "法律服务机构": "legal_service", "其他": "other_org",
+                     "总计": "total"}
+REVIEW_HEADER = ("行政复议", "行政诉讼", "未经复议", "复议后起诉", "结果维持", "结果纠正", "其他结果", "尚未审结")
+REVIEW_GROUP_LABELS = {"行政复议": "review", "未经复议直接起诉": "litigation_direct", "直接起诉": "litigation_direct",
+                       "复议后起诉": "litigation_after_review"}
+OTHER_PROCESSING_2019 = "其他处理"
+
+N_APP = len(L.APPLICANT_KEYS)
+N_REVIEW = len(L.REVIEW_COL_KEYS)
+
+
+@dataclass(slots=True)
+class RowView:
+    """A table row as the extractor sees it: cells (covered slots skipped), kinds and values."""
+    cells: list[Cell]
+    kinds: list[int]
+    values: list[Number]
+    norms: list[str]                 # normalised label text ("" for non-labels)
+
+    @property
+    def label_idx(self) -> list[int]:
+        return [i for i, k in enumerate(self.kinds) if k == LABEL]
+
+    @property
+    def has_values(self) -> bool:
+        return VALUE in self.kinds
+
+    def after(self, i: int) -> list[Cell]:
+        return self.cells[i + 1:]
+
+
+def row_view(row: Sequence[Cell]) -> RowView:
+    cells = [c for c in row if not c.covered]
+    kinds, values, norms = [], [], []
+    for c in cells:
+        k, v = parse_cell(c.text)
+        kinds.append(k)
+        values.append(v)
+        norms.append(L.normalize_label(c.text) if k == LABEL else "")
+    return RowView(cells, kinds, values, norms)
+
+
+def iter_rows(doc: Document) -> Iterable[list[Cell]]:
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            yield from b.rows
+
+
+def match_active(norm: str) -> str | None:
+    for key, pat in ACTIVE_PATTERNS:
+        if pat.search(norm):
+            return key
+    return None
+
+
+def _any_contains(norms: Iterable[str], needles: Sequence[str]) -> bool:
+    return any(n and any(x in n for x in needles) for n in norms)
+
+
+@dataclass
+class TableResult:
+    """What the table reader found; `apply` writes it into a Report."""
+    cells: dict[str, tuple[Number, Cell | None]] = field(default_factory=dict)   # "tables.…" → value, cell
+    found: set[str] = field(default_factory=set)
+    variants: list[LabelVariant] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    format_2019: bool = False
+    legacy: dict[str, dict[str, Number]] = field(default_factory=dict)
+
+    def apply(self, report: Report) -> None:
+        for path, (value, cell) in self.cells.items():
+            report.tables.set_cell(path[len("tables."):], value)
+            if cell is not None:
+                pos = position(cell.loc)
+                if pos is not None and pos.model_dump(exclude_none=True):
+                    report.provenance[path] = pos
+        order = ["active_disclosure", "applications", "review_litigation"]
+        report.extraction.tables_found = [t for t in order if t in self.found]
+        report.extraction.label_variants.extend(self.variants)
+        report.extraction.notes.extend(self.notes)
+        if self.format_2019:
+            report.format = L.FORMAT_2019
+        if self.legacy:
+            report.tables.legacy = dict(self.legacy)
+
+
+class TableReader:
+    """Walks the row stream once; see the module docstring."""
+
+    def __init__(self) -> None:
+        self.res = TableResult()
+        self.zone: str | None = None
+        self.app_seen: set[str] = set()
+        self.app_cols: list[int] | None = None      # column index of each applicant column, if the header is a grid
+        self.review_cells: list[Cell] = []
+        self.review_rows_done: set[str] = set()
+        self.review_header_text = ""
+        self.pending: tuple[str, str, RowView, int] | None = None   # (table, key, view, label index)
+
+    # ---------------------------------------------------------------- entry
+    def read(self, rows: Iterable[Sequence[Cell]]) -> TableResult:
+        for row in rows:
+            self.row(row_view(row))
+        self._finish_review()
+        return self.res
+
+    def row(self, v: RowView) -> None:
+        labels = v.label_idx
+        if not labels:
+            self._unlabelled(v)
+            return
+        last = labels[-1]
+        leaf = v.norms[last]
+        norms = [v.norms[i] for i in labels]
+        # table 二
+        key = match_active(leaf)
+        if key and v.has_values or key and len(v.cells) > last + 1:
+            self.pending = None
+            self.zone = "active"
+            self._active_row(key, v, last)
+            return
+        if key:                                   # label alone on its line, values on the next
+            self.zone = "active"
+            self.pending = ("active", key, v, last)
+            return
+        # headers
+        if _any_contains(norms, ACTIVE_HEADER_2019):
+            if not self.res.format_2019:
+                self.res.format_2019 = True
+                self.res.notes.append("表二为2019年版格式（本年新制作数量/本年新公开数量/对外公开总数量），按2019年版报告处理")
+            self.zone = "active"
+            return
+        if _any_contains(norms, ACTIVE_HEADER_2021) or _any_contains(norms, ("第二十条",)):
+            self.zone = "active"
+            return
+        if leaf in REVIEW_GROUP_LABELS and v.has_values:          # table 四 printed with groups as rows
+            self._review_group_row(REVIEW_GROUP_LABELS[leaf], v, last)
+            return
+        if _any_contains(norms, REVIEW_HEADER) and not v.has_values:
+            self.zone = "review"
+            self.res.found.add("review_litigation")
+            self.review_header_text += "|".join(norms)
+            return
+        if _any_contains(norms, APP_HEADER) and not self._app_data_label(leaf):
+            self.zone = "app"
+            self.res.found.add("applications")
+            self._app_header(v)
+            return
+        # table 三
+        key = self._app_key(leaf, v, labels)
+        if key:
+            if len(v.cells) == last + 1:
+                self.zone = "app"
+                self.pending = ("app", key, v, last)
+                return
+            self.pending = None
+            self._app_row(key, v, last)
+            return
+        if leaf == OTHER_PROCESSING_2019 and self.zone == "app" and v.has_values:
+            self._legacy_other(v, last)
+            return
+        if self.pending and v.has_values:         # the rest of a label broken over two rows, then values
+            table, key, pv, plast = self.pending
+            self.pending = None
+            if table == "app":
+                self._app_row(key, pv, plast, v.after(last))
+            else:
+                self._active_row(key, pv, plast, v.after(last))
+
+    # ---------------------------------------------------------------- table 二
+    def _active_row(self, key: str, v: RowView, last: int, run: list[Cell] | None = None) -> None:
+        if self.res.format_2019:
+            return                                # the 2019 layout's items are read by the 2019 extractor
+        cols = L.ACTIVE_COLS[key]
+        slots = fit(v.after(last) if run is None else run, len(cols), labelled=True)
+        for (col, _), cell in zip(cols, slots):
+            self._set(f"tables.active_disclosure.{key}.{col}", cell)
+        self.res.found.add("active_disclosure")
+        found = v.cells[last].text.strip()
+        official = L.ACTIVE_ROW_LABELS[key]
+        if L.normalize_label(found) != L.normalize_label(official):
+            self.res.variants.append(LabelVariant(path=f"tables.active_disclosure.{key}", found=found,
+                                                  official=official, evidence=position(v.cells[last].loc)))
+
+    # ---------------------------------------------------------------- table 三
+    @staticmethod
+    def _app_data_label(leaf: str) -> bool:
+        """A header-looking row whose leaf is really a data row label ("一、本年新收…")."""
+        return bool(L.match_app_row(leaf)) and leaf not in ("其他", "总计")
+
+    def _app_key(self, leaf: str, v: RowView, labels: list[int]) -> str | None:
+        key = L.match_app_row(leaf)
+        if key is None:
+            return None
+        if key in ("other.other", "results_total"):
+            # Bare "其他"/"总计" are also column headers (table 三 申请人, table 四); only a data row
+            # inside table 三 is the row.
+            if self.zone != "app" or not self.app_seen:
+                return None
+        if key in self.app_seen:
+            self.res.notes.append(f"表三的行“{v.cells[labels[-1]].text.strip()}”出现不止一次，取第一次的数值")
+            return None
+        return key
+
+    def _app_header(self, v: RowView) -> None:
+        """Remember the applicant columns' positions when the header is a clean grid (family a)."""
+        cols = dict(getattr(self, "_app_col_pos", {}))
+        for i, n in enumerate(v.norms):
+            if n in APP_COLUMN_LABELS and APP_COLUMN_LABELS[n] not in cols:
+                cols[APP_COLUMN_LABELS[n]] = i
+        self._app_col_pos = cols
+        if len(cols) == N_APP:
+            pos = [cols[k] for k in L.APPLICANT_KEYS]
+            if all(b == a + 1 for a, b in zip(pos, pos[1:])):
+                self.app_cols = pos
+
+    def _app_row(self, key: str, v: RowView, last: int, run: list[Cell] | None = None) -> None:
+        self.zone = "app"
+        self.app_seen.add(key)
+        self.res.found.add("applications")
+        slots = None
+        if run is None and self.app_cols and last < self.app_cols[0]:
+            lo, hi = self.app_cols[0], self.app_cols[-1]
+            outside = [c for i, c in enumerate(v.cells) if i > last and not lo <= i <= hi and c.text.strip()]
+            if not outside:
+                slots = [v.cells[i] if i < len(v.cells) else None for i in self.app_cols]
+        if slots is None:
+            slots = fit(v.after(last) if run is None else run, N_APP, labelled=True)
+        for col, cell in zip(L.APPLICANT_KEYS, slots):
+            self._set(f"tables.applications.{key}.{col}", cell)
+        found = v.cells[last].text.strip()
+        if not L.is_official_app_label(key, found):
+            self.res.variants.append(LabelVariant(path=f"tables.applications.{key}", found=found,
+                                                  official=L.APP_ROW_BY_KEY[key].label,
+                                                  evidence=position(v.cells[last].loc)))
+
+    def _legacy_other(self, v: RowView, last: int) -> None:
+        if not self.res.format_2019:
+            self.res.format_2019 = True
+            self.res.notes.append("表三只有一行“（六）其他处理”，为2019年版格式，按2019年版报告处理")
+        slots = fit(v.after(last), N_APP, labelled=True)
+        self.res.legacy[f"applications.{L.LEGACY_OTHER_2019}"] = {
+            col: (parse_cell(c.text)[1] if c is not None else None) for col, c in zip(L.APPLICANT_KEYS, slots)}
+
+    # ---------------------------------------------------------------- table 四
+    def _unlabelled(self, v: RowView) -> None:
+        if not v.has_values:
+            return
+        if self.pending:
+            table, key, pv, plast = self.pending
+            self.pending = None
+            if table == "app":
+                self._app_row(key, pv, plast, v.cells)
+            else:
+                self._active_row(key, pv, plast, v.cells)
+            return
+        if self.zone == "review":
+            self.review_cells.extend(v.cells)
+
+    def _review_group_row(self, group: str, v: RowView, last: int) -> None:
+        self.zone = "review"
+        self.res.found.add("review_litigation")
+        self.review_rows_done.add(group)
+        for col, cell in zip(L.REVIEW_COL_KEYS, fit(v.after(last), N_REVIEW, labelled=True)):
+            self._set(f"tables.review_litigation.{group}.{col}", cell)
+
+    def _finish_review(self) -> None:
+        if not self.review_cells or self.review_rows_done:
+            return
+        groups = list(L.REVIEW_GROUP_KEYS)
+        h = self.review_header_text
+        d, a = h.find("未经复议"), h.find("复议后起诉")
+        if d >= 0 and a >= 0 and a < d:          # a layout printing 复议后起诉 before 未经复议直接起诉
+            groups[1], groups[2] = groups[2], groups[1]
+        slots = fit(self.review_cells, N_REVIEW * len(groups), labelled=False)
+        if len(self.review_cells) > N_REVIEW * len(groups) and any(
+                c.text.strip() for c in self.review_cells[len(self.review_cells) - 1:]):
+            self.res.notes.append("表四的数值个数多于15个，只取前15个")
+        for gi, group in enumerate(groups):
+            for ci, col in enumerate(L.REVIEW_COL_KEYS):
+                self._set(f"tables.review_litigation.{group}.{col}", slots[gi * N_REVIEW + ci])
+
+    # ---------------------------------------------------------------- common
+    def _set(self, path: str, cell: Cell | None) -> None:
+        if path in self.res.cells:
+            return
+        if cell is None:
+            self.res.cells[path] = (None, None)
+            return
+        kind, value = parse_cell(cell.text)
+        if kind == LABEL:
+            self.res.notes.append(f"{path} 的单元格“{cell.text.strip()}”不是数字，按空白处理")
+            value = None
+        self.res.cells[path] = (value, cell)
+
+
+def extract_tables(doc: Document) -> TableResult:
+    return TableReader().read(iter_rows(doc))

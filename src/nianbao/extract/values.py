@@ -1,0 +1,75 @@
+"""Table cell values: what counts as a number, a blank, or a label, and how a run of
+cells after a row label is fitted to the columns the row should have."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from ..document import Cell, Loc
+from ..model import Number, Position
+
+# Printed for "nothing": dashes, slashes, "无". Blank cells are null too (never 0).
+NULL_MARKS = frozenset({"", "—", "——", "-", "--", "–", "－", "/", "／", "\\", "无", "…", "／"})
+_NUM = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:件|条|个|项|次|人次|万元|元)?$")
+_SPACES = re.compile(r"\s+")
+
+BLANK, VALUE, LABEL = 0, 1, 2
+
+
+def parse_cell(text: str) -> tuple[int, Number]:
+    """(kind, value): BLANK (null), VALUE (a number), or LABEL (anything else)."""
+    t = text.strip()
+    if not t:
+        return BLANK, None
+    if t in NULL_MARKS:
+        return BLANK, None
+    c = t[0]
+    if not (c.isdigit() or c in "+-－＋" or "\uff10" <= c <= "\uff19"):
+        return LABEL, None
+    t = _SPACES.sub("", unicodedata.normalize("NFKC", t)).replace("，", ",")
+    if t in NULL_MARKS:
+        return BLANK, None
+    m = _NUM.match(t)
+    if not m:
+        return LABEL, None
+    sign, whole, frac = m.groups()
+    whole = whole.replace(",", "")
+    if frac:
+        v: Number = float(sign + whole + frac)
+    else:
+        v = int(whole) * (-1 if sign == "-" else 1)
+    return VALUE, v
+
+
+def position(loc: Loc | None) -> Position | None:
+    if loc is None:
+        return None
+    return Position(line=loc.line, page=loc.page, bbox=list(loc.bbox) if loc.bbox else None,
+                    table=loc.table, row=loc.row, col=loc.col)
+
+
+def fit(cells: Sequence[Cell], expected: int, labelled: bool) -> list[Cell | None]:
+    """Fit the cells printed after a row label (or a whole unlabelled row) to `expected` slots.
+
+    Exactly `expected` cells: positional, so a blank stays null in its place. More: the
+    conversion's leading empty cells (a label spanning columns) go first, then trailing ones.
+    Fewer: pad with nulls — at the end for a labelled row, at the start for an unlabelled one
+    (a value row whose first group was left blank lost those cells in conversion).
+    """
+    run = list(cells)
+    if len(run) == expected:
+        return run
+    if len(run) > expected:
+        while len(run) > expected and not run[0].text.strip():
+            run.pop(0)
+        while len(run) > expected and not run[-1].text.strip():
+            run.pop()
+        return run[:expected]
+    # Fewer cells than slots: the empty cells at the edges carry no position information.
+    while run and not run[0].text.strip():
+        run.pop(0)
+    while run and not run[-1].text.strip():
+        run.pop()
+    pad: list[Cell | None] = [None] * (expected - len(run))
+    return run + pad if labelled else pad + run
