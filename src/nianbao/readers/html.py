@@ -1,0 +1,338 @@
+"""HTML (a report page from a government portal) → Document.
+
+- Encoding: a BOM wins; otherwise the bytes are tried as UTF-8, then as the
+  charset the page declares (<meta charset>, http-equiv Content-Type, XML
+  declaration; GB2312/GBK are decoded as their superset GB18030), then GB18030,
+  then Big5. A page whose declared charset is wrong is thus decoded by what it
+  really is; a page that is none of these is decoded as GB18030 with
+  replacement characters.
+- The article: scripts, styles, forms, navigation, asides, footers and hidden
+  elements are dropped; then, from <body> down, the reader descends into the
+  child holding most of the (non-link) text as long as that child keeps at least
+  60% of the text, every section heading (一、… 六、), every table and the report
+  title. Link-dominated lines left inside the article (share/print bars) are dropped.
+- Blocks: block elements (p, div, h1–h6, li, …) and <br> end a paragraph;
+  `<table>` becomes a grid with rowspan/colspan expanded: covered slots carry the
+  origin's text and `covered=True`; <br> and block elements inside a cell are
+  line breaks ("\\n") in the cell text; &nbsp; and other odd spaces are spaces. A
+  table whose cells hold tables is page layout: it is unwrapped into blocks.
+- Positions: Paragraph `Loc(line=n)` with n the HTML source line where the
+  paragraph starts; cells `Loc(table=T, row=R, col=C)` (0-based grid slots).
+
+Bounds: at most 16 MB of HTML, 2,000,000 elements and 200,000 grid slots per
+table; every step is one linear pass over the tree (no recursion on depth: the
+walk is iterative), so time grows with the page size only.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+from lxml import etree
+
+from ..document import Cell, Document, Loc, Paragraph, Table
+from ..errors import InputError
+from .cleanup import clean_cell, clean_line
+
+MAX_HTML_BYTES = 16 * 2**20
+MAX_ELEMENTS = 2_000_000
+MAX_TABLE_SLOTS = 200_000
+KEEP_SHARE = 0.6
+
+_GB = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "gb18030", "csgb2312", "euc-cn", "x-euc-cn",
+       "936", "ms936", "windows-936"}
+_META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+
+DROP_TAGS = {"script", "style", "noscript", "iframe", "object", "embed", "head", "template", "svg", "canvas",
+             "form", "select", "button", "input", "textarea", "nav", "aside", "footer", "map", "audio", "video",
+             "title", "meta", "link"}
+BLOCK_TAGS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
+              "section", "article", "main", "header", "pre", "center", "address", "figure", "figcaption", "hr",
+              "tr", "td", "th", "thead", "tbody", "tfoot", "caption", "body", "html", "font-block"}
+_HIDDEN = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_SECTION_HEADING = re.compile(r"^\s*[一二三四五六]\s*[、.．]")
+_TITLE = re.compile(r"年度报告|年报")
+_COUNTED = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+def decode_html(data: bytes) -> str:
+    """The page's text, by BOM, then UTF-8, then the declared charset, then GB18030 / Big5."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    tries = ["utf-8"]
+    m = _META_CHARSET.search(data[:8192])
+    if m:
+        declared = m.group(1).decode("ascii", "ignore").lower()
+        tries.append("gb18030" if declared in _GB else declared)
+    tries += ["gb18030", "big5"]
+    for enc in dict.fromkeys(tries):
+        try:
+            return data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("gb18030", errors="replace")
+
+
+def _tag(el) -> str:
+    t = el.tag
+    return t.lower() if isinstance(t, str) else ""
+
+
+def read(data: bytes, name: str = "") -> Document:
+    if len(data) > MAX_HTML_BYTES:
+        raise InputError(f"网页文件过大（{len(data) // 2**20} MB，上限 {MAX_HTML_BYTES // 2**20} MB）", name)
+    text = _XML_DECL.sub("", decode_html(data), count=1)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
+    try:
+        root = etree.fromstring(text, parser)
+    except (etree.ParserError, ValueError):
+        root = None
+    if root is None:
+        raise InputError("网页内容为空或无法解析", name)
+    elements = list(root.iter())
+    if len(elements) > MAX_ELEMENTS:
+        raise InputError(f"网页结构过于庞大（{len(elements)} 个元素，上限 {MAX_ELEMENTS}）", name)
+    _drop_chrome(root, elements)
+    body = root.find("body")
+    article = _pick_article(body if body is not None else root)
+    walker = _Walker()
+    walker.walk(article)
+    if not walker.blocks:
+        raise InputError("网页中没有找到正文内容", name)
+    return Document(blocks=walker.blocks, reader="html", name=name)
+
+
+# ---------------------------------------------------------------- chrome and the article
+def _inside(el, tags: set[str]) -> bool:
+    p = el.getparent()
+    while p is not None:
+        if _tag(p) in tags:
+            return True
+        p = p.getparent()
+    return False
+
+
+def _drop_chrome(root, elements) -> None:
+    doomed = []
+    for el in elements:
+        t = _tag(el)
+        if not t:                       # comments / processing instructions left over
+            doomed.append(el)
+        elif t in DROP_TAGS or (t == "header" and not _inside(el, {"article", "main"})) \
+                or el.get("hidden") is not None or _HIDDEN.search(el.get("style") or ""):
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        # keep the tail text: it belongs to the parent, not to the dropped element
+        if el.tail and el.tail.strip():
+            prev = el.getprevious()
+            if prev is not None:
+                prev.tail = (prev.tail or "") + el.tail
+            else:
+                parent.text = (parent.text or "") + el.tail
+        parent.remove(el)
+
+
+class _Stats:
+    __slots__ = ("text", "headings", "tables", "title")
+
+    def __init__(self):
+        self.text = 0
+        self.headings = 0
+        self.tables = 0
+        self.title = 0
+
+
+def _pick_article(top):
+    stats: dict = {}
+    order = list(top.iter())
+    for el in reversed(order):              # children before parents: one linear pass
+        s = stats.setdefault(el, _Stats())
+        parent = el.getparent()
+        pieces = [(el.text, s, _tag(el) == "a" or _inside_link_fast(el))]
+        if parent is not None and el is not top:
+            pieces.append((el.tail, stats.setdefault(parent, _Stats()), _inside_link_fast(el)))
+        for piece, owner, linked in pieces:
+            if not piece or not piece.strip():
+                continue
+            if not linked:
+                owner.text += len(_COUNTED.findall(piece))
+            if _SECTION_HEADING.match(piece):
+                owner.headings += 1
+            if _TITLE.search(piece):
+                owner.title = 1
+        if _tag(el) == "table":
+            s.tables += 1
+        if parent is not None and el is not top:
+            ps = stats.setdefault(parent, _Stats())
+            ps.text += s.text
+            ps.headings += s.headings
+            ps.tables += s.tables
+            ps.title = max(ps.title, s.title)
+    cur = top
+    while True:
+        cs = stats[cur]
+        kids = [k for k in cur if _tag(k)]
+        if not kids:
+            return cur
+        best = max(kids, key=lambda k: stats[k].text)
+        bs = stats[best]
+        if cs.text and bs.text >= KEEP_SHARE * cs.text and bs.headings >= cs.headings \
+                and bs.tables >= cs.tables and bs.title >= cs.title:
+            cur = best
+        else:
+            return cur
+
+
+def _inside_link_fast(el) -> bool:
+    p, depth = el.getparent(), 0
+    while p is not None and depth < 8:       # links are shallow; bound the climb
+        if _tag(p) == "a":
+            return True
+        p, depth = p.getparent(), depth + 1
+    return False
+
+
+# ---------------------------------------------------------------- blocks
+def _has_nested_table(table) -> bool:
+    return any(True for _ in table.iterdescendants("table"))
+
+
+def _rows(table) -> list:
+    rows = []
+    for child in table:
+        t = _tag(child)
+        if t == "tr":
+            rows.append(child)
+        elif t in ("thead", "tbody", "tfoot"):
+            rows.extend(k for k in child if _tag(k) == "tr")
+    return rows
+
+
+def _span(el, attr: str) -> int | None:
+    v = (el.get(attr) or "1").strip()
+    m = re.match(r"\d+", v)
+    return int(m.group()) if m else 1
+
+
+def _cell_text(el) -> str:
+    """Text of a cell with <br> and block elements as line breaks (iterative)."""
+    out: list[str] = []
+    stack = [(el, False)]
+    while stack:
+        node, closing = stack.pop()
+        if closing:
+            if _tag(node) in BLOCK_TAGS:
+                out.append("\n")
+            if node is not el and node.tail:
+                out.append(node.tail)
+            continue
+        t = _tag(node)
+        if t == "br":
+            out.append("\n")
+        elif t in BLOCK_TAGS:
+            out.append("\n")
+        if node.text and t != "br":
+            out.append(node.text)
+        stack.append((node, True))
+        for child in reversed(node):
+            stack.append((child, False))
+    return clean_cell("".join(out))
+
+
+class _Walker:
+    def __init__(self):
+        self.blocks: list = []
+        self.table_no = 0
+        self.buf: list[str] = []
+        self.link_chars = 0
+        self.line: int | None = None
+
+    def add(self, text: str | None, el, in_link: bool) -> None:
+        if not text:
+            return
+        if self.line is None and text.strip():
+            self.line = el.sourceline
+        self.buf.append(text)
+        if in_link:
+            self.link_chars += len(_COUNTED.findall(text))
+
+    def flush(self) -> None:
+        text = clean_line(" ".join("".join(self.buf).split("\n")))
+        if text:
+            counted = len(_COUNTED.findall(text))
+            if not (counted and self.link_chars >= 0.5 * counted and counted < 80):
+                self.blocks.append(Paragraph(text, Loc(line=self.line)))
+        self.buf, self.link_chars, self.line = [], 0, None
+
+    def walk(self, top) -> None:
+        # iterative walk: (element, closing?, inside a link?)
+        stack = [(top, False, False)]
+        while stack:
+            el, closing, in_link = stack.pop()
+            t = _tag(el)
+            if closing:
+                if t in BLOCK_TAGS:
+                    self.flush()
+                if el is not top:
+                    self.add(el.tail, el, in_link)
+                continue
+            if t == "table":
+                self.flush()
+                if _has_nested_table(el):
+                    stack.append((el, True, in_link))
+                    cells = [c for tr in _rows(el) for c in tr if _tag(c) in ("td", "th")]
+                    for c in reversed(cells):
+                        stack.append((c, False, in_link))
+                    continue
+                self.table(el)
+                stack.append((el, True, in_link))
+                continue
+            if t == "br":
+                self.flush()
+            elif t in BLOCK_TAGS:
+                self.flush()
+            link = in_link or t == "a"
+            self.add(el.text, el, link)
+            stack.append((el, True, in_link))
+            for child in reversed(el):
+                stack.append((child, False, link))
+        self.flush()
+
+    def table(self, el) -> None:
+        t = self.table_no
+        trs = _rows(el)
+        n = len(trs)
+        grid: list[dict[int, Cell]] = [dict() for _ in range(n)]
+        slots = 0
+        for r, tr in enumerate(trs):
+            c = 0
+            for td in tr:
+                if _tag(td) not in ("td", "th"):
+                    continue
+                while c in grid[r]:
+                    c += 1
+                cs = max(1, min(_span(td, "colspan"), 1000))
+                rs = _span(td, "rowspan")
+                rs = n - r if rs == 0 else max(1, min(rs, n - r))
+                slots += cs * rs
+                if slots > MAX_TABLE_SLOTS:
+                    raise InputError(f"网页表格异常巨大（超过 {MAX_TABLE_SLOTS} 个单元格）")
+                text = _cell_text(td)
+                for rr in range(r, r + rs):
+                    for cc in range(c, c + cs):
+                        if cc not in grid[rr]:
+                            grid[rr][cc] = Cell(text, Loc(table=t, row=rr, col=cc), covered=(rr, cc) != (r, c))
+                c += cs
+        rows = []
+        for r, slots_r in enumerate(grid):
+            width = max(slots_r) + 1 if slots_r else 0
+            rows.append([slots_r.get(c) or Cell("", Loc(table=t, row=r, col=c)) for c in range(width)])
+        if any(rows):
+            self.blocks.append(Table(rows, Loc(table=t, line=el.sourceline)))
+            self.table_no += 1
