@@ -1,0 +1,8 @@
+"""The audit: rules by family, each a small registered function (registry.py).
+
+`run_rules(report, previous=None)` runs the catalog and returns the findings; history
+rules (X…, history.py) run only when the previous year's report is given.
+"""
+from .registry import REGISTRY, Hit, Rule, rule, rules, run_rules
+
+__all__ = ["run_rules", "rules", "rule", "Rule", "Hit", "REGISTRY"]

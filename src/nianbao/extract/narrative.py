@@ -1,15 +1,419 @@
-"""Numbers the narrative states (applications, 行政复议/诉讼, enumerations, 规章/规范性文件 …).
+"""Numbers the narrative states, as `NarrativeFact`s the audit compares with the tables.
 
-Placeholder interface; the implementation comes with the audit issue.
+The extractor hands over every paragraph (section number or None, text, position) with
+page breaks inside a sentence already joined. This module reads them once, at parse time;
+the audit rules only look at the facts (they never parse text).
+
+Precision comes first: a false error on a real report costs a reviewer more than a miss,
+so a number becomes a fact only when its context says unambiguously what it counts.
+
+Fact kinds (`NarrativeFact.kind`; `value` is the number, `text` the sentence, `data` extras):
+
+- ``applications.new_received``      本年新收 ("收到/新收/接到…申请 N 件"; "未收到/没有接到…申请" → 0,
+  data.zero_phrase = True)
+- ``applications.carried_over``      上年结转 N 件
+- ``applications.received_total``    受理/办理/依申请公开 N 件 — ambiguous: may be 新收 or 新收+上年结转
+  (受理749件 = 713 + 36), compared leniently
+- ``applications.granted``           予以公开; ``applications.partially_granted`` 部分公开;
+  ``applications.denied`` 不予公开; ``applications.unavailable`` 无法提供;
+  ``applications.not_processed`` 不予处理; ``applications.other_processing`` 其他处理 (group sums)
+- ``applications.completed``         办结/答复 N 件 (= （七）总计)
+- ``applications.carried_forward``   结转下年度 N 件
+- ``review.total`` / ``litigation.total``  行政复议 / 行政诉讼 about the agency's disclosure
+  ("没有因政府信息公开申请引起的行政复议、行政诉讼" → 0 for both)
+- ``enumeration``                    "共/主动公开 X 条，其中 A a 条、B b 条…": value X,
+  data {total, unit, label, parts [[label, n], …], open (ends with 等)}
+- ``regulations.issued|repealed``, ``normative_documents.issued|repealed``  制发/废止 N 件
+  规章/行政规范性文件 ("未制发规范性文件" → 0)
+- ``all_completed``                  "申请均已办结/全部办理完成" (value None)
+- ``fee_statement``                  whether 信息处理费 was charged: value 0 when not charged,
+  the amount in 元 when stated, data.charged True/False/None
+- ``year_mention``                   a year other than the report year, value the year,
+  data.role one of report (the sentence reports this year's work under that year — D003),
+  plan, comparison, citation, date, other
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
 
 from ..document import Loc
-from ..model import NarrativeFact
+from ..model import NarrativeFact, Position
+
+# ------------------------------------------------------------------ numbers
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_NUM = "〇零一二两三四五六七八九十百千万"
+NUM = rf"(?:\d+|[{CN_NUM}]+)"
+# a count, not preceded by a vague quantifier (数十件, 上百条) or another digit
+COUNT = re.compile(rf"(?<![\d{CN_NUM}数几上近成若])({NUM})(件|条|个|起|宗|篇|项|例|份)")
+
+
+def cn_int(s: str) -> int | None:
+    """An Arabic or Chinese numeral as an int: "12", "十二", "一百零五", "两", "〇" (None if not one)."""
+    if s.isdigit():
+        return int(s)
+    if not s or any(c not in CN_NUM for c in s):
+        return None
+    if not any(c in CN_UNITS or c == "万" for c in s):
+        if len(s) == 1:
+            return CN_DIGITS[s]
+        return int("".join(str(CN_DIGITS[c]) for c in s))   # digit by digit: 一〇五
+    total = section = num = 0
+    for c in s:
+        if c in CN_DIGITS:
+            num = CN_DIGITS[c]
+        elif c in CN_UNITS:
+            section += (num or 1) * CN_UNITS[c]
+            num = 0
+        elif c == "万":
+            total += (section + num) * 10000
+            section = num = 0
+    return total + section + num
+
+
+# ------------------------------------------------------------------ text normalisation
+_SPACE = re.compile(r"\s+")
+_ASCII_PAIR = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[A-Za-z])|(?<=[A-Za-z])\s+(?=[A-Za-z0-9])")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and punctuation to ASCII), no whitespace (page breaks inside a
+    sentence, "2023 年"), no thousands separators."""
+    t = unicodedata.normalize("NFKC", text)
+    t = _ASCII_PAIR.sub("\x00", t)
+    t = _SPACE.sub("", t).replace("\x00", " ")
+    return _THOUSANDS.sub("", t)
+
+
+_SENT = re.compile(r"(?:[^。!?.]|(?<=\d)\.(?=\d))+(?:[。!?]|\.(?!\d))?")
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in (m.group(0) for m in _SENT.finditer(text)) if s.strip("。!? ")]
+
+
+_DISPLAY = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
+
+
+def display(sentence: str, limit: int = 160) -> str:
+    s = sentence.translate(_DISPLAY)
+    return s if len(s) <= limit else s[:limit] + "…"
+
+
+def _strip_quoted(s: str) -> str:
+    """The sentence with 《titles》 and 〔numbers〕 blanked out (same length, so offsets hold)."""
+    return re.sub(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]", lambda m: "□" * len(m.group(0)), s)
+
+
+# ------------------------------------------------------------------ applications (table 三)
+APP_CONTEXT = re.compile(r"政府信息公开申请|信息公开申请|依申请公开|依申请|公开申请|申请公开")
+APP_KEYWORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("applications.carried_over", re.compile(r"上一?年度?结转|结转上一?年度?|上一?年度?遗留")),
+    ("applications.carried_forward",
+     re.compile(r"结转(至|到)?下一?年度?|转入下一?年度?|结转至20\d\d|下一?年度?继续办理|(正在|尚在|仍在)办理")),
+    ("applications.partially_granted", re.compile(r"部分公开")),
+    ("applications.denied", re.compile(r"不予公开")),
+    ("applications.unavailable", re.compile(r"无法提供")),
+    ("applications.not_processed", re.compile(r"不予处理")),
+    ("applications.other_processing", re.compile(r"其他处理")),
+    ("applications.granted", re.compile(r"(?<!不)予以公开|同意公开|全部公开|准予公开")),
+    ("applications.completed", re.compile(r"办结|办理完毕|答复完毕|已答复|完成办理")),
+    ("applications.new_received", re.compile(r"新收|收到|接到|接收|提出")),
+    ("applications.received_total", re.compile(r"受理|办理")),
+]
+# only when no keyword above names the number: "依申请公开 5 件"
+APP_FALLBACK = [("applications.received_total", re.compile(r"依申请公开|政府信息公开申请|信息公开申请"))]
+# words that say the number counts something else, or compares, or is a share
+APP_EXCLUDE = re.compile(
+    r"法律援助|投诉|咨询|信访(?!举报投诉类)|建议|提案|留言|来信|来访|热线|12345|复议|诉讼|人次|较|同比|环比|增加|增长|减少|"
+    r"下降|上升|比上年|去年|上一?年度?(?!结转|遗留)|平均|占比|%|案件|线索|事项清单")
+# parts of a total: by channel or by applicant — not the total itself
+APP_SUBSET = re.compile(r"其中|通过|网络|在线|信函|当面|现场|传真|电子邮件|邮寄|自然人|法人|企业|机构|组织|群众")
+TOTAL_KINDS = {"applications.new_received", "applications.received_total", "applications.completed"}
+ZERO_APP = re.compile(
+    r"(?:未|没有|未曾|尚未|暂未)(?:收到|接到|受理|接收)(?P<span>[^。,;]{0,30}?)(?:依申请公开|信息公开申请|公开申请|申请)"
+    r"|(?:无|没有|暂无|未有|未发生)(?P<span2>)(?:依申请公开|政府信息公开申请)")
+ZERO_EXCLUDE = re.compile(r"复议|诉讼|意见|建议|投诉|咨询|举报")
+
+# ------------------------------------------------------------------ review / litigation (table 四)
+REVIEW_CONTEXT = re.compile(r"信息公开")
+AGAINST_AGENCY = re.compile(r"因|引起|引发|被申请|被提起|被起诉|提起|针对本|涉及本")
+REVIEW_EXCLUDE = re.compile(r"受理|审理|审结|办理|办结|收到|接到|其中|维持|纠正|较|同比|增加|减少|代理|应诉")
+ZERO_REVIEW = re.compile(
+    r"(?:没有|未|无|未发生|未出现|未有|不存在)(?P<span>[^。,;]{0,30}?)(?P<a>行政复议|行政诉讼)"
+    r"(?:(?:、|和|及|或|与|以及)(?:行政)?(?P<b>复议|诉讼))?")
+
+# ------------------------------------------------------------------ 规章 / 规范性文件 (table 二)
+DOC_NOUN = re.compile(r"行政规范性文件|规范性文件|规章(?!制度)")
+ISSUE = re.compile(r"制发|印发|出台|制定|发布")
+REPEAL = re.compile(r"废止|宣布失效")
+DOC_EXCLUDE = re.compile(r"审查|审核|备案|合法性|起草|代拟|协助|指导|督促|清理出|梳理出|涉及|征求|较|同比|增加|减少")
+ZERO_DOC = re.compile(
+    r"(?:未|没有|无|未曾)(?P<verb>制发|印发|出台|制定|发布|废止)(?:任何|新的|新)?(?P<noun>行政规范性文件|规范性文件|规章(?!制度))")
+
+# ------------------------------------------------------------------ other statements
+ALL_DONE = re.compile(r"(?<!未)(?<!没有)(均|全部|都|悉数|全都)(已|已经)?[^,;。]{0,12}?"
+                      r"(办结|办理完毕|办理完成|完成办理|答复完毕|答复办结)")
+ALL_DONE_EXCLUDE = re.compile(r"结转|其余|除|未全部|没有全部|继续办理")
+FEE_WORD = re.compile(r"信息处理费")
+FEE_NONE = re.compile(r"(未|没有|无|不|未曾|免)[^,;。]{0,10}?(收取|收费|产生|发生|涉及)|(费|收费)[^,;。]{0,6}?(为)?(0|零)元?"
+                      r"|(未|没有|无)[^,;。]{0,4}信息处理费")
+FEE_AMOUNT = re.compile(r"收取[^,;。]{0,12}?信息处理费[^,;。]{0,6}?(\d+(?:\.\d+)?)元")
+FEE_GENERIC = re.compile(r"(未|没有|不|免)收取(任何)?(费用|费)")
+
+YEAR = re.compile(r"(?<![\d〔\[(])((?:19|20)\d\d)年(度)?")
+YEAR_COMPARE = re.compile(r"(较|比|同比|相比|对比|与|和|自|从|截至|截止|至|到|于|在|~|-)$")
+YEAR_AFTER_NOT_REPORT = re.compile(r"^(以来|以前|之前|前|起|至|到|底|末|初|中|上半年|下半年|\d|[一二三四五六七八九十]+月|同期|相比|相较|比)")
+YEAR_PLAN = re.compile(r"将|计划|拟|力争|要|继续|持续|进一步|下一步|争取")
+YEAR_SUBJECT = r"(?:[,]?(?:[^,;:。!?()]{0,14}?(?:局|委|办|厅|院|府|部|署|处|所|站|中心|机关|单位|部门|政府)))?[,]?(?:共|全年|累计|依法)?"
+YEAR_REPORT_VERB = re.compile(
+    r"^" + YEAR_SUBJECT + r"(未收取|收取|没有收取|未收到|共收到|收到|新收|受理|没有接到|未接到|主动公开|依申请公开|"
+    r"办理政府信息公开|办结|未发生|没有发生|未产生|无依申请)")
+
+
+def _pos(loc: Loc | None) -> Position | None:
+    if loc is None:
+        return None
+    return Position(line=loc.line, page=loc.page, bbox=list(loc.bbox) if loc.bbox else None,
+                    table=loc.table, row=loc.row, col=loc.col)
+
+
+class _Ctx:
+    __slots__ = ("section", "pos", "year", "facts")
+
+    def __init__(self, section: int | None, pos: Position | None, year: int | None, facts: list[NarrativeFact]):
+        self.section, self.pos, self.year, self.facts = section, pos, year, facts
+
+    def add(self, kind: str, value, sentence: str, **data) -> None:
+        self.facts.append(NarrativeFact(kind=kind, value=value, text=display(sentence), section=self.section,
+                                        evidence=self.pos, data=data))
+
+
+def _counts(s: str) -> list[tuple[int, int, int, str]]:
+    """(start, end, value, unit) of every count "N 件/条/…" in a sentence."""
+    out = []
+    for m in COUNT.finditer(s):
+        v = cn_int(m.group(1))
+        if v is not None:
+            out.append((m.start(), m.end(), v, m.group(2)))
+    return out
+
+
+def _other_year_in(window: str, year: int | None) -> bool:
+    return year is not None and any(int(y) != year for y in re.findall(r"((?:19|20)\d\d)年", window))
+
+
+def _last_kind(window: str, table: list[tuple[str, re.Pattern[str]]]) -> str | None:
+    best, best_end = None, -1
+    for kind, pat in table:
+        for m in pat.finditer(window):
+            if m.end() > best_end:
+                best, best_end = kind, m.end()
+    return best
+
+
+def _applications(s: str, ctx: _Ctx, counts) -> None:
+    if not APP_CONTEXT.search(s):
+        return
+    prev = 0
+    for start, end, v, unit in counts:
+        window, prev = s[prev:start], end
+        if unit not in ("件", "个", "条", "宗", "份"):
+            continue
+        if APP_EXCLUDE.search(window) or _other_year_in(window, ctx.year):
+            continue
+        kind = _last_kind(window, APP_KEYWORDS) or _last_kind(window, APP_FALLBACK)
+        if kind is None:
+            continue
+        if kind in TOTAL_KINDS and APP_SUBSET.search(window):
+            continue
+        if kind in TOTAL_KINDS and not APP_CONTEXT.search(window) and not APP_CONTEXT.search(s[:start]):
+            continue
+        ctx.add(kind, v, s)
+    for m in ZERO_APP.finditer(s):
+        span = m.group(0)
+        if ZERO_EXCLUDE.search(span) or _other_year_in(s[:m.start()][-12:], ctx.year):
+            continue
+        ctx.add("applications.new_received", 0, s, zero_phrase=True)
+        break
+
+
+def _review(s: str, ctx: _Ctx, counts) -> None:
+    if not (REVIEW_CONTEXT.search(s) and AGAINST_AGENCY.search(s)):
+        return
+    prev = 0
+    for start, end, v, unit in counts:
+        window, prev = s[prev:start], end
+        if unit not in ("件", "起", "个", "宗", "例"):
+            continue
+        if REVIEW_EXCLUDE.search(window) or _other_year_in(window, ctx.year):
+            continue
+        tail = window[-12:]
+        if "复议" in tail and "诉讼" not in tail[tail.rfind("复议"):]:
+            ctx.add("review.total", v, s)
+        elif "诉讼" in tail:
+            ctx.add("litigation.total", v, s)
+    for m in ZERO_REVIEW.finditer(s):
+        if not AGAINST_AGENCY.search(m.group("span")) and "信息公开" not in m.group("span"):
+            continue
+        if REVIEW_EXCLUDE.search(m.group("span")):
+            continue
+        kinds = {m.group("a")[-2:]} | ({m.group("b")} if m.group("b") else set())
+        if "复议" in kinds:
+            ctx.add("review.total", 0, s, zero_phrase=True)
+        if "诉讼" in kinds:
+            ctx.add("litigation.total", 0, s, zero_phrase=True)
+
+
+def _documents(s: str, ctx: _Ctx, counts) -> None:
+    plain = _strip_quoted(s)
+    if not DOC_NOUN.search(plain):
+        return
+    clauses = [(m.start(), m.end()) for m in re.finditer(r"[^,;:]+", plain)]
+    for start, end, v, unit in counts:
+        if unit not in ("件", "个", "部", "项"):
+            continue
+        c0, c1 = next(((a, b) for a, b in clauses if a <= start < b), (0, len(plain)))
+        clause = plain[c0:c1]
+        before = plain[c0:start]
+        if DOC_EXCLUDE.search(clause) or _other_year_in(clause, ctx.year):
+            continue
+        verbs = [(m.end(), "issued") for m in ISSUE.finditer(before)] + \
+                [(m.end(), "repealed") for m in REPEAL.finditer(before)]
+        if not verbs:
+            continue
+        action = max(verbs)[1]
+        noun = DOC_NOUN.search(clause)
+        if noun is None:
+            # "清理规范性文件 50 件，废止 3 件": the noun in an earlier clause of the sentence
+            earlier = list(DOC_NOUN.finditer(plain[:c0]))
+            if not earlier:
+                continue
+            noun = earlier[-1]
+        target = "regulations" if noun.group(0) == "规章" else "normative_documents"
+        ctx.add(f"{target}.{action}", v, s)
+    for m in ZERO_DOC.finditer(plain):
+        action = "repealed" if m.group("verb") == "废止" else "issued"
+        target = "regulations" if m.group("noun") == "规章" else "normative_documents"
+        ctx.add(f"{target}.{action}", 0, s, zero_phrase=True)
+
+
+ENUM_HEAD = re.compile(rf"({NUM})(条|篇|件|个|项|次|期)[,:]?(其中|包括|分别为|分别是)[,:]?")
+ENUM_PART = re.compile(rf"(.+?)({NUM})(条|篇|件|个|项|次|期)")
+
+
+def _parts(text: str, unit: str) -> tuple[list[list], bool]:
+    parts: list[list] = []
+    open_ = False
+    for item in re.split(r"[、,;]", text):
+        item = item.strip("。")
+        if not item:
+            continue
+        m = ENUM_PART.fullmatch(item)
+        if m is None:
+            m2 = re.fullmatch(rf"(.+?)({NUM})(条|篇|件|个|项|次|期)等.*", item)
+            if m2 and m2.group(3) == unit:
+                parts.append([m2.group(1), cn_int(m2.group(2))])
+                open_ = True
+            break
+        if m.group(3) != unit or cn_int(m.group(2)) is None:
+            break
+        parts.append([m.group(1), cn_int(m.group(2))])
+    return parts, open_
+
+
+def _enumerations(s: str, ctx: _Ctx) -> None:
+    for m in ENUM_HEAD.finditer(s):
+        total = cn_int(m.group(1))
+        if total is None:
+            continue
+        unit = m.group(2)
+        parts, open_ = _parts(s[m.end():], unit)
+        if len(parts) < 2 or any(p[1] is None for p in parts):
+            continue
+        label = re.split(r"[,;:、]", s[:m.start()])[-1][-24:]
+        ctx.add("enumeration", total, s, total=total, unit=unit, label=label, parts=parts, open=open_)
+
+
+def _all_completed(s: str, ctx: _Ctx) -> None:
+    if not APP_CONTEXT.search(s) or ALL_DONE_EXCLUDE.search(s):
+        return
+    if ALL_DONE.search(s):
+        ctx.add("all_completed", None, s)
+
+
+def _fee(s: str, ctx: _Ctx) -> None:
+    plain = _strip_quoted(s)
+    if FEE_WORD.search(plain):
+        amount = FEE_AMOUNT.search(plain)
+        if FEE_NONE.search(plain):
+            ctx.add("fee_statement", 0, s, charged=False)
+        elif amount:
+            ctx.add("fee_statement", float(amount.group(1)), s, charged=True, unit="元")
+        elif not re.search(r"情况[。]?$", plain):   # a heading "信息处理费收取情况" states nothing
+            ctx.add("fee_statement", None, s, charged=None)
+    elif FEE_GENERIC.search(plain) and APP_CONTEXT.search(plain):
+        ctx.add("fee_statement", 0, s, charged=False, generic=True)
+
+
+def _year_role(plain: str, start: int, end: int) -> str:
+    if "□" in plain[start:end]:
+        return "citation"
+    before, after = plain[:start], plain[end:]
+    if YEAR_COMPARE.search(before):
+        return "comparison"
+    if YEAR_AFTER_NOT_REPORT.match(after):
+        return "date"
+    m = YEAR_REPORT_VERB.match(after)
+    if m is None:
+        return "other"
+    if YEAR_PLAN.search(after[:m.end()]):
+        return "plan"
+    if re.match(r"的", after[m.end():]):
+        return "other"  # "2021年发布的…": an earlier event named as such
+    return "report"
+
+
+def _years(s: str, ctx: _Ctx) -> None:
+    plain = _strip_quoted(s)
+    for m in YEAR.finditer(plain):
+        y = int(m.group(1))
+        if ctx.year is not None and y == ctx.year:
+            continue
+        role = "citation" if "□" in plain[m.start():m.end()] else _year_role(plain, m.start(), m.end())
+        ctx.add("year_mention", y, s, role=role)
+
+
+def _sentence_facts(s: str, ctx: _Ctx) -> None:
+    counts = _counts(s)
+    if counts:
+        _applications(s, ctx, counts)
+        _review(s, ctx, counts)
+        _documents(s, ctx, counts)
+        _enumerations(s, ctx)
+    else:
+        _applications(s, ctx, counts)   # zero phrases
+        _review(s, ctx, counts)
+        _documents(s, ctx, counts)
+    _all_completed(s, ctx)
+    _fee(s, ctx)
+    _years(s, ctx)
 
 
 def extract_narrative(paragraphs: Sequence[tuple[int | None, str, Loc]], year: int | None) -> list[NarrativeFact]:
     """Facts stated in the text. `paragraphs` are (section no or None, text, position) in reading order."""
-    return []
+    facts: list[NarrativeFact] = []
+    for section, text, loc in paragraphs:
+        if not text or not text.strip():
+            continue
+        ctx = _Ctx(section, _pos(loc), year, facts)
+        for s in sentences(normalize(text)):
+            _sentence_facts(s, ctx)
+    return facts
+
+
+def iter_kind(facts: Sequence[NarrativeFact], kind: str) -> Iterator[NarrativeFact]:
+    return (f for f in facts if f.kind == kind)

@@ -1,0 +1,173 @@
+"""C rules: is everything the national format asks for there, in the official wording?"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .. import labels as L
+from ..model import Report
+from .common import TABLE_NAMES
+from .tables import _cell_name
+from .registry import Hit, evidence_for, rule
+
+SECTION_ORDINALS = "一二三四五六"
+TABLE_SECTION = {"active_disclosure": "二", "applications": "三", "review_litigation": "四"}
+
+
+@rule("C001", "error", "C", "缺少第{ordinal}部分「{heading}」")
+def section_missing(report: Report) -> Iterator[Hit]:
+    """What it does:
+    Checks that all six sections of the national format are present: 一、总体情况 …
+    六、其他需要报告的事项.
+
+    Why it matters:
+    国办公开办函〔2021〕30号 fixes the outline of the annual report; a missing section means
+    a required part of the report was left out (or its heading was mangled beyond recognition).
+
+    Example:
+    A report that goes from 四、政府信息公开行政复议、行政诉讼情况 straight to 六、其他需要报告的事项.
+    """
+    present = {s.no for s in report.sections}
+    for no in range(1, 7):
+        if no not in present:
+            yield Hit("sections", {"no": no, "ordinal": SECTION_ORDINALS[no - 1],
+                                   "heading": L.SECTION_HEADINGS[no - 1]})
+
+
+def _table_cells(report: Report, table: str) -> list[str]:
+    return [p for p in L.all_cell_paths(report.format) if p.startswith(f"tables.{table}.")]
+
+
+def _table_missing(report: Report, table: str) -> bool:
+    """Missing: the extractor did not find it and not a single cell has a value."""
+    if table in report.extraction.tables_found:
+        return False
+    return all(report.tables.cell(p.removeprefix("tables.")) is None for p in _table_cells(report, table))
+
+
+@rule("C002", "error", "C", "缺少{table_name}「{title}」")
+def table_missing(report: Report) -> Iterator[Hit]:
+    """What it does:
+    Checks that the three statistical tables are present: 二 主动公开政府信息情况,
+    三 收到和处理政府信息公开申请情况, 四 政府信息公开行政复议、行政诉讼情况.
+
+    Why it matters:
+    The tables are the part of the report that is compared across agencies and years; a
+    report without them cannot be checked or aggregated.
+
+    Example:
+    Section 四 says "本年度无行政复议、行政诉讼" in prose and prints no table.
+    """
+    for table in ("active_disclosure", "applications", "review_litigation"):
+        if _table_missing(report, table):
+            yield Hit(f"tables.{table}", {"table": table, "table_name": TABLE_NAMES[table],
+                                          "title": L.TABLE_TITLES[table]})
+
+
+@rule("C003", "warning", "C", "{table_name}有{count}个单元格为空（格式要求每格填写数字，没有的填0）：{cells_text}")
+def blank_cells(report: Report) -> Iterator[Hit]:
+    """What it does:
+    Lists the blank cells of tables 二, 三 and 四 (one finding per table). A blank is a cell
+    the report leaves empty, as opposed to one that prints 0.
+
+    Why it matters:
+    The format asks for a number in every cell, 0 when there is none; a blank leaves the
+    reader guessing whether the figure is zero, unknown or lost in conversion.
+
+    Example:
+    Table 四's 行政复议 columns printed empty while 行政诉讼 shows 0s.
+    """
+    for table in ("active_disclosure", "applications", "review_litigation"):
+        if table == "active_disclosure" and report.format == L.FORMAT_2019:
+            continue  # the old table 二 has other columns; its shared cells may legitimately be absent
+        if _table_missing(report, table):
+            continue  # C002
+        cells = [p for p in _table_cells(report, table) if report.tables.cell(p.removeprefix("tables.")) is None]
+        if not cells:
+            continue
+        names = [_cell_name(p.removeprefix("tables.")) for p in cells]
+        shown = "、".join(names[:8]) + (f" 等{len(names)}格" if len(names) > 8 else "")
+        yield Hit(f"tables.{table}", {"table": table, "table_name": TABLE_NAMES[table], "count": len(cells),
+                                      "cells_text": shown, "cells": cells},
+                  evidence=evidence_for(report, cells[0]) or evidence_for(report, f"tables.{table}"))
+
+
+@rule("C004", "info", "C", "标签与官方格式不一致：「{found}」应为「{official}」（数值已按官方项目读取）")
+def label_variant(report: Report) -> Iterator[Hit]:
+    """What it does:
+    Reports row and column labels whose wording differs from the official format (the
+    extractor still reads the value under the official item).
+
+    Why it matters:
+    Altered labels usually come from an outdated or hand-edited template; they make the
+    table harder to check and sometimes change meaning.
+
+    Example:
+    "其他法律法规禁止公开" instead of "其他法律行政法规禁止公开"; "结转下一年度继续办理"
+    instead of "结转下年度继续办理".
+    """
+    seen: set[tuple[str, str]] = set()
+    for v in report.extraction.label_variants:
+        if L.normalize_label(v.found) == L.normalize_label(v.official):
+            continue  # only spacing, numbering or punctuation differ
+        key = (v.path, v.found)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield Hit(v.path, {"found": v.found, "official": v.official}, evidence=v.evidence)
+
+
+@rule("C005", "warning", "C", {
+    "default": "第六部分「其他需要报告的事项」未说明是否收取信息处理费",
+    "elsewhere": "第六部分「其他需要报告的事项」未说明是否收取信息处理费（第{where}部分提及，格式要求在第六部分说明）",
+})
+def fee_not_stated(report: Report) -> Iterator[Hit]:
+    """What it does:
+    Checks that section 六 (其他需要报告的事项) says whether 信息处理费 was charged, as the
+    2021 format asks under 《政府信息公开信息处理费管理办法》.
+
+    Why it matters:
+    Since 2021 agencies may charge a fee for excessive applications; the annual report is
+    where they account for it, even when nothing was charged ("未收取信息处理费").
+
+    Example:
+    Section 六 reports only the 政务公开工作要点 and says nothing about fees.
+    """
+    fees = [f for f in report.narrative if f.kind == "fee_statement"]
+    has_six = report.section(6) is not None
+    if any(f.section == 6 for f in fees) or (not has_six and fees):
+        return
+    elsewhere = sorted({f.section for f in fees if f.section})
+    s6 = report.section(6)
+    path = f"sections[{report.sections.index(s6)}]" if s6 else "sections"
+    if elsewhere:
+        yield Hit(path, {"where": "、".join(SECTION_ORDINALS[n - 1] for n in elsewhere if 1 <= n <= 6)},
+                  variant="elsewhere", evidence=fees[0].evidence)
+    else:
+        yield Hit(path, {})
+
+
+_EMPTYISH = re.compile(r"^(无|暂无|没有|无问题|本年度无|不存在)?$")
+_PUNCT = re.compile(r"[\s\u3000。．.，,；;：:、（）()一二三四五六七八九十\d]+")
+
+
+@rule("C006", "warning", "C", "第五部分「存在的主要问题及改进情况」{what}")
+def problems_section_empty(report: Report) -> Iterator[Hit]:
+    """What it does:
+    Checks that section 五 (存在的主要问题及改进情况) actually states problems and
+    improvements, instead of being empty or saying only "无".
+
+    Why it matters:
+    The format requires agencies to name their shortcomings and what they did about them;
+    "无" is not an acceptable answer for this section.
+
+    Example:
+    "五、存在的主要问题及改进情况  无。"
+    """
+    s5 = report.section(5)
+    if s5 is None:
+        return  # C001
+    core = _PUNCT.sub("", s5.text)
+    if _EMPTYISH.match(core):
+        what = "内容为空" if not core else f"仅写「{s5.text.strip()}」"
+        yield Hit(f"sections[{report.sections.index(s5)}]", {"what": what, "text": s5.text.strip()})

@@ -1,0 +1,136 @@
+"""D rules: the statistical period, years named in the text, and when the report was published."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+
+from ..model import Report
+from .registry import Hit, rule
+
+
+def _d(x: date | None) -> str:
+    return f"{x.year}年{x.month}月{x.day}日" if x else "（未写明）"
+
+
+@rule("D001", "error", "D", {
+    "default": "统计期间{start}至{end}与报告年度{year}年不符（应为{year}年1月1日至{year}年12月31日）",
+    "order": "统计期间{start}至{end}：截止日期早于起始日期",
+})
+def period_impossible_or_wrong_year(report: Report) -> Iterator[Hit]:
+    """What it does:
+    Checks the stated statistical period (本报告统计数据从…至…): the end must not come before
+    the start, and the period must be the calendar year of the report (1 January to
+    31 December of the report year).
+
+    Why it matters:
+    The annual report covers one calendar year (条例第五十条); a wrong year in the period
+    usually is a copy of last year's text that was not updated, and makes the figures
+    ambiguous.
+
+    Example:
+    A 2023 report: "报告统计期限为2023年1月1日起至2022年12月31日止".
+    """
+    p = report.meta.period
+    if p is None or (p.start is None and p.end is None):
+        return
+    data = {"start": _d(p.start), "end": _d(p.end), "year": report.meta.year,
+            "start_iso": p.start.isoformat() if p.start else None, "end_iso": p.end.isoformat() if p.end else None}
+    if p.start and p.end and p.end < p.start:
+        yield Hit("meta.period", data, variant="order")
+        return
+    y = report.meta.year
+    if y is None:
+        return
+    if (p.start and p.start != date(y, 1, 1)) or (p.end and p.end != date(y, 12, 31)):
+        yield Hit("meta.period", data)
+
+
+@rule("D002", "warning", "D", "未写明统计期间（如「本报告统计数据从{year}年1月1日至12月31日」）")
+def period_not_stated(report: Report) -> Iterator[Hit]:
+    """What it does:
+    Reports when the report does not state the period its figures cover.
+
+    Why it matters:
+    The format's preamble states the statistical period; without it a reader cannot be sure
+    the tables cover the calendar year.
+
+    Example:
+    A report that opens directly with "一、总体情况" and never says "本报告统计数据从…".
+    """
+    p = report.meta.period
+    if p is None or (p.start is None and p.end is None):
+        yield Hit("meta.period", {"year": report.meta.year or "本"})
+
+
+@rule("D003", "warning", "D", "正文写的是{found}年，但本报告是{year}年度报告：「{text}」")
+def other_year_in_text(report: Report) -> Iterator[Hit]:
+    """What it does:
+    Reports sentences that report on the year's work but name a different year, e.g. a 2022
+    report saying "沙坡头区司法局 2021 年未收取信息处理费". Plans ("2024年，我局将…"),
+    comparisons ("较2022年"), titles of documents (《…2022年…》) and dates of earlier
+    events are not reported (extract/narrative.py classifies each year mention).
+
+    Why it matters:
+    A wrong year in a statement about this year's work is almost always text copied from last
+    year's report and not updated: the statement may be stale.
+
+    Example:
+    2022 report, section 六: "沙坡头区司法局 2021 年未收取信息处理费。"
+    """
+    y = report.meta.year
+    if y is None:
+        return
+    for i, f in enumerate(report.narrative):
+        if f.kind == "year_mention" and f.data.get("role") == "report" and f.value is not None and f.value != y:
+            yield Hit(f"narrative[{i}]", {"found": int(f.value), "year": y, "text": f.text,
+                                                  "section": f.section}, evidence=f.evidence)
+
+
+_GOVERNMENT = re.compile(r"人民政府$|人民政府办公[室厅]$|政府办公[室厅]$|^.{0,20}(省|自治区|市|县|区|旗)政府$")
+
+
+def is_peoples_government(agency: str | None) -> bool:
+    """Whether the agency is a people's government (or its general office, which publishes the
+    government's report) — those publish by 31 March; departments by 31 January (条例第四十九条)."""
+    if not agency:
+        return False
+    return bool(_GOVERNMENT.search(agency.strip()))
+
+
+@rule("D004", "warning", "D", {
+    "default": "发布日期{published}晚于法定期限{deadline}（条例第四十九条：{who}应于每年{deadline_md}前公布上一年度报告）",
+    "early": "落款日期{published}早于统计期间结束日{end}",
+})
+def published_late_or_early(report: Report) -> Iterator[Hit]:
+    """What it does:
+    Checks the publication (signature) date against 条例第四十九条: departments publish the
+    previous year's report by 31 January, people's governments by 31 March (the agency
+    type is taken from the agency name). Also reports a signature date before the
+    statistical period ends.
+
+    Why it matters:
+    Late publication is a breach of the regulation that reviewers must record; a date before
+    the year ends means the report was written before its figures could be final (or the
+    date is a typo).
+
+    Example:
+    A 司法局's 2023 report dated 2024年2月20日; or dated 2023年12月20日.
+    """
+    pub, y = report.meta.published, report.meta.year
+    if pub is None or y is None:
+        return
+    gov = is_peoples_government(report.meta.agency)
+    deadline = date(y + 1, 3, 31) if gov else date(y + 1, 1, 31)
+    end = (report.meta.period.end if report.meta.period and report.meta.period.end else None) or date(y, 12, 31)
+    # a period end in a wrong year is D001's business; measure against the report year then
+    if end.year != y:
+        end = date(y, 12, 31)
+    if pub > deadline:
+        yield Hit("meta.published", {"published": _d(pub), "deadline": _d(deadline),
+                                     "deadline_md": "3月31日" if gov else "1月31日",
+                                     "who": "县级以上人民政府" if gov else "政府部门",
+                                     "published_iso": pub.isoformat(), "deadline_iso": deadline.isoformat()})
+    elif pub < end:
+        yield Hit("meta.published", {"published": _d(pub), "end": _d(end), "published_iso": pub.isoformat(),
+                                     "end_iso": end.isoformat()}, variant="early")

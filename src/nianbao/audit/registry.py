@@ -1,0 +1,151 @@
+"""The rule catalog: every audit rule registered with its code, severity, family and message.
+
+A rule is a small function decorated with `@rule(...)`. It takes the Report (and, for
+history rules, the previous year's Report) and yields `Hit`s: where the problem is and the
+numbers involved. The engine turns hits into `Finding`s: it formats the Chinese message
+from the registered template with the hit's data, and looks the evidence (line, page/bbox
+or table cell) up in `report.provenance` when the rule did not give one.
+
+The function's docstring is its catalog entry (ruff style: "What it does / Why it matters /
+Example"); `nianbao rules` and docs/rules.md print it.
+"""
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import SEVERITY_RANK, Finding, Position, Report
+
+FAMILIES = {
+    "T": "表内勾稽关系",
+    "C": "完整性与格式",
+    "D": "日期与统计期间",
+    "N": "正文与表格一致",
+    "X": "跨年度",
+    "P": "合理性",
+    "A": "文档质量",
+}
+
+
+@dataclass(slots=True)
+class Hit:
+    """One problem a rule found. `data` fills the message template and is kept in the finding."""
+    path: str | None
+    data: dict[str, Any] = field(default_factory=dict)
+    variant: str = "default"            # which message template of the rule
+    evidence: Position | None = None    # default: report.provenance[path] (or the nearest)
+
+
+RuleFunc = Callable[..., Iterable[Hit]]
+
+
+@dataclass(slots=True)
+class Rule:
+    code: str
+    severity: str
+    family: str
+    messages: dict[str, str]
+    func: RuleFunc
+    history: bool = False               # needs the previous year's report
+
+    @property
+    def doc(self) -> str:
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    @property
+    def summary(self) -> str:
+        """The first line of the docstring's "What it does" part."""
+        for line in self.doc.splitlines():
+            line = line.strip()
+            if line and not line.endswith(":") and not line.startswith("#"):
+                return line
+        return ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "severity": self.severity, "family": self.family,
+                "family_name": FAMILIES.get(self.code[0], ""), "history": self.history,
+                "messages": dict(self.messages), "doc": self.doc}
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: str, family: str, message: str | dict[str, str], *,
+         history: bool = False) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule. `message` is a template (or {variant: template}) formatted with the hit's data."""
+    if severity not in SEVERITY_RANK:
+        raise ValueError(f"unknown severity {severity!r}")
+
+    def deco(func: RuleFunc) -> RuleFunc:
+        if code in REGISTRY:
+            raise ValueError(f"rule {code} registered twice")
+        messages = {"default": message} if isinstance(message, str) else dict(message)
+        REGISTRY[code] = Rule(code, severity, family, messages, func, history)
+        return func
+
+    return deco
+
+
+def rules() -> list[Rule]:
+    """Every registered rule, in code order (T, C, D, N, X, P, A families keep their catalog order)."""
+    _load()
+    order = {f: i for i, f in enumerate(FAMILIES)}
+    return sorted(REGISTRY.values(), key=lambda r: (order.get(r.code[0], 99), r.code))
+
+
+def _load() -> None:
+    # Importing the family modules registers their rules.
+    from . import completeness, dates, narrative, plausibility, quality, tables  # noqa: F401
+    try:
+        from . import history  # noqa: F401  (cross-year rules, written with the store)
+    except ImportError:
+        pass
+
+
+def evidence_for(report: Report, path: str | None) -> Position | None:
+    """The source position of a model path: exact, else the first provenance entry under it."""
+    if not path:
+        return None
+    prov = report.provenance
+    if path in prov:
+        return prov[path]
+    prefix = path + "."
+    for key, pos in prov.items():
+        if key.startswith(prefix):
+            return pos
+    return None
+
+
+def _finding(r: Rule, report: Report, hit: Hit) -> Finding:
+    template = r.messages.get(hit.variant) or r.messages["default"]
+    try:
+        message = template.format(**hit.data)
+    except (KeyError, IndexError, ValueError):  # a template bug must not lose the finding
+        message = f"{template} {hit.data}"
+    evidence = hit.evidence if hit.evidence is not None else evidence_for(report, hit.path)
+    data = {k: v for k, v in hit.data.items() if not k.startswith("_")}
+    return Finding(code=r.code, severity=r.severity, message=message, path=hit.path,
+                   evidence=evidence, data=data)
+
+
+def run_rules(report: Report, previous: Report | None = None,
+              select: Iterable[str] | None = None) -> list[Finding]:
+    """Run the catalog on a report; history rules run only when the previous year's report is given.
+
+    `select`: codes or code prefixes ("T", "N00") to run; all when None.
+    """
+    wanted = tuple(select) if select is not None else None
+    out: list[Finding] = []
+    for r in rules():
+        if wanted is not None and not r.code.startswith(wanted):
+            continue
+        if r.history:
+            if previous is None:
+                continue
+            hits: Iterator[Hit] | Iterable[Hit] = r.func(report, previous)
+        else:
+            hits = r.func(report)
+        out.extend(_finding(r, report, h) for h in hits)
+    return out
