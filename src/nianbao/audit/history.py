@@ -1,0 +1,209 @@
+"""X rules: one report against the same agency's report for the year before (from the store).
+
+Each rule takes (report, previous) and runs only when the previous year's report is known
+(the store finds it: same agency per agency.py, year − 1, the current version). Findings point
+at this report's cell (evidence) and carry the previous report in `data["previous"]`:
+its year, file, sha256, model path, position and value; the store adds its `report_id`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+from .. import labels as L
+from ..model import Number, Report
+from .common import app_path, app_value, applicant_name, fmt, known
+from .registry import Hit, evidence_for, rule
+
+
+def _previous(previous: Report, path: str, value: Number) -> dict[str, Any]:
+    pos = evidence_for(previous, path)
+    return {"year": previous.meta.year, "file": previous.source.file, "sha256": previous.source.sha256,
+            "path": path, "evidence": pos.model_dump() if pos is not None else None, "value": value}
+
+
+@rule("X001", "error", "X",
+      "表三「二、上年结转」{col_name}列为{value}，但{previous_year}年报告「四、结转下年度继续办理」为{previous_value}", history=True)
+def carried_over_matches_last_year(report: Report, previous: Report) -> Iterator[Hit]:
+    """What it does:
+    Checks, per applicant column, that this year's 上年结转政府信息公开申请数量 equals the
+    previous year's 结转下年度继续办理 of the same agency.
+
+    Why it matters:
+    What one year carries forward is exactly what the next year carries over; a difference
+    means one of the two reports is wrong (or applications were lost between years).
+
+    Example:
+    2023: 结转下年度继续办理 总计 3; 2024: 上年结转 总计 1.
+    """
+    for col in L.APPLICANT_KEYS:
+        cur = app_value(report, "carried_over", col)
+        prev = app_value(previous, "carried_forward", col)
+        if known(cur, prev) and abs(cur - prev) > 1e-9:
+            yield Hit(app_path("carried_over", col), {
+                "col": col, "col_name": applicant_name(col), "value": fmt(cur), "previous_value": fmt(prev),
+                "previous_year": previous.meta.year,
+                "previous": _previous(previous, app_path("carried_forward", col), prev)})
+
+
+# X002 ------------------------------------------------------------------------------------------
+# Measure: the share of this year's character 5-grams (of sections 一 总体情况 and 五 存在的主要问题
+# 及改进情况, the two sections an agency writes in its own words) that also occur in last year's
+# same sections — containment, not Jaccard, because the question is "how much of this year's text
+# was there last year", whatever last year's length. Text is normalised first: NFKC, no spaces or
+# punctuation, every digit run → "#", so a copy with the numbers updated still counts as a copy.
+# 5 characters are about two or three words of Chinese: long enough that ordinary shared vocabulary
+# (政府信息公开, 主动公开) alone does not make a match, short enough to survive small edits.
+# Threshold 0.6: reports written independently share set phrases (条例 names, 习近平新时代中国特色
+# 社会主义思想 …): real reports of different agencies of the same sector share at most 0.13 of their
+# 5-grams, templated ones of the same agency about 0.5; a text carried over with a few edits stays
+# above 0.8. Below 150 characters the text is too short to judge.
+SIMILARITY_SECTIONS = (1, 5)
+NGRAM = 5
+SIMILARITY_THRESHOLD = 0.6
+SIMILARITY_MIN_CHARS = 150
+_NON_TEXT = re.compile(r"[\W_]+", re.UNICODE)
+_DIGITS = re.compile(r"\d+")
+
+
+def normalise_text(text: str) -> str:
+    t = unicodedata.normalize("NFKC", text)
+    t = _DIGITS.sub("#", t)
+    return _NON_TEXT.sub("", t)
+
+
+def ngrams(text: str, n: int = NGRAM) -> set[str]:
+    return {text[i:i + n] for i in range(len(text) - n + 1)}
+
+
+def containment(this: str, previous: str, n: int = NGRAM) -> float:
+    """Share of `this` text's n-grams that occur in `previous` (both normalised first)."""
+    a, b = ngrams(normalise_text(this), n), ngrams(normalise_text(previous), n)
+    return len(a & b) / len(a) if a else 0.0
+
+
+def _sections_text(report: Report) -> str:
+    return "\n".join(s.text for s in report.sections if s.no in SIMILARITY_SECTIONS)
+
+
+@rule("X002", "warning", "X",
+      "第一、五部分正文与{previous_year}年报告雷同：{percent}% 的内容与上年相同", history=True)
+def narrative_copied_from_last_year(report: Report, previous: Report) -> Iterator[Hit]:
+    """What it does:
+    Measures how much of this year's 一、总体情况 and 五、存在的主要问题及改进情况 already
+    stood in the previous year's report: the share of this year's character 5-grams (text
+    normalised: no spaces or punctuation, numbers masked) found in last year's. Fires at 60 %
+    or more, when this year's text has at least 150 characters.
+
+    Why it matters:
+    The annual report is meant to describe this year's work and this year's problems; a text
+    copied from last year with the numbers changed (与上年雷同) is a common finding of reviews.
+
+    Example:
+    2024's 总体情况 is 2023's with "2023年" changed to "2024年" and new counts: ~95 % shared.
+    """
+    this, prev = _sections_text(report), _sections_text(previous)
+    if len(normalise_text(this)) < SIMILARITY_MIN_CHARS or not normalise_text(prev):
+        return
+    share = containment(this, prev)
+    if share >= SIMILARITY_THRESHOLD:
+        per_section = {}
+        for no in SIMILARITY_SECTIONS:
+            a, b = report.section(no), previous.section(no)
+            if a is not None and b is not None and normalise_text(a.text):
+                per_section[str(no)] = round(containment(a.text, b.text), 3)
+        yield Hit("sections", {"percent": round(share * 100), "similarity": round(share, 3),
+                               "threshold": SIMILARITY_THRESHOLD, "by_section": per_section,
+                               "previous_year": previous.meta.year,
+                               "previous": _previous(previous, "sections", None)})
+
+
+# X003 ------------------------------------------------------------------------------------------
+# A figure that grows or shrinks tenfold from one year to the next is worth a look (a typo, a unit
+# mistake, a column shifted) — but small counts jump around: 0 → 3 applications is ordinary. So it
+# fires only when the larger value is at least 10 × the smaller (0 counts as 1) AND the absolute
+# change is at least 20.
+CHANGE_FACTOR = 10
+CHANGE_MIN_ABS = 20
+FIGURES: list[tuple[str, str]] = [
+    ("tables.applications.new_received.total", "表三 本年新收申请数量（总计）"),
+    ("tables.applications.results_total.total", "表三 办理结果总计"),
+    ("tables.applications.granted.total", "表三 予以公开（总计）"),
+    ("tables.review_litigation.review.total", "表四 行政复议总计"),
+    ("tables.review_litigation.litigation_direct.total", "表四 未经复议直接起诉总计"),
+    ("tables.review_litigation.litigation_after_review.total", "表四 复议后起诉总计"),
+    ("tables.active_disclosure.licensing.decisions", "表二 行政许可处理决定数量"),
+    ("tables.active_disclosure.punishment.decisions", "表二 行政处罚处理决定数量"),
+    ("tables.active_disclosure.enforcement.decisions", "表二 行政强制处理决定数量"),
+    ("tables.active_disclosure.normative_documents.in_force", "表二 现行有效行政规范性文件件数"),
+]
+
+
+def _cell(report: Report, path: str) -> Number:
+    return report.tables.cell(path.removeprefix("tables."))
+
+
+@rule("X003", "info", "X", "{name}由{previous_year}年的{previous_value}变为{value}，变化超过{factor}倍", history=True)
+def figure_changed_tenfold(report: Report, previous: Report) -> Iterator[Hit]:
+    """What it does:
+    Compares key figures (applications received and finished, 予以公开, 行政复议 and 行政诉讼
+    totals, 行政许可/处罚/强制 decisions, 行政规范性文件 in force) with the previous year's and
+    reports those that grew or shrank at least tenfold (0 counted as 1) by at least 20.
+
+    Why it matters:
+    Such jumps are mostly typing or unit mistakes, or a column shifted while copying the
+    table; when they are real, a reviewer still wants to know why.
+
+    Example:
+    行政处罚 decisions: 2023 12, 2024 1200.
+    """
+    for path, name in FIGURES:
+        cur, prev = _cell(report, path), _cell(previous, path)
+        if not known(cur, prev):
+            continue
+        lo, hi = sorted((cur, prev))
+        if abs(cur - prev) >= CHANGE_MIN_ABS and hi >= CHANGE_FACTOR * max(lo, 1):
+            yield Hit(path, {"name": name, "value": fmt(cur), "previous_value": fmt(prev),
+                             "factor": CHANGE_FACTOR, "previous_year": previous.meta.year,
+                             "previous": _previous(previous, path, prev)})
+
+
+@rule("X004", "warning", "X",
+      "表二「{row_name}」现行有效{value}件，但上年现行有效{previous_in_force}+本年制发{issued}−本年废止{repealed}={expected}件", history=True)
+def active_documents_roll_forward(report: Report, previous: Report) -> Iterator[Hit]:
+    """What it does:
+    For 规章 and 行政规范性文件 in table 二, checks that this year's 现行有效件数 equals last
+    year's 现行有效件数 + 本年制发件数 − 本年废止件数.
+
+    Why it matters:
+    The number in force can only change by issuing or repealing; a mismatch usually means one
+    of the counts is wrong. Revisions (修订) and documents expiring can explain a difference,
+    hence a warning.
+
+    Example:
+    2023 in force 20; 2024 issued 3, repealed 1, in force 25 (expected 22).
+    """
+    for row in ("regulations", "normative_documents"):
+        base = f"tables.active_disclosure.{row}"
+        cur, issued, repealed = (_cell(report, f"{base}.{c}") for c in ("in_force", "issued", "repealed"))
+        prev = _cell(previous, f"{base}.in_force")
+        if not known(cur, issued, repealed, prev):
+            continue
+        expected = prev + issued - repealed
+        if abs(cur - expected) > 1e-9:
+            yield Hit(f"{base}.in_force", {
+                "row": row, "row_name": L.ACTIVE_ROW_LABELS[row], "value": fmt(cur), "issued": fmt(issued),
+                "repealed": fmt(repealed), "previous_in_force": fmt(prev), "expected": fmt(expected),
+                "previous_year": previous.meta.year,
+                "previous": _previous(previous, f"{base}.in_force", prev)})
+
+
+def history_findings(report: Report, previous: Report) -> list:
+    """Only the cross-year rules (the store runs these at save time; the single-report rules ran
+    when the file was parsed)."""
+    from .registry import REGISTRY, _finding
+
+    return [_finding(r, report, hit) for r in sorted(REGISTRY.values(), key=lambda r: r.code)
+            if r.history for hit in r.func(report, previous)]

@@ -1,0 +1,102 @@
+"""The store's tables (SQLAlchemy 2). Plain tables and readable column names, so the SQLite
+file opens in Datasette as it is. The schema itself is created by the Alembic migrations
+under store/migrations; these classes must match them (a test checks).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, text)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Agency(Base):
+    """One agency across years: `name` without the higher divisions, `region` = those divisions
+    (agency.py explains the algorithm), `names` = every name printed on its reports."""
+    __tablename__ = "agency"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(200), default="")
+    names: Mapped[list] = mapped_column(Json, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    __table_args__ = (UniqueConstraint("name", "region", name="uq_agency_name_region"),)
+
+    reports: Mapped[list[Report]] = relationship(back_populates="agency")
+
+
+class IngestRun(Base):
+    __tablename__ = "ingest_run"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    files: Mapped[int] = mapped_column(Integer, default=0)
+    stored: Mapped[int] = mapped_column(Integer, default=0)
+    duplicates: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[list] = mapped_column(Json, default=list)     # [{"file": …, "message": …}]
+    paths: Mapped[list] = mapped_column(Json, default=list)      # what was asked for
+
+
+class Report(Base):
+    """One stored report file. Per agency and year one report `is_current`; older versions are
+    kept with `superseded_by` pointing at the one that replaced them."""
+    __tablename__ = "report"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), nullable=True, index=True)
+    year: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    format: Mapped[str] = mapped_column(String(8))
+    agency_name: Mapped[str | None] = mapped_column(String(300), nullable=True)   # as printed
+    title: Mapped[str | None] = mapped_column(Text, nullable=True)
+    period_start: Mapped[str | None] = mapped_column(String(10), nullable=True)   # ISO dates
+    period_end: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    published: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    source_file: Mapped[str | None] = mapped_column(Text, nullable=True)
+    reader: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    errors: Mapped[int] = mapped_column(Integer, default=0)      # findings by severity
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    infos: Mapped[int] = mapped_column(Integer, default=0)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("report.id", ondelete="SET NULL"), nullable=True)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_run.id", ondelete="SET NULL"), nullable=True)
+    model: Mapped[dict] = mapped_column(Json)                    # Report.to_dict(), findings included
+    __table_args__ = (
+        UniqueConstraint("sha256", name="uq_report_sha256"),   # the same bytes are stored once
+        # at most one current report per agency and year; a concurrent writer gets IntegrityError
+        Index("uq_report_current", "agency_id", "year", unique=True,
+              sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+    )
+
+    agency: Mapped[Agency | None] = relationship(back_populates="reports")
+
+
+class Cell(Base):
+    """Table cells in long form: ("applications", "denied.state_secret", "total") = 0."""
+    __tablename__ = "cell"
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), primary_key=True)
+    table_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    row_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    col_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[float | None] = mapped_column(Float, nullable=True)   # null = blank in the report
+    __table_args__ = (Index("ix_cell_lookup", "table_key", "row_key", "col_key"),)
+
+
+class Finding(Base):
+    __tablename__ = "finding"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(10), index=True)
+    severity: Mapped[str] = mapped_column(String(10))
+    message: Mapped[str] = mapped_column(Text)
+    path: Mapped[str | None] = mapped_column(Text, nullable=True)
+    evidence: Mapped[dict | None] = mapped_column(Json, nullable=True)   # position in this report
+    data: Mapped[dict | None] = mapped_column(Json, nullable=True)       # numbers, the previous report …

@@ -1,0 +1,504 @@
+"""The store's Python API: save, load, list and summarise reports (the CLI and the web call it).
+
+    store = open_store("sqlite:///nianbao.db")          # or postgresql+psycopg://…, $NIANBAO_DB
+    result = store.save_report(report)                  # SaveResult(report_id, status, …)
+    store.get_report(result.report_id).report           # the Report back, findings included
+    store.list_reports(region="中卫市", year=2023)
+    store.agency_history(agency_id)                     # every year and version of one agency
+    store.findings_summary(year=2023)
+
+Versions: per agency and year one report is current. A new file for the same agency and year
+replaces the current one (the old stays, `superseded_by` the new) unless the current one states
+a later publication date. Saving re-runs the cross-year rules (X…) against the previous year's
+current report, and re-audits the following year's current report against the new one.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from sqlalchemy import and_, delete, func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from ..agency import clean_name, regions_agree, split_agency
+from ..model import Finding as FindingModel
+from ..model import Report
+from . import db
+from .cells import report_cells
+from .models import Agency, Cell, Finding, IngestRun
+from .models import Report as ReportRow
+
+HISTORY_PREFIX = "X"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def report_sha256(report: Report) -> str:
+    """The source file's hash; for a report built in memory, the hash of its JSON (without findings)."""
+    if report.source.sha256:
+        return report.source.sha256
+    d = report.to_dict()
+    d.pop("findings", None)
+    return hashlib.sha256(repr(sorted(d.items())).encode()).hexdigest()
+
+
+@dataclass
+class ReportInfo:
+    """One stored report without its model: what lists and tables show."""
+    id: int
+    agency_id: int | None
+    agency: str | None          # normalised name (agency.py)
+    region: str | None
+    agency_name: str | None     # as printed on the report
+    year: int | None
+    format: str
+    published: str | None
+    source_file: str | None
+    sha256: str
+    errors: int
+    warnings: int
+    infos: int
+    is_current: bool
+    superseded_by: int | None
+    ingested_at: datetime
+    ingest_run_id: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["ingested_at"] = self.ingested_at.isoformat() if self.ingested_at else None
+        return d
+
+
+@dataclass
+class StoredReport(ReportInfo):
+    report: Report = field(default=None)  # type: ignore[assignment]
+
+
+@dataclass
+class AgencyInfo:
+    id: int
+    name: str
+    region: str
+    names: list[str]
+    reports: int = 0
+    years: list[int] = field(default_factory=list)
+
+
+@dataclass
+class SaveResult:
+    report_id: int
+    status: Literal["stored", "duplicate"]
+    is_current: bool
+    agency_id: int | None
+    year: int | None
+    reaudited: list[int] = field(default_factory=list)   # following-year reports re-audited
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_INFO_COLS = (ReportRow.id, ReportRow.agency_id, Agency.name, Agency.region, ReportRow.agency_name, ReportRow.year,
+              ReportRow.format, ReportRow.published, ReportRow.source_file, ReportRow.sha256, ReportRow.errors,
+              ReportRow.warnings, ReportRow.infos, ReportRow.is_current, ReportRow.superseded_by,
+              ReportRow.ingested_at, ReportRow.ingest_run_id)
+
+
+def _severity_counts(findings: Iterable[FindingModel]) -> dict[str, int]:
+    c = {"errors": 0, "warnings": 0, "infos": 0}
+    key = {"error": "errors", "warning": "warnings", "info": "infos"}
+    for f in findings:
+        c[key[f.severity]] += 1
+    return c
+
+
+def _finding_rows(report_id: int, findings: Iterable[FindingModel]) -> list[dict[str, Any]]:
+    out = []
+    for f in findings:
+        d = f.model_dump(mode="json")
+        out.append({"report_id": report_id, "code": d["code"], "severity": d["severity"], "message": d["message"],
+                    "path": d.get("path"), "evidence": d.get("evidence"), "data": d.get("data") or None})
+    return out
+
+
+class Store:
+    """A database of reports. Use `open_store(url)`; `close()` (or `with`) when done."""
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True):
+        self.url = db.resolve_url(url)
+        self.engine = db.make_engine(self.url)
+        if migrate:
+            db.migrate(self.engine)
+
+    # ------------------------------------------------------------ plumbing
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with Session(self.engine) as s:
+            yield s
+
+    @contextmanager
+    def _write(self) -> Iterator[Session]:
+        """One transaction; SQLite takes the write lock up front (BEGIN IMMEDIATE)."""
+        token = db._immediate.set(True)
+        try:
+            with Session(self.engine) as s, s.begin():
+                yield s
+        finally:
+            db._immediate.reset(token)
+
+    # ------------------------------------------------------------ ingest runs
+    def start_run(self, paths: Iterable[str] = ()) -> int:
+        with self._write() as s:
+            run = IngestRun(started_at=_now(), files=0, stored=0, duplicates=0, failed=0, errors=[],
+                            paths=[str(p) for p in paths])
+            s.add(run)
+            s.flush()
+            return run.id
+
+    def finish_run(self, run_id: int, *, files: int, stored: int, duplicates: int, failed: int,
+                   errors: list[dict[str, str]]) -> None:
+        with self._write() as s:
+            s.execute(update(IngestRun).where(IngestRun.id == run_id).values(
+                finished_at=_now(), files=files, stored=stored, duplicates=duplicates, failed=failed, errors=errors))
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        with self._read() as s:
+            rows = s.scalars(select(IngestRun).order_by(IngestRun.id.desc()).limit(limit)).all()
+            return [{"id": r.id, "started_at": r.started_at, "finished_at": r.finished_at, "files": r.files,
+                     "stored": r.stored, "duplicates": r.duplicates, "failed": r.failed, "errors": r.errors,
+                     "paths": r.paths} for r in rows]
+
+    # ------------------------------------------------------------ agencies
+    def _resolve_agency(self, s: Session, printed: str | None) -> Agency | None:
+        if not printed or not clean_name(printed):
+            return None
+        region, name = split_agency(printed)
+        printed = clean_name(printed)
+        candidates = s.scalars(select(Agency).where(Agency.name == name).order_by(Agency.id)).all()
+        # prefer the same region, then one that does not contradict it
+        match = next((a for a in candidates if a.region == region), None) or \
+            next((a for a in candidates if regions_agree(a.region, region)), None)
+        if match is None:
+            match = Agency(name=name, region=region, names=[printed], created_at=_now())
+            s.add(match)
+            s.flush()
+            return match
+        if printed not in (match.names or []):
+            match.names = [*(match.names or []), printed]
+        if len(region) > len(match.region) and region.endswith(match.region):
+            match.region = region       # learn the fuller region ("中卫市" → "宁夏回族自治区中卫市")
+        return match
+
+    def find_agency(self, name: str) -> AgencyInfo | None:
+        """The agency a printed name (with or without region prefixes) or an id refers to."""
+        for a in self.agencies(name=name):
+            return a
+        return None
+
+    def agencies(self, *, name: str | None = None, region: str | None = None) -> list[AgencyInfo]:
+        with self._read() as s:
+            q = select(Agency).order_by(Agency.region, Agency.name)
+            if name is not None:
+                if str(name).isdigit():
+                    q = q.where(Agency.id == int(name))
+                else:
+                    reg, nm = split_agency(name)
+                    q = q.where(Agency.name == nm)
+                    if reg:
+                        q = q.where(or_(Agency.region == "", Agency.region.contains(reg),
+                                        func.length(Agency.region) < len(reg)))
+            if region:
+                q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+            out = []
+            for a in s.scalars(q):
+                if name and not str(name).isdigit() and not regions_agree(a.region, split_agency(name)[0]):
+                    continue
+                years = sorted({y for (y,) in s.execute(select(ReportRow.year).where(
+                    ReportRow.agency_id == a.id, ReportRow.is_current, ReportRow.year.is_not(None)))})
+                out.append(AgencyInfo(a.id, a.name, a.region, list(a.names or []), len(years), years))
+            return out
+
+    # ------------------------------------------------------------ saving
+    def save_report(self, report: Report, *, run_id: int | None = None, history: bool = True,
+                    attempts: int = 5) -> SaveResult:
+        """Store one report in one transaction (idempotent by sha256). With `history`, the X rules run
+        against the previous year's report in the store, and the next year's report is re-audited."""
+        sha = report_sha256(report)
+        last: Exception | None = None
+        for _ in range(attempts):
+            try:
+                with self._write() as s:
+                    return self._save(s, report, sha, run_id, history)
+            except IntegrityError as e:
+                # a concurrent writer stored the same file, the same agency or the same agency-year
+                last = e
+                existing = self.report_id_by_sha256(sha)
+                if existing is not None:
+                    info = self.get_info(existing)
+                    return SaveResult(existing, "duplicate", info.is_current, info.agency_id, info.year)
+            except OperationalError as e:   # SQLite busy beyond the timeout, PG serialization
+                last = e
+        raise last  # type: ignore[misc]
+
+    def _save(self, s: Session, report: Report, sha: str, run_id: int | None, history: bool) -> SaveResult:
+        found = s.execute(select(ReportRow.id, ReportRow.is_current, ReportRow.agency_id, ReportRow.year)
+                          .where(ReportRow.sha256 == sha)).first()
+        if found:
+            return SaveResult(found.id, "duplicate", found.is_current, found.agency_id, found.year)
+        agency = self._resolve_agency(s, report.meta.agency)
+        year = report.meta.year
+        keyed = agency is not None and year is not None
+        current = self._current(s, agency.id, year) if keyed else None
+
+        report = report.model_copy(deep=True)
+        report.source.sha256 = sha
+        if history:
+            report.findings = [f for f in report.findings if not f.code.startswith(HISTORY_PREFIX)]
+            if keyed:
+                prev = self._current(s, agency.id, year - 1)
+                if prev is not None:
+                    report.findings += self._history_findings(report, prev)
+
+        new_published = report.meta.published.isoformat() if report.meta.published else None
+        becomes_current = keyed and not (current is not None and current.published and new_published
+                                         and current.published > new_published)
+        if becomes_current and current is not None:
+            current.is_current = False          # before the insert: the partial unique index checks per row
+            s.flush()
+        row = ReportRow(
+            agency_id=agency.id if agency else None, year=year, format=report.format,
+            agency_name=report.meta.agency, title=report.meta.title,
+            period_start=report.meta.period.start.isoformat() if report.meta.period and report.meta.period.start else None,
+            period_end=report.meta.period.end.isoformat() if report.meta.period and report.meta.period.end else None,
+            published=new_published, source_file=report.source.file, reader=report.source.reader, sha256=sha,
+            is_current=bool(becomes_current), ingested_at=_now(), ingest_run_id=run_id, model=report.to_dict(),
+            superseded_by=None if becomes_current or current is None else current.id,
+            **_severity_counts(report.findings))
+        s.add(row)
+        s.flush()
+        if becomes_current and current is not None:
+            current.superseded_by = row.id
+            s.execute(update(ReportRow).where(ReportRow.superseded_by == current.id, ReportRow.id != row.id)
+                      .values(superseded_by=row.id))
+        s.execute(insert(Cell), [{"report_id": row.id, "table_key": t, "row_key": r, "col_key": c, "value": v}
+                                 for t, r, c, v in report_cells(report)])
+        if report.findings:
+            s.execute(insert(Finding), _finding_rows(row.id, report.findings))
+        reaudited = []
+        if history and becomes_current:
+            nxt = self._current(s, agency.id, year + 1)
+            if nxt is not None:
+                self._reaudit(s, nxt, row)
+                reaudited.append(nxt.id)
+        return SaveResult(row.id, "stored", bool(becomes_current), agency.id if agency else None, year, reaudited)
+
+    def _current(self, s: Session, agency_id: int, year: int) -> ReportRow | None:
+        return s.scalars(select(ReportRow).where(ReportRow.agency_id == agency_id, ReportRow.year == year,
+                                                 ReportRow.is_current)).first()
+
+    def _history_findings(self, report: Report, prev_row: ReportRow) -> list[FindingModel]:
+        from ..audit.history import history_findings
+
+        prev = Report.model_validate(prev_row.model)
+        out = history_findings(report, prev)
+        for f in out:
+            p = f.data.get("previous")
+            if isinstance(p, dict):
+                p["report_id"] = prev_row.id
+        return out
+
+    def _reaudit(self, s: Session, row: ReportRow, prev_row: ReportRow | None) -> None:
+        """Replace the X findings of a stored report (its previous year changed)."""
+        report = Report.model_validate(row.model)
+        report.findings = [f for f in report.findings if not f.code.startswith(HISTORY_PREFIX)]
+        if prev_row is not None:
+            report.findings += self._history_findings(report, prev_row)
+        row.model = report.to_dict()
+        for k, v in _severity_counts(report.findings).items():
+            setattr(row, k, v)
+        s.execute(delete(Finding).where(Finding.report_id == row.id, Finding.code.startswith(HISTORY_PREFIX)))
+        new = [f for f in report.findings if f.code.startswith(HISTORY_PREFIX)]
+        if new:
+            s.execute(insert(Finding), _finding_rows(row.id, new))
+
+    def delete_report(self, report_id: int) -> bool:
+        """Delete a report; if it was current, the most recently stored other version of the same
+        agency and year becomes current, and the next year is re-audited."""
+        with self._write() as s:
+            row = s.get(ReportRow, report_id)
+            if row is None:
+                return False
+            was_current, agency_id, year = row.is_current, row.agency_id, row.year
+            s.execute(update(ReportRow).where(ReportRow.superseded_by == report_id).values(superseded_by=None))
+            s.delete(row)
+            s.flush()
+            if was_current and agency_id is not None and year is not None:
+                heir = s.scalars(select(ReportRow).where(ReportRow.agency_id == agency_id, ReportRow.year == year)
+                                 .order_by(ReportRow.ingested_at.desc(), ReportRow.id.desc())).first()
+                if heir is not None:
+                    heir.is_current = True
+                    heir.superseded_by = None
+                    s.flush()
+                    s.execute(update(ReportRow).where(ReportRow.agency_id == agency_id, ReportRow.year == year,
+                                                      ReportRow.id != heir.id).values(superseded_by=heir.id))
+                    prev = self._current(s, agency_id, year - 1)
+                    self._reaudit(s, heir, prev)
+                nxt = self._current(s, agency_id, year + 1)
+                if nxt is not None:
+                    self._reaudit(s, nxt, heir)
+            return True
+
+    # ------------------------------------------------------------ reading
+    def report_id_by_sha256(self, sha: str) -> int | None:
+        with self._read() as s:
+            return s.scalar(select(ReportRow.id).where(ReportRow.sha256 == sha))
+
+    def known_sha256(self, shas: Iterable[str]) -> set[str]:
+        """Which of these hashes are stored already (ingest skips them before parsing)."""
+        shas = list(set(shas))
+        out: set[str] = set()
+        with self._read() as s:
+            for i in range(0, len(shas), 500):
+                out.update(s.scalars(select(ReportRow.sha256).where(ReportRow.sha256.in_(shas[i:i + 500]))))
+        return out
+
+    def _info_query(self):
+        return select(*_INFO_COLS).outerjoin(Agency, Agency.id == ReportRow.agency_id)
+
+    def get_info(self, report_id: int) -> ReportInfo | None:
+        with self._read() as s:
+            r = s.execute(self._info_query().where(ReportRow.id == report_id)).first()
+            return ReportInfo(*r) if r else None
+
+    def get_report(self, report_id: int) -> StoredReport | None:
+        """A stored report with its model (findings included)."""
+        with self._read() as s:
+            r = s.execute(self._info_query().add_columns(ReportRow.model).where(ReportRow.id == report_id)).first()
+            if r is None:
+                return None
+            *info, model = r
+            return StoredReport(*info, report=Report.model_validate(model))
+
+    def list_reports(self, *, agency: str | int | None = None, region: str | None = None, year: int | None = None,
+                     search: str | None = None, code: str | None = None, current: bool | None = True,
+                     limit: int | None = None, offset: int = 0) -> list[ReportInfo]:
+        """Reports matching every filter given, by region, agency, year. `agency` is an id or a name
+        (with or without region prefixes); `region` matches the region or the start of the name;
+        `search` any part of a name; `code` reports with a finding of that code (or prefix);
+        `current=None` includes superseded versions."""
+        q = self._info_query()
+        if agency is not None:
+            ids = [a.id for a in self.agencies(name=str(agency))]
+            q = q.where(ReportRow.agency_id.in_(ids))
+        if region:
+            q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+        if year is not None:
+            q = q.where(ReportRow.year == year)
+        if search:
+            q = q.where(or_(Agency.name.contains(search), Agency.region.contains(search),
+                            ReportRow.agency_name.contains(search), ReportRow.source_file.contains(search)))
+        if code:
+            q = q.where(ReportRow.id.in_(select(Finding.report_id).where(Finding.code.startswith(code))))
+        if current is not None:
+            q = q.where(ReportRow.is_current == current)
+        q = q.order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        with self._read() as s:
+            return [ReportInfo(*r) for r in s.execute(q)]
+
+    def count_reports(self, *, current: bool | None = True) -> int:
+        with self._read() as s:
+            q = select(func.count(ReportRow.id))
+            if current is not None:
+                q = q.where(ReportRow.is_current == current)
+            return s.scalar(q) or 0
+
+    def agency_history(self, agency_id: int) -> list[ReportInfo]:
+        """Every stored report of one agency, all years and versions (current first within a year)."""
+        q = self._info_query().where(ReportRow.agency_id == agency_id) \
+            .order_by(ReportRow.year, ReportRow.is_current.desc(), ReportRow.ingested_at.desc())
+        with self._read() as s:
+            return [ReportInfo(*r) for r in s.execute(q)]
+
+    def findings(self, *, report_ids: Iterable[int] | None = None, code: str | None = None,
+                 severity: str | None = None) -> list[dict[str, Any]]:
+        q = select(Finding).order_by(Finding.report_id, Finding.id)
+        if report_ids is not None:
+            q = q.where(Finding.report_id.in_(list(report_ids)))
+        if code:
+            q = q.where(Finding.code.startswith(code))
+        if severity:
+            q = q.where(Finding.severity == severity)
+        with self._read() as s:
+            return [{"report_id": f.report_id, "code": f.code, "severity": f.severity, "message": f.message,
+                     "path": f.path, "evidence": f.evidence, "data": f.data} for f in s.scalars(q)]
+
+    def findings_summary(self, *, year: int | None = None, region: str | None = None, rule: str | None = None,
+                         current: bool = True) -> list[dict[str, Any]]:
+        """Findings per rule over the matching reports: code, severity, findings, reports (affected)."""
+        q = (select(Finding.code, Finding.severity, func.count(Finding.id), func.count(func.distinct(Finding.report_id)))
+             .join(ReportRow, ReportRow.id == Finding.report_id)
+             .outerjoin(Agency, Agency.id == ReportRow.agency_id)
+             .group_by(Finding.code, Finding.severity).order_by(Finding.code))
+        if current:
+            q = q.where(ReportRow.is_current)
+        if year is not None:
+            q = q.where(ReportRow.year == year)
+        if region:
+            q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+        if rule:
+            q = q.where(Finding.code.startswith(rule))
+        with self._read() as s:
+            return [{"code": c, "severity": sev, "findings": n, "reports": r} for c, sev, n, r in s.execute(q)]
+
+    def cells(self, report_ids: Iterable[int]) -> dict[int, dict[tuple[str, str, str], float | None]]:
+        """Stored cells of these reports: {report_id: {(table, row, col): value}}."""
+        ids = list(report_ids)
+        out: dict[int, dict[tuple[str, str, str], float | None]] = {i: {} for i in ids}
+        with self._read() as s:
+            for i in range(0, len(ids), 500):
+                q = select(Cell).where(Cell.report_id.in_(ids[i:i + 500]))
+                for c in s.scalars(q):
+                    out[c.report_id][(c.table_key, c.row_key, c.col_key)] = c.value
+        return out
+
+    def years(self) -> list[int]:
+        with self._read() as s:
+            return sorted(y for (y,) in s.execute(select(ReportRow.year).where(ReportRow.year.is_not(None)).distinct()))
+
+    def stats(self) -> dict[str, Any]:
+        with self._read() as s:
+            return {
+                "url": self.url if self.dialect == "sqlite" else self.engine.url.render_as_string(hide_password=True),
+                "reports": s.scalar(select(func.count(ReportRow.id))) or 0,
+                "current": s.scalar(select(func.count(ReportRow.id)).where(ReportRow.is_current)) or 0,
+                "agencies": s.scalar(select(func.count(Agency.id))) or 0,
+                "findings": s.scalar(select(func.count(Finding.id))) or 0,
+                "runs": s.scalar(select(func.count(IngestRun.id))) or 0,
+                "revision": db.current_revision(self.engine),
+            }
+
+
+def open_store(url: str | None = None) -> Store:
+    """Open (and create or upgrade to the latest schema) the store at `url`, $NIANBAO_DB or ./nianbao.db."""
+    return Store(url)

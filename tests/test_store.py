@@ -1,0 +1,219 @@
+"""The store: save/load round trip, idempotence, agency identity, versions, cross-year re-audit,
+schema = migrations. Every test runs on SQLite and on PostgreSQL (store_support.db_url)."""
+from __future__ import annotations
+
+import random
+from datetime import date
+
+from sqlalchemy import create_engine, text
+
+from nianbao import labels as L
+from nianbao.generate import random_agency, random_report
+from nianbao.model import Position
+from nianbao.store import open_store
+from nianbao.store.cells import report_cells
+from store_support import db_url, store  # noqa: F401  (fixtures)
+
+
+def _report(seed: int, year: int = 2023, agency=None, **kw):
+    rng = random.Random(seed)
+    r = random_report(rng, year=year, agency=agency or random_agency(rng, "county_dept"), **kw)
+    r.source.file = f"r{seed}.txt"
+    r.source.sha256 = f"{seed:064x}"
+    return r
+
+
+def test_saved_report_loads_back_equal(store):
+    r = _report(1)
+    res = store.save_report(r)
+    assert res.status == "stored" and res.is_current
+    got = store.get_report(res.report_id)
+    assert got.report.to_dict() == r.to_dict()
+    assert got.year == 2023 and got.agency_name == r.meta.agency and got.sha256 == r.source.sha256
+
+
+def test_same_bytes_stored_once(store):
+    r = _report(2)
+    first = store.save_report(r)
+    again = store.save_report(r)
+    assert again.status == "duplicate" and again.report_id == first.report_id
+    assert store.count_reports(current=None) == 1
+
+
+def test_cells_in_long_form_equal_the_model(store):
+    r = _report(3, blanks=0.1)
+    rid = store.save_report(r).report_id
+    cells = store.cells([rid])[rid]
+    paths = L.all_cell_paths()
+    assert len(cells) == len(paths)
+    for path in paths:
+        t, rest = path.removeprefix("tables.").split(".", 1)
+        row, col = rest.rsplit(".", 1)
+        assert cells[(t, row, col)] == r.tables.cell(path.removeprefix("tables."))
+    assert any(v is None for v in cells.values())   # blanks are kept as NULL, not 0
+
+
+def test_agency_with_and_without_city_prefix_is_one_agency(store):
+    a = _report(4, 2022)
+    a.meta.agency = "中卫市沙坡头区司法局"
+    b = _report(5, 2023)
+    b.meta.agency = "沙坡头区司法局"
+    ra, rb = store.save_report(a), store.save_report(b)
+    assert ra.agency_id == rb.agency_id
+    ag = store.find_agency("沙坡头区司法局")
+    assert ag.region == "中卫市" and set(ag.names) == {"中卫市沙坡头区司法局", "沙坡头区司法局"}
+    assert ag.years == [2022, 2023]
+    assert store.find_agency("中卫市沙坡头区司法局").id == ag.id
+    # the same county name in another city is another agency
+    c = _report(6, 2023)
+    c.meta.agency = "银川市沙坡头区司法局"
+    assert store.save_report(c).agency_id != ra.agency_id
+
+
+def test_new_version_replaces_current_and_keeps_old_as_history(store):
+    ag = random_agency(random.Random(7), "county_dept")
+    old, new = _report(7, 2023, ag), _report(8, 2023, ag)
+    old.meta.published = new.meta.published = None
+    r1, r2 = store.save_report(old), store.save_report(new)
+    assert r1.agency_id == r2.agency_id and r2.is_current
+    i1, i2 = store.get_info(r1.report_id), store.get_info(r2.report_id)
+    assert not i1.is_current and i1.superseded_by == r2.report_id and i2.is_current
+    assert [i.id for i in store.list_reports(agency=r1.agency_id)] == [r2.report_id]
+    assert {i.id for i in store.agency_history(r1.agency_id)} == {r1.report_id, r2.report_id}
+
+
+def test_version_published_earlier_than_current_does_not_replace_it(store):
+    ag = random_agency(random.Random(9), "county_dept")
+    cur, older = _report(9, 2023, ag), _report(10, 2023, ag)
+    cur.meta.published, older.meta.published = date(2024, 1, 20), date(2024, 1, 5)
+    r1, r2 = store.save_report(cur), store.save_report(older)
+    assert r1.is_current and not r2.is_current
+    assert store.get_info(r2.report_id).superseded_by == r1.report_id
+
+
+def test_deleting_current_version_promotes_the_previous_one(store):
+    ag = random_agency(random.Random(11), "county_dept")
+    a, b = _report(11, 2023, ag), _report(12, 2023, ag)
+    a.meta.published = b.meta.published = None
+    ra, rb = store.save_report(a), store.save_report(b)
+    assert store.delete_report(rb.report_id)
+    assert store.get_report(rb.report_id) is None
+    info = store.get_info(ra.report_id)
+    assert info.is_current and info.superseded_by is None
+    assert not store.delete_report(rb.report_id)
+
+
+def _carry_pair(seed: int):
+    ag = random_agency(random.Random(seed), "county_dept")
+    prev, cur = _report(seed, 2022, ag), _report(seed + 1, 2023, ag)
+    prev.tables.applications["carried_forward"].natural_person = 3
+    cur.tables.applications["carried_over"].natural_person = 1
+    prev.provenance["tables.applications.carried_forward.natural_person"] = Position(line=77)
+    cur.provenance["tables.applications.carried_over.natural_person"] = Position(line=58)
+    return prev, cur
+
+
+def test_x001_on_second_year_points_at_both_reports(store):
+    prev, cur = _carry_pair(20)
+    rp, rc = store.save_report(prev), store.save_report(cur)
+    x = [f for f in store.get_report(rc.report_id).report.findings if f.code == "X001"]
+    f = next(f for f in x if f.data["col"] == "natural_person")
+    assert f.severity == "error" and f.path == "tables.applications.carried_over.natural_person"
+    assert f.evidence.line == 58
+    p = f.data["previous"]
+    assert p["report_id"] == rp.report_id and p["year"] == 2022 and p["value"] == 3
+    assert p["path"] == "tables.applications.carried_forward.natural_person" and p["evidence"] == {"line": 77}
+    assert not [f for f in store.get_report(rp.report_id).report.findings if f.code.startswith("X")]
+    # stored as rows too, for queries
+    rows = store.findings(report_ids=[rc.report_id], code="X001")
+    assert any(r["data"]["previous"]["report_id"] == rp.report_id for r in rows)
+    assert store.get_info(rc.report_id).errors >= 1
+
+
+def test_earlier_year_stored_later_reaudits_the_following_year(store):
+    prev, cur = _carry_pair(30)
+    rc = store.save_report(cur)
+    assert not store.findings(report_ids=[rc.report_id], code="X001")
+    rp = store.save_report(prev)
+    assert rp.reaudited == [rc.report_id]
+    assert store.findings(report_ids=[rc.report_id], code="X001")
+    assert any(f.code == "X001" for f in store.get_report(rc.report_id).report.findings)
+    # and deleting the earlier year takes the cross-year findings away again
+    store.delete_report(rp.report_id)
+    assert not store.findings(report_ids=[rc.report_id], code="X")
+
+
+def test_findings_summary_counts_rules_over_current_reports(store):
+    prev, cur = _carry_pair(40)
+    store.save_report(prev)
+    store.save_report(cur)
+    summary = {(s["code"], s["severity"]): s for s in store.findings_summary(year=2023)}
+    assert summary[("X001", "error")]["reports"] == 1
+    assert summary[("X001", "error")]["findings"] == len(store.findings(code="X001"))
+    assert store.findings_summary(year=2021) == []
+
+
+def test_list_reports_filters_by_region_and_year(store):
+    a = _report(50, 2023)
+    a.meta.agency = "中卫市沙坡头区司法局"
+    b = _report(51, 2023)
+    b.meta.agency = "吴忠市红寺堡区司法局"
+    c = _report(52, 2022)
+    c.meta.agency = "吴忠市红寺堡区司法局"
+    for r in (a, b, c):
+        store.save_report(r)
+    assert [i.agency_name for i in store.list_reports(region="吴忠市", year=2023)] == ["吴忠市红寺堡区司法局"]
+    assert len(store.list_reports(region="吴忠市")) == 2
+    assert len(store.list_reports(year=2023)) == 2
+
+
+def test_report_without_agency_or_year_is_stored_but_not_versioned(store):
+    r = _report(60)
+    r.meta.agency = None
+    r.meta.year = None
+    res = store.save_report(r)
+    assert res.status == "stored" and res.agency_id is None and not res.is_current
+
+
+def test_schema_created_by_migrations_matches_models(db_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from nianbao.store.models import Base
+
+    open_store(db_url).close()
+    eng = create_engine(db_url)
+    with eng.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    eng.dispose()
+    assert diff == []
+
+
+def test_wide_view_shows_figures_per_report(store):
+    r = _report(70)
+    rid = store.save_report(r).report_id
+    with store.engine.connect() as c:
+        row = c.execute(text("SELECT new_received, granted, review_total FROM report_wide WHERE report_id = :i"),
+                        {"i": rid}).one()
+    ap = r.tables.applications
+    assert list(row) == [ap["new_received"].total, ap["granted"].total, r.tables.review_litigation.review.total]
+
+
+def test_reopening_an_up_to_date_store_keeps_data(db_url):
+    s = open_store(db_url)
+    s.save_report(_report(80))
+    s.close()
+    s = open_store(db_url)
+    assert s.count_reports() == 1 and s.stats()["revision"] == "0001"
+    s.close()
+
+
+def test_report_cells_skip_items_the_2019_format_lacks():
+    r = _report(90)
+    r.format = "2019"
+    r.tables.active_disclosure.fees = None
+    r.tables.legacy = {"other_processing": {"total": 2}}
+    cells = list(report_cells(r))
+    assert not any(t == "active_disclosure" and row == "fees" for t, row, _, _ in cells)
+    assert ("legacy", "other_processing", "total", 2.0) in cells
+    assert not any(row.startswith("other.") for t, row, _, _ in cells if t == "applications")
