@@ -28,7 +28,7 @@ def conversion_debris(report: Report) -> Iterator[Hit]:
     for d in report.extraction.debris:
         by_kind.setdefault(d.kind, []).append(d)
     for kind, items in by_kind.items():
-        lines = [d.evidence.line for d in items if d.evidence is not None and d.evidence.line is not None]
+        lines = sorted({d.evidence.line for d in items if d.evidence is not None and d.evidence.line is not None})
         pages = [d.evidence.page for d in items if d.evidence is not None and d.evidence.page is not None]
         where = (f"（第{'、'.join(map(str, lines[:10]))}行）" if lines else
                  f"（第{'、'.join(map(str, sorted(set(pages))[:10]))}页）" if pages else "")

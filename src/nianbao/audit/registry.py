@@ -149,3 +149,35 @@ def run_rules(report: Report, previous: Report | None = None,
             hits = r.func(report)
         out.extend(_finding(r, report, h) for h in hits)
     return out
+
+
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+
+def catalog_markdown() -> str:
+    """docs/rules.md: the catalog generated from the registry (`nianbao rules --markdown`)."""
+    out = ["# Audit rules", "",
+           "Generated from the rule registry by `nianbao rules --markdown > docs/rules.md`; do not edit by hand.",
+           "Severities: `error` (wrong by the format's own arithmetic or rules), `warning` (very likely wrong;",
+           "a person should look), `info` (quality/cosmetic). Rules marked *history* need the previous",
+           "year's report of the same agency (from the store).", "",
+           "| code | severity | family | summary |", "|---|---|---|---|"]
+    all_rules = rules()
+    for r in all_rules:
+        fam = FAMILIES.get(r.code[0], r.family)
+        out.append(f"| [{r.code}](#{r.code.lower()}) | {r.severity} | {fam}{' · history' if r.history else ''} | "
+                   f"{r.summary.replace('|', '/')} |")
+    for r in all_rules:
+        out += ["", f"## {r.code}", "",
+                f"Severity `{r.severity}` · family {r.code[0]} {FAMILIES.get(r.code[0], '')}"
+                + (" · history (needs the previous year's report)" if r.history else ""), ""]
+        for variant, template in r.messages.items():
+            label = "Message" if variant == "default" else f"Message ({variant})"
+            out.append(f"{label}: `{template}`  ")
+        out.append("")
+        for line in r.doc.splitlines():
+            if line.strip() in ("What it does:", "Why it matters:", "Example:"):
+                out += ["", f"**{line.strip()[:-1]}**", ""]
+            else:
+                out.append(line)
+    return "\n".join(out).replace("\n\n\n", "\n\n").rstrip() + "\n"
