@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import getpass
-import os
 import sys
 from pathlib import Path
 
@@ -10,14 +9,13 @@ import typer
 
 from .app import EXIT_INPUT, app, console, print_json, report_error
 
-DEFAULT_DB = "sqlite:///nianbao.db"
 
 user_app = typer.Typer(help="管理网页登录账号。", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
 
-def _db(db: str | None) -> str:
-    return db or os.environ.get("NIANBAO_DB") or DEFAULT_DB
+def _db(db: str | None) -> str | None:
+    return db      # None: the store resolves $NIANBAO_DB or ./nianbao.db
 
 
 @app.command()
@@ -36,7 +34,7 @@ def serve(
 
     settings = Settings(db_url=_db(db), data_dir=data_dir, max_upload_mb=max_upload_mb, workers=workers)
     web = create_app(settings)
-    console.print(f"nianbao 网页界面：http://{host}:{port}/  （数据库 {settings.db_url}）", highlight=False)
+    console.print(f"nianbao 网页界面：http://{host}:{port}/  （数据库 {web.state.backend.url}）", highlight=False)
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 

@@ -31,7 +31,7 @@ SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
 
 @dataclass
 class Settings:
-    db_url: str = "sqlite:///nianbao.db"
+    db_url: str | None = None             # None: $NIANBAO_DB or ./nianbao.db (store.resolve_url)
     data_dir: Path | None = None          # originals and the session key; default beside the SQLite file
     max_upload_mb: int = DEFAULT_MAX_MB
     secret: str | None = None
@@ -39,13 +39,13 @@ class Settings:
     secure_cookies: bool = False          # set behind HTTPS
     extra: dict = field(default_factory=dict)
 
-    def resolved_data_dir(self) -> Path:
+    def resolved_data_dir(self, url: str) -> Path:
         if self.data_dir:
             return Path(self.data_dir)
         if env := os.environ.get("NIANBAO_DATA_DIR"):
             return Path(env)
-        if self.db_url.startswith("sqlite:///") and self.db_url != "sqlite:///:memory:":
-            db = Path(self.db_url.removeprefix("sqlite:///"))
+        if url.startswith("sqlite:///") and ":memory:" not in url:
+            db = Path(url.removeprefix("sqlite:///"))
             return db.with_name(db.stem + "-files")
         return Path.home() / ".local" / "share" / "nianbao"
 
@@ -63,10 +63,10 @@ def _templates() -> Jinja2Templates:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    data_dir = settings.resolved_data_dir()
-    data_dir.mkdir(parents=True, exist_ok=True)
     backend = Backend(settings.db_url)
     ensure_tables(backend.engine)
+    data_dir = settings.resolved_data_dir(backend.url)
+    data_dir.mkdir(parents=True, exist_ok=True)
 
     app = FastAPI(title="nianbao 年报审核", version="1", docs_url="/api/docs", redoc_url=None,
                   openapi_url="/api/openapi.json",
@@ -118,8 +118,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(pages.router)
 
     @app.on_event("shutdown")
-    def _stop_jobs() -> None:
+    def _stop() -> None:
         app.state.jobs.shutdown()
+        backend.close()
 
     return app
 

@@ -32,7 +32,7 @@ class User(Base):
     __tablename__ = "web_users"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)   # uq_web_users_name
     password_hash: Mapped[str] = mapped_column(String(300), nullable=False)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(timezone.utc))
 

@@ -1,20 +1,16 @@
-"""What the pages need from the store, in one small interface.
+"""What the pages need from the store, in one small interface over the store's Python API
+(nianbao.store.Store, nianbao.ingest, nianbao.compare, nianbao.export).
 
-Pages and the JSON API call only `Backend`; it delegates to the store's Python
-API (nianbao.store, nianbao.ingest, nianbao.compare, nianbao.export).
+Pages and the JSON API call only `Backend`, so they hold no queries of their own.
 """
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import create_engine
-from sqlalchemy.engine import Engine
-
-from ..errors import InputError
 from ..model import Report
+from ..store import ReportInfo, Store, open_store
 
 
 @dataclass
@@ -22,103 +18,109 @@ class Summary:
     id: int
     agency: str
     year: int | None
+    agency_id: int | None = None
     region: str | None = None
     format: str = "2021"
     file: str | None = None
     sha256: str | None = None
-    counts: dict[str, int] = field(default_factory=dict)     # severity -> n
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
     rules: dict[str, int] = field(default_factory=dict)      # code -> n
-
-    @property
-    def errors(self) -> int:
-        return self.counts.get("error", 0)
-
-    @property
-    def warnings(self) -> int:
-        return self.counts.get("warning", 0)
-
-    @property
-    def infos(self) -> int:
-        return self.counts.get("info", 0)
+    is_current: bool = True
+    duplicate: bool = False       # set by ingest when the same file was stored before
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "agency": self.agency, "year": self.year, "region": self.region,
-                "format": self.format, "file": self.file, "sha256": self.sha256,
+        return {"id": self.id, "agency": self.agency, "agency_id": self.agency_id, "year": self.year,
+                "region": self.region, "format": self.format, "file": self.file, "sha256": self.sha256,
+                "is_current": self.is_current,
                 "findings": {"error": self.errors, "warning": self.warnings, "info": self.infos},
                 "rules": self.rules}
 
 
-def summarize(id: int, report: Report, region: str | None = None) -> Summary:
-    return Summary(id=id, agency=report.meta.agency or "（未识别机关）", year=report.meta.year, region=region,
-                   format=report.format, file=report.source.file, sha256=report.source.sha256,
-                   counts=dict(Counter(f.severity for f in report.findings)),
-                   rules=dict(Counter(f.code for f in report.findings)))
+def _summary(info: ReportInfo, rules: dict[str, int] | None = None) -> Summary:
+    return Summary(id=info.id, agency=info.agency_name or info.agency or "（未识别机关）", year=info.year,
+                   agency_id=info.agency_id, region=info.region or None, format=info.format,
+                   file=info.source_file, sha256=info.sha256, errors=info.errors, warnings=info.warnings,
+                   infos=info.infos, rules=rules or {}, is_current=info.is_current)
 
 
 class Backend:
-    """Interim backend holding reports in memory until the store lands; same interface after."""
+    def __init__(self, url: str | None):
+        self.store: Store = open_store(url)
+        self.engine = self.store.engine
+        self.url = self.store.url
 
-    def __init__(self, url: str):
-        self.url = url
-        self.engine: Engine = create_engine(url)
-        self._reports: dict[int, Report] = {}
-        self._next = 1
-        self._lock = threading.Lock()
+    def close(self) -> None:
+        self.store.close()
 
     # ---------------------------------------------------------------- reading
+    def _rules(self, ids: list[int]) -> dict[int, dict[str, int]]:
+        out: dict[int, Counter] = {i: Counter() for i in ids}
+        if ids:
+            for f in self.store.findings(report_ids=ids):
+                out[f["report_id"]][f["code"]] += 1
+        return {i: dict(sorted(c.items())) for i, c in out.items()}
+
     def summaries(self, year: int | None = None, region: str | None = None, rule: str | None = None,
-                  agency: str | None = None) -> list[Summary]:
-        out = []
-        for id, r in sorted(self._reports.items()):
-            s = summarize(id, r)
-            if year is not None and s.year != year:
-                continue
-            if region and s.region != region:
-                continue
-            if rule and rule not in s.rules:
-                continue
-            if agency and s.agency != agency:
-                continue
-            out.append(s)
-        return out
+                  agency: str | int | None = None, search: str | None = None) -> list[Summary]:
+        infos = self.store.list_reports(year=year, region=region or None, code=rule or None,
+                                        agency=agency, search=search or None)
+        rules = self._rules([i.id for i in infos])
+        return [_summary(i, rules[i.id]) for i in infos]
 
     def get(self, id: int) -> tuple[Summary, Report] | None:
-        r = self._reports.get(id)
-        return (summarize(id, r), r) if r is not None else None
+        got = self.store.get_report(id)
+        if got is None:
+            return None
+        return _summary(got, dict(sorted(Counter(f.code for f in got.report.findings).items()))), got.report
 
-    def history(self, agency: str) -> list[tuple[Summary, Report]]:
-        rows = [(s, self._reports[s.id]) for s in self.summaries(agency=agency)]
-        return sorted(rows, key=lambda t: t[0].year or 0)
+    def agency(self, agency_id: int) -> dict[str, Any] | None:
+        a = next(iter(self.store.agencies(name=str(agency_id))), None)
+        return None if a is None else {"id": a.id, "name": a.name, "region": a.region, "names": a.names}
 
-    def has_sha(self, sha256: str | None) -> bool:
-        return any(r.source.sha256 == sha256 for r in self._reports.values())
+    def history(self, agency_id: int) -> list[tuple[Summary, Report]]:
+        """The current report of each year of one agency, oldest first."""
+        out = []
+        for info in self.store.agency_history(agency_id):
+            if info.is_current:
+                got = self.get(info.id)
+                if got:
+                    out.append(got)
+        return sorted(out, key=lambda t: t[0].year or 0)
 
     def years(self) -> list[int]:
-        return sorted({r.meta.year for r in self._reports.values() if r.meta.year}, reverse=True)
+        return sorted(self.store.years(), reverse=True)
 
     def regions(self) -> list[str]:
-        return []
+        return sorted({a.region for a in self.store.agencies() if a.region})
+
+    def has_sha(self, sha256: str | None) -> bool:
+        return bool(sha256) and self.store.report_id_by_sha256(sha256) is not None
+
+    def rule_counts(self, year: int | None = None, region: str | None = None,
+                    rule: str | None = None) -> list[dict[str, Any]]:
+        return self.store.findings_summary(year=year, region=region or None, rule=rule or None)
 
     # ---------------------------------------------------------------- writing
     def ingest(self, data: bytes, name: str) -> Summary:
+        """Parse, audit and store one file's bytes; InputError when it is not a readable report."""
         from .. import api
 
         report = api.parse_bytes(data, name)
-        prev = next((r for r in self._reports.values()
-                     if r.meta.agency == report.meta.agency and report.meta.year
-                     and r.meta.year == report.meta.year - 1), None)
-        api.audit(report, prev)
-        with self._lock:
-            for id, r in self._reports.items():
-                if r.source.sha256 == report.source.sha256:
-                    raise InputError("该文件已入库", name)
-            id = self._next
-            self._next += 1
-            self._reports[id] = report
-        return summarize(id, report)
+        api.audit(report)
+        res = self.store.save_report(report)
+        s = self.get(res.report_id)[0]
+        s.duplicate = res.status == "duplicate"
+        return s
+
+    def add_report(self, report: Report) -> Summary:
+        """Store an already parsed (and audited) report."""
+        res = self.store.save_report(report)
+        return self.get(res.report_id)[0]
 
     def delete(self, id: int) -> bool:
-        return self._reports.pop(id, None) is not None
+        return self.store.delete_report(id)
 
     # ---------------------------------------------------------------- compare and export
     def compare(self, ids: list[int]) -> dict[str, Any]:

@@ -44,10 +44,8 @@ def _load(request: Request, report_id: int):
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, year: str | None = None, q: str | None = None):
     backend = request.app.state.backend
-    rows = backend.summaries(year=_int(year))
-    if q:
-        rows = [r for r in rows if q in r.agency or q in (r.file or "")]
-    rows.sort(key=lambda r: (-(r.year or 0), r.agency))
+    rows = backend.summaries(year=_int(year), search=q or None)
+    rows.sort(key=lambda r: (-(r.year or 0), r.region or "", r.agency))
     return render(request, "index.html", rows=rows, years=backend.years(), year=_int(year), q=q or "")
 
 
@@ -148,11 +146,13 @@ def agency_series(history: list[tuple[Any, Report]]) -> dict[str, Any]:
     return {"years": years, **out}
 
 
-@router.get("/agencies/{agency:path}", response_class=HTMLResponse)
-def agency_page(request: Request, agency: str):
-    history = request.app.state.backend.history(agency)
+@router.get("/agencies/{agency_id}", response_class=HTMLResponse)
+def agency_page(request: Request, agency_id: int):
+    backend = request.app.state.backend
+    agency = backend.agency(agency_id)
+    history = backend.history(agency_id) if agency else []
     if not history:
-        raise HTTPException(404, f"没有机关“{agency}”的报告")
+        raise HTTPException(404, f"机关 {agency_id} 不存在或没有报告")
     return render(request, "agency.html", agency=agency, history=history, series=agency_series(history))
 
 
@@ -164,14 +164,13 @@ def dashboard(request: Request, year: str | None = None, region: str | None = No
     y = _int(year) if year is not None else (years[0] if years else None)
     rows = backend.summaries(year=y, region=region or None, rule=rule or None)
     by_rule: dict[str, Counter] = {}
-    for s, r in ((s, backend.get(s.id)[1]) for s in rows):
-        for f in r.findings:
-            by_rule.setdefault(f.code, Counter())[f.severity] += 1
+    for c in backend.rule_counts(year=y, region=region or None, rule=rule or None):
+        by_rule.setdefault(c["code"], Counter())[c["severity"]] += c["findings"]
     codes = sorted(by_rule)
     chart = {"codes": codes,
              "series": [{"severity": sev, "name": label, "data": [by_rule[c][sev] for c in codes]}
                         for sev, label in (("error", "错误"), ("warning", "警告"), ("info", "提示"))]}
-    all_rules = sorted({c for s in backend.summaries(year=y) for c in s.rules})
+    all_rules = sorted({c["code"] for c in backend.rule_counts(year=y)})
     return render(request, "dashboard.html", rows=rows, years=years, year=y, region=region or "",
                   regions=backend.regions(), rule=rule or "", rules=all_rules, chart=chart,
                   exports=backend.export_kinds())

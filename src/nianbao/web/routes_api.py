@@ -29,6 +29,8 @@ class FindingCounts(BaseModel):
 class ReportSummaryOut(BaseModel):
     id: int
     agency: str
+    agency_id: int | None
+    is_current: bool
     year: int | None
     region: str | None
     format: str
@@ -72,8 +74,8 @@ def session(request: Request):
 
 @router.get("/reports", response_model=list[ReportSummaryOut], summary="报告列表（可按年度、地区、规则、机关筛选）")
 def list_reports(request: Request, year: int | None = None, region: str | None = None,
-                 rule: str | None = None, agency: str | None = None):
-    rows = request.app.state.backend.summaries(year=year, region=region, rule=rule, agency=agency)
+                 rule: str | None = None, agency: str | None = None, q: str | None = None):
+    rows = request.app.state.backend.summaries(year=year, region=region, rule=rule, agency=agency, search=q)
     return [s.as_dict() for s in rows]
 
 
@@ -105,12 +107,14 @@ def delete_report(request: Request, report_id: int, user: str = Depends(auth.req
     return {"deleted": report_id}
 
 
-@router.get("/agencies/{agency:path}", summary="一个机关历年的主要数字")
-def agency(request: Request, agency: str) -> dict[str, Any]:
-    history = request.app.state.backend.history(agency)
+@router.get("/agencies/{agency_id}", summary="一个机关历年的报告与主要数字")
+def agency(request: Request, agency_id: int) -> dict[str, Any]:
+    backend = request.app.state.backend
+    info = backend.agency(agency_id)
+    history = backend.history(agency_id) if info else []
     if not history:
-        raise HTTPException(404, f"没有机关“{agency}”的报告")
-    return {"agency": agency, "reports": [s.as_dict() for s, _ in history], "series": agency_series(history)}
+        raise HTTPException(404, f"机关 {agency_id} 不存在或没有报告")
+    return {"agency": info, "reports": [s.as_dict() for s, _ in history], "series": agency_series(history)}
 
 
 @router.get("/compare", summary="比较若干份报告的指标")

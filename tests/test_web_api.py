@@ -1,0 +1,186 @@
+"""The JSON API: every endpoint, and bad uploads answered with a clear Chinese 4xx."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from web_support import audited_report, login, new_client
+
+
+@pytest.fixture()
+def client(tmp_path):
+    c, app = new_client(tmp_path)
+    with c:
+        yield c
+
+
+@pytest.fixture()
+def seeded(tmp_path):
+    c, app = new_client(tmp_path)
+    b = app.state.backend
+    ids = [b.add_report(audited_report(1, 2022, "甲市司法局")).id,
+           b.add_report(audited_report(2, 2023, "甲市司法局")).id,
+           b.add_report(audited_report(3, 2023, "乙县民政局", broken=False)).id]
+    with c:
+        yield c, app, ids
+
+
+def test_reports_list_has_every_report_with_finding_counts(seeded):
+    c, app, ids = seeded
+    rows = c.get("/api/reports").json()
+    assert sorted(r["id"] for r in rows) == sorted(ids)
+    first = next(r for r in rows if r["id"] == ids[0])
+    assert first["agency"] == "甲市司法局" and first["year"] == 2022
+    assert first["findings"]["error"] >= 1
+
+
+def test_reports_list_filters_by_year_agency_and_rule(seeded):
+    c, app, ids = seeded
+    assert {r["id"] for r in c.get("/api/reports", params={"year": 2023}).json()} == set(ids[1:])
+    assert {r["id"] for r in c.get("/api/reports", params={"agency": "乙县民政局"}).json()} == {ids[2]}
+    code = app.state.backend.get(ids[0])[1].findings[0].code
+    got = c.get("/api/reports", params={"rule": code}).json()
+    assert ids[0] in {r["id"] for r in got}
+    assert all(code in r["rules"] for r in got)
+
+
+def test_report_endpoint_returns_the_canonical_model(seeded):
+    c, app, ids = seeded
+    body = c.get(f"/api/reports/{ids[1]}").json()
+    assert body["summary"]["id"] == ids[1]
+    expected = app.state.backend.get(ids[1])[1].to_dict()
+    assert body["report"]["tables"] == expected["tables"]
+    assert body["report"]["meta"]["agency"] == "甲市司法局"
+
+
+def test_unknown_report_is_a_chinese_404(client):
+    r = client.get("/api/reports/999")
+    assert r.status_code == 404 and "不存在" in r.json()["detail"]
+    r = client.get("/api/reports/abc")
+    assert r.status_code == 422 and "请求参数不正确" in r.json()["detail"]
+
+
+def test_findings_endpoint_lists_and_filters_findings(seeded):
+    c, app, ids = seeded
+    report = app.state.backend.get(ids[0])[1]
+    got = c.get(f"/api/reports/{ids[0]}/findings").json()
+    assert [f["code"] for f in got] == [f.code for f in report.findings]
+    errors = c.get(f"/api/reports/{ids[0]}/findings", params={"severity": "error"}).json()
+    assert errors and all(f["severity"] == "error" for f in errors)
+    assert all(report.findings[f["index"]].code == f["code"] for f in errors)
+
+
+def test_agency_endpoint_gives_yearly_series(seeded):
+    c, app, ids = seeded
+    agency_id = c.get(f"/api/reports/{ids[0]}").json()["summary"]["agency_id"]
+    body = c.get(f"/api/agencies/{agency_id}").json()
+    assert body["agency"]["name"] == "甲市司法局"
+    assert body["series"]["years"] == ["2022", "2023"]
+    r2023 = app.state.backend.get(ids[1])[1]
+    assert body["series"]["new_received"][1] == r2023.tables.applications["new_received"].total
+    assert c.get("/api/agencies/9999").status_code == 404
+
+
+def test_compare_endpoint_compares_reports(seeded):
+    c, app, ids = seeded
+    r = c.get("/api/compare", params=[("ids", ids[0]), ("ids", ids[1])])
+    assert r.status_code == 200, r.text
+    assert r.json()
+    assert c.get("/api/compare", params={"ids": 999}).status_code == 404
+
+
+def test_openapi_document_lists_the_api(client):
+    paths = client.get("/api/openapi.json").json()["paths"]
+    for p in ("/api/reports", "/api/reports/{report_id}", "/api/reports/{report_id}/findings", "/api/compare",
+              "/api/upload"):
+        assert p in paths
+
+
+# ------------------------------------------------------------------ writes need a login and the CSRF token
+def test_upload_without_login_is_refused(client):
+    r = client.post("/api/upload", files={"files": ("a.txt", "一、总体情况".encode())})
+    assert r.status_code == 401 and "登录" in r.json()["detail"]
+
+
+def test_upload_without_csrf_token_is_refused(client):
+    login(client)
+    r = client.post("/api/upload", files={"files": ("a.txt", "一、总体情况".encode())})
+    assert r.status_code == 403 and "CSRF" in r.json()["detail"]
+
+
+def test_delete_needs_login_and_removes_the_report(seeded):
+    c, app, ids = seeded
+    assert c.delete(f"/api/reports/{ids[2]}").status_code == 401
+    token = login(c)
+    r = c.delete(f"/api/reports/{ids[2]}", headers={"X-CSRF-Token": token})
+    assert r.status_code == 200 and r.json() == {"deleted": ids[2]}
+    assert c.get(f"/api/reports/{ids[2]}").status_code == 404
+    assert c.delete(f"/api/reports/{ids[2]}", headers={"X-CSRF-Token": token}).status_code == 404
+
+
+def _upload(c, token, *files):
+    return c.post("/api/upload", files=[("files", f) for f in files], headers={"X-CSRF-Token": token})
+
+
+def test_upload_of_a_wrong_type_is_415_in_chinese(client):
+    token = login(client)
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+    r = _upload(client, token, ("report.txt", png, "text/plain"))
+    assert r.status_code == 415
+    body = r.json()
+    assert body["stored"] == 0 and "不支持的文件类型" in body["files"][0]["message"]
+    assert "report.txt" in body["detail"]
+
+
+def test_upload_too_big_is_413_in_chinese(client):
+    token = login(client)
+    big = ("一、总体情况\n" * 400_000).encode()      # > 2 MB, the test app's limit
+    r = _upload(client, token, ("big.txt", big))
+    assert r.status_code == 413 and "文件过大" in r.json()["files"][0]["message"]
+
+
+def test_upload_of_an_empty_file_is_422(client):
+    token = login(client)
+    r = _upload(client, token, ("empty.txt", b"  \n"))
+    assert r.status_code == 422 and "文件为空" in r.json()["files"][0]["message"]
+
+
+def test_upload_of_a_corrupt_pdf_is_a_4xx_in_chinese(client):
+    token = login(client)
+    r = _upload(client, token, ("broken.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50))
+    assert 400 <= r.status_code < 500
+    msg = r.json()["files"][0]["message"]
+    assert msg and any("\u4e00" <= ch <= "\u9fff" for ch in msg)
+
+
+def test_zip_upload_reports_each_bad_entry(client):
+    token = login(client)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("a.bin", b"\x00\x01\x02" * 100)
+        z.writestr("b.txt", b"")
+    r = _upload(client, token, ("batch.zip", buf.getvalue(), "application/zip"))
+    assert r.status_code in (415, 422)
+    names = {f["name"]: f["message"] for f in r.json()["files"]}
+    assert "不支持的文件类型" in names["batch.zip/a.bin"] and "文件为空" in names["batch.zip/b.txt"]
+
+
+def test_corrupt_zip_is_422(client):
+    token = login(client)
+    data = b"PK\x03\x04" + b"\x00" * 40
+    r = _upload(client, token, ("bad.zip", data))
+    assert 400 <= r.status_code < 500 and r.json()["files"][0]["message"]
+
+
+def test_oversized_request_is_refused_before_reading(client):
+    token = login(client)
+    r = client.post("/api/upload", content=b"x", headers={"X-CSRF-Token": token, "Content-Length": str(2**31),
+                                                           "Content-Type": "multipart/form-data; boundary=x"})
+    assert r.status_code == 413 and "过大" in r.json()["detail"]
+
+
+def test_job_endpoint_404_for_unknown_job(client):
+    r = client.get("/api/jobs/nope")
+    assert r.status_code == 404 and "不存在" in r.json()["detail"]
