@@ -1,7 +1,10 @@
-"""Report → text: synthetic reports (synthetic.py) and renderers to the layouts real conversions
-produce (text.py), plus a clean official-format Markdown draft (`render_markdown`)."""
+"""Report → documents. synthetic.py makes realistic reports (tests, bench); text.py renders them as
+the text layouts real conversions produce and as a clean official-format Markdown draft;
+layout.py/docx.py/html.py render the official layout as DOCX and HTML."""
 from __future__ import annotations
 
 from .synthetic import Agency, perturb, random_agency, random_report, sample_reports
+from .text import LAYOUTS, Style, render, render_bytes, render_markdown
 
-__all__ = ["Agency", "perturb", "random_agency", "random_report", "sample_reports"]
+__all__ = ["Agency", "LAYOUTS", "Style", "perturb", "random_agency", "random_report", "render", "render_bytes",
+           "render_markdown", "sample_reports"]

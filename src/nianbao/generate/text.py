@@ -1,0 +1,556 @@
+"""Render a `Report` as the text real conversions of published reports produce.
+
+Layouts (the families seen in PDF/DOCX → text conversions, see readers/text.py):
+- "tabs":     one table row per line, cells separated by tabs; merged row headers
+              show as label cells, extra or missing tabs and trailing tabs; the
+              table-四 header spreads over several lines ("结果\t结果…" / "维持\t纠正…");
+- "cells":    one cell per line, each starting with a tab, a blank line between
+              rows, long labels broken over lines ("\t商业" / "企业"), an empty cell "\t";
+- "markdown": `#` headings and pipe tables.
+`Style` holds the variation knobs (numbering, glued headings, label variants,
+full-width digits, thousands separators, "—" for blank cells, debris, page
+breaks, spacing); `Style.random(rng)` draws a realistic mix. `render_bytes`
+adds what lives at the bytes level: CRLF, BOM, GB18030.
+
+Every knob keeps the *values* recoverable: rendering then parsing gives back
+the report's tables, meta and sections (tests/test_roundtrip*.py).
+`render_markdown(report)` is the clean official-format draft.
+"""
+from __future__ import annotations
+
+import random
+import re
+import zlib
+from dataclasses import dataclass
+from datetime import date
+
+from .. import labels as L
+from ..model import Number, Report
+
+LAYOUTS = ("tabs", "cells", "markdown")
+
+_CJK_NUMERALS = L.CHINESE_ORDINALS
+
+
+@dataclass(frozen=True)
+class Style:
+    numbering: str = "chinese"        # "chinese" 一、; "arabic_first" only the first heading "1、 " (as seen);
+                                      # "arabic" every heading "1、"
+    glue_headings: bool = False       # "一、总体情况2023年，…": heading and first paragraph on one line
+    para_gap: bool = True             # a blank line between paragraphs
+    label_variants: bool = False      # known non-official labels ("其他法律法规禁止公开", …)
+    fullwidth_digits: bool = False    # "１２" in table cells
+    thousands: bool = False           # "1,234" in table cells
+    blank: str = ""                   # how a blank cell prints: "", "—", "-", "/"
+    debris: bool = False              # "[bookmark: _GoBack]", "**", page-number lines
+    page_breaks: bool = False         # paragraphs and tables broken by page boundaries
+    spaced_numbers: bool = False      # "2023 年 1 月 1 日" (PDF conversions)
+    title_lines: int = 1              # 1: one line; 2: agency / "YYYY年…报告"; 3: broken mid-title
+    merge_artifacts: bool = True      # tabs layout: extra/missing tabs from merged cells
+    nbsp: bool = False                # stray no-break spaces around cell values
+    contact_at_end: bool = False      # contact block after section 六 instead of in the preamble
+    heading_level: int = 2            # markdown: "#" count of section headings
+    newline: str = "\n"               # bytes level: "\n" or "\r\n"
+    encoding: str = "utf-8"           # bytes level: "utf-8", "utf-8-sig" (BOM), "gb18030"
+    draft: bool = False               # the fixed official phrasing of a clean draft (render_markdown)
+
+    @classmethod
+    def clean(cls) -> Style:
+        return cls(merge_artifacts=False, draft=True)
+
+    @classmethod
+    def random(cls, rng: random.Random) -> Style:
+        return cls(
+            numbering=rng.choices(["chinese", "arabic_first", "arabic"], weights=[7, 2, 1])[0],
+            glue_headings=rng.random() < 0.15,
+            para_gap=rng.random() < 0.6,
+            label_variants=rng.random() < 0.3,
+            fullwidth_digits=rng.random() < 0.1,
+            thousands=rng.random() < 0.3,
+            blank=rng.choice(["", "", "—", "-", "/"]),
+            debris=rng.random() < 0.3,
+            page_breaks=rng.random() < 0.4,
+            spaced_numbers=rng.random() < 0.3,
+            title_lines=rng.choices([1, 2, 3], weights=[5, 3, 1])[0],
+            merge_artifacts=rng.random() < 0.7,
+            nbsp=rng.random() < 0.15,
+            contact_at_end=rng.random() < 0.3,
+            heading_level=rng.choice([1, 2, 2, 3]),
+            newline=rng.choice(["\n", "\n", "\r\n"]),
+            encoding=rng.choice(["utf-8", "utf-8", "utf-8-sig", "gb18030"]),
+        )
+
+
+# ------------------------------------------------------------------ labels
+# Known variants real reports print (labels.py maps them to the same keys; the audit reports C004).
+LABEL_VARIANTS = {
+    "denied.prohibited_by_law": ["2.其他法律法规禁止公开"],
+    "partially_granted": ["（二）部分公开"],
+    "denied.security_stability": ["3.危及\"三安全一稳定\"", "3.危及三安全一稳定"],
+    "carried_forward": ["四、结转下一年度继续办理", "四、结转下年度办理"],
+    "new_received": ["一、本年新收政府信息公开申请数"],
+}
+_GROUP_OF = {"denied": "（三）不予公开", "unavailable": "（四）无法提供", "not_processed": "（五）不予处理",
+             "other": "（六）其他处理"}
+_TABLE_HEAD = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+# Column labels of table 三, in the order the value cells come.
+_LEGAL_COLS = [label for key, label in L.APPLICANTS[1:6]]
+
+
+_NUM_AMID_CJK = re.compile(r"(?<![\d.,%-])\d+(?:\.\d+)?(?![\d.,%-])")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _pad_number(m: re.Match) -> str:
+    s, text = m.string, m.group(0)
+    before = " " if m.start() > 0 and _is_cjk(s[m.start() - 1]) else ""
+    after = " " if m.end() < len(s) and _is_cjk(s[m.end()]) else ""
+    return before + text + after
+
+
+class _Ctx:
+    """Per-render state: the style, a private rng, and how to print numbers."""
+
+    def __init__(self, style: Style, rng: random.Random, layout: str):
+        self.s, self.rng, self.layout = style, rng, layout
+
+    def num(self, v: Number) -> str:
+        s = self.s
+        if v is None:
+            return s.blank
+        if isinstance(v, float) and not v.is_integer():
+            text = repr(v)
+        else:
+            v = int(v)
+            text = f"{v:,}" if s.thousands and v >= 1000 else str(v)
+        if s.fullwidth_digits:
+            text = text.translate({ord("0") + i: 0xFF10 + i for i in range(10)})
+        if s.nbsp and self.rng.random() < 0.2:
+            text = self.rng.choice(["\u00a0" + text, text + "\u00a0"])
+        return text
+
+    def app_label(self, key: str) -> str:
+        if self.s.label_variants and key in LABEL_VARIANTS and self.rng.random() < 0.7:
+            return self.rng.choice(LABEL_VARIANTS[key])
+        return L.APP_ROW_BY_KEY[key].label
+
+    def spaced(self, text: str) -> str:
+        """"2023 年" as PDF conversions print numbers amid Chinese text."""
+        if not self.s.spaced_numbers:
+            return text
+        return _NUM_AMID_CJK.sub(_pad_number, text)
+
+
+# ------------------------------------------------------------------ logical tables
+# A logical table is a list of rows; a row is a list of cells; a cell is (text, kind) where kind is
+# "label", "value" or "empty" (a slot covered by a merged cell). Layouts serialise these.
+
+def _table2(ctx: _Ctx, report: Report) -> list[list[tuple[str, str]]]:
+    ad = report.tables.active_disclosure
+    lab = lambda t: (t, "label")  # noqa: E731
+    val = lambda v: (ctx.num(v), "value")  # noqa: E731
+    emp = ("", "empty")
+    rows = [
+        [lab("第二十条第（一）项"), emp, emp, emp],
+        [lab("信息内容"), lab("本年制发件数"), lab("本年废止件数"), lab("现行有效件数")],
+        [lab("规章"), val(ad.regulations.issued), val(ad.regulations.repealed), val(ad.regulations.in_force)],
+        [lab("行政规范性文件"), val(ad.normative_documents.issued), val(ad.normative_documents.repealed),
+         val(ad.normative_documents.in_force)],
+        [lab("第二十条第（五）项"), emp, emp, emp],
+        [lab("信息内容"), lab("本年处理决定数量"), emp, emp],
+        [lab("行政许可"), val(ad.licensing.decisions), emp, emp],
+        [lab("第二十条第（六）项"), emp, emp, emp],
+        [lab("信息内容"), lab("本年处理决定数量"), emp, emp],
+        [lab("行政处罚"), val(ad.punishment.decisions), emp, emp],
+        [lab("行政强制"), val(ad.enforcement.decisions), emp, emp],
+        [lab("第二十条第（八）项"), emp, emp, emp],
+        [lab("信息内容"), lab("本年收费金额（单位：万元）"), emp, emp],
+        [lab("行政事业性收费"), val(ad.fees.amount_10k_yuan), emp, emp],
+    ]
+    return rows
+
+
+def _app_label_cells(ctx: _Ctx, key: str) -> list[str]:
+    """The three label slots of a table-三 row: (first-level, group, leaf) as the official table merges them."""
+    label = ctx.app_label(key)
+    if key in ("new_received", "carried_over", "carried_forward"):
+        return [label, "", ""]
+    if key == "granted":
+        return ["三、本年度办理结果", label, ""]
+    if key in ("partially_granted", "results_total"):
+        return ["", label, ""]
+    group = key.split(".")[0]
+    first = L.APP_ROW_KEYS.index(key) == next(i for i, k in enumerate(L.APP_ROW_KEYS) if k.startswith(group + "."))
+    return ["", _GROUP_OF[group] if first else "", label]
+
+
+def _app_values(ctx: _Ctx, report: Report, key: str) -> list[str]:
+    row = report.tables.applications.get(key)
+    return [ctx.num(getattr(row, c) if row else None) for c in L.APPLICANT_KEYS]
+
+
+def _rl_values(ctx: _Ctx, report: Report) -> list[str]:
+    rl = report.tables.review_litigation
+    return [ctx.num(getattr(getattr(rl, g), c)) for g in L.REVIEW_GROUP_KEYS for c in L.REVIEW_COL_KEYS]
+
+
+# ------------------------------------------------------------------ layout: tabs
+def _tabs_table2(ctx: _Ctx, report: Report) -> list[str]:
+    out = []
+    for row in _table2(ctx, report):
+        texts = [t for t, _ in row]
+        blank_value = any(k == "value" and not t.strip() for t, k in row)
+        if ctx.s.merge_artifacts and not blank_value and ctx.rng.random() < 0.4:
+            while len(texts) > 1 and not texts[-1]:   # the conversion dropped the covered slots
+                texts.pop()
+        out.append("\t".join(texts))
+    if ctx.s.page_breaks and ctx.rng.random() < 0.5:
+        out.insert(ctx.rng.randrange(2, len(out)), "")
+    return out
+
+
+_TABS_APP_HEADER = [
+    f"{_TABLE_HEAD}\t\t申请人情况\t\t\t\t\t\t总计\t",
+    "\t\t自然人\t法人或其他组织\t\t\t\t\t\t",
+    "\t\t\t" + "\t".join(_LEGAL_COLS) + "\t\t",
+]
+
+
+def _tabs_table3(ctx: _Ctx, report: Report) -> list[str]:
+    out = list(_TABS_APP_HEADER)
+    if ctx.s.merge_artifacts and ctx.rng.random() < 0.5:
+        out[0] = out[0].replace("（", "(").replace("）", ")")
+    art = ctx.s.merge_artifacts
+    for key in L.APP_ROW_KEYS:
+        labels = _app_label_cells(ctx, key)
+        values = _app_values(ctx, report, key)
+        has_blank = any(v.strip() in ("", "—", "-", "/") for v in values)
+        r = ctx.rng.random()
+        if has_blank or not art:
+            cells = labels + values                     # the grid exactly: 3 label slots + 7 values
+        elif key in ("new_received", "carried_over", "results_total") or (key == "carried_forward" and r < 0.5):
+            # a label merged over the label columns prints as label + one empty slot, the lost slot trailing
+            cells = [t for t in labels if t] + [""] + values + ([""] if r < 0.7 else [])
+        elif key == "carried_forward":
+            cells = labels + values
+        elif labels[2] and r < 0.1:
+            cells = [labels[2], ""] + values + [""]     # a leaf row at a page top loses its leading slots
+        elif labels[1] in ("（五）不予处理", "（六）其他处理") and r < 0.5:
+            # the merged group label split by the conversion: "处理\t(五)不予\t1.信访…"
+            group = labels[1]
+            cells = [group[-2:], group[:-2], labels[2]] + values
+        elif labels[2] and r < 0.4:
+            cells = labels[1:] + values                  # one leading slot lost
+        elif not labels[2]:
+            cells = labels[:2] + values + ([""] if r < 0.8 else [])
+        else:
+            cells = labels + values
+        out.append("\t".join(cells))
+        if art and ctx.s.page_breaks and ctx.rng.random() < 0.05:
+            out.append("")
+    return out
+
+
+def _tabs_table4(ctx: _Ctx, report: Report) -> list[str]:
+    heads = [h for _, h in L.REVIEW_COLS]
+    style = ctx.rng.randrange(3)
+    out = ["行政复议\t\t\t\t\t行政诉讼" + "\t" * 9]
+    if style == 0:      # "结果维持" whole in every header cell
+        out += ["\t".join(heads) + "\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t",
+                "\t" * 5 + "\t".join(heads * 2)]
+    elif style == 1:    # "结果 维持" (a line break inside the cell became a space)
+        sp = [h if len(h) < 4 else h[:2] + " " + h[2:] for h in heads]
+        out += ["\t".join(sp) + "\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t",
+                "\t" * 5 + "\t".join(sp * 2)]
+    else:               # the two halves of each header cell on separate lines
+        top = [h[:2] for h in heads]
+        bottom = [h[2:] for h in heads]
+        out += ["\t".join(top) + "\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t",
+                "\t" * 5 + "\t".join(top * 2), "",
+                "\t" * 5 + "\t".join(bottom * 2)]
+    out.append("\t".join(_rl_values(ctx, report)))
+    return out
+
+
+# ------------------------------------------------------------------ layout: cells
+_SPLIT_LABELS = {"商业企业": "商业\n企业", "科研机构": "科研\n机构", "结果纠正": "结果\n纠正",
+                 "其他结果": "其他\n结果", "尚未审结": "尚未\n审结", "结果维持": "结果\n维持"}
+
+
+def _cell_lines(ctx: _Ctx, cells: list[str], split: bool = True) -> list[str]:
+    out = []
+    for c in cells:
+        if split and c in _SPLIT_LABELS and ctx.rng.random() < 0.8:
+            c = _SPLIT_LABELS[c]
+        out.append("\t" + c)
+    return out + [""]
+
+
+def _cells_table2(ctx: _Ctx, report: Report) -> list[str]:
+    out = []
+    for row in _table2(ctx, report):
+        out += _cell_lines(ctx, [t for t, k in row if k != "empty"])
+    return out
+
+
+def _cells_table3(ctx: _Ctx, report: Report) -> list[str]:
+    head = _TABLE_HEAD
+    if ctx.s.debris and ctx.rng.random() < 0.5:
+        head = "[bookmark: _GoBack]" + head
+    out = _cell_lines(ctx, [head, "申请人情况"])
+    out += _cell_lines(ctx, ["", "自然人", "法人或其他组织", "总计"])
+    out += _cell_lines(ctx, ["", ""] + _LEGAL_COLS + [""])
+    for key in L.APP_ROW_KEYS:
+        labels = _app_label_cells(ctx, key)
+        if key in ("new_received", "carried_over", "carried_forward"):
+            labels = labels[:1]
+        elif not labels[2]:
+            labels = labels[:2]
+        if len(labels) == 3 and labels[1] in ("（五）不予处理", "（六）其他处理") and ctx.rng.random() < 0.3:
+            labels = [labels[0], labels[1][:-2] + "\n" + labels[1][-2:], labels[2]]
+        out += _cell_lines(ctx, labels + _app_values(ctx, report, key), split=False)
+        if ctx.s.page_breaks and ctx.rng.random() < 0.05:
+            out.append("")
+    return out
+
+
+def _cells_table4(ctx: _Ctx, report: Report) -> list[str]:
+    heads = [h for _, h in L.REVIEW_COLS]
+    out = _cell_lines(ctx, ["行政复议", "行政诉讼"])
+    out += _cell_lines(ctx, heads + ["未经复议直接起诉", "复议后起诉"])
+    out += _cell_lines(ctx, [""] * 5 + heads * 2)
+    out += _cell_lines(ctx, _rl_values(ctx, report))
+    return out
+
+
+# ------------------------------------------------------------------ layout: markdown
+def _pipe(cells: list[str]) -> str:
+    return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+
+def _md_table(rows: list[list[str]]) -> list[str]:
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    return [_pipe(rows[0]), _pipe(["---"] * width)] + [_pipe(r) for r in rows[1:]]
+
+
+def _md_table2(ctx: _Ctx, report: Report) -> list[str]:
+    return _md_table([[t for t, _ in row] for row in _table2(ctx, report)])
+
+
+def _md_table3(ctx: _Ctx, report: Report) -> list[str]:
+    rows = [[_TABLE_HEAD, "", "", "申请人情况", "", "", "", "", "", ""],
+            ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+            ["", "", "", ""] + _LEGAL_COLS + [""]]
+    for key in L.APP_ROW_KEYS:
+        rows.append(_app_label_cells(ctx, key) + _app_values(ctx, report, key))
+    return _md_table(rows)
+
+
+def _md_table4(ctx: _Ctx, report: Report) -> list[str]:
+    heads = [h for _, h in L.REVIEW_COLS]
+    return _md_table([["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9,
+                      ["", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
+                      heads * 3,
+                      _rl_values(ctx, report)])
+
+
+_TABLES = {
+    "tabs": (_tabs_table2, _tabs_table3, _tabs_table4),
+    "cells": (_cells_table2, _cells_table3, _cells_table4),
+    "markdown": (_md_table2, _md_table3, _md_table4),
+}
+
+
+# ------------------------------------------------------------------ prose
+def _date(ctx: _Ctx, d: date, with_year: bool = True) -> str:
+    return ctx.spaced(f"{d.year}年{d.month}月{d.day}日" if with_year else f"{d.month}月{d.day}日")
+
+
+def _period_sentence(ctx: _Ctx, report: Report) -> str:
+    p = report.meta.period
+    if p is None or p.start is None or p.end is None:
+        return ""
+    same = p.start.year == p.end.year
+    r = 1 if ctx.s.draft else ctx.rng.randrange(3)
+    if r == 0:
+        return f"本报告统计数据从{_date(ctx, p.start)}至{_date(ctx, p.end, with_year=not same)}。"
+    if r == 1:
+        return f"本报告中所列数据的统计期限自{_date(ctx, p.start)}起至{_date(ctx, p.end)}止。"
+    return f"报告统计期限为{_date(ctx, p.start)}起至{_date(ctx, p.end)}止。"
+
+
+def _contact_sentence(ctx: _Ctx, report: Report) -> str:
+    c = report.meta.contact
+    parts = [(k, v) for k, v in (("地址", c.address), ("邮编", c.postcode), ("电话", c.phone),
+                                 ("传真", c.fax), ("电子邮箱", c.email)) if v]
+    if not parts:
+        return ""
+    sep = ctx.rng.choice(["；", "，"])
+    body = sep.join(f"{k}：{v}" for k, v in parts)
+    return f"如对本报告有任何疑问，请与{report.meta.agency}办公室联系（{body}）。"
+
+
+def _preamble(ctx: _Ctx, report: Report) -> list[str]:
+    m = report.meta
+    name = f"{m.agency}{m.year}年政府信息公开工作年度报告"
+    basis = ctx.rng.choice([
+        "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定",
+    ] * (not ctx.s.draft) + [
+        "根据《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国"
+        "政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求",
+    ])
+    text = f"{basis}，现发布《{name}》。{_period_sentence(ctx, report)}"
+    if m.contact.website:
+        text += f"本报告电子版可在{m.agency}门户网站（{m.contact.website}）查阅或下载。"
+    out = [ctx.spaced(text)]
+    if not ctx.s.contact_at_end and (c := _contact_sentence(ctx, report)):
+        out.append(ctx.spaced(c) if ctx.rng.random() < 0.5 else c)
+    return out
+
+
+def _heading(ctx: _Ctx, no: int, heading: str) -> str:
+    n = ctx.s.numbering
+    if n == "arabic" or (n == "arabic_first" and no == 1):
+        mark = f"{no}、" + ("" if n == "arabic" else " ")
+    else:
+        mark = f"{_CJK_NUMERALS[no - 1]}、"
+    text = mark + heading
+    if ctx.layout == "markdown":
+        text = "#" * ctx.s.heading_level + " " + text
+    return text
+
+
+def _paragraphs(ctx: _Ctx, text: str) -> list[str]:
+    paras = [ctx.spaced(p) for p in text.split("\n") if p.strip()]
+    if ctx.s.debris and paras and ctx.rng.random() < 0.5:
+        i = ctx.rng.randrange(len(paras))
+        paras[i] = re.sub(r"(一是|二是|三是)", r"**\1**", paras[i]) if "是" in paras[i] else "**" + paras[i] + "**"
+    if ctx.s.debris and paras and ctx.rng.random() < 0.3:
+        i = ctx.rng.randrange(len(paras))
+        paras[i] = "[bookmark: _GoBack]" + paras[i]
+    if ctx.s.page_breaks and paras and ctx.rng.random() < 0.5:
+        # a page boundary inside a long paragraph: the rest continues after a blank line
+        i = max(range(len(paras)), key=lambda j: len(paras[j]))
+        p = paras[i]
+        if len(p) > 60:
+            cut = ctx.rng.randrange(20, len(p) - 20)
+            while cut < len(p) - 1 and (p[cut - 1].isdigit() or p[cut].isdigit()):
+                cut += 1
+            paras[i:i + 1] = [p[:cut], p[cut:]]
+    return paras
+
+
+def _page_number(ctx: _Ctx, n: int) -> str:
+    return ctx.rng.choice([str(n), f"- {n} -", f"—{n}—", f"第 {n} 页 共 {n + 3} 页"])
+
+
+# ------------------------------------------------------------------ assembling
+def render(report: Report, layout: str = "tabs", style: Style | None = None, seed: int | None = None) -> str:
+    """The report as text in one of LAYOUTS. `seed` drives the small random choices (which rows
+    show merge artifacts, phrasing of the preamble); by default it derives from the report."""
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; one of {LAYOUTS}")
+    style = style or Style()
+    if seed is None:
+        seed = zlib.crc32((report.meta.title or report.meta.agency or "").encode())
+    ctx = _Ctx(style, random.Random(seed), layout)
+    md = layout == "markdown"
+    lines: list[str] = []
+    gap = style.para_gap or md
+    page = 1
+
+    def para(text: str) -> None:
+        lines.append(text)
+        if gap:
+            lines.append("")
+
+    def maybe_page_break() -> None:
+        nonlocal page
+        if style.page_breaks and ctx.rng.random() < 0.25:
+            if style.debris or ctx.rng.random() < 0.5:
+                lines.extend(["", _page_number(ctx, page), ""])
+            else:
+                lines.append("")
+            page += 1
+
+    m = report.meta
+    lines += [""] * ctx.rng.choice([0, 0, 1, 2, 4])
+    year_txt = ctx.spaced(f"{m.agency}{m.year}年").removeprefix(m.agency or "").strip()
+    title = f"{m.agency}{m.year}年政府信息公开工作年度报告"
+    if md:
+        para("# " + title)
+    elif style.title_lines == 2:
+        para(m.agency or "")
+        if not gap:
+            lines.append("")
+        para(f"{year_txt}政府信息公开工作年度报告")
+    elif style.title_lines == 3:
+        lines += [f"{m.agency}{m.year}年政府信息", "公开工作年度报告"]
+        if gap:
+            lines.append("")
+    else:
+        para(f"{m.agency} {year_txt}政府信息公开工作年度报告" if style.spaced_numbers else title)
+    for p in _preamble(ctx, report):
+        para(p)
+
+    tables = _TABLES[layout]
+    sections = {s.no: s for s in report.sections}
+    for no in range(1, 7):
+        sec = sections.get(no)
+        if sec is None:
+            continue
+        head = _heading(ctx, no, sec.heading)
+        paras = _paragraphs(ctx, sec.text)
+        if style.glue_headings and not md and paras and no in (1, 5, 6):
+            para(head + paras.pop(0))
+        else:
+            para(head)
+        for p in paras:
+            para(p)
+            maybe_page_break()
+        if 2 <= no <= 4:
+            if not gap:
+                lines.append("")
+            lines.extend(tables[no - 2](ctx, report))
+            lines.append("")
+            if layout != "markdown" and ctx.rng.random() < 0.3:
+                lines.append("")
+            maybe_page_break()
+    if style.contact_at_end and (c := _contact_sentence(ctx, report)):
+        para(c)
+    if m.published:
+        lines += ["", ""] if not md else []
+        pad = "    " if ctx.rng.random() < 0.4 and not md else ""
+        para(f"{pad}{m.agency}{pad}")
+        para(f"{' ' * 20 if pad else ''}{_date(ctx, m.published)}{pad}")
+    if style.debris and style.page_breaks:
+        lines.append(_page_number(ctx, page))
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def render_bytes(report: Report, layout: str = "tabs", style: Style | None = None, seed: int | None = None) -> bytes:
+    """`render` encoded as a file would be: the style's newline and encoding (BOM = "utf-8-sig")."""
+    style = style or Style()
+    text = render(report, layout, style, seed)
+    if style.newline != "\n":
+        text = text.replace("\n", style.newline)
+    return text.encode(style.encoding)
+
+
+def render_markdown(report: Report) -> str:
+    """A clean Markdown draft in the official format (国办公开办函〔2021〕30号): title, preamble,
+    the six sections with tables 二, 三, 四 as pipe tables, signature and date."""
+    return render(report, "markdown", Style.clean(), seed=0)
+
+
+def file_name(report: Report, layout: str, index: int = 0) -> str:
+    """A plausible file name for a rendered report (".md" for Markdown so readers treat it as such)."""
+    ext = ".md" if layout == "markdown" else ".txt"
+    return f"{index:04d}_{report.meta.agency}{report.meta.year}{ext}"
+
+
+__all__ = ["LAYOUTS", "Style", "render", "render_bytes", "render_markdown", "file_name"]

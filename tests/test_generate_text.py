@@ -1,0 +1,158 @@
+"""Text renderers: each layout prints what a real conversion of that family prints, and the bytes knobs."""
+from __future__ import annotations
+
+import codecs
+import random
+import re
+from dataclasses import replace
+
+import pytest
+
+from nianbao import labels as L
+from nianbao.generate.synthetic import random_report
+from nianbao.generate.text import LAYOUTS, Style, render, render_bytes, render_markdown
+from nianbao.readers.text import read
+
+
+def report(seed: int = 1, **kw):
+    return random_report(random.Random(seed), **kw)
+
+
+def table_numbers(rep) -> list[str]:
+    return [str(rep.tables.cell(p[7:])) for p in L.all_cell_paths() if p.startswith("tables.applications")]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_layout_has_title_headings_labels_and_figures(layout):
+    rep = report(3)
+    text = render(rep, layout)
+    assert f"{rep.meta.agency}{rep.meta.year}年政府信息公开工作年度报告" in text
+    for i, heading in enumerate(L.SECTION_HEADINGS):
+        assert f"{L.CHINESE_ORDINALS[i]}、{heading}" in text
+    flat = text.replace("\n", "")          # cell labels may be broken over lines
+    for row in L.APP_ROWS:
+        assert row.label in flat
+    for _, col in L.APPLICANTS:
+        assert col in flat
+    for v in set(table_numbers(rep)):
+        assert re.search(rf"(?<![\d,]){v}(?![\d,])", text)
+
+
+def test_tabs_layout_prints_rows_as_tab_separated_lines_with_merge_artifacts():
+    rep = report(4)
+    text = render(rep, "tabs", Style(merge_artifacts=True))
+    lines = text.split("\n")
+    row = next(line for line in lines if line.startswith("一、本年新收"))
+    values = [str(getattr(rep.tables.applications["new_received"], c)) for c in L.APPLICANT_KEYS]
+    assert row.split("\t")[2:9] == values
+    assert any(line.startswith("\t\t2.其他法律行政法规禁止公开\t") or line.startswith("\t2.其他法律行政法规禁止公开\t")
+               for line in lines)
+    assert "行政复议\t\t\t\t\t行政诉讼" in text
+    assert "\t".join(str(getattr(getattr(rep.tables.review_litigation, g), c))
+                     for g in L.REVIEW_GROUP_KEYS for c in L.REVIEW_COL_KEYS) in lines
+
+
+def test_tabs_layout_varies_the_merge_artifacts_between_reports():
+    shapes = set()
+    for seed in range(30):
+        text = render(report(seed), "tabs", Style(merge_artifacts=True), seed=seed)
+        shapes.add(tuple(len(line.split("\t")) for line in text.split("\n") if "\t" in line))
+    assert len(shapes) > 10
+
+
+def test_cells_layout_prints_one_cell_per_line_with_split_labels():
+    text = render(report(5), "cells", seed=2)
+    assert "\t商业\n企业" in text or "\t科研\n机构" in text
+    assert "\t结果\n纠正" in text or "\t尚未\n审结" in text
+    start = text.index("二、主动公开政府信息情况")
+    for line in text[start:text.index("五、存在的主要问题")].split("\n"):
+        if line.strip() and not line.startswith(("三、", "四、", "二、")):
+            assert line.startswith("\t") or len(line) <= 4, line   # a cell, or a cell's continuation
+    assert "\t\n\t\n\t2.其他法律行政法规禁止公开\n" in text          # two covered label slots print as "\t"
+
+
+def test_markdown_layout_uses_headings_and_pipe_tables():
+    text = render(report(6), "markdown", Style(heading_level=2))
+    assert text.startswith("# ") or text.lstrip("\n").startswith("# ")
+    assert "\n## 三、收到和处理政府信息公开申请情况\n" in text
+    pipe_rows = [line for line in text.split("\n") if line.startswith("|")]
+    assert len(pipe_rows) >= 14 + 28 + 5
+    assert len({line.count("|") for line in pipe_rows if "勾稽" in line or "本年新收" in line}) == 1
+
+
+def all_values(rep):
+    return [rep.tables.cell(p[7:]) for p in L.all_cell_paths()]
+
+
+def test_knobs_change_what_they_promise():
+    rep = next(r for r in (report(s, blanks=0.1) for s in range(50))
+               if any(isinstance(v, int) and v >= 1000 for v in all_values(r)))
+    big = next(v for v in all_values(rep) if isinstance(v, int) and v >= 1000)
+    base = render(rep, "tabs", Style(), seed=1)
+    assert f"{big:,}" in render(rep, "tabs", Style(thousands=True), seed=1)
+    assert f"{big:,}" not in base
+    assert "１" in render(rep, "tabs", Style(fullwidth_digits=True), seed=1)
+    assert "\t—" in render(rep, "tabs", Style(blank="—"), seed=1)
+    assert "1、 总体情况" in render(rep, "tabs", Style(numbering="arabic_first"), seed=1)
+    assert "6、其他需要报告的事项" in render(rep, "tabs", Style(numbering="arabic"), seed=1)
+    assert re.search(r"一、总体情况\d{4}年", render(rep, "tabs", Style(glue_headings=True), seed=1))
+    assert re.search(r" \d{4} 年", render(rep, "tabs", Style(spaced_numbers=True), seed=1))
+    variants = "".join(render(rep, "cells", Style(label_variants=True), seed=s) for s in range(5))
+    assert re.search(r"其他法律法规禁止公开|结转下一年度|结转下年度办理|申请数\n", variants)
+
+
+def test_debris_knob_adds_bookmarks_emphasis_and_page_numbers():
+    texts = [render(report(s), "tabs", Style(debris=True, page_breaks=True), seed=s) for s in range(10)]
+    joined = "\n".join(texts)
+    assert "[bookmark: _GoBack]" in joined
+    assert "**" in joined
+    assert re.search(r"^(?:- \d+ -|—\d+—|\d+|第 \d+ 页 共 \d+ 页)$", joined, re.M)
+    assert "**" not in render(report(1), "tabs", Style())
+
+
+@pytest.mark.parametrize("encoding,newline", [("utf-8", "\r\n"), ("utf-8-sig", "\n"), ("gb18030", "\n"),
+                                              ("gb18030", "\r\n")])
+def test_render_bytes_applies_encoding_bom_and_newlines(encoding, newline):
+    rep = report(8)
+    style = Style(encoding=encoding, newline=newline)
+    data = render_bytes(rep, "tabs", style)
+    assert data.startswith(codecs.BOM_UTF8) == (encoding == "utf-8-sig")
+    assert (b"\r\n" in data) == (newline == "\r\n")
+    text = data.decode(encoding)
+    assert text.replace("\r\n", "\n") == render(rep, "tabs", style)
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_text_reader_finds_the_three_tables_in_every_layout(layout):
+    rep = report(9)
+    doc = read(render_bytes(rep, layout, Style.random(random.Random(2))), "r.md" if layout == "markdown" else "r.txt")
+    sizes = sorted(len(t.rows) for t in doc.tables())
+    assert len(sizes) >= 3
+    assert sizes[-1] >= 25          # table 三: the 25 rows plus headers
+
+
+def test_render_markdown_is_a_clean_deterministic_draft():
+    rep = next(r for r in (report(s) for s in range(10, 40)) if r.meta.published and r.meta.period)
+    md = render_markdown(rep)
+    assert md == render_markdown(rep)
+    assert "[bookmark" not in md and "**" not in md
+    assert md.lstrip().startswith(f"# {rep.meta.agency}{rep.meta.year}年政府信息公开工作年度报告")
+    assert "（国办公开办函〔2021〕30号）" in md
+    start, end = rep.meta.period.start, rep.meta.period.end
+    assert f"统计期限自{start.year}年{start.month}月{start.day}日起至{end.year}年{end.month}月{end.day}日止" in md
+    published = rep.meta.published
+    assert published is not None
+    assert f"{published.year}年{published.month}月{published.day}日" in md
+    for i, heading in enumerate(L.SECTION_HEADINGS):
+        assert f"## {L.CHINESE_ORDINALS[i]}、{heading}" in md
+
+
+def test_unknown_layout_is_refused():
+    with pytest.raises(ValueError):
+        render(report(1), "pdf")
+
+
+def test_same_inputs_render_the_same_text():
+    rep = report(12)
+    style = replace(Style.random(random.Random(5)))
+    assert render(rep, "cells", style, seed=9) == render(rep, "cells", style, seed=9)
