@@ -1,0 +1,207 @@
+"""Server-rendered pages: official tables with highlighted cells, source view, escaping, login,
+CSRF, web upload with per-file progress, dashboard and agency charts."""
+from __future__ import annotations
+
+import html
+import json
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from nianbao import labels as L
+from web_support import audited_report, login, new_client
+
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "nianbao" / "samples"
+
+
+@pytest.fixture()
+def site(tmp_path):
+    c, app = new_client(tmp_path)
+    with c:
+        yield c, app
+
+
+def _chart_data(page: str) -> dict:
+    m = re.search(r'<script type="application/json" id="chart-data">(.*?)</script>', page, re.S)
+    return json.loads(m.group(1))
+
+
+def _wait_job(c, job_id: str, timeout: float = 30) -> dict:
+    end = time.time() + timeout
+    while time.time() < end:
+        j = c.get(f"/api/jobs/{job_id}").json()
+        if j["finished"]:
+            return j
+        time.sleep(0.1)
+    raise AssertionError("upload job did not finish")
+
+
+def test_report_page_draws_table_three_with_the_official_merged_cells(site):
+    c, app = site
+    s = app.state.backend.add_report(audited_report(5))
+    page = c.get(f"/reports/{s.id}").text
+    outcome_rows = len(L.OUTCOME_ROW_KEYS) + 1          # the 21 outcomes and （七）总计
+    assert f'rowspan="{outcome_rows}"' in page and "三、本年度办理结果" in page
+    assert 'rowspan="8"' in page and "（三）不予公开" in page
+    assert 'colspan="5"' in page and "法人或其他组织" in page
+    for title in L.TABLE_TITLES.values():
+        assert title in page
+
+
+def test_report_page_highlights_the_cell_a_finding_points_at(site):
+    c, app = site
+    report = audited_report(7)
+    s = app.state.backend.add_report(report)
+    page = c.get(f"/reports/{s.id}").text
+    flagged = re.findall(r'<td[^>]*class="val[^"]*flagged[^"]*" data-path="([^"]+)"', page)
+    assert flagged
+    cell_paths = {f.path for f in report.findings if f.path and f.path.count(".") >= 2}
+    for p in flagged:       # every highlighted cell is one a finding names, or in a row a finding names
+        assert any(p == fp or p.startswith(fp + ".") for fp in cell_paths) or \
+            any(p in json.dumps(f.data) or p.removeprefix("tables.") in json.dumps(f.data) for f in report.findings)
+
+
+def test_report_text_is_escaped_not_executed(site):
+    c, app = site
+    report = audited_report(9, agency="<script>alert('x')</script>局")
+    report.sections[0].text = "正文<img src=x onerror=alert(1)>结束"
+    s = app.state.backend.add_report(report)
+    for url in (f"/reports/{s.id}", "/", f"/dashboard?year={report.meta.year}"):
+        page = c.get(url).text
+        assert "<script>alert" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;alert" in page
+    assert "正文&lt;img src=x onerror=alert(1)&gt;结束" in c.get(f"/reports/{s.id}").text
+
+
+def test_clicking_a_finding_shows_its_source_line_from_the_uploaded_file(site):
+    c, app = site
+    token = login(c)
+    sample = SAMPLES / "001_9944da9601cf06f9.txt"
+    r = c.post("/upload", files=[("files", (sample.name, sample.read_bytes()))], headers={"X-CSRF-Token": token,
+                                                                                       "HX-Request": "true"})
+    assert r.status_code == 200
+    job_id = re.search(r"/upload/jobs/([\w-]+)", r.text).group(1)
+    report_id = _wait_job(c, job_id)["files"][0]["report_id"]
+    report = app.state.backend.get(report_id)[1]
+    lines = sample.read_bytes().decode("utf-8-sig").splitlines()
+    i, f = next((i, f) for i, f in enumerate(report.findings) if f.evidence and f.evidence.line)
+    frag = c.get(f"/reports/{report_id}/source?finding={i}", headers={"HX-Request": "true"}).text
+    marked = re.search(r'<span class="line hl" data-line="(\d+)"><span class="ln">\d+</span>(.*?)\n</span>', frag, re.S)
+    assert int(marked.group(1)) == f.evidence.line
+    assert html.unescape(marked.group(2)) == lines[f.evidence.line - 1]
+
+
+def test_clicking_a_cell_shows_the_findings_on_it(site):
+    c, app = site
+    report = audited_report(11)
+    s = app.state.backend.add_report(report)
+    f = next(f for f in report.findings if f.path and f.path.startswith("tables.applications."))
+    frag = c.get(f"/reports/{s.id}/source", params={"path": f.path}).text
+    assert html.escape(f.message) in frag or f.code in frag
+
+
+def test_login_with_a_wrong_password_is_refused(site):
+    c, _ = site
+    page = c.get("/login").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    r = c.post("/login", data={"name": "reviewer", "password": "wrong password", "csrf_token": token})
+    assert r.status_code == 401 and "用户名或密码错误" in r.text
+    assert c.get("/api/session").json()["user"] is None
+
+
+def test_forms_without_the_csrf_token_are_refused(site):
+    c, app = site
+    r = c.post("/login", data={"name": "reviewer", "password": "correct horse 42"})
+    assert r.status_code == 403 and "CSRF" in r.text
+    login(c)
+    s = app.state.backend.add_report(audited_report(12))
+    r = c.post(f"/reports/{s.id}/delete", data={"csrf_token": "forged"})
+    assert r.status_code == 403
+    assert app.state.backend.get(s.id) is not None
+
+
+def test_upload_page_asks_anonymous_users_to_log_in(site):
+    c, _ = site
+    r = c.get("/upload", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    assert c.post("/upload", files=[("files", ("a.txt", b"x"))]).status_code == 401
+
+
+def test_web_upload_reports_each_file_and_stores_the_good_ones(site):
+    c, app = site
+    token = login(c)
+    good = SAMPLES / "002_e5f07f85354855e1.txt"
+    files = [("files", (good.name, good.read_bytes())),
+             ("files", ("photo.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)),
+             ("files", ("notes.txt", "今天天气很好。\n".encode()))]
+    r = c.post("/upload", files=files, data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    job_id = r.headers["location"].rsplit("/", 1)[1]
+    job = _wait_job(c, job_id)
+    by_name = {f["name"]: f for f in job["files"]}
+    assert by_name[good.name]["state"] == "done" and by_name[good.name]["report_id"]
+    assert by_name["photo.txt"]["state"] == "error" and "不支持的文件类型" in by_name["photo.txt"]["message"]
+    assert by_name["notes.txt"]["state"] == "error" and by_name["notes.txt"]["message"]
+    page = c.get(f"/upload/jobs/{job_id}").text
+    assert "处理完成" in page and "失败" in page and "已入库" in page
+    assert app.state.backend.get(by_name[good.name]["report_id"]) is not None
+
+
+def test_delete_form_removes_the_report(site):
+    c, app = site
+    token = login(c)
+    s = app.state.backend.add_report(audited_report(13))
+    r = c.post(f"/reports/{s.id}/delete", data={"csrf_token": token}, follow_redirects=False)
+    assert r.status_code == 303
+    assert c.get(f"/reports/{s.id}").status_code == 404
+
+
+def test_dashboard_counts_findings_by_rule_and_severity_and_filters(site):
+    c, app = site
+    b = app.state.backend
+    reports = [audited_report(20 + i, 2023, agency=f"第{i}号局") for i in range(4)]
+    for r in reports:
+        b.add_report(r)
+    b.add_report(audited_report(30, 2022, agency="去年局"))
+    page = c.get("/dashboard", params={"year": 2023}).text
+    data = _chart_data(page)
+    expected: dict[tuple[str, str], int] = {}
+    for r in reports:
+        for f in r.findings:
+            expected[(f.code, f.severity)] = expected.get((f.code, f.severity), 0) + 1
+    got = {(code, s["severity"]): n for s in data["series"] for code, n in zip(data["codes"], s["data"]) if n}
+    assert got == expected
+    assert "去年局" not in page and all(f"第{i}号局" in page for i in range(4))
+    code = reports[0].findings[0].code
+    filtered = c.get("/dashboard", params={"year": 2023, "rule": code}).text
+    for i, r in enumerate(reports):
+        assert (f"第{i}号局" in filtered) == any(f.code.startswith(code) for f in r.findings)
+
+
+def test_agency_page_has_the_yearly_charts(site):
+    c, app = site
+    b = app.state.backend
+    ids = [b.add_report(audited_report(40 + y, y, agency="丙区司法局")).id for y in (2021, 2022, 2023)]
+    agency_id = b.get(ids[0])[0].agency_id
+    page = c.get(f"/agencies/{agency_id}").text
+    assert page.count('data-chart="agency-') == 3 and "/static/vendor/echarts.min.js" in page
+    data = _chart_data(page)
+    assert data["years"] == ["2021", "2022", "2023"]
+    assert data["new_received"] == [b.get(i)[1].tables.applications["new_received"].total for i in ids]
+
+
+def test_pages_send_security_headers_and_bundled_assets(site):
+    c, _ = site
+    r = c.get("/")
+    assert "script-src 'self'" in r.headers["content-security-policy"]
+    assert "/static/vendor/htmx.min.js" in r.text and "cdn" not in r.text.lower()
+    assert c.get("/static/vendor/htmx.min.js").status_code == 200
+    assert c.get("/static/vendor/echarts.min.js").status_code == 200
+
+
+def test_unknown_pages_answer_in_chinese(site):
+    c, _ = site
+    r = c.get("/reports/424242")
+    assert r.status_code == 404 and "不存在" in r.text
