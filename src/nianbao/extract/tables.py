@@ -41,6 +41,7 @@ REVIEW_GROUP_LABELS = {"行政复议": "review", "未经复议直接起诉": "li
                        "复议后起诉": "litigation_after_review"}
 OTHER_PROCESSING_2019 = "其他处理"
 
+USE_HEADER_MAP = True
 N_APP = len(L.APPLICANT_KEYS)
 N_REVIEW = len(L.REVIEW_COL_KEYS)
 
@@ -255,7 +256,7 @@ class TableReader:
         self.app_seen.add(key)
         self.res.found.add("applications")
         slots = None
-        if run is None and self.app_cols and last < self.app_cols[0]:
+        if USE_HEADER_MAP and run is None and self.app_cols and last < self.app_cols[0]:
             lo, hi = self.app_cols[0], self.app_cols[-1]
             outside = [c for i, c in enumerate(v.cells) if i > last and not lo <= i <= hi and c.text.strip()]
             if not outside:

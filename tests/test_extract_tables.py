@@ -1,0 +1,266 @@
+"""Tables 二/三/四 read back from every table family the text reader knows, by label."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from nianbao import labels as L
+from nianbao.api import parse_bytes
+from nianbao.extract.values import BLANK, LABEL, VALUE, parse_cell
+
+CELL_PATHS = [p[len("tables."):] for p in L.all_cell_paths()]
+
+APP_LABELS = {r.key: r.label for r in L.APP_ROWS}
+APP_GROUPS = {r.key: r.group for r in L.APP_ROWS}
+
+
+def fmt(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, int) and v >= 1000:
+        return f"{v:,}"
+    return str(v)
+
+
+def table_rows(values: dict[str, object]) -> dict[str, list[list[str]]]:
+    """The three tables as grids of cell strings in the official layout (one label column per level)."""
+    t2 = [["第二十条第（一）项"], ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]]
+    for key in ("regulations", "normative_documents"):
+        t2.append([L.ACTIVE_ROW_LABELS[key]] + [fmt(values[f"active_disclosure.{key}.{c}"]) for c, _ in L.ACTIVE_COLS[key]])
+    for item, keys in (("（五）", ["licensing"]), ("（六）", ["punishment", "enforcement"]), ("（八）", ["fees"])):
+        t2.append([f"第二十条第{item}项"])
+        t2.append(["信息内容", L.ACTIVE_COLS[keys[0]][0][1]])
+        for key in keys:
+            col = L.ACTIVE_COLS[key][0][0]
+            t2.append([L.ACTIVE_ROW_LABELS[key], fmt(values[f"active_disclosure.{key}.{col}"])])
+    t3 = [["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "", "申请人情况"],
+          ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+          ["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]]
+    for key in L.APP_ROW_KEYS:
+        group = APP_GROUPS[key] or ""
+        label = APP_LABELS[key]
+        head = [label, "", ""] if not group else ([group, label, ""] if group.startswith("三") else ["", group, label])
+        t3.append(head + [fmt(values[f"applications.{key}.{c}"]) for c in L.APPLICANT_KEYS])
+    t4 = [["行政复议", "", "", "", "", "行政诉讼"],
+          ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "", "", "", "", "复议后起诉"],
+          [""] * 5 + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
+          [fmt(values[f"review_litigation.{g}.{c}"]) for g in L.REVIEW_GROUP_KEYS for c in L.REVIEW_COL_KEYS]]
+    return {"二": t2, "三": t3, "四": t4}
+
+
+def render_grid(rows: list[list[str]], family: str) -> str:
+    if family == "tabs":
+        return "\n".join("\t".join(r) for r in rows)
+    if family == "cells":
+        return "\n\n".join("\n".join("\t" + c for c in r) for r in rows)
+    if family == "pipe":
+        width = max(len(r) for r in rows)
+        lines = ["| " + " | ".join(r + [""] * (width - len(r))) + " |" for r in rows]
+        return "\n".join([lines[0], "|" + "---|" * width] + lines[1:])
+    if family == "grid":
+        width = max(len(r) for r in rows)
+        border = "+" + "---+" * width
+        out = [border]
+        for r in rows:
+            out += ["| " + " | ".join(r + [""] * (width - len(r))) + " |", border]
+        return "\n".join(out)
+    raise ValueError(family)
+
+
+TITLES = {"二": "二、主动公开政府信息情况", "三": "三、收到和处理政府信息公开申请情况", "四": "四、政府信息公开行政复议、行政诉讼情况"}
+
+
+def report_text(values: dict[str, object], family: str, *, drop: str | None = None, titles: bool = True) -> str:
+    tables = table_rows(values)
+    parts = ["某某县司法局2023年政府信息公开工作年度报告", "本报告统计数据从2023年1月1日至12月31日。",
+             "一、总体情况", "2023年，我局认真贯彻落实《条例》。"]
+    for no in ("二", "三", "四"):
+        if titles:
+            parts.append(TITLES[no])
+        if no != drop:
+            parts.append(render_grid(tables[no], family))
+    parts += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "本年度未收取信息处理费。"]
+    return "\n\n".join(parts) + "\n"
+
+
+def random_values(rng: random.Random, p_null: float = 0.15) -> dict[str, object]:
+    out = {}
+    for path in CELL_PATHS:
+        r = rng.random()
+        if r < p_null:
+            out[path] = None
+        elif path.endswith("amount_10k_yuan") and rng.random() < 0.5:
+            out[path] = round(rng.uniform(0.01, 99), 2)
+        else:
+            out[path] = rng.choice([rng.randint(1, 9), rng.randint(10, 999), rng.randint(1000, 99999)])
+    return out
+
+
+def read_back(text: str, name: str = "r.txt"):
+    return parse_bytes(text.encode("utf-8"), name)
+
+
+def assert_tables(report, values):
+    wrong = {p: (values[p], report.tables.cell(p)) for p in CELL_PATHS if report.tables.cell(p) != values[p]}
+    assert not wrong
+
+
+@pytest.mark.parametrize("family", ["tabs", "cells", "pipe", "grid"])
+def test_nonzero_values_and_nulls_round_trip_in_every_family(family):
+    rng = random.Random(family)
+    for _ in range(5):
+        values = random_values(rng)
+        report = read_back(report_text(values, family), "r.md" if family in ("pipe", "grid") else "r.txt")
+        assert_tables(report, values)
+        assert report.extraction.tables_found == ["active_disclosure", "applications", "review_litigation"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.sampled_from(["tabs", "cells", "pipe"]), st.integers(0, 2**32))
+def test_round_trip_property(family, seed):
+    values = random_values(random.Random(seed), p_null=0.3)
+    assert_tables(read_back(report_text(values, family)), values)
+
+
+def test_tables_without_titles_are_found_by_their_labels():
+    values = random_values(random.Random(7), p_null=0)
+    report = read_back(report_text(values, "tabs", titles=False))
+    assert_tables(report, values)
+
+
+def test_tables_merged_into_one_block_read_the_same():
+    values = random_values(random.Random(8), p_null=0)
+    t = table_rows(values)
+    merged = render_grid(t["二"] + t["三"] + t["四"], "tabs")
+    text = "某某局2023年政府信息公开工作年度报告\n一、总体情况\n正文。\n" + merged + "\n五、存在的主要问题及改进情况\n无。\n"
+    assert_tables(read_back(text), values)
+
+
+def test_table_split_by_a_page_break_is_read_as_one():
+    values = random_values(random.Random(9), p_null=0)
+    t = table_rows(values)
+    rows3 = t["三"]
+    text = (report_text(values, "tabs", drop="三")
+            .replace(TITLES["三"], TITLES["三"] + "\n\n" + render_grid(rows3[:12], "tabs") + "\n\n- 3 -\n\n"
+                     + render_grid(rows3[12:], "tabs")))
+    report = read_back(text)
+    assert_tables(report, values)
+    assert any(d.kind == "page_number" for d in report.extraction.debris)
+
+
+def test_missing_table_parses_with_nulls_and_is_not_listed_as_found():
+    values = random_values(random.Random(10), p_null=0)
+    report = read_back(report_text(values, "tabs", drop="四"))
+    assert report.extraction.tables_found == ["active_disclosure", "applications"]
+    assert all(report.tables.cell(f"review_litigation.{g}.{c}") is None
+               for g in L.REVIEW_GROUP_KEYS for c in L.REVIEW_COL_KEYS)
+    assert report.tables.cell("applications.granted.total") == values["applications.granted.total"]
+
+
+def test_misaligned_tab_rows_with_label_in_column_zero_and_merged_label_cells():
+    text = ("某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n"
+            "一、本年新收政府信息公开申请数量\t\t1\t2\t3\t4\t5\t6\t21\t\n"
+            "\t（三）不予公开\t1.属于国家秘密\t7\t0\t0\t0\t0\t0\t7\n"
+            "6.属于四类过程性信息\t\t1,234\t0\t0\t0\t0\t0\t1,234\t\n"
+            "\n"
+            "\t7.属于行政执法案卷\t—\t0\t0\t0\t0\t0\t0\n"
+            "(七)总计\t\t\t\t\t0\t0\t0\t5\n")
+    r = read_back(text)
+    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
+    assert row("new_received") == [1, 2, 3, 4, 5, 6, 21]
+    assert row("denied.state_secret") == [7, 0, 0, 0, 0, 0, 7]
+    assert row("denied.process_info") == [1234, 0, 0, 0, 0, 0, 1234]
+    assert row("denied.enforcement_file") == [None, 0, 0, 0, 0, 0, 0]
+    assert row("results_total") == [None, None, None, 0, 0, 0, 5]
+    assert r.provenance["tables.applications.denied.process_info.natural_person"].line == 6
+
+
+def test_one_cell_per_line_with_labels_split_over_lines():
+    text = ("某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "\t\n\t自然人\n\t法人或其他组织\n\t总计\n\n"
+            "\t\n\t\n\t商业\n企业\n\t科研\n机构\n\t社会公益组织\n\t法律服务机构\n\t其他\n\t\n\n"
+            "\t\n\t（五）不予\n处理\n\t1.信访举报\n投诉类申请\n\t1\n\t2\n\t  \n\t4\n\t5\n\t6\n\t18\n\n"
+            "四、政府信息公开行政复议、行政诉讼情况\n")
+    r = read_back(text)
+    assert [r.tables.cell(f"applications.not_processed.petition.{c}") for c in L.APPLICANT_KEYS] == \
+        [1, 2, None, 4, 5, 6, 18]
+    assert r.provenance["tables.applications.not_processed.petition.total"].line == 30
+
+
+def test_other_and_total_leaves_are_rows_only_inside_table_three():
+    values = random_values(random.Random(11), p_null=0)
+    r = read_back(report_text(values, "cells"))
+    assert r.tables.cell("applications.other.other.total") == values["applications.other.other.total"]
+    assert r.tables.cell("applications.results_total.natural_person") == \
+        values["applications.results_total.natural_person"]
+
+
+def test_label_variants_are_read_and_reported():
+    text = ("某局2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+            "规范性文件\t1\t2\t3\n"
+            "三、收到和处理政府信息公开申请情况\n"
+            "\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n"
+            "\t（三）不予公开\t2.其他法律法规禁止公开\t0\t0\t0\t0\t0\t0\t0\n"
+            "四、结转下一年度继续办理\t\t1\t0\t0\t0\t0\t0\t1\n")
+    r = read_back(text)
+    assert r.tables.cell("active_disclosure.normative_documents.in_force") == 3
+    assert r.tables.cell("applications.carried_forward.total") == 1
+    found = {v.path: v.found for v in r.extraction.label_variants}
+    assert found == {"tables.active_disclosure.normative_documents": "规范性文件",
+                     "tables.applications.denied.prohibited_by_law": "2.其他法律法规禁止公开",
+                     "tables.applications.carried_forward": "四、结转下一年度继续办理"}
+
+
+def test_official_labels_with_spaces_and_ascii_brackets_are_not_variants():
+    text = ("某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n"
+            "\t(二) 部分公开 (区分处理的, 只计这一情形, 不计其他情形)\t0\t0\t0\t0\t0\t0\t0\n"
+            "\t(三) 不予公开\t3. 危及“三安全一稳定”\t0\t0\t0\t0\t0\t0\t0\n")
+    r = read_back(text)
+    assert r.extraction.label_variants == []
+    assert r.tables.cell("applications.denied.security_stability.total") == 0
+
+
+def test_review_value_row_with_blank_first_group_keeps_it_null():
+    text = ("某局2023年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n"
+            "行政复议\t\t\t\t\t行政诉讼\n结果维持\t结果纠正\t其他结果\t尚未审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\n"
+            "\t\t\t\t\t结果\t结果\t其他\t尚未\t总计\t结果\t结果\t其他\t尚未\t总计\n"
+            "\t\t\t\t\t维持\t纠正\t结果\t审结\t\t维持\t纠正\t结果\t审结\t\n"
+            "1\t2\t3\t4\t10\n")
+    r = read_back(text)
+    rl = r.tables.review_litigation
+    assert [rl.review.maintained, rl.review.total] == [None, None]
+    assert [rl.litigation_direct.maintained, rl.litigation_after_review.total] == [None, 10]
+
+
+def test_review_header_split_over_lines_with_spaced_labels():
+    text = ("某局2023年政府信息公开工作年度报告\n四、政府信息公开行政复议、行政诉讼情况\n"
+            "行政复议\t\t\t\t\t行政诉讼\n结果 维持\t结果 纠正\t其他 结果\t尚未 审结\t总计\t未经复议直接起诉\t\t\t\t\t复议后起诉\n"
+            "\t\t\t\t\t结果 维持\t结果 纠正\t其他 结果\t尚未 审结\t总计\t结果 维持\t结果 纠正\t其他 结果\t尚未 审结\t总计\n"
+            + "\t".join(str(i) for i in range(1, 16)) + "\n")
+    rl = read_back(text).tables.review_litigation
+    assert [rl.review.maintained, rl.litigation_direct.maintained, rl.litigation_after_review.total] == [1, 6, 15]
+
+
+def test_fee_stays_fractional_and_counts_keep_what_was_printed():
+    text = ("某局2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+            "行政事业性收费\t０．３５\n行政许可\t1.5\n行政处罚\t12件\n行政强制\t—\n规章\t\t3\t\n")
+    t = read_back(text).tables.active_disclosure
+    assert t.fees.amount_10k_yuan == 0.35
+    assert t.licensing.decisions == 1.5
+    assert t.punishment.decisions == 12
+    assert t.enforcement.decisions is None
+    assert [t.regulations.issued, t.regulations.repealed, t.regulations.in_force] == [None, 3, None]
+
+
+@pytest.mark.parametrize("text,kind,value", [
+    ("0", VALUE, 0), ("1,234", VALUE, 1234), ("１２", VALUE, 12), ("0件", VALUE, 0), ("0.35", VALUE, 0.35),
+    ("—", BLANK, None), ("-", BLANK, None), ("/", BLANK, None), ("－", BLANK, None), ("", BLANK, None),
+    ("  ", BLANK, None), ("1，234", VALUE, 1234), ("-3", VALUE, -3), ("结果维持", LABEL, None),
+    ("1.属于国家秘密", LABEL, None), ("2023年", LABEL, None),
+])
+def test_cell_values(text, kind, value):
+    assert parse_cell(text) == (kind, value)
