@@ -478,7 +478,7 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
             page += 1
 
     m = report.meta
-    lines += [""] * ctx.rng.choice([0, 0, 1, 2, 4])
+    lines += [""] * (0 if style.draft else ctx.rng.choice([0, 0, 1, 2, 4]))
     year_txt = ctx.spaced(f"{m.agency}{m.year}年").removeprefix(m.agency or "").strip()
     title = f"{m.agency}{m.year}年政府信息公开工作年度报告"
     if md:

@@ -1,0 +1,117 @@
+"""parse(render(report)) gives the report back: every table cell, the meta and the section numbers,
+for random reports (hypothesis-drawn seeds and choices, blanks included) in every layout and style."""
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nianbao import api
+from nianbao import labels as L
+from nianbao.generate.synthetic import random_report
+from nianbao.generate.text import LAYOUTS, Style, render_bytes
+
+KINDS = [None, "province_gov", "province_dept", "city_gov", "city_office", "city_dept", "county_gov",
+         "county_dept", "town_gov"]
+
+
+def same(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) < 1e-9
+
+
+def differences(want, got) -> list[tuple[str, object, object]]:
+    """What the parsed report gets wrong: table cells, meta fields, section numbers."""
+    out = [(p, want.tables.cell(p[7:]), got.tables.cell(p[7:])) for p in L.all_cell_paths()
+           if not same(want.tables.cell(p[7:]), got.tables.cell(p[7:]))]
+    for f in ("agency", "year", "published", "period"):
+        a, b = getattr(want.meta, f), getattr(got.meta, f)
+        if f == "period":
+            a, b = a and (a.start, a.end), b and (b.start, b.end)
+        if a != b:
+            out.append((f"meta.{f}", a, b))
+    if [s.no for s in want.sections] != [s.no for s in got.sections]:
+        out.append(("sections", [s.no for s in want.sections], [s.no for s in got.sections]))
+    return out
+
+
+def name_for(layout: str) -> str:
+    return "report.md" if layout == "markdown" else "report.txt"
+
+
+def edge_blank_in_table3(report) -> bool:
+    """A table-三 row whose first or last value is blank: in the tabs layout with truly empty cells
+    such a row cannot be told from one with a trailing merge slot (see the xfail test below)."""
+    return any(row.natural_person is None or row.total is None for row in report.tables.applications.values())
+
+
+styles = st.builds(
+    Style,
+    numbering=st.sampled_from(["chinese", "arabic_first", "arabic"]),
+    glue_headings=st.booleans(), para_gap=st.booleans(), label_variants=st.booleans(),
+    fullwidth_digits=st.booleans(), thousands=st.booleans(), blank=st.sampled_from(["", "—", "-", "/"]),
+    debris=st.booleans(), page_breaks=st.booleans(), spaced_numbers=st.booleans(),
+    title_lines=st.sampled_from([1, 2, 3]), merge_artifacts=st.booleans(), nbsp=st.booleans(),
+    contact_at_end=st.booleans(), heading_level=st.sampled_from([1, 2, 3]),
+    newline=st.sampled_from(["\n", "\r\n"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+)
+
+
+@st.composite
+def reports(draw):
+    return random_report(
+        random.Random(draw(st.integers(0, 2**32 - 1))),
+        year=draw(st.integers(2021, 2025)),
+        nonzero=draw(st.booleans()),
+        agency=draw(st.sampled_from(KINDS)),
+        blanks=draw(st.sampled_from([0.0, 0.0, 0.02, 0.1])),
+    )
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(report=reports(), style=styles, seed=st.integers(0, 10_000))
+def test_parse_of_render_gives_the_report_back_in_every_layout(report, style, seed):
+    for layout in LAYOUTS:
+        s = style
+        if layout == "tabs" and s.blank == "" and edge_blank_in_table3(report):
+            s = replace(s, blank="—")
+        got = api.parse_bytes(render_bytes(report, layout, s, seed=seed), name_for(layout))
+        assert differences(report, got) == [], layout
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_empty_cells_between_values_keep_their_column_in_the_tabs_layout(seed):
+    """Truly empty cells ("\\t\\t") inside a row: the values after them stay in their columns."""
+    rng = random.Random(seed)
+    report = random_report(rng)
+    inner = [p for p in L.all_cell_paths() if p.startswith("tables.applications")
+             and p.rsplit(".", 1)[1] not in ("natural_person", "total")]
+    for p in rng.sample(inner, 5) + rng.sample([p for p in L.all_cell_paths() if "review" in p], 3):
+        report.tables.set_cell(p[7:], None)
+    style = replace(Style.random(rng), blank="")
+    got = api.parse_bytes(render_bytes(report, "tabs", style, seed=seed), "r.txt")
+    assert differences(report, got) == []
+
+
+# A full-grid row (3 label slots + 7 values, as DOCX-based conversions print every row, e.g. seed 001's
+# "四、结转下年度继续办理\t\t\t0…") whose 总计 is blank. Every other row of the same table has that shape,
+# and the row's own arithmetic rules out the shifted reading (56+6+7+5+8 ≠ 6: the shifted reading breaks T301, the intended one leaves 总计 blank).
+EDGE_BLANK_ROW = "\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t\t56\t6\t7\t5\t8\t6\t"
+
+
+@pytest.mark.xfail(strict=True, reason="extractor: a full-grid 表三 row with a blank last cell is read shifted "
+                                       "by one column (the empty leaf slot is taken as 自然人)")
+def test_full_grid_row_with_blank_total_keeps_its_columns():
+    rng = random.Random(196)
+    report = random_report(rng)
+    report.tables.set_cell("applications.partially_granted.total", None)
+    text = render_bytes(report, "tabs", Style(merge_artifacts=False), seed=1).decode()
+    row = report.tables.applications["partially_granted"]
+    line = next(x for x in text.split("\n") if "（二）部分公开" in x)
+    assert line == EDGE_BLANK_ROW and row.natural_person == 56          # the input described above
+    got = api.parse_bytes(text.encode(), "r.txt")
+    assert got.tables.applications["partially_granted"] == row
