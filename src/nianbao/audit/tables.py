@@ -1,6 +1,11 @@
 """T rules: the arithmetic printed into the tables themselves (表内勾稽关系).
 
 Sums that involve a blank (null) cell are skipped: C003 reports blanks.
+
+Table 三 is a grid of equations: every row sums across (T301) and every column sums down
+(T302, T303). When exactly one row equation and one column equation fail, the wrong cell is
+where they cross: the finding's path points at that cell (and the message names it);
+otherwise it points at the total the equation checks.
 """
 from __future__ import annotations
 
@@ -13,10 +18,57 @@ from .common import (REVIEW_COL_NAMES, REVIEW_GROUP_NAMES, TABLE_NAMES, app_path
 from .registry import Hit, rule
 
 PARTS = [k for k in L.APPLICANT_KEYS if k != "total"]
+BALANCE_ROWS = ["new_received", "carried_over", "results_total", "carried_forward"]
+
+
+def _row_fails(report: Report) -> set[str]:
+    """Rows of table 三 whose applicant columns do not add up to their 总计 (T301)."""
+    out = set()
+    for row in report.tables.applications:
+        values = [app_value(report, row, c) for c in PARTS]
+        total = app_value(report, row, "total")
+        if known(total, *values) and abs(sum(values) - total) > 1e-9:
+            out.add(row)
+    return out
+
+
+def _outcome_col_fails(report: Report) -> set[str]:
+    """Columns whose outcome rows do not add up to （七）总计 (T302)."""
+    rows = outcome_rows(report)
+    out = set()
+    for col in L.APPLICANT_KEYS:
+        values = [app_value(report, r, col) for r in rows]
+        if report.format == L.FORMAT_2019:
+            values.append(legacy_other(report, col))
+        total = app_value(report, "results_total", col)
+        if known(total, *values) and abs(sum(values) - total) > 1e-9:
+            out.add(col)
+    return out
+
+
+def _balance_col_fails(report: Report) -> set[str]:
+    """Columns where 新收 + 上年结转 ≠ 总计 + 结转下年度 (T303)."""
+    out = set()
+    for col in L.APPLICANT_KEYS:
+        new, over, res, fwd = (app_value(report, r, col) for r in BALANCE_ROWS)
+        if known(new, over, res, fwd) and abs(new + over - res - fwd) > 1e-9:
+            out.add(col)
+    return out
+
+
+def _suspect(rows: set[str], cols: set[str]) -> tuple[str, str] | None:
+    """The one cell where a failing row and a failing column cross, when there is exactly one."""
+    if len(rows) == 1 and len(cols) == 1:
+        return next(iter(rows)), next(iter(cols))
+    return None
+
+
+def _hint(cell: tuple[str, str] | None) -> str:
+    return f"（疑为「{app_row_name(cell[0])}·{applicant_name(cell[1])}」格有误）" if cell else ""
 
 
 @rule("T301", "error", "T",
-      "表三「{row_name}」行：各类申请人之和({expr})={sum}，但总计列为{total}")
+      "表三「{row_name}」行：各类申请人之和({expr})={sum}，但总计列为{total}{hint}")
 def row_total_matches_applicants(report: Report) -> Iterator[Hit]:
     """What it does:
     In table 三, checks that every row's 总计 equals the sum of the six applicant columns
@@ -29,21 +81,23 @@ def row_total_matches_applicants(report: Report) -> Iterator[Hit]:
     Example:
     予以公开: 自然人 3, 商业企业 1, others 0, 总计 5 → 3+1=4 ≠ 5.
     """
-    for row in report.tables.applications:
+    outcome_cols, balance_cols = _outcome_col_fails(report), _balance_col_fails(report)
+    for row in sorted(_row_fails(report), key=L.APP_ROW_KEYS.index):
         values = [app_value(report, row, c) for c in PARTS]
         total = app_value(report, row, "total")
-        if not known(total, *values):
-            continue
-        s = sum(values)
-        if abs(s - total) > 1e-9:
-            yield Hit(app_path(row, "total"), {
-                "row": row, "row_name": app_row_name(row), "expr": "+".join(fmt(v) for v in values),
-                "sum": fmt(s), "total": fmt(total), "parts": values,
-                "cells": [app_path(row, c) for c in L.APPLICANT_KEYS]})
+        # the column equations this row takes part in say which of its cells is off
+        cols = (outcome_cols if row in outcome_rows(report) else set()) | \
+            (outcome_cols | balance_cols if row == "results_total" else set()) | \
+            (balance_cols if row in BALANCE_ROWS else set())
+        cell = _suspect({row}, cols)
+        yield Hit(app_path(*cell) if cell else app_path(row, "total"), {
+            "row": row, "row_name": app_row_name(row), "expr": "+".join(fmt(v) for v in values),
+            "sum": fmt(sum(values)), "total": fmt(total), "parts": values, "hint": _hint(cell),
+            "cells": [app_path(row, c) for c in L.APPLICANT_KEYS]})
 
 
 @rule("T302", "error", "T",
-      "表三「{col_name}」列：各项办理结果之和={sum}，但（七）总计为{total}")
+      "表三「{col_name}」列：各项办理结果之和={sum}，但（七）总计为{total}{hint}")
 def results_total_matches_outcomes(report: Report) -> Iterator[Hit]:
     """What it does:
     In table 三, checks per column that （七）总计 equals the sum of the 21 outcome rows
@@ -58,6 +112,7 @@ def results_total_matches_outcomes(report: Report) -> Iterator[Hit]:
     """
     rows = outcome_rows(report)
     legacy = report.format == L.FORMAT_2019
+    bad_rows = _row_fails(report)
     for col in L.APPLICANT_KEYS:
         values = [app_value(report, r, col) for r in rows]
         if legacy:
@@ -71,14 +126,16 @@ def results_total_matches_outcomes(report: Report) -> Iterator[Hit]:
         s = sum(values)
         if abs(s - total) > 1e-9:
             nonzero = {r: v for r, v in zip(rows, values) if v}
-            yield Hit(app_path("results_total", col), {
+            cell = _suspect(bad_rows & set(rows + ["results_total"]), {col})
+            yield Hit(app_path(*cell) if cell else app_path("results_total", col), {
                 "col": col, "col_name": applicant_name(col), "sum": fmt(s), "total": fmt(total),
-                "nonzero": nonzero, "cells": [app_path(r, col) for r in rows + ["results_total"]]})
+                "nonzero": nonzero, "hint": _hint(cell),
+                "cells": [app_path(r, col) for r in rows + ["results_total"]]})
 
 
 @rule("T303", "error", "T",
       "表三{col_name}列：新收({new})+上年结转({carried_over})={lhs}，"
-      "但办理结果总计({results})+结转下年度({carried_forward})={rhs}")
+      "但办理结果总计({results})+结转下年度({carried_forward})={rhs}{hint}")
 def received_equals_handled(report: Report) -> Iterator[Hit]:
     """What it does:
     In table 三, checks per column the 勾稽关系 printed in the table header: 第一项 (本年新收)
@@ -91,6 +148,7 @@ def received_equals_handled(report: Report) -> Iterator[Hit]:
     Example:
     总计 column: 新收 5 + 上年结转 1 = 6, but 办理结果总计 5 + 结转下年度 0 = 5.
     """
+    bad_rows = _row_fails(report) & set(BALANCE_ROWS)
     for col in L.APPLICANT_KEYS:
         new = app_value(report, "new_received", col)
         over = app_value(report, "carried_over", col)
@@ -100,11 +158,12 @@ def received_equals_handled(report: Report) -> Iterator[Hit]:
             continue
         lhs, rhs = new + over, res + fwd
         if abs(lhs - rhs) > 1e-9:
-            yield Hit(app_path("results_total", col), {
+            cell = _suspect(bad_rows, {col})
+            yield Hit(app_path(*cell) if cell else app_path("results_total", col), {
+                "hint": _hint(cell),
                 "col": col, "col_name": applicant_name(col), "new": fmt(new), "carried_over": fmt(over),
                 "lhs": fmt(lhs), "results": fmt(res), "carried_forward": fmt(fwd), "rhs": fmt(rhs),
-                "cells": [app_path(r, col) for r in ("new_received", "carried_over", "results_total",
-                                                     "carried_forward")]})
+                "cells": [app_path(r, col) for r in BALANCE_ROWS]})
 
 
 @rule("T304", "error", "T", {

@@ -113,7 +113,7 @@ APP_CONTEXT = re.compile(r"政府信息公开申请|信息公开申请|依申请
 APP_KEYWORDS: list[tuple[str, re.Pattern[str]]] = [
     ("applications.carried_over", re.compile(r"上一?年度?结转|结转上一?年度?|上一?年度?遗留")),
     ("applications.carried_forward",
-     re.compile(r"结转(至|到)?下一?年度?|转入下一?年度?|结转至20\d\d|下一?年度?继续办理|(正在|尚在|仍在)办理")),
+     re.compile(r"(结转(至|到)?|转入)下一?年度?(继续办理)?|结转至20\d\d年?(继续办理)?|下一?年度?继续办理|(正在|尚在|仍在)办理")),
     ("applications.partially_granted", re.compile(r"部分公开")),
     ("applications.denied", re.compile(r"不予公开")),
     ("applications.unavailable", re.compile(r"无法提供")),
@@ -159,7 +159,7 @@ ALL_DONE = re.compile(r"(?<!未)(?<!没有)(均|全部|都|悉数|全都)(已|�
                       r"(办结|办理完毕|办理完成|完成办理|答复完毕|答复办结)")
 ALL_DONE_EXCLUDE = re.compile(r"结转|其余|除|未全部|没有全部|继续办理")
 FEE_WORD = re.compile(r"信息处理费")
-FEE_NONE = re.compile(r"(未|没有|无|不|未曾|免)[^,;。]{0,10}?(收取|收费|产生|发生|涉及)|(费|收费)[^,;。]{0,6}?(为)?(0|零)元?"
+FEE_NONE = re.compile(r"(未|没有|无|不|未曾|免)[^,;。]{0,10}?(收取|收费|产生|发生|涉及)|(费|收费)[^,;。\d]{0,6}?(?<!\d)(0|零)(?![\d.])元?"
                       r"|(未|没有|无)[^,;。]{0,4}信息处理费")
 FEE_AMOUNT = re.compile(r"收取[^,;。]{0,12}?信息处理费[^,;。]{0,6}?(\d+(?:\.\d+)?)元")
 FEE_GENERIC = re.compile(r"(未|没有|不|免)收取(任何)?(费用|费)")
@@ -167,7 +167,7 @@ FEE_GENERIC = re.compile(r"(未|没有|不|免)收取(任何)?(费用|费)")
 YEAR = re.compile(r"(?<![\d〔\[(])((?:19|20)\d\d)年(度)?")
 YEAR_COMPARE = re.compile(r"(较|比|同比|相比|对比|与|和|自|从|截至|截止|至|到|于|在|~|-)$")
 YEAR_AFTER_NOT_REPORT = re.compile(r"^(以来|以前|之前|前|起|至|到|底|末|初|中|上半年|下半年|\d|[一二三四五六七八九十]+月|同期|相比|相较|比)")
-YEAR_PLAN = re.compile(r"将|计划|拟|力争|要|继续|持续|进一步|下一步|争取")
+YEAR_PLAN = re.compile(r"^[,]?[^,;:。]{0,14}?(将|计划|拟|力争|要|继续|持续|进一步|下一步|争取)")
 YEAR_SUBJECT = r"(?:[,]?(?:[^,;:。!?()]{0,14}?(?:局|委|办|厅|院|府|部|署|处|所|站|中心|机关|单位|部门|政府)))?[,]?(?:共|全年|累计|依法)?"
 YEAR_REPORT_VERB = re.compile(
     r"^" + YEAR_SUBJECT + r"(未收取|收取|没有收取|未收到|共收到|收到|新收|受理|没有接到|未接到|主动公开|依申请公开|"
@@ -367,11 +367,11 @@ def _year_role(plain: str, start: int, end: int) -> str:
         return "comparison"
     if YEAR_AFTER_NOT_REPORT.match(after):
         return "date"
+    if YEAR_PLAN.match(after):
+        return "plan"
     m = YEAR_REPORT_VERB.match(after)
     if m is None:
         return "other"
-    if YEAR_PLAN.search(after[:m.end()]):
-        return "plan"
     if re.match(r"的", after[m.end():]):
         return "other"  # "2021年发布的…": an earlier event named as such
     return "report"

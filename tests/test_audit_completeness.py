@@ -1,0 +1,98 @@
+"""C rules: sections, tables, blanks, label wording, the fee statement, section 五."""
+from nianbao.model import LabelVariant, Position
+
+from audit_support import clean_report, codes, findings, with_text
+
+
+def test_c001_names_each_missing_section():
+    r = clean_report()
+    r.sections = [s for s in r.sections if s.no not in (4, 6)]
+    msgs = [f.message for f in findings(r, "C001")]
+    assert msgs == ["缺少第四部分「政府信息公开行政复议、行政诉讼情况」", "缺少第六部分「其他需要报告的事项」"]
+
+
+def test_c001_silent_with_all_six_sections():
+    assert findings(clean_report(), "C001") == []
+
+
+def test_c002_fires_for_a_table_not_found_and_without_values():
+    r = clean_report()
+    r.extraction.tables_found = ["active_disclosure", "applications"]
+    for g in ("review", "litigation_direct", "litigation_after_review"):
+        for c in ("maintained", "corrected", "other", "pending", "total"):
+            r.tables.set_cell(f"review_litigation.{g}.{c}", None)
+    (f,) = findings(r, "C002")
+    assert f.path == "tables.review_litigation" and "表四" in f.message
+    assert findings(r, "C003") == []   # a missing table is not a table of blanks
+
+
+def test_c002_silent_when_table_has_values_even_if_not_listed_as_found():
+    r = clean_report()
+    r.extraction.tables_found = []
+    assert findings(r, "C002") == []
+
+
+def test_c003_lists_blank_cells_once_per_table():
+    r = clean_report()
+    for c in ("maintained", "corrected", "other", "pending", "total"):
+        r.tables.set_cell(f"review_litigation.review.{c}", None)
+    r.tables.set_cell("applications.granted.research", None)
+    fs = {f.path: f for f in findings(r, "C003")}
+    assert set(fs) == {"tables.review_litigation", "tables.applications"}
+    assert fs["tables.review_litigation"].data["count"] == 5
+    assert "行政复议·结果维持" in fs["tables.review_litigation"].message
+    assert fs["tables.applications"].data["cells"] == ["tables.applications.granted.research"]
+
+
+def test_c003_silent_when_every_cell_has_a_number():
+    assert findings(clean_report(), "C003") == []
+
+
+def test_c004_reports_label_variants_but_not_mere_punctuation_differences():
+    r = clean_report()
+    r.extraction.label_variants = [
+        LabelVariant(path="tables.applications.denied.prohibited_by_law", found="2.其他法律法规禁止公开",
+                     official="2.其他法律行政法规禁止公开", evidence=Position(line=55)),
+        LabelVariant(path="tables.applications.granted", found="(一) 予以公开", official="（一）予以公开"),
+    ]
+    (f,) = findings(r, "C004")
+    assert f.severity == "info" and f.evidence.line == 55
+    assert "「2.其他法律法规禁止公开」应为「2.其他法律行政法规禁止公开」" in f.message
+
+
+def test_c005_fires_when_section_six_is_silent_on_fees():
+    r = with_text(6, "（一）政务公开工作要点落实情况。各项任务均已落实。")
+    (f,) = findings(r, "C005")
+    assert f.severity == "warning"
+
+
+def test_c005_says_where_the_fee_was_mentioned_instead():
+    r = clean_report()
+    r.section(6).text = "无其他需要报告的事项。"
+    r.section(3).text = "本年度未收取信息处理费。"
+    from audit_support import refresh_narrative
+    refresh_narrative(r)
+    (f,) = findings(r, "C005")
+    assert "第三部分提及" in f.message
+
+
+def test_c005_silent_when_section_six_states_no_fee_was_charged():
+    for text in ("本机关2023年未收到政府信息公开申请，未收取信息处理费。", "无收取信息处理费的情况。",
+                 "根据《政府信息公开信息处理费管理办法》的规定，本年度未收取任何信息处理费。"):
+        assert findings(with_text(6, text), "C005") == [], text
+
+
+def test_c005_not_satisfied_by_citing_the_fee_rules_only():
+    r = with_text(6, "严格执行《政府信息公开信息处理费管理办法》。")
+    assert len(findings(r, "C005")) == 1
+
+
+def test_c006_fires_when_section_five_says_only_none_or_is_empty():
+    for text in ("无。", "", "  暂无  "):
+        (f,) = findings(with_text(5, text), "C006")
+        assert "第五部分" in f.message
+
+
+def test_c006_silent_when_section_five_states_problems():
+    assert findings(clean_report(), "C006") == []
+    assert codes(clean_report(), "C") == []

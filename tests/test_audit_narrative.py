@@ -1,0 +1,129 @@
+"""N rules: the text against the tables."""
+from audit_support import clean_report, findings, with_text
+
+
+def _apps(r, **rows):
+    """Set table 三 totals in the natural_person column and the total column."""
+    for row, v in rows.items():
+        for col in ("natural_person", "total"):
+            r.tables.set_cell(f"applications.{row}.{col}", v)
+    return r
+
+
+def test_n001_fires_when_text_and_table_disagree_on_applications_received():
+    r = _apps(with_text(1, "2023年，我局共收到政府信息公开申请12件。"), new_received=10, granted=10, results_total=10)
+    (f,) = findings(r, "N001")
+    assert f.severity == "error" and f.path == "tables.applications.new_received.total"
+    assert "正文称本年新收申请12件，但表三为10件" in f.message and f.evidence.line == 10
+
+
+def test_n001_fires_when_text_says_no_applications_but_table_has_some():
+    r = _apps(with_text(3, "本年度未收到政府信息公开申请。"), new_received=3, granted=3, results_total=3)
+    (f,) = findings(r, "N001")
+    assert "正文称未收到政府信息公开申请，但表三本年新收申请为3件" in f.message
+
+
+def test_n001_accepts_received_as_new_plus_carried_over():
+    r = _apps(with_text(1, "全年共受理政府信息公开申请749件。"),
+              new_received=713, carried_over=36, granted=749, results_total=749)
+    assert findings(r, "N001") == []
+
+
+def test_n001_reports_received_total_matching_neither_reading():
+    r = _apps(with_text(1, "全年共受理政府信息公开申请750件。"),
+              new_received=713, carried_over=36, granted=749, results_total=749)
+    (f,) = findings(r, "N001")
+    assert "本年新收713件、上年结转36件（合计749件）" in f.message
+
+
+def test_n001_compares_outcome_groups_with_the_sum_of_their_rows():
+    r = _apps(with_text(1, "收到政府信息公开申请3件，其中予以公开1件，不予公开2件。"),
+              new_received=3, granted=1, results_total=3)
+    r.tables.set_cell("applications.denied.state_secret.total", 1)
+    r.tables.set_cell("applications.denied.third_party_rights.total", 1)
+    assert findings(r, "N001") == []
+    r.tables.set_cell("applications.denied.third_party_rights.total", 0)
+    (f,) = findings(r, "N001")
+    assert f.data["kind"] == "applications.denied" and f.data["table"] == "1"
+
+
+def test_n001_ignores_legal_aid_and_complaint_numbers():
+    r = with_text(1, "2023年共受理法律援助案件380件。12345便民服务平台办理投诉咨询6件，办结6件。"
+                     "2023年，我局没有接到政府信息公开申请。")
+    assert findings(r, "N001") == []
+
+
+def test_n002_fires_when_text_reports_a_review_the_table_lacks():
+    r = with_text(4, "2023年，因政府信息公开被申请行政复议1件。")
+    (f,) = findings(r, "N002")
+    assert f.path == "tables.review_litigation.review.total" and "正文称因政府信息公开引起的行政复议1件，但表四为0件" in f.message
+
+
+def test_n002_sums_both_litigation_groups_and_accepts_zero_phrase():
+    r = with_text(4, "因政府信息公开被提起行政诉讼3件。")
+    r.tables.review_litigation.litigation_direct.maintained = 2
+    r.tables.review_litigation.litigation_direct.total = 2
+    r.tables.review_litigation.litigation_after_review.maintained = 1
+    r.tables.review_litigation.litigation_after_review.total = 1
+    assert findings(r, "N002") == []
+    assert findings(with_text(1, "没有因政府信息公开申请引起的行政复议、行政诉讼案件。"), "N002") == []
+
+
+def test_n002_skips_a_blank_table_four():
+    r = with_text(4, "因政府信息公开被申请行政复议1件。")
+    r.tables.review_litigation.review.total = None
+    assert findings(r, "N002") == []
+
+
+def test_n003_fires_when_parts_exceed_the_total():
+    r = with_text(1, "主动公开政府信息30条，其中工作动态20条、通知公告8条、政策解读5条。")
+    (f,) = findings(r, "N003")
+    assert "各项之和为33条" in f.message and f.data["parts"][0] == ["工作动态", 20]
+
+
+def test_n003_fires_when_a_complete_looking_list_falls_just_short():
+    r = with_text(1, "主动公开政府信息30条，其中工作动态20条、通知公告5条、政策解读3条。")
+    assert len(findings(r, "N003")) == 1
+
+
+def test_n003_silent_on_partial_lists_and_exact_sums():
+    for text in ("发布信息795篇，其中原创信息344篇，福星普法365专栏213篇。",
+                 "主动公开政府信息100条，其中政策解读5条、图解3条、视频2条。",
+                 "主动公开政府信息30条，其中工作动态20条、通知公告7条、政策解读3条。"):
+        assert findings(with_text(1, text), "N003") == [], text
+
+
+def test_n004_fires_on_an_item_listed_twice():
+    r = with_text(1, "主动公开政府信息5条，其中部门预算公开1条、权责清单2条、部门预算公开1条、政策解读1条。")
+    (f,) = findings(r, "N004")
+    assert "「部门预算公开」出现2次" in f.message
+
+
+def test_n004_silent_on_distinct_items():
+    assert findings(with_text(1, "主动公开政府信息5条，其中部门预算公开1条、权责清单2条、政策解读2条。"), "N004") == []
+
+
+def test_n005_fires_when_text_repeals_a_document_table_two_does_not_count():
+    r = with_text(1, "对全区行政规范性文件进行清理，决定废止 1 件行政规范性文件。")
+    (f,) = findings(r, "N005")
+    assert f.path == "tables.active_disclosure.normative_documents.repealed"
+    assert "正文称废止行政规范性文件1件，但表二「行政规范性文件·本年废止件数」为0" in f.message
+
+
+def test_n005_silent_when_table_two_agrees_or_text_only_reviews_documents():
+    r = with_text(1, "本年制发行政规范性文件2件。")
+    r.tables.active_disclosure.normative_documents.issued = 2
+    assert findings(r, "N005") == []
+    assert findings(with_text(6, "审查规范性文件 17 件，备案规范性文件 12 件。"), "N005") == []
+
+
+def test_n006_fires_when_all_completed_but_some_carried_forward():
+    r = _apps(with_text(3, "对收到的政府信息公开申请均已按时办结。"),
+              new_received=3, granted=1, results_total=1, carried_forward=2)
+    (f,) = findings(r, "N006")
+    assert "结转下年度继续办理2件" in f.message
+
+
+def test_n006_silent_when_nothing_carried_forward():
+    r = _apps(with_text(3, "对收到的政府信息公开申请均已按时办结。"), new_received=3, granted=3, results_total=3)
+    assert findings(r, "N006") == []

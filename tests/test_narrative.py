@@ -1,0 +1,137 @@
+"""extract/narrative.py: numbers the text states, read precisely (a false fact makes a false error)."""
+import pytest
+
+from nianbao.document import Loc
+from nianbao.extract.narrative import cn_int, extract_narrative
+
+
+def facts(text: str, year: int = 2023, section: int | None = 1):
+    return extract_narrative([(section, text, Loc(line=7))], year)
+
+
+def kinds(text: str, year: int = 2023) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for f in facts(text, year):
+        out.setdefault(f.kind, []).append(f.value)
+    return out
+
+
+@pytest.mark.parametrize("s,n", [("12", 12), ("十二", 12), ("十", 10), ("一百零五", 105), ("两", 2), ("〇", 0),
+                                 ("零", 0), ("二十三", 23), ("一〇五", 105), ("三千二百", 3200), ("一万二千", 12000)])
+def test_chinese_and_arabic_numerals(s, n):
+    assert cn_int(s) == n
+
+
+def test_application_counts_in_a_typical_paragraph():
+    k = kinds("2023年，我局共收到政府信息公开申请12件，上年结转2件，其中予以公开8件，部分公开2件，"
+              "不予公开1件，无法提供1件，结转下年度继续办理2件。")
+    assert k["applications.new_received"] == [12]
+    assert k["applications.carried_over"] == [2]
+    assert k["applications.granted"] == [8]
+    assert k["applications.partially_granted"] == [2]
+    assert k["applications.denied"] == [1]
+    assert k["applications.unavailable"] == [1]
+    assert k["applications.carried_forward"] == [2]
+
+
+def test_chinese_numerals_and_spaces_from_conversion():
+    k = kinds("全年新收政府信息公开申请 十二 件，予以公开两件。")
+    assert k["applications.new_received"] == [12] and k["applications.granted"] == [2]
+
+
+def test_number_split_by_a_page_break_is_read_whole():
+    k = kinds("本年度收到政府信息公开申请1\n\n5件。")
+    assert k["applications.new_received"] == [15]
+
+
+@pytest.mark.parametrize("text", [
+    "2023 年，我局没有接到公民、法人及其他社会组织提交的政府信息公开申请。",
+    "沙坡头区司法局 2022 年未收到公民、法人和其他组织提出的政府信息公开申请。",
+    "全年未收到依申请公开事项。",
+    "本年度无依申请公开。",
+])
+def test_no_applications_phrases_count_as_zero(text):
+    assert kinds(text, year=2022 if "2022" in text else 2023)["applications.new_received"] == [0]
+
+
+def test_received_total_is_kept_apart_from_new_received():
+    k = kinds("全年共受理政府信息公开申请749件。")
+    assert k == {"applications.received_total": [749]}
+
+
+def test_numbers_about_other_work_are_not_applications():
+    text = ("红寺堡区2023年共受理法律援助案件380件，已办结321件。12345便民服务平台办理投诉咨询6件，办结6件。"
+            "依申请公开工作中，我局通过网络收到申请3件、信函收到申请2件。")
+    k = kinds(text)
+    assert not any(key.startswith("applications.") for key in k), k
+
+
+def test_comparisons_and_other_years_are_not_this_years_counts():
+    k = kinds("收到政府信息公开申请较上年增加5件。2022年收到政府信息公开申请3件。")
+    assert not any(key.startswith("applications.") for key in k), k
+
+
+def test_review_and_litigation_zero_phrase():
+    k = kinds("没有因政府信息公开申请引起的行政复议、行政诉讼案件。")
+    assert k["review.total"] == [0] and k["litigation.total"] == [0]
+    assert "applications.new_received" not in k
+
+
+def test_review_counts_against_the_agency_not_cases_it_handled():
+    k = kinds("因政府信息公开被申请行政复议1件、被提起行政诉讼2件。")
+    assert k["review.total"] == [1] and k["litigation.total"] == [2]
+    k = kinds("审结行政复议案件2件，公示行政复议决定2件。受理政府信息公开类行政复议案件3件。")
+    assert "review.total" not in k
+
+
+def test_enumeration_with_total_and_parts():
+    (f,) = [f for f in facts("2023年主动公开政府信息33条，其中，部门动态4条、公示公告4条、政策解读3条。")
+            if f.kind == "enumeration"]
+    assert f.value == 33 and f.data["parts"] == [["部门动态", 4], ["公示公告", 4], ["政策解读", 3]]
+    assert f.data["unit"] == "条" and not f.data["open"]
+
+
+def test_enumeration_label_may_hold_digits():
+    (f,) = [f for f in facts("发布信息795篇，其中原创信息344篇，福星普法365专栏213篇。") if f.kind == "enumeration"]
+    assert f.data["parts"] == [["原创信息", 344], ["福星普法365专栏", 213]]
+
+
+def test_documents_issued_and_repealed():
+    k = kinds("对全区行政规范性文件进行清理，决定废止 1 件行政规范性文件。本年制发规范性文件3件，废止2件。制定政府规章1件。")
+    assert k["normative_documents.repealed"] == [1, 2]
+    assert k["normative_documents.issued"] == [3]
+    assert k["regulations.issued"] == [1]
+
+
+def test_reviewing_or_filing_documents_is_not_issuing_them():
+    k = kinds("审查规范性文件 17 件，向市人民政府和区人大常委会备案规范性文件 12 件。建立健全规章制度5项。")
+    assert not any(key.startswith(("normative_documents", "regulations")) for key in k), k
+
+
+def test_all_completed_statement_unless_some_carried_forward():
+    assert "all_completed" in kinds("对收到的政府信息公开申请均已按时办结。")
+    assert "all_completed" not in kinds("收到的政府信息公开申请除2件结转下年度外，其余均已办结。")
+
+
+def test_fee_statement():
+    (f,) = [f for f in facts("本年度未收取信息处理费。") if f.kind == "fee_statement"]
+    assert f.value == 0 and f.data["charged"] is False
+    (f,) = [f for f in facts("共收取信息处理费 200 元。") if f.kind == "fee_statement"]
+    assert f.value == 200 and f.data["charged"] is True
+    assert not [f for f in facts("严格执行《政府信息公开信息处理费管理办法》。") if f.kind == "fee_statement"]
+
+
+def test_year_mentions_are_classified():
+    def roles(text, year):
+        return [(f.value, f.data["role"]) for f in facts(text, year) if f.kind == "year_mention"]
+    assert roles("沙坡头区司法局 2021 年未收取信息处理费。", 2022) == [(2021, "report")]
+    assert roles("2024年，我局将主动公开更多信息。", 2023) == [(2024, "plan")]
+    assert roles("收到申请数较2022年有所增加。", 2023) == [(2022, "comparison")]
+    assert roles("印发《2022年政务公开工作要点》。", 2023) == []
+    assert roles("2021年12月印发实施办法。", 2023) == [(2021, "date")]
+    assert roles("2023年，我局主动公开信息50条。", 2023) == []
+
+
+def test_facts_carry_section_and_position():
+    (f,) = extract_narrative([(3, "本年度收到政府信息公开申请5件。", Loc(line=42))], 2023)
+    assert f.section == 3 and f.evidence.line == 42 and "5件" in f.text
