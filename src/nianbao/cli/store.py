@@ -1,1 +1,185 @@
-"""Commands: placeholder module, filled by its issue."""
+"""Commands on the store: ingest, compare, export, demo, db (info, runs, upgrade).
+
+A thin layer over nianbao.ingest, nianbao.compare, nianbao.export and nianbao.store.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn, TextColumn, \
+    TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from .app import EXIT_INPUT, EXIT_OK, app, console, err_console, print_json, report_error
+
+DB_HELP = "数据库 URL：sqlite:///路径 或 postgresql+psycopg://…（默认 $NIANBAO_DB，否则 ./nianbao.db）"
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+db_app = typer.Typer(help="数据库：状态、入库记录、升级。", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+def _open(db: str | None):
+    from ..store import open_store
+
+    try:
+        return open_store(db)
+    except Exception as e:  # noqa: BLE001 — a wrong URL or an unreachable server: one line, exit 2
+        report_error(f"无法打开数据库 {db or os.environ.get('NIANBAO_DB') or 'nianbao.db'}（{type(e).__name__}: {e}）")
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+class _RateColumn(ProgressColumn):
+    """Files per second and the errors so far."""
+
+    def render(self, task) -> Text:
+        elapsed = task.elapsed or 0
+        rate = f"{task.completed / elapsed:.1f} 个/秒" if elapsed > 0 else "— 个/秒"
+        errors = task.fields.get("errors", 0)
+        return Text(f"{rate}  失败 {errors}", style="red" if errors else "green")
+
+
+# ---------------------------------------------------------------- ingest
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="报告文件、文件夹（递归）或 .zip 压缩包"),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    jobs: int = typer.Option(None, "-j", "--jobs", help="并行解析的进程数（默认 CPU 核数）"),
+    json_out: bool = typer.Option(False, "--json", help="以 JSON 输出入库结果"),
+) -> None:
+    """批量解析、审核并入库：同一文件只存一次；同一机关同一年度的新版本取代旧版本（旧版本保留）。
+
+    跨年度规则（X001–X004）与库中上一年度报告比对。个别文件出错不影响其余文件，最后列出失败清单；
+    全部成功退出码 0，有失败文件退出码 2。
+    """
+    from ..ingest import ingest as run_ingest
+
+    store = _open(db)
+    failed = 0
+    with Progress(SpinnerColumn(), TextColumn("[bold]入库[/bold]"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
+                  TimeElapsedColumn(), console=err_console, transient=False,
+                  disable=json_out or not err_console.is_terminal) as progress:
+        task = progress.add_task("ingest", total=None, errors=0)
+
+        def on_outcome(o) -> None:
+            nonlocal failed
+            if o.status == "failed":
+                failed += 1
+            progress.update(task, advance=1, errors=failed)
+
+        try:
+            result = run_ingest(paths, store, jobs=jobs, on_outcome=on_outcome,
+                                on_total=lambda n: progress.update(task, total=n))
+        finally:
+            store.close()
+    summary = result.to_dict()
+    if json_out:
+        print_json(summary)
+    else:
+        _print_ingest(summary, db)
+    raise typer.Exit(EXIT_INPUT if result.failed else EXIT_OK)
+
+
+def _print_ingest(summary: dict, db: str | None) -> None:
+    reports = summary["reports"]
+    stored = [r for r in reports if r["status"] == "stored"]
+    if stored:
+        t = Table(box=box.SIMPLE_HEAD, title="新入库的报告")
+        for h in ("编号", "机关", "年度", "错误", "警告", "提示", "文件"):
+            t.add_column(h, justify="right" if h in ("编号", "年度", "错误", "警告", "提示") else "left",
+                         overflow="fold")
+        for r in stored[:50]:
+            t.add_row(str(r["report_id"]), escape(r.get("agency") or "—"), str(r.get("year") or "—"),
+                      str(r.get("errors", 0)), str(r.get("warnings", 0)), str(r.get("infos", 0)),
+                      escape(Path(r["name"].split("!")[-1]).name))
+        if len(stored) > 50:
+            t.caption = f"……共 {len(stored)} 份，只列出前 50 份"
+        console.print(t)
+    rate = f"，{summary['files_per_s']} 个/秒" if summary.get("files_per_s") else ""
+    console.print(f"共 {summary['files']} 个文件：新入库 [green]{summary['stored']}[/green]，"
+                  f"已在库中 {summary['duplicates']}，失败 [red]{summary['failed']}[/red]；"
+                  f"用时 {summary['elapsed_s']:.1f} 秒{rate}。", highlight=False)
+    if summary["errors"]:
+        err_console.print(f"[yellow]{len(summary['errors'])} 个文件未能入库：[/yellow]")
+        for e in summary["errors"]:
+            err_console.print(f"  {escape(e['file'])}: {escape(e['message'])}", highlight=False, soft_wrap=True)
+
+
+# ---------------------------------------------------------------- db
+@db_app.command("info")
+def db_info(db: str = typer.Option(None, "--db", help=DB_HELP),
+            json_out: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
+    """数据库概况：报告数、机关数、审核问题数、年度。"""
+    store = _open(db)
+    try:
+        stats = store.stats() | {"years": store.years()}
+        summary = store.findings_summary()
+    finally:
+        store.close()
+    if json_out:
+        print_json(stats | {"findings_by_rule": summary})
+        return
+    console.print(f"数据库：{escape(stats['url'])}（结构版本 {stats['revision']}）", highlight=False)
+    console.print(f"报告 {stats['reports']} 份（现行版本 {stats['current']}），机关 {stats['agencies']} 个，"
+                  f"审核问题 {stats['findings']} 条，年度 {', '.join(map(str, stats['years'])) or '—'}", highlight=False)
+    print_findings_summary(summary)
+
+
+@db_app.command("runs")
+def db_runs(db: str = typer.Option(None, "--db", help=DB_HELP),
+            limit: int = typer.Option(20, help="显示最近几次"),
+            json_out: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
+    """最近的入库记录（开始、结束、文件数、失败）。"""
+    store = _open(db)
+    try:
+        runs = store.runs(limit)
+    finally:
+        store.close()
+    if json_out:
+        print_json(runs)
+        return
+    t = Table(box=box.SIMPLE_HEAD)
+    for h in ("编号", "开始", "结束", "文件", "新入库", "已在库中", "失败"):
+        t.add_column(h)
+    for r in runs:
+        t.add_row(str(r["id"]), f"{r['started_at']:%Y-%m-%d %H:%M:%S}",
+                  f"{r['finished_at']:%H:%M:%S}" if r["finished_at"] else "[yellow]未完成[/yellow]",
+                  str(r["files"]), str(r["stored"]), str(r["duplicates"]), str(r["failed"]))
+    console.print(t)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: str = typer.Option(None, "--db", help=DB_HELP)) -> None:
+    """把数据库结构升级到最新版本（打开数据库时也会自动升级）。"""
+    store = _open(db)
+    try:
+        console.print(f"数据库结构版本：{store.stats()['revision']}")
+    finally:
+        store.close()
+
+
+def print_findings_summary(summary: list[dict]) -> None:
+    if not summary:
+        console.print("[green]没有审核问题。[/green]")
+        return
+    from ..audit.registry import FAMILIES
+
+    t = Table(box=box.SIMPLE_HEAD, title="审核问题（按规则）")
+    for h in ("规则", "级别", "问题数", "涉及报告", "类别"):
+        t.add_column(h, justify="right" if h in ("问题数", "涉及报告") else "left", overflow="fold")
+    for s in sorted(summary, key=lambda s: (-["info", "warning", "error"].index(s["severity"]), s["code"])):
+        style = SEVERITY_STYLE.get(s["severity"], "")
+        t.add_row(s["code"], f"[{style}]{SEVERITY_NAMES.get(s['severity'], s['severity'])}[/{style}]",
+                  str(s["findings"]), str(s["reports"]), FAMILIES.get(s["code"][:1], ""))
+    console.print(t)
+
+
+def _stdout_is_file() -> bool:
+    return not sys.stdout.isatty()

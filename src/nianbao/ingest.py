@@ -1,0 +1,299 @@
+"""Batch ingest: files, folders and .zip archives → parse + audit in worker processes → the store.
+
+    from nianbao.ingest import ingest
+    result = ingest(["reports/", "2023.zip"], store, jobs=4)
+
+The parent process enumerates and reads the inputs, hashes them and skips what the store holds
+already (so a re-run after a crash only parses what is missing); worker processes parse and audit
+(the single-report rules); the parent writes each report in its own transaction, where the
+cross-year rules run against the store (Store.save_report). A bad file is recorded with its message
+and the batch goes on. Being killed halfway leaves every finished report stored once and nothing
+half-written; running again completes the rest. Two ingests of overlapping inputs at once store each
+report once (unique sha256; the loser of a race counts it as a duplicate).
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .errors import InputError
+from .model import Report
+from .readers import MAX_BYTES
+
+# .zip archives: refuse what no set of annual reports needs (zip bombs, path tricks)
+ZIP_MAX_MEMBERS = 20_000
+ZIP_MAX_TOTAL = 4 * 2**30          # uncompressed bytes per archive
+ZIP_MAX_RATIO = 200                # uncompressed / compressed per member
+SKIP_NAMES = {"__MACOSX", "Thumbs.db", ".DS_Store", "desktop.ini"}
+
+
+@dataclass
+class Source:
+    """One input: a file, or a member of a .zip archive ("a.zip!2023/x.docx")."""
+    name: str
+    path: Path
+    member: str | None = None
+
+    def read(self) -> bytes:
+        if self.member is None:
+            from .api import read_path
+            return read_path(self.path)
+        with zipfile.ZipFile(self.path) as zf:
+            return _read_member(zf, zf.getinfo(self.member), self.name)
+
+
+@dataclass
+class Outcome:
+    name: str
+    status: str                       # "stored", "duplicate" or "failed"
+    report_id: int | None = None
+    agency: str | None = None
+    year: int | None = None
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+    is_current: bool | None = None
+    message: str | None = None        # why it failed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+@dataclass
+class IngestResult:
+    run_id: int | None
+    outcomes: list[Outcome] = field(default_factory=list)
+    elapsed: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    def to_dict(self) -> dict[str, Any]:
+        n = len(self.outcomes)
+        return {"run_id": self.run_id, "files": n, "stored": self.count("stored"),
+                "duplicates": self.count("duplicate"), "failed": self.count("failed"),
+                "elapsed_s": round(self.elapsed, 3),
+                "files_per_s": round(n / self.elapsed, 2) if self.elapsed else None,
+                "reports": [o.to_dict() for o in self.outcomes if o.status != "failed"],
+                "errors": [{"file": o.name, "message": o.message} for o in self.failed]}
+
+
+# ---------------------------------------------------------------- finding the inputs
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """Member names written by Chinese Windows tools are GBK without the UTF-8 flag."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        try:
+            name = name.encode("cp437").decode("gbk")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    return name
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    if info.file_size > MAX_BYTES:
+        raise InputError(f"压缩包内文件过大（上限 {MAX_BYTES // 2**20} MB）", name)
+    if info.compress_size and info.file_size / info.compress_size > ZIP_MAX_RATIO and info.file_size > 2**20:
+        raise InputError("压缩比异常（疑似压缩炸弹），已跳过", name)
+    try:
+        with zf.open(info) as f:
+            data = f.read(MAX_BYTES + 1)   # never trust the header's size
+    except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError) as e:
+        raise InputError(f"无法解压（{e}）", name) from None
+    if len(data) > MAX_BYTES:
+        raise InputError(f"压缩包内文件过大（上限 {MAX_BYTES // 2**20} MB）", name)
+    return data
+
+
+def _zip_sources(path: Path) -> Iterator[Source | InputError]:
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as e:
+        yield InputError(f"不是有效的 zip 压缩包（{e}）", str(path))
+        return
+    with zf:
+        infos = zf.infolist()
+        if len(infos) > ZIP_MAX_MEMBERS:
+            yield InputError(f"压缩包内文件过多（{len(infos)} 个，上限 {ZIP_MAX_MEMBERS}）", str(path))
+            return
+        total = 0
+        for info in infos:
+            if info.is_dir():
+                continue
+            shown = _member_name(info)
+            name = f"{path}!{shown}"
+            parts = PurePosixPath(shown.replace("\\", "/")).parts
+            if shown.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
+                yield InputError("压缩包内路径不安全（绝对路径或 ..），已跳过", name)
+                continue
+            if any(p in SKIP_NAMES or p.startswith(".") for p in parts):
+                continue
+            if shown.lower().endswith(".zip"):
+                yield InputError("不支持嵌套的压缩包，请先解压", name)
+                continue
+            total += info.file_size
+            if total > ZIP_MAX_TOTAL:
+                yield InputError(f"压缩包解压后过大（上限 {ZIP_MAX_TOTAL // 2**30} GB），其余文件已跳过", str(path))
+                return
+            yield Source(name, path, info.filename)
+
+
+def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source | InputError]:
+    """Every input file: files named, files in folders (recursive, sorted), members of .zip archives."""
+    for p in map(Path, paths):
+        if p.is_dir():
+            files = sorted(f for f in p.rglob("*") if f.is_file()
+                           and not any(part.startswith(".") or part in SKIP_NAMES for part in f.relative_to(p).parts))
+        elif p.exists():
+            files = [p]
+        else:
+            yield InputError("文件不存在", str(p))
+            continue
+        for f in files:
+            if f.suffix.lower() == ".zip":
+                yield from _zip_sources(f)
+            else:
+                yield Source(str(f), f)
+
+
+# ---------------------------------------------------------------- the work of one file
+def parse_and_audit(data: bytes, name: str) -> Report:
+    """Bytes → Report with the single-report findings (runs in a worker process).
+
+    A `.json` file holding a report model (`nianbao parse --json` output) is taken as it is."""
+    from . import api
+
+    if name.lower().endswith(".json"):
+        try:
+            report = Report.model_validate_json(data)
+        except ValueError:
+            raise InputError("不是 nianbao 报告 JSON", name) from None
+        report.source.sha256 = hashlib.sha256(data).hexdigest()
+        report.source.file = report.source.file or Path(name).name
+        return api.audit(report)
+    return api.audit(api.parse_bytes(data, name))
+
+
+def _work(data: bytes, name: str) -> Report | InputError:
+    try:
+        return parse_and_audit(data, name)
+    except InputError as e:
+        e.file = name
+        return e
+    except Exception as e:  # noqa: BLE001 — a bug or an unforeseen file: one line, the batch goes on
+        return InputError(f"无法处理（{type(e).__name__}: {e}）", name)
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    # forkserver: the parent runs a progress thread and holds database connections; forking that is unsafe
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["nianbao.api", "nianbao.extract", "nianbao.audit.registry"])
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+
+
+# ---------------------------------------------------------------- the batch
+ProgressFn = Callable[[Outcome], None]
+
+
+def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_outcome: ProgressFn | None = None,
+           on_total: Callable[[int], None] | None = None, history: bool = True) -> IngestResult:
+    """Ingest every report under `paths` into `store` (a nianbao.store.Store). Returns the outcome per
+    file; never raises for a bad file. `jobs`: worker processes (default: all CPUs; 1 = in process)."""
+    paths = [str(p) for p in paths]
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    t0 = time.perf_counter()
+    sources = list(iter_sources(paths))
+    if on_total:
+        on_total(len(sources))
+    run_id = store.start_run(paths)
+    result = IngestResult(run_id)
+
+    def record(o: Outcome) -> None:
+        result.outcomes.append(o)
+        if on_outcome:
+            on_outcome(o)
+
+    def save(name: str, got: Report | InputError) -> None:
+        if isinstance(got, InputError):
+            record(Outcome(name, "failed", message=got.message))
+            return
+        try:
+            res = store.save_report(got, run_id=run_id, history=history)
+        except Exception as e:  # noqa: BLE001 — a database problem with one report must not stop the batch
+            record(Outcome(name, "failed", message=f"入库失败（{type(e).__name__}: {e}）"))
+            return
+        info = store.get_info(res.report_id) if res.status == "stored" or res.reaudited else None
+        counts = {"errors": info.errors, "warnings": info.warnings, "infos": info.infos} if info else {}
+        record(Outcome(name, res.status, res.report_id, got.meta.agency, res.year, is_current=res.is_current,
+                       **counts))
+
+    def loaded() -> Iterator[tuple[str, bytes]]:
+        """(name, bytes) of the inputs the store does not hold yet; the rest are recorded here."""
+        seen: dict[str, str] = {}
+        chunk: list[tuple[Source, bytes, str]] = []
+
+        def flush() -> Iterator[tuple[str, bytes]]:
+            known = store.known_sha256(sha for _, _, sha in chunk)
+            for src, data, sha in chunk:
+                if sha in known or sha in seen:
+                    rid = store.report_id_by_sha256(sha)
+                    record(Outcome(src.name, "duplicate", rid, message=None))
+                else:
+                    seen[sha] = src.name
+                    yield src.name, data
+            chunk.clear()
+
+        for src in sources:
+            if isinstance(src, InputError):
+                record(Outcome(src.file or "", "failed", message=src.message))
+                continue
+            try:
+                data = src.read()
+            except InputError as e:
+                record(Outcome(src.name, "failed", message=e.message))
+                continue
+            chunk.append((src, data, hashlib.sha256(data).hexdigest()))
+            if len(chunk) >= 64:
+                yield from flush()
+        yield from flush()
+
+    try:
+        if jobs == 1:
+            for name, data in loaded():
+                save(name, _work(data, name))
+        else:
+            with _pool(jobs) as pool:
+                pending: dict[Future, str] = {}
+                for name, data in loaded():
+                    pending[pool.submit(_work, data, name)] = name
+                    if len(pending) >= jobs * 4:          # bounded: memory stays flat on big batches
+                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        for fut in done:
+                            save(pending.pop(fut), _result(fut))
+                for fut in list(pending):
+                    save(pending.pop(fut), _result(fut))
+    finally:
+        result.elapsed = time.perf_counter() - t0
+        store.finish_run(run_id, files=len(result.outcomes), stored=result.count("stored"),
+                         duplicates=result.count("duplicate"), failed=result.count("failed"),
+                         errors=[{"file": o.name, "message": o.message} for o in result.failed])
+    return result
+
+
+def _result(fut: Future) -> Report | InputError:
+    try:
+        return fut.result()
+    except Exception as e:  # noqa: BLE001 — a worker died (out of memory, killed): that file fails
+        return InputError(f"处理进程异常退出（{type(e).__name__}: {e}）")

@@ -1,0 +1,189 @@
+"""Batch ingest: folders, zips, bad files, idempotence, SIGKILL halfway, two ingests at once.
+Every test runs on SQLite and PostgreSQL (store_support.db_url)."""
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+
+from nianbao.generate import sample_reports
+from nianbao.generate.text import render_bytes
+from nianbao.ingest import ingest, iter_sources
+from nianbao.store import open_store
+from store_support import db_url, store  # noqa: F401  (fixtures)
+
+CLI = [sys.executable, "-c", "from nianbao.cli import main; main()"]
+
+
+def write_corpus(folder: Path, n: int, seed: int = 0, layouts=("tabs", "cells", "markdown")) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i, r in enumerate(sample_reports(n, seed)):
+        layout = layouts[i % len(layouts)]
+        p = folder / f"r{seed}_{i:04d}.{'md' if layout == 'markdown' else 'txt'}"
+        p.write_bytes(render_bytes(r, layout, seed=i))
+        out.append(p)
+    return out
+
+
+def _sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def _db_counts(url: str) -> dict[str, int]:
+    eng = create_engine(url)
+    with eng.connect() as c:
+        out = {
+            "reports": c.execute(text("SELECT count(*) FROM report")).scalar(),
+            "distinct_sha": c.execute(text("SELECT count(DISTINCT sha256) FROM report")).scalar(),
+            "cells": c.execute(text("SELECT count(*) FROM cell")).scalar(),
+            "cell_reports": c.execute(text("SELECT count(DISTINCT report_id) FROM cell")).scalar(),
+            "finding_reports": c.execute(text("SELECT count(DISTINCT report_id) FROM finding")).scalar(),
+            "with_findings": c.execute(text("SELECT count(*) FROM report WHERE errors + warnings + infos > 0")).scalar(),
+        }
+    eng.dispose()
+    return out
+
+
+def _assert_whole(url: str, files: list[Path]) -> None:
+    """Every file stored exactly once, each report with all its cells and findings rows."""
+    c = _db_counts(url)
+    assert c["reports"] == c["distinct_sha"] == len({_sha(p) for p in files})
+    assert c["cell_reports"] == c["reports"]
+    assert c["finding_reports"] == c["with_findings"]
+    s = open_store(url)
+    try:
+        assert s.known_sha256(_sha(p) for p in files) == {_sha(p) for p in files}
+    finally:
+        s.close()
+
+
+def test_ingest_folder_stores_every_report_once_and_rerun_is_idempotent(store, tmp_path):
+    files = write_corpus(tmp_path / "in", 6)
+    res = ingest([tmp_path / "in"], store, jobs=2)
+    assert res.count("stored") == 6 and not res.failed
+    again = ingest([tmp_path / "in", files[0]], store, jobs=1)
+    assert again.count("duplicate") == 7 and again.count("stored") == 0
+    assert store.count_reports(current=None) == 6
+    runs = store.runs()
+    assert runs[0]["duplicates"] == 7 and runs[1]["stored"] == 6 and runs[0]["finished_at"] is not None
+
+
+def test_parsed_figures_reach_the_store(store, tmp_path):
+    reports = sample_reports(2, seed=5)
+    p = tmp_path / "one.txt"
+    p.write_bytes(render_bytes(reports[0], "tabs", seed=1))
+    res = ingest([p], store, jobs=1)
+    rid = res.outcomes[0].report_id
+    got = store.get_report(rid)
+    assert got.year == reports[0].meta.year
+    cells = store.cells([rid])[rid]
+    assert cells[("applications", "new_received", "total")] == reports[0].tables.applications["new_received"].total
+
+
+def test_bad_files_are_listed_and_the_batch_goes_on(store, tmp_path):
+    d = tmp_path / "in"
+    good = write_corpus(d, 2)
+    (d / "empty.txt").write_bytes(b"")
+    (d / "noise.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
+    (d / "note.txt").write_text("这不是年度报告，只是一段说明文字。", encoding="utf-8")
+    res = ingest([d, tmp_path / "missing.txt"], store, jobs=2)
+    failed = {Path(o.name).name: o.message for o in res.failed}
+    assert set(failed) == {"empty.txt", "noise.pdf", "note.txt", "missing.txt"}
+    assert all(failed.values())
+    assert res.count("stored") == len(good)
+    assert store.runs()[0]["failed"] == 4
+
+
+def test_zip_members_are_read_and_unsafe_members_refused(store, tmp_path):
+    files = write_corpus(tmp_path / "src", 3)
+    z = tmp_path / "batch.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.write(files[0], "2023/甲.txt")
+        zf.write(files[1], "乙.txt")
+        zf.writestr("../evil.txt", files[2].read_bytes())
+        zf.writestr("__MACOSX/._甲.txt", b"junk")
+        zf.writestr("inner.zip", b"PK\x03\x04")
+    res = ingest([z], store, jobs=1)
+    assert res.count("stored") == 2
+    assert [o.name.split("!")[1] for o in res.failed] == ["../evil.txt", "inner.zip"]
+    assert any(o.name.endswith("!2023/甲.txt") for o in res.outcomes if o.status == "stored")
+
+
+def test_zip_member_larger_than_cap_is_refused(tmp_path, monkeypatch):
+    import nianbao.ingest as ing
+
+    z = tmp_path / "big.zip"
+    with zipfile.ZipFile(z, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("big.txt", b"0" * 5000)
+    monkeypatch.setattr(ing, "MAX_BYTES", 1000)
+    src = next(iter_sources([z]))
+    try:
+        src.read()
+    except ing.InputError as e:
+        assert "过大" in e.message
+    else:
+        raise AssertionError("an oversized member was read")
+
+
+def test_cli_ingest_exit_codes_and_json(db_url, tmp_path):
+    import json
+
+    write_corpus(tmp_path / "ok", 2)
+    p = subprocess.run([*CLI, "ingest", str(tmp_path / "ok"), "--db", db_url, "-j", "2", "--json"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["stored"] == 2 and out["failed"] == 0
+    (tmp_path / "ok" / "bad.txt").write_bytes(b"")
+    p = subprocess.run([*CLI, "ingest", str(tmp_path / "ok"), "--db", db_url, "-j", "1"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2
+    assert "bad.txt" in p.stderr and "文件为空" in p.stderr
+
+
+def test_sigkill_halfway_then_rerun_stores_each_report_exactly_once(db_url, tmp_path):
+    files = write_corpus(tmp_path / "in", 80, seed=7)
+    open_store(db_url).close()        # create the schema first: the poll below reads the table
+    proc = subprocess.Popen([*CLI, "ingest", str(tmp_path / "in"), "--db", db_url, "-j", "2", "--json"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    eng = create_engine(db_url)
+    deadline = time.time() + 120
+    n = 0
+    try:
+        while time.time() < deadline:
+            with eng.connect() as c:
+                n = c.execute(text("SELECT count(*) FROM report")).scalar()
+            if n >= 10 or proc.poll() is not None:
+                break
+            time.sleep(0.05)
+    finally:
+        eng.dispose()
+        os.killpg(proc.pid, signal.SIGKILL)   # the ingest and its worker processes
+        proc.wait()
+    assert 10 <= n < 80, f"killed at {n} reports: the kill did not land halfway"
+    partial = _db_counts(db_url)
+    assert partial["cell_reports"] == partial["reports"]            # nothing half-written
+    p = subprocess.run([*CLI, "ingest", str(tmp_path / "in"), "--db", db_url, "-j", "2"],
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    _assert_whole(db_url, files)
+
+
+def test_two_ingests_of_overlapping_folders_at_once_store_each_report_once(db_url, tmp_path):
+    a = write_corpus(tmp_path / "a", 12, seed=11)
+    b = write_corpus(tmp_path / "b", 12, seed=12)
+    c = write_corpus(tmp_path / "c", 12, seed=13)
+    open_store(db_url).close()
+    procs = [subprocess.Popen([*CLI, "ingest", str(tmp_path / x), str(tmp_path / "b"), "--db", db_url, "-j", "1"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for x in ("a", "c")]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], [o[1] for o in outs]
+    _assert_whole(db_url, a + b + c)
