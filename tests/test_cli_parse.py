@@ -1,0 +1,77 @@
+"""`nianbao parse` and `nianbao schema` through the Typer app."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from nianbao.cli import app
+
+SAMPLES = Path(__file__).resolve().parents[1] / "src" / "nianbao" / "samples"
+SEED = SAMPLES / "003_060f1afac52ad05c.txt"
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_json_for_one_file_is_one_object():
+    r = run("parse", str(SEED), "--json")
+    assert r.exit_code == 0
+    d = json.loads(r.stdout)
+    assert d["meta"]["agency"] == "乌拉特中旗司法局"
+    assert d["tables"]["active_disclosure"]["fees"]["amount_10k_yuan"] == 16
+    assert d["source"]["file"] == SEED.name and len(d["source"]["sha256"]) == 64
+
+
+def test_json_for_several_files_is_an_array():
+    r = run("parse", str(SAMPLES / "000_ef8df38a32860903.txt"), str(SEED), "--json")
+    assert r.exit_code == 0
+    assert [d["meta"]["year"] for d in json.loads(r.stdout)] == [2023, 2023]
+
+
+def test_human_output_shows_meta_and_the_three_tables():
+    r = run("parse", str(SEED))
+    assert r.exit_code == 0
+    for text in ("乌拉特中旗司法局", "2023-01-01", "2024-01-11", "主动公开政府信息情况", "不予公开", "复议后起诉"):
+        assert text in r.stdout
+
+
+def test_bad_files_get_one_line_each_and_the_batch_goes_on(tmp_path):
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(b"\x00\x01\x02\xff" * 100)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    r = run("parse", str(junk), str(SEED), str(empty), str(tmp_path / "missing.txt"), "--json")
+    assert r.exit_code == 2
+    assert [d["meta"]["agency"] for d in json.loads(r.stdout)] == ["乌拉特中旗司法局"]
+    assert "junk.txt: 不是文本文件" in r.stderr and "empty.txt: 文件为空" in r.stderr
+    assert "missing.txt: 文件不存在" in r.stderr and "3 个文件未能处理" in r.stderr
+    assert "Traceback" not in r.stderr
+
+
+def test_a_single_unusable_file_exits_2_without_json(tmp_path):
+    f = tmp_path / "note.txt"
+    f.write_text("今天天气很好。\n", encoding="utf-8")
+    r = run("parse", str(f), "--json")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert "不是政府信息公开工作年度报告" in r.stderr
+
+
+def test_out_dir_gets_one_json_per_file_and_no_temp_files(tmp_path):
+    out = tmp_path / "out"
+    r = run("parse", str(SAMPLES), "--out", str(out))
+    assert r.exit_code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(p.stem + ".json" for p in SAMPLES.glob("*.txt"))
+    d = json.loads((out / "003_060f1afac52ad05c.json").read_text(encoding="utf-8"))
+    assert d["meta"]["published"] == "2024-01-11"
+
+
+def test_schema_is_the_model_json_schema():
+    r = run("schema")
+    assert r.exit_code == 0
+    s = json.loads(r.stdout)
+    assert {"format", "meta", "tables", "provenance", "extraction"} <= set(s["properties"])

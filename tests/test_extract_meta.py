@@ -1,0 +1,88 @@
+"""Meta: agency, title, year, statistical period, publication date, contact."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from nianbao.api import parse_bytes
+
+BODY = "\n一、总体情况\n正文。\n二、主动公开政府信息情况\n规章\t0\t0\t0\n"
+
+
+def meta_of(head: str, tail: str = ""):
+    return parse_bytes((head + BODY + tail).encode("utf-8"), "r.txt").meta
+
+
+@pytest.mark.parametrize("head,agency,year", [
+    ("红寺堡区司法局\n\n2023 年政府信息公开工作年度报告\n", "红寺堡区司法局", 2023),
+    ("中卫市沙坡头区司法局 2022年政府信息公开工作年度报告\n", "中卫市沙坡头区司法局", 2022),
+    ("乌拉特中旗司法局2023年政府信息\n公开工作年度报告\n", "乌拉特中旗司法局", 2023),
+    ("某市生态环境局关于2021年度政府信息公开工作年度报告\n", "某市生态环境局", 2021),
+    ("2020年某县人民政府政府信息公开工作年度报告\n", "某县人民政府", 2020),
+    ("某某镇二〇二四年政府信息公开工作年度报告\n", "某某镇", 2024),
+])
+def test_agency_and_year_from_the_title(head, agency, year):
+    m = meta_of(head)
+    assert (m.agency, m.year) == (agency, year)
+    assert "年度报告" in m.title
+
+
+def test_agency_falls_back_on_the_published_report_name_in_the_preamble():
+    m = meta_of("政府信息公开工作年度报告\n根据《条例》规定，现发布《某区民政局 2023 年政府信息公开工作年度报告》。\n")
+    assert (m.agency, m.year) == ("某区民政局", 2023)
+
+
+@pytest.mark.parametrize("sentence,start,end", [
+    ("本报告统计数据从 2023 年 1 月 1 日至 12 月 31 日。", date(2023, 1, 1), date(2023, 12, 31)),
+    ("报告统计期限为2023年1月1日起至2022年12月31日止。", date(2023, 1, 1), date(2022, 12, 31)),
+    ("本报告所列数据统计期限自2023年1月1日至2023年12月31日。", date(2023, 1, 1), date(2023, 12, 31)),
+    ("统计时限为2023年1月1日—12月31日。", date(2023, 1, 1), date(2023, 12, 31)),
+    ("本报告所列数据统计期限为2023年1月至12月。", date(2023, 1, 1), date(2023, 12, 31)),
+])
+def test_statistical_period_as_stated(sentence, start, end):
+    m = meta_of("某局2023年政府信息公开工作年度报告\n" + sentence + "\n")
+    assert (m.period.start, m.period.end) == (start, end)
+
+
+def test_no_period_is_null_and_other_date_ranges_are_not_periods():
+    m = meta_of("某局2023年政府信息公开工作年度报告\n我局于2023年3月1日至3月31日开展宣传月活动。\n")
+    assert m.period is None
+
+
+def test_published_is_the_signature_date_at_the_end():
+    m = meta_of("某局2023年政府信息公开工作年度报告\n", "六、其他需要报告的事项\n无。\n\n某局    \n          2024年1月11日    \n")
+    assert m.published == date(2024, 1, 11)
+
+
+def test_published_in_chinese_numerals_and_from_a_label():
+    assert meta_of("某局2023年政府信息公开工作年度报告\n", "某局\n二〇二四年一月二十日\n").published == date(2024, 1, 20)
+    assert meta_of("某局2023年政府信息公开工作年度报告\n发布日期：2024-01-15\n").published == date(2024, 1, 15)
+
+
+def test_published_is_null_when_absent():
+    m = meta_of("某局2023年政府信息公开工作年度报告\n", "六、其他需要报告的事项\n本年度未收取信息处理费。\n")
+    assert m.published is None
+
+
+def test_contact_block():
+    m = meta_of("某局2023年政府信息公开工作年度报告\n"
+                "如有疑问请联系（地址：吴忠市红寺堡区燕然路与弘德街交汇处；邮编：751999；电话：0953-5098528；"
+                "传真：0953-5098528；电子邮箱：hsf12348@168.com）。本报告电子版可在（<http://www.hongsibu.gov.cn>）查阅。\n")
+    c = m.contact
+    assert (c.address, c.postcode, c.phone, c.fax, c.email, c.website) == (
+        "吴忠市红寺堡区燕然路与弘德街交汇处", "751999", "0953-5098528", "0953-5098528", "hsf12348@168.com",
+        "http://www.hongsibu.gov.cn")
+
+
+def test_contact_in_section_six_and_missing_fields_are_null():
+    m = meta_of("某局2023年政府信息公开工作年度报告\n",
+                "六、其他需要报告的事项\n如有疑问和建议，请与我局联系（地址：某市某街 265 号；联系电话：0955-7630167）。\n")
+    assert (m.contact.address, m.contact.phone, m.contact.email, m.contact.fax) == \
+        ("某市某街 265 号", "0955-7630167", None, None)
+
+
+def test_provenance_of_meta_fields():
+    r = parse_bytes(("某局2023年政府信息公开工作年度报告\n本报告统计数据从2023年1月1日至12月31日。" + BODY).encode(), "r.txt")
+    assert r.provenance["meta.agency"].line == 1
+    assert r.provenance["meta.period"].line == 2

@@ -1,0 +1,134 @@
+"""The text reader: decoding, debris, paragraphs with line numbers, and the table families."""
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from nianbao.document import Paragraph, Table
+from nianbao.errors import InputError
+from nianbao.readers.text import read
+
+
+def doc(text: str, name: str = "a.txt"):
+    return read(text.encode("utf-8"), name)
+
+
+def grids(d):
+    return [[[c.text for c in row] for row in b.rows] for b in d.blocks if isinstance(b, Table)]
+
+
+def paras(d):
+    return [(b.loc.line, b.text) for b in d.blocks if isinstance(b, Paragraph)]
+
+
+SAMPLE = "某局2023年政府信息公开工作年度报告\n\n一、总体情况\n规章\t１\t0\t3\n"
+
+
+@pytest.mark.parametrize("encode", [
+    lambda s: s.encode("utf-8"),
+    lambda s: codecs.BOM_UTF8 + s.encode("utf-8"),
+    lambda s: s.encode("utf-16"),                       # with BOM
+    lambda s: codecs.BOM_UTF16_BE + s.encode("utf-16-be"),
+    lambda s: s.encode("gb18030"),
+])
+def test_decodes_utf8_bom_utf16_and_gb18030(encode):
+    d = read(encode(SAMPLE), "a.txt")
+    assert paras(d)[0] == (1, "某局2023年政府信息公开工作年度报告")
+    assert grids(d) == [[["规章", "1", "0", "3"]]]
+
+
+def test_full_width_digits_and_nbsp_are_normalised():
+    d = doc("二〇二三年\u3000共２０２３条\n数额\u00a0０．３５万元\n")
+    assert paras(d) == [(1, "二〇二三年 共2023条"), (2, "数额 0.35万元")]
+
+
+def test_zero_width_characters_are_dropped():
+    assert paras(doc("总\u200b体\ufeff情况\n")) == [(1, "总体情况")]
+
+
+@pytest.mark.parametrize("data", [b"\x00\x01\x02\x03PK\x00\x00" * 40, bytes(range(256)) * 8])
+def test_binary_junk_is_refused(data):
+    with pytest.raises(InputError, match="不是文本文件"):
+        read(data, "x.txt")
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\n", codecs.BOM_UTF8, codecs.BOM_UTF16_LE])
+def test_empty_file_is_refused(data):
+    with pytest.raises(InputError, match="为空"):
+        read(data, "x.txt")
+
+
+def test_debris_is_removed_and_recorded_with_its_line():
+    d = doc("正文一\n[bookmark: _GoBack]（二）进一步做好\n一是**加强队伍管理。**二是__考核__\n\n- 2 -\n第 3 页\n第2页 共5页\n12\n正文二\n")
+    assert paras(d) == [(1, "正文一"), (2, "（二）进一步做好"), (3, "一是加强队伍管理。二是考核"), (9, "正文二")]
+    assert [(r.kind, r.text, r.loc.line) for r in d.removed] == [
+        ("bookmark", "[bookmark: _GoBack]", 2),
+        ("markdown", "**加强队伍管理。**", 3), ("markdown", "__考核__", 3),
+        ("page_number", "- 2 -", 5), ("page_number", "第 3 页", 6), ("page_number", "第2页 共5页", 7),
+        ("page_number", "12", 8)]
+
+
+def test_markdown_file_markup_is_stripped_but_not_debris():
+    d = doc("# 一、总体情况\n一是**加强**\n", "a.md")
+    assert paras(d) == [(1, "一、总体情况"), (2, "一是加强")]
+    assert d.removed == []
+
+
+def test_year_alone_on_a_line_is_not_a_page_number():
+    d = doc("主动公开政府信息2023\n\n年主动公开 33 条\n")
+    assert paras(d) == [(1, "主动公开政府信息2023"), (3, "年主动公开 33 条")]
+
+
+def test_tab_rows_keep_empty_cells_and_blank_lines_inside_the_table():
+    d = doc("标题\n第二十条第（六）项\t\t\t\n信息内容\t本年处理决定数量\t\t\n\n行政处罚\t0\n行政强制\t\n结尾段落\n")
+    assert grids(d) == [[["第二十条第（六）项", "", "", ""], ["信息内容", "本年处理决定数量", "", ""],
+                         ["行政处罚", "0"], ["行政强制", ""]]]
+    t = d.tables()[0]
+    assert t.loc.line == 2 and t.rows[2][1].loc.line == 5
+    assert paras(d) == [(1, "标题"), (7, "结尾段落")]
+
+
+def test_one_cell_per_line_rows_continuations_and_empty_cells():
+    d = doc("标题\n\t信息内容\n\t结果\n维持\n\t   \n\t0\n\n\t行政许可\n\t1,234\n结尾。这是正文段落，不是单元格。\n")
+    assert grids(d) == [[["信息内容", "结果维持", "", "0"], ["行政许可", "1,234"]]]
+    t = d.tables()[0]
+    assert [c.loc.line for c in t.rows[0]] == [2, 3, 5, 6]
+    assert paras(d)[-1] == (10, "结尾。这是正文段落，不是单元格。")
+
+
+def test_a_heading_after_a_cell_line_is_not_a_continuation():
+    d = doc("\t规章\n\t0\n\t行政许可\n\t0\n五、存在的主要问题及改进情况\n")
+    assert grids(d) == [[["规章", "0", "行政许可", "0"]]]
+    assert paras(d) == [(5, "五、存在的主要问题及改进情况")]
+
+
+def test_tab_indented_prose_is_paragraphs_not_a_table():
+    d = doc("\t2023年，我局认真贯彻落实条例。\n\n\t全年主动公开信息100条。\n")
+    assert grids(d) == []
+    assert paras(d) == [(1, "2023年，我局认真贯彻落实条例。"), (3, "全年主动公开信息100条。")]
+
+
+def test_signature_with_a_tab_stays_a_paragraph():
+    assert paras(doc("某某局\t2024年1月11日\n")) == [(1, "某某局 2024年1月11日")]
+
+
+def test_markdown_pipe_table_skips_the_separator_row():
+    d = doc("| 信息内容 | 本年制发件数 |\n|:---|---:|\n| 规章 | 3 |\n| 行政规范性文件 |  |\n")
+    assert grids(d) == [[["信息内容", "本年制发件数"], ["规章", "3"], ["行政规范性文件", ""]]]
+    assert d.tables()[0].rows[2][0].loc.line == 4
+
+
+def test_grid_table_joins_cell_text_over_lines():
+    d = doc("+------+------+\n| 结果 | 其他 |\n| 维持 | 结果 |\n+======+======+\n| 1    | 2    |\n+------+------+\n")
+    assert grids(d) == [[["结果维持", "其他结果"], ["1", "2"]]]
+
+
+def test_table_split_by_page_number_is_one_block():
+    d = doc("规章\t0\t0\t0\n行政规范性文件\t0\t0\t0\n\n- 2 -\n\n行政许可\t5\n")
+    assert grids(d) == [[["规章", "0", "0", "0"], ["行政规范性文件", "0", "0", "0"], ["行政许可", "5"]]]
+
+
+def test_crlf_and_form_feed_line_breaks():
+    d = doc("第一行\r\n第二行\r第三行\f第四行")
+    assert [t for _, t in paras(d)] == ["第一行", "第二行", "第三行", "第四行"]
