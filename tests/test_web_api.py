@@ -184,3 +184,24 @@ def test_oversized_request_is_refused_before_reading(client):
 def test_job_endpoint_404_for_unknown_job(client):
     r = client.get("/api/jobs/nope")
     assert r.status_code == 404 and "不存在" in r.json()["detail"]
+
+
+def test_upload_of_a_real_report_stores_it_and_a_second_upload_is_a_duplicate(client):
+    from pathlib import Path
+
+    token = login(client)
+    sample = Path(__file__).resolve().parents[1] / "src" / "nianbao" / "samples" / "003_060f1afac52ad05c.txt"
+    r = _upload(client, token, (sample.name, sample.read_bytes()))
+    assert r.status_code == 201, r.text
+    f = r.json()["files"][0]
+    assert f["ok"] and f["report_id"] and not f["duplicate"]
+    report = client.get(f"/api/reports/{f['report_id']}").json()["report"]
+    assert report["source"]["file"] == sample.name and report["meta"]["year"] == f["year"]
+    again = _upload(client, token, ("copy.txt", sample.read_bytes())).json()["files"][0]
+    assert again["duplicate"] and again["report_id"] == f["report_id"]
+
+
+def test_upload_of_text_that_is_no_annual_report_is_422_in_chinese(client):
+    token = login(client)
+    r = _upload(client, token, ("notes.txt", "今天天气很好，我们去公园散步。\n".encode()))
+    assert r.status_code == 422 and "年度报告" in r.json()["files"][0]["message"]

@@ -5,6 +5,7 @@ Pages and the JSON API call only `Backend`, so they hold no queries of their own
 """
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -103,16 +104,31 @@ class Backend:
         return self.store.findings_summary(year=year, region=region or None, rule=rule or None)
 
     # ---------------------------------------------------------------- writing
-    def ingest(self, data: bytes, name: str) -> Summary:
-        """Parse, audit and store one file's bytes; InputError when it is not a readable report."""
-        from .. import api
+    def ingest(self, data: bytes, name: str, run_id: int | None = None) -> Summary:
+        """Parse, audit and store one file's bytes (the ingest's own per-file work and the store's save,
+        cross-year rules included); InputError when it is not a readable report."""
+        from ..ingest import parse_and_audit
 
-        report = api.parse_bytes(data, name)
-        api.audit(report)
-        res = self.store.save_report(report)
+        known = self.store.report_id_by_sha256(hashlib.sha256(data).hexdigest())
+        if known is not None:              # the same bytes again: nothing to parse
+            s = self.get(known)[0]
+            s.duplicate = True
+            return s
+        res = self.store.save_report(parse_and_audit(data, name), run_id=run_id)
         s = self.get(res.report_id)[0]
         s.duplicate = res.status == "duplicate"
         return s
+
+    def start_run(self, names: list[str]) -> int:
+        return self.store.start_run(names)
+
+    def finish_run(self, run_id: int, outcomes: list[dict[str, Any]]) -> None:
+        """Record a web upload like a command-line ingest run (nianbao runs lists both)."""
+        n = lambda st: sum(1 for o in outcomes if o["state"] == st)  # noqa: E731
+        self.store.finish_run(run_id, files=len(outcomes), stored=n("done"), duplicates=n("duplicate"),
+                              failed=n("error"),
+                              errors=[{"file": o["name"], "message": o["message"]} for o in outcomes
+                                      if o["state"] == "error"])
 
     def add_report(self, report: Report) -> Summary:
         """Store an already parsed (and audited) report."""

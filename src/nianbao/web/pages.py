@@ -205,16 +205,19 @@ def start_ingest(request: Request, user: str, uploads: list[tuple[str, bytes]]):
             failed += errs
         except InputError as e:
             failed.append(e)
-    items = [(f.name, _ingest_work(app, f.name, f.data)) for f in files]
-    return app.state.jobs.start(user, items, failed)
+    backend = app.state.backend
+    run_id = backend.start_run([name for name, _ in uploads])
+    items = [(f.name, _ingest_work(app, f.name, f.data, run_id)) for f in files]
+    return app.state.jobs.start(user, items, failed,
+                                on_finish=lambda job: backend.finish_run(run_id, [f.as_dict() for f in job.files]))
 
 
-def _ingest_work(app, name: str, data: bytes):
+def _ingest_work(app, name: str, data: bytes, run_id: int):
     def work():
-        s = app.state.backend.ingest(data, name)
+        s = app.state.backend.ingest(data, name, run_id=run_id)
         if s.sha256:
             app.state.sources.save(s.sha256, data)
-        return s.id, s.agency, s.year
+        return s.id, s.agency, s.year, s.duplicate
     return work
 
 

@@ -46,6 +46,7 @@ class UploadedFile(BaseModel):
     report_id: int | None = None
     agency: str | None = None
     year: int | None = None
+    duplicate: bool = False
     message: str = ""
 
 
@@ -136,6 +137,8 @@ async def upload(request: Request, files: list[UploadFile] = File(...), user: st
     uploads = await read_uploads(files, settings.max_bytes)
     results: list[dict[str, Any]] = []
     statuses: list[int] = []
+    backend = request.app.state.backend
+    run_id = backend.start_run([name for name, _ in uploads])
     for name, data in uploads:
         try:
             got, errs = expand(name, data, settings.max_bytes)
@@ -148,7 +151,7 @@ async def upload(request: Request, files: list[UploadFile] = File(...), user: st
             statuses.append(_status_for(e))
         for f in got:
             try:
-                s = request.app.state.backend.ingest(f.data, f.name)
+                s = backend.ingest(f.data, f.name, run_id=run_id)
             except InputError as e:
                 results.append({"name": f.name, "ok": False, "message": e.message})
                 statuses.append(_status_for(e))
@@ -159,7 +162,11 @@ async def upload(request: Request, files: list[UploadFile] = File(...), user: st
                 continue
             if s.sha256:
                 request.app.state.sources.save(s.sha256, f.data)
-            results.append({"name": f.name, "ok": True, "report_id": s.id, "agency": s.agency, "year": s.year})
+            results.append({"name": f.name, "ok": True, "report_id": s.id, "agency": s.agency, "year": s.year,
+                            "duplicate": s.duplicate, "message": "该文件此前已入库" if s.duplicate else ""})
+    backend.finish_run(run_id, [{"name": r["name"], "message": r["message"],
+                                 "state": "error" if not r["ok"] else "duplicate" if r.get("duplicate") else "done"}
+                                for r in results])
     stored = sum(r["ok"] for r in results)
     body = {"stored": stored, "failed": len(results) - stored, "files": results}
     if stored == 0:
