@@ -230,7 +230,7 @@ def _cn_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-_CATEGORIES = ["部门动态", "通知公告", "政策解读", "人事信息", "财政预决算", "规划计划", "行政许可结果",
+_CATEGORIES: list[str] = ["部门动态", "通知公告", "政策解读", "人事信息", "财政预决算", "规划计划", "行政许可结果",
                "行政处罚结果", "政府采购", "建议提案办理", "法治政府建设", "工作动态", "重点领域信息",
                "公示公告", "权责清单", "双随机一公开", "政府信息公开指南", "政府信息公开年报", "民生实事",
                "招标采购", "会议信息", "机构职能"]
@@ -251,15 +251,38 @@ _MGMT = [
     "健全政府信息公开保密审查机制，坚持“先审查、后公开”“一事一审”原则，确保信息准确、安全。",
     "定期开展存量信息自查清理，对过时、失效信息及时进行整改，确保发布信息的权威性、及时性和准确性。",
 ]
+_MGMT += [
+    "健全政府信息公开属性源头认定机制，公文办理时同步明确公开属性，确保应公开尽公开。",
+    "加强政策文件规范管理，对现行有效的行政规范性文件进行集中公开并动态更新，方便公众查阅。",
+    "严格执行政府信息公开申请登记、审核、办理、答复、归档等环节工作制度，做到件件有登记、事事有回应。",
+]
 _PLATFORM = [
     "依托政府门户网站、政务新媒体等平台及时发布信息，由专人负责平台的更新和维护。",
     "充分发挥政府网站第一平台作用，同步利用微信公众号、政务微博等新媒体扩大公开覆盖面。",
     "优化政府信息公开专栏设置，规范栏目名称和内容，方便群众查询获取信息。",
 ]
+_PLATFORM += [
+    "加强政务新媒体规范管理，严格执行信息发布审核制度，全年未发生违规发布信息的情况。",
+    "持续优化政务服务热线与网站互动栏目，及时回应群众关切，切实提高回复质量和时效。",
+]
 _SUPERVISION = [
     "成立政务公开工作领导小组，明确分管领导和专职人员，将政务公开工作纳入年度目标考核。",
     "加强业务培训，全年组织开展政务公开专题培训{n}次，工作人员业务能力进一步提升。",
     "畅通意见建议渠道，主动接受社会监督，全年未发生因政务公开工作不到位被追究责任的情况。",
+]
+_FILLER_2 = [
+    "坚持以公开为常态、不公开为例外，推进决策、执行、管理、服务、结果公开，",
+    "围绕优化营商环境、乡村振兴、民生保障等重点领域，持续加大信息公开力度，",
+    "健全政策解读回应机制，综合运用图文解读、视频解读、新闻发布会等形式，增强解读的针对性和实效性。",
+    "认真办理人大代表建议和政协委员提案，按要求公开办理结果，主动接受社会监督。",
+    "加强政务公开标准化规范化建设，动态调整主动公开基本目录，进一步提升公开的规范性和精准度。",
+]
+_EXTRA_6 = [
+    "（三）政府开放日活动开展情况。{year}年，{ref}组织开展“政府开放日”活动{n}次，邀请人大代表、政协委员和群众代表走进机关，"
+    "现场了解工作开展情况，听取意见建议，增强了工作透明度。",
+    "（三）人大代表建议和政协提案办理结果公开情况。{year}年，{ref}承办人大代表建议{n}件、政协委员提案{m}件，"
+    "均已按期办结并公开办理结果。",
+    "（三）政务公开培训情况。{year}年，{ref}组织政务公开业务培训{n}次，参训人员{m}人次，工作人员业务能力进一步增强。",
 ]
 _PROBLEMS = [
     "政策解读形式较为单一，图解、视频等解读方式运用不够充分",
@@ -274,6 +297,13 @@ _FIXES = [
     "完善信息发布审核机制，确保信息发布及时准确",
     "规范依申请公开办理流程，严格依法依规答复",
     "持续做好栏目维护，加强存量信息自查整改",
+]
+_FIX_DETAIL = [
+    "切实把政务公开工作抓实抓细",
+    "确保各项工作任务落到实处、取得实效",
+    "推动政务公开工作与业务工作深度融合、同步推进",
+    "不断提升群众的获得感和满意度",
+    "进一步增强政府信息公开的权威性和公信力",
 ]
 _ORDINALS = ["一是", "二是", "三是", "四是", "五是"]
 
@@ -361,12 +391,12 @@ def _active_paragraph(rng: random.Random, year: int, ag: Agency, ad: ActiveDiscl
 
 def _sections(rng: random.Random, year: int, ag: Agency, t: Tables) -> list[Section]:
     pol = rng.choice(_POLITICS)
-    s1 = [f"{year}年，{ag.name}{pol}，{rng.choice(_FILLER_1)}"]
+    s1 = [f"{year}年，{ag.name}{pol}，{rng.choice(_FILLER_1)}" + "".join(rng.sample(_FILLER_2, rng.randint(2, 4)))]
     sub = [("主动公开情况", _active_paragraph(rng, year, ag, t.active_disclosure)),
            ("依申请公开情况", _app_paragraph(rng, year, ag, t.applications)
             + (_review_sentence(rng, year, ag, t.review_litigation) if rng.random() < 0.5 else "")),
-           ("政府信息管理情况", " ".join(rng.sample(_MGMT, 2))),
-           ("政府信息公开平台建设情况", rng.choice(_PLATFORM)),
+           ("政府信息管理情况", "".join(rng.sample(_MGMT, rng.randint(2, 4)))),
+           ("政府信息公开平台建设情况", "".join(rng.sample(_PLATFORM, rng.randint(1, 3)))),
            ("监督保障情况", " ".join(x.format(n=rng.randint(1, 12)) for x in rng.sample(_SUPERVISION, 2)))]
     inline = rng.random() < 0.5
     for i, (head, text) in enumerate(sub):
@@ -380,13 +410,19 @@ def _sections(rng: random.Random, year: int, ag: Agency, t: Tables) -> list[Sect
     s5 = [f"{year}年，{ag.self_ref}政府信息公开工作取得了一定成效，但仍存在一些不足：" +
           "；".join(f"{_ORDINALS[i]}{p}" for i, p in enumerate(probs)) + "。",
           f"{year + 1}年，{ag.self_ref}将重点做好以下工作：" +
-          "；".join(f"{_ORDINALS[i]}{f}" for i, f in enumerate(fixes)) + "。"]
+          "；".join(f"{_ORDINALS[i]}{f}，{rng.choice(_FIX_DETAIL)}" for i, f in enumerate(fixes)) + "。"]
+    if rng.random() < 0.6:
+        s5.insert(0, "（一）存在的主要问题")
+        s5.insert(2, "（二）改进情况")
     fee_phrase = rng.choice([f"{year}年，{ag.self_ref}未收取信息处理费。",
                              "本年度未收取政府信息公开信息处理费。",
                              f"{ag.self_ref}在办理政府信息公开申请中，未收取信息处理费。"])
     s6 = [f"（一）{year}年政务公开工作要点落实情况。按照{ag.province}{year}年政务公开工作要点部署，"
           f"{ag.self_ref}逐项细化任务，明确责任分工，各项任务均按要求落实。",
           f"（二）信息处理费收取情况。{fee_phrase}"]
+    if rng.random() < 0.7:
+        s6.append(rng.choice(_EXTRA_6).format(year=year, ref=ag.self_ref, n=rng.randint(1, 20),
+                                              m=rng.randint(5, 300)))
     s4 = [_review_sentence(rng, year, ag, t.review_litigation)] if rng.random() < 0.3 else []
     texts = ["\n".join(s1), "", "", "\n".join(s4), "\n".join(s5), "\n".join(s6)]
     return [Section(no=i + 1, heading=L.SECTION_HEADINGS[i], text=texts[i]) for i in range(6)]
