@@ -12,6 +12,7 @@ Example"); `nianbao rules` and docs/rules.md print it.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,12 +57,20 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        """The first line of the docstring's "What it does" part."""
+        """The first sentence of the docstring's "What it does" part."""
+        lines: list[str] = []
         for line in self.doc.splitlines():
             line = line.strip()
-            if line and not line.endswith(":") and not line.startswith("#"):
-                return line
-        return ""
+            if line == "What it does:":
+                continue
+            if not line or line.endswith(":"):
+                if lines:
+                    break
+                continue
+            lines.append(line)
+        text = " ".join(lines)
+        m = re.search(r"\.(\s|$)", text)
+        return text[:m.start() + 1] if m else text
 
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "family": self.family,
