@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .. import labels as L
 from ..document import Cell, Document, Table
@@ -43,6 +44,9 @@ OTHER_PROCESSING_2019 = "其他处理"
 
 USE_HEADER_MAP = True
 N_APP = len(L.APPLICANT_KEYS)
+# Labels repeat across reports and rows; matching is pure, so cache it.
+normalize = lru_cache(maxsize=16384)(L.normalize_label)
+match_app_row = lru_cache(maxsize=16384)(L.match_app_row)
 N_REVIEW = len(L.REVIEW_COL_KEYS)
 
 
@@ -73,7 +77,7 @@ def row_view(row: Sequence[Cell]) -> RowView:
         k, v = parse_cell(c.text)
         kinds.append(k)
         values.append(v)
-        norms.append(L.normalize_label(c.text) if k == LABEL else "")
+        norms.append(normalize(c.text) if k == LABEL else "")
     return RowView(cells, kinds, values, norms)
 
 
@@ -83,6 +87,7 @@ def iter_rows(doc: Document) -> Iterable[list[Cell]]:
             yield from b.rows
 
 
+@lru_cache(maxsize=4096)
 def match_active(norm: str) -> str | None:
     for key, pat in ACTIVE_PATTERNS:
         if pat.search(norm):
@@ -90,8 +95,8 @@ def match_active(norm: str) -> str | None:
     return None
 
 
-def _any_contains(norms: Iterable[str], needles: Sequence[str]) -> bool:
-    return any(n and any(x in n for x in needles) for n in norms)
+def _any_contains(joined: str, needles: Sequence[str]) -> bool:
+    return any(x in joined for x in needles)
 
 
 @dataclass
@@ -109,7 +114,7 @@ class TableResult:
             report.tables.set_cell(path[len("tables."):], value)
             if cell is not None:
                 pos = position(cell.loc)
-                if pos is not None and pos.model_dump(exclude_none=True):
+                if pos is not None:
                     report.provenance[path] = pos
         order = ["active_disclosure", "applications", "review_litigation"]
         report.extraction.tables_found = [t for t in order if t in self.found]
@@ -148,7 +153,7 @@ class TableReader:
             return
         last = labels[-1]
         leaf = v.norms[last]
-        norms = [v.norms[i] for i in labels]
+        norms = "|".join(v.norms[i] for i in labels)
         # table 二
         key = match_active(leaf)
         if key and v.has_values or key and len(v.cells) > last + 1:
@@ -167,7 +172,7 @@ class TableReader:
                 self.res.notes.append("表二为2019年版格式（本年新制作数量/本年新公开数量/对外公开总数量），按2019年版报告处理")
             self.zone = "active"
             return
-        if _any_contains(norms, ACTIVE_HEADER_2021) or _any_contains(norms, ("第二十条",)):
+        if _any_contains(norms, ACTIVE_HEADER_2021) or "第二十条" in norms:
             self.zone = "active"
             return
         if leaf in REVIEW_GROUP_LABELS and v.has_values:          # table 四 printed with groups as rows
@@ -176,7 +181,7 @@ class TableReader:
         if _any_contains(norms, REVIEW_HEADER) and not v.has_values:
             self.zone = "review"
             self.res.found.add("review_litigation")
-            self.review_header_text += "|".join(norms)
+            self.review_header_text += "|" + norms
             return
         if _any_contains(norms, APP_HEADER) and not self._app_data_label(leaf):
             self.zone = "app"
@@ -215,7 +220,7 @@ class TableReader:
         self.res.found.add("active_disclosure")
         found = v.cells[last].text.strip()
         official = L.ACTIVE_ROW_LABELS[key]
-        if L.normalize_label(found) != L.normalize_label(official):
+        if normalize(found) != normalize(official):
             self.res.variants.append(LabelVariant(path=f"tables.active_disclosure.{key}", found=found,
                                                   official=official, evidence=position(v.cells[last].loc)))
 
@@ -223,10 +228,10 @@ class TableReader:
     @staticmethod
     def _app_data_label(leaf: str) -> bool:
         """A header-looking row whose leaf is really a data row label ("一、本年新收…")."""
-        return bool(L.match_app_row(leaf)) and leaf not in ("其他", "总计")
+        return bool(match_app_row(leaf)) and leaf not in ("其他", "总计")
 
     def _app_key(self, leaf: str, v: RowView, labels: list[int]) -> str | None:
-        key = L.match_app_row(leaf)
+        key = match_app_row(leaf)
         if key is None:
             return None
         if key in ("other.other", "results_total"):

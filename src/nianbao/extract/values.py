@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..document import Cell, Loc
 from ..model import Number, Position
@@ -17,8 +18,9 @@ _SPACES = re.compile(r"\s+")
 BLANK, VALUE, LABEL = 0, 1, 2
 
 
+@lru_cache(maxsize=8192)
 def parse_cell(text: str) -> tuple[int, Number]:
-    """(kind, value): BLANK (null), VALUE (a number), or LABEL (anything else)."""
+    """(kind, value): BLANK (null), VALUE (a number), or LABEL (anything else). Cached: cell texts repeat."""
     t = text.strip()
     if not t:
         return BLANK, None
@@ -43,9 +45,9 @@ def parse_cell(text: str) -> tuple[int, Number]:
 
 
 def position(loc: Loc | None) -> Position | None:
-    if loc is None:
+    if loc is None or (loc.line is None and loc.page is None and loc.table is None):
         return None
-    return Position(line=loc.line, page=loc.page, bbox=list(loc.bbox) if loc.bbox else None,
+    return Position.model_construct(line=loc.line, page=loc.page, bbox=list(loc.bbox) if loc.bbox else None,
                     table=loc.table, row=loc.row, col=loc.col)
 
 

@@ -73,10 +73,20 @@ CONTINUATION_MAX = 15
 BLANK, PAGE, TAB, PIPE, GRID, TEXT = range(6)
 
 
+_NEEDS_TRANSLATE = re.compile("[" + "".join(chr(c) for c in _TRANSLATE) + "]")
+
+
+def normalise(text: str) -> str:
+    """Line breaks to "\n", odd spaces to " ", invisible characters out, full-width digits to ASCII."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    if _NEEDS_TRANSLATE.search(text):
+        text = text.translate(_TRANSLATE)
+    if "．" in text:
+        text = _FW_DECIMAL.sub(".", text)
+    return text
+
+
 def _clean_line(line: str, lineno: int, removed: list[Removed], markdown_file: bool) -> str:
-    line = line.translate(_TRANSLATE)
-    if "．" in line:
-        line = _FW_DECIMAL.sub(".", line)
     if "[" in line or "{#" in line:
         for m in _BOOKMARK.finditer(line):
             removed.append(Removed("bookmark", m.group(0), Loc(line=lineno)))
@@ -204,8 +214,7 @@ def _emit(kind: int, lines: list[tuple[int, str]], blocks: list) -> None:
 
 
 def read(data: bytes, name: str = "") -> Document:
-    text = decode(data, name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = normalise(decode(data, name))
     markdown_file = name.lower().endswith((".md", ".markdown"))
     removed: list[Removed] = []
     blocks: list = []
