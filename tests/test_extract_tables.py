@@ -264,3 +264,16 @@ def test_fee_stays_fractional_and_counts_keep_what_was_printed():
 ])
 def test_cell_values(text, kind, value):
     assert parse_cell(text) == (kind, value)
+
+
+def test_tables_printed_as_space_separated_lines():
+    values = random_values(random.Random(12), p_null=0)
+    t = table_rows(values)
+    lines = lambda rows: "\n".join(" ".join(c for c in r if c) for r in rows)
+    text = (report_text(values, "tabs", drop="三").replace(TITLES["三"], TITLES["三"] + "\n" + lines(t["三"])))
+    report = read_back(text)
+    assert_tables(report, values)
+    assert report.extraction.label_variants == []
+    assert "表三不是表格，按正文中以空格分隔的行读出" in report.extraction.notes
+    text = report_text(values, "tabs", drop="四").replace(TITLES["四"], TITLES["四"] + "\n" + lines(t["四"]))
+    assert_tables(read_back(text), values)

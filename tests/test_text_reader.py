@@ -132,3 +132,10 @@ def test_table_split_by_page_number_is_one_block():
 def test_crlf_and_form_feed_line_breaks():
     d = doc("第一行\r\n第二行\r第三行\f第四行")
     assert [t for _, t in paras(d)] == ["第一行", "第二行", "第三行", "第四行"]
+
+
+def test_tab_indented_prose_without_blank_lines_is_paragraphs():
+    d = doc("\t一、总体情况\n\t2023年，我局认真贯彻落实条例。\n\t（一）主动公开情况\n\t全年主动公开信息100条。\n")
+    assert grids(d) == []
+    assert paras(d) == [(1, "一、总体情况"), (2, "2023年，我局认真贯彻落实条例。"), (3, "（一）主动公开情况"),
+                        (4, "全年主动公开信息100条。")]

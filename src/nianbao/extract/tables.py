@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .. import labels as L
-from ..document import Cell, Document, Table
+from ..document import Cell, Document, Loc, Paragraph, Table
 from ..model import LabelVariant, Number, Report
 from .values import BLANK, LABEL, VALUE, fit, parse_cell, position
 
@@ -336,5 +336,57 @@ class TableReader:
         self.res.cells[path] = (value, cell)
 
 
+# ---------------------------------------------------------------- tables printed as plain lines
+_VALUE_TOKEN_END = re.compile(r"(?:\s+(?:[-+]?[\d,，.]+(?:件|条|个)?|—+|-|－|/))+\s*$")
+_LABEL_SPLIT = re.compile(r"\s+(?=[（(][一二三四五六七八九十]+[)）]|\d+[.、．](?!\d)|[一二三四五六七八九十]+、)")
+TABLE_WORDS = ("自然人", "商业企业", "申请人情况", "行政复议", "行政诉讼", "结果维持", "信息内容", "本年制发件数",
+               "本年处理决定数量", "本年收费金额", "复议后起诉", "尚未审结")
+
+
+def paragraph_row(p: Paragraph) -> list[Cell] | None:
+    """A paragraph that is really a table row whose cells were joined with spaces (a PDF text
+    conversion): "（三）不予公开 1.属于国家秘密 0 0 0 0 0 0 0", "0 0 0 …", "结果维持 结果纠正 …"."""
+    t = p.text.strip()
+    if "。" in t or len(t) > 160:
+        return None
+    m = _VALUE_TOKEN_END.search(" " + t)
+    if m:
+        label = (" " + t)[:m.start()].strip()
+        values = m.group(0).split()
+        if len(label) > 60 or (not label and len(values) < 3):
+            return None
+        cells = [x for x in _LABEL_SPLIT.split(label) if x] + values
+    elif any(w in t for w in TABLE_WORDS) and len(t) <= 120:
+        cells = t.split()
+        if len(cells) < 2:
+            return None
+    else:
+        return None
+    return [Cell(x, Loc(line=p.loc.line, page=p.loc.page, bbox=p.loc.bbox)) for x in cells]
+
+
+def iter_rows_and_line_rows(doc: Document) -> Iterable[list[Cell]]:
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            yield from b.rows
+        else:
+            row = paragraph_row(b)
+            if row:
+                yield row
+
+
 def extract_tables(doc: Document) -> TableResult:
-    return TableReader().read(iter_rows(doc))
+    res = TableReader().read(iter_rows(doc))
+    if len(res.found) == 3 or res.format_2019:
+        return res
+    # A table the grids did not hold may be printed as lines of space-separated cells.
+    more = TableReader().read(iter_rows_and_line_rows(doc))
+    names = {"active_disclosure": "表二", "applications": "表三", "review_litigation": "表四"}
+    for table in sorted(more.found - res.found):
+        prefix = f"tables.{table}."
+        res.cells.update({k: v for k, v in more.cells.items() if k.startswith(prefix)})
+        res.variants.extend(v for v in more.variants if v.path.startswith(prefix))
+        res.found.add(table)
+        res.notes.append(f"{names[table]}不是表格，按正文中以空格分隔的行读出")
+    res.format_2019 = res.format_2019 or more.format_2019
+    return res

@@ -203,7 +203,13 @@ def _emit(kind: int, lines: list[tuple[int, str]], blocks: list) -> None:
     rows = _tab_rows(lines) if kind == TAB else _pipe_rows(lines) if kind == PIPE else _grid_rows(lines)
     rows = [r for r in rows if r]
     filled = [sum(1 for c in r if c.text) for r in rows]
-    # Tab-indented prose and a lone "name\tdate" signature are paragraphs, not tables.
+    sentences = sum(1 for r in rows for c in r if "。" in c.text)
+    if rows and sentences * 3 >= sum(filled):
+        # Tab-indented prose: table cells hardly ever hold full sentences.
+        for r in rows:
+            blocks.extend(Paragraph(c.text, Loc(line=c.loc.line)) for c in r if c.text)
+        return
+    # A lone "name\tdate" signature is a paragraph, not a table.
     if not rows or max(filled) < 2 or (len(rows) == 1 and filled[0] < 3):
         for r in rows:
             cells = [c for c in r if c.text]
