@@ -78,12 +78,35 @@ def _add_table(doc, grid: Grid, font_size: float) -> None:
             c = c2 + 1
 
 
-def render_docx(report: Report) -> bytes:
+def _page_number_footer(section, header_text: str | None) -> None:
+    """Footer "- N -" (a PAGE field) and an optional running header line."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run("- "), BODY_FONT, 10.5)
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), "PAGE")
+    r = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = "1"
+    r.append(t)
+    fld.append(r)
+    p._p.append(fld)
+    _font(p.add_run(" -"), BODY_FONT, 10.5)
+    if header_text:
+        h = section.header.paragraphs[0]
+        h.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(h.add_run(header_text), BODY_FONT, 9)
+
+
+def render_docx(report: Report, *, page_numbers: bool = True, running_header: str | None = None) -> bytes:
+    """The report as .docx bytes; footer page numbers and a running header line if asked."""
     doc = new_document()
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21), Cm(29.7)
     sec.left_margin = sec.right_margin = Cm(2.5)
     sec.top_margin = sec.bottom_margin = Cm(2.5)
+    if page_numbers or running_header:
+        _page_number_footer(sec, running_header)
     for block in report_blocks(report):
         _add_block(doc, block)
     buf = io.BytesIO()
