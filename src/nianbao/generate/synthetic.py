@@ -305,6 +305,21 @@ _FIX_DETAIL = [
     "不断提升群众的获得感和满意度",
     "进一步增强政府信息公开的权威性和公信力",
 ]
+# One more sentence or two for each subsection of section 一, as real reports run to 7–12 KB of text.
+_SUB_DETAIL = [
+    ["聚焦重点领域信息公开，及时公开财政预决算、重大建设项目、公共资源配置、社会公益事业等信息。",
+     "围绕群众关心关注的热点问题，及时发布权威信息，主动回应社会关切，有效引导社会预期。",
+     "加强重大行政决策公开，决策草案通过政府网站公开征求意见，并及时反馈意见采纳情况。"],
+    ["严格按照法定程序和时限办理政府信息公开申请，认真做好登记、审核、答复、归档等各环节工作。",
+     "进一步规范答复文书格式，准确引用法律依据，充分告知申请人救济途径，切实保障申请人合法权益。",
+     "对申请内容不明确的，及时与申请人沟通并一次性告知补正事项，提高办理质效。"],
+    ["建立健全政府信息公开工作台账，对信息发布情况进行动态管理。",
+     "定期对政府网站各栏目内容进行巡查，发现问题及时整改，确保栏目内容保障到位。"],
+    ["推进政府网站集约化建设，优化栏目设置，提升网站的易用性和友好性。",
+     "加强政务新媒体账号的日常监管，确保信息发布安全、及时、准确。"],
+    ["将政务公开工作纳入年度绩效考核，定期通报工作进展情况，推动各项任务落实落细。",
+     "主动接受人大、政协和社会各界的监督，认真听取意见建议，不断改进工作。"],
+]
 _ORDINALS = ["一是", "二是", "三是", "四是", "五是"]
 
 
@@ -398,6 +413,7 @@ def _sections(rng: random.Random, year: int, ag: Agency, t: Tables) -> list[Sect
            ("政府信息管理情况", "".join(rng.sample(_MGMT, rng.randint(2, 4)))),
            ("政府信息公开平台建设情况", "".join(rng.sample(_PLATFORM, rng.randint(1, 3)))),
            ("监督保障情况", " ".join(x.format(n=rng.randint(1, 12)) for x in rng.sample(_SUPERVISION, 2)))]
+    sub = [(head, text + "".join(rng.sample(_SUB_DETAIL[i], rng.randint(1, 2)))) for i, (head, text) in enumerate(sub)]
     inline = rng.random() < 0.5
     for i, (head, text) in enumerate(sub):
         no = f"（{L.CHINESE_ORDINALS[i]}）"
