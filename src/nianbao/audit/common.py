@@ -1,6 +1,8 @@
 """Small helpers the rule families share: Chinese names of cells, number checks."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 from .. import labels as L
 from ..model import Number, Report
 
@@ -67,3 +69,10 @@ def legacy_other(report: Report, col: str) -> Number:
 def is_count(v: Number) -> bool:
     return v is None or (isinstance(v, int) and not isinstance(v, bool)) or (
         isinstance(v, float) and v.is_integer())
+
+
+@lru_cache(maxsize=8)
+def cell_paths(fmt_: str, table: str | None = None) -> tuple[str, ...]:
+    """labels.all_cell_paths, per table, computed once."""
+    paths = L.all_cell_paths(fmt_)
+    return tuple(p for p in paths if table is None or p.startswith(f"tables.{table}."))

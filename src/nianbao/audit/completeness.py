@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .. import labels as L
 from ..model import Report
-from .common import TABLE_NAMES
+from .common import TABLE_NAMES, cell_paths
 from .tables import _cell_name
 from .registry import Hit, evidence_for, rule
 
@@ -34,8 +34,8 @@ def section_missing(report: Report) -> Iterator[Hit]:
                                    "heading": L.SECTION_HEADINGS[no - 1]})
 
 
-def _table_cells(report: Report, table: str) -> list[str]:
-    return [p for p in L.all_cell_paths(report.format) if p.startswith(f"tables.{table}.")]
+def _table_cells(report: Report, table: str) -> tuple[str, ...]:
+    return cell_paths(report.format, table)
 
 
 def _table_missing(report: Report, table: str) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from .. import labels as L
 from ..model import NarrativeFact, Number, Report
-from .common import app_value, fmt, known
+from .common import app_value, cell_paths, fmt, known
 from .registry import Hit, rule
 
 # fact kind → (table-三 rows whose 总计 it states, Chinese name)
@@ -39,8 +39,7 @@ def _rows_total(report: Report, rows: list[str]) -> Number:
 def _has_table(report: Report, table: str) -> bool:
     if table in report.extraction.tables_found:
         return True
-    return any(report.tables.cell(p.removeprefix("tables.")) is not None
-               for p in L.all_cell_paths(report.format) if p.startswith(f"tables.{table}."))
+    return any(report.tables.cell(p.removeprefix("tables.")) is not None for p in cell_paths(report.format, table))
 
 
 @rule("N001", "error", "N", {

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from .. import labels as L
 from ..model import Report
-from .common import (REVIEW_COL_NAMES, REVIEW_GROUP_NAMES, TABLE_NAMES, app_path, app_row_name, app_value, applicant_name, fmt,
+from .common import (cell_paths, REVIEW_COL_NAMES, REVIEW_GROUP_NAMES, TABLE_NAMES, app_path, app_row_name, app_value, applicant_name, fmt,
                      is_count, known, legacy_other, outcome_rows)
 from .registry import Hit, rule
 
@@ -183,7 +183,7 @@ def counts_are_whole_and_non_negative(report: Report) -> Iterator[Hit]:
     表三「（一）予以公开」自然人 = 2.5.
     """
     fmt_ = report.format
-    for path in L.all_cell_paths(fmt_):
+    for path in cell_paths(fmt_):
         rel = path.removeprefix("tables.")
         v = report.tables.cell(rel)
         if v is None:

@@ -306,12 +306,16 @@ ENUM_PART = re.compile(rf"(.+?)({NUM})(条|篇|件|个|项|次|期)")
 
 
 def _parts(text: str, unit: str) -> tuple[list[list], bool]:
+    """The items "A a 条、B b 条…" after "其中", all with the total's unit and one separator: a
+    different separator ("；已办结 5 件") starts another statement."""
     parts: list[list] = []
     open_ = False
-    for item in re.split(r"[、,;]", text):
-        item = item.strip("。")
+    pieces = re.split(r"([、,;])", text)
+    sep = None
+    for i in range(0, len(pieces), 2):
+        item = pieces[i].strip("。")
         if not item:
-            continue
+            break
         m = ENUM_PART.fullmatch(item)
         if m is None:
             m2 = re.fullmatch(rf"(.+?)({NUM})(条|篇|件|个|项|次|期)等.*", item)
@@ -322,10 +326,16 @@ def _parts(text: str, unit: str) -> tuple[list[list], bool]:
         if m.group(3) != unit or cn_int(m.group(2)) is None:
             break
         parts.append([m.group(1), cn_int(m.group(2))])
+        nxt = pieces[i + 1] if i + 1 < len(pieces) else None
+        if nxt is None or (sep is not None and nxt != sep):
+            break
+        sep = nxt
     return parts, open_
 
 
 def _enumerations(s: str, ctx: _Ctx) -> None:
+    if APP_CONTEXT.search(s) or "复议" in s or "诉讼" in s:
+        return  # breakdowns of applications and cases are N001/N002's business, by outcome not by part
     for m in ENUM_HEAD.finditer(s):
         total = cn_int(m.group(1))
         if total is None:
