@@ -277,3 +277,14 @@ def test_tables_printed_as_space_separated_lines():
     assert "表三不是表格，按正文中以空格分隔的行读出" in report.extraction.notes
     text = report_text(values, "tabs", drop="四").replace(TITLES["四"], TITLES["四"] + "\n" + lines(t["四"]))
     assert_tables(read_back(text), values)
+
+
+def test_row_label_broken_over_two_tab_rows_keeps_its_values_and_wording():
+    text = ("某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n"
+            "\t（二）部分公开（区分处理的，只计这一情形，不计其他\n情形）\t1\t2\t3\t4\t5\t6\t21\n"
+            "四、结转下年度\t\n继续办理\t\t0\t0\t0\t0\t0\t0\t1\n")
+    r = read_back(text)
+    assert [r.tables.cell(f"applications.partially_granted.{c}") for c in L.APPLICANT_KEYS] == [1, 2, 3, 4, 5, 6, 21]
+    assert r.tables.cell("applications.carried_forward.total") == 1
+    assert r.extraction.label_variants == []

@@ -204,13 +204,14 @@ class TableReader:
         if self.pending and v.has_values:         # the rest of a label broken over two rows, then values
             table, key, pv, plast = self.pending
             self.pending = None
+            tail = v.cells[last].text.strip()
             if table == "app":
-                self._app_row(key, pv, plast, v.after(last))
+                self._app_row(key, pv, plast, v.after(last), tail)
             else:
-                self._active_row(key, pv, plast, v.after(last))
+                self._active_row(key, pv, plast, v.after(last), tail)
 
     # ---------------------------------------------------------------- table 二
-    def _active_row(self, key: str, v: RowView, last: int, run: list[Cell] | None = None) -> None:
+    def _active_row(self, key: str, v: RowView, last: int, run: list[Cell] | None = None, tail: str = "") -> None:
         if self.res.format_2019:
             return                                # the 2019 layout's items are read by the 2019 extractor
         cols = L.ACTIVE_COLS[key]
@@ -218,7 +219,7 @@ class TableReader:
         for (col, _), cell in zip(cols, slots):
             self._set(f"tables.active_disclosure.{key}.{col}", cell)
         self.res.found.add("active_disclosure")
-        found = v.cells[last].text.strip()
+        found = v.cells[last].text.strip() + tail
         official = L.ACTIVE_ROW_LABELS[key]
         if normalize(found) != normalize(official):
             self.res.variants.append(LabelVariant(path=f"tables.active_disclosure.{key}", found=found,
@@ -256,7 +257,7 @@ class TableReader:
             if all(b == a + 1 for a, b in zip(pos, pos[1:])):
                 self.app_cols = pos
 
-    def _app_row(self, key: str, v: RowView, last: int, run: list[Cell] | None = None) -> None:
+    def _app_row(self, key: str, v: RowView, last: int, run: list[Cell] | None = None, tail: str = "") -> None:
         self.zone = "app"
         self.app_seen.add(key)
         self.res.found.add("applications")
@@ -270,7 +271,7 @@ class TableReader:
             slots = fit(v.after(last) if run is None else run, N_APP, labelled=True)
         for col, cell in zip(L.APPLICANT_KEYS, slots):
             self._set(f"tables.applications.{key}.{col}", cell)
-        found = v.cells[last].text.strip()
+        found = v.cells[last].text.strip() + tail
         if not L.is_official_app_label(key, found):
             self.res.variants.append(LabelVariant(path=f"tables.applications.{key}", found=found,
                                                   official=L.APP_ROW_BY_KEY[key].label,
