@@ -234,10 +234,8 @@ def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_ou
         except Exception as e:  # noqa: BLE001 — a database problem with one report must not stop the batch
             record(Outcome(name, "failed", message=f"入库失败（{type(e).__name__}: {e}）"))
             return
-        info = store.get_info(res.report_id) if res.status == "stored" or res.reaudited else None
-        counts = {"errors": info.errors, "warnings": info.warnings, "infos": info.infos} if info else {}
         record(Outcome(name, res.status, res.report_id, got.meta.agency, res.year, is_current=res.is_current,
-                       **counts))
+                       errors=res.errors, warnings=res.warnings, infos=res.infos))
 
     def loaded() -> Iterator[tuple[str, bytes]]:
         """(name, bytes) of the inputs the store does not hold yet; the rest are recorded here."""

@@ -99,6 +99,9 @@ class SaveResult:
     agency_id: int | None
     year: int | None
     reaudited: list[int] = field(default_factory=list)   # following-year reports re-audited
+    errors: int = 0                                       # findings of the stored report by severity
+    warnings: int = 0
+    infos: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -254,29 +257,34 @@ class Store:
                 existing = self.report_id_by_sha256(sha)
                 if existing is not None:
                     info = self.get_info(existing)
-                    return SaveResult(existing, "duplicate", info.is_current, info.agency_id, info.year)
+                    return SaveResult(existing, "duplicate", info.is_current, info.agency_id, info.year, [],
+                                      info.errors, info.warnings, info.infos)
             except OperationalError as e:   # SQLite busy beyond the timeout, PG serialization
                 last = e
         raise last  # type: ignore[misc]
 
     def _save(self, s: Session, report: Report, sha: str, run_id: int | None, history: bool) -> SaveResult:
-        found = s.execute(select(ReportRow.id, ReportRow.is_current, ReportRow.agency_id, ReportRow.year)
+        found = s.execute(select(ReportRow.id, ReportRow.is_current, ReportRow.agency_id, ReportRow.year,
+                                 ReportRow.errors, ReportRow.warnings, ReportRow.infos)
                           .where(ReportRow.sha256 == sha)).first()
         if found:
-            return SaveResult(found.id, "duplicate", found.is_current, found.agency_id, found.year)
+            return SaveResult(found.id, "duplicate", found.is_current, found.agency_id, found.year, [],
+                              found.errors, found.warnings, found.infos)
         agency = self._resolve_agency(s, report.meta.agency)
         year = report.meta.year
         keyed = agency is not None and year is not None
         current = self._current(s, agency.id, year) if keyed else None
 
-        report = report.model_copy(deep=True)
-        report.source.sha256 = sha
+        # a shallow copy: the caller's report keeps its findings and source untouched
+        findings = list(report.findings)
         if history:
-            report.findings = [f for f in report.findings if not f.code.startswith(HISTORY_PREFIX)]
+            findings = [f for f in findings if not f.code.startswith(HISTORY_PREFIX)]
             if keyed:
                 prev = self._current(s, agency.id, year - 1)
                 if prev is not None:
-                    report.findings += self._history_findings(report, prev)
+                    findings += self._history_findings(report, prev)
+        report = report.model_copy(update={"findings": findings,
+                                           "source": report.source.model_copy(update={"sha256": sha})})
 
         new_published = report.meta.published.isoformat() if report.meta.published else None
         becomes_current = keyed and not (current is not None and current.published and new_published
@@ -299,17 +307,19 @@ class Store:
             current.superseded_by = row.id
             s.execute(update(ReportRow).where(ReportRow.superseded_by == current.id, ReportRow.id != row.id)
                       .values(superseded_by=row.id))
-        s.execute(insert(Cell), [{"report_id": row.id, "table_key": t, "row_key": r, "col_key": c, "value": v}
-                                 for t, r, c, v in report_cells(report)])
+        conn = s.connection()     # Core inserts: the ORM bulk path costs more than the database here
+        conn.execute(insert(Cell.__table__), [{"report_id": row.id, "table_key": t, "row_key": r, "col_key": c,
+                                               "value": v} for t, r, c, v in report_cells(report)])
         if report.findings:
-            s.execute(insert(Finding), _finding_rows(row.id, report.findings))
+            conn.execute(insert(Finding.__table__), _finding_rows(row.id, report.findings))
         reaudited = []
         if history and becomes_current:
             nxt = self._current(s, agency.id, year + 1)
             if nxt is not None:
                 self._reaudit(s, nxt, row)
                 reaudited.append(nxt.id)
-        return SaveResult(row.id, "stored", bool(becomes_current), agency.id if agency else None, year, reaudited)
+        return SaveResult(row.id, "stored", bool(becomes_current), agency.id if agency else None, year, reaudited,
+                          **_severity_counts(report.findings))
 
     def _current(self, s: Session, agency_id: int, year: int) -> ReportRow | None:
         return s.scalars(select(ReportRow).where(ReportRow.agency_id == agency_id, ReportRow.year == year,
