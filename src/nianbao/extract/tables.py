@@ -143,6 +143,7 @@ class TableReader:
     def read(self, rows: Iterable[Sequence[Cell]]) -> TableResult:
         for row in rows:
             self.row(row_view(row))
+        self._flush_pending()
         self._finish_review()
         return self.res
 
@@ -156,34 +157,34 @@ class TableReader:
         norms = "|".join(v.norms[i] for i in labels)
         # table 二
         key = match_active(leaf)
-        if key and v.has_values or key and len(v.cells) > last + 1:
-            self.pending = None
+        if key:
             self.zone = "active"
-            self._active_row(key, v, last)
-            return
-        if key:                                   # label alone on its line, values on the next
-            self.zone = "active"
-            self.pending = ("active", key, v, last)
+            self._labelled_row("active", key, v, last)
             return
         # headers
         if _any_contains(norms, ACTIVE_HEADER_2019):
+            self._flush_pending()
             if not self.res.format_2019:
                 self.res.format_2019 = True
                 self.res.notes.append("表二为2019年版格式（本年新制作数量/本年新公开数量/对外公开总数量），按2019年版报告处理")
             self.zone = "active"
             return
         if _any_contains(norms, ACTIVE_HEADER_2021) or "第二十条" in norms:
+            self._flush_pending()
             self.zone = "active"
             return
         if leaf in REVIEW_GROUP_LABELS and v.has_values:          # table 四 printed with groups as rows
+            self._flush_pending()
             self._review_group_row(REVIEW_GROUP_LABELS[leaf], v, last)
             return
         if _any_contains(norms, REVIEW_HEADER) and not v.has_values:
+            self._flush_pending()
             self.zone = "review"
             self.res.found.add("review_litigation")
             self.review_header_text += "|" + norms
             return
         if _any_contains(norms, APP_HEADER) and not self._app_data_label(leaf):
+            self._flush_pending()
             self.zone = "app"
             self.res.found.add("applications")
             self._app_header(v)
@@ -191,24 +192,48 @@ class TableReader:
         # table 三
         key = self._app_key(leaf, v, labels)
         if key:
-            if len(v.cells) == last + 1:
-                self.zone = "app"
-                self.pending = ("app", key, v, last)
-                return
-            self.pending = None
-            self._app_row(key, v, last)
+            self.zone = "app"
+            self._labelled_row("app", key, v, last)
             return
         if leaf == OTHER_PROCESSING_2019 and self.zone == "app" and v.has_values:
+            self._flush_pending()
             self._legacy_other(v, last)
             return
         if self.pending and v.has_values:         # the rest of a label broken over two rows, then values
+            self._take_pending(v.after(last), v.cells[last].text.strip())
+
+    def _labelled_row(self, table: str, key: str, v: RowView, last: int) -> None:
+        """A row whose leaf label names a cell row. With no value after the label it may be the first
+        half of a label broken over two rows (or a label whose values follow on the next row)."""
+        if self.pending and self.pending[:2] == (table, key):       # "四、结转下年度" + "继续办理\t0…"
+            self._take_pending(v.after(last), v.cells[last].text.strip())
+            return
+        self._flush_pending()
+        if VALUE not in v.kinds[last + 1:]:
+            self.pending = (table, key, v, last)
+            return
+        if table == "app":
+            self._app_row(key, v, last)
+        else:
+            self._active_row(key, v, last)
+
+    def _take_pending(self, run: list[Cell], tail: str = "") -> None:
+        table, key, pv, plast = self.pending
+        self.pending = None
+        if table == "app":
+            self._app_row(key, pv, plast, run, tail)
+        else:
+            self._active_row(key, pv, plast, run, tail)
+
+    def _flush_pending(self) -> None:
+        """A pending row nothing continued: its own (blank) cells are its values."""
+        if self.pending:
             table, key, pv, plast = self.pending
             self.pending = None
-            tail = v.cells[last].text.strip()
             if table == "app":
-                self._app_row(key, pv, plast, v.after(last), tail)
+                self._app_row(key, pv, plast)
             else:
-                self._active_row(key, pv, plast, v.after(last), tail)
+                self._active_row(key, pv, plast)
 
     # ---------------------------------------------------------------- table 二
     def _active_row(self, key: str, v: RowView, last: int, run: list[Cell] | None = None, tail: str = "") -> None:
@@ -290,12 +315,7 @@ class TableReader:
         if not v.has_values:
             return
         if self.pending:
-            table, key, pv, plast = self.pending
-            self.pending = None
-            if table == "app":
-                self._app_row(key, pv, plast, v.cells)
-            else:
-                self._active_row(key, pv, plast, v.cells)
+            self._take_pending(v.cells)
             return
         if self.zone == "review":
             self.review_cells.extend(v.cells)
