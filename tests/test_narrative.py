@@ -135,3 +135,24 @@ def test_year_mentions_are_classified():
 def test_facts_carry_section_and_position():
     (f,) = extract_narrative([(3, "本年度收到政府信息公开申请5件。", Loc(line=42))], 2023)
     assert f.section == 3 and f.evidence.line == 42 and "5件" in f.text
+
+
+def test_no_applications_from_some_applicants_or_of_some_kind_is_not_zero_overall():
+    for text in ("本年度未收到法人或其他组织提出的政府信息公开申请。",
+                 "未收到涉及国家秘密的政府信息公开申请。",
+                 "未收到信息处理费减免申请。"):
+        assert "applications.new_received" not in kinds(text), text
+
+
+def test_cumulative_counts_are_not_this_years():
+    assert "applications.new_received" not in kinds("自条例施行以来累计收到政府信息公开申请120件。")
+
+
+def test_posting_documents_is_not_issuing_and_others_repeals_are_not_the_agencys():
+    k = kinds("在网站发布规范性文件12件。督促各乡镇清理规范性文件，废止3件。")
+    assert not any(key.startswith("normative_documents") for key in k), k
+
+
+def test_a_sentence_comparing_two_years_is_a_comparison():
+    (f,) = [f for f in facts("2023年主动公开信息120条，2022年主动公开信息100条。") if f.kind == "year_mention"]
+    assert f.data["role"] == "comparison"

@@ -30,7 +30,8 @@ Fact kinds (`NarrativeFact.kind`; `value` is the number, `text` the sentence, `d
   the amount in 元 when stated, data.charged True/False/None
 - ``year_mention``                   a year other than the report year, value the year,
   data.role one of report (the sentence reports this year's work under that year — D003),
-  plan, comparison, citation, date, other
+  plan, comparison (also: the sentence names the report year too), date, other; years inside
+  《titles》 and 〔document numbers〕 are not mentions
 """
 from __future__ import annotations
 
@@ -129,14 +130,17 @@ APP_FALLBACK = [("applications.received_total", re.compile(r"依申请公开|政
 # words that say the number counts something else, or compares, or is a share
 APP_EXCLUDE = re.compile(
     r"法律援助|投诉|咨询|信访(?!举报投诉类)|建议|提案|留言|来信|来访|热线|12345|复议|诉讼|人次|较|同比|环比|增加|增长|减少|"
-    r"下降|上升|比上年|去年|上一?年度?(?!结转|遗留)|平均|占比|%|案件|线索|事项清单")
+    r"下降|上升|比上年|去年|上一?年度?(?!结转|遗留)|平均|占比|%|案件|线索|事项清单|以来|历年|累计")
 # parts of a total: by channel or by applicant — not the total itself
 APP_SUBSET = re.compile(r"其中|通过|网络|在线|信函|当面|现场|传真|电子邮件|邮寄|自然人|法人|企业|机构|组织|群众")
 TOTAL_KINDS = {"applications.new_received", "applications.received_total", "applications.completed"}
 ZERO_APP = re.compile(
     r"(?:未|没有|未曾|尚未|暂未)(?:收到|接到|受理|接收)(?P<span>[^。,;]{0,30}?)(?:依申请公开|信息公开申请|公开申请|申请)"
     r"|(?:无|没有|暂无|未有|未发生)(?P<span2>)(?:依申请公开|政府信息公开申请)")
-ZERO_EXCLUDE = re.compile(r"复议|诉讼|意见|建议|投诉|咨询|举报")
+ZERO_EXCLUDE = re.compile(r"复议|诉讼|意见|建议|投诉|咨询|举报|费|涉及|关于|有关|类|方面|更正")
+# "未收到法人的申请" says nothing about natural persons: an applicant named must be all of them
+ZERO_SOME_APPLICANTS = re.compile(r"公民|自然人|个人|法人|企业|组织|机构")
+ZERO_ALL_APPLICANTS = re.compile(r"(公民|自然人|个人).*(法人|组织)|(法人|组织).*(公民|自然人|个人)")
 
 # ------------------------------------------------------------------ review / litigation (table 四)
 REVIEW_CONTEXT = re.compile(r"信息公开")
@@ -148,11 +152,11 @@ ZERO_REVIEW = re.compile(
 
 # ------------------------------------------------------------------ 规章 / 规范性文件 (table 二)
 DOC_NOUN = re.compile(r"行政规范性文件|规范性文件|规章(?!制度)")
-ISSUE = re.compile(r"制发|印发|出台|制定|发布")
+ISSUE = re.compile(r"制发|印发|出台|制定")   # not 发布: posting a document on the site is not issuing it
 REPEAL = re.compile(r"废止|宣布失效")
 DOC_EXCLUDE = re.compile(r"审查|审核|备案|合法性|起草|代拟|协助|指导|督促|清理出|梳理出|涉及|征求|较|同比|增加|减少")
 ZERO_DOC = re.compile(
-    r"(?:未|没有|无|未曾)(?P<verb>制发|印发|出台|制定|发布|废止)(?:任何|新的|新)?(?P<noun>行政规范性文件|规范性文件|规章(?!制度))")
+    r"(?:未|没有|无|未曾)(?P<verb>制发|印发|出台|制定|废止)(?:任何|新的|新)?(?P<noun>行政规范性文件|规范性文件|规章(?!制度))")
 
 # ------------------------------------------------------------------ other statements
 ALL_DONE = re.compile(r"(?<!未)(?<!没有)(均|全部|都|悉数|全都)(已|已经)?[^,;。]{0,12}?"
@@ -237,6 +241,8 @@ def _applications(s: str, ctx: _Ctx, counts) -> None:
         span = m.group(0)
         if ZERO_EXCLUDE.search(span) or _other_year_in(s[:m.start()][-12:], ctx.year):
             continue
+        if ZERO_SOME_APPLICANTS.search(span) and not ZERO_ALL_APPLICANTS.search(span):
+            continue
         ctx.add("applications.new_received", 0, s, zero_phrase=True)
         break
 
@@ -288,9 +294,10 @@ def _documents(s: str, ctx: _Ctx, counts) -> None:
         action = max(verbs)[1]
         noun = DOC_NOUN.search(clause)
         if noun is None:
-            # "清理规范性文件 50 件，废止 3 件": the noun in an earlier clause of the sentence
+            # "清理规范性文件 50 件，废止 3 件": the noun in an earlier clause of the sentence —
+            # unless that sentence is about other agencies' documents (督促各乡镇清理…)
             earlier = list(DOC_NOUN.finditer(plain[:c0]))
-            if not earlier:
+            if not earlier or DOC_EXCLUDE.search(plain[:start]):
                 continue
             noun = earlier[-1]
         target = "regulations" if noun.group(0) == "规章" else "normative_documents"
@@ -370,8 +377,6 @@ def _fee(s: str, ctx: _Ctx) -> None:
 
 
 def _year_role(plain: str, start: int, end: int) -> str:
-    if "□" in plain[start:end]:
-        return "citation"
     before, after = plain[:start], plain[end:]
     if YEAR_COMPARE.search(before):
         return "comparison"
@@ -389,11 +394,14 @@ def _year_role(plain: str, start: int, end: int) -> str:
 
 def _years(s: str, ctx: _Ctx) -> None:
     plain = _strip_quoted(s)
-    for m in YEAR.finditer(plain):
+    mentions = list(YEAR.finditer(plain))
+    # a sentence naming the report year and another one sets them side by side
+    both = ctx.year is not None and any(int(m.group(1)) == ctx.year for m in mentions)
+    for m in mentions:
         y = int(m.group(1))
         if ctx.year is not None and y == ctx.year:
             continue
-        role = "citation" if "□" in plain[m.start():m.end()] else _year_role(plain, m.start(), m.end())
+        role = "comparison" if both else _year_role(plain, m.start(), m.end())
         ctx.add("year_mention", y, s, role=role)
 
 
