@@ -86,3 +86,12 @@ def test_provenance_of_meta_fields():
     r = parse_bytes(("某局2023年政府信息公开工作年度报告\n本报告统计数据从2023年1月1日至12月31日。" + BODY).encode(), "r.txt")
     assert r.provenance["meta.agency"].line == 1
     assert r.provenance["meta.period"].line == 2
+
+
+@pytest.mark.parametrize("tail,published", [
+    ("某局2024年1月11日\n", date(2024, 1, 11)),
+    ("（2024年1月11日）\n", date(2024, 1, 11)),
+    ("截至2023年12月31日\n", None),
+])
+def test_signature_date_forms(tail, published):
+    assert meta_of("某局2023年政府信息公开工作年度报告\n", tail).published == published

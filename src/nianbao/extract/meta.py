@@ -168,7 +168,9 @@ def find_period(paras: list[Paragraph]) -> tuple[Period, Loc] | tuple[None, None
     return None, None
 
 
-_SIGNATURE_DATE = re.compile(r"^[（(]?\s*(?:.{0,40}?\s)?" + DATE.pattern + r"\s*[)）]?$")
+# The date alone, or after the agency's name ("乌拉特中旗司法局 2024年1月11日"), maybe in brackets.
+_SIGNATURE_DATE = re.compile(r"^[（(]?\s*(?:[^\d。，,；;：:]{0,40}?)\s*" + DATE.pattern + r"\s*[)）]?$")
+_NOT_SIGNATURE = ("截至", "截止", "从", "自", "至", "于")
 
 
 def find_published(paras: list[Paragraph]) -> tuple[date, Loc] | None:
@@ -186,7 +188,7 @@ def find_published(paras: list[Paragraph]) -> tuple[date, Loc] | None:
         if len(t) > 60:
             continue
         m = _SIGNATURE_DATE.match(t)
-        if m:
+        if m and not any(w in t[:m.start(1)] for w in _NOT_SIGNATURE):
             d = _date(_cn_number(m.group(1)), _cn_number(m.group(2)), _cn_number(m.group(3)))
             if d:
                 return d, p.loc
