@@ -114,3 +114,19 @@ def test_t401_silent_when_review_parts_add_up_and_skips_blanks():
     r.tables.review_litigation.review.maintained = None
     r.tables.review_litigation.review.total = 4
     assert findings(r, "T401") == []
+
+
+def test_t302_in_the_2019_format_counts_the_single_other_processing_row():
+    from nianbao import labels as L
+    r = clean_report()
+    r.format = "2019"
+    for row in ("other.no_correction", "other.fee_unpaid", "other.other"):
+        del r.tables.applications[row]
+    r.tables.legacy = {"applications.other_processing": {c: 0 for c in L.APPLICANT_KEYS}}
+    for row in ("new_received", "results_total"):
+        r.tables.set_cell(f"applications.{row}.natural_person", 2)
+        r.tables.set_cell(f"applications.{row}.total", 2)
+    r.tables.legacy["applications.other_processing"].update(natural_person=2, total=2)
+    assert findings(r, "T30") == []
+    r.tables.legacy["applications.other_processing"].update(natural_person=1, total=1)
+    assert {f.data["col"] for f in findings(r, "T302")} == {"natural_person", "total"}

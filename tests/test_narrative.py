@@ -156,3 +156,9 @@ def test_posting_documents_is_not_issuing_and_others_repeals_are_not_the_agencys
 def test_a_sentence_comparing_two_years_is_a_comparison():
     (f,) = [f for f in facts("2023年主动公开信息120条，2022年主动公开信息100条。") if f.kind == "year_mention"]
     assert f.data["role"] == "comparison"
+
+
+def test_a_count_that_includes_carried_over_is_not_new_received():
+    k = kinds("2023年，本机关共收到政府信息公开申请34件（含上年结转2件），已全部按期答复。")
+    assert k["applications.received_total"] == [34] and k["applications.carried_over"] == [2]
+    assert "applications.new_received" not in k

@@ -59,6 +59,9 @@ def app_value(report: Report, row: str, col: str) -> Number:
 def legacy_other(report: Report, col: str) -> Number:
     """2019 format: the single "（六）其他处理" row, kept under tables.legacy by the extractor."""
     leg = report.tables.legacy or {}
+    flat = leg.get(f"applications.{L.LEGACY_OTHER_2019}")
+    if isinstance(flat, dict):
+        return flat.get(col)
     for container in (leg.get("applications") or {}, leg):
         row = container.get(L.LEGACY_OTHER_2019) if isinstance(container, dict) else None
         if isinstance(row, dict):

@@ -133,6 +133,7 @@ APP_EXCLUDE = re.compile(
     r"下降|上升|比上年|去年|上一?年度?(?!结转|遗留)|平均|占比|%|案件|线索|事项清单|以来|历年|累计")
 # parts of a total: by channel or by applicant — not the total itself
 APP_SUBSET = re.compile(r"其中|通过|网络|在线|信函|当面|现场|传真|电子邮件|邮寄|自然人|法人|企业|机构|组织|群众")
+INCLUDES = re.compile(r"[(,]?(含|包含|包括)")
 TOTAL_KINDS = {"applications.new_received", "applications.received_total", "applications.completed"}
 ZERO_APP = re.compile(
     r"(?:未|没有|未曾|尚未|暂未)(?:收到|接到|受理|接收)(?P<span>[^。,;]{0,30}?)(?:依申请公开|信息公开申请|公开申请|申请)"
@@ -236,6 +237,8 @@ def _applications(s: str, ctx: _Ctx, counts) -> None:
             continue
         if kind in TOTAL_KINDS and not APP_CONTEXT.search(window) and not APP_CONTEXT.search(s[:start]):
             continue
+        if kind == "applications.new_received" and INCLUDES.match(s, end):
+            kind = "applications.received_total"   # "收到申请34件（含上年结转2件）"
         ctx.add(kind, v, s)
     for m in ZERO_APP.finditer(s):
         span = m.group(0)
