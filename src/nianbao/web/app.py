@@ -76,28 +76,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sources = SourceFiles(data_dir)
     app.state.jobs = JobRunner(settings.workers)
     app.state.templates = _templates()
+    from .pages import PageCache
+    app.state.page_cache = PageCache()
 
     app.add_middleware(SessionMiddleware, secret_key=settings.secret or auth.load_secret(data_dir),
                        session_cookie="nianbao_session", same_site="lax", https_only=settings.secure_cookies,
                        max_age=12 * 3600)
 
-    max_request = settings.max_bytes * 10 + 2**20
-
-    @app.middleware("http")
-    async def limit_and_harden(request: Request, call_next):
-        # refuse an oversized body before it is read (each file is checked again on its own)
-        length = request.headers.get("content-length")
-        if request.method in ("POST", "PUT") and length and length.isdigit() and int(length) > max_request:
-            msg = f"上传内容过大（上限每个文件 {settings.max_upload_mb} MB，单次共 {max_request // 2**20} MB）"
-            return _error(request, 413, msg)
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy",
-                                    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                                    "script-src 'self'; object-src 'none'; frame-ancestors 'none'")
-        return response
+    app.add_middleware(LimitAndHarden, max_request=settings.max_bytes * 10 + 2**20,
+                       max_upload_mb=settings.max_upload_mb)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):
@@ -123,6 +110,43 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         backend.close()
 
     return app
+
+
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"content-security-policy", b"default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                                 b"script-src 'self'; object-src 'none'; frame-ancestors 'none'"),
+]
+
+
+class LimitAndHarden:
+    """Pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request): refuse an oversized
+    body before it is read (each file is checked again on its own) and add the security headers."""
+
+    def __init__(self, app, max_request: int, max_upload_mb: int):
+        self.app, self.max_request, self.max_upload_mb = app, max_request, max_upload_mb
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        if scope["method"] in ("POST", "PUT"):
+            length = dict(scope["headers"]).get(b"content-length", b"")
+            if length.isdigit() and int(length) > self.max_request:
+                msg = (f"上传内容过大（上限每个文件 {self.max_upload_mb} MB，"
+                       f"单次共 {self.max_request // 2**20} MB）")
+                response = _error(Request(scope), 413, msg)
+                return await response(scope, receive, send)
+
+        async def send_hardened(message):
+            if message["type"] == "http.response.start":
+                have = {k.lower() for k, _ in message.get("headers", [])}
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k, v) for k, v in SECURITY_HEADERS if k not in have]
+            await send(message)
+
+        await self.app(scope, receive, send_hardened)
 
 
 def _error(request: Request, status: int, message: str, headers: dict | None = None) -> Response:

@@ -10,8 +10,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import func, select
+
 from ..model import Report
 from ..store import ReportInfo, Store, open_store
+from ..store.models import Finding as FindingRow
+from ..store.models import Report as ReportRow
 
 
 @dataclass
@@ -95,6 +99,18 @@ class Backend:
 
     def regions(self) -> list[str]:
         return sorted({a.region for a in self.store.agencies() if a.region})
+
+    def version(self, id: int) -> tuple | None:
+        """A cheap fingerprint of a stored report that changes whenever its page would: superseded,
+        re-audited (its findings replaced) or deleted (None). One indexed query on the store's tables."""
+        r, f = ReportRow.__table__, FindingRow.__table__
+        mine = f.c.report_id == r.c.id
+        q = select(r.c.is_current, r.c.superseded_by, r.c.errors, r.c.warnings, r.c.infos,
+                   select(func.count()).where(mine).scalar_subquery(),
+                   select(func.max(f.c.id)).where(mine).scalar_subquery()).where(r.c.id == id)
+        with self.engine.connect() as conn:          # Core, no ORM session: this runs on every page view
+            row = conn.execute(q).first()
+        return tuple(row) if row else None
 
     def has_sha(self, sha256: str | None) -> bool:
         return bool(sha256) and self.store.report_id_by_sha256(sha256) is not None

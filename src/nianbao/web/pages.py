@@ -3,12 +3,15 @@ upload with live progress, login.
 """
 from __future__ import annotations
 
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from .. import labels as L
 from ..errors import InputError
@@ -54,12 +57,52 @@ def _sorted_findings(report: Report) -> list[tuple[int, Any]]:
     return sorted(enumerate(report.findings), key=lambda t: (-SEVERITY_RANK[t[1].severity], t[1].code))
 
 
-@router.get("/reports/{report_id}", response_class=HTMLResponse)
-def report_page(request: Request, report_id: int):
+class PageCache:
+    """Rendered report bodies by report id, valid while the report's version (Backend.version) holds."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._items: OrderedDict[int, tuple[tuple, Markup, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, id: int, version: tuple):
+        with self._lock:
+            hit = self._items.get(id)
+            if hit and hit[0] == version:
+                self._items.move_to_end(id)
+                return hit[1], hit[2]
+        return None
+
+    def put(self, id: int, version: tuple, body: Markup, summary: Any) -> None:
+        with self._lock:
+            self._items[id] = (version, body, summary)
+            self._items.move_to_end(id)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def _render_body(request: Request, report_id: int) -> tuple[Markup, Any]:
     summary, report = _load(request, report_id)
-    grids = report_grids(report)
-    return render(request, "report.html", s=summary, r=report, grids=grids, findings=_sorted_findings(report),
-                  cell_labels=_cell_labels())
+    tpl = request.app.state.templates.env.get_template("_report_body.html")
+    body = tpl.render(s=summary, r=report, grids=report_grids(report), findings=_sorted_findings(report))
+    return Markup(body), summary
+
+
+@router.get("/reports/{report_id}", response_class=HTMLResponse)
+async def report_page(request: Request, report_id: int):
+    app = request.app
+    # the version check is one indexed query (well under a millisecond): run it right here rather than
+    # hand it to the thread pool, whose hand-offs cost more than the query under concurrent load
+    version = app.state.backend.version(report_id)
+    if version is None:
+        raise HTTPException(404, f"报告 {report_id} 不存在")
+    cache: PageCache = app.state.page_cache
+    hit = cache.get(report_id, version)
+    if hit is None:
+        hit = await run_in_threadpool(_render_body, request, report_id)
+        cache.put(report_id, version, *hit)
+    body, summary = hit
+    return render(request, "report.html", s=summary, body=body)
 
 
 def _cell_labels() -> dict[str, str]:

@@ -17,6 +17,26 @@
     a.parentElement.classList.add("active");
   });
 
+  // a table cell: its source and the findings on it (one delegated handler instead of one per cell)
+  function showCell(td) {
+    var body = td.closest(".report-body");
+    if (!body || !window.htmx) return;
+    var url = "/reports/" + body.getAttribute("data-report") + "/source?path=" +
+              encodeURIComponent(td.getAttribute("data-path"));
+    document.querySelectorAll("td.current").forEach(function (c) { c.classList.remove("current"); });
+    td.classList.add("current");
+    window.htmx.ajax("GET", url, { target: "#source", swap: "innerHTML" });
+  }
+  document.addEventListener("click", function (e) {
+    var td = e.target.closest && e.target.closest("table.official td.val");
+    if (td) showCell(td);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Enter") return;
+    var td = e.target.closest && e.target.closest("table.official td.val");
+    if (td) showCell(td);
+  });
+
   document.addEventListener("submit", function (e) {
     var msg = e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) e.preventDefault();
