@@ -55,7 +55,7 @@ def test_meta_has_title_period_and_a_published_date_within_the_legal_deadline():
     for seed in range(60):
         r = random_report(random.Random(seed))
         m = r.meta
-        assert m.title == f"{m.agency}{m.year}年政府信息公开工作年度报告"
+        assert m.agency in m.title and f"{m.year}年" in m.title and m.title.endswith("年度报告")
         if m.period is not None:
             assert (m.period.start.isoformat(), m.period.end.isoformat()) == (f"{m.year}-01-01", f"{m.year}-12-31")
         if m.published is not None:

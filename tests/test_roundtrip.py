@@ -55,7 +55,8 @@ styles = st.builds(
     glue_headings=st.booleans(), para_gap=st.booleans(), label_variants=st.booleans(),
     fullwidth_digits=st.booleans(), thousands=st.booleans(), blank=st.sampled_from(["", "—", "-", "/"]),
     debris=st.booleans(), page_breaks=st.booleans(), spaced_numbers=st.booleans(),
-    title_lines=st.sampled_from([1, 2, 3]), merge_artifacts=st.booleans(), nbsp=st.booleans(),
+    title_lines=st.sampled_from([1, 2, 3]), heading_sep=st.sampled_from(["、", "、 ", "．"]),
+    zero_pad_dates=st.booleans(), cn_date=st.booleans(), date_on_top=st.booleans(), merge_artifacts=st.booleans(), nbsp=st.booleans(),
     contact_at_end=st.booleans(), heading_level=st.sampled_from([1, 2, 3]),
     newline=st.sampled_from(["\n", "\r\n"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
 )

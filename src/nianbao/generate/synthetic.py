@@ -485,7 +485,10 @@ def random_report(rng: random.Random, *, year: int | None = None, nonzero: bool 
     first = date(year + 1, 1, 5)
     published = date.fromordinal(rng.randint(first.toordinal(), last.toordinal())) if rng.random() < 0.8 else None
     period = Period(start=date(year, 1, 1), end=date(year, 12, 31)) if rng.random() < 0.9 else None
-    meta = Meta(agency=ag.name, title=f"{ag.name}{year}年政府信息公开工作年度报告", year=year,
+    title = rng.choices([f"{ag.name}{year}年政府信息公开工作年度报告", f"{ag.name}{year}年度政府信息公开工作年度报告",
+                         f"{year}年{ag.name}政府信息公开工作年度报告", f"{ag.name}{year}年政府信息公开年度报告"],
+                        weights=[16, 3, 1, 1])[0]
+    meta = Meta(agency=ag.name, title=title, year=year,
                 period=period, published=published, contact=_contact(rng, ag))
     report = Report(meta=meta, sections=_sections(rng, year, ag, tables), tables=tables)
     _blank_out(rng, report.tables, blanks)

@@ -45,6 +45,7 @@ class Style:
     debris: bool = False              # "[bookmark: _GoBack]", "**", page-number lines
     page_breaks: bool = False         # paragraphs and tables broken by page boundaries
     spaced_numbers: bool = False      # "2023 年 1 月 1 日" (PDF conversions)
+    heading_sep: str = "、"           # after the section numeral: "、", "、 ", "．"
     title_lines: int = 1              # 1: one line; 2: agency / "YYYY年…报告"; 3: broken mid-title
     merge_artifacts: bool = True      # tabs layout: extra/missing tabs from merged cells
     nbsp: bool = False                # stray no-break spaces around cell values
@@ -52,6 +53,9 @@ class Style:
     heading_level: int = 2            # markdown: "#" count of section headings
     newline: str = "\n"               # bytes level: "\n" or "\r\n"
     encoding: str = "utf-8"           # bytes level: "utf-8", "utf-8-sig" (BOM), "gb18030"
+    zero_pad_dates: bool = False      # "2024年01月05日"
+    cn_date: bool = False             # signature date in Chinese numerals: "二〇二四年一月十一日"
+    date_on_top: bool = False         # a "发布日期：…" line under the title, as web pages print it
     draft: bool = False               # the fixed official phrasing of a clean draft (render_markdown)
 
     @classmethod
@@ -71,11 +75,15 @@ class Style:
             debris=rng.random() < 0.3,
             page_breaks=rng.random() < 0.4,
             spaced_numbers=rng.random() < 0.3,
+            heading_sep=rng.choices(["、", "、 ", "．"], weights=[8, 2, 1])[0],
             title_lines=rng.choices([1, 2, 3], weights=[5, 3, 1])[0],
             merge_artifacts=rng.random() < 0.7,
             nbsp=rng.random() < 0.15,
             contact_at_end=rng.random() < 0.3,
             heading_level=rng.choice([1, 2, 2, 3]),
+            zero_pad_dates=rng.random() < 0.1,
+            cn_date=rng.random() < 0.05,
+            date_on_top=rng.random() < 0.1,
             newline=rng.choice(["\n", "\n", "\r\n"]),
             encoding=rng.choice(["utf-8", "utf-8", "utf-8-sig", "gb18030"]),
         )
@@ -367,7 +375,26 @@ _TABLES = {
 
 # ------------------------------------------------------------------ prose
 def _date(ctx: _Ctx, d: date, with_year: bool = True) -> str:
-    return ctx.spaced(f"{d.year}年{d.month}月{d.day}日" if with_year else f"{d.month}月{d.day}日")
+    if ctx.s.zero_pad_dates:
+        text = f"{d.year}年{d.month:02d}月{d.day:02d}日" if with_year else f"{d.month:02d}月{d.day:02d}日"
+    else:
+        text = f"{d.year}年{d.month}月{d.day}日" if with_year else f"{d.month}月{d.day}日"
+    return ctx.spaced(text)
+
+
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _cn_numeral(n: int) -> str:
+    """1→一, 10→十, 11→十一, 20→二十, 31→三十一 (as official documents write months and days)."""
+    tens, ones = divmod(n, 10)
+    return ((_CN_DIGITS[tens] if tens > 1 else "") + "十" if tens else "") + (_CN_DIGITS[ones] if ones else "")
+
+
+def _signature_date(ctx: _Ctx, d: date) -> str:
+    if ctx.s.cn_date:
+        return "".join(_CN_DIGITS[int(c)] for c in str(d.year)) + f"年{_cn_numeral(d.month)}月{_cn_numeral(d.day)}日"
+    return _date(ctx, d)
 
 
 def _period_sentence(ctx: _Ctx, report: Report) -> str:
@@ -375,11 +402,15 @@ def _period_sentence(ctx: _Ctx, report: Report) -> str:
     if p is None or p.start is None or p.end is None:
         return ""
     same = p.start.year == p.end.year
-    r = 1 if ctx.s.draft else ctx.rng.randrange(3)
+    r = 1 if ctx.s.draft else ctx.rng.randrange(5)
     if r == 0:
         return f"本报告统计数据从{_date(ctx, p.start)}至{_date(ctx, p.end, with_year=not same)}。"
     if r == 1:
         return f"本报告中所列数据的统计期限自{_date(ctx, p.start)}起至{_date(ctx, p.end)}止。"
+    if r == 2:
+        return f"本报告中使用数据统计期限为{_date(ctx, p.start)}至{_date(ctx, p.end)}。"
+    if r == 3:
+        return f"本报告所列数据统计时限为{_date(ctx, p.start)}—{_date(ctx, p.end)}。"
     return f"报告统计期限为{_date(ctx, p.start)}起至{_date(ctx, p.end)}止。"
 
 
@@ -394,9 +425,14 @@ def _contact_sentence(ctx: _Ctx, report: Report) -> str:
     return f"如对本报告有任何疑问，请与{report.meta.agency}办公室联系（{body}）。"
 
 
+def _title(report: Report) -> str:
+    m = report.meta
+    return m.title or f"{m.agency}{m.year}年政府信息公开工作年度报告"
+
+
 def _preamble(ctx: _Ctx, report: Report) -> list[str]:
     m = report.meta
-    name = f"{m.agency}{m.year}年政府信息公开工作年度报告"
+    name = _title(report)
     basis = ctx.rng.choice([
         "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定",
     ] * (not ctx.s.draft) + [
@@ -417,7 +453,7 @@ def _heading(ctx: _Ctx, no: int, heading: str) -> str:
     if n == "arabic" or (n == "arabic_first" and no == 1):
         mark = f"{no}、" + ("" if n == "arabic" else " ")
     else:
-        mark = f"{_CJK_NUMERALS[no - 1]}、"
+        mark = f"{_CJK_NUMERALS[no - 1]}{ctx.s.heading_sep}"
     text = mark + heading
     if ctx.layout == "markdown":
         text = "#" * ctx.s.heading_level + " " + text
@@ -479,21 +515,24 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
 
     m = report.meta
     lines += [""] * (0 if style.draft else ctx.rng.choice([0, 0, 1, 2, 4]))
-    year_txt = ctx.spaced(f"{m.agency}{m.year}年").removeprefix(m.agency or "").strip()
-    title = f"{m.agency}{m.year}年政府信息公开工作年度报告"
+    title = _title(report)
     if md:
         para("# " + title)
-    elif style.title_lines == 2:
-        para(m.agency or "")
+    elif style.title_lines == 2 and m.agency and title.startswith(m.agency):
+        para(m.agency)                                    # agency / "YYYY 年政府信息公开工作年度报告"
         if not gap:
             lines.append("")
-        para(f"{year_txt}政府信息公开工作年度报告")
+        para(ctx.spaced(title.removeprefix(m.agency)).strip())
     elif style.title_lines == 3:
-        lines += [f"{m.agency}{m.year}年政府信息", "公开工作年度报告"]
+        lines += [title[:-8], title[-8:]]                 # broken by the page width: "…政府信息" / "公开工作年度报告"
         if gap:
             lines.append("")
     else:
-        para(f"{m.agency} {year_txt}政府信息公开工作年度报告" if style.spaced_numbers else title)
+        para(ctx.spaced(title))
+    if style.date_on_top and m.published:          # web-page conversions: "发布日期：2024-01-20"
+        d = m.published
+        para(ctx.rng.choice([f"发布日期：{d.isoformat()}", f"发布时间：{d.year}年{d.month:02d}月{d.day:02d}日",
+                             f"来源：{m.agency}  发布时间：{d.isoformat()} 09:{ctx.rng.randint(10, 59)}"]))
     for p in _preamble(ctx, report):
         para(p)
 
@@ -526,7 +565,7 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
         lines += ["", ""] if not md else []
         pad = "    " if ctx.rng.random() < 0.4 and not md else ""
         para(f"{pad}{m.agency}{pad}")
-        para(f"{' ' * 20 if pad else ''}{_date(ctx, m.published)}{pad}")
+        para(f"{' ' * 20 if pad else ''}{_signature_date(ctx, m.published)}{pad}")
     if style.debris and style.page_breaks:
         lines.append(_page_number(ctx, page))
     return "\n".join(lines).rstrip("\n") + "\n"
