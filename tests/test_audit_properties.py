@@ -27,7 +27,7 @@ def consistent_reports(draw):
                          agency=draw(st.sampled_from(KINDS)))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(report=consistent_reports())
 def test_consistent_report_draws_no_finding(report):
     refresh_narrative(report)            # what the extractor does with the sections' paragraphs
@@ -36,7 +36,7 @@ def test_consistent_report_draws_no_finding(report):
     assert got == []
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(report=consistent_reports(), layout=st.sampled_from(LAYOUTS), seed=st.integers(0, 10_000),
        page_breaks=st.booleans(), spaced=st.booleans(), fullwidth=st.booleans())
 def test_rendered_and_parsed_consistent_report_draws_no_error(report, layout, seed, page_breaks, spaced, fullwidth):
@@ -47,7 +47,7 @@ def test_rendered_and_parsed_consistent_report_draws_no_error(report, layout, se
     assert errors == []
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(report=consistent_reports(), seed=st.integers(0, 2**32 - 1))
 def test_one_wrong_cell_in_table_three_is_found_at_its_path(report, seed):
     broken, path = perturb(report, random.Random(seed), tables=("applications",))
@@ -56,7 +56,7 @@ def test_one_wrong_cell_in_table_three_is_found_at_its_path(report, seed):
     assert all(f.path == path for f in t if f.code in {"T301", "T302", "T303"}), (path, [(f.code, f.path) for f in t])
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(report=consistent_reports(), seed=st.integers(0, 2**32 - 1))
 def test_one_wrong_cell_in_table_four_fires_t401_on_its_row(report, seed):
     broken, path = perturb(report, random.Random(seed), tables=("review_litigation",))

@@ -139,7 +139,7 @@ def fee_not_stated(report: Report) -> Iterator[Hit]:
         return
     elsewhere = sorted({f.section for f in fees if f.section})
     s6 = report.section(6)
-    path = f"sections[{report.sections.index(s6)}]" if s6 else "sections"
+    path = f"sections.{report.sections.index(s6)}" if s6 else "sections"
     if elsewhere:
         yield Hit(path, {"where": "、".join(SECTION_ORDINALS[n - 1] for n in elsewhere if 1 <= n <= 6)},
                   variant="elsewhere", evidence=fees[0].evidence)
@@ -170,4 +170,4 @@ def problems_section_empty(report: Report) -> Iterator[Hit]:
     core = _PUNCT.sub("", s5.text)
     if _EMPTYISH.match(core):
         what = "内容为空" if not core else f"仅写「{s5.text.strip()}」"
-        yield Hit(f"sections[{report.sections.index(s5)}]", {"what": what, "text": s5.text.strip()})
+        yield Hit(f"sections.{report.sections.index(s5)}", {"what": what, "text": s5.text.strip()})

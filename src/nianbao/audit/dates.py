@@ -83,7 +83,7 @@ def other_year_in_text(report: Report) -> Iterator[Hit]:
         return
     for i, f in enumerate(report.narrative):
         if f.kind == "year_mention" and f.data.get("role") == "report" and f.value is not None and f.value != y:
-            yield Hit(f"narrative[{i}]", {"found": int(f.value), "year": y, "text": f.text,
+            yield Hit(f"narrative.{i}", {"found": int(f.value), "year": y, "text": f.text,
                                                   "section": f.section}, evidence=f.evidence)
 
 

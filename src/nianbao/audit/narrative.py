@@ -28,7 +28,7 @@ APP_FACTS: dict[str, tuple[list[str], str]] = {
 
 
 def _fact_path(report: Report, fact: NarrativeFact) -> str:
-    return f"narrative[{report.narrative.index(fact)}]"
+    return f"narrative.{report.narrative.index(fact)}"
 
 
 def _rows_total(report: Report, rows: list[str]) -> Number:
