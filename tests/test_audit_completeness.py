@@ -88,7 +88,7 @@ def test_c005_not_satisfied_by_citing_the_fee_rules_only():
 
 
 def test_c006_fires_when_section_five_says_only_none_or_is_empty():
-    for text in ("无。", "", "  暂无  "):
+    for text in ("无。", "", "  暂无  ", "（一）存在的主要问题：无。\n（二）改进情况：无。"):
         (f,) = findings(with_text(5, text), "C006")
         assert "第五部分" in f.message
 

@@ -149,6 +149,8 @@ def fee_not_stated(report: Report) -> Iterator[Hit]:
 
 _EMPTYISH = re.compile(r"^(无|暂无|没有|无问题|本年度无|不存在)?$")
 _PUNCT = re.compile(r"[\s\u3000。．.，,；;：:、（）()一二三四五六七八九十\d]+")
+# the section's own sub-headings say nothing: "（一）存在的主要问题：无（二）改进情况：无"
+_SUBHEADINGS = re.compile(r"存在的?主要问题及?|主要问题|存在问题|改进情况|改进措施|整改措施|整改情况|及")
 
 
 @rule("C006", "warning", "C", "第五部分「存在的主要问题及改进情况」{what}")
@@ -168,6 +170,7 @@ def problems_section_empty(report: Report) -> Iterator[Hit]:
     if s5 is None:
         return  # C001
     core = _PUNCT.sub("", s5.text)
-    if _EMPTYISH.match(core):
+    bare = re.sub(r"(无|暂无|没有)+", "无", _SUBHEADINGS.sub("", core))
+    if _EMPTYISH.match(core) or _EMPTYISH.match(bare):
         what = "内容为空" if not core else f"仅写「{s5.text.strip()}」"
         yield Hit(f"sections.{report.sections.index(s5)}", {"what": what, "text": s5.text.strip()})
