@@ -50,6 +50,8 @@ class Style:
     merge_artifacts: bool = True      # tabs layout: extra/missing tabs from merged cells
     nbsp: bool = False                # stray no-break spaces around cell values
     contact_at_end: bool = False      # contact block after section 六 instead of in the preamble
+    repeat_merged: bool = False       # markdown: merged cells repeated in every slot they cover (span-filling
+                                      # converters: HTML/Excel exports); table 二 values repeat too
     heading_level: int = 2            # markdown: "#" count of section headings
     newline: str = "\n"               # bytes level: "\n" or "\r\n"
     encoding: str = "utf-8"           # bytes level: "utf-8", "utf-8-sig" (BOM), "gb18030"
@@ -80,6 +82,7 @@ class Style:
             merge_artifacts=rng.random() < 0.7,
             nbsp=rng.random() < 0.15,
             contact_at_end=rng.random() < 0.3,
+            repeat_merged=rng.random() < 0.25,
             heading_level=rng.choice([1, 2, 2, 3]),
             zero_pad_dates=rng.random() < 0.1,
             cn_date=rng.random() < 0.05,
@@ -319,6 +322,8 @@ def _cells_table3(ctx: _Ctx, report: Report) -> list[str]:
             labels = labels[:2]
         if len(labels) == 3 and labels[1] in ("（五）不予处理", "（六）其他处理") and ctx.rng.random() < 0.3:
             labels = [labels[0], labels[1][:-2] + "\n" + labels[1][-2:], labels[2]]
+        if ctx.s.merge_artifacts and ctx.rng.random() < 0.2:
+            labels = [t for t in labels if t]       # a converter that leaves covered cells out altogether
         out += _cell_lines(ctx, labels + _app_values(ctx, report, key), split=False)
         if ctx.s.page_breaks and ctx.rng.random() < 0.05:
             out.append("")
@@ -346,20 +351,53 @@ def _md_table(rows: list[list[str]]) -> list[str]:
 
 
 def _md_table2(ctx: _Ctx, report: Report) -> list[str]:
-    return _md_table([[t for t, _ in row] for row in _table2(ctx, report)])
+    rows = []
+    for row in _table2(ctx, report):
+        texts = [t for t, _ in row]
+        if ctx.s.repeat_merged:                     # a span filled with its origin's text, values included
+            for i in range(1, len(texts)):
+                if row[i][1] == "empty":
+                    texts[i] = texts[i - 1]
+        rows.append(texts)
+    return _md_table(rows)
+
+
+def _repeat_app_labels(key: str, labels: list[str]) -> list[str]:
+    """The label slots of a 表三 row with every merged span filled by its origin's text."""
+    a, b, c = labels
+    if not b and not c:
+        return [a, a, a]                              # 一、本年新收… across the three label columns
+    a = a or "三、本年度办理结果"
+    if not c:
+        return [a, b, b]
+    group = _GROUP_OF[key.split(".")[0]]
+    return [a, b or group, c]
 
 
 def _md_table3(ctx: _Ctx, report: Report) -> list[str]:
-    rows = [[_TABLE_HEAD, "", "", "申请人情况", "", "", "", "", "", ""],
-            ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
-            ["", "", "", ""] + _LEGAL_COLS + [""]]
+    if ctx.s.repeat_merged:
+        h = [_TABLE_HEAD] * 3
+        rows = [h + ["申请人情况"] * 7, h + ["自然人"] + ["法人或其他组织"] * 5 + ["总计"],
+                h + ["自然人"] + _LEGAL_COLS + ["总计"]]
+    else:
+        rows = [[_TABLE_HEAD, "", "", "申请人情况", "", "", "", "", "", ""],
+                ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+                ["", "", "", ""] + _LEGAL_COLS + [""]]
     for key in L.APP_ROW_KEYS:
-        rows.append(_app_label_cells(ctx, key) + _app_values(ctx, report, key))
+        labels = _app_label_cells(ctx, key)
+        if ctx.s.repeat_merged:
+            labels = _repeat_app_labels(key, labels)
+        rows.append(labels + _app_values(ctx, report, key))
     return _md_table(rows)
 
 
 def _md_table4(ctx: _Ctx, report: Report) -> list[str]:
     heads = [h for _, h in L.REVIEW_COLS]
+    if ctx.s.repeat_merged:
+        return _md_table([["行政复议"] * 5 + ["行政诉讼"] * 10,
+                          heads + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5,
+                          heads * 3,
+                          _rl_values(ctx, report)])
     return _md_table([["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9,
                       ["", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
                       heads * 3,
