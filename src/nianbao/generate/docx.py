@@ -28,6 +28,8 @@ HEAD_FONT = "黑体"
 
 
 def _font(run, name: str, size: float, bold: bool = False) -> None:
+    if _ONLY_FONT:
+        name, bold = _ONLY_FONT, False
     run.font.size = Pt(size)
     run.font.bold = bold
     run.font.name = name
@@ -98,8 +100,22 @@ def _page_number_footer(section, header_text: str | None) -> None:
         _font(h.add_run(header_text), BODY_FONT, 9)
 
 
-def render_docx(report: Report, *, page_numbers: bool = True, running_header: str | None = None) -> bytes:
-    """The report as .docx bytes; footer page numbers and a running header line if asked."""
+def render_docx(report: Report, *, page_numbers: bool = True, running_header: str | None = None,
+                font: str | None = None) -> bytes:
+    """The report as .docx bytes; footer page numbers and a running header line if asked.
+    `font` sets one plain font for everything (small PDFs for test fixtures)."""
+    global _ONLY_FONT
+    _ONLY_FONT = font
+    try:
+        return _render(report, page_numbers, running_header)
+    finally:
+        _ONLY_FONT = None
+
+
+_ONLY_FONT: str | None = None
+
+
+def _render(report: Report, page_numbers: bool, running_header: str | None) -> bytes:
     doc = new_document()
     sec = doc.sections[0]
     sec.page_width, sec.page_height = Cm(21), Cm(29.7)
@@ -109,9 +125,19 @@ def render_docx(report: Report, *, page_numbers: bool = True, running_header: st
         _page_number_footer(sec, running_header)
     for block in report_blocks(report):
         _add_block(doc, block)
+    _drop_template_leftovers(doc)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
+
+
+def _drop_template_leftovers(doc) -> None:
+    """python-docx's template carries a thumbnail of an unrelated page and a second copy of the
+    styles; parts are saved by following relationships, so dropping the relationship drops the part."""
+    for rels in (doc.part.package.rels, doc.part.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype.endswith(("/thumbnail", "/stylesWithEffects")):
+                del rels[rid]
 
 
 def _add_block(doc, block: Block) -> None:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from .. import labels as L
-from ..model import Report
+from ..model import Report, Section
 
 APP_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
@@ -202,9 +202,18 @@ def intro_text(report: Report) -> str:
     return s
 
 
+def default_sections(report: Report) -> list[Section]:
+    """The six sections with the report's own text where it has some, a neutral sentence otherwise."""
+    by_no = {s.no: s for s in report.sections}
+    agency = report.meta.agency or "本机关"
+    return [by_no.get(no) or Section(no=no, heading=L.SECTION_HEADINGS[no - 1],
+                                     text=_DEFAULT_TEXT.get(no, "").format(agency=agency))
+            for no in range(1, 7)]
+
+
 def report_blocks(report: Report) -> list[Block]:
     m = report.meta
-    by_no = {s.no: s for s in report.sections}
+    by_no = {s.no: s for s in default_sections(report)}
     out = [Block("title", report_title(report)), Block("para", intro_text(report))]
     grids = {2: (active_grid_2019 if report.format == L.FORMAT_2019 else active_grid)(report),
              3: applications_grid(report), 4: review_grid(report)}
