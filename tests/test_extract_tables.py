@@ -288,3 +288,21 @@ def test_row_label_broken_over_two_tab_rows_keeps_its_values_and_wording():
     assert [r.tables.cell(f"applications.partially_granted.{c}") for c in L.APPLICANT_KEYS] == [1, 2, 3, 4, 5, 6, 21]
     assert r.tables.cell("applications.carried_forward.total") == 1
     assert r.extraction.label_variants == []
+
+
+def test_one_cell_per_line_without_tabs():
+    values = random_values(random.Random(13), p_null=0)
+    t = table_rows(values)
+    body = "\n\n".join("\n".join(c for c in r) for r in t["三"][3:])   # data rows: no empty cells
+    text = report_text(values, "tabs", drop="三").replace(
+        TITLES["三"], TITLES["三"] + "\n申请人情况\n\n\n自然人\n法人或其他组织\n总计\n\n" + body + "\n")
+    report = read_back(text)
+    assert_tables(report, values)
+    assert "表三不是表格，按正文中每行一格的文字读出" in report.extraction.notes
+
+
+def test_small_numbers_one_per_line_are_cells_not_page_numbers():
+    text = "某局2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n信息内容\n本年处理决定数量\n\n行政许可\n5\n\n行政处罚\n12\n\n正文。\n\n7\n\n"
+    r = read_back(text)
+    assert (r.tables.active_disclosure.licensing.decisions, r.tables.active_disclosure.punishment.decisions) == (5, 12)
+    assert [(d.kind, d.text) for d in r.extraction.debris] == [("page_number", "7")]

@@ -396,18 +396,58 @@ def iter_rows_and_line_rows(doc: Document) -> Iterable[list[Cell]]:
                 yield row
 
 
+CELL_LINE_MAX = 60
+
+
+def iter_rows_and_cell_lines(doc: Document) -> Iterable[list[Cell]]:
+    """Rows of a table printed one cell per line without tabs: short lines, a blank line ends
+    a row, further blank lines are empty cells at the start of the next row."""
+    removed = {r.loc.line for r in doc.removed if r.loc.line is not None}
+    row: list[Cell] = []
+    prev_line: int | None = None
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            if row:
+                yield row
+            row, prev_line = [], None
+            yield from b.rows
+            continue
+        t, line = b.text, b.loc.line
+        if len(t) > CELL_LINE_MAX or "。" in t or line is None:
+            if row:
+                yield row
+            row, prev_line = [], None
+            continue
+        if prev_line is not None:
+            blanks = sum(1 for n in range(prev_line + 1, line) if n not in removed)
+            if blanks:
+                if row:
+                    yield row
+                row = [Cell("", Loc(line=prev_line + 2 + i)) for i in range(blanks - 1)]
+        row.append(Cell(t, Loc(line=line, page=b.loc.page, bbox=b.loc.bbox)))
+        prev_line = line
+    if row:
+        yield row
+
+
 def extract_tables(doc: Document) -> TableResult:
     res = TableReader().read(iter_rows(doc))
     if len(res.found) == 3 or res.format_2019:
         return res
-    # A table the grids did not hold may be printed as lines of space-separated cells.
-    more = TableReader().read(iter_rows_and_line_rows(doc))
+    # A table the grids did not hold may be printed as plain lines: cells joined by spaces, or one
+    # cell per line without tabs. Only the tables still missing are taken from these readings.
     names = {"active_disclosure": "表二", "applications": "表三", "review_litigation": "表四"}
-    for table in sorted(more.found - res.found):
-        prefix = f"tables.{table}."
-        res.cells.update({k: v for k, v in more.cells.items() if k.startswith(prefix)})
-        res.variants.extend(v for v in more.variants if v.path.startswith(prefix))
-        res.found.add(table)
-        res.notes.append(f"{names[table]}不是表格，按正文中以空格分隔的行读出")
-    res.format_2019 = res.format_2019 or more.format_2019
+    for rows, how in ((iter_rows_and_line_rows(doc), "以空格分隔的行"), (iter_rows_and_cell_lines(doc), "每行一格的文字")):
+        more = TableReader().read(rows)
+        for table in sorted(more.found - res.found):
+            prefix = f"tables.{table}."
+            if not any(k.startswith(prefix) and v[0] is not None for k, v in more.cells.items()):
+                continue                     # a header without values: not enough to trust this reading
+            res.cells.update({k: v for k, v in more.cells.items() if k.startswith(prefix)})
+            res.variants.extend(v for v in more.variants if v.path.startswith(prefix))
+            res.found.add(table)
+            res.notes.append(f"{names[table]}不是表格，按正文中{how}读出")
+        res.format_2019 = res.format_2019 or more.format_2019
+        if len(res.found) == 3:
+            break
     return res

@@ -219,6 +219,24 @@ def _emit(kind: int, lines: list[tuple[int, str]], blocks: list) -> None:
     blocks.append(Table(rows, Loc(line=rows[0][0].loc.line)))
 
 
+def _short_text(line: str) -> bool:
+    s = line.strip()
+    return len(s) <= 60 and "。" not in s
+
+
+def _numbers_that_are_cells(lines: list[str], kinds: list[int]) -> None:
+    """A bare number after a short line or next to another number ("行政许可\n5", "1100\n80\n4") is a
+    table cell printed one per line, not a page number; a page number stands alone, or next to
+    prose or table rows."""
+    for i, k in enumerate(kinds):
+        if k != PAGE or not lines[i].strip().isdigit():
+            continue
+        before = lines[i - 1].strip() if i > 0 else ""
+        after = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if before.isdigit() or after.isdigit() or (kinds[i - 1] == TEXT and _short_text(before) if i > 0 else False):
+            kinds[i] = TEXT
+
+
 def read(data: bytes, name: str = "") -> Document:
     text = normalise(decode(data, name))
     markdown_file = name.lower().endswith((".md", ".markdown"))
@@ -235,9 +253,10 @@ def read(data: bytes, name: str = "") -> Document:
             _emit(region_kind, region, blocks)
         region, region_kind = [], -1
 
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = _clean_line(raw, n, removed, markdown_file)
-        k = _kind(line)
+    lines = [_clean_line(raw, n, removed, markdown_file) for n, raw in enumerate(text.split("\n"), 1)]
+    kinds = [_kind(line) for line in lines]
+    _numbers_that_are_cells(lines, kinds)
+    for n, (line, k) in enumerate(zip(lines, kinds), 1):
         if k == PAGE:
             removed.append(Removed("page_number", line.strip(), Loc(line=n)))
             continue                          # a page break inside a table does not end it
