@@ -162,3 +162,8 @@ def test_a_count_that_includes_carried_over_is_not_new_received():
     k = kinds("2023年，本机关共收到政府信息公开申请34件（含上年结转2件），已全部按期答复。")
     assert k["applications.received_total"] == [34] and k["applications.carried_over"] == [2]
     assert "applications.new_received" not in k
+
+
+def test_review_and_litigation_zero_phrase_with_verbs_between():
+    k = kinds("2023年本机关未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。")
+    assert k["review.total"] == [0] and k["litigation.total"] == [0]
