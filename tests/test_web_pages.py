@@ -205,3 +205,23 @@ def test_unknown_pages_answer_in_chinese(site):
     c, _ = site
     r = c.get("/reports/424242")
     assert r.status_code == 404 and "不存在" in r.text
+
+
+def test_report_page_shows_new_findings_after_the_store_re_audits_it(site):
+    c, app = site
+    b = app.state.backend
+    later = b.add_report(audited_report(50, 2023, agency="丁县司法局", broken=False))
+    before = c.get(f"/reports/{later.id}").text          # rendered and cached
+    assert "X00" not in before
+    earlier = audited_report(51, 2022, agency="丁县司法局", broken=False)
+    for key, row in earlier.tables.applications.items():       # a year before with figures far off
+        for col in ("natural_person", "total"):
+            if getattr(row, col) is not None:
+                setattr(row, col, getattr(row, col) * 50 + 1000)
+    b.add_report(earlier)                                 # the store re-audits 2023 against 2022
+    now = b.get(later.id)[1]
+    assert any(f.code.startswith("X") for f in now.findings)
+    page = c.get(f"/reports/{later.id}").text
+    assert all(f.code in page for f in now.findings)
+    b.delete(later.id)
+    assert c.get(f"/reports/{later.id}").status_code == 404

@@ -78,7 +78,7 @@
       el.removeAttribute("title");
       var opt = null;
       var base = { title: { text: title, left: 10, top: 6, textStyle: { fontSize: 14 } },
-                   tooltip: { trigger: "axis" }, legend: { top: 30 },
+                   tooltip: { trigger: "axis" }, legend: { top: 30, type: "scroll" },
                    grid: { left: 50, right: 20, top: 70, bottom: 40 } };
       function line(names) {
         return Object.assign({}, base, {
