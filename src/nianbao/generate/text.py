@@ -6,7 +6,12 @@ Layouts (the families seen in PDF/DOCX → text conversions, see readers/text.py
               table-四 header spreads over several lines ("结果\t结果…" / "维持\t纠正…");
 - "cells":    one cell per line, each starting with a tab, a blank line between
               rows, long labels broken over lines ("\t商业" / "企业"), an empty cell "\t";
-- "markdown": `#` headings and pipe tables.
+- "markdown": `#` headings and pipe tables;
+- "spaces":   what `pdftotext -layout` prints: cells aligned by runs of spaces, long
+              labels wrapped inside their column, group labels ("三、本年度办理结果",
+              "（三）不予公开") centred on a middle row of their span and broken over
+              lines, prose hard-wrapped at the page width (Style.wrap). A blank cell
+              would be invisible there, so it prints as "—" unless Style.blank says otherwise.
 `Style` holds the variation knobs (numbering, glued headings, label variants,
 full-width digits, thousands separators, "—" for blank cells, debris, page
 breaks, spacing); `Style.random(rng)` draws a realistic mix. `render_bytes`
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -27,7 +33,7 @@ from datetime import date
 from .. import labels as L
 from ..model import Number, Report
 
-LAYOUTS = ("tabs", "cells", "markdown")
+LAYOUTS = ("tabs", "cells", "markdown", "spaces")
 
 _CJK_NUMERALS = L.CHINESE_ORDINALS
 
@@ -50,6 +56,8 @@ class Style:
     merge_artifacts: bool = True      # tabs layout: extra/missing tabs from merged cells
     nbsp: bool = False                # stray no-break spaces around cell values
     contact_at_end: bool = False      # contact block after section 六 instead of in the preamble
+    wrapped_values: str = "any"       # spaces layout: values beside the "first" or "any" line of a wrapped label
+    wrap: int = 38                    # spaces layout: characters per line of prose (0: no hard wrap)
     repeat_merged: bool = False       # markdown: merged cells repeated in every slot they cover (span-filling
                                       # converters: HTML/Excel exports); table 二 values repeat too
     heading_level: int = 2            # markdown: "#" count of section headings
@@ -82,6 +90,8 @@ class Style:
             merge_artifacts=rng.random() < 0.7,
             nbsp=rng.random() < 0.15,
             contact_at_end=rng.random() < 0.3,
+            wrap=rng.choice([0, 34, 38, 40]),
+            wrapped_values=rng.choice(["first", "any"]),
             repeat_merged=rng.random() < 0.25,
             heading_level=rng.choice([1, 2, 2, 3]),
             zero_pad_dates=rng.random() < 0.1,
@@ -404,10 +414,118 @@ def _md_table4(ctx: _Ctx, report: Report) -> list[str]:
                       _rl_values(ctx, report)])
 
 
+# ------------------------------------------------------------------ layout: spaces (pdftotext -layout)
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """`text` in pieces of at most `width` display columns (CJK characters count 2)."""
+    out, cur, w = [], "", 0
+    for c in text:
+        cw = 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        if cur and w + cw > width:
+            out.append(cur)
+            cur, w = "", 0
+        cur += c
+        w += cw
+    return out + [cur] if cur else out
+
+
+def _left(text: str, width: int) -> str:
+    return text + " " * max(1, width - _width(text))
+
+
+def _right(text: str, width: int) -> str:
+    return " " * max(2, width - _width(text)) + text
+
+
+def _sp_num(ctx: _Ctx, v: Number) -> str:
+    text = ctx.num(v)
+    return text.strip() or "—"        # an empty cell would vanish between spaces
+
+
+_SP_VAL = 8        # display width of a value column
+
+
+def _spaces_table2(ctx: _Ctx, report: Report) -> list[str]:
+    out = []
+    for row in _table2(ctx, report):
+        label, *rest = row
+        cells = [(_sp_num(ctx, None) if k == "value" and not t.strip() else t.strip()) for t, k in rest if k != "empty"]
+        if not cells:
+            out.append("  " + label[0])
+            continue
+        line = _left(label[0], 18)
+        for c in cells:
+            line += _right(c, 16 if _width(c) > 8 else 14)
+        out.append(line.rstrip())
+    return out
+
+
+_GROUP_SPANS = {"三、本年度办理结果": ("granted", "results_total")} | {
+    g: (next(k for k in L.APP_ROW_KEYS if k.startswith(p + ".")),
+        [k for k in L.APP_ROW_KEYS if k.startswith(p + ".")][-1]) for p, g in _GROUP_OF.items()}
+
+
+def _spaces_table3(ctx: _Ctx, report: Report) -> list[str]:
+    lw0, lw1, lw2 = 12, 12, 34        # first-level, group and leaf label columns (display widths)
+    vals = "".join(_right(c, _SP_VAL) for c in ["自然人", "商业", "科研", "社会公", "法律服", "其他", "总计"])
+    sub = " " * _SP_VAL + "".join(_right(c, _SP_VAL) for c in ["企业", "机构", "益组织", "务机构"])
+    head = _wrap(_TABLE_HEAD, lw0 + lw1 + lw2 - 4)
+    out = [_left(head[0], lw0 + lw1 + lw2) + " " * 20 + "申请人情况",
+           _left(head[1] if len(head) > 1 else "", lw0 + lw1 + lw2) + " " * 20 + "法人或其他组织",
+           _left(head[2] if len(head) > 2 else "", lw0 + lw1 + lw2) + vals,
+           " " * (lw0 + lw1 + lw2) + sub]
+    keys = L.APP_ROW_KEYS
+    # Where each merged group label prints: broken into lines, centred on its span of rows.
+    side: dict[str, dict[str, str]] = {"0": {}, "1": {}}
+    for group, (first, last) in _GROUP_SPANS.items():
+        col = "0" if group.startswith("三") else "1"
+        pieces = _wrap(group, lw0 - 2 if col == "0" else lw1 - 2)
+        span = keys[keys.index(first):keys.index(last) + 1]
+        mid = max(0, len(span) // 2 - len(pieces) // 2)
+        for i, piece in enumerate(pieces):
+            side[col][span[min(mid + i, len(span) - 1)]] = piece
+    for key in keys:
+        a, b, c = _app_label_cells(ctx, key)
+        values = "".join(_right(_sp_num(ctx, v), _SP_VAL) for v in
+                         (getattr(report.tables.applications.get(key), col, None) for col in L.APPLICANT_KEYS))
+        if key in ("new_received", "carried_over", "carried_forward"):
+            prefix, leaf, lw = "", a, lw0 + lw1 + lw2
+        elif not c:                                   # （一）（二）（七）: the label spans group and leaf columns
+            prefix, leaf, lw = _left(side["0"].get(key, ""), lw0), b, lw1 + lw2
+        else:
+            prefix = _left(side["0"].get(key, ""), lw0) + _left(side["1"].get(key, ""), lw1)
+            leaf, lw = c, lw2
+        pieces = _wrap(leaf, lw - 2)
+        # Word tables centre cells vertically: the values of a row whose label wraps may print beside
+        # any line of it.
+        value_line = 0 if ctx.s.wrapped_values == "first" else ctx.rng.randrange(len(pieces))
+        for i, piece in enumerate(pieces):
+            pre = prefix if i == 0 else " " * _width(prefix)
+            line = pre + (_left(piece, lw) + values if i == value_line else piece)
+            out.append(line.rstrip())
+    return out
+
+
+def _spaces_table4(ctx: _Ctx, report: Report) -> list[str]:
+    heads = [h for _, h in L.REVIEW_COLS]
+    top = "".join(_right(h[:2], 7) for h in heads)
+    bottom = "".join(_right(h[2:], 7) for h in heads)
+    return [" " * 12 + "行政复议" + " " * 40 + "行政诉讼",
+            " " * 38 + "未经复议直接起诉" + " " * 18 + "复议后起诉",
+            top * 3, bottom * 3,
+            "".join(_right(_sp_num(ctx, v), 7) for v in
+                    (getattr(getattr(report.tables.review_litigation, g), c)
+                     for g in L.REVIEW_GROUP_KEYS for c in L.REVIEW_COL_KEYS))]
+
+
 _TABLES = {
     "tabs": (_tabs_table2, _tabs_table3, _tabs_table4),
     "cells": (_cells_table2, _cells_table3, _cells_table4),
     "markdown": (_md_table2, _md_table3, _md_table4),
+    "spaces": (_spaces_table2, _spaces_table3, _spaces_table4),
 }
 
 
@@ -537,8 +655,13 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
     gap = style.para_gap or md
     page = 1
 
-    def para(text: str) -> None:
-        lines.append(text)
+    wrap = style.wrap if layout == "spaces" else 0
+
+    def para(text: str, prose: bool = False) -> None:
+        if prose and wrap:            # pdftotext keeps the page's line breaks and the first-line indent
+            lines.extend(_wrap("    " + text, 2 * wrap))
+        else:
+            lines.append(text)
         if gap:
             lines.append("")
 
@@ -572,7 +695,7 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
         para(ctx.rng.choice([f"发布日期：{d.isoformat()}", f"发布时间：{d.year}年{d.month:02d}月{d.day:02d}日",
                              f"来源：{m.agency}  发布时间：{d.isoformat()} 09:{ctx.rng.randint(10, 59)}"]))
     for p in _preamble(ctx, report):
-        para(p)
+        para(p, prose=True)
 
     tables = _TABLES[layout]
     sections = {s.no: s for s in report.sections}
@@ -583,11 +706,11 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
         head = _heading(ctx, no, sec.heading)
         paras = _paragraphs(ctx, sec.text)
         if style.glue_headings and not md and paras and no in (1, 5, 6):
-            para(head + paras.pop(0))
+            para(head + paras.pop(0), prose=True)
         else:
             para(head)
         for p in paras:
-            para(p)
+            para(p, prose=True)
             maybe_page_break()
         if 2 <= no <= 4:
             if not gap:
@@ -598,7 +721,7 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
                 lines.append("")
             maybe_page_break()
     if style.contact_at_end and (c := _contact_sentence(ctx, report)):
-        para(c)
+        para(c, prose=True)
     if m.published:
         lines += ["", ""] if not md else []
         pad = "    " if ctx.rng.random() < 0.4 and not md else ""
