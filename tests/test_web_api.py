@@ -83,18 +83,49 @@ def test_agency_endpoint_gives_yearly_series(seeded):
     assert c.get("/api/agencies/9999").status_code == 404
 
 
-def test_compare_endpoint_compares_reports(seeded):
+def test_compare_endpoint_gives_indicators_of_reports_and_of_an_agency(seeded):
     c, app, ids = seeded
-    r = c.get("/api/compare", params=[("ids", ids[0]), ("ids", ids[1])])
-    assert r.status_code == 200, r.text
-    assert r.json()
+    body = c.get("/api/compare", params=[("ids", ids[0]), ("ids", ids[2])]).json()
+    assert [r["report_id"] for r in body["rows"]] == [ids[0], ids[2]]
+    r0 = app.state.backend.get(ids[0])[1]
+    assert body["rows"][0]["received"] == r0.tables.applications["new_received"].total
+    assert body["indicators"]["received"]
+    agency_id = c.get(f"/api/reports/{ids[0]}").json()["summary"]["agency_id"]
+    years = c.get("/api/compare", params={"agency_id": agency_id}).json()["rows"]
+    assert [r["year"] for r in years] == [2022, 2023]
+    assert {r["report_id"] for r in c.get("/api/compare", params={"year": 2023}).json()["rows"]} == set(ids[1:])
     assert c.get("/api/compare", params={"ids": 999}).status_code == 404
+    r = c.get("/api/compare")
+    assert r.status_code == 400 and "请给出" in r.json()["detail"]
+
+
+def test_export_endpoint_downloads_the_selected_reports(seeded):
+    c, app, ids = seeded
+    r = c.get("/api/export", params={"kind": "csv-wide", "year": 2023})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    lines = r.content.decode("utf-8-sig").strip().splitlines()
+    assert len(lines) == 1 + 2                     # header and the two 2023 reports
+    x = c.get("/api/export", params={"kind": "xlsx"})
+    assert x.status_code == 200 and x.content[:2] == b"PK" and "attachment" in x.headers["content-disposition"]
+    bad = c.get("/api/export", params={"kind": "pdf"})
+    assert bad.status_code == 400 and "不支持" in bad.json()["detail"]
+
+
+def test_rectification_list_of_an_agency(seeded):
+    c, app, ids = seeded
+    agency_id = c.get(f"/api/reports/{ids[0]}").json()["summary"]["agency_id"]
+    r = c.get(f"/api/agencies/{agency_id}/rectification", params={"fmt": "docx"})
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert "%E6%95%B4%E6%94%B9%E6%B8%85%E5%8D%95" in r.headers["content-disposition"]     # 整改清单
+    assert c.get("/api/agencies/9999/rectification").status_code == 404
+    page = c.get(f"/agencies/{agency_id}/rectification.xlsx")
+    assert page.status_code == 200 and page.content[:2] == b"PK"
 
 
 def test_openapi_document_lists_the_api(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     for p in ("/api/reports", "/api/reports/{report_id}", "/api/reports/{report_id}/findings", "/api/compare",
-              "/api/upload"):
+              "/api/upload", "/api/export", "/api/agencies/{agency_id}", "/api/agencies/{agency_id}/rectification"):
         assert p in paths
 
 

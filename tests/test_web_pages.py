@@ -190,6 +190,18 @@ def test_agency_page_has_the_yearly_charts(site):
     data = _chart_data(page)
     assert data["years"] == ["2021", "2022", "2023"]
     assert data["new_received"] == [b.get(i)[1].tables.applications["new_received"].total for i in ids]
+    assert 'id="indicators"' in page and f"/agencies/{agency_id}/rectification.xlsx" in page
+
+
+def test_dashboard_offers_the_exports(site):
+    c, app = site
+    app.state.backend.add_report(audited_report(60, 2023))
+    page = c.get("/dashboard").text
+    links = re.findall(r'href="(/exports/[^"]+)"', page)
+    assert len(links) == len(app.state.backend.export_kinds())
+    for link in links:
+        r = c.get(html.unescape(link))
+        assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
 
 
 def test_pages_send_security_headers_and_bundled_assets(site):

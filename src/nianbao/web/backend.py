@@ -155,11 +155,38 @@ class Backend:
         return self.store.delete_report(id)
 
     # ---------------------------------------------------------------- compare and export
-    def compare(self, ids: list[int]) -> dict[str, Any]:
-        raise NotImplementedError
+    def compare(self, ids: list[int] | None = None, agency_id: int | None = None, region: str | None = None,
+                year: int | None = None) -> dict[str, Any]:
+        """Key indicators side by side (nianbao.compare): given reports, one agency over the years,
+        or every agency of a region and year."""
+        from .. import compare as C
+
+        if ids:
+            rows = C.compare_reports(self.store, ids)
+        elif agency_id is not None:
+            rows = C.agency_years(self.store, agency_id)
+        else:
+            rows = C.region_year(self.store, region=region or None, year=year)
+        return {"indicators": dict(C.INDICATORS), "shares": sorted(C.SHARES), "rows": [r.to_dict() for r in rows]}
+
+    EXPORTS = [("xlsx", "Excel（报告、各表、审核问题）", "xlsx", "wide"),
+               ("csv-wide", "CSV 宽表（每份报告一行）", "csv", "wide"),
+               ("csv-long", "CSV 长表（每个单元格一行）", "csv", "long"),
+               ("json", "JSON", "json", "wide")]
 
     def export_kinds(self) -> list[tuple[str, str]]:
-        return []
+        return [(k, label) for k, label, _, _ in self.EXPORTS]
 
-    def export(self, kind: str, year: int | None = None, region: str | None = None) -> tuple[bytes, str, str]:
-        raise NotImplementedError
+    def export(self, kind: str, year: int | None = None, region: str | None = None,
+               agency: int | None = None) -> tuple[bytes, str, str]:
+        """(bytes, file name, media type) of the selected reports (nianbao.export)."""
+        from ..export import export_bytes
+
+        fmt, form = next((f, fo) for k, _, f, fo in self.EXPORTS if k == kind)
+        return export_bytes(self.store, fmt, form, agency=agency, region=region or None, year=year)
+
+    def rectification(self, agency_id: int, fmt: str = "xlsx", year: int | None = None) -> tuple[bytes, str, str]:
+        """The 整改清单 of one agency (nianbao.export)."""
+        from ..export import rectification_bytes
+
+        return rectification_bytes(self.store, agency_id, fmt, year=year)

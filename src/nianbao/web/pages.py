@@ -196,7 +196,9 @@ def agency_page(request: Request, agency_id: int):
     history = backend.history(agency_id) if agency else []
     if not history:
         raise HTTPException(404, f"机关 {agency_id} 不存在或没有报告")
-    return render(request, "agency.html", agency=agency, history=history, series=agency_series(history))
+    compare = backend.compare(agency_id=agency_id)
+    return render(request, "agency.html", agency=agency, history=history, series=agency_series(history),
+                  compare=compare)
 
 
 # ------------------------------------------------------------------ dashboard
@@ -219,14 +221,30 @@ def dashboard(request: Request, year: str | None = None, region: str | None = No
                   exports=backend.export_kinds())
 
 
+def download(data: bytes, filename: str, media: str) -> Response:
+    return Response(data, media_type=media, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
 @router.get("/exports/{kind}")
 def export_download(request: Request, kind: str, year: str | None = None, region: str | None = None):
     backend = request.app.state.backend
     if kind not in dict(backend.export_kinds()):
         raise HTTPException(404, "没有这种导出")
-    data, filename, media = backend.export(kind, year=_int(year), region=region or None)
-    return Response(data, media_type=media, headers={
-        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+    try:
+        return download(*backend.export(kind, year=_int(year), region=region or None))
+    except InputError as e:
+        raise HTTPException(400, e.message) from None
+
+
+@router.get("/agencies/{agency_id}/rectification.{fmt}")
+def rectification_download(request: Request, agency_id: int, fmt: str, year: str | None = None):
+    if fmt not in ("xlsx", "docx"):
+        raise HTTPException(404, "整改清单只能导出为 xlsx 或 docx")
+    try:
+        return download(*request.app.state.backend.rectification(agency_id, fmt, year=_int(year)))
+    except InputError as e:
+        raise HTTPException(404, e.message) from None
 
 
 # ------------------------------------------------------------------ upload

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from ..errors import InputError
 from . import auth
-from .pages import agency_series, read_uploads
+from .pages import agency_series, download, read_uploads
 from .uploads import expand
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -118,13 +118,41 @@ def agency(request: Request, agency_id: int) -> dict[str, Any]:
     return {"agency": info, "reports": [s.as_dict() for s, _ in history], "series": agency_series(history)}
 
 
-@router.get("/compare", summary="比较若干份报告的指标")
-def compare(request: Request, ids: list[int] = Query(..., description="报告 id，可重复：?ids=1&ids=2")) -> Any:
-    if len(ids) < 1:
-        raise HTTPException(400, "至少给出一份报告")
+@router.get("/compare", summary="比较指标：给定报告、一个机关的历年，或一个地区一个年度的所有机关")
+def compare(request: Request, ids: list[int] = Query(default=[], description="报告 id，可重复：?ids=1&ids=2"),
+            agency_id: int | None = None, region: str | None = None, year: int | None = None) -> dict[str, Any]:
+    backend = request.app.state.backend
     for i in ids:
         _report_or_404(request, i)
-    return request.app.state.backend.compare(ids)
+    if agency_id is not None and backend.agency(agency_id) is None:
+        raise HTTPException(404, f"机关 {agency_id} 不存在")
+    if not ids and agency_id is None and region is None and year is None:
+        raise HTTPException(400, "请给出 ids、agency_id，或 region / year")
+    return backend.compare(ids=ids or None, agency_id=agency_id, region=region, year=year)
+
+
+@router.get("/export", summary="导出所选报告（xlsx、csv-wide、csv-long、json）",
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def export(request: Request, kind: str = "xlsx", year: int | None = None, region: str | None = None,
+           agency_id: int | None = None):
+    backend = request.app.state.backend
+    if kind not in dict(backend.export_kinds()):
+        raise HTTPException(400, f"不支持的导出 {kind}（可选 {'、'.join(dict(backend.export_kinds()))}）")
+    try:
+        return download(*backend.export(kind, year=year, region=region, agency=agency_id))
+    except InputError as e:
+        raise HTTPException(400, e.message) from None
+
+
+@router.get("/agencies/{agency_id}/rectification", summary="一个机关的整改清单（xlsx 或 docx）",
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def rectification(request: Request, agency_id: int, fmt: str = "xlsx", year: int | None = None):
+    if fmt not in ("xlsx", "docx"):
+        raise HTTPException(400, "整改清单只能导出为 xlsx 或 docx")
+    try:
+        return download(*request.app.state.backend.rectification(agency_id, fmt, year=year))
+    except InputError as e:
+        raise HTTPException(404, e.message) from None
 
 
 @router.post("/upload", response_model=UploadResult, status_code=201,
