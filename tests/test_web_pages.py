@@ -237,3 +237,44 @@ def test_report_page_shows_new_findings_after_the_store_re_audits_it(site):
     assert all(f.code in page for f in now.findings)
     b.delete(later.id)
     assert c.get(f"/reports/{later.id}").status_code == 404
+
+
+FORMATS = Path(__file__).resolve().parent / "fixtures" / "formats"
+
+
+def _upload_api(c, token, path: Path) -> int:
+    r = c.post("/api/upload", files=[("files", (path.name, path.read_bytes()))], headers={"X-CSRF-Token": token})
+    assert r.status_code == 201, r.text
+    return r.json()["files"][0]["report_id"]
+
+
+def test_pdf_source_view_shows_the_page_with_the_region_outlined(site):
+    c, app = site
+    token = login(c)
+    report_id = _upload_api(c, token, FORMATS / "synth2021.pdf")
+    report = app.state.backend.get(report_id)[1]
+    path = "tables.applications.new_received.total"
+    pos = report.provenance[path]
+    frag = c.get(f"/reports/{report_id}/source", params={"path": path}).text
+    assert 'data-kind="pdf"' in frag and f"/reports/{report_id}/pages/{pos.page}.png" in frag
+    box = re.search(r'class="hlbox" style="left: ([\d.]+)%; top: ([\d.]+)%', frag)
+    import pypdfium2 as pdfium
+    w, h = pdfium.PdfDocument((FORMATS / "synth2021.pdf").read_bytes())[pos.page - 1].get_size()
+    assert abs(float(box.group(1)) - 100 * pos.bbox[0] / w) < 0.01
+    assert abs(float(box.group(2)) - 100 * pos.bbox[1] / h) < 0.01
+    png = c.get(f"/reports/{report_id}/pages/{pos.page}.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert c.get(f"/reports/{report_id}/pages/999.png").status_code == 404
+
+
+def test_docx_source_view_shows_the_table_with_the_cell_marked(site):
+    c, app = site
+    token = login(c)
+    report_id = _upload_api(c, token, FORMATS / "synth2021.docx")
+    report = app.state.backend.get(report_id)[1]
+    path = "tables.applications.granted.total"
+    frag = c.get(f"/reports/{report_id}/source", params={"path": path}).text
+    assert 'data-kind="table"' in frag
+    marked = re.findall(r'<td class="hl">(.*?)</td>', frag)
+    assert len(marked) == 1
+    assert float(marked[0].replace(",", "")) == report.tables.cell(path.removeprefix("tables."))
