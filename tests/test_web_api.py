@@ -236,3 +236,9 @@ def test_upload_of_text_that_is_no_annual_report_is_422_in_chinese(client):
     token = login(client)
     r = _upload(client, token, ("notes.txt", "今天天气很好，我们去公园散步。\n".encode()))
     assert r.status_code == 422 and "年度报告" in r.json()["files"][0]["message"]
+
+
+def test_api_docs_page_uses_the_bundled_swagger_ui(client):
+    page = client.get("/api/docs").text
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
+    assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200

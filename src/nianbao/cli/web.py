@@ -34,7 +34,7 @@ def serve(
 
     settings = Settings(db_url=_db(db), data_dir=data_dir, max_upload_mb=max_upload_mb, workers=workers)
     web = create_app(settings)
-    console.print(f"nianbao 网页界面：http://{host}:{port}/  （数据库 {web.state.backend.url}）", highlight=False)
+    console.print(f"nianbao 网页界面：http://{host}:{port}/  （数据库 {web.state.backend.url}）", highlight=False, soft_wrap=True)
     uvicorn.run(web, host=host, port=port, log_level="warning")
 
 

@@ -7,6 +7,7 @@ untrusted) with HTMX for the interactive parts; static assets are bundled.
 from __future__ import annotations
 
 import os
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,7 +69,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     data_dir = settings.resolved_data_dir(backend.url)
     data_dir.mkdir(parents=True, exist_ok=True)
 
-    app = FastAPI(title="nianbao 年报审核", version="1", docs_url="/api/docs", redoc_url=None,
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        yield
+        app.state.jobs.shutdown()
+        backend.close()
+
+    app = FastAPI(title="nianbao 年报审核", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
                   openapi_url="/api/openapi.json",
                   description="政府信息公开工作年度报告：报告、审核问题、比较与上传的 JSON 接口。")
     app.state.settings = settings
@@ -100,14 +107,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
+    @app.get("/api/docs", include_in_schema=False)
+    def api_docs(request: Request):
+        # FastAPI's own page loads swagger-ui from a CDN; this one uses the bundled copy
+        return app.state.templates.TemplateResponse(request, "api_docs.html", {})
+
     from . import pages, routes_api
     app.include_router(routes_api.router)
     app.include_router(pages.router)
-
-    @app.on_event("shutdown")
-    def _stop() -> None:
-        app.state.jobs.shutdown()
-        backend.close()
 
     return app
 
