@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.middleware.sessions import SessionMiddleware
 
 from . import auth
+from . import backend as backend_module
 from .backend import Backend
 from .db import ensure_tables
 from .jobs import JobRunner
@@ -65,6 +66,7 @@ def _templates() -> Jinja2Templates:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     backend = Backend(settings.db_url)
+    backend_module.PARSE_WORKERS = max(1, settings.workers)
     ensure_tables(backend.engine)
     data_dir = settings.resolved_data_dir(backend.url)
     data_dir.mkdir(parents=True, exist_ok=True)

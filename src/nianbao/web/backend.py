@@ -6,16 +6,52 @@ Pages and the JSON API call only `Backend`, so they hold no queries of their own
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import threading
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 
+from ..errors import InputError
 from ..model import Report
 from ..store import ReportInfo, Store, open_store
 from ..store.models import Finding as FindingRow
 from ..store.models import Report as ReportRow
+
+
+_POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+PARSE_WORKERS = 2
+
+
+def _parse_pool() -> ProcessPoolExecutor:
+    """One pool per server process, started on the first upload (forkserver, as ingest does: the
+    server holds threads and database connections that must not be forked)."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["nianbao.api", "nianbao.extract", "nianbao.audit.registry"])
+            _POOL = ProcessPoolExecutor(max_workers=PARSE_WORKERS, mp_context=ctx)
+        return _POOL
+
+
+def parse_in_worker(data: bytes, name: str) -> Report:
+    from ..ingest import parse_and_audit
+
+    global _POOL
+    try:
+        return _parse_pool().submit(parse_and_audit, data, name).result()
+    except InputError as e:             # crossed the process boundary without its file name
+        raise InputError(e.message, name) from None
+    except BrokenProcessPool:
+        with _POOL_LOCK:
+            _POOL = None                # a worker died (out of memory, a crashing library): start afresh
+        raise InputError("解析进程异常退出，文件可能已损坏", name) from None
 
 
 @dataclass
@@ -121,16 +157,15 @@ class Backend:
 
     # ---------------------------------------------------------------- writing
     def ingest(self, data: bytes, name: str, run_id: int | None = None) -> Summary:
-        """Parse, audit and store one file's bytes (the ingest's own per-file work and the store's save,
-        cross-year rules included); InputError when it is not a readable report."""
-        from ..ingest import parse_and_audit
-
+        """Parse, audit and store one file's bytes: the ingest's per-file work (ingest.parse_and_audit,
+        in a worker process so a heavy or crashing parse never stalls the pages) and the store's save
+        (cross-year rules included). InputError when it is not a readable report."""
         known = self.store.report_id_by_sha256(hashlib.sha256(data).hexdigest())
         if known is not None:              # the same bytes again: nothing to parse
             s = self.get(known)[0]
             s.duplicate = True
             return s
-        res = self.store.save_report(parse_and_audit(data, name), run_id=run_id)
+        res = self.store.save_report(parse_in_worker(data, name), run_id=run_id)
         s = self.get(res.report_id)[0]
         s.duplicate = res.status == "duplicate"
         return s

@@ -316,7 +316,8 @@ def job_status(request: Request, job_id: str):
 
 # ------------------------------------------------------------------ login
 def _safe_next(nxt: str | None) -> str:
-    return nxt if nxt and nxt.startswith("/") and not nxt.startswith("//") else "/"
+    ok = nxt and nxt.startswith("/") and not nxt.startswith(("//", "/\\")) and "\\" not in nxt
+    return nxt if ok else "/"
 
 
 @router.get("/login", response_class=HTMLResponse)

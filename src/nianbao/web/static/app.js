@@ -5,6 +5,11 @@
     var m = document.querySelector('meta[name="csrf-token"]');
     return m ? m.getAttribute("content") : "";
   }
+  // show error answers (4xx/5xx carry a Chinese message) instead of htmx's default of ignoring them
+  if (window.htmx) {
+    window.htmx.config.responseHandling = [
+      { code: "204", swap: false }, { code: "[23]..", swap: true }, { code: "[45]..", swap: true, error: true }];
+  }
   document.addEventListener("htmx:configRequest", function (e) {
     e.detail.headers["X-CSRF-Token"] = csrf();
   });
