@@ -56,6 +56,10 @@ class Style:
     merge_artifacts: bool = True      # tabs layout: extra/missing tabs from merged cells
     nbsp: bool = False                # stray no-break spaces around cell values
     contact_at_end: bool = False      # contact block after section 六 instead of in the preamble
+    ascii_parens: bool = False        # table labels with "(一) 予以公开", "1. 属于国家秘密" (as seeds 001/004)
+    heading_variants: bool = False    # section headings reworded as some reports do (五、…存在的主要问题和改进情况)
+    unit_lines: bool = False          # a "单位：件" line above tables 三 and 四
+    fee_decimals: bool = False        # fees always with two decimals: "0.00", "16.00", "0.35"
     wrapped_values: str = "any"       # spaces layout: values beside the "first" or "any" line of a wrapped label
     wrap: int = 38                    # spaces layout: characters per line of prose (0: no hard wrap)
     repeat_merged: bool = False       # markdown: merged cells repeated in every slot they cover (span-filling
@@ -90,6 +94,10 @@ class Style:
             merge_artifacts=rng.random() < 0.7,
             nbsp=rng.random() < 0.15,
             contact_at_end=rng.random() < 0.3,
+            ascii_parens=rng.random() < 0.25,
+            heading_variants=rng.random() < 0.2,
+            unit_lines=rng.random() < 0.2,
+            fee_decimals=rng.random() < 0.3,
             wrap=rng.choice([0, 34, 38, 40]),
             wrapped_values=rng.choice(["first", "any"]),
             repeat_merged=rng.random() < 0.25,
@@ -132,6 +140,9 @@ def _pad_number(m: re.Match) -> str:
     return before + text + after
 
 
+_FULLWIDTH = {ord("0") + i: 0xFF10 + i for i in range(10)}
+
+
 class _Ctx:
     """Per-render state: the style, a private rng, and how to print numbers."""
 
@@ -148,15 +159,28 @@ class _Ctx:
             v = int(v)
             text = f"{v:,}" if s.thousands and v >= 1000 else str(v)
         if s.fullwidth_digits:
-            text = text.translate({ord("0") + i: 0xFF10 + i for i in range(10)})
+            text = text.translate(_FULLWIDTH)
         if s.nbsp and self.rng.random() < 0.2:
             text = self.rng.choice(["\u00a0" + text, text + "\u00a0"])
         return text
 
     def app_label(self, key: str) -> str:
         if self.s.label_variants and key in LABEL_VARIANTS and self.rng.random() < 0.7:
-            return self.rng.choice(LABEL_VARIANTS[key])
-        return L.APP_ROW_BY_KEY[key].label
+            return self.label(self.rng.choice(LABEL_VARIANTS[key]))
+        return self.label(L.APP_ROW_BY_KEY[key].label)
+
+    def label(self, text: str) -> str:
+        """A label as the conversion prints it: "（一）予以公开" or "(一) 予以公开", "1. 属于国家秘密"."""
+        if not self.s.ascii_parens:
+            return text
+        text = text.replace("（", "(").replace("）", ")")
+        return re.sub(r"^(\([一二三四五六七八九十]+\)|\d+\.)", r"\1 ", text)
+
+    def fee(self, v: Number) -> str:
+        if self.s.fee_decimals and v is not None and round(v, 2) == v:
+            text = f"{v:,.2f}" if self.s.thousands else f"{v:.2f}"
+            return text.translate(_FULLWIDTH) if self.s.fullwidth_digits else text
+        return self.num(v)
 
     def spaced(self, text: str) -> str:
         """"2023 年" as PDF conversions print numbers amid Chinese text."""
@@ -171,7 +195,7 @@ class _Ctx:
 
 def _table2(ctx: _Ctx, report: Report) -> list[list[tuple[str, str]]]:
     ad = report.tables.active_disclosure
-    lab = lambda t: (t, "label")  # noqa: E731
+    lab = lambda t: (ctx.label(t), "label")  # noqa: E731
     val = lambda v: (ctx.num(v), "value")  # noqa: E731
     emp = ("", "empty")
     rows = [
@@ -189,7 +213,7 @@ def _table2(ctx: _Ctx, report: Report) -> list[list[tuple[str, str]]]:
         [lab("行政强制"), val(ad.enforcement.decisions), emp, emp],
         [lab("第二十条第（八）项"), emp, emp, emp],
         [lab("信息内容"), lab("本年收费金额（单位：万元）"), emp, emp],
-        [lab("行政事业性收费"), val(ad.fees.amount_10k_yuan), emp, emp],
+        [lab("行政事业性收费"), (ctx.fee(ad.fees.amount_10k_yuan), "value"), emp, emp],
     ]
     return rows
 
@@ -205,7 +229,7 @@ def _app_label_cells(ctx: _Ctx, key: str) -> list[str]:
         return ["", label, ""]
     group = key.split(".")[0]
     first = L.APP_ROW_KEYS.index(key) == next(i for i, k in enumerate(L.APP_ROW_KEYS) if k.startswith(group + "."))
-    return ["", _GROUP_OF[group] if first else "", label]
+    return ["", ctx.label(_GROUP_OF[group]) if first else "", label]
 
 
 def _app_values(ctx: _Ctx, report: Report, key: str) -> list[str]:
@@ -604,7 +628,16 @@ def _preamble(ctx: _Ctx, report: Report) -> list[str]:
     return out
 
 
+HEADING_VARIANTS = {
+    4: ["因政府信息公开工作被申请行政复议、提起行政诉讼情况", "政府信息公开行政复议和行政诉讼情况"],
+    5: ["政府信息公开工作存在的主要问题及改进情况", "存在的主要问题和改进情况"],
+    2: ["主动公开政府信息情况统计"],
+}
+
+
 def _heading(ctx: _Ctx, no: int, heading: str) -> str:
+    if ctx.s.heading_variants and no in HEADING_VARIANTS and ctx.rng.random() < 0.6:
+        heading = ctx.rng.choice(HEADING_VARIANTS[no])
     n = ctx.s.numbering
     if n == "arabic" or (n == "arabic_first" and no == 1):
         mark = f"{no}、" + ("" if n == "arabic" else " ")
@@ -715,6 +748,8 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
         if 2 <= no <= 4:
             if not gap:
                 lines.append("")
+            if style.unit_lines and no in (3, 4):
+                lines += [ctx.rng.choice(["单位：件", "（单位：件）", "                                   单位：件"]), ""]
             lines.extend(tables[no - 2](ctx, report))
             lines.append("")
             if layout != "markdown" and ctx.rng.random() < 0.3:
