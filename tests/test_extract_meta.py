@@ -95,3 +95,13 @@ def test_provenance_of_meta_fields():
 ])
 def test_signature_date_forms(tail, published):
     assert meta_of("某局2023年政府信息公开工作年度报告\n", tail).published == published
+
+
+def test_period_and_contact_in_hard_wrapped_lines():
+    m = meta_of("某局2022年政府信息公开工作年度报告\n"
+                "根据《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，现发布《\n"
+                "某局2022年政府信息公开工作年度报告》。本报告中使用数据统计期\n"
+                "限为2022年1月1日至2022年12月31日。如有疑问，请联系（地址：成都市人\n"
+                "民南路一段86号；邮编：610000）。\n")
+    assert (m.period.start, m.period.end) == (date(2022, 1, 1), date(2022, 12, 31))
+    assert m.contact.address == "成都市人民南路一段86号"

@@ -306,3 +306,51 @@ def test_small_numbers_one_per_line_are_cells_not_page_numbers():
     r = read_back(text)
     assert (r.tables.active_disclosure.licensing.decisions, r.tables.active_disclosure.punishment.decisions) == (5, 12)
     assert [(d.kind, d.text) for d in r.extraction.debris] == [("page_number", "7")]
+
+
+HEADER3 = ("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t申请人情况\t\t\t\t\t\t总计\t\n"
+           "\t\t自然人\t法人或其他组织\t\t\t\t\t\t\n\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\t\n")
+
+
+def full_grid(rows: dict[str, list[str]]) -> str:
+    """Table 三 as a full grid: 3 label slots then 7 value slots on every row (DOCX-style conversions)."""
+    out = []
+    for key, vals in rows.items():
+        r = L.APP_ROW_BY_KEY[key]
+        head = [r.label, "", ""] if not r.group else ["", r.group, r.label] if r.label[0].isdigit() else ["", r.label, ""]
+        out.append("\t".join(head + vals))
+    return "某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + HEADER3 + "\n".join(out) + "\n"
+
+
+def test_full_grid_row_with_blank_total_or_blank_first_value_keeps_its_columns():
+    full = ["3", "1", "0", "0", "0", "0", "4"]
+    text = full_grid({"new_received": full, "carried_over": ["0", "0", "0", "0", "0", "0", ""],
+                      "granted": full, "partially_granted": ["56", "6", "7", "5", "8", "6", ""],
+                      "denied.state_secret": ["", "6", "7", "5", "8", "6", "32"], "results_total": full})
+    r = read_back(text)
+    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
+    assert row("carried_over") == [0, 0, 0, 0, 0, 0, None]
+    assert row("partially_granted") == [56, 6, 7, 5, 8, 6, None]
+    assert row("denied.state_secret") == [None, 6, 7, 5, 8, 6, 32]
+
+
+def test_ambiguous_row_that_adds_up_in_no_reading_keeps_the_trusted_one():
+    # header-aligned row (values from the 自然人 column, a trailing merge slot): 自然人 blank, 总计 wrong
+    text = ("某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + HEADER3 +
+            "一、本年新收政府信息公开申请数量\t\t\t1\t1\t1\t1\t1\t9\t\n")
+    r = read_back(text)
+    assert [r.tables.cell(f"applications.new_received.{c}") for c in L.APPLICANT_KEYS] == [None, 1, 1, 1, 1, 1, 9]
+
+
+def test_wrapped_label_with_values_on_the_first_line_is_official_wording():
+    text = ("某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "自然人 商业企业 科研机构 社会公益组织 法律服务机构 其他 总计\n"
+            "一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1\n"
+            "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关 2 0 0 0 0 0 2\n"
+            "不再处理其政府信息公开申请\n"
+            "（二）部分公开（区分处理的，只计这一情形，不\n"
+            "计其他情形） 4 0 0 0 0 0 4\n")
+    r = read_back(text)
+    assert r.tables.cell("applications.other.no_correction.total") == 2
+    assert r.tables.cell("applications.partially_granted.natural_person") == 4
+    assert r.extraction.label_variants == []

@@ -39,7 +39,9 @@ def extract(doc: Document) -> Report:
             raise InputError("文件中没有文字", doc.name)
         raise InputError("不是政府信息公开工作年度报告（没有“年度报告”等字样，也没有表二、表三、表四）", doc.name)
 
-    meta = find_meta(layout.preamble if layout.sections else paras[:8], paras)
+    narrative = layout.narrative()
+    joined = [Paragraph(text, loc) for _, text, loc in narrative]
+    meta = find_meta(layout.preamble if layout.sections else paras[:8], paras, joined)
     report.meta = meta.meta
     for path, loc in meta.locs.items():
         pos = position(loc)
@@ -58,7 +60,7 @@ def extract(doc: Document) -> Report:
         report.extraction.debris.append(
             Debris(kind=r.kind if r.kind in _DEBRIS_KINDS else "other", text=r.text, evidence=position(r.loc)))
 
-    report.narrative = extract_narrative(layout.narrative(), report.meta.year)
+    report.narrative = extract_narrative(narrative, report.meta.year)
     report.source.reader = doc.reader
     report.source.pages = doc.pages
     return report

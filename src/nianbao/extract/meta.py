@@ -207,9 +207,11 @@ def _signature_agency(paras: list[Paragraph], published_loc: Loc | None) -> str 
 
 
 # ---------------------------------------------------------------- all of it
-def find_meta(preamble: list[Paragraph], paras: list[Paragraph]) -> MetaResult:
+def find_meta(preamble: list[Paragraph], paras: list[Paragraph], joined: list[Paragraph] | None = None) -> MetaResult:
     """`preamble`: paragraphs before section 一 (all paragraphs if no section was found);
-    `paras`: every paragraph in reading order."""
+    `paras`: every paragraph in reading order; `joined`: the same with sentences broken over
+    lines joined again (hard-wrapped text), where sentences such as the period are looked for."""
+    joined = joined or paras
     res = MetaResult(Meta())
     meta = res.meta
     title = find_title(preamble or paras[:8])
@@ -223,7 +225,7 @@ def find_meta(preamble: list[Paragraph], paras: list[Paragraph]) -> MetaResult:
             meta.year = _cn_number(y.group(1))
             res.locs["meta.year"] = title[1]
 
-    period, ploc = find_period(paras)
+    period, ploc = find_period(joined)
     if period == "invalid":
         res.notes.append("统计期限中的日期不存在（如2月30日），未能读出")
     elif period is not None:
@@ -259,6 +261,6 @@ def find_meta(preamble: list[Paragraph], paras: list[Paragraph]) -> MetaResult:
                 meta.year = years.most_common(1)[0][0]
                 res.notes.append(f"标题中没有年份，按正文中最常出现的年份（{meta.year}年）作为报告年度")
 
-    meta.contact, locs = find_contact(paras)
+    meta.contact, locs = find_contact(joined)
     res.locs.update(locs)
     return res

@@ -81,6 +81,55 @@ def row_view(row: Sequence[Cell]) -> RowView:
     return RowView(cells, kinds, values, norms)
 
 
+def app_grid_length(views: Sequence[RowView]) -> int | None:
+    """The row length of table 三 when it is printed as a full grid (every row has all its label
+    slots, then the 7 values in the last 7 cells), judged by the rows whose 7 values are all there."""
+    lengths: dict[int, list[bool]] = {}
+    for v in views:
+        labels = v.label_idx
+        if not labels or VALUE not in v.kinds or match_app_row(v.norms[labels[-1]]) is None:
+            continue
+        filled = [i for i in range(labels[-1] + 1, len(v.cells)) if v.kinds[i] != BLANK or v.cells[i].text.strip()]
+        if len(filled) != N_APP:
+            continue
+        n = len(v.cells)
+        lengths.setdefault(n, []).append(filled == list(range(n - N_APP, n)))
+    if not lengths:
+        return None
+    n, fits = max(lengths.items(), key=lambda kv: len(kv[1]))
+    total = sum(len(f) for f in lengths.values())
+    return n if len(fits) * 2 >= total and all(fits) else None
+
+
+def _value(cell: Cell | None) -> Number:
+    if cell is None:
+        return None
+    kind, value = parse_cell(cell.text)
+    return value if kind == VALUE else None
+
+
+def row_sum_score(slots: Sequence[Cell | None]) -> int:
+    """How well a reading of a table-三 row fits its own 总计 = sum of the six columns (T301), a blank
+    counting as 0: 2 it adds up, 1 it cannot be checked (总计 blank), 0 it does not add up."""
+    values = [_value(c) for c in slots]
+    total, parts = values[-1], [v for v in values[:-1] if v is not None]
+    if total is None or not parts:
+        return 1
+    if abs(sum(parts) - total) > 1e-9:
+        return 0
+    return 2 if total else 1          # zeros add up in any reading: no evidence
+
+
+def choose_reading(readings: list[list[Cell | None]]) -> list[Cell | None]:
+    """The most trusted reading, unless a less trusted one adds up and it does not. Readings differ
+    only when the conversion's empty cells make the columns ambiguous; a row that adds up in no
+    reading keeps the most trusted one, so the audit still sees the report's own error."""
+    first = readings[0]
+    if row_sum_score(first) == 2:
+        return first
+    return next((r for r in readings[1:] if row_sum_score(r) == 2), first)
+
+
 def iter_rows(doc: Document) -> Iterable[list[Cell]]:
     for b in doc.blocks:
         if isinstance(b, Table):
@@ -138,16 +187,20 @@ class TableReader:
         self.review_rows_done: set[str] = set()
         self.review_header_text = ""
         self.pending: tuple[str, str, RowView, int] | None = None   # (table, key, view, label index)
+        self.last_variant: tuple[int, str] | None = None          # (index in res.variants, row key)
 
     # ---------------------------------------------------------------- entry
     def read(self, rows: Iterable[Sequence[Cell]]) -> TableResult:
-        for row in rows:
-            self.row(row_view(row))
+        views = [row_view(r) for r in rows]
+        self.app_grid_len = app_grid_length(views)
+        for v in views:
+            self.row(v)
         self._flush_pending()
         self._finish_review()
         return self.res
 
     def row(self, v: RowView) -> None:
+        prev_variant, self.last_variant = self.last_variant, None
         labels = v.label_idx
         if not labels:
             self._unlabelled(v)
@@ -201,6 +254,22 @@ class TableReader:
             return
         if self.pending and v.has_values:         # the rest of a label broken over two rows, then values
             self._take_pending(v.after(last), v.cells[last].text.strip())
+        elif not v.has_values and len(labels) == 1:
+            self._label_tail(v.cells[last].text.strip(), prev_variant)
+
+    def _label_tail(self, text: str, last: tuple[int, str] | None) -> None:
+        """A label-only row after a row with values may be the rest of that row's wrapped label
+        ("1.申请人无正当理由逾期不补正、行政机关 1 0 0 …" + "不再处理其政府信息公开申请"): then
+        the row's wording is the official one after all."""
+        if last is None:
+            return
+        i, key = last
+        variant = self.res.variants[i]
+        whole = variant.found + text
+        official = L.is_official_app_label(key, whole) if variant.path.startswith("tables.applications.") \
+            else normalize(whole) == normalize(variant.official)
+        if official:
+            del self.res.variants[i]
 
     def _labelled_row(self, table: str, key: str, v: RowView, last: int) -> None:
         """A row whose leaf label names a cell row. With no value after the label it may be the first
@@ -246,7 +315,9 @@ class TableReader:
         self.res.found.add("active_disclosure")
         found = v.cells[last].text.strip() + tail
         official = L.ACTIVE_ROW_LABELS[key]
+        self.last_variant = None
         if normalize(found) != normalize(official):
+            self.last_variant = (len(self.res.variants), key)
             self.res.variants.append(LabelVariant(path=f"tables.active_disclosure.{key}", found=found,
                                                   official=official, evidence=position(v.cells[last].loc)))
 
@@ -286,21 +357,35 @@ class TableReader:
         self.zone = "app"
         self.app_seen.add(key)
         self.res.found.add("applications")
-        slots = None
-        if USE_HEADER_MAP and run is None and self.app_cols and last < self.app_cols[0]:
-            lo, hi = self.app_cols[0], self.app_cols[-1]
-            outside = [c for i, c in enumerate(v.cells) if i > last and not lo <= i <= hi and c.text.strip()]
-            if not outside:
-                slots = [v.cells[i] if i < len(v.cells) else None for i in self.app_cols]
-        if slots is None:
-            slots = fit(v.after(last) if run is None else run, N_APP, labelled=True)
+        slots = choose_reading(self._app_readings(v, last, run))
         for col, cell in zip(L.APPLICANT_KEYS, slots):
             self._set(f"tables.applications.{key}.{col}", cell)
         found = v.cells[last].text.strip() + tail
+        self.last_variant = None
         if not L.is_official_app_label(key, found):
+            self.last_variant = (len(self.res.variants), key)
             self.res.variants.append(LabelVariant(path=f"tables.applications.{key}", found=found,
                                                   official=L.APP_ROW_BY_KEY[key].label,
                                                   evidence=position(v.cells[last].loc)))
+
+    def _app_readings(self, v: RowView, last: int, run: list[Cell] | None) -> list[list[Cell | None]]:
+        """Candidate readings of a row's value cells, most trusted first (see choose_reading)."""
+        if run is not None:
+            return [fit(run, N_APP, labelled=True)]
+        after = v.after(last)
+        out: list[list[Cell | None]] = []
+        if len(after) == N_APP:
+            out.append(after)
+        n = len(v.cells)
+        if self.app_grid_len == n and last < n - N_APP \
+                and not any(c.text.strip() for c in v.cells[last + 1:n - N_APP]):
+            out.append(v.cells[n - N_APP:])          # the table is a full grid: values in the last 7 slots
+        if USE_HEADER_MAP and self.app_cols and last < self.app_cols[0]:
+            lo, hi = self.app_cols[0], self.app_cols[-1]
+            if not any(c.text.strip() for i, c in enumerate(v.cells) if i > last and not lo <= i <= hi):
+                out.append([v.cells[i] if i < n else None for i in self.app_cols])
+        out.append(fit(after, N_APP, labelled=True))
+        return out
 
     def _legacy_other(self, v: RowView, last: int) -> None:
         if not self.res.format_2019:
@@ -381,6 +466,8 @@ def paragraph_row(p: Paragraph) -> list[Cell] | None:
         cells = t.split()
         if len(cells) < 2:
             return None
+    elif len(t) <= 40:                 # a label alone: half of a label wrapped over two lines
+        cells = [x for x in _LABEL_SPLIT.split(t) if x]
     else:
         return None
     return [Cell(x, Loc(line=p.loc.line, page=p.loc.page, bbox=p.loc.bbox)) for x in cells]
