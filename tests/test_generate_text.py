@@ -173,3 +173,23 @@ def test_spaces_layout_aligns_values_in_columns_and_wraps_long_labels():
     prose = lines[start + 1:next(i for i, x in enumerate(lines) if x.startswith("六、"))]
     assert len(prose) > 3 and all(_width(x) <= 2 * 38 for x in prose)          # prose is hard-wrapped
     assert re.search(r"（三）不予\s", text) and re.search(r"^\s+公开\s", text, re.M)   # a group label broken over lines
+
+
+def test_render_markdown_of_an_empty_report_is_a_blank_template_with_every_section_and_table():
+    from nianbao.model import Report
+
+    md = render_markdown(Report())
+    for i, heading in enumerate(L.SECTION_HEADINGS):
+        assert f"## {L.CHINESE_ORDINALS[i]}、{heading}" in md
+    assert md.count("（待填写）") == 3                 # sections 一, 五, 六 ask for text
+    assert all(row.label in md for row in L.APP_ROWS)
+    assert "None" not in md
+
+
+def test_a_markdown_draft_parses_back_to_its_figures():
+    from nianbao import api
+
+    rep = report(21)
+    got = api.parse_bytes(render_markdown(rep).encode(), "draft.md")
+    assert got.tables == rep.tables
+    assert (got.meta.agency, got.meta.year, got.meta.published) == (rep.meta.agency, rep.meta.year, rep.meta.published)

@@ -602,12 +602,15 @@ def _contact_sentence(ctx: _Ctx, report: Report) -> str:
         return ""
     sep = ctx.rng.choice(["；", "，"])
     body = sep.join(f"{k}：{v}" for k, v in parts)
-    return f"如对本报告有任何疑问，请与{report.meta.agency}办公室联系（{body}）。"
+    return f"如对本报告有任何疑问，请与{report.meta.agency or '本机关'}办公室联系（{body}）。"
+
+
+_TO_FILL = "（待填写）"
 
 
 def _title(report: Report) -> str:
     m = report.meta
-    return m.title or f"{m.agency}{m.year}年政府信息公开工作年度报告"
+    return m.title or f"{m.agency or '（机关名称）'}{m.year or '（年份）'}年政府信息公开工作年度报告"
 
 
 def _preamble(ctx: _Ctx, report: Report) -> list[str]:
@@ -734,10 +737,12 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
     sections = {s.no: s for s in report.sections}
     for no in range(1, 7):
         sec = sections.get(no)
-        if sec is None:
+        if sec is None and not style.draft:
             continue
-        head = _heading(ctx, no, sec.heading)
-        paras = _paragraphs(ctx, sec.text)
+        head = _heading(ctx, no, sec.heading if sec else L.SECTION_HEADINGS[no - 1])
+        paras = _paragraphs(ctx, sec.text if sec else "")
+        if style.draft and not paras and no in (1, 5, 6):
+            paras = [_TO_FILL]              # a draft shows every section, asking for what is missing
         if style.glue_headings and not md and paras and no in (1, 5, 6):
             para(head + paras.pop(0), prose=True)
         else:
