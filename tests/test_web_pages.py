@@ -278,3 +278,16 @@ def test_docx_source_view_shows_the_table_with_the_cell_marked(site):
     marked = re.findall(r'<td class="hl">(.*?)</td>', frag)
     assert len(marked) == 1
     assert float(marked[0].replace(",", "")) == report.tables.cell(path.removeprefix("tables."))
+
+
+def test_without_the_original_a_text_finding_shows_its_sentence_in_the_section(site):
+    c, app = site
+    from nianbao import api
+    report = api.audit(api.parse_file(SAMPLES / "001_9944da9601cf06f9.txt"))   # as `nianbao ingest` stores it
+    s = app.state.backend.add_report(report)
+    i, f = next((i, f) for i, f in enumerate(report.findings) if (f.path or "").startswith("narrative"))
+    fact = report.narrative[int(re.search(r"\d+", f.path).group())]
+    frag = c.get(f"/reports/{s.id}/source", params={"finding": i}).text
+    assert 'data-kind="section"' in frag and "未保存原文件" in frag
+    marked = re.search(r'<mark class="hl">(.*?)</mark>', frag, re.S).group(1)
+    assert re.sub(r"\s", "", html.unescape(marked)) == re.sub(r"\s", "", fact.text)

@@ -136,6 +136,7 @@ class SourceView:
     table: list[list[tuple[str, bool]]] = field(default_factory=list)
     section_heading: str = ""
     section_text: str = ""
+    section_parts: tuple[str, str, str] | None = None     # text before, the quoted part, after
     position: dict | None = None
 
 
@@ -179,6 +180,12 @@ def source_view(files: SourceFiles, report: Report, evidence: Position | None, p
             grid = _table_grid(data, report.source.file or "", pos)
             if grid:
                 return SourceView("table", table=grid, position=posd)
+    quote = ""
+    m = re.match(r"narrative(?:\[(\d+)\]|\.(\d+))", path or "")
+    k = int(m.group(1) or m.group(2)) if m else -1
+    if 0 <= k < len(report.narrative):      # a number stated in the text: show its sentence
+        fact = report.narrative[k]
+        section, quote = section or fact.section, fact.text
     sec = report.section(section) if section else None
     if sec is None and path and path.startswith("sections."):
         try:
@@ -186,8 +193,14 @@ def source_view(files: SourceFiles, report: Report, evidence: Position | None, p
         except ValueError:
             sec = None
     if sec is not None:
-        return SourceView("section", section_heading=sec.heading, section_text=sec.text, position=posd,
-                          note="" if files.load(sha) else "未保存原文件，显示报告中的章节文字")
+        parts = None
+        chars = [ch for ch in quote if not ch.isspace()]
+        # the fact's text may differ from the section's in spacing ("2021 年" / "2021年")
+        hit = re.search(r"\s*".join(map(re.escape, chars)), sec.text) if chars else None
+        if hit:
+            parts = (sec.text[:hit.start()], hit.group(), sec.text[hit.end():])
+        return SourceView("section", section_heading=sec.heading, section_text=sec.text, section_parts=parts,
+                          position=posd, note="" if files.load(sha) else "未保存原文件，显示报告中的章节文字")
     note = "未保存原文件（例如由命令行入库），无法显示原文" if pos else "该问题没有原文位置"
     return SourceView("none", note=note, position=posd)
 
