@@ -70,7 +70,7 @@ class SourceFiles:
         data = self.load(sha256)
         if data is None:
             return None
-        lines = decode_text(data).splitlines()
+        lines = decode_text(data).split("\n")      # numbered as the text reader numbers them
         with self._lock:
             if len(self._lines_cache) > 64:
                 self._lines_cache.clear()
@@ -109,21 +109,19 @@ class SourceFiles:
 
 
 def decode_text(data: bytes) -> str:
-    """The text the text reader saw (same decoding when it exposes one)."""
+    """The original text as the text reader decodes it, with its line breaks (\r\n, \r, \f → \n) so
+    line numbers agree; otherwise as printed (full-width digits and odd spaces kept)."""
+    from ..readers import text as text_reader
+
     try:
-        from ..readers import text as text_reader
-        dec = getattr(text_reader, "decode", None) or getattr(text_reader, "decode_text", None)
-        if dec is not None:
-            out = dec(data)
-            return out if isinstance(out, str) else out[0]
-    except Exception:  # the reader is optional here; plain decoding below is good enough to show lines
-        pass
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("utf-8", errors="replace")
+        return text_reader.decode(data).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    except Exception:  # refused by the reader (it was read some other way): show what plain decoding gives
+        for enc in ("utf-8-sig", "gb18030"):
+            try:
+                return data.decode(enc).replace("\r\n", "\n")
+            except UnicodeDecodeError:
+                continue
+        return data.decode("utf-8", errors="replace")
 
 
 @dataclass
