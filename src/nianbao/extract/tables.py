@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from .. import labels as L
 from ..document import Cell, Document, Loc, Paragraph, Table
-from ..model import LabelVariant, Number, Report
+from ..model import ApplicantRow, Decisions, DocCounts, Fees, LabelVariant, Number, Report, ReviewRow
 from .values import BLANK, LABEL, VALUE, fit, parse_cell, position
 
 # ---------------------------------------------------------------- label sets (normalised text)
@@ -41,6 +41,8 @@ REVIEW_HEADER = ("行政复议", "行政诉讼", "未经复议", "复议后起�
 REVIEW_GROUP_LABELS = {"行政复议": "review", "未经复议直接起诉": "litigation_direct", "直接起诉": "litigation_direct",
                        "复议后起诉": "litigation_after_review"}
 OTHER_PROCESSING_2019 = "其他处理"
+ACTIVE_ROW_MODELS = {"regulations": DocCounts, "normative_documents": DocCounts, "licensing": Decisions,
+                     "punishment": Decisions, "enforcement": Decisions, "fees": Fees}
 
 USE_HEADER_MAP = True
 N_APP = len(L.APPLICANT_KEYS)
@@ -144,8 +146,14 @@ def match_active(norm: str) -> str | None:
     return None
 
 
-def _any_contains(joined: str, needles: Sequence[str]) -> bool:
-    return any(x in joined for x in needles)
+_NEEDLES: dict[tuple[str, ...], re.Pattern] = {}
+
+
+def _any_contains(joined: str, needles: tuple[str, ...]) -> bool:
+    pat = _NEEDLES.get(needles)
+    if pat is None:
+        pat = _NEEDLES[needles] = re.compile("|".join(map(re.escape, needles)))
+    return pat.search(joined) is not None
 
 
 @dataclass
@@ -159,12 +167,26 @@ class TableResult:
     legacy: dict[str, dict[str, Number]] = field(default_factory=dict)
 
     def apply(self, report: Report) -> None:
+        shared: dict[tuple, object] = {}         # cells of one line share one Position
+        rows: dict[str, dict[str, Number]] = {}
         for path, (value, cell) in self.cells.items():
-            report.tables.set_cell(path[len("tables."):], value)
+            row, _, col = path.rpartition(".")
+            rows.setdefault(row, {})[col] = value
             if cell is not None:
-                pos = position(cell.loc)
+                loc = cell.loc
+                key = (loc.line, loc.page, loc.bbox, loc.table, loc.row, loc.col)
+                pos = shared.get(key) if key in shared else shared.setdefault(key, position(loc))
                 if pos is not None:
                     report.provenance[path] = pos
+        t = report.tables
+        for row, values in rows.items():      # one validated row object each: cheaper than a setattr per cell
+            _, table, key = row.split(".", 2)
+            if table == "applications":
+                t.applications[key] = ApplicantRow(**values)
+            elif table == "review_litigation":
+                setattr(t.review_litigation, key, ReviewRow(**values))
+            else:
+                setattr(t.active_disclosure, key, ACTIVE_ROW_MODELS[key](**values))
         order = ["active_disclosure", "applications", "review_litigation"]
         report.extraction.tables_found = [t for t in order if t in self.found]
         report.extraction.label_variants.extend(self.variants)
@@ -213,6 +235,14 @@ class TableReader:
         if key:
             self.zone = "active"
             self._labelled_row("active", key, v, last)
+            return
+        # a table-三 data row (the common case) needs none of the header checks below
+        key = match_app_row(leaf)
+        if key is not None and key not in ("other.other", "results_total"):
+            key = self._app_key(leaf, v, labels)
+            if key:
+                self.zone = "app"
+                self._labelled_row("app", key, v, last)
             return
         # headers
         if _any_contains(norms, ACTIVE_HEADER_2019):

@@ -45,10 +45,14 @@ def parse_cell(text: str) -> tuple[int, Number]:
 
 
 def position(loc: Loc | None) -> Position | None:
-    if loc is None or (loc.line is None and loc.page is None and loc.table is None):
+    """The model's Position for a document Loc (None when the Loc says nothing)."""
+    if loc is None:
         return None
-    return Position.model_construct(line=loc.line, page=loc.page, bbox=list(loc.bbox) if loc.bbox else None,
-                    table=loc.table, row=loc.row, col=loc.col)
+    kw = {k: v for k, v in (("line", loc.line), ("page", loc.page), ("table", loc.table), ("row", loc.row),
+                            ("col", loc.col)) if v is not None}
+    if loc.bbox is not None:
+        kw["bbox"] = list(loc.bbox)
+    return Position(**kw) if kw else None   # plain validation is faster than model_construct here
 
 
 def fit(cells: Sequence[Cell], expected: int, labelled: bool) -> list[Cell | None]:

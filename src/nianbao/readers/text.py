@@ -135,7 +135,8 @@ def _tab_rows(lines: list[tuple[int, str]]) -> list[list[Cell]]:
     rows: list[list[Cell]] = []
     for n, t in lines:
         if "\t" in t:
-            rows.append([Cell(c.strip(), Loc(line=n)) for c in t.split("\t")])
+            loc = Loc(line=n)                # the cells of a line share their Loc
+            rows.append([Cell(c.strip(), loc) for c in t.split("\t")])
         elif t.strip() and rows:          # a cell broken over lines (rare in this family): glue to the last cell
             rows[-1][-1].text += t.strip()
     return rows
@@ -153,7 +154,8 @@ def _cell_per_line_rows(lines: list[tuple[int, str]]) -> list[list[Cell]]:
             head, *cells = t.split("\t")
             if head.strip():               # a row printed in family-a style inside family b
                 cells.insert(0, head)
-            row.extend(Cell(c.strip(), Loc(line=n)) for c in cells)
+            loc = Loc(line=n)
+            row.extend(Cell(c.strip(), loc) for c in cells)
         elif row:                          # continuation of the previous cell ("\t商业" + "企业")
             row[-1].text += t.strip()
     if row:
