@@ -181,5 +181,144 @@ def print_findings_summary(summary: list[dict]) -> None:
     console.print(t)
 
 
-def _stdout_is_file() -> bool:
-    return not sys.stdout.isatty()
+# ---------------------------------------------------------------- compare
+def _fmt_cell(key: str, v) -> str:
+    from ..compare import SHARES
+
+    if v is None:
+        return "[dim]—[/dim]"
+    if key in SHARES:
+        return f"{v * 100:.1f}%"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
+@app.command()
+def compare(
+    agency: str = typer.Option(None, "--agency", help="一个机关历年对比（名称可带或不带省市前缀，或机关编号）"),
+    region: str = typer.Option(None, "--region", help="某地区各机关对比（地区名或机关名开头，如 中卫市、沙坡头区）"),
+    year: int = typer.Option(None, "--year", help="年度"),
+    sort: str = typer.Option(None, "--sort", help="排序列：agency region year received granted_share "
+                                                  "review_corrected_share errors warnings …"),
+    desc: bool = typer.Option(False, "--desc", help="从大到小排序"),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+) -> None:
+    """主要指标对比：新收申请、予以公开占比、行政复议纠正率、审核问题数。"""
+    from ..compare import INDICATORS, SORT_KEYS, agency_years, region_year, sort_rows
+
+    if sort and sort not in SORT_KEYS:
+        report_error(f"--sort 只能是：{'、'.join(SORT_KEYS)}")
+        raise typer.Exit(EXIT_INPUT)
+    store = _open(db)
+    try:
+        if agency:
+            if store.find_agency(agency) is None:
+                report_error(f"库中没有机关「{agency}」的报告")
+                raise typer.Exit(EXIT_INPUT)
+            rows = agency_years(store, agency)
+            if year is not None:
+                rows = [r for r in rows if r.year == year]
+        else:
+            rows = region_year(store, region, year)
+    finally:
+        store.close()
+    if sort:
+        rows = sort_rows(rows, sort, desc)
+    if json_out:
+        print_json({"indicators": dict(INDICATORS), "rows": [r.to_dict() for r in rows]})
+        return
+    if not rows:
+        console.print("[yellow]没有符合条件的报告。[/yellow]")
+        return
+    title = f"{agency} 历年对比" if agency else f"{region or '全部地区'} {year or '各'}年度 各机关对比"
+    t = Table(box=box.SIMPLE_HEAD, title=title)
+    t.add_column("编号", justify="right")
+    t.add_column("机关", overflow="fold")
+    t.add_column("年度", justify="right")
+    for _, name in INDICATORS:
+        t.add_column(name, justify="right")
+    for r in rows:
+        d = r.to_dict()
+        t.add_row(str(r.report_id), escape((r.region or "") + (r.agency or r.agency_name or "—")), str(r.year or "—"),
+                  *[_fmt_cell(k, d[k]) for k, _ in INDICATORS])
+    console.print(t)
+    console.print("[dim]予以公开占比 = 予以公开 ÷ 办理结果总计；复议纠正率 = 结果纠正 ÷ 行政复议总计。[/dim]")
+
+
+# ---------------------------------------------------------------- export
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+@app.command()
+def export(
+    fmt: str = typer.Option("xlsx", "--format", "-f", help="csv、xlsx、json、parquet（整改清单：xlsx、docx）"),
+    form: str = typer.Option("wide", "--form", help="wide：每份报告一行；long：每个单元格一行"),
+    out: Path = typer.Option(None, "--out", "-o", help="输出文件（csv/json 缺省时输出到屏幕，其他格式缺省为当前目录）"),
+    agency: str = typer.Option(None, "--agency", help="只导出这个机关"),
+    region: str = typer.Option(None, "--region", help="只导出这个地区"),
+    year: int = typer.Option(None, "--year", help="只导出这个年度"),
+    all_versions: bool = typer.Option(False, "--all-versions", help="包括被新版本取代的旧版本"),
+    rectification: str = typer.Option(None, "--rectification", help="导出这个机关的整改清单（xlsx 或 docx）"),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
+    json_out: bool = typer.Option(False, "--json", help="以 JSON 输出导出结果（文件、大小）"),
+) -> None:
+    """导出库中的报告（长表/宽表；xlsx 每张表一页并附审核问题），或某机关的整改清单。"""
+    from ..errors import InputError
+    from ..export import export_bytes, rectification_bytes
+
+    store = _open(db)
+    try:
+        if rectification:
+            data, name, _ = rectification_bytes(store, rectification, fmt, year)
+        else:
+            data, name, _ = export_bytes(store, fmt, form, agency=agency, region=region, year=year,
+                                         current=None if all_versions else True)
+    except InputError as e:
+        report_error(e)
+        raise typer.Exit(EXIT_INPUT) from None
+    finally:
+        store.close()
+    if out is None and fmt in ("csv", "json") and not rectification and not json_out:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    path = out or Path(name)
+    _write_atomic(path, data)
+    if json_out:
+        print_json({"file": str(path), "bytes": len(data), "format": fmt})
+    else:
+        err_console.print(f"已导出 {escape(str(path))}（{len(data) / 1024:.0f} KB）", highlight=False)
+
+
+# ---------------------------------------------------------------- demo
+@app.command()
+def demo(
+    out: Path = typer.Option(Path("demo-out"), "--out", help="演示数据库所在目录（每次重新创建）"),
+    jobs: int = typer.Option(None, "-j", "--jobs", help="并行进程数"),
+    json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
+) -> None:
+    """演示：把自带的样例报告（及生成的上一年度报告）入库到 demo-out/nianbao.db，显示审核汇总。"""
+    from ..demo import build_demo
+
+    result, url, summary = build_demo(out, jobs=jobs)
+    if json_out:
+        print_json({"db": url, "ingest": result.to_dict(), "findings_by_rule": summary})
+        return
+    d = result.to_dict()
+    console.print(f"已入库 {d['stored']} 份报告（{d['failed']} 个文件失败），用时 {d['elapsed_s']:.1f} 秒。"
+                  f"数据库：{escape(url)}", highlight=False)
+    print_findings_summary(summary)
+    db = f"--db {out / 'nianbao.db'}"
+    console.print(f"""
+下一步：
+  .venv/bin/nianbao compare {db} --year 2023          各机关主要指标对比
+  .venv/bin/nianbao compare {db} --agency 沙坡头区司法局  一个机关历年对比
+  .venv/bin/nianbao export {db} --format xlsx -o demo-out/nianbao.xlsx
+  .venv/bin/nianbao export {db} --rectification 乌拉特中旗司法局 --format docx -o demo-out/整改清单.docx
+  .venv/bin/nianbao serve {db}                        网页界面 http://127.0.0.1:8000
+  datasette {out / 'nianbao.db'}                      用 Datasette 浏览（pip install datasette）""",
+                  highlight=False)

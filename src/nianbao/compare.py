@@ -1,0 +1,125 @@
+"""Key indicators of stored reports side by side: one agency over the years, or every agency of a
+region and year. Used by `nianbao compare` and the web UI.
+
+    rows = agency_years(store, "沙坡头区司法局")
+    rows = region_year(store, region="中卫市", year=2023)
+    rows = compare_reports(store, [3, 8, 12])
+    sort_rows(rows, "granted_share", descending=True)
+
+Indicators (from the current version of each report):
+- received: 本年新收申请数量 (表三, 总计列)
+- carried_over, results_total (办理结果总计), carried_forward
+- granted / granted_share: 予以公开 and its share of 办理结果总计 (部分公开 not included)
+- review_total / review_corrected / review_corrected_share: 行政复议 总计, 结果纠正, 纠正 ÷ 总计
+- litigation_total: 行政诉讼 (未经复议直接起诉 + 复议后起诉) 总计
+- errors / warnings / infos: audit findings by severity
+A share is None when its denominator is 0 or blank.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .store import ReportInfo, Store
+from .store.cells import number
+
+INDICATORS: list[tuple[str, str]] = [
+    ("received", "本年新收"),
+    ("carried_over", "上年结转"),
+    ("results_total", "办结总计"),
+    ("granted", "予以公开"),
+    ("granted_share", "予以公开占比"),
+    ("carried_forward", "结转下年"),
+    ("review_total", "行政复议"),
+    ("review_corrected", "复议纠正"),
+    ("review_corrected_share", "复议纠正率"),
+    ("litigation_total", "行政诉讼"),
+    ("errors", "错误"),
+    ("warnings", "警告"),
+    ("infos", "提示"),
+]
+SORT_KEYS = ["agency", "region", "year", *(k for k, _ in INDICATORS)]
+SHARES = {"granted_share", "review_corrected_share"}
+
+_CELLS = {
+    "received": ("applications", "new_received", "total"),
+    "carried_over": ("applications", "carried_over", "total"),
+    "results_total": ("applications", "results_total", "total"),
+    "granted": ("applications", "granted", "total"),
+    "carried_forward": ("applications", "carried_forward", "total"),
+    "review_total": ("review_litigation", "review", "total"),
+    "review_corrected": ("review_litigation", "review", "corrected"),
+}
+
+
+@dataclass
+class CompareRow:
+    report_id: int
+    agency: str | None
+    region: str | None
+    agency_name: str | None
+    year: int | None
+    received: float | None = None
+    carried_over: float | None = None
+    results_total: float | None = None
+    granted: float | None = None
+    granted_share: float | None = None
+    carried_forward: float | None = None
+    review_total: float | None = None
+    review_corrected: float | None = None
+    review_corrected_share: float | None = None
+    litigation_total: float | None = None
+    errors: int = 0
+    warnings: int = 0
+    infos: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _share(part: float | None, whole: float | None) -> float | None:
+    if part is None or not whole:
+        return None
+    return round(part / whole, 4)
+
+
+def rows_for(store: Store, infos: list[ReportInfo]) -> list[CompareRow]:
+    """Indicator rows of these stored reports (in the order given)."""
+    cells = store.cells([i.id for i in infos])
+    out = []
+    for info in infos:
+        c = cells.get(info.id, {})
+        row = CompareRow(info.id, info.agency, info.region, info.agency_name, info.year,
+                         errors=info.errors, warnings=info.warnings, infos=info.infos)
+        for key, cell in _CELLS.items():
+            setattr(row, key, number(c.get(cell)))
+        lit = [c.get(("review_litigation", g, "total")) for g in ("litigation_direct", "litigation_after_review")]
+        row.litigation_total = number(sum(v for v in lit if v is not None)) if any(v is not None for v in lit) else None
+        row.granted_share = _share(row.granted, row.results_total)
+        row.review_corrected_share = _share(row.review_corrected, row.review_total)
+        out.append(row)
+    return out
+
+
+def agency_years(store: Store, agency: str | int) -> list[CompareRow]:
+    """One agency (id, or name with or without region prefixes) over the years, oldest first."""
+    return rows_for(store, sorted(store.list_reports(agency=agency), key=lambda i: (i.year or 0, i.id)))
+
+
+def region_year(store: Store, region: str | None = None, year: int | None = None) -> list[CompareRow]:
+    """Every agency of a region (region or the start of the agency's name) in a year."""
+    return rows_for(store, store.list_reports(region=region, year=year))
+
+
+def compare_reports(store: Store, ids: list[int]) -> list[CompareRow]:
+    infos = [i for i in (store.get_info(x) for x in ids) if i is not None]
+    return rows_for(store, infos)
+
+
+def sort_rows(rows: list[CompareRow], key: str, descending: bool = False) -> list[CompareRow]:
+    """Sorted by an indicator or agency/region/year; blanks always last."""
+    if key not in SORT_KEYS:
+        raise ValueError(f"unknown sort key {key!r}; one of {', '.join(SORT_KEYS)}")
+    present = [r for r in rows if getattr(r, key) is not None]
+    blank = [r for r in rows if getattr(r, key) is None]
+    return sorted(present, key=lambda r: getattr(r, key), reverse=descending) + blank

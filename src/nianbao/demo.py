@@ -1,0 +1,64 @@
+"""`nianbao demo`: a fresh SQLite store with the bundled sample reports and generated ones.
+
+The five bundled samples (src/nianbao/samples, real published reports) have one year each; to show
+the cross-year rules and the comparisons, the demo adds generated reports (generate/synthetic.py,
+rendered to text and DOCX and parsed back like any file) for a few agencies over two years. Most
+generated years are drawn independently (the X rules find real differences between them); every
+third agency repeats last year's report with the year changed, which X002 reports as copied.
+"""
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+SAMPLES = Path(__file__).with_name("samples")
+
+
+def generate_files(folder: Path, agencies: int = 8, years: tuple[int, ...] = (2022, 2023), seed: int = 2024) -> list[Path]:
+    """Generated reports of `agencies` agencies over `years`, as text, Markdown and DOCX files."""
+    from .generate import random_agency, random_report
+    from .generate.text import LAYOUTS, file_name, render_bytes
+
+    try:
+        from .generate.docx import render_docx
+    except ImportError:     # python-docx missing: text only
+        render_docx = None
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    out = []
+    n = 0
+    for i in range(agencies):
+        ag = random_agency(rng, "county_dept" if i % 2 else None)
+        copy_seed = rng.random() if i % 3 == 0 else None
+        for year in years:
+            # every third agency "copies" last year's report: same draws, new year (X002 shows it)
+            r = random_report(random.Random(copy_seed) if copy_seed else rng, year=year, agency=ag)
+            if render_docx is not None and n == 3:     # one DOCX: rendering DOCX is slow (seconds)
+                p = folder / f"{n:04d}_{r.meta.agency}{year}.docx"
+                p.write_bytes(render_docx(r))
+            else:
+                layout = LAYOUTS[n % len(LAYOUTS)]
+                p = folder / file_name(r, layout, n)
+                p.write_bytes(render_bytes(r, layout, seed=n))
+            out.append(p)
+            n += 1
+    return out
+
+
+def build_demo(out: Path, *, jobs: int | None = None, agencies: int = 8):
+    """(IngestResult, database URL, findings summary) of a freshly built demo store under `out`."""
+    from .ingest import ingest
+    from .store import open_store
+
+    out.mkdir(parents=True, exist_ok=True)
+    for f in out.glob("nianbao.db*"):
+        f.unlink()
+    generated = out / "generated"
+    shutil.rmtree(generated, ignore_errors=True)
+    generate_files(generated, agencies)
+    url = f"sqlite:///{out / 'nianbao.db'}"
+    with open_store(url) as store:
+        result = ingest([SAMPLES, generated], store, jobs=jobs)
+        summary = store.findings_summary()
+    return result, url, summary

@@ -1,0 +1,377 @@
+"""Stored reports out as files: CSV, XLSX, JSON, Parquet; long form (one row per cell) or wide
+form (one row per report); and the 整改清单 (rectification list) of one agency as XLSX or DOCX.
+
+    data, filename, media_type = export_bytes(store, "xlsx", year=2023)
+    data, filename, media_type = rectification_bytes(store, "沙坡头区司法局", "docx")
+
+XLSX: a sheet 报告 (one row per report), one sheet per table (表二/表三/表四, a column per cell,
+Chinese headers from labels.py), a sheet 审核问题 (every finding), and with form="long" a sheet
+单元格 in long form. CSV/JSON/Parquet use the machine keys (`applications.granted.total`) as
+headers, so scripts need no Chinese; `labels` gives the Chinese name of every column.
+
+Parquet needs pyarrow, an optional extra (`pip install 'nianbao[parquet]'`): it is 40 MB that most
+users of a review tool never need; CSV and XLSX cover them.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from . import labels as L
+from .errors import InputError
+from .store import ReportInfo, Store
+from .store.cells import number, split_path
+
+FORMATS = ("csv", "xlsx", "json", "parquet")
+FORMS = ("long", "wide")
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+TABLE_SHEETS = {"active_disclosure": "表二 主动公开", "applications": "表三 依申请公开",
+                "review_litigation": "表四 复议诉讼"}
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+REPORT_COLUMNS: list[tuple[str, str]] = [
+    ("report_id", "报告编号"), ("agency", "机关"), ("region", "地区"), ("agency_name", "报告所署机关"),
+    ("year", "年度"), ("format", "格式"), ("published", "发布日期"), ("is_current", "现行版本"),
+    ("errors", "错误"), ("warnings", "警告"), ("infos", "提示"), ("source_file", "文件"), ("sha256", "SHA-256"),
+]
+LONG_COLUMNS: list[tuple[str, str]] = [
+    ("report_id", "报告编号"), ("agency", "机关"), ("region", "地区"), ("year", "年度"),
+    ("table", "表"), ("row", "行"), ("column", "列"), ("path", "路径"), ("label", "名称"), ("value", "数值"),
+]
+FINDING_COLUMNS: list[tuple[str, str]] = [
+    ("report_id", "报告编号"), ("agency", "机关"), ("year", "年度"), ("code", "规则"), ("severity", "级别"),
+    ("message", "问题"), ("path", "路径"), ("where", "位置"), ("evidence", "证据"),
+]
+
+
+# ---------------------------------------------------------------- labels
+def cell_label(table: str, row: str, col: str) -> str:
+    """Chinese name of a cell, e.g. "表三·（三）不予公开·1.属于国家秘密·自然人"."""
+    if table == "applications":
+        r = L.APP_ROW_BY_KEY.get(row)
+        name = r.label if r else row
+        if r and r.group and r.group.startswith("（"):
+            name = f"{r.group}·{name}"
+        if row == "partially_granted":
+            name = "（二）部分公开"
+        return f"表三·{name}·{dict(L.APPLICANTS).get(col, col)}"
+    if table == "review_litigation":
+        return f"表四·{dict(L.REVIEW_GROUPS).get(row, row)}·{dict(L.REVIEW_COLS).get(col, col)}"
+    if table == "active_disclosure":
+        cols = dict(L.ACTIVE_COLS.get(row, []))
+        return f"表二·{L.ACTIVE_ROW_LABELS.get(row, row)}·{cols.get(col, col)}"
+    return f"{table}·{row}·{col}"
+
+
+def cell_paths() -> list[str]:
+    return L.all_cell_paths(L.FORMAT_2021)
+
+
+def labels() -> dict[str, str]:
+    """Every export column key → its Chinese header."""
+    out = dict(REPORT_COLUMNS) | dict(LONG_COLUMNS) | dict(FINDING_COLUMNS)
+    for p in cell_paths():
+        out[p.removeprefix("tables.")] = cell_label(*split_path(p))
+    return out
+
+
+def where(evidence: dict | None) -> str:
+    """A position in words: 第12行 / 第3页 / 表格2第4行第5列."""
+    if not evidence:
+        return ""
+    if evidence.get("line") is not None:
+        return f"第{evidence['line']}行"
+    if evidence.get("page") is not None:
+        return f"第{evidence['page']}页"
+    if evidence.get("table") is not None:
+        return f"表格{evidence['table'] + 1}第{(evidence.get('row') or 0) + 1}行第{(evidence.get('col') or 0) + 1}列"
+    return ""
+
+
+def evidence_text(f: dict[str, Any]) -> str:
+    """What a reviewer needs besides the message: the previous year's report for X rules."""
+    data = f.get("data") or {}
+    prev = data.get("previous")
+    if isinstance(prev, dict):
+        parts = [f"上年报告（{prev.get('year')}年"]
+        if prev.get("report_id") is not None:
+            parts.append(f"，编号{prev['report_id']}")
+        if prev.get("file"):
+            parts.append(f"，{prev['file']}")
+        parts.append("）")
+        if where(prev.get("evidence")):
+            parts.append(where(prev["evidence"]))
+        if prev.get("value") is not None:
+            parts.append(f"：{number(prev['value'])}")
+        return "".join(parts)
+    return ""
+
+
+# ---------------------------------------------------------------- rows
+@dataclass
+class Selection:
+    agency: str | int | None = None
+    region: str | None = None
+    year: int | None = None
+    current: bool | None = True
+
+    def reports(self, store: Store) -> list[ReportInfo]:
+        return store.list_reports(agency=self.agency, region=self.region, year=self.year, current=self.current)
+
+
+def _report_row(i: ReportInfo) -> dict[str, Any]:
+    return {"report_id": i.id, "agency": i.agency, "region": i.region, "agency_name": i.agency_name, "year": i.year,
+            "format": i.format, "published": i.published, "is_current": i.is_current, "errors": i.errors,
+            "warnings": i.warnings, "infos": i.infos, "source_file": i.source_file, "sha256": i.sha256}
+
+
+def long_rows(store: Store, infos: list[ReportInfo]) -> list[dict[str, Any]]:
+    """One row per stored cell (blank cells with value None)."""
+    cells = store.cells([i.id for i in infos])
+    out = []
+    for i in infos:
+        for (t, r, c), v in sorted(cells[i.id].items(), key=lambda kv: _cell_order(kv[0])):
+            out.append({"report_id": i.id, "agency": i.agency, "region": i.region, "year": i.year, "table": t,
+                        "row": r, "column": c, "path": f"{t}.{r}.{c}", "label": cell_label(t, r, c),
+                        "value": number(v)})
+    return out
+
+
+_ORDER = {tuple(split_path(p)): n for n, p in enumerate(cell_paths())}
+
+
+def _cell_order(key: tuple[str, str, str]) -> tuple[int, tuple[str, str, str]]:
+    return _ORDER.get(key, len(_ORDER)), key
+
+
+def wide_rows(store: Store, infos: list[ReportInfo]) -> tuple[list[str], list[dict[str, Any]]]:
+    """(columns, rows): one row per report, the report columns then one column per cell path."""
+    cells = store.cells([i.id for i in infos])
+    keys = [p.removeprefix("tables.") for p in cell_paths()]
+    extra = sorted({f"{t}.{r}.{c}" for i in infos for (t, r, c) in cells[i.id]} - set(keys))   # 2019 legacy fields
+    columns = [k for k, _ in REPORT_COLUMNS] + keys + extra
+    rows = []
+    for i in infos:
+        row = _report_row(i)
+        for (t, r, c), v in cells[i.id].items():
+            row[f"{t}.{r}.{c}"] = number(v)
+        rows.append({k: row.get(k) for k in columns})
+    return columns, rows
+
+
+def finding_rows(store: Store, infos: list[ReportInfo]) -> list[dict[str, Any]]:
+    by_id = {i.id: i for i in infos}
+    out = []
+    for f in store.findings(report_ids=list(by_id)):
+        i = by_id[f["report_id"]]
+        out.append({"report_id": i.id, "agency": i.agency, "year": i.year, "code": f["code"],
+                    "severity": f["severity"], "message": f["message"], "path": f["path"],
+                    "where": where(f["evidence"]), "evidence": evidence_text(f),
+                    "data": f["data"], "raw_evidence": f["evidence"]})
+    return out
+
+
+# ---------------------------------------------------------------- writers
+def _csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    w.writeheader()
+    w.writerows(rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")     # BOM: Excel opens UTF-8 CSV correctly
+
+
+def _parquet(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError("导出 parquet 需要 pyarrow：pip install 'nianbao[parquet]'（或改用 csv / xlsx）") from None
+    table = pa.Table.from_pylist([{k: r.get(k) for k in columns} for r in rows])
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+def _sheet(wb, title: str, headers: list[str], rows: list[list[Any]], widths: dict[int, int] | None = None):
+    from openpyxl.styles import Alignment, Font
+
+    ws = wb.create_sheet(title)
+    ws.append(headers)
+    for c in ws[1]:
+        c.font = Font(bold=True)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+    for r in rows:
+        ws.append(r)
+    ws.freeze_panes = "B2" if len(headers) > 3 else "A2"
+    for col, width in (widths or {}).items():
+        ws.column_dimensions[ws.cell(1, col).column_letter].width = width
+    return ws
+
+
+def _xlsx(store: Store, infos: list[ReportInfo], form: str) -> bytes:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    columns, wide = wide_rows(store, infos)
+    head = [k for k, _ in REPORT_COLUMNS]
+    _sheet(wb, "报告", [h for _, h in REPORT_COLUMNS], [[r[k] for k in head] for r in wide],
+           {2: 24, 3: 20, 4: 30, 12: 30})
+    base = ["report_id", "agency", "year"]
+    for table, title in TABLE_SHEETS.items():
+        keys = [k for k in columns if k.startswith(f"{table}.")]
+        headers = ["报告编号", "机关", "年度"] + [cell_label(*split_path(k)) for k in keys]
+        ws = _sheet(wb, title, headers, [[r[k] for k in base + keys] for r in wide], {2: 24})
+        ws.row_dimensions[1].height = 90
+    fr = finding_rows(store, infos)
+    _sheet(wb, "审核问题", [h for _, h in FINDING_COLUMNS],
+           [[f["report_id"], f["agency"], f["year"], f["code"], SEVERITY_NAMES.get(f["severity"], f["severity"]),
+             f["message"], f["path"], f["where"], f["evidence"]] for f in fr],
+           {2: 24, 6: 70, 7: 40, 9: 40})
+    if form == "long":
+        lr = long_rows(store, infos)
+        _sheet(wb, "单元格", [h for _, h in LONG_COLUMNS], [[r[k] for k, _ in LONG_COLUMNS] for r in lr],
+               {2: 24, 9: 50})
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def export_bytes(store: Store, fmt: str = "xlsx", form: str = "wide", *, agency: str | int | None = None,
+                 region: str | None = None, year: int | None = None,
+                 current: bool | None = True) -> tuple[bytes, str, str]:
+    """(file bytes, suggested file name, media type) of the selected reports."""
+    if fmt not in FORMATS:
+        raise InputError(f"不支持的导出格式 {fmt}（可选 {'、'.join(FORMATS)}）")
+    if form not in FORMS:
+        raise InputError(f"不支持的表格形式 {form}（可选 long、wide）")
+    infos = Selection(agency, region, year, current).reports(store)
+    stamp = f"nianbao-{form}" + (f"-{year}" if year else "")
+    if fmt == "xlsx":
+        data = _xlsx(store, infos, form)
+        stamp = "nianbao" + (f"-{year}" if year else "")
+    elif form == "long":
+        rows = long_rows(store, infos)
+        columns = [k for k, _ in LONG_COLUMNS]
+        data = _csv(columns, rows) if fmt == "csv" else _parquet(columns, rows) if fmt == "parquet" else \
+            _json({"form": "long", "labels": dict(LONG_COLUMNS), "rows": rows})
+    else:
+        columns, rows = wide_rows(store, infos)
+        if fmt == "json":
+            for r, i in zip(rows, infos):
+                r["findings"] = [{k: f[k] for k in ("code", "severity", "message", "path")}
+                                 for f in store.findings(report_ids=[i.id])]
+            data = _json({"form": "wide", "labels": {k: v for k, v in labels().items() if k in columns},
+                          "rows": rows})
+        else:
+            data = _csv(columns, rows) if fmt == "csv" else _parquet(columns, rows)
+    return data, f"{stamp}.{fmt}", MEDIA[fmt]
+
+
+def _json(obj: Any) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, indent=1, default=str) + "\n").encode("utf-8")
+
+
+# ---------------------------------------------------------------- 整改清单
+RECTIFICATION_COLUMNS = ["序号", "年度", "级别", "规则", "问题类别", "问题描述", "位置", "相关证据", "整改措施",
+                         "责任人", "完成时限"]
+
+
+def rectification_rows(store: Store, agency: str | int, year: int | None = None) -> tuple[Any, list[list[Any]]]:
+    """(agency info, rows of the 整改清单): every finding of the agency's current reports, errors first."""
+    from .audit.registry import FAMILIES
+
+    ag = store.find_agency(str(agency))
+    if ag is None:
+        raise InputError(f"库中没有机关「{agency}」的报告")
+    infos = [i for i in store.list_reports(agency=ag.id) if year is None or i.year == year]
+    if not infos:
+        raise InputError(f"库中没有机关「{ag.name}」{year}年的报告" if year else f"库中没有机关「{ag.name}」的报告")
+    rank = {"error": 0, "warning": 1, "info": 2}
+    fr = sorted(finding_rows(store, infos), key=lambda f: (-(f["year"] or 0), rank.get(f["severity"], 3), f["code"]))
+    rows = [[n, f["year"], SEVERITY_NAMES.get(f["severity"], f["severity"]), f["code"],
+             FAMILIES.get(f["code"][:1], ""), f["message"], f["where"] or f["path"] or "", f["evidence"], "", "", ""]
+            for n, f in enumerate(fr, 1)]
+    return ag, rows
+
+
+def rectification_bytes(store: Store, agency: str | int, fmt: str = "xlsx",
+                        year: int | None = None) -> tuple[bytes, str, str]:
+    """The 整改清单 of one agency as XLSX or DOCX: (bytes, file name, media type)."""
+    ag, rows = rectification_rows(store, agency, year)
+    title = f"{ag.region}{ag.name}政府信息公开工作年度报告整改清单" + (f"（{year}年度）" if year else "")
+    when = datetime.now().strftime("%Y-%m-%d")
+    if fmt == "xlsx":
+        from openpyxl import Workbook
+        from openpyxl.styles import Alignment, Font
+
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "整改清单"
+        ws.append([title])
+        ws["A1"].font = Font(bold=True, size=14)
+        ws.append([f"生成日期：{when}；共 {len(rows)} 项"])
+        ws.append(RECTIFICATION_COLUMNS)
+        for c in ws[3]:
+            c.font = Font(bold=True)
+        for r in rows:
+            ws.append(r)
+        for col, width in {"F": 60, "G": 24, "H": 40, "I": 30}.items():
+            ws.column_dimensions[col].width = width
+        for row in ws.iter_rows(min_row=4):
+            for c in row:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+        buf = io.BytesIO()
+        wb.save(buf)
+        data = buf.getvalue()
+    elif fmt == "docx":
+        data = _rectification_docx(title, when, rows)
+    else:
+        raise InputError(f"整改清单只能导出为 xlsx 或 docx，不支持 {fmt}")
+    return data, f"整改清单-{ag.name}.{fmt}", MEDIA[fmt]
+
+
+def _rectification_docx(title: str, when: str, rows: list[list[Any]]) -> bytes:
+    from docx import Document
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt
+
+    doc = Document()
+    sec = doc.sections[0]
+    sec.orientation = WD_ORIENT.LANDSCAPE
+    sec.page_width, sec.page_height = sec.page_height, sec.page_width
+    for side in ("left_margin", "right_margin"):
+        setattr(sec, side, Cm(1.5))
+    doc.add_heading(title, level=1)
+    doc.add_paragraph(f"生成日期：{when}。共 {len(rows)} 项问题；“整改措施”“责任人”“完成时限”由机关填写。")
+    cols = RECTIFICATION_COLUMNS
+    table = doc.add_table(rows=1, cols=len(cols))
+    table.style = "Table Grid"
+    for c, h in zip(table.rows[0].cells, cols):
+        c.text = h
+        for run in c.paragraphs[0].runs:
+            run.bold = True
+    for r in rows:
+        cells = table.add_row().cells
+        for c, v in zip(cells, r):
+            c.text = "" if v is None else str(v)
+    for row in table.rows:
+        for c in row.cells:
+            for p in c.paragraphs:
+                for run in p.runs:
+                    run.font.size = Pt(9)
+    if not rows:
+        doc.add_paragraph("未发现需要整改的问题。")
+    buf = io.BytesIO()
+    doc.save(buf)
+    return buf.getvalue()
