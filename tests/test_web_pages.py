@@ -291,3 +291,19 @@ def test_without_the_original_a_text_finding_shows_its_sentence_in_the_section(s
     assert 'data-kind="section"' in frag and "未保存原文件" in frag
     marked = re.search(r'<mark class="hl">(.*?)</mark>', frag, re.S).group(1)
     assert re.sub(r"\s", "", html.unescape(marked)) == re.sub(r"\s", "", fact.text)
+
+
+def test_a_2019_format_report_is_drawn_in_the_2019_layout(site):
+    c, app = site
+    token = login(c)
+    report_id = _upload_api(c, token, FORMATS / "synth2019a.docx")
+    report = app.state.backend.get(report_id)[1]
+    assert report.format == "2019"
+    page = c.get(f"/reports/{report_id}").text
+    assert "本年新制作数量" in page and "政府集中采购" in page            # table 二 of 2019
+    outcome_rows = len([k for k in L.OUTCOME_ROW_KEYS if not k.startswith("other.")]) + 2
+    assert f'rowspan="{outcome_rows}"' in page
+    row = re.search(r"（六）其他处理</th>(.*?)</tr>", page, re.S).group(1)
+    legacy = report.tables.legacy.get("applications.other_processing") or \
+        report.tables.legacy["applications"]["other_processing"]
+    assert re.findall(r">([^<]*)</td>", row) == [str(legacy[k]) for k in L.APPLICANT_KEYS]

@@ -85,7 +85,34 @@ def _value_cell(report: Report, path: str, by_path: dict[str, list[int]]) -> Cel
     return Cell(text=text, path=path, value=v, findings=hits, cls=cls)
 
 
+def _legacy(report: Report, table: str, row: str) -> dict[str, Any]:
+    """A 2019-format row kept under tables.legacy (nested {"applications": {"other_processing": …}}
+    or flat {"applications.other_processing": …})."""
+    leg = report.tables.legacy or {}
+    got = leg.get(f"{table}.{row}")
+    if got is None:
+        got = (leg.get(table) or {}).get(row)
+    return got if isinstance(got, dict) else {}
+
+
+def active_disclosure_2019(report: Report, by_table) -> Grid:
+    """Table 二 of the 2019 layout: the generator's grid (generate/layout.py), values under tables.legacy."""
+    from ..generate.layout import active_grid_2019
+
+    g = active_grid_2019(report)
+    body = [[Cell(c.text, th=c.header, colspan=c.colspan, rowspan=c.rowspan,
+                  cls="" if c.header else ("val" if c.text else "val blank") if j else "rowlabel")
+             for j, c in enumerate(row)] for row in g.rows]
+    for row in body:
+        if row and not row[0].th:
+            row[0].th = True
+    return Grid("active_disclosure", L.TABLE_TITLES["active_disclosure"], [], body,
+                by_table.get("active_disclosure", []))
+
+
 def active_disclosure(report: Report, by_path, by_table) -> Grid:
+    if report.format == L.FORMAT_2019:
+        return active_disclosure_2019(report, by_table)
     body: list[list[Cell]] = []
     blocks = [("第二十条第（一）项", ["regulations", "normative_documents"]),
               ("第二十条第（五）项", ["licensing"]),
@@ -119,14 +146,26 @@ def applications(report: Report, by_path, by_table) -> Grid:
          Cell("总计", th=True, rowspan=2)],
         [Cell(label, th=True) for key, label in L.APPLICANTS if key not in ("natural_person", "total")],
     ]
-    keys = L.APP_ROW_KEYS if report.format == L.FORMAT_2021 else L.APP_ROW_KEYS_2019
-    keys = [k for k in keys if k in report.tables.applications or report.format == L.FORMAT_2021]
-    outcome = [k for k in keys if k in L.OUTCOME_ROW_KEYS or k == "results_total"]
+    keys = list(L.APP_ROW_KEYS if report.format == L.FORMAT_2021 else L.APP_ROW_KEYS_2019)
+    if report.format == L.FORMAT_2019:     # its single （六）其他处理 row, kept under tables.legacy
+        keys.insert(keys.index("results_total"), L.LEGACY_OTHER_2019)
+    outcome = [k for k in keys if k in L.OUTCOME_ROW_KEYS or k in ("results_total", L.LEGACY_OTHER_2019)]
     body: list[list[Cell]] = []
     seen_groups: set[str] = set()
     for key in keys:
+        if key == L.LEGACY_OTHER_2019:
+            vals = _legacy(report, "applications", key)
+            cells = [Cell("（六）其他处理", th=True, colspan=2, cls="rowlabel")]
+            for col in L.APPLICANT_KEYS:
+                path = f"tables.legacy.applications.{key}.{col}"
+                hits = sorted(set(by_path.get(path, [])))
+                v = vals.get(col)
+                cells.append(Cell("" if v is None else str(v), path=path, value=v, findings=hits,
+                                  cls="val" + (" blank" if v is None else "") + (" flagged" if hits else "")))
+            body.append(cells)
+            continue
         row = L.APP_ROW_BY_KEY[key]
-        cells: list[Cell] = []
+        cells = []
         if key in outcome:
             if OUTCOME_GROUP not in seen_groups:
                 seen_groups.add(OUTCOME_GROUP)
@@ -135,7 +174,7 @@ def applications(report: Report, by_path, by_table) -> Grid:
             if inner:
                 if inner not in seen_groups:
                     seen_groups.add(inner)
-                    n = sum(1 for k in outcome if L.APP_ROW_BY_KEY[k].group == inner)
+                    n = sum(1 for k in outcome if k in L.APP_ROW_BY_KEY and L.APP_ROW_BY_KEY[k].group == inner)
                     cells.append(Cell(inner, th=True, rowspan=n, cls="group"))
                 cells.append(Cell(row.label, th=True, cls="rowlabel"))
             else:
