@@ -202,6 +202,8 @@ def test_dashboard_offers_the_exports(site):
     for link in links:
         r = c.get(html.unescape(link))
         assert r.status_code == 200 and "attachment" in r.headers["content-disposition"]
+    rect = re.findall(r'href="(/agencies/\d+/rectification\.docx[^"]*)"', page)
+    assert rect and c.get(html.unescape(rect[0])).content[:2] == b"PK"
 
 
 def test_pages_send_security_headers_and_bundled_assets(site):
