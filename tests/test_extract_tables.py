@@ -354,3 +354,17 @@ def test_wrapped_label_with_values_on_the_first_line_is_official_wording():
     assert r.tables.cell("applications.other.no_correction.total") == 2
     assert r.tables.cell("applications.partially_granted.natural_person") == 4
     assert r.extraction.label_variants == []
+
+
+def test_prose_lines_with_figures_are_not_taken_for_space_separated_rows():
+    text = ("某局2023年政府信息公开工作年度报告\n一、总体情况\n"
+            "    2023年度，我局受理政府信息公开申请11件，其中本年新收9件、上年\n"
+            "收 9 件、上年结转 2 件；已办结 11 件，予以公开 9 件，其他处理 1\n"
+            "三、收到和处理政府信息公开申请情况\n"
+            "自然人    商业企业    科研机构    社会公益组织    法律服务机构    其他    总计\n"
+            "一、本年新收政府信息公开申请数量    8    0    0    0    1    0    9\n"
+            "二、上年结转政府信息公开申请数量    1    0    0    0    1    0    2\n")
+    r = read_back(text)
+    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
+    assert row("new_received") == [8, 0, 0, 0, 1, 0, 9]
+    assert row("carried_over") == [1, 0, 0, 0, 1, 0, 2]

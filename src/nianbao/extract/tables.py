@@ -367,6 +367,15 @@ class TableReader:
             if self.zone != "app" or not self.app_seen:
                 return None
         if key in self.app_seen:
+            prefix = f"tables.applications.{key}."
+            if VALUE in v.kinds and not any(val is not None for p, (val, _) in self.res.cells.items()
+                                            if p.startswith(prefix)):
+                # the first one had no value at all (a label-like line of text, a half label): use this one
+                for p in [p for p in self.res.cells if p.startswith(prefix)]:
+                    del self.res.cells[p]
+                self.res.variants = [x for x in self.res.variants if x.path != prefix[:-1]]
+                self.last_variant = None
+                return key
             self.res.notes.append(f"表三的行“{v.cells[labels[-1]].text.strip()}”出现不止一次，取第一次的数值")
             return None
         return key
@@ -474,6 +483,8 @@ class TableReader:
 
 # ---------------------------------------------------------------- tables printed as plain lines
 _VALUE_TOKEN_END = re.compile(r"(?:\s+(?:[-+]?[\d,，.]+(?:件|条|个)?|—+|-|－|/))+\s*$")
+_DIGIT = re.compile(r"\d")
+_NUMBERING_PREFIX = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])")
 _LABEL_SPLIT = re.compile(r"\s+(?=[（(][一二三四五六七八九十]+[)）]|\d+[.、．](?!\d)|[一二三四五六七八九十]+、)")
 TABLE_WORDS = ("自然人", "商业企业", "申请人情况", "行政复议", "行政诉讼", "结果维持", "信息内容", "本年制发件数",
                "本年处理决定数量", "本年收费金额", "复议后起诉", "尚未审结")
@@ -491,13 +502,18 @@ def paragraph_row(p: Paragraph) -> list[Cell] | None:
         values = m.group(0).split()
         if len(label) > 60 or (not label and len(values) < 3):
             return None
-        cells = [x for x in _LABEL_SPLIT.split(label) if x] + values
+        pieces = [x for x in _LABEL_SPLIT.split(label) if x]
+        if any(_DIGIT.search(_NUMBERING_PREFIX.sub("", x)) for x in pieces):
+            return None                    # prose with figures, not a label
+        cells = pieces + values
     elif any(w in t for w in TABLE_WORDS) and len(t) <= 120:
         cells = t.split()
         if len(cells) < 2:
             return None
     elif len(t) <= 40:                 # a label alone: half of a label wrapped over two lines
         cells = [x for x in _LABEL_SPLIT.split(t) if x]
+        if any(_DIGIT.search(_NUMBERING_PREFIX.sub("", x)) for x in cells):
+            return None                    # a line of prose with figures ("受理申请141件，其中本年新收…")
     else:
         return None
     return [Cell(x, Loc(line=p.loc.line, page=p.loc.page, bbox=p.loc.bbox)) for x in cells]
