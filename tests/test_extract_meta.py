@@ -105,3 +105,12 @@ def test_period_and_contact_in_hard_wrapped_lines():
                 "民南路一段86号；邮编：610000）。\n")
     assert (m.period.start, m.period.end) == (date(2022, 1, 1), date(2022, 12, 31))
     assert m.contact.address == "成都市人民南路一段86号"
+
+
+def test_agency_when_the_year_comes_after_the_words():
+    assert meta_of("某县财政局政府信息公开工作2023年度报告\n").agency == "某县财政局"
+
+
+def test_dotted_period_and_iso_signature_date():
+    m = meta_of("某局2023年政府信息公开工作年度报告\n本报告统计时间为2023.1.1-2023.12.31。\n", "某局\n2024-01-20\n")
+    assert (m.period.start, m.period.end, m.published) == (date(2023, 1, 1), date(2023, 12, 31), date(2024, 1, 20))

@@ -108,3 +108,11 @@ def test_format_2019_is_detected_and_noted():
     assert r.tables.legacy == {"applications.other_processing": {k: 0 for k in
                                ["natural_person", "commercial", "research", "social_welfare", "legal_service",
                                 "other_org", "total"]}}
+
+
+def test_six_parts_numbered_in_brackets():
+    r = parse(TITLE + "（一）总体情况\n（一）主动公开情况\n正文。\n（二）主动公开政府信息情况\n规章\t0\t0\t0\n"
+              "（三）收到和处理政府信息公开申请情况\n（四）政府信息公开行政复议、行政诉讼情况\n"
+              "（五）存在的主要问题及改进情况\n无。\n（六）其他需要报告的事项\n无。\n")
+    assert [s.no for s in r.sections] == [1, 2, 3, 4, 5, 6]
+    assert r.section(1).text == "（一）主动公开情况\n正文。"

@@ -37,6 +37,7 @@ _SEP = r"\s*(?:起|开始)?\s*(?:至|到|—+|－|-|–|~|～)\s*"
 PERIOD = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]" + _SEP +
     r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+PERIOD_DOTTED = re.compile(r"(\d{4})[.．/-](\d{1,2})[.．/-](\d{1,2})\s*(?:至|到|—+|－|-|–|~|～)\s*(\d{4})[.．/-](\d{1,2})[.．/-](\d{1,2})")
 PERIOD_MONTHS = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?" + _SEP + r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份)?")
 PERIOD_CONTEXT = ("统计", "数据", "期限", "时限", "报告期", "所列", "时间范围", "期间")
 PUBLISHED_LABEL = re.compile(r"(?:发布|印发|成文)(?:日期|时间)\s*[:：]\s*")
@@ -93,11 +94,14 @@ def find_title(head: list[Paragraph]) -> tuple[str, Loc] | None:
     return None
 
 
+_AGENCY_TAIL = re.compile(r"(?:关于)?(?:政府信息公开|政务公开|信息公开).*$")
+
+
 def agency_from_title(title: str) -> str | None:
     m = _YEAR_IN_TITLE.search(title)
     if not m:
         return None
-    before = _AGENCY_END.sub("", title[:m.start()]).strip("《》 ")
+    before = _AGENCY_END.sub("", _AGENCY_TAIL.sub("", title[:m.start()])).strip("《》 ")
     if len(before) >= 2:
         return before
     after = _AGENCY_AFTER_YEAR.match(title[m.end() - 1:])
@@ -143,9 +147,9 @@ def find_contact(paras: list[Paragraph]) -> tuple[Contact, dict[str, Loc]]:
 def find_period(paras: list[Paragraph]) -> tuple[Period, Loc] | tuple[None, None] | tuple[str, Loc]:
     for p in paras:
         t = p.text
-        if "月" not in t:
+        if "月" not in t and "." not in t and "-" not in t and "/" not in t:
             continue
-        for m in PERIOD.finditer(t):
+        for m in (*PERIOD.finditer(t), *PERIOD_DOTTED.finditer(t)):
             if not any(w in t[max(0, m.start() - 40):m.start()] for w in PERIOD_CONTEXT):
                 continue
             y1, m1, d1, y2, m2, d2 = m.groups()
@@ -170,6 +174,7 @@ def find_period(paras: list[Paragraph]) -> tuple[Period, Loc] | tuple[None, None
 
 # The date alone, or after the agency's name ("乌拉特中旗司法局 2024年1月11日"), maybe in brackets.
 _SIGNATURE_DATE = re.compile(r"^[（(]?\s*(?:[^\d。，,；;：:]{0,40}?)\s*" + DATE.pattern + r"\s*[)）]?$")
+_SIGNATURE_ISO = re.compile(r"^[（(]?\s*" + ISO_DATE.pattern + r"\s*[)）]?$")
 _NOT_SIGNATURE = ("截至", "截止", "从", "自", "至", "于")
 
 
@@ -187,6 +192,9 @@ def find_published(paras: list[Paragraph]) -> tuple[date, Loc] | None:
         t = p.text.strip()
         if len(t) > 60:
             continue
+        m = _SIGNATURE_ISO.match(t)
+        if m and _date_of(m):
+            return _date_of(m), p.loc
         m = _SIGNATURE_DATE.match(t)
         if m and not any(w in t[:m.start(1)] for w in _NOT_SIGNATURE):
             d = _date(_cn_number(m.group(1)), _cn_number(m.group(2)), _cn_number(m.group(3)))

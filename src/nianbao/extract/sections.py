@@ -99,13 +99,39 @@ class Layout:
         return out
 
 
+_BRACKET_HEADING = re.compile(r"^\s*[（(]([一二三四五六])[)）]\s*")
+
+
+def match_bracket_heading(text: str, after: int = 0) -> tuple[int, str, str] | None:
+    """A report numbering its six parts "（一）…（六）": only the official wording counts, since
+    "（一）主动公开情况" is the usual sub-heading of 总体情况."""
+    m = _BRACKET_HEADING.match(text)
+    if not m:
+        return None
+    no = _CN[m.group(1)]
+    rest = text[m.end():].strip()
+    official = L.SECTION_HEADINGS[no - 1]
+    if no <= after or not rest.startswith(official):
+        return None
+    return no, official, rest[len(official):].lstrip(_HEAD_TRAIL)
+
+
 def find_sections(doc: Document) -> Layout:
+    layout = _find_sections(doc, match_heading)
+    if len(layout.sections) < 3:
+        alt = _find_sections(doc, match_bracket_heading)
+        if len(alt.sections) > len(layout.sections):
+            return alt
+    return layout
+
+
+def _find_sections(doc: Document, match) -> Layout:
     preamble: list[Paragraph] = []
     sections: list[SectionHit] = []
     for b in doc.blocks:
         if not isinstance(b, Paragraph):
             continue
-        hit = match_heading(b.text, sections[-1].no if sections else 0)
+        hit = match(b.text, sections[-1].no if sections else 0)
         if hit:
             no, heading, glued = hit
             s = SectionHit(no, heading, b.loc)
