@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -39,7 +39,6 @@ class Settings:
     secret: str | None = None
     workers: int = 2
     secure_cookies: bool = False          # set behind HTTPS
-    extra: dict = field(default_factory=dict)
 
     def resolved_data_dir(self, url: str) -> Path:
         if self.data_dir:
