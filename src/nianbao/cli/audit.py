@@ -67,9 +67,15 @@ def audit(
     json_out: bool = typer.Option(False, "--json", help="输出带审核结果的报告 JSON（一个文件为一个对象，多个文件为数组）"),
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on",
                                    help="存在此级别及以上的问题时退出码为 1（error/warning/info/never）"),
+    db: str = typer.Option(None, "--db", help="数据库 URL：与库中同一机关上一年度的报告比对（跨年度规则 X001–X004）"),
 ) -> None:
     """解析并审核年度报告：表内勾稽关系、完整性、日期、正文与表格一致等（规则见 nianbao rules）。"""
-    done, errors = each_file(files, _audit_file)
+    work = _audit_file
+    if db:
+        from .store import _open
+        store = _open(db)
+        work = lambda path: store.audit(api.parse_file(path))  # noqa: E731
+    done, errors = each_file(files, work)
     total = len(done) + len(errors)
     reports = [r for _, r in done]
     if json_out:

@@ -365,6 +365,32 @@ class Store:
         if new:
             s.execute(insert(Finding), _finding_rows(row.id, new))
 
+    def previous_report(self, report: Report) -> StoredReport | None:
+        """The current stored report of the same agency for the year before `report`'s, if any."""
+        if not report.meta.agency or report.meta.year is None:
+            return None
+        region, name = split_agency(report.meta.agency)
+        with self._read() as s:
+            for a in s.scalars(select(Agency).where(Agency.name == name)):
+                if regions_agree(a.region, region):
+                    row = self._current(s, a.id, report.meta.year - 1)
+                    if row is not None:
+                        return self.get_report(row.id)
+        return None
+
+    def audit(self, report: Report) -> Report:
+        """Run every rule on `report`, the cross-year ones against the previous year's report in the
+        store (nothing is saved). `data["previous"]["report_id"]` names the stored report."""
+        from ..api import audit
+
+        prev = self.previous_report(report)
+        audit(report, prev.report if prev else None)
+        for f in report.findings:
+            p = f.data.get("previous")
+            if prev is not None and isinstance(p, dict):
+                p["report_id"] = prev.id
+        return report
+
     def delete_report(self, report_id: int) -> bool:
         """Delete a report; if it was current, the most recently stored other version of the same
         agency and year becomes current, and the next year is re-audited."""
