@@ -32,8 +32,10 @@ def ensure_chromium() -> str:
         if shutil.which("apt-get") is None:
             pytest.fail("chromium 未安装且没有 apt-get")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=True, env=env,
-                       stdout=subprocess.DEVNULL)
+        install = ["apt-get", "install", "-y", "-q", "chromium"]
+        if subprocess.run(install, env=env, stdout=subprocess.DEVNULL).returncode != 0:
+            subprocess.run(["apt-get", "update", "-q"], env=env, stdout=subprocess.DEVNULL)   # a fresh machine
+            subprocess.run(install, check=True, env=env, stdout=subprocess.DEVNULL)
     return CHROMIUM
 
 
@@ -130,8 +132,11 @@ def test_dashboard_draws_its_chart(server, browser):
     expect(chart).to_have_attribute("data-rendered", "yes", timeout=10_000)
     expect(chart.locator("canvas")).to_have_count(1)
     assert page.locator("#dashboard-table tbody tr").count() >= 1
-    # sortable: clicking the 错误 header orders the rows by it
-    page.click("#dashboard-table th:has-text('错误')")
-    expect(page.locator("#dashboard-table th[data-dir]")).to_have_count(1)
+    # sortable: clicking the 合计 header orders the rows by it, largest first
+    page.click("#dashboard-table th:has-text('合计')")
+    expect(page.locator("#dashboard-table th[data-dir=desc]")).to_have_count(1)
+    col = page.locator("#dashboard-table thead th").all_inner_texts().index("合计")
+    totals = [int(t) for t in page.locator(f"#dashboard-table tbody td:nth-child({col + 1})").all_inner_texts()]
+    assert totals == sorted(totals, reverse=True)
     assert not errors, errors
     page.close()

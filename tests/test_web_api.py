@@ -46,6 +46,27 @@ def test_reports_list_filters_by_year_agency_and_rule(seeded):
     assert all(code in r["rules"] for r in got)
 
 
+def test_reports_list_pages_with_limit_and_offset(seeded):
+    c, app, ids = seeded
+    everything = [r["id"] for r in c.get("/api/reports").json()]
+    first = [r["id"] for r in c.get("/api/reports", params={"limit": 2}).json()]
+    rest = [r["id"] for r in c.get("/api/reports", params={"limit": 2, "offset": 2}).json()]
+    assert first + rest == everything and len(first) == 2
+    assert c.get("/api/reports", params={"limit": 0}).status_code == 422
+
+
+def test_reports_list_filters_by_region(tmp_path):
+    c, app = new_client(tmp_path)
+    b = app.state.backend
+    b.add_report(audited_report(70, 2023, "宁夏回族自治区中卫市沙坡头区司法局"))
+    b.add_report(audited_report(71, 2023, "吉林省长春市朝阳区司法局"))
+    with c:
+        got = c.get("/api/reports", params={"region": "中卫市"}).json()
+        assert [r["agency"] for r in got] == ["宁夏回族自治区中卫市沙坡头区司法局"]
+        page = c.get("/dashboard", params={"year": 2023, "region": "长春市"}).text
+        assert "朝阳区司法局" in page and "沙坡头区司法局" not in page.split('id="dashboard-table"')[1]
+
+
 def test_report_endpoint_returns_the_canonical_model(seeded):
     c, app, ids = seeded
     body = c.get(f"/api/reports/{ids[1]}").json()

@@ -104,9 +104,10 @@ class Backend:
         return {i: dict(sorted(c.items())) for i, c in out.items()}
 
     def summaries(self, year: int | None = None, region: str | None = None, rule: str | None = None,
-                  agency: str | int | None = None, search: str | None = None) -> list[Summary]:
+                  agency: str | int | None = None, search: str | None = None, limit: int | None = None,
+                  offset: int = 0) -> list[Summary]:
         infos = self.store.list_reports(year=year, region=region or None, code=rule or None,
-                                        agency=agency, search=search or None)
+                                        agency=agency, search=search or None, limit=limit, offset=offset)
         rules = self._rules([i.id for i in infos])
         return [_summary(i, rules[i.id]) for i in infos]
 

@@ -75,8 +75,10 @@ def session(request: Request):
 
 @router.get("/reports", response_model=list[ReportSummaryOut], summary="报告列表（可按年度、地区、规则、机关筛选）")
 def list_reports(request: Request, year: int | None = None, region: str | None = None,
-                 rule: str | None = None, agency: str | None = None, q: str | None = None):
-    rows = request.app.state.backend.summaries(year=year, region=region, rule=rule, agency=agency, search=q)
+                 rule: str | None = None, agency: str | None = None, q: str | None = None,
+                 limit: int | None = Query(None, ge=1, le=10_000), offset: int = Query(0, ge=0)):
+    rows = request.app.state.backend.summaries(year=year, region=region, rule=rule, agency=agency, search=q,
+                                               limit=limit, offset=offset)
     return [s.as_dict() for s in rows]
 
 
