@@ -56,6 +56,7 @@ class Style:
     merge_artifacts: bool = True      # tabs layout: extra/missing tabs from merged cells
     nbsp: bool = False                # stray no-break spaces around cell values
     contact_at_end: bool = False      # contact block after section 六 instead of in the preamble
+    repeat_header: bool = False       # table 三 continues on a new page under its repeated header rows
     ascii_parens: bool = False        # table labels with "(一) 予以公开", "1. 属于国家秘密" (as seeds 001/004)
     heading_variants: bool = False    # section headings reworded as some reports do (五、…存在的主要问题和改进情况)
     unit_lines: bool = False          # a "单位：件" line above tables 三 and 四
@@ -94,6 +95,7 @@ class Style:
             merge_artifacts=rng.random() < 0.7,
             nbsp=rng.random() < 0.15,
             contact_at_end=rng.random() < 0.3,
+            repeat_header=rng.random() < 0.15,
             ascii_parens=rng.random() < 0.25,
             heading_variants=rng.random() < 0.2,
             unit_lines=rng.random() < 0.2,
@@ -148,6 +150,8 @@ class _Ctx:
 
     def __init__(self, style: Style, rng: random.Random, layout: str):
         self.s, self.rng, self.layout = style, rng, layout
+        self.header_len = 0                       # table 三 as last rendered: header lines, where each row starts
+        self.row_starts: dict[str, int] = {}
 
     def num(self, v: Number) -> str:
         s = self.s
@@ -269,7 +273,9 @@ def _tabs_table3(ctx: _Ctx, report: Report) -> list[str]:
     if ctx.s.merge_artifacts and ctx.rng.random() < 0.5:
         out[0] = out[0].replace("（", "(").replace("）", ")")
     art = ctx.s.merge_artifacts
+    ctx.header_len = len(out)
     for key in L.APP_ROW_KEYS:
+        ctx.row_starts[key] = len(out)
         labels = _app_label_cells(ctx, key)
         values = _app_values(ctx, report, key)
         has_blank = any(v.strip() in ("", "—", "-", "/") for v in values)
@@ -348,7 +354,9 @@ def _cells_table3(ctx: _Ctx, report: Report) -> list[str]:
     out = _cell_lines(ctx, [head, "申请人情况"])
     out += _cell_lines(ctx, ["", "自然人", "法人或其他组织", "总计"])
     out += _cell_lines(ctx, ["", ""] + _LEGAL_COLS + [""])
+    ctx.header_len = len(out)
     for key in L.APP_ROW_KEYS:
+        ctx.row_starts[key] = len(out)
         labels = _app_label_cells(ctx, key)
         if key in ("new_received", "carried_over", "carried_forward"):
             labels = labels[:1]
@@ -511,7 +519,9 @@ def _spaces_table3(ctx: _Ctx, report: Report) -> list[str]:
         mid = max(0, len(span) // 2 - len(pieces) // 2)
         for i, piece in enumerate(pieces):
             side[col][span[min(mid + i, len(span) - 1)]] = piece
+    ctx.header_len = len(out)
     for key in keys:
+        ctx.row_starts[key] = len(out)
         a, b, c = _app_label_cells(ctx, key)
         values = "".join(_right(_sp_num(ctx, v), _SP_VAL) for v in
                          (getattr(report.tables.applications.get(key), col, None) for col in L.APPLICANT_KEYS))
@@ -672,6 +682,14 @@ def _paragraphs(ctx: _Ctx, text: str) -> list[str]:
     return paras
 
 
+def _repeat_header(ctx: _Ctx, body: list[str], page: int) -> list[str]:
+    """Table 三 broken by a page whose top repeats the header rows (Word's "repeat as header row")."""
+    key = ctx.rng.choice(["denied.process_info", "unavailable.not_held", "not_processed.petition", "other.other"])
+    i = ctx.row_starts[key]
+    brk = ["", _page_number(ctx, page), ""] if ctx.rng.random() < 0.6 else [""]
+    return body[:i] + brk + body[:ctx.header_len] + body[i:]
+
+
 def _page_number(ctx: _Ctx, n: int) -> str:
     return ctx.rng.choice([str(n), f"- {n} -", f"—{n}—", f"第 {n} 页 共 {n + 3} 页"])
 
@@ -755,7 +773,11 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
                 lines.append("")
             if style.unit_lines and no in (3, 4):
                 lines += [ctx.rng.choice(["单位：件", "（单位：件）", "                                   单位：件"]), ""]
-            lines.extend(tables[no - 2](ctx, report))
+            body = tables[no - 2](ctx, report)
+            if no == 3 and style.repeat_header and not md:
+                body = _repeat_header(ctx, body, page)
+                page += 1
+            lines.extend(body)
             lines.append("")
             if layout != "markdown" and ctx.rng.random() < 0.3:
                 lines.append("")
