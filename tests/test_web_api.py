@@ -263,3 +263,30 @@ def test_api_docs_page_uses_the_bundled_swagger_ui(client):
     page = client.get("/api/docs").text
     assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js").status_code == 200
+
+
+from store_support import db_url  # noqa: E402,F401  (the store's SQLite + PostgreSQL fixture)
+
+
+def test_the_web_works_on_sqlite_and_postgresql(db_url, tmp_path):
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from nianbao.web.app import Settings, create_app
+    from nianbao.web.auth import add_user
+    from web_support import PASSWORD
+
+    app = create_app(Settings(db_url=db_url, data_dir=tmp_path / "files", secret="s", workers=1))
+    add_user(app.state.backend.engine, "reviewer", PASSWORD)      # the web_users migration ran on this database
+    sample = Path(__file__).resolve().parents[1] / "src" / "nianbao" / "samples" / "000_ef8df38a32860903.txt"
+    with TestClient(app) as c:
+        token = login(c)
+        r = _upload(c, token, (sample.name, sample.read_bytes()))
+        assert r.status_code == 201, r.text
+        rid = r.json()["files"][0]["report_id"]
+        page = c.get(f"/reports/{rid}")
+        assert page.status_code == 200 and "红寺堡区司法局" in page.text
+        assert c.get(f"/reports/{rid}/source", params={"finding": 0}).status_code == 200
+        assert c.delete(f"/api/reports/{rid}", headers={"X-CSRF-Token": token}).status_code == 200
+        assert c.get(f"/reports/{rid}").status_code == 404
