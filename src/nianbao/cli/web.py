@@ -25,14 +25,16 @@ def serve(
     port: int = typer.Option(8000, help="端口"),
     data_dir: Path = typer.Option(None, "--data-dir", help="原文件与会话密钥目录（默认在 SQLite 文件旁）"),
     max_upload_mb: int = typer.Option(50, "--max-upload-mb", help="每个上传文件的大小上限（MB）"),
-    workers: int = typer.Option(2, "--workers", help="后台入库线程数"),
+    workers: int = typer.Option(2, "--workers", help="上传文件的后台解析进程数"),
+    secure_cookies: bool = typer.Option(False, "--secure-cookies", help="会话 Cookie 只经 HTTPS 发送（部署在 HTTPS 之后时使用）"),
 ) -> None:
     """启动网页界面（报告、审核问题、总览、上传、JSON 接口）。"""
     import uvicorn
 
     from ..web.app import Settings, create_app
 
-    settings = Settings(db_url=_db(db), data_dir=data_dir, max_upload_mb=max_upload_mb, workers=workers)
+    settings = Settings(db_url=_db(db), data_dir=data_dir, max_upload_mb=max_upload_mb, workers=workers,
+                        secure_cookies=secure_cookies)
     web = create_app(settings)
     console.print(f"nianbao 网页界面：http://{host}:{port}/  （数据库 {web.state.backend.url}）", highlight=False, soft_wrap=True)
     uvicorn.run(web, host=host, port=port, log_level="warning")

@@ -14,12 +14,19 @@
     e.detail.headers["X-CSRF-Token"] = csrf();
   });
 
-  // mark the finding being shown
+  // mark the finding being shown, and the table cells it is about
   document.addEventListener("click", function (e) {
     var a = e.target.closest && e.target.closest(".finding a");
     if (!a) return;
     document.querySelectorAll(".finding.active").forEach(function (li) { li.classList.remove("active"); });
     a.parentElement.classList.add("active");
+    document.querySelectorAll("td.current").forEach(function (c) { c.classList.remove("current"); });
+    var path = a.getAttribute("data-path");
+    if (!path) return;
+    document.querySelectorAll("table.official td[data-path]").forEach(function (td) {
+      var p = td.getAttribute("data-path");
+      if (p === path || p.indexOf(path + ".") === 0) td.classList.add("current");
+    });
   });
 
   // a table cell: its source and the findings on it (one delegated handler instead of one per cell)
