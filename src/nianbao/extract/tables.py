@@ -127,6 +127,8 @@ def choose_reading(readings: list[list[Cell | None]]) -> list[Cell | None]:
     only when the conversion's empty cells make the columns ambiguous; a row that adds up in no
     reading keeps the most trusted one, so the audit still sees the report's own error."""
     first = readings[0]
+    if all(len(r) == len(first) and all(a is b for a, b in zip(r, first)) for r in readings[1:]):
+        return first
     if row_sum_score(first) == 2:
         return first
     return next((r for r in readings[1:] if row_sum_score(r) == 2), first)
@@ -167,15 +169,12 @@ class TableResult:
     legacy: dict[str, dict[str, Number]] = field(default_factory=dict)
 
     def apply(self, report: Report) -> None:
-        shared: dict[tuple, object] = {}         # cells of one line share one Position
         rows: dict[str, dict[str, Number]] = {}
         for path, (value, cell) in self.cells.items():
             row, _, col = path.rpartition(".")
             rows.setdefault(row, {})[col] = value
             if cell is not None:
-                loc = cell.loc
-                key = (loc.line, loc.page, loc.bbox, loc.table, loc.row, loc.col)
-                pos = shared.get(key) if key in shared else shared.setdefault(key, position(loc))
+                pos = position(cell.loc)
                 if pos is not None:
                     report.provenance[path] = pos
         t = report.tables

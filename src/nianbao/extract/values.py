@@ -48,11 +48,19 @@ def position(loc: Loc | None) -> Position | None:
     """The model's Position for a document Loc (None when the Loc says nothing)."""
     if loc is None:
         return None
-    kw = {k: v for k, v in (("line", loc.line), ("page", loc.page), ("table", loc.table), ("row", loc.row),
-                            ("col", loc.col)) if v is not None}
-    if loc.bbox is not None:
-        kw["bbox"] = list(loc.bbox)
-    return Position(**kw) if kw else None   # plain validation is faster than model_construct here
+    bbox = tuple(loc.bbox) if loc.bbox is not None else None
+    return _position(loc.line, loc.page, bbox, loc.table, loc.row, loc.col)
+
+
+@lru_cache(maxsize=8192)
+def _position(line, page, bbox, table, row, col) -> Position | None:
+    # Cached: a report has a few hundred positions and the same line numbers recur in every report.
+    # Positions are values; nothing mutates them after extraction.
+    kw = {k: v for k, v in (("line", line), ("page", page), ("table", table), ("row", row), ("col", col))
+          if v is not None}
+    if bbox is not None:
+        kw["bbox"] = list(bbox)
+    return Position(**kw) if kw else None
 
 
 def fit(cells: Sequence[Cell], expected: int, labelled: bool) -> list[Cell | None]:
