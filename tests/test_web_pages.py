@@ -269,10 +269,11 @@ def test_pdf_source_view_shows_the_page_with_the_region_outlined(site):
     assert c.get(f"/reports/{report_id}/pages/999.png").status_code == 404
 
 
-def test_docx_source_view_shows_the_table_with_the_cell_marked(site):
+@pytest.mark.parametrize("name", ["synth2021.docx", "synth2021.html"])
+def test_docx_and_html_source_view_shows_the_table_with_the_cell_marked(site, name):
     c, app = site
     token = login(c)
-    report_id = _upload_api(c, token, FORMATS / "synth2021.docx")
+    report_id = _upload_api(c, token, FORMATS / name)
     report = app.state.backend.get(report_id)[1]
     path = "tables.applications.granted.total"
     frag = c.get(f"/reports/{report_id}/source", params={"path": path}).text
