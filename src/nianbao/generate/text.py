@@ -63,6 +63,7 @@ class Style:
     fee_decimals: bool = False        # fees always with two decimals: "0.00", "16.00", "0.35"
     wrapped_values: str = "any"       # spaces layout: values beside the "first" or "any" line of a wrapped label
     wrap: int = 38                    # spaces layout: characters per line of prose (0: no hard wrap)
+    md_grid: bool = False             # markdown: pandoc grid tables ("+---+" borders, cells wrapped over lines)
     repeat_merged: bool = False       # markdown: merged cells repeated in every slot they cover (span-filling
                                       # converters: HTML/Excel exports); table 二 values repeat too
     heading_level: int = 2            # markdown: "#" count of section headings
@@ -103,6 +104,7 @@ class Style:
             wrap=rng.choice([0, 34, 38, 40]),
             wrapped_values=rng.choice(["first", "any"]),
             repeat_merged=rng.random() < 0.25,
+            md_grid=rng.random() < 0.3,
             heading_level=rng.choice([1, 2, 2, 3]),
             zero_pad_dates=rng.random() < 0.1,
             cn_date=rng.random() < 0.05,
@@ -386,10 +388,36 @@ def _pipe(cells: list[str]) -> str:
     return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
 
 
-def _md_table(rows: list[list[str]]) -> list[str]:
+def _md_table(ctx: _Ctx, rows: list[list[str]]) -> list[str]:
     width = max(len(r) for r in rows)
     rows = [r + [""] * (width - len(r)) for r in rows]
+    if ctx.s.md_grid:
+        return _grid_table(rows)
     return [_pipe(rows[0]), _pipe(["---"] * width)] + [_pipe(r) for r in rows[1:]]
+
+
+def _grid_table(rows: list[list[str]]) -> list[str]:
+    """A pandoc grid table (what pandoc 2 writes for a DOCX table whose cells hold long text): every
+    row between "+---+" borders, cell text wrapped inside its column, merged cells left to their
+    top-left slot."""
+    ncols = len(rows[0])
+    widths = []
+    for c in range(ncols):
+        longest = max(_width(r[c]) for r in rows)
+        widths.append(max(4, min(longest, 24 if c < ncols - 7 or ncols < 8 else 8)))
+    border = "+" + "+".join("-" * (w + 2) for w in widths) + "+"
+    out = [border]
+    for i, row in enumerate(rows):
+        cells = [_wrap(text, w) or [""] for text, w in zip(row, widths)]
+        for k in range(max(len(c) for c in cells)):
+            out.append("|" + "|".join(" " + _left_exact(c[k] if k < len(c) else "", w) + " "
+                                      for c, w in zip(cells, widths)) + "|")
+        out.append(border.replace("-", "=") if i == 0 else border)
+    return out
+
+
+def _left_exact(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def _md_table2(ctx: _Ctx, report: Report) -> list[str]:
@@ -401,7 +429,7 @@ def _md_table2(ctx: _Ctx, report: Report) -> list[str]:
                 if row[i][1] == "empty":
                     texts[i] = texts[i - 1]
         rows.append(texts)
-    return _md_table(rows)
+    return _md_table(ctx, rows)
 
 
 def _repeat_app_labels(key: str, labels: list[str]) -> list[str]:
@@ -430,17 +458,17 @@ def _md_table3(ctx: _Ctx, report: Report) -> list[str]:
         if ctx.s.repeat_merged:
             labels = _repeat_app_labels(key, labels)
         rows.append(labels + _app_values(ctx, report, key))
-    return _md_table(rows)
+    return _md_table(ctx, rows)
 
 
 def _md_table4(ctx: _Ctx, report: Report) -> list[str]:
     heads = [h for _, h in L.REVIEW_COLS]
     if ctx.s.repeat_merged:
-        return _md_table([["行政复议"] * 5 + ["行政诉讼"] * 10,
+        return _md_table(ctx, [["行政复议"] * 5 + ["行政诉讼"] * 10,
                           heads + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5,
                           heads * 3,
                           _rl_values(ctx, report)])
-    return _md_table([["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9,
+    return _md_table(ctx, [["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9,
                       ["", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
                       heads * 3,
                       _rl_values(ctx, report)])
