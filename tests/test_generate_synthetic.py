@@ -144,3 +144,8 @@ def test_perturb_changes_exactly_one_cell_and_breaks_an_arithmetic_rule(seed):
 
 def test_inconsistent_variant_breaks_the_arithmetic():
     assert arithmetic_errors(random_report(random.Random(2), consistent=False))
+
+
+def test_unknown_agency_kind_is_refused():
+    with pytest.raises(ValueError):
+        random_report(random.Random(1), agency="ministry")

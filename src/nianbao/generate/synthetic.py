@@ -84,10 +84,14 @@ class Agency:
                 "city_dept": "全市", "town_gov": "全镇"}.get(self.kind) or "全" + self.county[-1]
 
 
+AGENCY_KINDS = ["province_gov", "province_dept", "city_gov", "city_office", "city_dept", "county_gov",
+                "county_dept", "town_gov"]
+
+
 def random_agency(rng: random.Random, kind: str | None = None) -> Agency:
-    kind = kind or rng.choices(
-        ["province_gov", "province_dept", "city_gov", "city_office", "city_dept", "county_gov",
-         "county_dept", "town_gov"], weights=[1, 3, 2, 2, 5, 4, 10, 3])[0]
+    if kind is not None and kind not in AGENCY_KINDS:
+        raise ValueError(f"unknown agency kind {kind!r}; one of {AGENCY_KINDS}")
+    kind = kind or rng.choices(AGENCY_KINDS, weights=[1, 3, 2, 2, 5, 4, 10, 3])[0]
     prov = rng.choice(list(REGIONS))
     city, counties = rng.choice(REGIONS[prov])
     county = rng.choice(counties)
