@@ -30,6 +30,19 @@ ACTIVE_PATTERNS: list[tuple[str, re.Pattern]] = [
     ("enforcement", re.compile(r"^行政强制")),
     ("fees", re.compile(r"^行政事业性收费")),
 ]
+# 2019 format, table 二: row → the old layout's columns, kept under tables.legacy.active_disclosure;
+# the 处理决定数量 of 行政许可/行政处罚/行政强制 is also the 2021 model's `decisions`.
+LEGACY_ACTIVE_2019: dict[str, tuple[re.Pattern, tuple[str, ...]]] = {
+    "regulations": (re.compile(r"^(?:政府)?规章"), ("new_made", "new_published", "total_published")),
+    "normative_documents": (re.compile(r"^(?:行政)?规范性文件"), ("new_made", "new_published", "total_published")),
+    "licensing": (re.compile(r"^行政许可"), ("prev_year_items", "change", "decisions")),
+    "other_services": (re.compile(r"^其他对外管理服务事项"), ("prev_year_items", "change", "decisions")),
+    "punishment": (re.compile(r"^行政处罚"), ("prev_year_items", "change", "decisions")),
+    "enforcement": (re.compile(r"^行政强制"), ("prev_year_items", "change", "decisions")),
+    "fees": (re.compile(r"^行政事业性收费"), ("prev_year_items", "change")),
+    "procurement": (re.compile(r"^政府集中采购"), ("items", "amount")),
+}
+SHARED_2019 = ("licensing", "punishment", "enforcement")
 ACTIVE_HEADER_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
 ACTIVE_HEADER_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量")
 APP_HEADER = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构",
@@ -151,6 +164,14 @@ def match_active(norm: str) -> str | None:
 _NEEDLES: dict[tuple[str, ...], re.Pattern] = {}
 
 
+@lru_cache(maxsize=4096)
+def match_active_2019(norm: str) -> str | None:
+    for key, (pat, _) in LEGACY_ACTIVE_2019.items():
+        if pat.search(norm):
+            return key
+    return None
+
+
 def _any_contains(joined: str, needles: tuple[str, ...]) -> bool:
     pat = _NEEDLES.get(needles)
     if pat is None:
@@ -166,7 +187,6 @@ class TableResult:
     variants: list[LabelVariant] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     format_2019: bool = False
-    legacy: dict[str, dict[str, Number]] = field(default_factory=dict)
 
     def apply(self, report: Report) -> None:
         rows: dict[str, dict[str, Number]] = {}
@@ -178,9 +198,13 @@ class TableResult:
                 if pos is not None:
                     report.provenance[path] = pos
         t = report.tables
+        legacy: dict[str, dict[str, dict[str, Number]]] = {}
         for row, values in rows.items():      # one validated row object each: cheaper than a setattr per cell
             _, table, key = row.split(".", 2)
-            if table == "applications":
+            if table == "legacy":
+                ltable, lrow = key.split(".", 1)
+                legacy.setdefault(ltable, {})[lrow] = values
+            elif table == "applications":
                 t.applications[key] = ApplicantRow(**values)
             elif table == "review_litigation":
                 setattr(t.review_litigation, key, ReviewRow(**values))
@@ -192,8 +216,14 @@ class TableResult:
         report.extraction.notes.extend(self.notes)
         if self.format_2019:
             report.format = L.FORMAT_2019
-        if self.legacy:
-            report.tables.legacy = dict(self.legacy)
+            # what the 2019 layout does not have is absent, not blank
+            t.applications = {k: t.applications[k] for k in L.APP_ROW_KEYS_2019 if k in t.applications}
+            if legacy.get("active_disclosure"):
+                t.active_disclosure.regulations = None
+                t.active_disclosure.normative_documents = None
+                t.active_disclosure.fees = None
+        if legacy:
+            t.legacy = legacy
 
 
 class TableReader:
@@ -230,7 +260,7 @@ class TableReader:
         leaf = v.norms[last]
         norms = "|".join(v.norms[i] for i in labels)
         # table 二
-        key = match_active(leaf)
+        key = match_active_2019(leaf) if self.res.format_2019 else match_active(leaf)
         if key:
             self.zone = "active"
             self._labelled_row("active", key, v, last)
@@ -336,7 +366,8 @@ class TableReader:
     # ---------------------------------------------------------------- table 二
     def _active_row(self, key: str, v: RowView, last: int, run: list[Cell] | None = None, tail: str = "") -> None:
         if self.res.format_2019:
-            return                                # the 2019 layout's items are read by the 2019 extractor
+            self._active_row_2019(key, v, last, run)
+            return
         cols = L.ACTIVE_COLS[key]
         slots = fit(v.after(last) if run is None else run, len(cols), labelled=True)
         for (col, _), cell in zip(cols, slots):
@@ -349,6 +380,15 @@ class TableReader:
             self.last_variant = (len(self.res.variants), key)
             self.res.variants.append(LabelVariant(path=f"tables.active_disclosure.{key}", found=found,
                                                   official=official, evidence=position(v.cells[last].loc)))
+
+    def _active_row_2019(self, key: str, v: RowView, last: int, run: list[Cell] | None) -> None:
+        cols = LEGACY_ACTIVE_2019[key][1]
+        slots = fit(v.after(last) if run is None else run, len(cols), labelled=True)
+        for col, cell in zip(cols, slots):
+            self._set(f"tables.legacy.active_disclosure.{key}.{col}", cell)
+            if col == "decisions" and key in SHARED_2019:
+                self._set(f"tables.active_disclosure.{key}.decisions", cell)
+        self.res.found.add("active_disclosure")
 
     # ---------------------------------------------------------------- table 三
     @staticmethod
@@ -430,8 +470,8 @@ class TableReader:
             self.res.format_2019 = True
             self.res.notes.append("表三只有一行“（六）其他处理”，为2019年版格式，按2019年版报告处理")
         slots = fit(v.after(last), N_APP, labelled=True)
-        self.res.legacy[f"applications.{L.LEGACY_OTHER_2019}"] = {
-            col: (parse_cell(c.text)[1] if c is not None else None) for col, c in zip(L.APPLICANT_KEYS, slots)}
+        for col, cell in zip(L.APPLICANT_KEYS, slots):
+            self._set(f"tables.legacy.applications.{L.LEGACY_OTHER_2019}.{col}", cell)
 
     # ---------------------------------------------------------------- table 四
     def _unlabelled(self, v: RowView) -> None:
