@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import shutil
+from collections import Counter
 from pathlib import Path
 
 SAMPLES = Path(__file__).with_name("samples")
@@ -47,7 +48,8 @@ def generate_files(folder: Path, agencies: int = 8, years: tuple[int, ...] = (20
 
 
 def build_demo(out: Path, *, jobs: int | None = None, agencies: int = 8):
-    """(IngestResult, database URL, findings summary) of a freshly built demo store under `out`."""
+    """(IngestResult, database URL, findings summary, hints) of a freshly built demo store under `out`;
+    hints name an agency with several years and the one with the most errors, for the next commands."""
     from .ingest import ingest
     from .store import open_store
 
@@ -61,4 +63,9 @@ def build_demo(out: Path, *, jobs: int | None = None, agencies: int = 8):
     with open_store(url) as store:
         result = ingest([SAMPLES, generated], store, jobs=jobs)
         summary = store.findings_summary()
-    return result, url, summary
+        several = [a for a in store.agencies() if len(a.years) > 1]
+        worst = max(store.list_reports(), key=lambda i: (i.errors, i.warnings), default=None)
+        hints = {"agency_years": several[0].name if several else None,
+                 "rectification": worst.agency if worst else None,
+                 "year": Counter(i.year for i in store.list_reports()).most_common(1)[0][0]}
+    return result, url, summary, hints

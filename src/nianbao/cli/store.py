@@ -232,17 +232,27 @@ def compare(
         return
     title = f"{agency} 历年对比" if agency else f"{region or '全部地区'} {year or '各'}年度 各机关对比"
     t = Table(box=box.SIMPLE_HEAD, title=title)
-    t.add_column("编号", justify="right")
-    t.add_column("机关", overflow="fold")
-    t.add_column("年度", justify="right")
-    for _, name in INDICATORS:
-        t.add_column(name, justify="right")
+    if agency:
+        t.add_column("编号", justify="right", no_wrap=True)
+    else:
+        t.add_column("机关", overflow="fold", min_width=10, ratio=1)
+    t.add_column("年度", justify="right", no_wrap=True)
+    shown = ["received", "results_total", "granted_share", "review_total", "review_corrected_share",
+             "litigation_total"]
+    short = {"received": "新收", "results_total": "办结", "granted_share": "公开率", "review_total": "复议",
+             "review_corrected_share": "纠正率", "litigation_total": "诉讼"}   # narrow: 80 columns hold it
+    for k in shown:
+        t.add_column(short[k], justify="right", no_wrap=True)
+    t.add_column("错/警/提", justify="right", no_wrap=True)
     for r in rows:
         d = r.to_dict()
-        t.add_row(str(r.report_id), escape((r.region or "") + (r.agency or r.agency_name or "—")), str(r.year or "—"),
-                  *[_fmt_cell(k, d[k]) for k, _ in INDICATORS])
+        first = str(r.report_id) if agency else escape((r.region or "") + (r.agency or r.agency_name or "—"))
+        t.add_row(first, str(r.year or "—"), *[_fmt_cell(k, d[k]) for k in shown],
+                  f"[red]{r.errors}[/red]/[yellow]{r.warnings}[/yellow]/[cyan]{r.infos}[/cyan]")
     console.print(t)
-    console.print("[dim]予以公开占比 = 予以公开 ÷ 办理结果总计；复议纠正率 = 结果纠正 ÷ 行政复议总计。[/dim]")
+    console.print("[dim]新收 = 本年新收申请；办结 = 办理结果总计；公开率 = 予以公开 ÷ 办结；复议 = 行政复议总计；"
+                  "纠正率 = 复议结果纠正 ÷ 复议；诉讼 = 行政诉讼总计；错/警/提 = 审核问题数（错误/警告/提示）。[/dim]",
+                  soft_wrap=True)
 
 
 # ---------------------------------------------------------------- export
@@ -304,21 +314,25 @@ def demo(
     """演示：把自带的样例报告（及生成的上一年度报告）入库到 demo-out/nianbao.db，显示审核汇总。"""
     from ..demo import build_demo
 
-    result, url, summary = build_demo(out, jobs=jobs)
+    result, url, summary, hints = build_demo(out, jobs=jobs)
     if json_out:
-        print_json({"db": url, "ingest": result.to_dict(), "findings_by_rule": summary})
+        print_json({"db": url, "ingest": result.to_dict(), "findings_by_rule": summary, "hints": hints})
         return
     d = result.to_dict()
     console.print(f"已入库 {d['stored']} 份报告（{d['failed']} 个文件失败），用时 {d['elapsed_s']:.1f} 秒。"
-                  f"数据库：{escape(url)}", highlight=False)
+                  f"数据库：{escape(url)}", highlight=False, soft_wrap=True)
     print_findings_summary(summary)
     db = f"--db {out / 'nianbao.db'}"
-    console.print(f"""
-下一步：
-  .venv/bin/nianbao compare {db} --year 2023          各机关主要指标对比
-  .venv/bin/nianbao compare {db} --agency 沙坡头区司法局  一个机关历年对比
-  .venv/bin/nianbao export {db} --format xlsx -o demo-out/nianbao.xlsx
-  .venv/bin/nianbao export {db} --rectification 乌拉特中旗司法局 --format docx -o demo-out/整改清单.docx
-  .venv/bin/nianbao serve {db}                        网页界面 http://127.0.0.1:8000
-  datasette {out / 'nianbao.db'}                      用 Datasette 浏览（pip install datasette）""",
-                  highlight=False)
+    steps = [
+        (f"nianbao compare {db} --year {hints['year']}", "各机关主要指标对比"),
+        (f"nianbao compare {db} --agency {hints['agency_years']}", "一个机关历年对比"),
+        (f"nianbao export {db} --format xlsx -o {out / 'nianbao.xlsx'}", "导出 Excel（每张表一页，附审核问题）"),
+        (f"nianbao export {db} --rectification {hints['rectification']} --format docx -o {out / '整改清单.docx'}",
+         "一个机关的整改清单"),
+        (f"nianbao serve {db}", "网页界面 http://127.0.0.1:8000"),
+        (f"datasette {out / 'nianbao.db'}", "用 Datasette 浏览（另装：pip install datasette）"),
+    ]
+    console.print("\n下一步：", highlight=False)
+    for cmd, what in steps:
+        prefix = "" if cmd.startswith("datasette") else ".venv/bin/"
+        console.print(f"  [bold]{prefix}{escape(cmd)}[/bold]\n      {what}", highlight=False, soft_wrap=True)
