@@ -75,3 +75,14 @@ def test_schema_is_the_model_json_schema():
     assert r.exit_code == 0
     s = json.loads(r.stdout)
     assert {"format", "meta", "tables", "provenance", "extraction"} <= set(s["properties"])
+
+
+def test_human_output_of_a_2019_report_shows_its_own_layout(tmp_path):
+    f = tmp_path / "r2019.txt"
+    f.write_text("某局2019年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+                 "信息内容\t本年新制作数量\t本年新公开数量\t对外公开总数量\n规章\t1\t0\t16\n"
+                 "三、收到和处理政府信息公开申请情况\n\t\t自然人\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t总计\n"
+                 "\t（六）其他处理\t5\t0\t0\t0\t0\t0\t5\n", encoding="utf-8")
+    r = run("parse", str(f))
+    assert r.exit_code == 0
+    assert "2019年版" in r.stdout and "本年新制作数量 1" in r.stdout and "（六）其他处理" in r.stdout

@@ -35,6 +35,15 @@ def _app_rows(fmt: str) -> list[tuple[str | None, str]]:
     return out
 
 
+LEGACY_ACTIVE_LABELS = {
+    "regulations": "规章", "normative_documents": "规范性文件", "licensing": "行政许可",
+    "other_services": "其他对外管理服务事项", "punishment": "行政处罚", "enforcement": "行政强制",
+    "fees": "行政事业性收费", "procurement": "政府集中采购"}
+LEGACY_ACTIVE_COLS = {"new_made": "本年新制作数量", "new_published": "本年新公开数量", "total_published": "对外公开总数量",
+                      "prev_year_items": "上一年项目数量", "change": "本年增/减", "decisions": "处理决定数量",
+                      "items": "采购项目数量", "amount": "采购总金额"}
+
+
 def render(report: Report) -> None:
     m = report.meta
     period = f"{m.period.start} 至 {m.period.end}" if m.period else "未写明"
@@ -42,42 +51,74 @@ def render(report: Report) -> None:
                   f"  统计期间：{period}  发布日期：{m.published or '未写明'}"
                   + ("  [yellow]2019年版格式[/yellow]" if report.format == L.FORMAT_2019 else ""), highlight=False)
     found = set(report.extraction.tables_found)
-    t = report.tables
+    legacy = report.tables.legacy or {}
+    if report.format == L.FORMAT_2019 and legacy.get("active_disclosure"):
+        console.print(_legacy_active_table(legacy["active_disclosure"]))
+    else:
+        console.print(_active_table(report, found))
+    console.print(_applications_table(report, found))
+    console.print(_review_table(report, found))
 
-    t2 = Table(title="二、主动公开政府信息情况" + ("" if "active_disclosure" in found else "（未找到）"))
-    t2.add_column("信息内容", overflow="fold")
+
+def _title(key: str, found: set[str]) -> str:
+    return L.TABLE_TITLES[key] + ("" if key in found else "（未找到）")
+
+
+def _active_table(report: Report, found: set[str]) -> Table:
+    t = report.tables
+    table = Table(title=_title("active_disclosure", found))
+    table.add_column("信息内容", overflow="fold")
     for h in ("本年制发件数", "本年废止件数", "现行有效件数"):
-        t2.add_column(h, justify="right")
+        table.add_column(h, justify="right")
     for key, label, _ in L.ACTIVE_ROWS:
         cols = L.ACTIVE_COLS[key]
         values = [_fmt(t.cell(f"active_disclosure.{key}.{c}")) for c, _ in cols]
         if len(cols) == 1:
             label = f"{label}（{cols[0][1]}）"
-        t2.add_row(label, *values)
-    console.print(t2)
+        table.add_row(label, *values)
+    return table
 
-    t3 = Table(title=L.TABLE_TITLES["applications"] + ("" if "applications" in found else "（未找到）"),
-               box=box.SIMPLE_HEAD)
-    t3.add_column("", min_width=18, overflow="fold")
+
+def _legacy_active_table(rows: dict) -> Table:
+    """Table 二 of the 2019 layout: each row with its own columns."""
+    table = Table(title=L.TABLE_TITLES["active_disclosure"] + "（2019年版）")
+    table.add_column("信息内容", overflow="fold")
+    table.add_column("数值", overflow="fold")
+    for key, label in LEGACY_ACTIVE_LABELS.items():
+        values = rows.get(key)
+        if values:
+            table.add_row(label, "  ".join(f"{LEGACY_ACTIVE_COLS.get(c, c)} {_fmt(v)}" for c, v in values.items()))
+    return table
+
+
+def _applications_table(report: Report, found: set[str]) -> Table:
+    t = report.tables
+    table = Table(title=_title("applications", found), box=box.SIMPLE_HEAD)
+    table.add_column("", min_width=18, overflow="fold")
     for _, label in L.APPLICANTS:
         head = {"其他": "其他\n组织", "自然人": "自然人", "总计": "总计"}.get(label, label[:-2] + "\n" + label[-2:])
-        t3.add_column(head, justify="right", overflow="fold")
+        table.add_column(head, justify="right", overflow="fold")
+    other_2019 = ((t.legacy or {}).get("applications") or {}).get(L.LEGACY_OTHER_2019)
     for key, label in _app_rows(report.format):
         row = t.applications.get(key) if key else None
         if key is None:
-            t3.add_row(f"[bold]{label}[/bold]")
-        else:
-            t3.add_row(label, *(_fmt(getattr(row, c, None) if row else None) for c in L.APPLICANT_KEYS))
-    console.print(t3)
+            table.add_row(f"[bold]{label}[/bold]")
+            continue
+        if key == "results_total" and report.format == L.FORMAT_2019:
+            table.add_row("（六）其他处理", *(_fmt((other_2019 or {}).get(c)) for c in L.APPLICANT_KEYS))
+        table.add_row(label, *(_fmt(getattr(row, c, None) if row else None) for c in L.APPLICANT_KEYS))
+    return table
 
-    t4 = Table(title=L.TABLE_TITLES["review_litigation"] + ("" if "review_litigation" in found else "（未找到）"))
-    t4.add_column("")
+
+def _review_table(report: Report, found: set[str]) -> Table:
+    table = Table(title=_title("review_litigation", found))
+    table.add_column("")
     for _, label in L.REVIEW_COLS:
-        t4.add_column(label, justify="right")
+        table.add_column(label, justify="right")
     for key, label in L.REVIEW_GROUPS:
-        g = getattr(t.review_litigation, key)
-        t4.add_row(label, *(_fmt(getattr(g, c)) for c in L.REVIEW_COL_KEYS))
-    console.print(t4)
+        g = getattr(report.tables.review_litigation, key)
+        table.add_row(label, *(_fmt(getattr(g, c)) for c in L.REVIEW_COL_KEYS))
+    return table
 
 
 def _write_atomic(path: Path, text: str) -> None:
