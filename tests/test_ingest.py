@@ -111,8 +111,12 @@ def test_zip_members_are_read_and_unsafe_members_refused(store, tmp_path):
         zf.writestr("../evil.txt", files[2].read_bytes())
         zf.writestr("__MACOSX/._甲.txt", b"junk")
         zf.writestr("inner.zip", b"PK\x03\x04")
+        zf.writestr("QQ.txt", files[2].read_bytes())
+    # as a Chinese Windows tool writes it: the name in GBK bytes, no UTF-8 flag
+    z.write_bytes(z.read_bytes().replace(b"QQ.txt", "丙.txt".encode("gbk")))
     res = ingest([z], store, jobs=1)
-    assert res.count("stored") == 2
+    assert res.count("stored") == 3
+    assert any(o.name.endswith("!丙.txt") for o in res.outcomes if o.status == "stored")
     assert [o.name.split("!")[1] for o in res.failed] == ["../evil.txt", "inner.zip"]
     assert any(o.name.endswith("!2023/甲.txt") for o in res.outcomes if o.status == "stored")
 
@@ -131,6 +135,13 @@ def test_zip_member_larger_than_cap_is_refused(tmp_path, monkeypatch):
         assert "过大" in e.message
     else:
         raise AssertionError("an oversized member was read")
+
+
+def test_folder_walk_skips_database_and_lock_files(tmp_path):
+    write_corpus(tmp_path, 1)
+    for junk in ("nianbao.db", "nianbao.db-wal", "~$报告.docx", ".hidden.txt"):
+        (tmp_path / junk).write_bytes(b"x")
+    assert [Path(s.name).name for s in iter_sources([tmp_path])] == ["r0_0000.txt"]
 
 
 def test_cli_ingest_exit_codes_and_json(db_url, tmp_path):

@@ -33,6 +33,12 @@ ZIP_MAX_MEMBERS = 20_000
 ZIP_MAX_TOTAL = 4 * 2**30          # uncompressed bytes per archive
 ZIP_MAX_RATIO = 200                # uncompressed / compressed per member
 SKIP_NAMES = {"__MACOSX", "Thumbs.db", ".DS_Store", "desktop.ini"}
+# never reports: our own database files (`nianbao ingest .` next to nianbao.db), Office lock files
+SKIP_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3", ".tmp")
+
+
+def _skipped(name: str) -> bool:
+    return name.lower().endswith(SKIP_SUFFIXES) or name.startswith("~$")
 
 
 @dataclass
@@ -138,7 +144,7 @@ def _zip_sources(path: Path) -> Iterator[Source | InputError]:
             if shown.startswith(("/", "\\")) or ".." in parts or (parts and ":" in parts[0]):
                 yield InputError("压缩包内路径不安全（绝对路径或 ..），已跳过", name)
                 continue
-            if any(p in SKIP_NAMES or p.startswith(".") for p in parts):
+            if any(p in SKIP_NAMES or p.startswith(".") for p in parts) or _skipped(parts[-1]):
                 continue
             if shown.lower().endswith(".zip"):
                 yield InputError("不支持嵌套的压缩包，请先解压", name)
@@ -154,7 +160,7 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source | InputError]:
     """Every input file: files named, files in folders (recursive, sorted), members of .zip archives."""
     for p in map(Path, paths):
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file()
+            files = sorted(f for f in p.rglob("*") if f.is_file() and not _skipped(f.name)
                            and not any(part.startswith(".") or part in SKIP_NAMES for part in f.relative_to(p).parts))
         elif p.exists():
             files = [p]
