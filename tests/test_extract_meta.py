@@ -114,3 +114,8 @@ def test_agency_when_the_year_comes_after_the_words():
 def test_dotted_period_and_iso_signature_date():
     m = meta_of("某局2023年政府信息公开工作年度报告\n本报告统计时间为2023.1.1-2023.12.31。\n", "某局\n2024-01-20\n")
     assert (m.period.start, m.period.end, m.published) == (date(2023, 1, 1), date(2023, 12, 31), date(2024, 1, 20))
+
+
+def test_web_page_metadata_above_the_title_is_not_part_of_it():
+    m = meta_of("来源：某区司法局\n发布时间：2024-01-15\n某区司法局\n2023年政府信息公开工作年度报告\n")
+    assert (m.agency, m.title, m.published) == ("某区司法局", "某区司法局2023年政府信息公开工作年度报告", date(2024, 1, 15))

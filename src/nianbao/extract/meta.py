@@ -86,7 +86,8 @@ def find_title(head: list[Paragraph]) -> tuple[str, Loc] | None:
         j = i - 1
         while j >= 0 and len(parts) < 3:
             q = head[j].text
-            if len(q) > 30 or "。" in q or "〔" in q or q.endswith("号") or DATE.search(q) or ISO_DATE.search(q):
+            if len(q) > 30 or "。" in q or "〔" in q or "：" in q or ":" in q or q.endswith("号") \
+                    or DATE.search(q) or ISO_DATE.search(q):
                 break
             parts.insert(0, head[j])
             j -= 1
