@@ -139,3 +139,8 @@ def test_tab_indented_prose_without_blank_lines_is_paragraphs():
     assert grids(d) == []
     assert paras(d) == [(1, "一、总体情况"), (2, "2023年，我局认真贯彻落实条例。"), (3, "（一）主动公开情况"),
                         (4, "全年主动公开信息100条。")]
+
+
+def test_json_data_file_is_refused():
+    with pytest.raises(InputError, match="JSON"):
+        read('{"meta": {"title": "某局2023年政府信息公开工作年度报告"}}'.encode(), "gold.json")

@@ -11,6 +11,7 @@ The reader only rebuilds grids; which table is which is the extractor's business
 from __future__ import annotations
 
 import codecs
+import json
 import re
 
 from ..document import Cell, Document, Loc, Paragraph, Removed, Table
@@ -46,6 +47,14 @@ def decode(data: bytes, name: str = "") -> str:
     bad = len(_CONTROL.findall(text[:200_000]))
     if "\x00" in text or bad > max(8, len(text[:200_000]) // 50):
         raise InputError("不是文本文件（含有大量无法识别的字符或二进制内容）", name)
+    head = text.lstrip("\ufeff \t\r\n")[:1]
+    if head in ("{", "["):
+        try:
+            json.loads(text)
+        except ValueError:
+            pass
+        else:
+            raise InputError("是 JSON 数据文件，不是年度报告", name)
     return text
 
 
