@@ -6,8 +6,15 @@ blocks (a page break) read the same. A row is identified by its leaf label (the 
 label cell); its values are the cells after that label. Header rows switch the zone
 (which table we are in), which decides the ambiguous leaves "其他" and "总计".
 
-`TableReader` keeps its pieces callable one at a time (row views, value fitting,
-header detection) so that the 2019-format extractor can reuse them.
+Where a conversion's empty cells make a table-三 row's columns ambiguous, the candidate
+readings are, most trusted first: exactly 7 cells after the label; the table's full-grid
+shape (every row the same length, values in the last 7 cells); the header's column
+positions; the cells after the label without the conversion's edge padding. A less trusted
+reading wins only when it adds up (总计 = the six columns) and the trusted one does not.
+
+2019-format reports (table 二 with 本年新制作数量…, or table 三 with a single （六）其他处理
+row) keep the old layout's own cells under `tables.legacy`; the pieces here (row_view,
+fit, the readings) are plain functions so that a fuller 2019 extractor can reuse them.
 """
 from __future__ import annotations
 
@@ -57,7 +64,6 @@ OTHER_PROCESSING_2019 = "其他处理"
 ACTIVE_ROW_MODELS = {"regulations": DocCounts, "normative_documents": DocCounts, "licensing": Decisions,
                      "punishment": Decisions, "enforcement": Decisions, "fees": Fees}
 
-USE_HEADER_MAP = True
 N_APP = len(L.APPLICANT_KEYS)
 # Labels repeat across reports and rows; matching is pure, so cache it.
 normalize = lru_cache(maxsize=16384)(L.normalize_label)
@@ -458,7 +464,7 @@ class TableReader:
         if self.app_grid_len == n and last < n - N_APP \
                 and not any(c.text.strip() for c in v.cells[last + 1:n - N_APP]):
             out.append(v.cells[n - N_APP:])          # the table is a full grid: values in the last 7 slots
-        if USE_HEADER_MAP and self.app_cols and last < self.app_cols[0]:
+        if self.app_cols and last < self.app_cols[0]:
             lo, hi = self.app_cols[0], self.app_cols[-1]
             if not any(c.text.strip() for i, c in enumerate(v.cells) if i > last and not lo <= i <= hi):
                 out.append([v.cells[i] if i < n else None for i in self.app_cols])
