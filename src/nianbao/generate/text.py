@@ -41,7 +41,7 @@ _CJK_NUMERALS = L.CHINESE_ORDINALS
 @dataclass(frozen=True)
 class Style:
     numbering: str = "chinese"        # "chinese" 一、; "arabic_first" only the first heading "1、 " (as seen);
-                                      # "arabic" every heading "1、"
+                                      # "arabic" every heading "1、"; "none": automatic numbering lost
     glue_headings: bool = False       # "一、总体情况2023年，…": heading and first paragraph on one line
     para_gap: bool = True             # a blank line between paragraphs
     label_variants: bool = False      # known non-official labels ("其他法律法规禁止公开", …)
@@ -81,7 +81,7 @@ class Style:
     @classmethod
     def random(cls, rng: random.Random) -> Style:
         return cls(
-            numbering=rng.choices(["chinese", "arabic_first", "arabic"], weights=[7, 2, 1])[0],
+            numbering=rng.choices(["chinese", "arabic_first", "arabic", "none"], weights=[14, 4, 2, 1])[0],
             glue_headings=rng.random() < 0.15,
             para_gap=rng.random() < 0.6,
             label_variants=rng.random() < 0.3,
@@ -680,7 +680,9 @@ def _heading(ctx: _Ctx, no: int, heading: str) -> str:
     if ctx.s.heading_variants and no in HEADING_VARIANTS and ctx.rng.random() < 0.6:
         heading = ctx.rng.choice(HEADING_VARIANTS[no])
     n = ctx.s.numbering
-    if n == "arabic" or (n == "arabic_first" and no == 1):
+    if n == "none":                  # Word list numbering that the conversion lost
+        mark = ""
+    elif n == "arabic" or (n == "arabic_first" and no == 1):
         mark = f"{no}、" + ("" if n == "arabic" else " ")
     else:
         mark = f"{_CJK_NUMERALS[no - 1]}{ctx.s.heading_sep}"
@@ -789,7 +791,7 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
         paras = _paragraphs(ctx, sec.text if sec else "")
         if style.draft and not paras and no in (1, 5, 6):
             paras = [_TO_FILL]              # a draft shows every section, asking for what is missing
-        if style.glue_headings and not md and paras and no in (1, 5, 6):
+        if style.glue_headings and style.numbering != "none" and not md and paras and no in (1, 5, 6):
             para(head + paras.pop(0), prose=True)
         else:
             para(head)
