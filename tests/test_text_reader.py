@@ -144,3 +144,9 @@ def test_tab_indented_prose_without_blank_lines_is_paragraphs():
 def test_json_data_file_is_refused():
     with pytest.raises(InputError, match="JSON"):
         read('{"meta": {"title": "某局2023年政府信息公开工作年度报告"}}'.encode(), "gold.json")
+
+
+def test_markdown_escapes_and_html_entities_are_undone():
+    d = doc("| （三）不予公开 | 1\\. 属于国家秘密 | 0 |\n|---|---|---|\n收费&nbsp;0&lt;1\n", "a.md")
+    assert grids(d) == [[["（三）不予公开", "1. 属于国家秘密", "0"]]]
+    assert paras(d) == [(3, "收费 0<1")]

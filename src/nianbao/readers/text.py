@@ -11,6 +11,7 @@ The reader only rebuilds grids; which table is which is the extractor's business
 from __future__ import annotations
 
 import codecs
+import html
 import json
 import re
 
@@ -62,6 +63,7 @@ def decode(data: bytes, name: str = "") -> str:
 _BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]|\[\]\{#[^}]*\}|\{#_[A-Za-z0-9_]+\}")
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__|\*\*|__")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")       # pandoc's "1\. 属于国家秘密"
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－_]*\s*\d{1,3}\s*[-—–－_]*"
     r"|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
@@ -92,6 +94,8 @@ def normalise(text: str) -> str:
         text = text.translate(_TRANSLATE)
     if "．" in text:
         text = _FW_DECIMAL.sub(".", text)
+    if "&" in text and ";" in text:          # text copied from a web page: "&nbsp;", "&lt;"
+        text = html.unescape(text).translate(_TRANSLATE)
     return text
 
 
@@ -104,6 +108,10 @@ def _clean_line(line: str, lineno: int, removed: list[Removed], markdown_file: b
         if not markdown_file:
             removed.extend(Removed("markdown", m.group(0), Loc(line=lineno)) for m in _EMPHASIS.finditer(line))
         line = _EMPHASIS.sub(lambda m: m.group(1) or m.group(2) or "", line)
+    if "\\" in line and _MD_ESCAPE.search(line):
+        if not markdown_file:
+            removed.extend(Removed("markdown", m.group(0), Loc(line=lineno)) for m in _MD_ESCAPE.finditer(line))
+        line = _MD_ESCAPE.sub(r"\1", line)
     if line.startswith("#"):
         m = _MD_HEADING.match(line)
         if m:
