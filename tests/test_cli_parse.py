@@ -86,3 +86,13 @@ def test_human_output_of_a_2019_report_shows_its_own_layout(tmp_path):
     r = run("parse", str(f))
     assert r.exit_code == 0
     assert "2019年版" in r.stdout and "本年新制作数量 1" in r.stdout and "（六）其他处理" in r.stdout
+
+
+def test_out_dir_keeps_two_files_with_the_same_stem(tmp_path):
+    a, b = tmp_path / "a" / "r.txt", tmp_path / "b" / "r.md"
+    for p in (a, b):
+        p.parent.mkdir()
+        p.write_bytes(SEED.read_bytes())
+    out = tmp_path / "out"
+    assert run("parse", str(a), str(b), "--out", str(out)).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == ["r.json", "r.md.json"]

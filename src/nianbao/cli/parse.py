@@ -143,8 +143,12 @@ def parse(
     total = len(done) + len(errors)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
+        written: set[Path] = set()
         for path, report in done:
-            target = out / f"{path.name.split('.')[0] or path.stem}.json"
+            target = out / f"{path.stem}.json"
+            if target in written:               # a.txt and a.docx in one batch: keep both
+                target = out / f"{path.name}.json"
+            written.add(target)
             _write_atomic(target, report.to_json() + "\n")
             if not json_out:
                 console.print(f"已写入 {target}", highlight=False)
