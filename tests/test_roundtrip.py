@@ -68,7 +68,7 @@ styles = st.builds(
     title_lines=st.sampled_from([1, 2, 3]), heading_sep=st.sampled_from(["、", "、 ", "．"]),
     zero_pad_dates=st.booleans(), cn_date=st.booleans(), date_on_top=st.booleans(), merge_artifacts=st.booleans(), nbsp=st.booleans(),
     contact_at_end=st.booleans(), repeat_merged=st.booleans(), ascii_parens=st.booleans(),
-    repeat_header=st.booleans(), md_grid=st.booleans(),
+    repeat_header=st.booleans(), md_grid=st.booleans(), indent=st.sampled_from(["", "\u3000\u3000", "\t", "    "]),
     heading_variants=st.booleans(), unit_lines=st.booleans(), fee_decimals=st.booleans(), wrap=st.sampled_from([0, 34, 38, 40]),
     wrapped_values=st.sampled_from(["first", "any"]), heading_level=st.sampled_from([1, 2, 3]),
     newline=st.sampled_from(["\n", "\r\n"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),

@@ -51,6 +51,8 @@ class Style:
     debris: bool = False              # "[bookmark: _GoBack]", "**", page-number lines
     page_breaks: bool = False         # paragraphs and tables broken by page boundaries
     spaced_numbers: bool = False      # "2023 年 1 月 1 日" (PDF conversions)
+    indent: str = ""                  # first-line indent of prose: "", "\u3000\u3000" (two ideographic spaces,
+                                      # as Chinese documents indent), "\t" (DOCX → text), "    "
     heading_sep: str = "、"           # after the section numeral: "、", "、 ", "．"
     title_lines: int = 1              # 1: one line; 2: agency / "YYYY年…报告"; 3: broken mid-title
     merge_artifacts: bool = True      # tabs layout: extra/missing tabs from merged cells
@@ -92,6 +94,7 @@ class Style:
             page_breaks=rng.random() < 0.4,
             spaced_numbers=rng.random() < 0.3,
             heading_sep=rng.choices(["、", "、 ", "．"], weights=[8, 2, 1])[0],
+            indent=rng.choices(["", "\u3000\u3000", "\t", "    "], weights=[5, 3, 1, 1])[0],
             title_lines=rng.choices([1, 2, 3], weights=[5, 3, 1])[0],
             merge_artifacts=rng.random() < 0.7,
             nbsp=rng.random() < 0.15,
@@ -744,6 +747,8 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
     def para(text: str, prose: bool = False) -> None:
         if prose and wrap:            # pdftotext keeps the page's line breaks and the first-line indent
             lines.extend(_wrap("    " + text, 2 * wrap))
+        elif prose and not md:        # (in Markdown an indent would make a code block)
+            lines.append(style.indent + text)
         else:
             lines.append(text)
         if gap:
