@@ -85,17 +85,22 @@ BLANK, PAGE, TAB, PIPE, GRID, TEXT = range(6)
 
 
 _NEEDS_TRANSLATE = re.compile("[" + "".join(chr(c) for c in _TRANSLATE) + "]")
+_CHAR_MAP = {chr(c): ("" if r is None else r if isinstance(r, str) else chr(r)) for c, r in _TRANSLATE.items()}
+
+
+def _replace_char(m: re.Match) -> str:
+    return _CHAR_MAP[m.group(0)]
 
 
 def normalise(text: str) -> str:
     """Line breaks to "\n", odd spaces to " ", invisible characters out, full-width digits to ASCII."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
-    if _NEEDS_TRANSLATE.search(text):
-        text = text.translate(_TRANSLATE)
+    if _NEEDS_TRANSLATE.search(text):      # a few odd characters in a long text: replace just those
+        text = _NEEDS_TRANSLATE.sub(_replace_char, text)
     if "．" in text:
         text = _FW_DECIMAL.sub(".", text)
     if "&" in text and ";" in text:          # text copied from a web page: "&nbsp;", "&lt;"
-        text = html.unescape(text).translate(_TRANSLATE)
+        text = _NEEDS_TRANSLATE.sub(_replace_char, html.unescape(text))
     return text
 
 
