@@ -268,9 +268,12 @@ def export_bytes(store: Store, fmt: str = "xlsx", form: str = "wide", *, agency:
     else:
         columns, rows = wide_rows(store, infos)
         if fmt == "json":
-            for r, i in zip(rows, infos):
-                r["findings"] = [{k: f[k] for k in ("code", "severity", "message", "path")}
-                                 for f in store.findings(report_ids=[i.id])]
+            by_report: dict[int, list[dict[str, Any]]] = {}
+            for f in store.findings(report_ids=[i.id for i in infos]):
+                by_report.setdefault(f["report_id"], []).append(
+                    {k: f[k] for k in ("code", "severity", "message", "path")})
+            for r in rows:
+                r["findings"] = by_report.get(r["report_id"], [])
             data = _json({"form": "wide", "labels": {k: v for k, v in labels().items() if k in columns},
                           "rows": rows})
         else:

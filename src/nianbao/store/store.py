@@ -493,16 +493,19 @@ class Store:
 
     def findings(self, *, report_ids: Iterable[int] | None = None, code: str | None = None,
                  severity: str | None = None) -> list[dict[str, Any]]:
+        """Stored findings (as dicts), by report and order of the audit."""
         q = select(Finding).order_by(Finding.report_id, Finding.id)
-        if report_ids is not None:
-            q = q.where(Finding.report_id.in_(list(report_ids)))
         if code:
             q = q.where(Finding.code.startswith(code))
         if severity:
             q = q.where(Finding.severity == severity)
+        ids = None if report_ids is None else list(report_ids)
+        queries = [q] if ids is None else [q.where(Finding.report_id.in_(ids[i:i + 500]))
+                                           for i in range(0, len(ids), 500)]
         with self._read() as s:
             return [{"report_id": f.report_id, "code": f.code, "severity": f.severity, "message": f.message,
-                     "path": f.path, "evidence": f.evidence, "data": f.data} for f in s.scalars(q)]
+                     "path": f.path, "evidence": f.evidence, "data": f.data}
+                    for qq in queries for f in s.scalars(qq)]
 
     def findings_summary(self, *, year: int | None = None, region: str | None = None, rule: str | None = None,
                          current: bool = True) -> list[dict[str, Any]]:
