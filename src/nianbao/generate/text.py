@@ -744,10 +744,10 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
 
     wrap = style.wrap if layout == "spaces" else 0
 
-    def para(text: str, prose: bool = False) -> None:
+    def para(text: str, prose: bool = False, indent: bool = True) -> None:
         if prose and wrap:            # pdftotext keeps the page's line breaks and the first-line indent
             lines.extend(_wrap("    " + text, 2 * wrap))
-        elif prose and not md:        # (in Markdown an indent would make a code block)
+        elif prose and indent and not md:        # (in Markdown an indent would make a code block)
             lines.append(style.indent + text)
         else:
             lines.append(text)
@@ -797,7 +797,7 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
         if style.draft and not paras and no in (1, 5, 6):
             paras = [_TO_FILL]              # a draft shows every section, asking for what is missing
         if style.glue_headings and style.numbering != "none" and not md and paras and no in (1, 5, 6):
-            para(head + paras.pop(0), prose=True)
+            para(head + paras.pop(0), prose=True, indent=False)    # a heading starts at the margin
         else:
             para(head)
         for p in paras:
