@@ -215,3 +215,20 @@ def test_headings_without_their_lost_numbering_are_found(layout):
     assert "\n总体情况\n" in text and "\n其他需要报告的事项\n" in text        # the input described above
     got = api.parse_bytes(text.encode(), "r.txt")
     assert [s.no for s in got.sections] == [1, 2, 3, 4, 5, 6]
+
+
+# Text copied from a government website starts with the page's breadcrumbs, which end like a title:
+#   首页 > 政府信息公开 > 政府信息公开工作年度报告
+#
+#   2022年托克托县发展和改革局政府信息公开工作年度报告
+#   来源：托克托县发展和改革局  发布时间：2023-01-16  浏览次数：2241  字号：[ 大 中 小 ]
+@pytest.mark.xfail(strict=True, reason="extractor: a breadcrumb line ending in 政府信息公开工作年度报告 is taken for "
+                                       "the title when the real title puts the year first; meta.agency is null")
+def test_web_page_breadcrumbs_are_not_the_title():
+    report = random_report(random.Random(3))
+    text = render_bytes(report, "tabs", Style(web_chrome=True), seed=3).decode()
+    assert text.startswith("首页 > 政府信息公开 > 政府信息公开工作年度报告\n")       # the input described above
+    assert report.meta.title == "2022年托克托县发展和改革局政府信息公开工作年度报告"
+    got = api.parse_bytes(text.encode(), "r.txt")
+    assert (got.meta.agency, got.meta.year) == ("托克托县发展和改革局", 2022)
+    assert differences(report, got) == []

@@ -73,6 +73,7 @@ class Style:
     encoding: str = "utf-8"           # bytes level: "utf-8", "utf-8-sig" (BOM), "gb18030"
     zero_pad_dates: bool = False      # "2024年01月05日"
     cn_date: bool = False             # signature date in Chinese numerals: "二〇二四年一月十一日"
+    web_chrome: bool = False          # copied from a web page: breadcrumbs, 来源/发布时间 bar, footer (主办单位…)
     date_on_top: bool = False         # a "发布日期：…" line under the title, as web pages print it
     draft: bool = False               # the fixed official phrasing of a clean draft (render_markdown)
 
@@ -112,6 +113,7 @@ class Style:
             zero_pad_dates=rng.random() < 0.1,
             cn_date=rng.random() < 0.05,
             date_on_top=rng.random() < 0.1,
+            web_chrome=rng.random() < 0.1,
             newline=rng.choice(["\n", "\n", "\r\n"]),
             encoding=rng.choice(["utf-8", "utf-8", "utf-8-sig", "gb18030"]),
         )
@@ -723,6 +725,29 @@ def _repeat_header(ctx: _Ctx, body: list[str], page: int) -> list[str]:
     return body[:i] + brk + body[:ctx.header_len] + body[i:]
 
 
+def _site_owner(report: Report) -> str:
+    """Who runs the website the page was copied from: the area's government office, not the agency."""
+    agency = report.meta.agency or ""
+    m = re.match(r"^(.+?(?:省|自治区|市|县|区|旗))", agency)
+    return (m.group(1) if m else "") + "人民政府办公室"
+
+
+def _web_header(ctx: _Ctx, report: Report) -> list[str]:
+    """What text copied from a government website carries above the report (breadcrumbs, metadata bar)."""
+    m, d = report.meta, report.meta.published
+    crumbs = ctx.rng.choice(["当前位置：首页 > 政务公开 > 政府信息公开年报", "您当前的位置：首页>信息公开>年度报告",
+                             "首页 > 政府信息公开 > 政府信息公开工作年度报告"])
+    bar = [f"来源：{m.agency}"] + ([f"发布时间：{d.isoformat()}"] if d else []) + \
+        [f"浏览次数：{ctx.rng.randint(12, 3000)}", "字号：[ 大 中 小 ]"]
+    return [crumbs, "", _title(report), ctx.rng.choice(["  ", " | ", "\u3000"]).join(bar), ""]
+
+
+def _web_footer(ctx: _Ctx, report: Report) -> list[str]:
+    return ["", "【打印本页】 【关闭窗口】", "",
+            f"主办单位：{_site_owner(report)}  网站标识码：{ctx.rng.randint(1000000000, 9999999999)}",
+            f"ICP备案号：{ctx.rng.choice(['宁', '甘', '蒙', '浙', '粤', '川', '黑', '豫'])}ICP备{ctx.rng.randint(10000000, 99999999)}号"]
+
+
 def _page_number(ctx: _Ctx, n: int) -> str:
     return ctx.rng.choice([str(n), f"- {n} -", f"—{n}—", f"第 {n} 页 共 {n + 3} 页"])
 
@@ -765,6 +790,8 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
 
     m = report.meta
     lines += [""] * (0 if style.draft else ctx.rng.choice([0, 0, 1, 2, 4]))
+    if style.web_chrome and not md:
+        lines += _web_header(ctx, report)
     title = _title(report)
     if md:
         para("# " + title)
@@ -826,6 +853,8 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
         para(f"{' ' * 20 if pad else ''}{_signature_date(ctx, m.published)}{pad}")
     if style.debris and style.page_breaks:
         lines.append(_page_number(ctx, page))
+    if style.web_chrome and not md:
+        lines += _web_footer(ctx, report)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
