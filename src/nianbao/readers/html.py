@@ -3,7 +3,8 @@
 - Encoding: a BOM wins; otherwise the bytes are tried as UTF-8, then as the
   charset the page declares (<meta charset>, http-equiv Content-Type, XML
   declaration; GB2312/GBK are decoded as their superset GB18030), then GB18030,
-  then Big5. A page whose declared charset is wrong is thus decoded by what it
+  then Big5 (a declared single-byte charset such as ISO-8859-1, which would decode
+  anything, is tried only after those). A page whose declared charset is wrong is thus decoded by what it
   really is; a page that is none of these is decoded as GB18030 with
   replacement characters.
 - The article: scripts, styles, forms, navigation, asides, footers and hidden
@@ -19,7 +20,8 @@
 - Positions: Paragraph `Loc(line=n)` with n the HTML source line where the
   paragraph starts; cells `Loc(table=T, row=R, col=C)` (0-based grid slots).
 
-Bounds: at most 16 MB of HTML, 2,000,000 elements and 200,000 grid slots per
+Bounds: at most 16 MB of HTML, 2,000,000 elements, nesting 2,048 deep (libxml2's
+limit: a deeper page is refused rather than read in part) and 200,000 grid slots per
 table; every step is one linear pass over the tree (no recursion on depth: the
 walk is iterative), so time grows with the page size only.
 """
@@ -64,10 +66,16 @@ def decode_html(data: bytes) -> str:
         return data.decode("utf-16", errors="replace")
     tries = ["utf-8"]
     m = _META_CHARSET.search(data[:8192])
-    if m:
-        declared = m.group(1).decode("ascii", "ignore").lower()
-        tries.append("gb18030" if declared in _GB else declared)
+    declared = m.group(1).decode("ascii", "ignore").lower() if m else ""
+    if declared in _GB:
+        declared = "gb18030"
+    # a single-byte charset decodes any bytes: on a Chinese page it is tried last
+    single_byte = declared.startswith(("iso-8859", "iso8859", "latin", "windows-125", "cp125", "ascii", "us-ascii"))
+    if declared and not single_byte:
+        tries.append(declared)
     tries += ["gb18030", "big5"]
+    if single_byte:
+        tries.append(declared)
     for enc in dict.fromkeys(tries):
         try:
             return data.decode(enc)
@@ -92,6 +100,8 @@ def read(data: bytes, name: str = "") -> Document:
         root = None
     if root is None:
         raise InputError("网页内容为空或无法解析", name)
+    if any("ERR_RESOURCE_LIMIT" in str(e.type_name) for e in parser.error_log):
+        raise InputError("网页结构嵌套过深（超过 2048 层），无法完整读取", name)
     elements = list(root.iter())
     if len(elements) > MAX_ELEMENTS:
         raise InputError(f"网页结构过于庞大（{len(elements)} 个元素，上限 {MAX_ELEMENTS}）", name)
