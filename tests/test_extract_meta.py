@@ -119,3 +119,9 @@ def test_dotted_period_and_iso_signature_date():
 def test_web_page_metadata_above_the_title_is_not_part_of_it():
     m = meta_of("来源：某区司法局\n发布时间：2024-01-15\n某区司法局\n2023年政府信息公开工作年度报告\n")
     assert (m.agency, m.title, m.published) == ("某区司法局", "某区司法局2023年政府信息公开工作年度报告", date(2024, 1, 15))
+
+
+def test_title_after_web_page_breadcrumbs():
+    m = meta_of("首页 > 政府信息公开 > 政府信息公开工作年度报告\n河南省司法厅2022年政府信息公开工作年度报告\n"
+                "来源：河南省司法厅  发布时间：2023-01-06  浏览次数：2241\n")
+    assert (m.agency, m.year, m.published) == ("河南省司法厅", 2022, date(2023, 1, 6))

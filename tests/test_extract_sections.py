@@ -132,3 +132,13 @@ def test_six_parts_numbered_in_brackets():
               "（五）存在的主要问题及改进情况\n无。\n（六）其他需要报告的事项\n无。\n")
     assert [s.no for s in r.sections] == [1, 2, 3, 4, 5, 6]
     assert r.section(1).text == "（一）主动公开情况\n正文。"
+
+
+def test_headings_whose_numbering_was_lost():
+    r = parse(TITLE + "总体情况\n（一）主动公开情况\n正文。\n主动公开政府信息情况\n规章\t0\t0\t0\n"
+              "收到和处理政府信息公开申请情况\n因政府信息公开工作被申请行政复议、提起行政诉讼情况\n"
+              "存在的主要问题和改进情况\n无。\n其他需要报告的事项\n无。\n")
+    assert [(s.no, s.heading) for s in r.sections] == [
+        (1, "总体情况"), (2, "主动公开政府信息情况"), (3, "收到和处理政府信息公开申请情况"),
+        (4, "因政府信息公开工作被申请行政复议、提起行政诉讼情况"), (5, "存在的主要问题和改进情况"), (6, "其他需要报告的事项")]
+    assert r.section(1).text == "（一）主动公开情况\n正文。"

@@ -56,6 +56,7 @@ def _date_of(m: re.Match) -> date | None:
 
 # ---------------------------------------------------------------- title and agency
 _TITLE_WORDS = re.compile(r"报告|年报")
+_WEB_CHROME = re.compile(r"首页|当前位置|您的位置|>|》\s*>|来源[:：]|发布时间[:：]|浏览次数|字号")
 _YEAR_IN_TITLE = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})\s*年")
 _AGENCY_END = re.compile(r"(?:关于|的)$")
 _AGENCY_AFTER_YEAR = re.compile(r"^年度?(.+?)(?:政府信息公开|政务公开)")
@@ -78,16 +79,18 @@ class MetaResult:
 def find_title(head: list[Paragraph]) -> tuple[str, Loc] | None:
     """The title: the first short line naming a 报告, with the short lines before it (an agency
     name, or the first half of a title broken over two lines)."""
-    for i, p in enumerate(head[:8]):
-        t = p.text
-        if len(t) > 60 or "。" in t or t.startswith("根据") or not _TITLE_WORDS.search(t):
-            continue
+    candidates = [(i, p) for i, p in enumerate(head[:10])
+                  if len(p.text) <= 60 and "。" not in p.text and not p.text.startswith("根据")
+                  and _TITLE_WORDS.search(p.text) and not _WEB_CHROME.search(p.text)]
+    # a line naming the year is the title; a year-less one may be the second half of a split title
+    with_year = [(i, p) for i, p in candidates if _YEAR_IN_TITLE.search(p.text)]
+    for i, p in (with_year or candidates)[:1]:
         parts = [p]
         j = i - 1
         while j >= 0 and len(parts) < 3:
             q = head[j].text
             if len(q) > 30 or "。" in q or "〔" in q or "：" in q or ":" in q or q.endswith("号") \
-                    or DATE.search(q) or ISO_DATE.search(q):
+                    or DATE.search(q) or ISO_DATE.search(q) or _WEB_CHROME.search(q):
                 break
             parts.insert(0, head[j])
             j -= 1

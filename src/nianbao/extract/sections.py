@@ -116,12 +116,37 @@ def match_bracket_heading(text: str, after: int = 0) -> tuple[int, str, str] | N
     return no, official, rest[len(official):].lstrip(_HEAD_TRAIL)
 
 
+# Headings whose numbering the conversion lost: the phrase that only the heading has.
+BARE_HEADING_WORDS: dict[int, tuple[str, ...]] = {
+    1: ("总体情况",), 2: ("主动公开政府信息",), 3: ("收到和处理政府信息公开申请",), 4: ("行政复议", "行政诉讼"),
+    5: ("存在的主要问题",), 6: ("其他需要报告",),
+}
+
+
+def match_bare_heading(text: str, after: int = 0) -> tuple[int, str, str] | None:
+    """A heading printed without its number ("总体情况", "存在的主要问题和改进情况"): a short line
+    holding the section's own phrase, in order."""
+    t = text.strip()
+    if len(t) > 30 or any(c in t for c in "。，；;") or _ITEM_START.match(t) or any(c.isdigit() for c in t):
+        return None
+    t = t.rstrip(_HEAD_TRAIL)
+    for no in range(after + 1, 7):
+        if all(w in t for w in BARE_HEADING_WORDS[no]):
+            return no, t, ""
+    return None
+
+
+def _numbered_or_bare(text: str, after: int = 0) -> tuple[int, str, str] | None:
+    return match_heading(text, after) or match_bare_heading(text, after)
+
+
 def find_sections(doc: Document) -> Layout:
     layout = _find_sections(doc, match_heading)
-    if len(layout.sections) < 3:
-        alt = _find_sections(doc, match_bracket_heading)
-        if len(alt.sections) > len(layout.sections):
-            return alt
+    if len(layout.sections) < 6:
+        for match in (_numbered_or_bare, match_bracket_heading):
+            alt = _find_sections(doc, match)
+            if len(alt.sections) > len(layout.sections):
+                layout = alt
     return layout
 
 
