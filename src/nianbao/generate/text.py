@@ -55,6 +55,8 @@ class Style:
                                       # as Chinese documents indent), "\t" (DOCX → text), "    "
     heading_sep: str = "、"           # after the section numeral: "、", "、 ", "．"
     title_lines: int = 1              # 1: one line; 2: agency / "YYYY年…报告"; 3: broken mid-title
+    browser_copy: bool = False        # tabs layout: a web page's table copied from the browser (no slots for
+                                      # cells covered by rowspan/colspan)
     merge_artifacts: bool = True      # tabs layout: extra/missing tabs from merged cells
     nbsp: bool = False                # stray no-break spaces around cell values
     contact_at_end: bool = False      # contact block after section 六 instead of in the preamble
@@ -98,6 +100,7 @@ class Style:
             indent=rng.choices(["", "\u3000\u3000", "\t", "    "], weights=[5, 3, 1, 1])[0],
             title_lines=rng.choices([1, 2, 3], weights=[5, 3, 1])[0],
             merge_artifacts=rng.random() < 0.7,
+            browser_copy=rng.random() < 0.15,
             nbsp=rng.random() < 0.15,
             contact_at_end=rng.random() < 0.3,
             repeat_header=rng.random() < 0.15,
@@ -255,6 +258,8 @@ def _rl_values(ctx: _Ctx, report: Report) -> list[str]:
 
 # ------------------------------------------------------------------ layout: tabs
 def _tabs_table2(ctx: _Ctx, report: Report) -> list[str]:
+    if ctx.s.browser_copy:
+        return ["\t".join(t for t, k in row if k != "empty") for row in _table2(ctx, report)]
     out = []
     for row in _table2(ctx, report):
         texts = [t for t, _ in row]
@@ -275,7 +280,21 @@ _TABS_APP_HEADER = [
 ]
 
 
+def _browser_table3(ctx: _Ctx, report: Report) -> list[str]:
+    """A table copied from a web browser: only the cells that exist in the HTML, no slot for those a
+    rowspan or colspan covers."""
+    out = [f"{_TABLE_HEAD}\t申请人情况", "自然人\t法人或其他组织\t总计", "\t".join(_LEGAL_COLS)]
+    ctx.header_len = len(out)
+    for key in L.APP_ROW_KEYS:
+        ctx.row_starts[key] = len(out)
+        labels = [t for t in _app_label_cells(ctx, key) if t]
+        out.append("\t".join(labels + _app_values(ctx, report, key)))
+    return out
+
+
 def _tabs_table3(ctx: _Ctx, report: Report) -> list[str]:
+    if ctx.s.browser_copy:
+        return _browser_table3(ctx, report)
     out = list(_TABS_APP_HEADER)
     if ctx.s.merge_artifacts and ctx.rng.random() < 0.5:
         out[0] = out[0].replace("（", "(").replace("）", ")")
@@ -314,6 +333,9 @@ def _tabs_table3(ctx: _Ctx, report: Report) -> list[str]:
 
 def _tabs_table4(ctx: _Ctx, report: Report) -> list[str]:
     heads = [h for _, h in L.REVIEW_COLS]
+    if ctx.s.browser_copy:
+        return ["行政复议\t行政诉讼", "\t".join(heads) + "\t未经复议直接起诉\t复议后起诉", "\t".join(heads * 2),
+                "\t".join(_rl_values(ctx, report))]
     style = ctx.rng.randrange(3)
     out = ["行政复议\t\t\t\t\t行政诉讼" + "\t" * 9]
     if style == 0:      # "结果维持" whole in every header cell
