@@ -49,6 +49,19 @@
     if (td) showCell(td);
   });
 
+  // a PDF page: once its image is in, scroll the zoomed page so the outlined region is in the middle
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var scroller = e.detail.target.querySelector && e.detail.target.querySelector(".pdfpage-scroll");
+    if (!scroller) return;
+    var img = scroller.querySelector("img"), box = scroller.querySelector(".hlbox");
+    if (!img || !box) return;
+    function centre() {
+      scroller.scrollTop = box.offsetTop - scroller.clientHeight / 2 + box.offsetHeight / 2;
+      scroller.scrollLeft = box.offsetLeft - scroller.clientWidth / 2 + box.offsetWidth / 2;
+    }
+    if (img.complete) centre(); else img.addEventListener("load", centre);
+  });
+
   document.addEventListener("submit", function (e) {
     var msg = e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) e.preventDefault();
