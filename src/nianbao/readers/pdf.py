@@ -63,6 +63,8 @@ _PAGE_NUMBER = re.compile(
     r"|\d{1,4}\s*/\s*\d{1,4}|page\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$", re.I)
 _WORD_CHAR = re.compile(r"[A-Za-z0-9@._:/\\\-%+=&?#~]")
 _CLOSING = set("）)。，,；;、：:")
+_SENTENCE_END = set("。！？；：!?;:")
+_NO_LINE_START = set("。，、；：？！”’）》」』】〕〉…—·%）,.;:?!")
 _HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+\s*[、.．]|[（(][一二三四五六七八九十]+[)）])")
 
 
@@ -377,12 +379,16 @@ def _assemble(pages: list[_Page]) -> list:
                 _continue_table(stream[-1], it)
                 continue
             stream.append(it)
-    # margins per page, for re-flow
-    margins = {}
+    # text margins for re-flow: per page, but a page with few lines (a signature, a table) takes
+    # the document's typical margins
+    per_page = {}
     for p in pages:
         lines = [it for it in p.items if isinstance(it, _Line)]
         if lines:
-            margins[p.no] = (min(ln.x0 for ln in lines), max(ln.x1 for ln in lines))
+            per_page[p.no] = (len(lines), min(ln.x0 for ln in lines), max(ln.x1 for ln in lines))
+    full = [v for v in per_page.values() if v[0] >= 5] or list(per_page.values())
+    typical = (statistics.median(v[1] for v in full), statistics.median(v[2] for v in full)) if full else (0, 0)
+    margins = {no: (v[1], v[2]) if v[0] >= 5 else typical for no, v in per_page.items()}
     blocks: list = []
     para: list[_Line] = []
 
@@ -428,9 +434,14 @@ def _starts_paragraph(prev: _Line, ln: _Line, margins: dict) -> bool:
             _centred(prev, pleft, pright) or (prev.x0 <= pleft + size and prev.x1 >= pright - 1.5 * size)):
         return False                            # a centred title wrapped onto a second line
     gap = pright - prev.x1
-    if gap > 1.5 * size:                        # the previous line stopped short …
+    # line-start rules (禁则) carry a character down with the punctuation after it: "报\n告。"
+    kinsoku = len(ln.text) > 1 and ln.text[1] in _NO_LINE_START and gap <= 2.6 * size
+    too_long = bool(ln.lead) and ln.lead > gap - 0.5 * size     # the next line's first word did not fit
+    if prev.text[-1] in _SENTENCE_END and gap > 0.9 * size and not kinsoku and not too_long:
+        return True                             # a sentence ended and the line stopped a character short
+    if gap > 1.5 * size and not kinsoku:        # the previous line stopped short …
         # … unless the next line's first word did not fit, or a URL/number broke at "/", "-", ":" …
-        if not (ln.lead and (ln.lead > gap - 0.5 * size or prev.text[-1] in "/:-@_.&=?#~")):
+        if not (too_long or (ln.lead and prev.text[-1] in "/:-@_.&=?#~")):
             return True
     if ln.x0 > left + 1.2 * size:               # indented (first line) or right-aligned
         return True
