@@ -125,3 +125,11 @@ def test_title_after_web_page_breadcrumbs():
     m = meta_of("首页 > 政府信息公开 > 政府信息公开工作年度报告\n河南省司法厅2022年政府信息公开工作年度报告\n"
                 "来源：河南省司法厅  发布时间：2023-01-06  浏览次数：2241\n")
     assert (m.agency, m.year, m.published) == ("河南省司法厅", 2022, date(2023, 1, 6))
+
+
+def test_title_split_over_two_lines_beats_a_wrapped_preamble_line_ending_like_a_title():
+    m = meta_of("某市教育局2022年政府信息\n公开工作年度报告\n"
+                "    根据《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开\n"
+                "函〔2021〕30 号）要求，现发布《某市教育局 2022 年政府信息公开工作年度报告\n"
+                "》。本报告统计数据从 2022 年 1 月 1 日至 12 月 31 日。\n")
+    assert (m.agency, m.title, m.year) == ("某市教育局", "某市教育局2022年政府信息公开工作年度报告", 2022)

@@ -150,3 +150,9 @@ def test_markdown_escapes_and_html_entities_are_undone():
     d = doc("| （三）不予公开 | 1\\. 属于国家秘密 | 0 |\n|---|---|---|\n收费&nbsp;0&lt;1\n", "a.md")
     assert grids(d) == [[["（三）不予公开", "1. 属于国家秘密", "0"]]]
     assert paras(d) == [(3, "收费 0<1")]
+
+
+def test_short_line_after_tab_indented_prose_is_not_a_cell_continuation():
+    d = doc("\t2023年，我局认真贯彻落实条例。\n主动公开政府信息情况\n\t（一）主动公开情况\n")
+    assert grids(d) == []
+    assert paras(d) == [(1, "2023年，我局认真贯彻落实条例。"), (2, "主动公开政府信息情况"), (3, "（一）主动公开情况")]

@@ -56,6 +56,8 @@ def _date_of(m: re.Match) -> date | None:
 
 # ---------------------------------------------------------------- title and agency
 _TITLE_WORDS = re.compile(r"报告|年报")
+# a wrapped line of the preamble ("…要求，现发布《某局2022年政府信息公开工作年度报告") is not the title
+_PROSE_MARKS = re.compile(r"[。，；]|现发布|《")
 _WEB_CHROME = re.compile(r"首页|当前位置|您的位置|>|》\s*>|来源[:：]|发布时间[:：]|浏览次数|字号")
 _YEAR_IN_TITLE = re.compile(r"(\d{4}|[〇○零一二三四五六七八九]{4})\s*年")
 _AGENCY_END = re.compile(r"(?:关于|的)$")
@@ -80,7 +82,7 @@ def find_title(head: list[Paragraph]) -> tuple[str, Loc] | None:
     """The title: the first short line naming a 报告, with the short lines before it (an agency
     name, or the first half of a title broken over two lines)."""
     candidates = [(i, p) for i, p in enumerate(head[:10])
-                  if len(p.text) <= 60 and "。" not in p.text and not p.text.startswith("根据")
+                  if len(p.text) <= 60 and not _PROSE_MARKS.search(p.text) and not p.text.startswith("根据")
                   and _TITLE_WORDS.search(p.text) and not _WEB_CHROME.search(p.text)]
     # a line naming the year is the title; a year-less one may be the second half of a split title
     with_year = [(i, p) for i, p in candidates if _YEAR_IN_TITLE.search(p.text)]

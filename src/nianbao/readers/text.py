@@ -141,6 +141,12 @@ def _kind(line: str) -> int:
     return TEXT
 
 
+def _is_prose(cell_line: str) -> bool:
+    """A tab-indented sentence, not a table cell: what follows it is not the rest of a cell."""
+    s = cell_line.strip()
+    return "。" in s or len(s) > 40
+
+
 def _is_continuation(text: str) -> bool:
     s = text.strip()
     return 0 < len(s) <= CONTINUATION_MAX and s[-1] not in _SENTENCE_END and "。" not in s \
@@ -297,7 +303,7 @@ def read(data: bytes, name: str = "") -> Document:
             region_kind = k
             region.append((n, line))
         elif region and region_kind == TAB and prev_kind == TAB and _CELL_LINE.match(prev_line) \
-                and _is_continuation(line):
+                and _is_continuation(line) and not _is_prose(prev_line):
             region.append((n, line))
             k = TAB                              # so that the next continuation still attaches
             line = "\t" + line.strip()
