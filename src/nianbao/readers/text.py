@@ -144,7 +144,7 @@ def _kind(line: str) -> int:
 def _is_prose(cell_line: str) -> bool:
     """A tab-indented sentence, not a table cell: what follows it is not the rest of a cell."""
     s = cell_line.strip()
-    return "。" in s or len(s) > 40
+    return "。" in s or len(s) > 50
 
 
 def _is_continuation(text: str) -> bool:
