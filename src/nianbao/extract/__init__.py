@@ -4,6 +4,10 @@ meta.py (agency, year, period, dates, contact), sections.py (一…六 and the n
 paragraphs), tables.py (tables 二/三/四 by their labels), narrative.py (numbers the text
 states). Everything is matched by the official labels in labels.py, never by line
 numbers or column positions that only hold for one layout.
+
+Provenance keys: "tables.<table>.<row>.<col>" (and "tables.legacy.…" for the 2019 layout),
+"meta.agency", "meta.title", "meta.year", "meta.period", "meta.published",
+"meta.contact.<field>", and "sections.<i>" (the i-th entry of `sections`, at its heading).
 """
 from __future__ import annotations
 
@@ -51,7 +55,9 @@ def extract(doc: Document) -> Report:
 
     for i, s in enumerate(layout.sections):
         report.sections.append(Section(no=s.no, heading=s.heading, text="\n".join(p.text for p in s.paras)))
-        report.provenance[f"sections.{i}"] = position(s.loc)
+        pos = position(s.loc)
+        if pos is not None:
+            report.provenance[f"sections.{i}"] = pos
     missing = [n for n in range(1, 7) if report.section(n) is None]
     if missing and layout.sections:
         report.extraction.notes.append("未找到第" + "、".join("一二三四五六"[n - 1] for n in missing) + "部分的标题")
