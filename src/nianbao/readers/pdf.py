@@ -11,7 +11,8 @@ Across pages: running headers and footers (a line in the top or bottom 10% of
 the page repeating on at least half the pages, digits ignored) and page numbers
 ("3", "- 3 -", "第3页 共9页", "3/9") are dropped and recorded as `Removed`
 ("page_number" for numbers, "other" for running text). A table ending a page
-and a table starting the next one with the same columns (edges within 3 pt) are
+and a table starting the next one with the same columns (edges within 3 pt; the
+continuation may lack some inner edges when its rows merge those columns) are
 one table: a repeated header (the first rows equal to the first part's first
 rows) is dropped, and an empty label cell at the top of the continuation under a
 merged label reaching the page end is marked as covered by that label.
@@ -336,8 +337,38 @@ def _drop_running(pages: list[_Page]) -> list[Removed]:
     return removed
 
 
-def _same_columns(a: _Grid, b: _Grid) -> bool:
-    return len(a.xs) == len(b.xs) and all(abs(x - y) <= EDGE_TOL for x, y in zip(a.xs, b.xs))
+def _column_map(a: _Grid, b: _Grid) -> list[tuple[int, int]] | None:
+    """How `b`'s columns lie on `a`'s: for each column of b, the range of a's columns it spans.
+    None unless every column edge of b is one of a's (same outer edges). A continuation can have
+    fewer edges than the first part: its rows may all merge some of the columns."""
+    idx = []
+    for x in b.xs:
+        hit = [i for i, y in enumerate(a.xs) if abs(x - y) <= EDGE_TOL]
+        if not hit:
+            return None
+        idx.append(hit[0])
+    if idx[0] != 0 or idx[-1] != len(a.xs) - 1:
+        return None
+    return [(idx[j], idx[j + 1]) for j in range(len(idx) - 1)]
+
+
+def _widen(cont: _Grid, cmap: list[tuple[int, int]]) -> None:
+    """Re-grid `cont` on the first part's columns: a cell over several of them gets covered slots."""
+    if all(e - s == 1 for s, e in cmap):
+        return
+    start = [s for s, _ in cmap]
+    cells, origin = [], []
+    for r, row in enumerate(cont.cells):
+        new_row, new_origin = [], []
+        for j, cell in enumerate(row):
+            s, e = cmap[j]
+            o_r, o_c = cont.origin[r][j]
+            for k in range(s, e):
+                new_row.append(cell if k == s else Cell(cell.text, cell.loc, covered=True))
+                new_origin.append((o_r, start[o_c]))
+        cells.append(new_row)
+        origin.append(new_origin)
+    cont.cells, cont.origin = cells, origin
 
 
 def _continue_table(first: _Grid, cont: _Grid) -> None:
@@ -375,7 +406,8 @@ def _assemble(pages: list[_Page]) -> list:
     for p in pages:
         for i, it in enumerate(p.items):
             if i == 0 and isinstance(it, _Grid) and stream and isinstance(stream[-1], _Grid) \
-                    and stream[-1].page == p.no - 1 and _same_columns(stream[-1], it):
+                    and stream[-1].page == p.no - 1 and (cmap := _column_map(stream[-1], it)) is not None:
+                _widen(it, cmap)
                 _continue_table(stream[-1], it)
                 continue
             stream.append(it)
