@@ -167,12 +167,16 @@ def test_list_reports_filters_by_region_and_year(store):
     assert len(store.list_reports(year=2023)) == 2
 
 
-def test_report_without_agency_or_year_is_stored_but_not_versioned(store):
-    r = _report(60)
-    r.meta.agency = None
-    r.meta.year = None
-    res = store.save_report(r)
-    assert res.status == "stored" and res.agency_id is None and not res.is_current
+def test_reports_without_agency_or_year_are_stored_listed_and_not_versioned(store):
+    ids = []
+    for seed in (60, 61):
+        r = _report(seed)
+        r.meta.agency = None
+        r.meta.year = None
+        res = store.save_report(r)
+        assert res.status == "stored" and res.agency_id is None and res.is_current
+        ids.append(res.report_id)
+    assert {i.id for i in store.list_reports()} == set(ids)
 
 
 def test_schema_created_by_migrations_matches_models(db_url):

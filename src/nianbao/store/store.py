@@ -303,8 +303,9 @@ class Store:
                                            "source": report.source.model_copy(update={"sha256": sha})})
 
         new_published = report.meta.published.isoformat() if report.meta.published else None
-        becomes_current = keyed and not (current is not None and current.published and new_published
-                                         and current.published > new_published)
+        # without agency or year there is nothing to version against: the report is simply listed
+        becomes_current = not (current is not None and current.published and new_published
+                               and current.published > new_published)
         if becomes_current and current is not None:
             current.is_current = False          # before the insert: the partial unique index checks per row
             s.flush()
@@ -328,7 +329,7 @@ class Store:
         if report.findings:
             conn.execute(insert(Finding.__table__), _finding_rows(row.id, report.findings))
         reaudited = []
-        if history and becomes_current:
+        if history and keyed and becomes_current:
             nxt = self._current(s, agency.id, year + 1)
             if nxt is not None:
                 self._reaudit(s, nxt, row)
