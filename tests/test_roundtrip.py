@@ -61,12 +61,12 @@ def undecidable_in_tabs(report, style: Style) -> bool:
 
 styles = st.builds(
     Style,
-    numbering=st.sampled_from(["chinese", "arabic_first", "arabic"]),     # "none": the xfail test below
+    numbering=st.sampled_from(["chinese", "arabic_first", "arabic", "none"]),
     glue_headings=st.booleans(), para_gap=st.booleans(), label_variants=st.booleans(),
     fullwidth_digits=st.booleans(), thousands=st.booleans(), blank=st.sampled_from(["", "—", "-", "/"]),
     debris=st.booleans(), page_breaks=st.booleans(), spaced_numbers=st.booleans(),
     title_lines=st.sampled_from([1, 2, 3]), heading_sep=st.sampled_from(["、", "、 ", "．"]),
-    zero_pad_dates=st.booleans(), cn_date=st.booleans(), date_on_top=st.booleans(), merge_artifacts=st.booleans(), nbsp=st.booleans(),
+    zero_pad_dates=st.booleans(), cn_date=st.booleans(), date_on_top=st.booleans(), web_chrome=st.booleans(), merge_artifacts=st.booleans(), nbsp=st.booleans(),
     contact_at_end=st.booleans(), repeat_merged=st.booleans(), ascii_parens=st.booleans(),
     repeat_header=st.booleans(), md_grid=st.booleans(), browser_copy=st.booleans(),
     indent=st.sampled_from(["", "\u3000\u3000", "\t", "    "]),
@@ -94,6 +94,10 @@ def test_parse_of_render_gives_the_report_back_in_every_layout(report, style, se
         s = style
         if layout == "tabs" and undecidable_in_tabs(report, s):
             s = replace(s, blank="—")
+        if s.numbering == "none" and s.indent == "\t" and not s.para_gap:
+            s = replace(s, para_gap=True)       # the xfail cases below
+        if layout == "spaces" and s.wrap and s.title_lines == 3:
+            s = replace(s, title_lines=1)
         got = api.parse_bytes(render_bytes(report, layout, s, seed=seed), name_for(layout))
         assert differences(report, got) == [], layout
 
@@ -207,8 +211,6 @@ def test_hard_wrapped_prose_line_ending_in_a_number_is_not_a_table_row():
 #   2023年，XX局坚持以……
 #   主动公开政府信息情况
 #   第二十条第（一）项\t\t\t
-@pytest.mark.xfail(strict=True, reason="extractor: section headings whose list numbering was lost "
-                                       "(\"总体情况\" alone on a line) are not recognised; no section is found")
 @pytest.mark.parametrize("layout", ["tabs", "cells"])
 def test_headings_without_their_lost_numbering_are_found(layout):
     report = random_report(random.Random(24))
@@ -223,8 +225,6 @@ def test_headings_without_their_lost_numbering_are_found(layout):
 #
 #   2022年托克托县发展和改革局政府信息公开工作年度报告
 #   来源：托克托县发展和改革局  发布时间：2023-01-16  浏览次数：2241  字号：[ 大 中 小 ]
-@pytest.mark.xfail(strict=True, reason="extractor: a breadcrumb line ending in 政府信息公开工作年度报告 is taken for "
-                                       "the title when the real title puts the year first; meta.agency is null")
 def test_web_page_breadcrumbs_are_not_the_title():
     report = random_report(random.Random(3))
     text = render_bytes(report, "tabs", Style(web_chrome=True), seed=3).decode()
@@ -232,4 +232,45 @@ def test_web_page_breadcrumbs_are_not_the_title():
     assert report.meta.title == "2022年托克托县发展和改革局政府信息公开工作年度报告"
     got = api.parse_bytes(text.encode(), "r.txt")
     assert (got.meta.agency, got.meta.year) == ("托克托县发展和改革局", 2022)
+    assert differences(report, got) == []
+
+
+# A title broken over two lines at the top ("…2022年政府信息" / "公开工作年度报告", as seed 003), and a
+# hard-wrapped preamble line that happens to end with the whole title inside 《》:
+#   齐齐哈尔市教育局2022年政府信息
+#   公开工作年度报告
+#       根据《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开
+#   办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办
+#   函〔2021〕30 号）要求，现发布《齐齐哈尔市教育局 2022 年政府信息公开工作年度报告
+#   》。本报告统计数据从 2022 年 1 月 1 日至 12 月 31 日。…
+@pytest.mark.xfail(strict=True, reason="extractor: a wrapped prose line ending in 工作年度报告 is taken for the title "
+                                       "over the real title broken over the first two lines; the agency gets the "
+                                       "line's words before the name")
+def test_title_broken_over_two_lines_wins_over_a_prose_line_ending_like_a_title():
+    report = random_report(random.Random(4), nonzero=False)
+    text = render_bytes(report, "spaces", Style(spaced_numbers=True, title_lines=3, wrap=40, para_gap=False),
+                        seed=0).decode()
+    assert "\n齐齐哈尔市教育局2022年政府信息\n公开工作年度报告\n" in text                 # the input described above
+    assert "\n函〔2021〕30 号）要求，现发布《齐齐哈尔市教育局 2022 年政府信息公开工作年度报告\n" in text
+    got = api.parse_bytes(text.encode(), "r.txt")
+    assert got.meta.agency == "齐齐哈尔市教育局"
+    assert differences(report, got) == []
+
+
+# Lost list numbering, paragraphs indented with a typed tab and no blank line between paragraphs (DOCX → text):
+#   总体情况
+#   \t2024年，向阳区统计局深入学习贯彻……
+#   \t（一）主动公开情况
+#   …
+#   主动公开政府信息情况
+#   第二十条第（一）项\t\t\t
+# A short heading line right after a tab-indented line is taken for the continuation of a table cell.
+@pytest.mark.xfail(strict=True, reason="reader/extractor: with tab-indented prose and no blank lines, headings "
+                                       "without numbering are glued to the previous line; sections 一, 二, 六 "
+                                       "and the period are lost")
+def test_unnumbered_headings_between_tab_indented_paragraphs_are_found():
+    report = random_report(random.Random(0))
+    text = render_bytes(report, "tabs", Style(numbering="none", para_gap=False, indent="\t"), seed=0).decode()
+    assert "\n总体情况\n\t" in text                                                # the input described above
+    got = api.parse_bytes(text.encode(), "r.txt")
     assert differences(report, got) == []
