@@ -8,12 +8,13 @@ staff can start a draft from it; the test fixtures are made with it.
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from docx import Document as new_document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 from ..model import Report
@@ -41,43 +42,59 @@ def _font(run, name: str, size: float, bold: bool = False) -> None:
     fonts.set(qn("w:eastAsia"), name)
 
 
-def _row_props(row, header: bool) -> None:
-    trpr = row._tr.get_or_add_trPr()
-    trpr.append(OxmlElement("w:cantSplit"))
-    if header:
-        trpr.append(OxmlElement("w:tblHeader"))
+def _run_xml(text: str, name: str, size: float, bold: bool) -> str:
+    if _ONLY_FONT:
+        name, bold = _ONLY_FONT, False
+    b = "<w:b/>" if bold else ""
+    half_points = int(round(size * 2))
+    return (f'<w:r><w:rPr><w:rFonts w:ascii="{name}" w:hAnsi="{name}" w:eastAsia="{name}"/>{b}'
+            f'<w:sz w:val="{half_points}"/></w:rPr><w:t xml:space="preserve">{escape(text)}</w:t></w:r>')
 
 
 def _add_table(doc, grid: Grid, font_size: float) -> None:
-    nrows = len(grid.rows)
-    table = doc.add_table(rows=nrows, cols=grid.ncols)
+    """The table's XML written directly (python-docx's cell merging is quadratic): an origin cell
+    has w:gridSpan for its columns and w:vMerge="restart" when it spans rows; the rows below get
+    a w:vMerge continuation cell with the same span."""
+    table = doc.add_table(rows=0, cols=grid.ncols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = [Cm(w) for w in WIDTHS.get(grid.key, [16 / grid.ncols] * grid.ncols)]
     table.autofit = False
+    widths = [int(Cm(w).twips) for w in WIDTHS.get(grid.key, [16 / grid.ncols] * grid.ncols)]
     for gc, w in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths):
-        gc.set(qn("w:w"), str(int(w.twips)))
-    for row in table.rows:
-        for cell, w in zip(row.cells, widths):
-            cell.width = w
-    taken = [[False] * grid.ncols for _ in range(nrows)]
+        gc.set(qn("w:w"), str(w))
+    nrows = len(grid.rows)
+    # slot → (origin row, origin col, cell) for every grid slot
+    slots: list[list[tuple | None]] = [[None] * grid.ncols for _ in range(nrows)]
     for r, row in enumerate(grid.rows):
-        _row_props(table.rows[r], r < grid.header_rows)
         c = 0
         for cell in row:
-            while c < grid.ncols and taken[r][c]:
+            while c < grid.ncols and slots[r][c] is not None:
                 c += 1
-            r2, c2 = r + cell.rowspan - 1, c + cell.colspan - 1
-            for rr in range(r, r2 + 1):
-                for cc in range(c, c2 + 1):
-                    taken[rr][cc] = True
-            origin = table.cell(r, c)
-            if (r2, c2) != (r, c):
-                origin = origin.merge(table.cell(r2, c2))
-            par = origin.paragraphs[0]
-            par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(par.add_run(cell.text), BODY_FONT, font_size, bold=cell.header)
-            c = c2 + 1
+            for rr in range(r, min(r + cell.rowspan, nrows)):
+                for cc in range(c, min(c + cell.colspan, grid.ncols)):
+                    slots[rr][cc] = (r, c, cell)
+            c += cell.colspan
+    for r in range(nrows):
+        props = "<w:cantSplit/>" + ("<w:tblHeader/>" if r < grid.header_rows else "")
+        tcs = []
+        c = 0
+        while c < grid.ncols:
+            slot = slots[r][c]
+            if slot is None:                      # a hole in the layout: an empty cell
+                tcs.append(f'<w:tc><w:tcPr><w:tcW w:w="{widths[c]}" w:type="dxa"/></w:tcPr><w:p/></w:tc>')
+                c += 1
+                continue
+            o_r, o_c, cell = slot
+            span = min(cell.colspan, grid.ncols - c)
+            width = sum(widths[c:c + span])
+            pr = f'<w:tcW w:w="{width}" w:type="dxa"/>' + (f'<w:gridSpan w:val="{span}"/>' if span > 1 else "")
+            if cell.rowspan > 1:
+                pr += '<w:vMerge w:val="restart"/>' if o_r == r else "<w:vMerge/>"
+            pr += '<w:vAlign w:val="center"/>'
+            body = _run_xml(cell.text, BODY_FONT, font_size, cell.header) if o_r == r and cell.text else ""
+            tcs.append(f'<w:tc><w:tcPr>{pr}</w:tcPr><w:p><w:pPr><w:jc w:val="center"/></w:pPr>{body}</w:p></w:tc>')
+            c += span
+        table._tbl.append(parse_xml(f"<w:tr {nsdecls('w')}><w:trPr>{props}</w:trPr>{''.join(tcs)}</w:tr>"))
 
 
 def _page_number_footer(section, header_text: str | None) -> None:
