@@ -20,6 +20,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -278,16 +279,7 @@ def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_ou
             for name, data in loaded():
                 save(name, _work(data, name))
         else:
-            with _pool(jobs) as pool:
-                pending: dict[Future, str] = {}
-                for name, data in loaded():
-                    pending[pool.submit(_work, data, name)] = name
-                    if len(pending) >= jobs * 4:          # bounded: memory stays flat on big batches
-                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                        for fut in done:
-                            save(pending.pop(fut), _result(fut))
-                for fut in list(pending):
-                    save(pending.pop(fut), _result(fut))
+            _run_pool(loaded(), jobs, save)
     finally:
         result.elapsed = time.perf_counter() - t0
         store.finish_run(run_id, files=len(result.outcomes), stored=result.count("stored"),
@@ -296,8 +288,61 @@ def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_ou
     return result
 
 
-def _result(fut: Future) -> Report | InputError:
+def _run_pool(items: Iterator[tuple[str, bytes]], jobs: int,
+              save: Callable[[str, Report | InputError], None]) -> None:
+    """Parse in `jobs` worker processes, saving results as they come (at most jobs × 4 in flight).
+
+    A worker that dies (a parser crash, out of memory, killed) breaks the whole pool and every file
+    in flight with it. Those files are then parsed again one at a time in a fresh single worker, so
+    only the file that really kills its worker fails; the batch goes on with a new pool."""
+    pool = _pool(jobs)
+    pending: dict[Future, tuple[str, bytes]] = {}
+
+    def collect(futures) -> bool:
+        """Save finished results; True when the pool broke (its files are parked in `suspects`)."""
+        broken = False
+        for fut in futures:
+            name, data = pending.pop(fut)
+            try:
+                got = fut.result()
+            except BrokenProcessPool:
+                suspects.append((name, data))
+                broken = True
+                continue
+            except Exception as e:  # noqa: BLE001 — cancelled or unforeseen: that file fails, the batch goes on
+                got = InputError(f"处理进程异常（{type(e).__name__}: {e}）", name)
+            save(name, got)
+        return broken
+
+    suspects: list[tuple[str, bytes]] = []
     try:
-        return fut.result()
-    except Exception as e:  # noqa: BLE001 — a worker died (out of memory, killed): that file fails
-        return InputError(f"处理进程异常退出（{type(e).__name__}: {e}）")
+        for name, data in items:
+            try:
+                pending[pool.submit(_work, data, name)] = (name, data)
+            except BrokenProcessPool:
+                suspects.append((name, data))
+            if len(pending) >= jobs * 4 or suspects:      # bounded: memory stays flat on big batches
+                done, _ = wait(pending, return_when=FIRST_COMPLETED) if pending else (set(), set())
+                if collect(done) or suspects:
+                    wait(pending)
+                    collect(list(pending))
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    for n, d in suspects:
+                        save(n, _isolated(d, n))
+                    suspects.clear()
+                    pool = _pool(jobs)
+        wait(pending)
+        if collect(list(pending)):
+            for n, d in suspects:
+                save(n, _isolated(d, n))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _isolated(data: bytes, name: str) -> Report | InputError:
+    """Parse one file in a worker of its own (after a worker died with it in flight)."""
+    with _pool(1) as pool:
+        try:
+            return pool.submit(_work, data, name).result()
+        except BrokenProcessPool:
+            return InputError("解析进程异常退出（文件可能触发了解析器崩溃或内存耗尽）", name)
