@@ -205,8 +205,11 @@ def _work(data: bytes, name: str) -> Report | InputError:
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
     # forkserver: the parent runs a progress thread and holds database connections; forking that is unsafe
-    ctx = multiprocessing.get_context("forkserver")
-    ctx.set_forkserver_preload(["nianbao.api", "nianbao.extract", "nianbao.audit.registry"])
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["nianbao.api", "nianbao.extract", "nianbao.audit.registry"])
+    else:   # Windows
+        ctx = multiprocessing.get_context("spawn")
     return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
 
 
