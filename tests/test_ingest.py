@@ -234,3 +234,29 @@ def test_a_worker_killed_midway_costs_no_file(store, tmp_path):
     assert killed, "no worker process found to kill"
     assert not res.failed, [(o.name, o.message) for o in res.failed]
     assert res.count("stored") == len(files)
+
+
+def test_x001_from_ingested_files_points_at_lines_of_both_reports(store, tmp_path):
+    import random
+
+    from nianbao.generate import random_agency, random_report
+
+    rng = random.Random(5)
+    ag = random_agency(rng, "county_dept")
+    prev, cur = random_report(rng, year=2022, agency=ag), random_report(rng, year=2023, agency=ag)
+    cur.tables.applications["carried_over"].total = 2
+    prev.tables.applications["carried_forward"].total = 7
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "b_2023.txt").write_bytes(render_bytes(cur, "tabs", seed=1))     # the later year first
+    (d / "a_2022.txt").write_bytes(render_bytes(prev, "tabs", seed=2))
+    res = ingest([d / "b_2023.txt"], store, jobs=1)
+    cur_id = res.outcomes[0].report_id
+    prev_id = ingest([d / "a_2022.txt"], store, jobs=1).outcomes[0].report_id
+    x = [f for f in store.get_report(cur_id).report.findings if f.code == "X001" and f.data["col"] == "total"]
+    assert len(x) == 1
+    f = x[0]
+    assert f.evidence is not None and f.evidence.line is not None          # this report's line
+    p = f.data["previous"]
+    assert p["report_id"] == prev_id and p["year"] == 2022 and p["value"] == 7
+    assert p["evidence"] and p["evidence"].get("line")                      # the previous report's line
