@@ -19,6 +19,10 @@ among the body's paragraphs outside data tables (empty ones counted, so n is
 what Word's navigation counts). A cell has `Loc(table=T, row=R, col=C)`, all
 0-based: T = index of the table among the Document's tables, R/C = grid slot.
 
+The package is read with zipfile + lxml: only word/document.xml and word/numbering.xml
+are parsed (python-docx's loader parses every part into proxy objects, about 4× slower;
+the renderer, generate/docx.py, uses python-docx).
+
 Bounds (checked on the zip directory before anything is inflated; `zipfile`
 never yields more than an entry's declared size and checks its CRC, so declared
 sizes bound the real ones): at most 5,000 entries, 200 MB inflated in total,
@@ -66,21 +70,28 @@ _CELLS = etree.XPath("./w:tc | ./w:sdt/w:sdtContent/w:tc | ./w:customXml/w:tc", 
 _HAS_NESTED = etree.XPath("boolean(.//w:tc//w:tbl)", namespaces=NS)
 
 
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+
+
 def read(data: bytes, name: str = "") -> Document:
     zf = _open_zip(data, name)
     try:
-        import docx
-
-        wdoc = docx.Document(io.BytesIO(data))
-        body = wdoc.element.body
-        numbering = _Numbering(wdoc)
+        if "[Content_Types].xml" not in zf.namelist():
+            raise InputError("DOCX 文件已损坏，无法读取（缺少 [Content_Types].xml）", name)
+        root = etree.fromstring(zf.read("word/document.xml"), _PARSER)
+        body = root.find(_w("body"))
+        if root.tag != _w("document") or body is None:
+            raise InputError("DOCX 文件已损坏，无法读取（正文部件不是 Word 文档）", name)
+        numbering_root = None
+        if "word/numbering.xml" in zf.namelist():
+            numbering_root = etree.fromstring(zf.read("word/numbering.xml"), _PARSER)
     except InputError:
         raise
-    except Exception as e:  # python-docx raises many kinds on damaged packages
+    except Exception as e:  # broken XML, bad CRC, truncated deflate stream …
         raise InputError(f"DOCX 文件已损坏，无法读取（{type(e).__name__}）", name) from None
     finally:
         zf.close()
-    walker = _Walker(numbering)
+    walker = _Walker(_Numbering(numbering_root))
     walker.container(body)
     if not walker.blocks:
         raise InputError("Word 文档中没有正文内容", name)
@@ -154,28 +165,29 @@ def _format_number(n: int, fmt: str) -> str:
     return str(n)
 
 
+def _int(v: str | None, default: int) -> int:
+    return int(v) if v is not None and v.isdigit() and len(v) < 6 else default
+
+
 class _Numbering:
     """Word's automatic list numbering: numId/ilvl → level format, counters as Word keeps them."""
 
-    def __init__(self, wdoc):
+    def __init__(self, root):
         self.levels: dict[tuple[str, int], tuple[str, str, int]] = {}
         self.counters: dict[str, list[int]] = {}
-        try:
-            part = wdoc.part.numbering_part
-        except (NotImplementedError, KeyError, AttributeError):
+        if root is None:
             return
-        root = part.element
         abstract = {}
         for an in root.findall(_w("abstractNum")):
             lv = {}
             for lvl in an.findall(_w("lvl")):
-                ilvl = int(lvl.get(_w("ilvl"), "0"))
+                ilvl = _int(lvl.get(_w("ilvl")), 0)
                 fmt = lvl.find(_w("numFmt"))
                 text = lvl.find(_w("lvlText"))
                 start = lvl.find(_w("start"))
                 lv[ilvl] = (fmt.get(_VAL) if fmt is not None else "decimal",
                             text.get(_VAL) if text is not None else "",
-                            int(start.get(_VAL)) if start is not None and start.get(_VAL, "").isdigit() else 1)
+                            _int(start.get(_VAL), 1) if start is not None else 1)
             abstract[an.get(_w("abstractNumId"))] = lv
         for num in root.findall(_w("num")):
             ref = num.find(_w("abstractNumId"))
@@ -191,7 +203,7 @@ class _Numbering:
             return ""
         nid, lvl = numpr.find(_w("numId")), numpr.find(_w("ilvl"))
         num_id = nid.get(_VAL) if nid is not None else None
-        ilvl = int(lvl.get(_VAL, "0")) if lvl is not None else 0
+        ilvl = _int(lvl.get(_VAL), 0) if lvl is not None else 0
         spec = self.levels.get((num_id, ilvl))
         if spec is None or num_id == "0":
             return ""
@@ -231,20 +243,27 @@ def _paragraph_lines(p) -> list[str]:
     return lines
 
 
-def _grid_span(tc) -> int:
-    el = tc.find(f"{_w('tcPr')}/{_w('gridSpan')}")
-    try:
-        return max(1, min(int(el.get(_VAL)), 1000)) if el is not None else 1
-    except (TypeError, ValueError):
-        return 1
+TC_PR, GRID_SPAN, V_MERGE, H_MERGE = (_w(t) for t in ("tcPr", "gridSpan", "vMerge", "hMerge"))
 
 
-def _merge_state(tc, tag: str) -> str | None:
-    """"restart", "continue" or None for a cell's vMerge (or legacy hMerge)."""
-    el = tc.find(f"{_w('tcPr')}/{_w(tag)}")
-    if el is None:
-        return None
-    return "restart" if el.get(_VAL) == "restart" else "continue"
+def _cell_props(tc) -> tuple[int, str | None, str | None]:
+    """(gridSpan, vMerge state, legacy hMerge state) of a cell; a state is "restart", "continue" or None."""
+    span, vmerge, hmerge = 1, None, None
+    pr = tc.find(TC_PR)
+    if pr is None:
+        return span, vmerge, hmerge
+    for el in pr:
+        tag = el.tag
+        if tag == GRID_SPAN:
+            try:
+                span = max(1, min(int(el.get(_VAL)), 1000))
+            except (TypeError, ValueError):
+                span = 1
+        elif tag == V_MERGE:
+            vmerge = "restart" if el.get(_VAL) == "restart" else "continue"
+        elif tag == H_MERGE:
+            hmerge = "restart" if el.get(_VAL) == "restart" else "continue"
+    return span, vmerge, hmerge
 
 
 class _Walker:
@@ -293,11 +312,11 @@ class _Walker:
                     row.append(Cell("", Loc(table=t, row=r, col=len(row))))
             for tc in _CELLS(tr):
                 c = len(row)
-                span = _grid_span(tc)
-                if _merge_state(tc, "hMerge") == "continue" and row:
+                span, vmerge, hmerge = _cell_props(tc)
+                if hmerge == "continue" and row:
                     row.append(Cell(row[-1].text, Loc(table=t, row=r, col=c), covered=True))
                     continue
-                if _merge_state(tc, "vMerge") == "continue" and rows and c < len(rows[-1]):
+                if vmerge == "continue" and rows and c < len(rows[-1]):
                     text, covered = rows[-1][c].text, True
                 else:
                     text, covered = self.cell_text(tc), False
