@@ -77,13 +77,16 @@ def ingest(
         try:
             result = run_ingest(paths, store, jobs=jobs, on_outcome=on_outcome,
                                 on_total=lambda n: progress.update(task, total=n))
+            by_rule = store.findings_summary(run_id=result.run_id, current=False) if result.count("stored") else []
         finally:
             store.close()
     summary = result.to_dict()
     if json_out:
-        print_json(summary)
+        print_json(summary | {"findings_by_rule": by_rule})
     else:
         _print_ingest(summary, db)
+        if by_rule:
+            print_findings_summary(by_rule)
     raise typer.Exit(EXIT_INPUT if result.failed else EXIT_OK)
 
 
@@ -95,12 +98,14 @@ def _print_ingest(summary: dict, db: str | None) -> None:
         for h in ("编号", "机关", "年度", "错误", "警告", "提示", "文件"):
             t.add_column(h, justify="right" if h in ("编号", "年度", "错误", "警告", "提示") else "left",
                          overflow="fold")
-        for r in stored[:50]:
+        shown = stored if len(stored) <= 20 else \
+            sorted(stored, key=lambda r: (-r.get("errors", 0), -r.get("warnings", 0)))[:20]
+        for r in shown:
             t.add_row(str(r["report_id"]), escape(r.get("agency") or "—"), str(r.get("year") or "—"),
                       str(r.get("errors", 0)), str(r.get("warnings", 0)), str(r.get("infos", 0)),
                       escape(Path(r["name"].split("!")[-1]).name))
-        if len(stored) > 50:
-            t.caption = f"……共 {len(stored)} 份，只列出前 50 份"
+        if len(stored) > 20:
+            t.caption = f"共 {len(stored)} 份，列出问题最多的 20 份；全部见 nianbao compare / nianbao export"
         console.print(t)
     rate = f"，{summary['files_per_s']} 个/秒" if summary.get("files_per_s") else ""
     console.print(f"共 {summary['files']} 个文件：新入库 [green]{summary['stored']}[/green]，"

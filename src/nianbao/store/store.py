@@ -509,8 +509,9 @@ class Store:
                     for qq in queries for f in s.scalars(qq)]
 
     def findings_summary(self, *, year: int | None = None, region: str | None = None, rule: str | None = None,
-                         current: bool = True) -> list[dict[str, Any]]:
-        """Findings per rule over the matching reports: code, severity, findings, reports (affected)."""
+                         current: bool = True, run_id: int | None = None) -> list[dict[str, Any]]:
+        """Findings per rule over the matching reports: code, severity, findings, reports (affected).
+        `run_id`: only the reports stored by that ingest run."""
         q = (select(Finding.code, Finding.severity, func.count(Finding.id), func.count(func.distinct(Finding.report_id)))
              .join(ReportRow, ReportRow.id == Finding.report_id)
              .outerjoin(Agency, Agency.id == ReportRow.agency_id)
@@ -523,6 +524,8 @@ class Store:
             q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
         if rule:
             q = q.where(Finding.code.startswith(rule))
+        if run_id is not None:
+            q = q.where(ReportRow.ingest_run_id == run_id)
         with self._read() as s:
             return [{"code": c, "severity": sev, "findings": n, "reports": r} for c, sev, n, r in s.execute(q)]
 
