@@ -28,6 +28,9 @@ FILES_2019 = sorted(p for p in FIXTURES.glob("synth2019*") if not p.name.endswit
 
 
 def value_at(d: dict, path: str):
+    if path.startswith("tables.applications."):      # row keys hold a dot ("denied.state_secret")
+        row, col = path.removeprefix("tables.applications.").rsplit(".", 1)
+        return d["tables"]["applications"][row][col]
     for part in path.split("."):
         d = d[part]
     return d
