@@ -31,6 +31,8 @@ SAMPLE = "某局2023年政府信息公开工作年度报告\n\n一、总体情�
     lambda s: s.encode("utf-16"),                       # with BOM
     lambda s: codecs.BOM_UTF16_BE + s.encode("utf-16-be"),
     lambda s: s.encode("gb18030"),
+    lambda s: s.encode("utf-16-le"),                    # no BOM
+    lambda s: s.encode("utf-16-be"),
 ])
 def test_decodes_utf8_bom_utf16_and_gb18030(encode):
     d = read(encode(SAMPLE), "a.txt")

@@ -29,12 +29,33 @@ _FW_DECIMAL = re.compile(r"(?<=\d)．(?=\d)")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 
 
+_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s\u2010-\u201f\u00a0]")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """"utf-16-le"/"utf-16-be" for UTF-16 text saved without a BOM: NUL bytes, and one of the two
+    byte orders decodes to Chinese text and ASCII."""
+    head = data[:4096]
+    if b"\x00" not in head or len(head) < 8:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head[: len(head) // 2 * 2].decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if text and len(_PLAUSIBLE.findall(text)) >= 0.95 * len(text):
+            return enc
+    return None
+
+
 def decode(data: bytes, name: str = "") -> str:
     """Bytes → str: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030; junk is refused."""
     if data.startswith(codecs.BOM_UTF8):
         text = data[3:].decode("utf-8", errors="replace")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", errors="replace")
+    elif _utf16_without_bom(data):
+        text = data.decode(_utf16_without_bom(data), errors="replace")
     else:
         try:
             text = data.decode("utf-8")
