@@ -113,6 +113,15 @@ def _replace_char(m: re.Match) -> str:
     return _CHAR_MAP[m.group(0)]
 
 
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{1,6}|#[xX][0-9a-fA-F]{1,5});")
+
+
+def _unescape(m: re.Match) -> str:
+    # an entity never makes a line break: line numbers stay those of the file
+    t = html.unescape(m.group(0))
+    return " " if t in ("\n", "\r", "\f", "\t") else _NEEDS_TRANSLATE.sub(_replace_char, t)
+
+
 def normalise(text: str) -> str:
     """Line breaks to "\n", odd spaces to " ", invisible characters out, full-width digits to ASCII."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
@@ -121,7 +130,7 @@ def normalise(text: str) -> str:
     if "．" in text:
         text = _FW_DECIMAL.sub(".", text)
     if "&" in text and ";" in text:          # text copied from a web page: "&nbsp;", "&lt;"
-        text = _NEEDS_TRANSLATE.sub(_replace_char, html.unescape(text))
+        text = _ENTITY.sub(_unescape, text)
     return text
 
 
