@@ -346,4 +346,5 @@ def read(data: bytes, name: str = "") -> Document:
     close()
     if not blocks:
         raise InputError("文件为空（没有可读的文字）", name)
+    removed.sort(key=lambda r: r.loc.line or 0)
     return Document(blocks=blocks, reader="text", name=name, removed=removed)
