@@ -50,6 +50,8 @@ def render(report: Report) -> None:
     console.print(f"[bold]{report.source.file or ''}[/bold]  {m.agency or '（机关未识别）'}  {m.year or '？'} 年"
                   f"  统计期间：{period}  发布日期：{m.published or '未写明'}"
                   + ("  [yellow]2019年版格式[/yellow]" if report.format == L.FORMAT_2019 else ""), highlight=False)
+    for note in report.extraction.notes:
+        console.print(f"  [dim]说明：{note}[/dim]", highlight=False)
     found = set(report.extraction.tables_found)
     legacy = report.tables.legacy or {}
     if report.format == L.FORMAT_2019 and legacy.get("active_disclosure"):
