@@ -368,3 +368,13 @@ def test_prose_lines_with_figures_are_not_taken_for_space_separated_rows():
     row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
     assert row("new_received") == [8, 0, 0, 0, 1, 0, 9]
     assert row("carried_over") == [1, 0, 0, 0, 1, 0, 2]
+
+
+def test_one_cell_per_line_without_tabs_or_blank_lines():
+    values = random_values(random.Random(14), p_null=0)
+    t = table_rows(values)
+    lines = lambda rows: "\n".join(c for r in rows for c in r if c)
+    text = "\n".join(["某局2023年政府信息公开工作年度报告", "一、总体情况", "正文。",
+                      TITLES["二"], lines(t["二"]), TITLES["三"], lines(t["三"]), TITLES["四"], lines(t["四"]),
+                      "五、存在的主要问题及改进情况", "无。"])
+    assert_tables(read_back(text), values)

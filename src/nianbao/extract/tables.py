@@ -61,6 +61,8 @@ REVIEW_HEADER = ("行政复议", "行政诉讼", "未经复议", "复议后起�
 REVIEW_GROUP_LABELS = {"行政复议": "review", "未经复议直接起诉": "litigation_direct", "直接起诉": "litigation_direct",
                        "复议后起诉": "litigation_after_review"}
 OTHER_PROCESSING_2019 = "其他处理"
+# the last words of table 四's header when its labels are split over lines ("结果\n维持", "尚未\n审结")
+_REVIEW_HEADER_LEAVES = {"总计", "审结", "维持", "纠正", "结果", "其他", "尚未审结", "其他结果", "结果维持", "结果纠正"}
 ACTIVE_ROW_MODELS = {"regulations": DocCounts, "normative_documents": DocCounts, "licensing": Decisions,
                      "punishment": Decisions, "enforcement": Decisions, "fees": Fees}
 
@@ -295,11 +297,13 @@ class TableReader:
             self._flush_pending()
             self._review_group_row(REVIEW_GROUP_LABELS[leaf], v, last)
             return
-        if _any_contains(norms, REVIEW_HEADER) and not v.has_values:
+        if _any_contains(norms, REVIEW_HEADER) or self.zone == "review" and leaf in _REVIEW_HEADER_LEAVES:
             self._flush_pending()
             self.zone = "review"
             self.res.found.add("review_litigation")
             self.review_header_text += "|" + norms
+            if v.has_values:                  # header and value cells run together (no row breaks)
+                self.review_cells.extend(v.after(last))
             return
         if _any_contains(norms, APP_HEADER) and not self._app_data_label(leaf):
             self._flush_pending()
@@ -579,7 +583,8 @@ CELL_LINE_MAX = 60
 
 def iter_rows_and_cell_lines(doc: Document) -> Iterable[list[Cell]]:
     """Rows of a table printed one cell per line without tabs: short lines, a blank line ends
-    a row, further blank lines are empty cells at the start of the next row."""
+    a row, further blank lines are empty cells at the start of the next row. Without blank
+    lines, a label after a value starts the next row ("…\n0\n二、上年结转…\n0")."""
     removed = {r.loc.line for r in doc.removed if r.loc.line is not None}
     row: list[Cell] = []
     prev_line: int | None = None
@@ -602,6 +607,9 @@ def iter_rows_and_cell_lines(doc: Document) -> Iterable[list[Cell]]:
                 if row:
                     yield row
                 row = [Cell("", Loc(line=prev_line + 2 + i)) for i in range(blanks - 1)]
+        if row and row[-1].text and parse_cell(row[-1].text)[0] != LABEL and parse_cell(t)[0] == LABEL:
+            yield row
+            row = []
         row.append(Cell(t, Loc(line=line, page=b.loc.page, bbox=b.loc.bbox)))
         prev_line = line
     if row:
