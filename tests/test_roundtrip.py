@@ -94,10 +94,8 @@ def test_parse_of_render_gives_the_report_back_in_every_layout(report, style, se
         s = style
         if layout == "tabs" and undecidable_in_tabs(report, s):
             s = replace(s, blank="—")
-        if s.numbering == "none" and s.indent == "\t" and not s.para_gap:
-            s = replace(s, para_gap=True)       # the xfail cases below
-        if layout == "spaces" and s.wrap and s.title_lines == 3:
-            s = replace(s, title_lines=1)
+        if layout == "spaces" and s.wrap and s.page_breaks:
+            s = replace(s, page_breaks=False)     # the xfail case "…table_two_label_is_not_the_row" below
         got = api.parse_bytes(render_bytes(report, layout, s, seed=seed), name_for(layout))
         assert differences(report, got) == [], layout
 
@@ -243,9 +241,6 @@ def test_web_page_breadcrumbs_are_not_the_title():
 #   办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办
 #   函〔2021〕30 号）要求，现发布《齐齐哈尔市教育局 2022 年政府信息公开工作年度报告
 #   》。本报告统计数据从 2022 年 1 月 1 日至 12 月 31 日。…
-@pytest.mark.xfail(strict=True, reason="extractor: a wrapped prose line ending in 工作年度报告 is taken for the title "
-                                       "over the real title broken over the first two lines; the agency gets the "
-                                       "line's words before the name")
 def test_title_broken_over_two_lines_wins_over_a_prose_line_ending_like_a_title():
     report = random_report(random.Random(4), nonzero=False)
     text = render_bytes(report, "spaces", Style(spaced_numbers=True, title_lines=3, wrap=40, para_gap=False),
@@ -265,12 +260,29 @@ def test_title_broken_over_two_lines_wins_over_a_prose_line_ending_like_a_title(
 #   主动公开政府信息情况
 #   第二十条第（一）项\t\t\t
 # A short heading line right after a tab-indented line is taken for the continuation of a table cell.
-@pytest.mark.xfail(strict=True, reason="reader/extractor: with tab-indented prose and no blank lines, headings "
-                                       "without numbering are glued to the previous line; sections 一, 二, 六 "
-                                       "and the period are lost")
 def test_unnumbered_headings_between_tab_indented_paragraphs_are_found():
     report = random_report(random.Random(0))
     text = render_bytes(report, "tabs", Style(numbering="none", para_gap=False, indent="\t"), seed=0).decode()
     assert "\n总体情况\n\t" in text                                                # the input described above
+    got = api.parse_bytes(text.encode(), "r.txt")
+    assert differences(report, got) == []
+
+
+@pytest.mark.xfail(strict=True, reason="extractor: a short prose line starting with 规范性文件 (a wrapped paragraph "
+                                       "cut by a page break) is taken for the 行政规范性文件 row of table 二, whose "
+                                       "real figures are then dropped (null)")
+def test_wrapped_prose_line_starting_with_a_table_two_label_is_not_the_row():
+    """A paragraph broken by the page width and a page boundary leaves a short prose line that starts like the
+    table-二 row label 行政规范性文件:
+        管理，做到公开信息不涉密、涉密信息不公开。加强政策文件规范管理，对现行有效的行政
+        规范性文件进行集中公开并动态更新，方便公众
+
+        查阅。健全政府信息公开保密审查机制……"""
+    report = random_report(random.Random(0))
+    text = render_bytes(report, "spaces", Style(wrap=0), seed=1).decode()
+    prose = ("管理，做到公开信息不涉密、涉密信息不公开。加强政策文件规范管理，对现行有效的行政\n"
+             "规范性文件进行集中公开并动态更新，方便公众\n\n"
+             "查阅。健全政府信息公开保密审查机制，坚持“先审查、后公开”“一事一审”原则，确保\n")
+    text = text.replace("二、主动公开政府信息情况", prose + "二、主动公开政府信息情况", 1)
     got = api.parse_bytes(text.encode(), "r.txt")
     assert differences(report, got) == []

@@ -735,7 +735,7 @@ def _paragraphs(ctx: _Ctx, text: str) -> list[str]:
             cut = ctx.rng.randrange(20, len(p) - 20)
             while cut < len(p) - 1 and (p[cut - 1].isdigit() or p[cut].isdigit()):
                 cut += 1
-            paras[i:i + 1] = [p[:cut], p[cut:]]
+            paras[i:i + 1] = [p[:cut], _CONTINUED + p[cut:]]
     return paras
 
 
@@ -770,6 +770,9 @@ def _web_footer(ctx: _Ctx, report: Report) -> list[str]:
             f"ICP备案号：{ctx.rng.choice(['宁', '甘', '蒙', '浙', '粤', '川', '黑', '豫'])}ICP备{ctx.rng.randint(10000000, 99999999)}号"]
 
 
+_CONTINUED = "\x00"      # marks the part of a paragraph that continues after a page break
+
+
 def _page_number(ctx: _Ctx, n: int) -> str:
     return ctx.rng.choice([str(n), f"- {n} -", f"—{n}—", f"第 {n} 页 共 {n + 3} 页"])
 
@@ -792,8 +795,10 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
     wrap = style.wrap if layout == "spaces" else 0
 
     def para(text: str, prose: bool = False, indent: bool = True) -> None:
+        if text.startswith(_CONTINUED):   # the rest of a paragraph after a page break: no first-line indent
+            text, indent = text[len(_CONTINUED):], False
         if prose and wrap:            # pdftotext keeps the page's line breaks and the first-line indent
-            lines.extend(_wrap("    " + text, 2 * wrap))
+            lines.extend(_wrap(("    " if indent else "") + text, 2 * wrap))
         elif prose and indent and not md:        # (in Markdown an indent would make a code block)
             lines.append(style.indent + text)
         else:
