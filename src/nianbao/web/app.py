@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         yield
         app.state.jobs.shutdown()
+        backend_module.shutdown_pool()
         backend.close()
 
     app = FastAPI(title="nianbao 年报审核", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,

@@ -5,6 +5,7 @@ Pages and the JSON API call only `Backend`, so they hold no queries of their own
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import multiprocessing
 import threading
@@ -38,6 +39,19 @@ def _parse_pool() -> ProcessPoolExecutor:
             ctx.set_forkserver_preload(["nianbao.api", "nianbao.extract", "nianbao.audit.registry"])
             _POOL = ProcessPoolExecutor(max_workers=PARSE_WORKERS, mp_context=ctx)
         return _POOL
+
+
+def shutdown_pool() -> None:
+    """Stop the parse workers (server shutdown). Explicitly: idle workers left behind would keep
+    the forkserver, and whatever pipes the server inherited, alive after the server is gone."""
+    global _POOL
+    with _POOL_LOCK:
+        pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown_pool)
 
 
 def parse_in_worker(data: bytes, name: str) -> Report:
