@@ -12,6 +12,7 @@ same report.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -526,6 +527,51 @@ def perturb(report: Report, rng: random.Random,
     new = old + delta if old + delta >= 0 else old + abs(delta)
     out.tables.set_cell(rel, new)
     return out, path
+
+
+def _bump(rng: random.Random, n: int) -> int:
+    return n + rng.choice([1, 2, 3, 5, 10])
+
+
+def perturb_narrative(report: Report, rng: random.Random,
+                      codes: tuple[str, ...] = ("N001", "N002", "N003", "N005", "N006")) -> tuple[Report, str]:
+    """A copy of `report` whose narrative contradicts its tables in one place, and the audit rule that
+    must say so: N001 (applications), N002 (复议/诉讼), N003 (an enumeration that does not add up),
+    N005 (行政规范性文件 issued), N006 (均已办结 while some are carried forward). Tables are unchanged."""
+    out = report.model_copy(deep=True)
+    sec = out.section(1)
+    if sec is None:
+        raise ValueError("the report has no section 一 to change")
+    t, text = out.tables, sec.text
+    options: list[tuple[str, str]] = []
+    m = re.search(r"(收到政府信息公开申请|新收政府信息公开申请 ?|本年新收)(\d+)", text)
+    if m:
+        options.append(("N001", text[:m.start(2)] + str(_bump(rng, int(m.group(2)))) + text[m.end(2):]))
+    elif re.search(r"未收到政府信息公开申请|没有接到", text):
+        options.append(("N001", re.sub(r"未收到政府信息公开申请|没有接到[^。]*申请",
+                                       f"共收到政府信息公开申请{_bump(rng, 0)}件", text, count=1)))
+    m = re.search(r"行政复议(\d+)件", text)
+    if m:
+        options.append(("N002", text[:m.start(1)] + str(_bump(rng, int(m.group(1)))) + text[m.end(1):]))
+    m = re.search(r"(?:公开政府信息|公开各类信息) ?(\d+) ?条", text)
+    if m:
+        options.append(("N003", text[:m.start(1)] + str(_bump(rng, int(m.group(1)))) + text[m.end(1):]))
+    issued = t.active_disclosure.normative_documents.issued
+    m = re.search(r"制发行政规范性文件(\d+)件", text)
+    if m:
+        options.append(("N005", text[:m.start(1)] + str(_bump(rng, int(m.group(1)))) + text[m.end(1):]))
+    elif issued is not None:
+        options.append(("N005", re.sub(r"(包括|其中)([^。]*。)", lambda k: k.group(0) +
+                                       f"本年制发行政规范性文件{_bump(rng, issued)}件。", text, count=1)))
+    forward = t.applications["carried_forward"].total
+    m = re.search(r"，结转下年度继续办理\d+件。", text)
+    if forward and m:
+        options.append(("N006", text[:m.start()] + "，均已办结。" + text[m.end():]))
+    options = [(code, new) for code, new in options if new != text and code in codes]
+    if not options:
+        raise ValueError("nothing in the narrative to contradict")
+    code, sec.text = rng.choice(options)
+    return out, code
 
 
 def sample_reports(n: int, seed: int = 0, **kwargs) -> list[Report]:
