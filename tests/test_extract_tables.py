@@ -378,3 +378,15 @@ def test_one_cell_per_line_without_tabs_or_blank_lines():
                       TITLES["二"], lines(t["二"]), TITLES["三"], lines(t["三"]), TITLES["四"], lines(t["四"]),
                       "五、存在的主要问题及改进情况", "无。"])
     assert_tables(read_back(text), values)
+
+
+def test_prose_lines_starting_like_a_row_label_are_not_the_row():
+    values = random_values(random.Random(15), p_null=0)
+    t = table_rows(values)
+    spaced = lambda rows: "\n".join("    ".join(c for c in r if c) for r in rows)
+    text = report_text(values, "tabs", drop="二").replace(
+        TITLES["二"], "对现行有效的行政\n规范性文件进行集中公开并动态更新，方便公众\n\n信访举报投诉类申请的办理\n"
+        + TITLES["二"] + "\n" + spaced(t["二"]))
+    r = read_back(text)
+    assert_tables(r, values)
+    assert r.extraction.label_variants == []

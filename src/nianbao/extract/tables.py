@@ -29,25 +29,27 @@ from ..model import ApplicantRow, Decisions, DocCounts, Fees, LabelVariant, Numb
 from .values import BLANK, LABEL, VALUE, fit, parse_cell, position
 
 # ---------------------------------------------------------------- label sets (normalised text)
+# A row label is the label, maybe with a short unit ("行政事业性收费万元"): a line of prose that
+# starts with the same words ("规范性文件进行集中公开并动态更新") is not the row.
 ACTIVE_PATTERNS: list[tuple[str, re.Pattern]] = [
-    ("normative_documents", re.compile(r"^(?:行政)?规范性文件")),
+    ("normative_documents", re.compile(r"^(?:行政)?规范性文件.{0,4}$")),
     ("regulations", re.compile(r"^(?:政府)?规章(?:件数)?$")),
-    ("licensing", re.compile(r"^行政许可")),
-    ("punishment", re.compile(r"^行政处罚")),
-    ("enforcement", re.compile(r"^行政强制")),
-    ("fees", re.compile(r"^行政事业性收费")),
+    ("licensing", re.compile(r"^行政许可.{0,4}$")),
+    ("punishment", re.compile(r"^行政处罚.{0,4}$")),
+    ("enforcement", re.compile(r"^行政强制.{0,4}$")),
+    ("fees", re.compile(r"^行政事业性收费.{0,6}$")),
 ]
 # 2019 format, table 二: row → the old layout's columns, kept under tables.legacy.active_disclosure;
 # the 处理决定数量 of 行政许可/行政处罚/行政强制 is also the 2021 model's `decisions`.
 LEGACY_ACTIVE_2019: dict[str, tuple[re.Pattern, tuple[str, ...]]] = {
-    "regulations": (re.compile(r"^(?:政府)?规章"), ("new_made", "new_published", "total_published")),
-    "normative_documents": (re.compile(r"^(?:行政)?规范性文件"), ("new_made", "new_published", "total_published")),
-    "licensing": (re.compile(r"^行政许可"), ("prev_year_items", "change", "decisions")),
-    "other_services": (re.compile(r"^其他对外管理服务事项"), ("prev_year_items", "change", "decisions")),
-    "punishment": (re.compile(r"^行政处罚"), ("prev_year_items", "change", "decisions")),
-    "enforcement": (re.compile(r"^行政强制"), ("prev_year_items", "change", "decisions")),
-    "fees": (re.compile(r"^行政事业性收费"), ("prev_year_items", "change")),
-    "procurement": (re.compile(r"^政府集中采购"), ("items", "amount")),
+    "regulations": (re.compile(r"^(?:政府)?规章.{0,4}$"), ("new_made", "new_published", "total_published")),
+    "normative_documents": (re.compile(r"^(?:行政)?规范性文件.{0,4}$"), ("new_made", "new_published", "total_published")),
+    "licensing": (re.compile(r"^行政许可.{0,4}$"), ("prev_year_items", "change", "decisions")),
+    "other_services": (re.compile(r"^其他对外管理服务事项.{0,4}$"), ("prev_year_items", "change", "decisions")),
+    "punishment": (re.compile(r"^行政处罚.{0,4}$"), ("prev_year_items", "change", "decisions")),
+    "enforcement": (re.compile(r"^行政强制.{0,4}$"), ("prev_year_items", "change", "decisions")),
+    "fees": (re.compile(r"^行政事业性收费.{0,6}$"), ("prev_year_items", "change")),
+    "procurement": (re.compile(r"^政府集中采购.{0,4}$"), ("items", "amount")),
 }
 SHARED_2019 = ("licensing", "punishment", "enforcement")
 ACTIVE_HEADER_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
@@ -343,9 +345,14 @@ class TableReader:
     def _labelled_row(self, table: str, key: str, v: RowView, last: int) -> None:
         """A row whose leaf label names a cell row. With no value after the label it may be the first
         half of a label broken over two rows (or a label whose values follow on the next row)."""
-        if self.pending and self.pending[:2] == (table, key):       # "四、结转下年度" + "继续办理\t0…"
-            self._take_pending(v.after(last), v.cells[last].text.strip())
-            return
+        if self.pending and self.pending[:2] == (table, key):
+            found = v.cells[last].text
+            whole = L.is_official_app_label(key, found) if table == "app" else \
+                normalize(found) == normalize(L.ACTIVE_ROW_LABELS.get(key, ""))
+            if not whole:                    # "四、结转下年度" + "继续办理\t0…": one label in two rows
+                self._take_pending(v.after(last), found.strip())
+                return
+            self.pending = None              # the first was a line of prose starting like the label
         self._flush_pending()
         if VALUE not in v.kinds[last + 1:]:
             self.pending = (table, key, v, last)
