@@ -247,14 +247,16 @@ class Store:
                                         func.length(Agency.region) < len(reg)))
             if region:
                 q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
-            out = []
-            for a in s.scalars(q):
-                if name and not str(name).isdigit() and not regions_agree(a.region, split_agency(name)[0]):
-                    continue
-                years = sorted({y for (y,) in s.execute(select(ReportRow.year).where(
-                    ReportRow.agency_id == a.id, ReportRow.is_current, ReportRow.year.is_not(None)))})
-                out.append(AgencyInfo(a.id, a.name, a.region, list(a.names or []), len(years), years))
-            return out
+            found = [a for a in s.scalars(q)
+                     if not (name and not str(name).isdigit() and not regions_agree(a.region, split_agency(name)[0]))]
+            years: dict[int, set[int]] = {}
+            yq = select(ReportRow.agency_id, ReportRow.year).where(ReportRow.is_current, ReportRow.year.is_not(None))
+            if name is not None:
+                yq = yq.where(ReportRow.agency_id.in_([a.id for a in found]))
+            for aid, y in s.execute(yq):
+                years.setdefault(aid, set()).add(y)
+            return [AgencyInfo(a.id, a.name, a.region, list(a.names or []), len(years.get(a.id, ())),
+                               sorted(years.get(a.id, ()))) for a in found]
 
     # ------------------------------------------------------------ saving
     def save_report(self, report: Report, *, run_id: int | None = None, history: bool = True,
