@@ -56,7 +56,8 @@ def _add_table(doc, grid: Grid, font_size: float) -> None:
     has w:gridSpan for its columns and w:vMerge="restart" when it spans rows; the rows below get
     a w:vMerge continuation cell with the same span."""
     table = doc.add_table(rows=0, cols=grid.ncols)
-    table.style = "Table Grid"
+    if _BORDERS:
+        table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     widths = [int(Cm(w).twips) for w in WIDTHS.get(grid.key, [16 / grid.ncols] * grid.ncols)]
@@ -118,18 +119,20 @@ def _page_number_footer(section, header_text: str | None) -> None:
 
 
 def render_docx(report: Report, *, page_numbers: bool = True, running_header: str | None = None,
-                font: str | None = None) -> bytes:
+                font: str | None = None, borders: bool = True) -> bytes:
     """The report as .docx bytes; footer page numbers and a running header line if asked.
-    `font` sets one plain font for everything (small PDFs for test fixtures)."""
-    global _ONLY_FONT
-    _ONLY_FONT = font
+    `font` sets one plain font for everything (small PDFs for test fixtures); `borders=False`
+    prints the tables without ruling lines, as some agencies do."""
+    global _ONLY_FONT, _BORDERS
+    _ONLY_FONT, _BORDERS = font, borders
     try:
         return _render(report, page_numbers, running_header)
     finally:
-        _ONLY_FONT = None
+        _ONLY_FONT, _BORDERS = None, True
 
 
 _ONLY_FONT: str | None = None
+_BORDERS = True
 
 
 def _render(report: Report, page_numbers: bool, running_header: str | None) -> bytes:

@@ -85,8 +85,8 @@ def decode_html(data: bytes) -> str:
 
 
 def _tag(el) -> str:
-    t = el.tag
-    return t.lower() if isinstance(t, str) else ""
+    t = el.tag          # lxml's HTML parser gives lower-case names; comments/PIs have a non-str tag
+    return t if isinstance(t, str) else ""
 
 
 def read(data: bytes, name: str = "") -> Document:
@@ -148,64 +148,53 @@ def _drop_chrome(root, elements) -> None:
         parent.remove(el)
 
 
-class _Stats:
-    __slots__ = ("text", "headings", "tables", "title")
-
-    def __init__(self):
-        self.text = 0
-        self.headings = 0
-        self.tables = 0
-        self.title = 0
-
-
 def _pick_article(top):
-    stats: dict = {}
+    """Descend from `top` into the child holding most non-link text while it keeps the share,
+    the headings, the tables and the title (see the module docstring). Two linear passes."""
     order = list(top.iter())
-    for el in reversed(order):              # children before parents: one linear pass
-        s = stats.setdefault(el, _Stats())
-        parent = el.getparent()
-        pieces = [(el.text, s, _tag(el) == "a" or _inside_link_fast(el))]
-        if parent is not None and el is not top:
-            pieces.append((el.tail, stats.setdefault(parent, _Stats()), _inside_link_fast(el)))
-        for piece, owner, linked in pieces:
-            if not piece or not piece.strip():
+    index = {el: i for i, el in enumerate(order)}
+    n = len(order)
+    parent = [-1] * n
+    in_link = [False] * n
+    for i, el in enumerate(order):          # document order: parents before children
+        p = el.getparent()
+        j = index.get(p, -1) if p is not None and el is not top else -1
+        parent[i] = j
+        in_link[i] = el.tag == "a" or (j >= 0 and in_link[j])
+    text = [0] * n
+    headings = [0] * n
+    tables = [0] * n
+    title = [0] * n
+    for i in range(n - 1, -1, -1):          # children before parents
+        el = order[i]
+        j = parent[i]
+        for piece, owner, linked in ((el.text, i, in_link[i]), (el.tail, j, in_link[j] if j >= 0 else False)):
+            if owner < 0 or not piece or piece.isspace():
                 continue
             if not linked:
-                owner.text += len(_COUNTED.findall(piece))
+                text[owner] += len(_COUNTED.findall(piece))
             if _SECTION_HEADING.match(piece):
-                owner.headings += 1
+                headings[owner] += 1
             if _TITLE.search(piece):
-                owner.title = 1
-        if _tag(el) == "table":
-            s.tables += 1
-        if parent is not None and el is not top:
-            ps = stats.setdefault(parent, _Stats())
-            ps.text += s.text
-            ps.headings += s.headings
-            ps.tables += s.tables
-            ps.title = max(ps.title, s.title)
-    cur = top
+                title[owner] = 1
+        if el.tag == "table":
+            tables[i] += 1
+        if j >= 0:
+            text[j] += text[i]
+            headings[j] += headings[i]
+            tables[j] += tables[i]
+            title[j] = max(title[j], title[i])
+    cur = 0
     while True:
-        cs = stats[cur]
-        kids = [k for k in cur if _tag(k)]
+        kids = [index[k] for k in order[cur] if isinstance(k.tag, str)]
         if not kids:
-            return cur
-        best = max(kids, key=lambda k: stats[k].text)
-        bs = stats[best]
-        if cs.text and bs.text >= KEEP_SHARE * cs.text and bs.headings >= cs.headings \
-                and bs.tables >= cs.tables and bs.title >= cs.title:
+            return order[cur]
+        best = max(kids, key=text.__getitem__)
+        if text[cur] and text[best] >= KEEP_SHARE * text[cur] and headings[best] >= headings[cur] \
+                and tables[best] >= tables[cur] and title[best] >= title[cur]:
             cur = best
         else:
-            return cur
-
-
-def _inside_link_fast(el) -> bool:
-    p, depth = el.getparent(), 0
-    while p is not None and depth < 8:       # links are shallow; bound the climb
-        if _tag(p) == "a":
-            return True
-        p, depth = p.getparent(), depth + 1
-    return False
+            return order[cur]
 
 
 # ---------------------------------------------------------------- blocks
