@@ -15,6 +15,7 @@ current report, and re-audits the following year's current report against the ne
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -46,7 +47,7 @@ def report_sha256(report: Report) -> str:
         return report.source.sha256
     d = report.to_dict()
     d.pop("findings", None)
-    return hashlib.sha256(repr(sorted(d.items())).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(d, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
 @dataclass
