@@ -242,3 +242,15 @@ def test_store_at_an_older_revision_upgrades_on_open_and_keeps_its_reports(db_ur
             assert isinstance(n, int)      # whole numbers read as integers (Datasette shows 5, not 5.0)
     finally:
         s.close()
+
+
+def test_report_built_in_memory_is_keyed_by_its_content(store):
+    r = _report(95)
+    r.source.sha256 = None
+    first = store.save_report(r)
+    assert store.save_report(r.model_copy(deep=True)).status == "duplicate"
+    changed = r.model_copy(deep=True)
+    changed.tables.applications["granted"].natural_person = 999
+    second = store.save_report(changed)
+    assert second.status == "stored" and second.report_id != first.report_id
+    assert store.get_info(first.report_id).superseded_by == second.report_id
