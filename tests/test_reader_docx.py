@@ -192,3 +192,38 @@ def test_docx_zip_bombs_are_refused_before_inflating():
         with pytest.raises(InputError, match="压缩炸弹"):
             read(data, "bomb.docx")
         assert time.perf_counter() - t < 1.0
+
+
+# ---------------------------------------------------------------- legacy .doc via LibreOffice
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096
+
+
+def test_doc_without_libreoffice_says_what_to_install(monkeypatch):
+    from nianbao.readers import doc as doc_reader
+
+    monkeypatch.setattr(doc_reader, "soffice", lambda: None)
+    with pytest.raises(InputError, match="需要安装 LibreOffice"):
+        read(OLE, "old.doc")
+
+
+def test_encrypted_office_file_is_refused_before_converting():
+    marker = "EncryptedPackage".encode("utf-16-le")
+    with pytest.raises(InputError, match="已加密"):
+        read(OLE + marker, "locked.doc")
+
+
+@pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice not installed")
+def test_doc_converted_by_libreoffice_reads_like_the_docx(tmp_path):
+    import subprocess
+
+    from nianbao import api
+
+    src = tmp_path / "r.docx"
+    src.write_bytes((FIXTURES / "synth2021.docx").read_bytes())
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'p').as_uri()}", "--headless",
+                    "--convert-to", "doc:MS Word 97", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    from_doc = api.parse_bytes((tmp_path / "r.doc").read_bytes(), "r.doc")
+    from_docx = api.parse_bytes(src.read_bytes(), "r.docx")
+    assert from_doc.source.reader == "doc"
+    assert from_doc.tables == from_docx.tables and from_doc.meta == from_docx.meta
