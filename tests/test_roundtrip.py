@@ -94,8 +94,6 @@ def test_parse_of_render_gives_the_report_back_in_every_layout(report, style, se
         s = style
         if layout == "tabs" and undecidable_in_tabs(report, s):
             s = replace(s, blank="—")
-        if layout == "spaces" and s.wrap and s.page_breaks:
-            s = replace(s, page_breaks=False)     # the xfail case "…table_two_label_is_not_the_row" below
         got = api.parse_bytes(render_bytes(report, layout, s, seed=seed), name_for(layout))
         assert differences(report, got) == [], layout
 
@@ -268,9 +266,6 @@ def test_unnumbered_headings_between_tab_indented_paragraphs_are_found():
     assert differences(report, got) == []
 
 
-@pytest.mark.xfail(strict=True, reason="extractor: a short prose line starting with 规范性文件 (a wrapped paragraph "
-                                       "cut by a page break) is taken for the 行政规范性文件 row of table 二, whose "
-                                       "real figures are then dropped (null)")
 def test_wrapped_prose_line_starting_with_a_table_two_label_is_not_the_row():
     """A paragraph broken by the page width and a page boundary leaves a short prose line that starts like the
     table-二 row label 行政规范性文件:
