@@ -66,11 +66,11 @@ styles = st.builds(
     fullwidth_digits=st.booleans(), thousands=st.booleans(), blank=st.sampled_from(["", "—", "-", "/"]),
     debris=st.booleans(), page_breaks=st.booleans(), spaced_numbers=st.booleans(),
     title_lines=st.sampled_from([1, 2, 3]), heading_sep=st.sampled_from(["、", "、 ", "．"]),
-    zero_pad_dates=st.booleans(), cn_date=st.booleans(), date_on_top=st.booleans(), web_chrome=st.booleans(), merge_artifacts=st.booleans(), nbsp=st.booleans(),
-    contact_at_end=st.booleans(), repeat_merged=st.booleans(), ascii_parens=st.booleans(),
-    repeat_header=st.booleans(), md_grid=st.booleans(), browser_copy=st.booleans(),
-    indent=st.sampled_from(["", "\u3000\u3000", "\t", "    "]),
-    heading_variants=st.booleans(), unit_lines=st.booleans(), fee_decimals=st.booleans(), wrap=st.sampled_from([0, 34, 38, 40]),
+    zero_pad_dates=st.booleans(), cn_date=st.booleans(), date_on_top=st.booleans(), web_chrome=st.booleans(),
+    merge_artifacts=st.booleans(), nbsp=st.booleans(), contact_at_end=st.booleans(), repeat_merged=st.booleans(),
+    ascii_parens=st.booleans(), repeat_header=st.booleans(), md_grid=st.booleans(), browser_copy=st.booleans(),
+    indent=st.sampled_from(["", "\u3000\u3000", "\t", "    "]), heading_variants=st.booleans(),
+    unit_lines=st.booleans(), fee_decimals=st.booleans(), wrap=st.sampled_from([0, 34, 38, 40]),
     wrapped_values=st.sampled_from(["first", "any"]), heading_level=st.sampled_from([1, 2, 3]),
     newline=st.sampled_from(["\n", "\r\n"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
 )
@@ -114,7 +114,8 @@ def test_empty_cells_between_values_keep_their_column_in_the_tabs_layout(seed):
 
 # A full-grid row (3 label slots + 7 values, as DOCX-based conversions print every row, e.g. seed 001's
 # "四、结转下年度继续办理\t\t\t0…") whose 总计 is blank. Every other row of the same table has that shape,
-# and the row's own arithmetic rules out the shifted reading (56+6+7+5+8 ≠ 6: the shifted reading breaks T301, the intended one leaves 总计 blank).
+# and the row's own arithmetic rules out the shifted reading (56+6+7+5+8 ≠ 6: the shifted reading breaks T301,
+# the intended one leaves 总计 blank).
 EDGE_BLANK_ROW = "\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t\t56\t6\t7\t5\t8\t6\t"
 
 

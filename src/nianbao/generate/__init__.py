@@ -6,5 +6,6 @@ from __future__ import annotations
 from .synthetic import Agency, perturb, perturb_narrative, random_agency, random_report, sample_reports
 from .text import LAYOUTS, Style, render, render_bytes, render_markdown
 
-__all__ = ["Agency", "LAYOUTS", "Style", "perturb", "perturb_narrative", "random_agency", "random_report", "render", "render_bytes",
+__all__ = ["Agency", "LAYOUTS", "Style", "perturb", "perturb_narrative", "random_agency", "random_report", "render",
+           "render_bytes",
            "render_markdown", "sample_reports"]

@@ -378,7 +378,7 @@ def _review_sentence(rng: random.Random, year: int, ag: Agency, rl: ReviewLitiga
             "全年没有因政府信息公开申请引起的行政复议、行政诉讼。",
         ])
     s = f"{year}年，因政府信息公开引起行政复议{rev}件、行政诉讼{lit}件"
-    fixed = (rl.review.corrected or 0) + (rl.litigation_direct.corrected or 0) + (rl.litigation_after_review.corrected or 0)
+    fixed = sum(getattr(rl, g).corrected or 0 for g in L.REVIEW_GROUP_KEYS)
     if fixed:
         s += f"，其中结果被纠正{fixed}件"
     return s + "。"
@@ -458,7 +458,8 @@ def _contact(rng: random.Random, ag: Agency) -> Contact:
         postcode=str(rng.randint(100000, 859999)),
         phone=phone,
         fax=phone if rng.random() < 0.5 else None,
-        email=f"{rng.choice(['zwgk', 'xxgk', 'bgs', 'sfj'])}{rng.randint(10, 99999)}@{rng.choice(['163.com', '126.com', 'qq.com'])}",
+        email=f"{rng.choice(['zwgk', 'xxgk', 'bgs', 'sfj'])}{rng.randint(10, 99999)}"
+              f"@{rng.choice(['163.com', '126.com', 'qq.com'])}",
         website=f"http://www.{rng.choice(['yc', 'wz', 'zw', 'lz', 'hz', 'gz', 'cd'])}{rng.randint(1, 99)}.gov.cn"
         if rng.random() < 0.6 else None,
     )

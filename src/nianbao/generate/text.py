@@ -767,7 +767,7 @@ def _web_header(ctx: _Ctx, report: Report) -> list[str]:
 def _web_footer(ctx: _Ctx, report: Report) -> list[str]:
     return ["", "【打印本页】 【关闭窗口】", "",
             f"主办单位：{_site_owner(report)}  网站标识码：{ctx.rng.randint(1000000000, 9999999999)}",
-            f"ICP备案号：{ctx.rng.choice(['宁', '甘', '蒙', '浙', '粤', '川', '黑', '豫'])}ICP备{ctx.rng.randint(10000000, 99999999)}号"]
+            f"ICP备案号：{ctx.rng.choice('宁甘蒙浙粤川黑豫')}ICP备{ctx.rng.randint(10000000, 99999999)}号"]
 
 
 _CONTINUED = "\x00"      # marks the part of a paragraph that continues after a page break
