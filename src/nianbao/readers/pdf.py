@@ -267,14 +267,16 @@ def _group_lines(chars: list[dict], page: int) -> list[_Line]:
         return []
     chars = sorted(chars, key=lambda c: (c["top"], c["x0"]))
     groups: list[list[dict]] = []
-    bottom = None
+    top = bottom = 0.0
     for ch in chars:
-        if groups and ch["top"] < bottom - 1:
+        # same line: the glyph overlaps the line's first glyph band by more than half its height
+        # (a running band would chain half-offset lines, e.g. a vertically centred label beside figures)
+        h = max(ch["bottom"] - ch["top"], 0.1)
+        if groups and min(bottom, ch["bottom"]) - max(top, ch["top"]) > 0.5 * min(h, bottom - top):
             groups[-1].append(ch)
-            bottom = max(bottom, ch["bottom"])
         else:
             groups.append([ch])
-            bottom = ch["bottom"]
+            top, bottom = ch["top"], ch["bottom"]
     lines = []
     for g in groups:
         g.sort(key=lambda c: c["x0"])
