@@ -244,6 +244,7 @@ class TableReader:
         self.zone: str | None = None
         self.app_seen: set[str] = set()
         self.app_cols: list[int] | None = None      # column index of each applicant column, if the header is a grid
+        self._app_col_pos: dict[str, int] = {}
         self.review_cells: list[Cell] = []
         self.review_rows_done: set[str] = set()
         self.review_header_text = ""
@@ -438,7 +439,7 @@ class TableReader:
 
     def _app_header(self, v: RowView) -> None:
         """Remember the applicant columns' positions when the header is a clean grid (family a)."""
-        cols = dict(getattr(self, "_app_col_pos", {}))
+        cols = dict(self._app_col_pos)
         for i, n in enumerate(v.norms):
             if n in APP_COLUMN_LABELS and APP_COLUMN_LABELS[n] not in cols:
                 cols[APP_COLUMN_LABELS[n]] = i
