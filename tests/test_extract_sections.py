@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from nianbao.api import parse_bytes
 from nianbao.errors import InputError
@@ -142,3 +143,22 @@ def test_headings_whose_numbering_was_lost():
         (1, "总体情况"), (2, "主动公开政府信息情况"), (3, "收到和处理政府信息公开申请情况"),
         (4, "因政府信息公开工作被申请行政复议、提起行政诉讼情况"), (5, "存在的主要问题和改进情况"), (6, "其他需要报告的事项")]
     assert r.section(1).text == "（一）主动公开情况\n正文。"
+
+
+PIECES = ["一、总体情况", "二、主动公开政府信息情况", "规章", "\t", "\t\t", "0", "1,234", "—", "\n", "\n\n", "| a | b |",
+          "|---|", "+---+", "自然人", "总计", "其他", "（七）总计", "3.其他", "行政复议", "结果", "维持", "（六）其他处理",
+          "四、结转下年度继续办理", "本报告统计数据从2023年1月1日至12月31日", TITLE, "2024年1月11日", "- 2 -",
+          "[bookmark: x]", "**", "\u3000", "\xa0", "１２", "本年新制作数量", "信息内容", "# ", "\\.", "&nbsp;", "\r", "\f",
+          "。", "行政许可", "0.35"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), min_size=1, max_size=80), st.sampled_from(["utf-8", "gb18030", "utf-16"]),
+       st.sampled_from(["a.txt", "a.md"]))
+def test_any_mix_of_report_pieces_gives_a_report_or_a_clear_input_error(pieces, encoding, name):
+    try:
+        report = parse_bytes("".join(pieces).encode(encoding), name)
+    except InputError as e:
+        assert e.message
+    else:
+        report.to_json()
