@@ -29,8 +29,10 @@ def test_the_audit_finds_each_contradiction_and_none_in_the_consistent_report():
         rng = random.Random(seed)
         report = random_report(rng, nonzero=seed % 3 != 0)
         broken, code = perturb_narrative(rng=rng, report=report, codes=("N001", "N002", "N003", "N005"))
-        if "其中本年新收" in broken.section(1).text:      # a phrasing the audit does not read yet (xfail below)
-            continue
+        text = broken.section(1).text
+        if ("其中本年新收" in text and code == "N001") or ("被申请行政复议" in text and code == "N002") \
+                or ("（其中：" in text and code == "N003"):
+            continue                                    # phrasings the audit does not read yet (xfails below)
         checked += 1
         assert code not in {f.code for f in audited(report, seed).findings}
         if code not in {f.code for f in audited(broken, seed).findings}:
@@ -60,3 +62,32 @@ def test_all_completed_while_some_are_carried_forward_is_found():
     assert "其他处理23件，均已办结。" in broken.section(1).text                            # the input described above
     assert report.tables.applications["carried_forward"].total == 25
     assert "N006" in {f.code for f in audited(broken, 14).findings}
+
+
+def _with_statement(seed: int, statement: str):
+    """A consistent report whose section 一 ends with `statement` (formatted with its figures)."""
+    report = random_report(random.Random(seed))
+    rl, nd = report.tables.review_litigation, report.tables.active_disclosure.normative_documents
+    figures = dict(rev=rl.review.total, lit=rl.litigation_direct.total + rl.litigation_after_review.total)
+    report.section(1).text += "\n" + statement.format(**figures)
+    return report
+
+
+# "被申请行政复议N件，被提起行政诉讼M件", the usual wording of many reports, with a wrong 复议 figure.
+@pytest.mark.xfail(strict=True, reason="audit/narrative: '被申请行政复议N件，被提起行政诉讼M件' is not read; N002 "
+                                       "misses a figure that differs from table 四")
+def test_bei_shenqing_review_figures_are_checked_against_table_four():
+    report = _with_statement(3, "全年被申请行政复议{rev}件，被提起行政诉讼{lit}件。")
+    assert "N002" not in {f.code for f in audited(report).findings}
+    wrong = _with_statement(3, "全年被申请行政复议99件，被提起行政诉讼{lit}件。")
+    assert "N002" in {f.code for f in audited(wrong).findings}
+
+
+# "主动公开各类政府信息35条（其中：工作动态20条，通知公告12条）": the parts in brackets do not add up.
+@pytest.mark.xfail(strict=True, reason="audit/narrative: an enumeration in brackets '（其中：A a条，B b条）' is not "
+                                       "read; N003 misses parts that do not add up")
+def test_enumeration_in_brackets_that_does_not_add_up_is_found():
+    good = _with_statement(3, "主动公开各类政府信息35条（其中：工作动态20条，通知公告15条）。")
+    assert "N003" not in {f.code for f in audited(good).findings}
+    wrong = _with_statement(3, "主动公开各类政府信息35条（其中：工作动态20条，通知公告12条）。")
+    assert "N003" in {f.code for f in audited(wrong).findings}

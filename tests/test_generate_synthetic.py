@@ -102,7 +102,7 @@ def test_narrative_states_the_table_figures():
 def test_active_disclosure_enumeration_parts_add_up_to_the_stated_total():
     for seed in range(50):
         text = random_report(random.Random(seed)).section(1).text
-        m = re.search(r"公开[^。]*?(\d+)\s*条，(?:其中|包括)\s*([^。]*)。", text)
+        m = re.search(r"公开[^。]*?(\d+)\s*条(?:，(?:其中|包括)|（其中：)\s*([^。]*?)）?。", text)
         assert m, text
         parts = [int(x) for x in re.findall(r"(\d+)\s*条", m.group(2))]
         assert sum(parts) == int(m.group(1))

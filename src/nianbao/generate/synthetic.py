@@ -377,7 +377,10 @@ def _review_sentence(rng: random.Random, year: int, ag: Agency, rl: ReviewLitiga
             f"{year}年，{ag.self_ref}未发生因政府信息公开引起的行政复议、行政诉讼案件。",
             "全年没有因政府信息公开申请引起的行政复议、行政诉讼。",
         ])
-    s = f"{year}年，因政府信息公开引起行政复议{rev}件、行政诉讼{lit}件"
+    if (rev + lit + year) % 3 == 0:      # (chosen from the figures: no draw, so other reports stay the same)
+        s = f"{year}年，{ag.self_ref}被申请行政复议{rev}件，被提起行政诉讼{lit}件"
+    else:
+        s = f"{year}年，因政府信息公开引起行政复议{rev}件、行政诉讼{lit}件"
     fixed = sum(getattr(rl, g).corrected or 0 for g in L.REVIEW_GROUP_KEYS)
     if fixed:
         s += f"，其中结果被纠正{fixed}件"
@@ -394,8 +397,9 @@ def _active_paragraph(rng: random.Random, year: int, ag: Agency, ad: ActiveDiscl
     enum = sep.join(f"{c}{pad}{n}{pad}条" for c, n in zip(cats, counts))
     lead = rng.choice([f"{year}年主动公开政府信息{pad}{total}{pad}条，其中{pad}",
                        f"全年通过政府门户网站主动公开各类信息{total}条，其中",
-                       f"{year}年，{ag.self_ref}共主动公开政府信息{total}条，包括"])
-    s = lead + enum + "。"
+                       f"{year}年，{ag.self_ref}共主动公开政府信息{total}条，包括",
+                       f"{year}年主动公开各类政府信息{total}条（其中："])
+    s = lead + enum + ("）。" if lead.endswith("：") else "。")
     nd = ad.normative_documents
     if nd.issued:
         s += f"本年制发行政规范性文件{nd.issued}件"
