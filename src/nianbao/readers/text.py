@@ -27,8 +27,6 @@ _TRANSLATE = {**_SPACE_LIKE, **_INVISIBLE, **_FULLWIDTH_DIGITS}
 # Full-width decimal point between digits ("０．３５" → "0.35"); elsewhere punctuation is text.
 _FW_DECIMAL = re.compile(r"(?<=\d)．(?=\d)")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
-
-
 _PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s\u2010-\u201f\u00a0]")
 
 
@@ -49,13 +47,15 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def decode(data: bytes, name: str = "") -> str:
-    """Bytes → str: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030; junk is refused."""
+    """Bytes → str: UTF-8 (with or without BOM), UTF-16 (with a BOM, or recognisable without),
+    else GB18030. Empty files, binary junk and JSON data files are refused."""
+    utf16 = None
     if data.startswith(codecs.BOM_UTF8):
         text = data[3:].decode("utf-8", errors="replace")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = data.decode("utf-16", errors="replace")
-    elif _utf16_without_bom(data):
-        text = data.decode(_utf16_without_bom(data), errors="replace")
+    elif utf16 := _utf16_without_bom(data):
+        text = data.decode(utf16, errors="replace")
     else:
         try:
             text = data.decode("utf-8")
