@@ -69,6 +69,7 @@ styles = st.builds(
     zero_pad_dates=st.booleans(), cn_date=st.booleans(), date_on_top=st.booleans(), web_chrome=st.booleans(),
     merge_artifacts=st.booleans(), nbsp=st.booleans(), contact_at_end=st.booleans(), repeat_merged=st.booleans(),
     ascii_parens=st.booleans(), repeat_header=st.booleans(), md_grid=st.booleans(), browser_copy=st.booleans(),
+    cell_row_gap=st.just(True),                                     # False: the xfail test below
     indent=st.sampled_from(["", "\u3000\u3000", "\t", "    "]), heading_variants=st.booleans(),
     unit_lines=st.booleans(), fee_decimals=st.booleans(), wrap=st.sampled_from([0, 34, 38, 40]),
     wrapped_values=st.sampled_from(["first", "any"]), heading_level=st.sampled_from([1, 2, 3]),
@@ -280,5 +281,25 @@ def test_wrapped_prose_line_starting_with_a_table_two_label_is_not_the_row():
              "规范性文件进行集中公开并动态更新，方便公众\n\n"
              "查阅。健全政府信息公开保密审查机制，坚持“先审查、后公开”“一事一审”原则，确保\n")
     text = text.replace("二、主动公开政府信息情况", prose + "二、主动公开政府信息情况", 1)
+    got = api.parse_bytes(text.encode(), "r.txt")
+    assert differences(report, got) == []
+
+
+# One cell per line, each with its leading tab, but no blank line between rows (DOCX → text converters that
+# do not separate rows); covered label slots still print as a bare tab:
+#   \t一、本年新收政府信息公开申请数量
+#   \t1330
+#   …
+#   \t1766
+#   \t二、上年结转政府信息公开申请数量
+#   …
+#   \t
+#   \t（二）部分公开（区分处理的，只计这一情形，不计其他情形）
+@pytest.mark.xfail(strict=True, reason="reader/extractor: one-cell-per-line tables without blank lines between rows "
+                                       "lose table 三 entirely and most of table 二")
+def test_one_cell_per_line_tables_without_row_gaps_are_read():
+    report = random_report(random.Random(0))
+    text = render_bytes(report, "cells", Style(cell_row_gap=False), seed=0).decode()
+    assert "\t1766\n\t二、上年结转政府信息公开申请数量\n" in text                     # the input described above
     got = api.parse_bytes(text.encode(), "r.txt")
     assert differences(report, got) == []

@@ -55,6 +55,7 @@ class Style:
                                       # as Chinese documents indent), "\t" (DOCX → text), "    "
     heading_sep: str = "、"           # after the section numeral: "、", "、 ", "．"
     title_lines: int = 1              # 1: one line; 2: agency / "YYYY年…报告"; 3: broken mid-title
+    cell_row_gap: bool = True         # cells layout: a blank line between table rows (False: none)
     browser_copy: bool = False        # tabs layout: a web page's table copied from the browser (no slots for
                                       # cells covered by rowspan/colspan)
     merge_artifacts: bool = True      # tabs layout: extra/missing tabs from merged cells
@@ -101,6 +102,7 @@ class Style:
             title_lines=rng.choices([1, 2, 3], weights=[5, 3, 1])[0],
             merge_artifacts=rng.random() < 0.7,
             browser_copy=rng.random() < 0.15,
+            cell_row_gap=rng.random() < 0.8,
             nbsp=rng.random() < 0.15,
             contact_at_end=rng.random() < 0.3,
             repeat_header=rng.random() < 0.15,
@@ -366,7 +368,7 @@ def _cell_lines(ctx: _Ctx, cells: list[str], split: bool = True) -> list[str]:
         if split and c in _SPLIT_LABELS and ctx.rng.random() < 0.8:
             c = _SPLIT_LABELS[c]
         out.append("\t" + c)
-    return out + [""]
+    return out + [""] if ctx.s.cell_row_gap else out
 
 
 def _cells_table2(ctx: _Ctx, report: Report) -> list[str]:
