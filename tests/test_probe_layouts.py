@@ -20,7 +20,7 @@ def cases():
         yield pytest.param(txt, id=txt.stem, marks=marks)
 
 
-@pytest.mark.parametrize("path", cases())
+@pytest.mark.parametrize("path", list(cases()))
 def test_probe_report_parses_to_its_gold_cells_and_meta(path):
     gold = json.loads(path.with_suffix(".gold.json").read_text(encoding="utf-8"))
     report = parse_file(path)
