@@ -24,6 +24,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/nianbao rules --markdown > docs/rules.md
+	$(BIN)/typer nianbao.cli utils docs --name nianbao --output docs/cli.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info
