@@ -295,8 +295,6 @@ def test_wrapped_prose_line_starting_with_a_table_two_label_is_not_the_row():
 #   …
 #   \t
 #   \t（二）部分公开（区分处理的，只计这一情形，不计其他情形）
-@pytest.mark.xfail(strict=True, reason="reader/extractor: one-cell-per-line tables without blank lines between rows "
-                                       "lose table 三 entirely and most of table 二")
 def test_one_cell_per_line_tables_without_row_gaps_are_read():
     report = random_report(random.Random(0))
     text = render_bytes(report, "cells", Style(cell_row_gap=False), seed=0).decode()

@@ -82,6 +82,7 @@ class RowView:
     kinds: list[int]
     values: list[Number]
     norms: list[str]                 # normalised label text ("" for non-labels)
+    loose_tail: bool = False         # split off a longer row: trailing blanks may be the next row's slots
 
     @property
     def label_idx(self) -> list[int]:
@@ -91,8 +92,14 @@ class RowView:
     def has_values(self) -> bool:
         return VALUE in self.kinds
 
-    def after(self, i: int) -> list[Cell]:
-        return self.cells[i + 1:]
+    def after(self, i: int, expected: int | None = None) -> list[Cell]:
+        """The cells after label i; for a row split off a longer one, blanks beyond the `expected`
+        values are the next row's (covered label slots, printed as blank cells)."""
+        run = self.cells[i + 1:]
+        if self.loose_tail and expected is not None and len(run) > expected \
+                and not any(c.text.strip() for c in run[expected:]):
+            return run[:expected]
+        return run
 
 
 def row_view(row: Sequence[Cell]) -> RowView:
@@ -104,6 +111,36 @@ def row_view(row: Sequence[Cell]) -> RowView:
         values.append(v)
         norms.append(normalize(c.text) if k == LABEL else "")
     return RowView(cells, kinds, values, norms)
+
+
+def _names_row(norm: str) -> bool:
+    key = match_app_row(norm)
+    return key is not None and key not in ("other.other", "results_total") or match_active(norm) is not None
+
+
+def split_rows(v: RowView) -> list[RowView]:
+    """A row that holds several table rows (cells printed one per line with nothing between the
+    rows) split where a row starts: at a label after a value, or at a row label after the blank
+    cells of a row label ("规章" "" "" "" "行政规范性文件"). The blank cells between two rows go
+    with the first (loose_tail): which of them are its values, its columns decide."""
+    kinds = v.kinds
+    if LABEL not in kinds:
+        return [v]
+    starts = [0]
+    leaf = -1                     # the current segment's last label
+    valued = False                # a value after it
+    for i, k in enumerate(kinds):
+        if k == VALUE:
+            valued = leaf >= 0 or valued
+        elif k == LABEL:
+            if leaf >= 0 and (valued or i > leaf + 1 and _names_row(v.norms[leaf]) and _names_row(v.norms[i])):
+                starts.append(i)
+            leaf, valued = i, False
+    if len(starts) == 1:
+        return [v]
+    ends = starts[1:] + [len(kinds)]
+    return [RowView(v.cells[a:b], kinds[a:b], v.values[a:b], v.norms[a:b], loose_tail=b < len(kinds))
+            for a, b in zip(starts, ends)]
 
 
 def app_grid_length(views: Sequence[RowView]) -> int | None:
@@ -252,8 +289,10 @@ class TableReader:
         self.last_variant: tuple[int, str] | None = None          # (index in res.variants, row key)
 
     # ---------------------------------------------------------------- entry
-    def read(self, rows: Iterable[Sequence[Cell]]) -> TableResult:
-        views = [row_view(r) for r in rows]
+    def read(self, rows: Iterable[Sequence[Cell]], split: bool = True) -> TableResult:
+        """split: a row may hold several table rows (see split_rows); not for lines of text read
+        as rows, where a line is at most one row and figures after words are prose."""
+        views = [s for r in rows for s in split_rows(row_view(r))] if split else [row_view(r) for r in rows]
         self.app_grid_len = app_grid_length(views)
         for v in views:
             self.row(v)
@@ -387,7 +426,7 @@ class TableReader:
             self._active_row_2019(key, v, last, run)
             return
         cols = L.ACTIVE_COLS[key]
-        slots = fit(v.after(last) if run is None else run, len(cols), labelled=True)
+        slots = fit(v.after(last, len(cols)) if run is None else run, len(cols), labelled=True)
         for (col, _), cell in zip(cols, slots):
             self._set(f"tables.active_disclosure.{key}.{col}", cell)
         self.res.found.add("active_disclosure")
@@ -401,7 +440,7 @@ class TableReader:
 
     def _active_row_2019(self, key: str, v: RowView, last: int, run: list[Cell] | None) -> None:
         cols = LEGACY_ACTIVE_2019[key][1]
-        slots = fit(v.after(last) if run is None else run, len(cols), labelled=True)
+        slots = fit(v.after(last, len(cols)) if run is None else run, len(cols), labelled=True)
         for col, cell in zip(cols, slots):
             self._set(f"tables.legacy.active_disclosure.{key}.{col}", cell)
             if col == "decisions" and key in SHARED_2019:
@@ -468,7 +507,7 @@ class TableReader:
         """Candidate readings of a row's value cells, most trusted first (see choose_reading)."""
         if run is not None:
             return [fit(run, N_APP, labelled=True)]
-        after = v.after(last)
+        after = v.after(last, N_APP)
         out: list[list[Cell | None]] = []
         if len(after) == N_APP:
             out.append(after)
@@ -487,7 +526,7 @@ class TableReader:
         if not self.res.format_2019:
             self.res.format_2019 = True
             self.res.notes.append("表三只有一行“（六）其他处理”，为2019年版格式，按2019年版报告处理")
-        slots = fit(v.after(last), N_APP, labelled=True)
+        slots = fit(v.after(last, N_APP), N_APP, labelled=True)
         for col, cell in zip(L.APPLICANT_KEYS, slots):
             self._set(f"tables.legacy.applications.{L.LEGACY_OTHER_2019}.{col}", cell)
 
@@ -505,7 +544,7 @@ class TableReader:
         self.zone = "review"
         self.res.found.add("review_litigation")
         self.review_rows_done.add(group)
-        for col, cell in zip(L.REVIEW_COL_KEYS, fit(v.after(last), N_REVIEW, labelled=True)):
+        for col, cell in zip(L.REVIEW_COL_KEYS, fit(v.after(last, N_REVIEW), N_REVIEW, labelled=True)):
             self._set(f"tables.review_litigation.{group}.{col}", cell)
 
     def _finish_review(self) -> None:
@@ -631,8 +670,9 @@ def extract_tables(doc: Document) -> TableResult:
     # A table the grids did not hold may be printed as plain lines: cells joined by spaces, or one
     # cell per line without tabs. Only the tables still missing are taken from these readings.
     names = {"active_disclosure": "表二", "applications": "表三", "review_litigation": "表四"}
-    for rows, how in ((iter_rows_and_line_rows(doc), "以空格分隔的行"), (iter_rows_and_cell_lines(doc), "每行一格的文字")):
-        more = TableReader().read(rows)
+    for rows, how, split in ((iter_rows_and_line_rows(doc), "以空格分隔的行", False),
+                             (iter_rows_and_cell_lines(doc), "每行一格的文字", True)):
+        more = TableReader().read(rows, split)
         for table in sorted(more.found - res.found):
             prefix = f"tables.{table}."
             if not any(k.startswith(prefix) and v[0] is not None for k, v in more.cells.items()):
