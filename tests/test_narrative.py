@@ -167,3 +167,83 @@ def test_a_count_that_includes_carried_over_is_not_new_received():
 def test_review_and_litigation_zero_phrase_with_verbs_between():
     k = kinds("2023年本机关未发生因政府信息公开工作被申请行政复议、提起行政诉讼的情况。")
     assert k["review.total"] == [0] and k["litigation.total"] == [0]
+
+
+def test_new_received_after_qizhong_splits_the_accepted_total():
+    k = kinds("2023年度，我局受理政府信息公开申请268件，其中本年新收258件、上年结转10件；已办结243件。")
+    assert k["applications.new_received"] == [258] and k["applications.carried_over"] == [10]
+    assert k["applications.received_total"] == [268]
+
+
+def test_new_received_after_qizhong_of_one_channel_is_not_the_total():
+    assert "applications.new_received" not in kinds("通过网络受理政府信息公开申请10件，其中本年新收8件。")
+
+
+def test_disclosure_review_and_litigation_that_occurred():
+    k = kinds("全年共发生政府信息公开行政复议案件2件、行政诉讼案件1件。")
+    assert k["review.total"] == [2] and k["litigation.total"] == [1]
+
+
+def test_passive_review_and_litigation_without_naming_disclosure():
+    k = kinds("全年被申请行政复议3件，被提起行政诉讼1件。")
+    assert k["review.total"] == [3] and k["litigation.total"] == [1]
+
+
+def test_passive_review_about_other_work_is_not_read():
+    k = kinds("全年行政执法案件被申请行政复议12件，被提起行政诉讼5件。")
+    assert "review.total" not in k and "litigation.total" not in k
+    assert extract_narrative([(6, "全年被申请行政复议12件。", Loc(line=1))], 2023) == []   # 其他需要报告的事项
+
+
+def test_sentences_that_go_on_with_the_applications_statement():
+    k = kinds("2022年，海淀区共收到政府信息公开申请1,234件，上年结转56件。其中予以公开560件。行政复议12件，行政诉讼5件。",
+              year=2022)
+    assert k["applications.new_received"] == [1234] and k["applications.carried_over"] == [56]
+    assert k["applications.granted"] == [560]
+    assert k["review.total"] == [12] and k["litigation.total"] == [5]
+
+
+def test_review_cases_the_agency_handles_are_not_against_it():
+    k = kinds("2023年，我局共收到政府信息公开申请3件，均已办结。全年受理行政复议案件5件，审结行政复议案件4件。")
+    assert "review.total" not in k and "litigation.total" not in k
+
+
+def test_other_work_after_the_applications_statement_is_not_applications():
+    for text in ("2023年，我局共收到政府信息公开申请3件。受理法律援助案件120件，其中办结100件。",
+                 "2023年，我局共收到政府信息公开申请3件。其中法律援助案件120件。"):
+        k = kinds(text)
+        assert k == {"applications.new_received": [3]}, (text, k)
+
+
+def test_plans_after_the_applications_statement_are_not_counts():
+    k = kinds("2023年，我局共收到政府信息公开申请3件。下一年度，我局将力争行政复议、行政诉讼案件0件。")
+    assert k == {"applications.new_received": [3]}
+
+
+def test_a_sentence_in_another_paragraph_does_not_go_on_with_the_applications():
+    fs = extract_narrative([(1, "2023年，我局共收到政府信息公开申请3件。", Loc(line=1)),
+                            (1, "其中予以公开2件。行政复议1件。", Loc(line=2))], 2023)
+    assert [f.kind for f in fs] == ["applications.new_received"]
+
+
+def test_all_completed_with_carried_over_included():
+    k = kinds("全年共受理政府信息公开申请28件（含上年结转2件），已全部办结。")
+    assert "all_completed" in k and k["applications.carried_over"] == [2]
+    assert "all_completed" in kinds("受理政府信息公开申请5件，其中本年新收4件、上年结转1件；予以公开3件，其他处理2件，均已办结。")
+
+
+def test_none_completed_is_not_all_completed():
+    assert "all_completed" not in kinds("对收到的政府信息公开申请均未办结。")
+
+
+def test_all_completed_in_the_next_sentence_of_the_applications_statement():
+    assert "all_completed" in kinds("2023年，我局共收到政府信息公开申请3件。均已按时办结。")
+    assert "all_completed" not in kinds("2023年，我局共收到政府信息公开申请3件。办理人大建议5件，均已办结。")
+
+
+def test_enumeration_in_brackets():
+    (f,) = [f for f in facts("主动公开各类政府信息35条（其中：工作动态20条，通知公告12条）。") if f.kind == "enumeration"]
+    assert f.value == 35 and f.data["parts"] == [["工作动态", 20], ["通知公告", 12]]
+    (f,) = [f for f in facts("发布信息121条（其中：重点领域信息28条；行政许可结果4条；人事信息89条），另有图解5条。")
+            if f.kind == "enumeration"]
+    assert f.data["parts"] == [["重点领域信息", 28], ["行政许可结果", 4], ["人事信息", 89]]

@@ -20,7 +20,10 @@ Fact kinds (`NarrativeFact.kind`; `value` is the number, `text` the sentence, `d
 - ``applications.completed``         办结/答复 N 件 (= （七）总计)
 - ``applications.carried_forward``   结转下年度 N 件
 - ``review.total`` / ``litigation.total``  行政复议 / 行政诉讼 about the agency's disclosure
-  ("没有因政府信息公开申请引起的行政复议、行政诉讼" → 0 for both)
+  ("没有因政府信息公开申请引起的行政复议、行政诉讼" → 0 for both; "被申请行政复议N件" in sections 一/四)
+
+A sentence that goes on with the applications statement before it in the same paragraph is read
+in that context: "…申请1234件。其中予以公开560件。行政复议12件，行政诉讼5件。均已办结。"
 - ``enumeration``                    "共/主动公开 X 条，其中 A a 条、B b 条…": value X,
   data {total, unit, label, parts [[label, n], …], open (ends with 等)}
 - ``regulations.issued|repealed``, ``normative_documents.issued|repealed``  制发/废止 N 件
@@ -135,6 +138,11 @@ APP_EXCLUDE = re.compile(
 APP_SUBSET = re.compile(r"其中|通过|网络|在线|信函|当面|现场|传真|电子邮件|邮寄|自然人|法人|企业|机构|组织|群众")
 INCLUDES = re.compile(r"[(,]?(含|包含|包括)")
 TOTAL_KINDS = {"applications.new_received", "applications.received_total", "applications.completed"}
+# "受理…N件，其中本年新收A件、上年结转B件": 其中 splits the 受理 total into 新收 and 结转, so A is 新收 itself
+QIZHONG_NEW = re.compile(r"其中[,:]?(?:本年度?|今年|当年)?新收")
+# a sentence that goes on with the applications of the sentence before: "…申请1234件。其中予以公开560件。"
+CONTINUES = re.compile(r"[,]?其中")
+PLAN = re.compile(r"下一步|下一?年度?|明年|今后|将|计划|拟|力争|争取")
 ZERO_APP = re.compile(
     r"(?:未|没有|未曾|尚未|暂未)(?:收到|接到|受理|接收)(?P<span>[^。,;]{0,30}?)(?:依申请公开|信息公开申请|公开申请|申请)"
     r"|(?:无|没有|暂无|未有|未发生)(?P<span2>)(?:依申请公开|政府信息公开申请)")
@@ -145,7 +153,14 @@ ZERO_ALL_APPLICANTS = re.compile(r"(公民|自然人|个人).*(法人|组织)|(�
 
 # ------------------------------------------------------------------ review / litigation (table 四)
 REVIEW_CONTEXT = re.compile(r"信息公开")
-AGAINST_AGENCY = re.compile(r"因|引起|引发|被申请|被提起|被起诉|提起|针对本|涉及本")
+AGAINST_AGENCY = re.compile(r"因|引起|引发|被申请|被提起|被起诉|提起|针对本|涉及本|发生")
+# the agency as respondent: "被申请行政复议N件，被提起行政诉讼M件" needs no 信息公开 in the sentence —
+# in sections 一 and 四 of a disclosure report, unless the sentence names other work
+PASSIVE_REVIEW = re.compile(r"被申请(?:行政)?复议|被(?:提起|起诉)(?:行政)?诉讼|被诉")
+PASSIVE_SECTIONS = {1, 4, None}
+OTHER_WORK = re.compile(r"执法|处罚|许可|征收|征地|拆迁|强制|法治|法律援助|全区|全市|全县|各部门|各乡镇")
+# straight after the applications statement: "…申请1234件。行政复议12件，行政诉讼5件。"
+REVIEW_BARE = re.compile(r"[,]?(?:全年|本年度?|共)?(?:发生)?(?:行政复议|行政诉讼)")
 REVIEW_EXCLUDE = re.compile(r"受理|审理|审结|办理|办结|收到|接到|其中|维持|纠正|较|同比|增加|减少|代理|应诉")
 ZERO_REVIEW = re.compile(
     r"(?:没有|未|无|未发生|未出现|未有|不存在)(?P<span>[^。,;]{0,30}?)(?P<a>行政复议|行政诉讼)"
@@ -160,9 +175,11 @@ ZERO_DOC = re.compile(
     r"(?:未|没有|无|未曾)(?P<verb>制发|印发|出台|制定|废止)(?:任何|新的|新)?(?P<noun>行政规范性文件|规范性文件|规章(?!制度))")
 
 # ------------------------------------------------------------------ other statements
-ALL_DONE = re.compile(r"(?<!未)(?<!没有)(均|全部|都|悉数|全都)(已|已经)?[^,;。]{0,12}?"
+ALL_DONE = re.compile(r"(?<!未)(?<!没有)(均|全部|都|悉数|全都)(已|已经)?[^,;。未没不]{0,12}?"
                       r"(办结|办理完毕|办理完成|完成办理|答复完毕|答复办结)")
 ALL_DONE_EXCLUDE = re.compile(r"结转|其余|除|未全部|没有全部|继续办理")
+CARRIED_OVER = APP_KEYWORDS[0][1]    # 上年结转 says nothing about what is still open
+ALL_DONE_START = re.compile(r"[,]?(?:以上|上述|所有|前述)?(?:申请)?(?:均|全部|都|悉数|全都)")
 FEE_WORD = re.compile(r"信息处理费")
 FEE_NONE = re.compile(r"(未|没有|无|不|未曾|免)[^,;。]{0,10}?(收取|收费|产生|发生|涉及)|(费|收费)[^,;。\d]{0,6}?(?<!\d)(0|零)(?![\d.])元?"
                       r"|(未|没有|无)[^,;。]{0,4}信息处理费")
@@ -187,10 +204,11 @@ def _pos(loc: Loc | None) -> Position | None:
 
 
 class _Ctx:
-    __slots__ = ("section", "pos", "year", "facts")
+    __slots__ = ("section", "pos", "year", "facts", "cont")
 
     def __init__(self, section: int | None, pos: Position | None, year: int | None, facts: list[NarrativeFact]):
         self.section, self.pos, self.year, self.facts = section, pos, year, facts
+        self.cont = False   # the sentence before, in this paragraph, counted applications
 
     def add(self, kind: str, value, sentence: str, **data) -> None:
         self.facts.append(NarrativeFact(kind=kind, value=value, text=display(sentence), section=self.section,
@@ -220,9 +238,14 @@ def _last_kind(window: str, table: list[tuple[str, re.Pattern[str]]]) -> str | N
     return best
 
 
-def _applications(s: str, ctx: _Ctx, counts) -> None:
+def _applications(s: str, ctx: _Ctx, counts) -> bool:
+    """Reads the application counts of a sentence; True when it read any."""
+    read = False
+    continued = False
     if not APP_CONTEXT.search(s):
-        return
+        if not (ctx.cont and CONTINUES.match(s) and not PLAN.search(s)):
+            return False
+        continued = True
     prev = 0
     for start, end, v, unit in counts:
         window, prev = s[prev:start], end
@@ -233,13 +256,18 @@ def _applications(s: str, ctx: _Ctx, counts) -> None:
         kind = _last_kind(window, APP_KEYWORDS) or _last_kind(window, APP_FALLBACK)
         if kind is None:
             continue
-        if kind in TOTAL_KINDS and APP_SUBSET.search(window):
-            continue
+        if kind in TOTAL_KINDS:
+            subset = APP_SUBSET.search(window)
+            if kind == "applications.new_received" and QIZHONG_NEW.search(window):
+                subset = APP_SUBSET.search(QIZHONG_NEW.sub("", s[:start]))
+            if subset or continued:
+                continue
         if kind in TOTAL_KINDS and not APP_CONTEXT.search(window) and not APP_CONTEXT.search(s[:start]):
             continue
         if kind == "applications.new_received" and INCLUDES.match(s, end):
             kind = "applications.received_total"   # "收到申请34件（含上年结转2件）"
         ctx.add(kind, v, s)
+        read = True
     for m in ZERO_APP.finditer(s):
         span = m.group(0)
         if ZERO_EXCLUDE.search(span) or _other_year_in(s[:m.start()][-12:], ctx.year):
@@ -248,10 +276,20 @@ def _applications(s: str, ctx: _Ctx, counts) -> None:
             continue
         ctx.add("applications.new_received", 0, s, zero_phrase=True)
         break
+    return read
+
+
+def _review_gate(s: str, ctx: _Ctx) -> bool:
+    """Whether the sentence's 行政复议/行政诉讼 are those against the agency about its disclosure."""
+    if REVIEW_CONTEXT.search(s) and AGAINST_AGENCY.search(s):
+        return True
+    if ctx.section in PASSIVE_SECTIONS and PASSIVE_REVIEW.search(s) and not OTHER_WORK.search(s):
+        return True
+    return ctx.cont and REVIEW_BARE.match(s) is not None and not PLAN.search(s) and not OTHER_WORK.search(s)
 
 
 def _review(s: str, ctx: _Ctx, counts) -> None:
-    if not (REVIEW_CONTEXT.search(s) and AGAINST_AGENCY.search(s)):
+    if not _review_gate(s, ctx):
         return
     prev = 0
     for start, end, v, unit in counts:
@@ -311,7 +349,7 @@ def _documents(s: str, ctx: _Ctx, counts) -> None:
         ctx.add(f"{target}.{action}", 0, s, zero_phrase=True)
 
 
-ENUM_HEAD = re.compile(rf"({NUM})(条|篇|件|个|项|次|期)[,:]?(其中|包括|分别为|分别是)[,:]?")
+ENUM_HEAD = re.compile(rf"({NUM})(条|篇|件|个|项|次|期)(?:[,:]|(\())?(?:其中|包括|分别为|分别是)[,:]?")
 ENUM_PART = re.compile(rf"(.+?)({NUM})(条|篇|件|个|项|次|期)")
 
 
@@ -351,7 +389,13 @@ def _enumerations(s: str, ctx: _Ctx) -> None:
         if total is None:
             continue
         unit = m.group(2)
-        parts, open_ = _parts(s[m.end():], unit)
+        rest = s[m.end():]
+        if m.group(3):                     # "35条（其中：A 20条，B 15条）": the parts end at the bracket
+            close = rest.find(")")
+            if close < 0:
+                continue
+            rest = rest[:close]
+        parts, open_ = _parts(rest, unit)
         if len(parts) < 2 or any(p[1] is None for p in parts):
             continue
         label = re.split(r"[,;:、]", s[:m.start()])[-1][-24:]
@@ -359,7 +403,9 @@ def _enumerations(s: str, ctx: _Ctx) -> None:
 
 
 def _all_completed(s: str, ctx: _Ctx) -> None:
-    if not APP_CONTEXT.search(s) or ALL_DONE_EXCLUDE.search(s):
+    if not APP_CONTEXT.search(s) and not (ctx.cont and ALL_DONE_START.match(s)):
+        return
+    if ALL_DONE_EXCLUDE.search(CARRIED_OVER.sub("", s)):
         return
     if ALL_DONE.search(s):
         ctx.add("all_completed", None, s)
@@ -410,18 +456,15 @@ def _years(s: str, ctx: _Ctx) -> None:
 
 def _sentence_facts(s: str, ctx: _Ctx) -> None:
     counts = _counts(s)
+    read = _applications(s, ctx, counts)   # also the zero phrases when there are no counts
+    _review(s, ctx, counts)
+    _documents(s, ctx, counts)
     if counts:
-        _applications(s, ctx, counts)
-        _review(s, ctx, counts)
-        _documents(s, ctx, counts)
         _enumerations(s, ctx)
-    else:
-        _applications(s, ctx, counts)   # zero phrases
-        _review(s, ctx, counts)
-        _documents(s, ctx, counts)
     _all_completed(s, ctx)
     _fee(s, ctx)
     _years(s, ctx)
+    ctx.cont = read
 
 
 def extract_narrative(paragraphs: Sequence[tuple[int | None, str, Loc]], year: int | None) -> list[NarrativeFact]:
