@@ -247,3 +247,8 @@ def test_enumeration_in_brackets():
     (f,) = [f for f in facts("发布信息121条（其中：重点领域信息28条；行政许可结果4条；人事信息89条），另有图解5条。")
             if f.kind == "enumeration"]
     assert f.data["parts"] == [["重点领域信息", 28], ["行政许可结果", 4], ["人事信息", 89]]
+
+
+def test_review_cases_of_a_whole_area_are_not_the_agencys():
+    k = kinds("全市共发生政府信息公开行政复议案件120件、行政诉讼案件45件。")
+    assert "review.total" not in k and "litigation.total" not in k

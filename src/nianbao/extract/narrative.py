@@ -153,7 +153,9 @@ ZERO_ALL_APPLICANTS = re.compile(r"(公民|自然人|个人).*(法人|组织)|(�
 
 # ------------------------------------------------------------------ review / litigation (table 四)
 REVIEW_CONTEXT = re.compile(r"信息公开")
-AGAINST_AGENCY = re.compile(r"因|引起|引发|被申请|被提起|被起诉|提起|针对本|涉及本|发生")
+AGAINST_AGENCY = re.compile(r"因|引起|引发|被申请|被提起|被起诉|提起|针对本|涉及本")
+# "全年共发生政府信息公开行政复议案件2件" — unless it counts a whole area's cases (全市共发生…)
+OCCURRED = re.compile(r"发生")
 # the agency as respondent: "被申请行政复议N件，被提起行政诉讼M件" needs no 信息公开 in the sentence —
 # in sections 一 and 四 of a disclosure report, unless the sentence names other work
 PASSIVE_REVIEW = re.compile(r"被申请(?:行政)?复议|被(?:提起|起诉)(?:行政)?诉讼|被诉")
@@ -282,6 +284,8 @@ def _applications(s: str, ctx: _Ctx, counts) -> bool:
 def _review_gate(s: str, ctx: _Ctx) -> bool:
     """Whether the sentence's 行政复议/行政诉讼 are those against the agency about its disclosure."""
     if REVIEW_CONTEXT.search(s) and AGAINST_AGENCY.search(s):
+        return True
+    if REVIEW_CONTEXT.search(s) and OCCURRED.search(s) and not OTHER_WORK.search(s):
         return True
     if ctx.section in PASSIVE_SECTIONS and PASSIVE_REVIEW.search(s) and not OTHER_WORK.search(s):
         return True
