@@ -252,3 +252,9 @@ def test_enumeration_in_brackets():
 def test_review_cases_of_a_whole_area_are_not_the_agencys():
     k = kinds("全市共发生政府信息公开行政复议案件120件、行政诉讼案件45件。")
     assert "review.total" not in k and "litigation.total" not in k
+
+
+def test_all_answered_is_all_completed():
+    assert "all_completed" in kinds("2023年共收到政府信息公开申请34件，已全部按期答复。")
+    assert "all_completed" in kinds("对收到的政府信息公开申请均在法定期限内予以答复。")
+    assert "all_completed" not in kinds("对群众咨询均已答复。")

@@ -178,7 +178,7 @@ ZERO_DOC = re.compile(
 
 # ------------------------------------------------------------------ other statements
 ALL_DONE = re.compile(r"(?<!未)(?<!没有)(均|全部|都|悉数|全都)(已|已经)?[^,;。未没不]{0,12}?"
-                      r"(办结|办理完毕|办理完成|完成办理|答复完毕|答复办结)")
+                      r"(办结|办理完毕|办理完成|完成办理|答复完毕|答复办结|答复)")
 ALL_DONE_EXCLUDE = re.compile(r"结转|其余|除|未全部|没有全部|继续办理")
 CARRIED_OVER = APP_KEYWORDS[0][1]    # 上年结转 says nothing about what is still open
 ALL_DONE_START = re.compile(r"[,]?(?:以上|上述|所有|前述)?(?:申请)?(?:均|全部|都|悉数|全都)")
