@@ -258,3 +258,15 @@ def test_all_answered_is_all_completed():
     assert "all_completed" in kinds("2023年共收到政府信息公开申请34件，已全部按期答复。")
     assert "all_completed" in kinds("对收到的政府信息公开申请均在法定期限内予以答复。")
     assert "all_completed" not in kinds("对群众咨询均已答复。")
+
+
+def test_one_figure_for_both_review_and_litigation():
+    k = kinds("因政府信息公开被申请行政复议、提起行政诉讼各0件。")
+    assert k["review.total"] == [0] and k["litigation.total"] == [0]
+    k = kinds("因政府信息公开申请引起的行政复议和行政诉讼均为1件。")
+    assert k["review.total"] == [1] and k["litigation.total"] == [1]
+
+
+def test_respectively_is_not_one_figure_for_both():
+    k = kinds("因政府信息公开引起的行政复议、行政诉讼分别为1件、2件。")
+    assert k.get("review.total", [1]) == [1] and k.get("litigation.total", [2]) == [2], k

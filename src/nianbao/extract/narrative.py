@@ -161,6 +161,7 @@ OCCURRED = re.compile(r"发生")
 PASSIVE_REVIEW = re.compile(r"被申请(?:行政)?复议|被(?:提起|起诉)(?:行政)?诉讼|被诉")
 PASSIVE_SECTIONS = {1, 4, None}
 OTHER_WORK = re.compile(r"执法|处罚|许可|征收|征地|拆迁|强制|法治|法律援助|全区|全市|全县|各部门|各乡镇")
+EACH_BOTH = re.compile(r"复议[、和及与]{1,2}(?:被)?(?:提起|起诉)?(?:行政)?诉讼(?:案件)?(?:均为|各)$")
 # straight after the applications statement: "…申请1234件。行政复议12件，行政诉讼5件。"
 REVIEW_BARE = re.compile(r"[,]?(?:全年|本年度?|共)?(?:发生)?(?:行政复议|行政诉讼)")
 REVIEW_EXCLUDE = re.compile(r"受理|审理|审结|办理|办结|收到|接到|其中|维持|纠正|较|同比|增加|减少|代理|应诉")
@@ -303,7 +304,12 @@ def _review(s: str, ctx: _Ctx, counts) -> None:
         if REVIEW_EXCLUDE.search(window) or _other_year_in(window, ctx.year):
             continue
         tail = window[-12:]
-        if "复议" in tail and "诉讼" not in tail[tail.rfind("复议"):]:
+        if "分别" in tail:                      # "行政复议、行政诉讼分别为1件、2件": which is which is not read
+            continue
+        if EACH_BOTH.search(window):           # "被申请行政复议、提起行政诉讼各0件"
+            ctx.add("review.total", v, s)
+            ctx.add("litigation.total", v, s)
+        elif "复议" in tail and "诉讼" not in tail[tail.rfind("复议"):]:
             ctx.add("review.total", v, s)
         elif "诉讼" in tail:
             ctx.add("litigation.total", v, s)
