@@ -69,7 +69,7 @@ styles = st.builds(
     zero_pad_dates=st.booleans(), cn_date=st.booleans(), date_on_top=st.booleans(), web_chrome=st.booleans(),
     merge_artifacts=st.booleans(), nbsp=st.booleans(), contact_at_end=st.booleans(), repeat_merged=st.booleans(),
     ascii_parens=st.booleans(), repeat_header=st.booleans(), md_grid=st.booleans(), browser_copy=st.booleans(),
-    cell_row_gap=st.just(True),                                     # False: the xfail test below
+    cell_row_gap=st.booleans(),
     indent=st.sampled_from(["", "\u3000\u3000", "\t", "    "]), heading_variants=st.booleans(),
     unit_lines=st.booleans(), fee_decimals=st.booleans(), wrap=st.sampled_from([0, 34, 38, 40]),
     wrapped_values=st.sampled_from(["first", "any"]), heading_level=st.sampled_from([1, 2, 3]),
@@ -95,6 +95,8 @@ def test_parse_of_render_gives_the_report_back_in_every_layout(report, style, se
         s = style
         if layout == "tabs" and undecidable_in_tabs(report, s):
             s = replace(s, blank="—")
+        if layout == "cells" and not s.cell_row_gap and s.repeat_header:
+            s = replace(s, repeat_header=False)      # the xfail case at the end
         got = api.parse_bytes(render_bytes(report, layout, s, seed=seed), name_for(layout))
         assert differences(report, got) == [], layout
 
@@ -299,5 +301,24 @@ def test_one_cell_per_line_tables_without_row_gaps_are_read():
     report = random_report(random.Random(0))
     text = render_bytes(report, "cells", Style(cell_row_gap=False), seed=0).decode()
     assert "\t1766\n\t二、上年结转政府信息公开申请数量\n" in text                     # the input described above
+    got = api.parse_bytes(text.encode(), "r.txt")
+    assert differences(report, got) == []
+
+
+# One cell per line without blank lines between rows, and table 三 continued on a new page under its repeated
+# header rows; the row right after the repeated header:
+#   \t法律服务机构
+#   \t其他
+#   \t
+#   \t
+#   \t
+#   \t3.其他
+#   \t0 …
+@pytest.mark.xfail(strict=True, reason="extractor: in a one-cell-per-line table without row gaps, the row after a "
+                                       "repeated header (3.其他) reads blank")
+def test_row_after_a_repeated_header_without_row_gaps_is_read():
+    report = random_report(random.Random(15))
+    text = render_bytes(report, "cells", Style(cell_row_gap=False, repeat_header=True), seed=15).decode()
+    assert "\t法律服务机构\n\t其他\n\t\n\t\n\t\n\t3.其他\n" in text                  # the input described above
     got = api.parse_bytes(text.encode(), "r.txt")
     assert differences(report, got) == []
