@@ -107,9 +107,14 @@ def display(sentence: str, limit: int = 160) -> str:
     return s if len(s) <= limit else s[:limit] + "…"
 
 
+_QUOTED = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]")
+
+
 def _strip_quoted(s: str) -> str:
     """The sentence with 《titles》 and 〔numbers〕 blanked out (same length, so offsets hold)."""
-    return re.sub(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]", lambda m: "□" * len(m.group(0)), s)
+    if "《" not in s and "〔" not in s and "[" not in s:
+        return s
+    return _QUOTED.sub(lambda m: "□" * len(m.group(0)), s)
 
 
 # ------------------------------------------------------------------ applications (table 三)
