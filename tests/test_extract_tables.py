@@ -390,3 +390,36 @@ def test_prose_lines_starting_like_a_row_label_are_not_the_row():
     r = read_back(text)
     assert_tables(r, values)
     assert r.extraction.label_variants == []
+
+
+def test_cells_one_per_line_without_row_breaks_keep_blank_values_in_their_columns():
+    # a blank first value, a blank total, a row of blanks, and covered label slots printed as bare tabs
+    cells = ["一、本年新收政府信息公开申请数量", "", "1", "2", "3", "4", "5", "15", "", "",
+             "二、上年结转政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "",
+             "三、本年度办理结果", "（一）予以公开", "", "", "", "", "", "", "", "",
+             "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "2", "0", "0", "0", "0", "0", "2"]
+    text = ("某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            + "".join(f"\t{c}\n" for c in cells) + "四、政府信息公开行政复议、行政诉讼情况\n")
+    r = read_back(text)
+    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
+    assert row("new_received") == [None, 1, 2, 3, 4, 5, 15]
+    assert row("carried_over") == [1, 0, 0, 0, 0, 0, None]
+    assert row("granted") == [None] * 7
+    assert row("partially_granted") == [2, 0, 0, 0, 0, 0, 2]
+
+
+def test_ambiguous_tab_row_takes_the_reading_that_balances_table_three():
+    # 二、上年结转: a full-grid row (3 label slots) with a blank 其他 and 总计, or an artifact row (label + one
+    # spare slot, the lost slot trailing) with a blank 自然人: its 总计 cannot tell; 一 + 二 = 三 + 四 can.
+    text = ("某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
+            "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\t\t申请人情况\t\t\t\t\t\t总计\t\n"
+            "\t\t自然人\t法人或其他组织\t\t\t\t\t\t\n\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t\t\n"
+            "一、本年新收政府信息公开申请数量\t\t\t\t1\t6\t8\t\t5\t226\n"
+            "二、上年结转政府信息公开申请数量\t\t\t15\t0\t0\t1\t0\t\t\n"
+            "三、本年度办理结果\t（一）予以公开\t48\t0\t2\t2\t0\t2\t54\t\n"
+            "（七）总计\t\t221\t1\t6\t9\t0\t5\t242\t\n"
+            "四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t0\t0\n")
+    r = read_back(text)
+    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
+    assert row("carried_over") == [15, 0, 0, 1, 0, None, None]
+    assert row("new_received") == [None, 1, 6, 8, None, 5, 226]

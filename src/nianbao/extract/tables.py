@@ -73,6 +73,7 @@ N_APP = len(L.APPLICANT_KEYS)
 normalize = lru_cache(maxsize=16384)(L.normalize_label)
 match_app_row = lru_cache(maxsize=16384)(L.match_app_row)
 N_REVIEW = len(L.REVIEW_COL_KEYS)
+BALANCE_ROWS = ("new_received", "carried_over", "results_total", "carried_forward")   # 一 + 二 = 三 + 四
 
 
 @dataclass(slots=True)
@@ -287,6 +288,7 @@ class TableReader:
         self.review_header_text = ""
         self.pending: tuple[str, str, RowView, int] | None = None   # (table, key, view, label index)
         self.last_variant: tuple[int, str] | None = None          # (index in res.variants, row key)
+        self.ambiguous: dict[str, tuple[list[list[Cell | None]], list[Cell | None]]] = {}  # key → readings, chosen
 
     # ---------------------------------------------------------------- entry
     def read(self, rows: Iterable[Sequence[Cell]], split: bool = True) -> TableResult:
@@ -298,6 +300,7 @@ class TableReader:
             self.row(v)
         self._flush_pending()
         self._finish_review()
+        self._rebalance()
         return self.res
 
     def row(self, v: RowView) -> None:
@@ -492,7 +495,11 @@ class TableReader:
         self.zone = "app"
         self.app_seen.add(key)
         self.res.found.add("applications")
-        slots = choose_reading(self._app_readings(v, last, run))
+        readings = self._app_readings(v, last, run)
+        slots = choose_reading(readings)
+        if key in BALANCE_ROWS and row_sum_score(slots) != 2 and any(
+                any(a is not b for a, b in zip(r, slots)) for r in readings):
+            self.ambiguous[key] = (readings, slots)
         for col, cell in zip(L.APPLICANT_KEYS, slots):
             self._set(f"tables.applications.{key}.{col}", cell)
         found = v.cells[last].text.strip() + tail
@@ -529,6 +536,31 @@ class TableReader:
         slots = fit(v.after(last, N_APP), N_APP, labelled=True)
         for col, cell in zip(L.APPLICANT_KEYS, slots):
             self._set(f"tables.legacy.applications.{L.LEGACY_OTHER_2019}.{col}", cell)
+
+    def _rebalance(self) -> None:
+        """An ambiguous row of table 三's own check (一 + 二 = 三 + 四, column by column) that its own
+        总计 could not settle: the reading with more columns that balance, if one has more."""
+        for key, (readings, chosen) in self.ambiguous.items():
+            best, best_n = chosen, self._balanced_columns(key, chosen)
+            for r in readings:
+                n = self._balanced_columns(key, r)
+                if n > best_n:
+                    best, best_n = r, n
+            if best is not chosen:
+                for col, cell in zip(L.APPLICANT_KEYS, best):
+                    path = f"tables.applications.{key}.{col}"
+                    self.res.cells.pop(path, None)
+                    self._set(path, cell)
+
+    def _balanced_columns(self, key: str, slots: Sequence[Cell | None]) -> int:
+        def value(row: str, i: int) -> float:
+            v = _value(slots[i]) if row == key else self.res.cells.get(
+                f"tables.applications.{row}.{L.APPLICANT_KEYS[i]}", (None, None))[0]
+            return v or 0
+        if not all(f"tables.applications.{r}.total" in self.res.cells for r in BALANCE_ROWS):
+            return 0
+        return sum(1 for i in range(N_APP) if abs(value("new_received", i) + value("carried_over", i)
+                                                  - value("results_total", i) - value("carried_forward", i)) < 1e-9)
 
     # ---------------------------------------------------------------- table 四
     def _unlabelled(self, v: RowView) -> None:
