@@ -423,3 +423,19 @@ def test_ambiguous_tab_row_takes_the_reading_that_balances_table_three():
     row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
     assert row("carried_over") == [15, 0, 0, 1, 0, None, None]
     assert row("new_received") == [None, 1, 6, 8, None, 5, 226]
+
+
+def test_ambiguous_outcome_row_takes_the_reading_that_adds_up_to_the_total_row():
+    # （一）予以公开 as a full-grid row with a blank 总计, next to an artifact row whose spare slot trails
+    # ("…\t6\t"): the two readings of 予以公开 differ; 总计 = the outcome rows (T302) tells which is right.
+    rows = {k: ["0"] * 7 for k in L.OUTCOME_ROW_KEYS}
+    rows["results_total"] = ["33", "0", "6", "5", "0", "0", "39"]
+    text = full_grid(rows)
+    lines = text.split("\n")
+    i = next(n for n, t in enumerate(lines) if "予以公开" in t)
+    lines[i] = "三、本年度办理结果\t（一）予以公开\t\t29\t0\t5\t4\t0\t0\t"
+    lines[i + 1] = "\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t4\t0\t1\t1\t0\t0\t6\t"
+    r = read_back("\n".join(lines))
+    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
+    assert row("granted") == [29, 0, 5, 4, 0, 0, None]
+    assert row("partially_granted") == [4, 0, 1, 1, 0, 0, 6]

@@ -10,7 +10,9 @@ Where a conversion's empty cells make a table-三 row's columns ambiguous, the c
 readings are, most trusted first: exactly 7 cells after the label; the table's full-grid
 shape (every row the same length, values in the last 7 cells); the header's column
 positions; the cells after the label without the conversion's edge padding. A less trusted
-reading wins only when it adds up (总计 = the six columns) and the trusted one does not.
+reading wins only when it adds up (总计 = the six columns) and the trusted one does not; a row
+that its own 总计 cannot settle takes, once the table is read, the reading with more columns
+that balance the table's checks (一 + 二 = 三 + 四; 总计 = the outcome rows).
 
 2019-format reports (table 二 with 本年新制作数量…, or table 三 with a single （六）其他处理
 row) keep the old layout's own cells under `tables.legacy`; the pieces here (row_view,
@@ -73,6 +75,7 @@ N_APP = len(L.APPLICANT_KEYS)
 normalize = lru_cache(maxsize=16384)(L.normalize_label)
 match_app_row = lru_cache(maxsize=16384)(L.match_app_row)
 N_REVIEW = len(L.REVIEW_COL_KEYS)
+OUTCOME_ROWS = tuple(L.OUTCOME_ROW_KEYS)                                            # 总计 = their sum
 BALANCE_ROWS = ("new_received", "carried_over", "results_total", "carried_forward")   # 一 + 二 = 三 + 四
 
 
@@ -497,7 +500,7 @@ class TableReader:
         self.res.found.add("applications")
         readings = self._app_readings(v, last, run)
         slots = choose_reading(readings)
-        if key in BALANCE_ROWS and row_sum_score(slots) != 2 and any(
+        if row_sum_score(slots) != 2 and any(
                 any(a is not b for a, b in zip(r, slots)) for r in readings):
             self.ambiguous[key] = (readings, slots)
         for col, cell in zip(L.APPLICANT_KEYS, slots):
@@ -538,12 +541,16 @@ class TableReader:
             self._set(f"tables.legacy.applications.{L.LEGACY_OTHER_2019}.{col}", cell)
 
     def _rebalance(self) -> None:
-        """An ambiguous row of table 三's own check (一 + 二 = 三 + 四, column by column) that its own
-        总计 could not settle: the reading with more columns that balance, if one has more."""
+        """An ambiguous row of table 三 that its own 总计 could not settle: the reading with more columns
+        that balance the table's own checks (一 + 二 = 三 + 四, and 总计 = the outcome rows; T303/T302),
+        if one has more."""
         for key, (readings, chosen) in self.ambiguous.items():
-            best, best_n = chosen, self._balanced_columns(key, chosen)
+            best_n = self._balanced_columns(key, chosen)
+            if best_n is None:                     # the rows the checks need are not all there
+                continue
+            best, best_n = chosen, best_n - (row_sum_score(chosen) == 0)
             for r in readings:
-                n = self._balanced_columns(key, r)
+                n = self._balanced_columns(key, r) - (row_sum_score(r) == 0)     # checks passed - own sum failed
                 if n > best_n:
                     best, best_n = r, n
             if best is not chosen:
@@ -552,15 +559,20 @@ class TableReader:
                     self.res.cells.pop(path, None)
                     self._set(path, cell)
 
-    def _balanced_columns(self, key: str, slots: Sequence[Cell | None]) -> int:
+    def _balanced_columns(self, key: str, slots: Sequence[Cell | None]) -> int | None:
         def value(row: str, i: int) -> float:
             v = _value(slots[i]) if row == key else self.res.cells.get(
                 f"tables.applications.{row}.{L.APPLICANT_KEYS[i]}", (None, None))[0]
             return v or 0
-        if not all(f"tables.applications.{r}.total" in self.res.cells for r in BALANCE_ROWS):
-            return 0
-        return sum(1 for i in range(N_APP) if abs(value("new_received", i) + value("carried_over", i)
-                                                  - value("results_total", i) - value("carried_forward", i)) < 1e-9)
+        have = lambda rows: all(f"tables.applications.{r}.total" in self.res.cells or r == key for r in rows)
+        n = None
+        if key in BALANCE_ROWS and have(BALANCE_ROWS):
+            n = sum(1 for i in range(N_APP) if abs(value("new_received", i) + value("carried_over", i)
+                                                    - value("results_total", i) - value("carried_forward", i)) < 1e-9)
+        if (key == "results_total" or key in OUTCOME_ROWS) and have(OUTCOME_ROWS + ("results_total",)):
+            n = (n or 0) + sum(1 for i in range(N_APP)
+                               if abs(sum(value(r, i) for r in OUTCOME_ROWS) - value("results_total", i)) < 1e-9)
+        return n
 
     # ---------------------------------------------------------------- table 四
     def _unlabelled(self, v: RowView) -> None:
