@@ -314,8 +314,6 @@ def test_one_cell_per_line_tables_without_row_gaps_are_read():
 #   \t
 #   \t3.其他
 #   \t0 …
-@pytest.mark.xfail(strict=True, reason="extractor: in a one-cell-per-line table without row gaps, the row after a "
-                                       "repeated header (3.其他) reads blank")
 def test_row_after_a_repeated_header_without_row_gaps_is_read():
     report = random_report(random.Random(15))
     text = render_bytes(report, "cells", Style(cell_row_gap=False, repeat_header=True), seed=15).decode()

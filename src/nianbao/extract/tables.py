@@ -353,7 +353,7 @@ class TableReader:
             if v.has_values:                  # header and value cells run together (no row breaks)
                 self.review_cells.extend(v.after(last))
             return
-        if _any_contains(norms, APP_HEADER) and not self._app_data_label(leaf):
+        if _any_contains(norms, APP_HEADER) and not self._app_data_label(leaf, v.cells[last].text):
             self._flush_pending()
             self.zone = "app"
             self.res.found.add("applications")
@@ -455,9 +455,10 @@ class TableReader:
 
     # ---------------------------------------------------------------- table 三
     @staticmethod
-    def _app_data_label(leaf: str) -> bool:
-        """A header-looking row whose leaf is really a data row label ("一、本年新收…")."""
-        return bool(match_app_row(leaf)) and leaf not in ("其他", "总计")
+    def _app_data_label(leaf: str, text: str) -> bool:
+        """A header-looking row whose leaf is really a data row label ("一、本年新收…"; "3.其他" and
+        "（七）总计" too: column headers carry no row numbering)."""
+        return bool(match_app_row(leaf)) and (leaf not in ("其他", "总计") or bool(_NUMBERING_PREFIX.match(text.strip())))
 
     def _app_key(self, leaf: str, v: RowView, labels: list[int]) -> str | None:
         key = match_app_row(leaf)
