@@ -29,10 +29,6 @@ def test_the_audit_finds_each_contradiction_and_none_in_the_consistent_report():
         rng = random.Random(seed)
         report = random_report(rng, nonzero=seed % 3 != 0)
         broken, code = perturb_narrative(rng=rng, report=report, codes=("N001", "N002", "N003", "N005"))
-        text = broken.section(1).text
-        if ("其中本年新收" in text and code == "N001") or ("被申请行政复议" in text and code == "N002") \
-                or ("（其中：" in text and code == "N003"):
-            continue                                    # phrasings the audit does not read yet (xfails below)
         checked += 1
         assert code not in {f.code for f in audited(report, seed).findings}
         if code not in {f.code for f in audited(broken, seed).findings}:

@@ -95,8 +95,6 @@ def test_parse_of_render_gives_the_report_back_in_every_layout(report, style, se
         s = style
         if layout == "tabs" and undecidable_in_tabs(report, s):
             s = replace(s, blank="—")
-        if layout == "cells" and not s.cell_row_gap and s.repeat_header:
-            s = replace(s, repeat_header=False)      # the xfail case at the end
         got = api.parse_bytes(render_bytes(report, layout, s, seed=seed), name_for(layout))
         assert differences(report, got) == [], layout
 
