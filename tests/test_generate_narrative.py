@@ -24,16 +24,15 @@ def test_perturb_narrative_changes_one_statement_and_no_table(seed):
 
 
 def test_the_audit_finds_each_contradiction_and_none_in_the_consistent_report():
-    missed, checked = [], 0
+    missed = []
     for seed in range(60):
         rng = random.Random(seed)
         report = random_report(rng, nonzero=seed % 3 != 0)
         broken, code = perturb_narrative(rng=rng, report=report, codes=("N001", "N002", "N003", "N005"))
-        checked += 1
         assert code not in {f.code for f in audited(report, seed).findings}
         if code not in {f.code for f in audited(broken, seed).findings}:
             missed.append((seed, code))
-    assert checked > 40 and missed == []
+    assert missed == []
 
 
 def _report_where(predicate):
