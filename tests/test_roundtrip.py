@@ -69,7 +69,7 @@ styles = st.builds(
     zero_pad_dates=st.booleans(), cn_date=st.booleans(), date_on_top=st.booleans(), web_chrome=st.booleans(),
     merge_artifacts=st.booleans(), nbsp=st.booleans(), contact_at_end=st.booleans(), repeat_merged=st.booleans(),
     ascii_parens=st.booleans(), repeat_header=st.booleans(), md_grid=st.booleans(), browser_copy=st.booleans(),
-    cell_row_gap=st.booleans(),
+    cell_row_gap=st.booleans(), pipe_rows=st.sampled_from(["", "closed", "open"]),
     indent=st.sampled_from(["", "\u3000\u3000", "\t", "    "]), heading_variants=st.booleans(),
     unit_lines=st.booleans(), fee_decimals=st.booleans(), wrap=st.sampled_from([0, 34, 38, 40]),
     wrapped_values=st.sampled_from(["first", "any"]), heading_level=st.sampled_from([1, 2, 3]),

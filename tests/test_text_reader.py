@@ -121,6 +121,26 @@ def test_markdown_pipe_table_skips_the_separator_row():
     assert d.tables()[0].rows[2][0].loc.line == 4
 
 
+def test_web_page_pipe_rows_without_a_leading_pipe_are_a_table():
+    """A web page saved as text: "a | b |" rows, a merged heading printed once with its own pipe."""
+    d = doc("二、主动公开政府信息情况\n第二十条第(一)项 |\n信息内容 | 本年制发件数 | 本年废止件数 |\n"
+            "规章 | 0 | 0 |\n行政规范性文件 | 5 | 1 |\n第二十条第(五)项 | ||\n")
+    assert grids(d) == [[["第二十条第(一)项"], ["信息内容", "本年制发件数", "本年废止件数"], ["规章", "0", "0"],
+                         ["行政规范性文件", "5", "1"], ["第二十条第(五)项", "", ""]]]
+    assert paras(d) == [(1, "二、主动公开政府信息情况")]
+
+
+def test_two_cell_pipe_rows_are_a_table_together_but_a_lone_one_is_text():
+    d = doc("第二十条第（五）项\n信息内容 | 本年处理决定数量\n行政许可 | 179\n说明文字。\n网站 | 首页\n")
+    assert grids(d) == [[["信息内容", "本年处理决定数量"], ["行政许可", "179"]]]
+    assert paras(d) == [(1, "第二十条第（五）项"), (4, "说明文字。"), (5, "网站 | 首页")]
+
+
+def test_open_pipe_rows_join_the_closed_rows_around_them():
+    d = doc("行政处罚 | 39 |\n行政强制 | 18\n")
+    assert grids(d) == [[["行政处罚", "39"], ["行政强制", "18"]]]
+
+
 def test_grid_table_joins_cell_text_over_lines():
     d = doc("+------+------+\n| 结果 | 其他 |\n| 维持 | 结果 |\n+======+======+\n| 1    | 2    |\n+------+------+\n")
     assert grids(d) == [[["结果维持", "其他结果"], ["1", "2"]]]

@@ -58,6 +58,8 @@ class Style:
     cell_row_gap: bool = True         # cells layout: a blank line between table rows (False: none)
     browser_copy: bool = False        # tabs layout: a web page's table copied from the browser (no slots for
                                       # cells covered by rowspan/colspan)
+    pipe_rows: str = ""               # tabs layout as a web page saved as text: cells between " | " instead of
+                                      # tabs, "closed" rows end with " |", "open" rows do not
     merge_artifacts: bool = True      # tabs layout: extra/missing tabs from merged cells
     nbsp: bool = False                # stray no-break spaces around cell values
     contact_at_end: bool = False      # contact block after section 六 instead of in the preamble
@@ -102,6 +104,7 @@ class Style:
             title_lines=rng.choices([1, 2, 3], weights=[5, 3, 1])[0],
             merge_artifacts=rng.random() < 0.7,
             browser_copy=rng.random() < 0.15,
+            pipe_rows=rng.choices(["", "closed", "open"], weights=[8, 1, 1])[0],
             cell_row_gap=rng.random() < 0.8,
             nbsp=rng.random() < 0.15,
             contact_at_end=rng.random() < 0.3,
@@ -868,6 +871,9 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
             if no == 3 and style.repeat_header and not md:
                 body = _repeat_header(ctx, body, page)
                 page += 1
+            if layout == "tabs" and style.pipe_rows:
+                end = " |" if style.pipe_rows == "closed" else ""
+                body = [" | ".join(t.split("\t")) + end if t.strip() else t for t in body]
             lines.extend(body)
             lines.append("")
             if layout != "markdown" and ctx.rng.random() < 0.3:

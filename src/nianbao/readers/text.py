@@ -5,7 +5,9 @@ Texts converted from PDF/DOCX print tables in a few recognisable families:
      missing tabs;
   b) one cell per line ("\t0"), an empty cell as a bare "\t", rows separated by
      blank lines, a cell broken over lines continuing on a line without a tab;
-  c) Markdown pipe tables ("| a | b |") and pandoc grid tables ("+---+" borders).
+  c) Markdown pipe tables ("| a | b |") and pandoc grid tables ("+---+" borders);
+  d) web pages saved as text, one row per line with cells between pipes but no
+     leading one ("规章 | 0 | 0 | 0 |"), merged cells printed once.
 The reader only rebuilds grids; which table is which is the extractor's business.
 """
 from __future__ import annotations
@@ -97,12 +99,16 @@ _PAGE_NUMBER = re.compile(
 _CELL_LINE = re.compile(r"^\t[^\t]*$")            # family b: one cell per line
 _GRID_BORDER = re.compile(r"^\+[-=:+]+\+$")
 _PIPE_SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
+# Family d: a row ends with a pipe ("第二十条第（一）项 |") or has two pipes between cells; a line
+# with one pipe between two cells ("行政许可 | 5") is a row only next to other rows.
+_BARE_PIPE_ROW = re.compile(r"\S\s*\|$|\S\s*\|.*\S\s*\|\s*\S")
+_ONE_PIPE_ROW = re.compile(r"^[^|]*\S\s*\|\s*\S[^|]*$")
 # A line that starts like a heading or a numbered item is never a continuation of a cell.
 _NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|第.{1,4}[章节条])")
 _SENTENCE_END = "。；;！!？?：:"
 CONTINUATION_MAX = 15
 
-BLANK, PAGE, TAB, PIPE, GRID, TEXT = range(6)
+BLANK, PAGE, TAB, PIPE, GRID, TEXT, PIPE1 = range(7)
 
 
 _NEEDS_TRANSLATE = re.compile("[" + "".join(chr(c) for c in _TRANSLATE) + "]")
@@ -162,8 +168,11 @@ def _kind(line: str) -> int:
     s = line.strip()
     if not s:
         return BLANK
-    if s[0] == "|" and s.count("|") >= 2:
-        return PIPE
+    if "|" in s:
+        if (s[0] == "|" and s.count("|") >= 2) or _BARE_PIPE_ROW.search(s):
+            return PIPE
+        if _ONE_PIPE_ROW.match(s):
+            return PIPE1
     if s[0] == "+" and _GRID_BORDER.match(s):
         return GRID
     if len(s) <= 16 and _PAGE_NUMBER.match(s):
@@ -225,9 +234,11 @@ def _pipe_rows(lines: list[tuple[int, str]]) -> list[list[Cell]]:
     rows = []
     for n, t in lines:
         s = t.strip()
-        if not s.startswith("|"):
+        if "|" not in s:
             continue
-        parts = [p.strip().replace("<br>", "").replace("<br/>", "") for p in s.strip("|").split("|")]
+        s = s[1:] if s.startswith("|") else s
+        s = s[:-1] if s.endswith("|") else s
+        parts = [p.strip().replace("<br>", "").replace("<br/>", "") for p in s.split("|")]
         if all(_PIPE_SEPARATOR_CELL.match(p) for p in parts if p) and any(parts):
             continue
         rows.append([Cell(p, Loc(line=n)) for p in parts])
@@ -279,6 +290,21 @@ def _emit(kind: int, lines: list[tuple[int, str]], blocks: list) -> None:
     blocks.append(Table(rows, Loc(line=rows[0][0].loc.line)))
 
 
+def _two_cell_pipe_rows(kinds: list[int]) -> None:
+    """PIPE1 lines are rows when they stand among pipe rows or two or more together (blank lines
+    between allowed)."""
+    for order in (range(len(kinds)), range(len(kinds) - 1, -1, -1)):
+        prev = BLANK
+        for i in order:
+            if kinds[i] == PIPE1 and prev in (PIPE, PIPE1):
+                kinds[i] = PIPE
+                if prev == PIPE1:
+                    kinds[last] = PIPE
+            if kinds[i] != BLANK:
+                prev, last = kinds[i], i
+    kinds[:] = [TEXT if k == PIPE1 else k for k in kinds]
+
+
 def _short_text(line: str) -> bool:
     s = line.strip()
     return len(s) <= 60 and "。" not in s
@@ -315,6 +341,7 @@ def read(data: bytes, name: str = "") -> Document:
 
     lines = [_clean_line(raw, n, removed, markdown_file) for n, raw in enumerate(text.split("\n"), 1)]
     kinds = [_kind(line) for line in lines]
+    _two_cell_pipe_rows(kinds)
     _numbers_that_are_cells(lines, kinds)
     for n, (line, k) in enumerate(zip(lines, kinds), 1):
         if k == PAGE:
