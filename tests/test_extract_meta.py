@@ -133,3 +133,17 @@ def test_title_split_over_two_lines_beats_a_wrapped_preamble_line_ending_like_a_
                 "函〔2021〕30 号）要求，现发布《某市教育局 2022 年政府信息公开工作年度报告\n"
                 "》。本报告统计数据从 2022 年 1 月 1 日至 12 月 31 日。\n")
     assert (m.agency, m.title, m.year) == ("某市教育局", "某市教育局2022年政府信息公开工作年度报告", 2022)
+
+
+def test_title_of_a_notice_publishing_the_report_is_the_report_named_in_it():
+    m = meta_of("关于公布《某区农业农村局2023年政府信息公开工作年度报告》的通知\n")
+    assert (m.agency, m.year, m.title) == ("某区农业农村局", 2023, "某区农业农村局2023年政府信息公开工作年度报告")
+
+
+def test_agency_in_brackets_under_a_title_without_it():
+    m = meta_of("2023年政府信息公开工作年度报告\n（某区教育局）\n")
+    assert (m.agency, m.year) == ("某区教育局", 2023)
+
+
+def test_a_bracketed_remark_under_the_title_is_not_an_agency():
+    assert meta_of("2023年政府信息公开工作年度报告\n（征求意见稿）\n").agency is None

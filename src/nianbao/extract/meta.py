@@ -78,9 +78,19 @@ class MetaResult:
     notes: list[str] = field(default_factory=list)
 
 
+# A notice publishing the report: "关于公布《某局2023年政府信息公开工作年度报告》的通知".
+_NOTICE_TITLE = re.compile(r"^关于(?:公布|发布|公开|印发)?《(.{6,60}?(?:报告|年报))》的?(?:通知|公告)$")
+# The agency in brackets under a title that lacks it: "（银川市兴庆区教育局）".
+_BRACKETED_NAME = re.compile(r"^[（(]\s*(\S.{0,30}?)\s*[)）]$")
+
+
 def find_title(head: list[Paragraph]) -> tuple[str, Loc] | None:
     """The title: the first short line naming a 报告, with the short lines before it (an agency
     name, or the first half of a title broken over two lines)."""
+    for p in head[:10]:
+        m = _NOTICE_TITLE.match(_squash(p.text))
+        if m:
+            return m.group(1), p.loc
     candidates = [(i, p) for i, p in enumerate(head[:10])
                   if len(p.text) <= 60 and not _PROSE_MARKS.search(p.text) and not p.text.startswith("根据")
                   and _TITLE_WORDS.search(p.text) and not _WEB_CHROME.search(p.text)]
@@ -259,6 +269,15 @@ def find_meta(preamble: list[Paragraph], paras: list[Paragraph], joined: list[Pa
                 if meta.year is None:
                     meta.year = int(m.group(2))
                     res.locs["meta.year"] = p.loc
+                break
+    if not meta.agency and title:
+        head = preamble or paras[:8]
+        at = next((i for i, q in enumerate(head) if q.loc is title[1]), len(head))
+        for q in head[at + 1:at + 3]:
+            m = _BRACKETED_NAME.match(q.text.strip())
+            if m and _AGENCY_SUFFIX.search(m.group(1)):
+                meta.agency = _squash(m.group(1))
+                res.locs["meta.agency"] = q.loc
                 break
     if not meta.agency:
         sig = _signature_agency(paras, res.locs.get("meta.published"))
