@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 
 FORMAT_2021 = "2021"
@@ -148,8 +149,10 @@ _NUMBERING = re.compile(
 _DROP = re.compile(r"[\s\u3000\u00a0\"'“”‘’「」『』《》〈〉（）()【】\[\],，、。．.:：;；!！?？·•*_\-—－]+")
 
 
+@lru_cache(maxsize=16384)
 def normalize_label(text: str) -> str:
-    """Label text reduced to what identifies it: no numbering, spaces or punctuation."""
+    """Label text reduced to what identifies it: no numbering, spaces or punctuation. Cached
+    (as the matchers below): labels repeat across rows and reports, and matching is pure."""
     t = unicodedata.normalize("NFKC", text).strip()
     t = _NUMBERING.sub("", t)
     return _DROP.sub("", t)
@@ -159,6 +162,7 @@ _ROW_PATTERNS = [(r, [re.compile(p) for p in r.patterns]) for r in APP_ROWS]
 _ROW_EXACT = {normalize_label(r.label): r.key for r in APP_ROWS}
 
 
+@lru_cache(maxsize=16384)
 def match_app_row(label: str) -> str | None:
     """The table-三 row key a (leaf) label names, or None. Exact official wording first."""
     n = normalize_label(label)

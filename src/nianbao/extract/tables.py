@@ -71,9 +71,8 @@ ACTIVE_ROW_MODELS = {"regulations": DocCounts, "normative_documents": DocCounts,
                      "punishment": Decisions, "enforcement": Decisions, "fees": Fees}
 
 N_APP = len(L.APPLICANT_KEYS)
-# Labels repeat across reports and rows; matching is pure, so cache it.
-normalize = lru_cache(maxsize=16384)(L.normalize_label)
-match_app_row = lru_cache(maxsize=16384)(L.match_app_row)
+normalize = L.normalize_label          # both cached in labels
+match_app_row = L.match_app_row
 N_REVIEW = len(L.REVIEW_COL_KEYS)
 OUTCOME_ROWS = tuple(L.OUTCOME_ROW_KEYS)                                            # 总计 = their sum
 BALANCE_ROWS = ("new_received", "carried_over", "results_total", "carried_forward")   # 一 + 二 = 三 + 四
