@@ -149,3 +149,21 @@ def test_inconsistent_variant_breaks_the_arithmetic():
 def test_unknown_agency_kind_is_refused():
     with pytest.raises(ValueError):
         random_report(random.Random(1), agency="ministry")
+
+
+@pytest.mark.parametrize("seed", range(15))
+def test_a_report_following_last_years_carries_over_and_rolls_forward_without_cross_year_errors(seed):
+    from nianbao import api
+
+    rng = random.Random(seed)
+    ag = random_agency(rng)
+    first = random_report(rng, year=2022, agency=ag)
+    second = random_report(rng, agency=ag, previous=first)
+    assert second.meta.year == 2023
+    assert second.tables.applications["carried_over"] == first.tables.applications["carried_forward"]
+    for key in ("regulations", "normative_documents"):
+        a, b = getattr(first.tables.active_disclosure, key), getattr(second.tables.active_disclosure, key)
+        assert b.in_force == a.in_force + b.issued - b.repealed
+    codes = {f.code for f in api.audit(second, previous=first).findings}
+    assert not codes & {"X001", "X004"}
+    assert arithmetic_errors(second) == []

@@ -2,9 +2,11 @@
 
 The five bundled samples (src/nianbao/samples, real published reports) have one year each; to show
 the cross-year rules and the comparisons, the demo adds generated reports (generate/synthetic.py,
-rendered to text and DOCX and parsed back like any file) for a few agencies over two years. Most
-generated years are drawn independently (the X rules find real differences between them); every
-third agency repeats last year's report with the year changed, which X002 reports as copied.
+rendered to text and DOCX and parsed back like any file) for a few agencies over two years. A
+generated year follows on from the one before (上年结转 = last year's 结转下年度, 现行有效 rolled
+forward), except for the cases the cross-year rules are there for: every third agency repeats last
+year's report with the year changed (X002: copied; X001: its carry-over no longer matches), and
+one agency's second year is drawn without regard to the first (X001, X004).
 """
 from __future__ import annotations
 
@@ -32,9 +34,13 @@ def generate_files(folder: Path, agencies: int = 8, years: tuple[int, ...] = (20
     for i in range(agencies):
         ag = random_agency(rng, "county_dept" if i % 2 else None)
         copy_seed = rng.random() if i % 3 == 0 else None
+        previous = None
         for year in years:
-            # every third agency "copies" last year's report: same draws, new year (X002 shows it)
-            r = random_report(random.Random(copy_seed) if copy_seed else rng, year=year, agency=ag)
+            if copy_seed:           # same draws, new year
+                r = random_report(random.Random(copy_seed), year=year, agency=ag)
+            else:
+                r = random_report(rng, year=year, agency=ag, previous=previous if i != 1 else None)
+            previous = r
             if render_docx is not None and n == 3:     # one DOCX: rendering DOCX is slow (seconds)
                 p = folder / f"{n:04d}_{r.meta.agency}{year}.docx"
                 p.write_bytes(render_docx(r))

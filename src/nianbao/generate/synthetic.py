@@ -152,16 +152,18 @@ _OUTCOME_BASE = {
 _VALUE_COLS = L.APPLICANT_KEYS[:6]
 
 
-def _applications(rng: random.Random, agency: Agency, nonzero: bool) -> dict[str, ApplicantRow]:
+def _applications(rng: random.Random, agency: Agency, nonzero: bool,
+                  carried: list[int] | None = None) -> dict[str, ApplicantRow]:
+    """`carried`: last year's 结转下年度 per applicant column, this year's 上年结转 (else drawn)."""
     rows = {k: dict.fromkeys(L.APPLICANT_KEYS, 0) for k in L.APP_ROW_KEYS}
-    if not nonzero and rng.random() < 0.5:
+    if not nonzero and not any(carried or []) and rng.random() < 0.5:
         return {k: ApplicantRow(**v) for k, v in rows.items()}
     size = rng.choices(["small", "medium", "large"], weights=[4, 4, 2 if agency.kind != "town_gov" else 0.3])[0]
     n = {"small": rng.randint(1, 20), "medium": rng.randint(20, 300), "large": rng.randint(300, 4000)}[size]
     person = rng.uniform(0.5, 0.95)     # natural persons file most applications
     shares = [person] + [0.0 if rng.random() < 0.35 else rng.random() * (1 - person) / 2 for _ in range(5)]
     new = _split(rng, n, shares)
-    carried_over = [rng.randint(0, max(1, v // 8)) if v and rng.random() < 0.5 else 0 for v in new]
+    carried_over = carried or [rng.randint(0, max(1, v // 8)) if v and rng.random() < 0.5 else 0 for v in new]
     base = {k: w * (0.2 + rng.random() ** 2 * 1.6) if (w > 1 or rng.random() < 0.6) else 0.0
             for k, w in _OUTCOME_BASE.items()}
     forward_share = rng.choice([0.0, 0.0, rng.uniform(0.02, 0.2)])
@@ -205,18 +207,27 @@ def _big(rng: random.Random, hi: int) -> int:
     return int(hi * rng.random() ** 3)
 
 
-def _active(rng: random.Random, agency: Agency, nonzero: bool) -> ActiveDisclosure:
+def _rolled(issued: int, repealed: int, before: DocCounts | None, in_force: int) -> DocCounts:
+    """The row; with last year's row, 现行有效 = last year's + 本年制发 − 本年废止."""
+    if before is None or before.in_force is None:
+        return DocCounts(issued=issued, repealed=repealed, in_force=in_force)
+    repealed = min(repealed, before.in_force + issued)
+    return DocCounts(issued=issued, repealed=repealed, in_force=before.in_force + issued - repealed)
+
+
+def _active(rng: random.Random, agency: Agency, nonzero: bool,
+            before: ActiveDisclosure | None = None) -> ActiveDisclosure:
     if agency.makes_regulations and (nonzero or rng.random() < 0.5):
         issued, repealed = rng.randint(0, 8), rng.randint(0, 4)
-        regs = DocCounts(issued=issued, repealed=repealed, in_force=rng.randint(max(issued, 20), 400))
+        regs = _rolled(issued, repealed, before and before.regulations, rng.randint(max(issued, 20), 400))
     else:
-        regs = DocCounts(issued=0, repealed=0, in_force=0)
+        regs = _rolled(0, 0, before and before.regulations, 0)
     if nonzero or rng.random() < 0.5:
         issued = rng.randint(0, 30 if agency.kind != "town_gov" else 5)
         repealed = rng.randint(0, 10) if rng.random() < 0.5 else 0
-        norm = DocCounts(issued=issued, repealed=repealed, in_force=rng.randint(issued, issued + 300))
+        norm = _rolled(issued, repealed, before and before.normative_documents, rng.randint(issued, issued + 300))
     else:
-        norm = DocCounts(issued=0, repealed=0, in_force=0)
+        norm = _rolled(0, 0, before and before.normative_documents, 0)
     zero = not nonzero and rng.random() < 0.5
     fee_kind = rng.random()
     fees = 0 if zero or fee_kind < 0.5 else (round(rng.uniform(0.01, 9.99), 2) if fee_kind < 0.85
@@ -480,16 +491,22 @@ def _blank_out(rng: random.Random, tables: Tables, p: float) -> None:
 
 
 def random_report(rng: random.Random, *, year: int | None = None, nonzero: bool = True,
-                  consistent: bool = True, agency: str | Agency | None = None, blanks: float = 0.0) -> Report:
+                  consistent: bool = True, agency: str | Agency | None = None, blanks: float = 0.0,
+                  previous: Report | None = None) -> Report:
     """A realistic full 2021-format report. `nonzero` makes many cells nonzero (else often all zeros,
     as many small agencies report); `consistent=False` breaks one table cell (see `perturb`);
     `agency` is a kind ("county_dept", …), an `Agency`, or None for a random one; `blanks` is the
-    probability that each table cell is left blank (None)."""
-    year = year or rng.randint(2021, 2025)
+    probability that each table cell is left blank (None). `previous`: the agency's report of the
+    year before, which this one follows on from (上年结转 = its 结转下年度, 现行有效 rolled forward)."""
+    year = year or (previous.meta.year + 1 if previous and previous.meta.year else rng.randint(2021, 2025))
     ag = agency if isinstance(agency, Agency) else random_agency(rng, agency)
-    apps = _applications(rng, ag, nonzero)
+    before = previous.tables if previous else None
+    carried = None
+    if before and (fwd := before.applications.get("carried_forward")) is not None:
+        carried = [getattr(fwd, c) or 0 for c in _VALUE_COLS]
+    apps = _applications(rng, ag, nonzero, carried)
     busy = (apps["new_received"].total or 0) > 100
-    tables = Tables(active_disclosure=_active(rng, ag, nonzero), applications=apps,
+    tables = Tables(active_disclosure=_active(rng, ag, nonzero, before and before.active_disclosure), applications=apps,
                     review_litigation=_review(rng, nonzero, busy))
     last = date(year + 1, 3, 31) if ag.is_government else date(year + 1, 1, 31)
     first = date(year + 1, 1, 5)
