@@ -182,6 +182,9 @@ def test_sigkill_halfway_then_rerun_stores_each_report_exactly_once(db_url, tmp_
     assert 10 <= n < 80, f"killed at {n} reports: the kill did not land halfway"
     partial = _db_counts(db_url)
     assert partial["cell_reports"] == partial["reports"]            # nothing half-written
+    with open_store(db_url) as st:
+        killed = st.runs(1)[0]
+    assert killed["finished_at"] is None and killed["stored"] == partial["reports"]   # shown as 未完成, N so far
     p = subprocess.run([*CLI, "ingest", str(tmp_path / "in"), "--db", db_url, "-j", "2"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr

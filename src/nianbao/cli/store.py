@@ -155,7 +155,7 @@ def db_runs(db: str = typer.Option(None, "--db", help=DB_HELP),
         t.add_column(h)
     for r in runs:
         t.add_row(str(r["id"]), f"{r['started_at']:%Y-%m-%d %H:%M:%S}",
-                  f"{r['finished_at']:%H:%M:%S}" if r["finished_at"] else "[yellow]未完成[/yellow]",
+                  f"{r['finished_at']:%H:%M:%S}" if r["finished_at"] else "[yellow]未完成（中断或进行中）[/yellow]",
                   str(r["files"]), str(r["stored"]), str(r["duplicates"]), str(r["failed"]))
     console.print(t)
 

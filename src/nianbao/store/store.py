@@ -203,9 +203,13 @@ class Store:
     def runs(self, limit: int = 20) -> list[dict[str, Any]]:
         with self._read() as s:
             rows = s.scalars(select(IngestRun).order_by(IngestRun.id.desc()).limit(limit)).all()
+            # A run still going or killed has no counts yet; what it stored so far is in the reports.
+            open_ids = [r.id for r in rows if r.finished_at is None]
+            so_far = dict(s.execute(select(ReportRow.ingest_run_id, func.count()).where(
+                ReportRow.ingest_run_id.in_(open_ids)).group_by(ReportRow.ingest_run_id)).all()) if open_ids else {}
             return [{"id": r.id, "started_at": r.started_at, "finished_at": r.finished_at, "files": r.files,
-                     "stored": r.stored, "duplicates": r.duplicates, "failed": r.failed, "errors": r.errors,
-                     "paths": r.paths} for r in rows]
+                     "stored": r.stored if r.finished_at else so_far.get(r.id, 0), "duplicates": r.duplicates,
+                     "failed": r.failed, "errors": r.errors, "paths": r.paths} for r in rows]
 
     # ------------------------------------------------------------ agencies
     def _resolve_agency(self, s: Session, printed: str | None) -> Agency | None:
