@@ -72,3 +72,32 @@ def test_random_2019_reports_round_trip_through_docx_and_html(seed, year, chrome
     for name, data in (("r.docx", render_docx(report)), ("r.html", render_html(report, site_chrome=chrome))):
         got = api.parse_bytes(data, name).to_dict()
         assert (got["format"], got["meta"], got["tables"]) == (want["format"], want["meta"], want["tables"]), name
+
+
+def html_as_text(page: bytes, mode: str) -> str:
+    """A web page converted to text the ways converters do: cells joined by tabs or " | " per row,
+    one cell per line after a tab with blank lines between rows, or one bare cell per line."""
+    from lxml import html as H
+
+    out: list[str] = []
+    for el in H.fromstring(page).iter("p", "h1", "h2", "h3", "table"):
+        if el.tag != "table":
+            if not any(a.tag in ("td", "th") for a in el.iterancestors()):
+                out.append(el.text_content().strip())
+            continue
+        for tr in el.iter("tr"):
+            cells = [" ".join(td.text_content().split()) for td in tr.iter("td", "th")]
+            out += {"tabs": ["\t".join(cells)], "pipes": [" | ".join(cells) + " |"],
+                    "cells": ["\t" + c for c in cells] + [""], "bare": cells}[mode]
+    return "\n".join(out)
+
+
+@pytest.mark.parametrize("mode", ["tabs", "pipes", "cells", "bare"])
+@pytest.mark.parametrize("seed", range(4))
+def test_2019_reports_converted_to_text_keep_the_format_and_every_cell(mode, seed):
+    report = as_2019(random_report(random.Random(seed), nonzero=seed % 3 != 0), random.Random(seed + 1), 2019 + seed % 2)
+    report.sections = default_sections(report)
+    report.meta.title = report_title(report)
+    want = report.to_dict()
+    got = api.parse_bytes(html_as_text(render_html(report), mode).encode(), "r.txt").to_dict()
+    assert (got["format"], got["tables"]) == (want["format"], want["tables"])

@@ -314,6 +314,11 @@ class TableReader:
         last = labels[-1]
         leaf = v.norms[last]
         norms = "|".join(v.norms[i] for i in labels)
+        if not self.res.format_2019 and _any_contains(norms, ACTIVE_HEADER_2019):
+            # before the row's own label: header and first row may run together (one cell per line)
+            self._flush_pending()
+            self.res.format_2019 = True
+            self.res.notes.append("表二为2019年版格式（本年新制作数量/本年新公开数量/对外公开总数量），按2019年版报告处理")
         # table 二
         key = match_active_2019(leaf) if self.res.format_2019 else match_active(leaf)
         if key:
@@ -329,14 +334,7 @@ class TableReader:
                 self._labelled_row("app", key, v, last)
             return
         # headers
-        if _any_contains(norms, ACTIVE_HEADER_2019):
-            self._flush_pending()
-            if not self.res.format_2019:
-                self.res.format_2019 = True
-                self.res.notes.append("表二为2019年版格式（本年新制作数量/本年新公开数量/对外公开总数量），按2019年版报告处理")
-            self.zone = "active"
-            return
-        if _any_contains(norms, ACTIVE_HEADER_2021) or "第二十条" in norms:
+        if _any_contains(norms, ACTIVE_HEADER_2021) or "第二十条" in norms or _any_contains(norms, ACTIVE_HEADER_2019):
             self._flush_pending()
             self.zone = "active"
             return
@@ -718,11 +716,11 @@ def extract_tables(doc: Document) -> TableResult:
                              (iter_rows_and_cell_lines(doc), "每行一格的文字", True)):
         more = TableReader().read(rows, split)
         for table in sorted(more.found - res.found):
-            prefix = f"tables.{table}."
-            if not any(k.startswith(prefix) and v[0] is not None for k, v in more.cells.items()):
+            prefixes = (f"tables.{table}.", f"tables.legacy.{table}.")     # with the 2019 layout's own cells
+            if not any(k.startswith(prefixes) and v[0] is not None for k, v in more.cells.items()):
                 continue                     # a header without values: not enough to trust this reading
-            res.cells.update({k: v for k, v in more.cells.items() if k.startswith(prefix)})
-            res.variants.extend(v for v in more.variants if v.path.startswith(prefix))
+            res.cells.update({k: v for k, v in more.cells.items() if k.startswith(prefixes)})
+            res.variants.extend(v for v in more.variants if v.path.startswith(prefixes))
             res.found.add(table)
             res.notes.append(f"{names[table]}不是表格，按正文中{how}读出")
         res.format_2019 = res.format_2019 or more.format_2019

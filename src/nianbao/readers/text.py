@@ -310,12 +310,15 @@ def _short_text(line: str) -> bool:
     return len(s) <= 60 and "。" not in s
 
 
+_SIGNED_NUMBER = re.compile(r"^[-－]?\d+$")     # "-2" (本年增/减) is a cell; "-2-" is a page number
+
+
 def _numbers_that_are_cells(lines: list[str], kinds: list[int]) -> None:
     """A bare number after a short line or next to another number ("行政许可\n5", "1100\n80\n4") is a
     table cell printed one per line, not a page number; a page number stands alone, or next to
     prose or table rows."""
     for i, k in enumerate(kinds):
-        if k != PAGE or not lines[i].strip().isdigit():
+        if k != PAGE or not _SIGNED_NUMBER.match(lines[i].strip()):
             continue
         before = lines[i - 1].strip() if i > 0 else ""
         after = lines[i + 1].strip() if i + 1 < len(lines) else ""
