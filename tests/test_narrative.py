@@ -270,3 +270,26 @@ def test_one_figure_for_both_review_and_litigation():
 def test_respectively_is_not_one_figure_for_both():
     k = kinds("因政府信息公开引起的行政复议、行政诉讼分别为1件、2件。")
     assert k.get("review.total", [1]) == [1] and k.get("litigation.total", [2]) == [2], k
+
+
+def test_respectively_pairs_each_item_with_its_count():
+    k = kinds("全年新收、上年结转政府信息公开申请分别为12件、3件。")
+    assert (k["applications.new_received"], k["applications.carried_over"]) == ([12], [3])
+    k = kinds("本机关因政府信息公开工作被申请行政复议、提起行政诉讼分别为1件、2件。")
+    assert (k["review.total"], k["litigation.total"]) == ([1], [2])
+
+
+def test_respectively_with_items_and_counts_that_do_not_pair_states_nothing():
+    assert kinds("全年新收、上年结转政府信息公开申请分别为12件。") == {}
+
+
+def test_respectively_fact_quotes_the_sentence_as_printed():
+    (f, _) = facts("全年新收、上年结转政府信息公开申请分别为12件、3件。")
+    assert f.text == "全年新收、上年结转政府信息公开申请分别为12件、3件。"
+
+
+@pytest.mark.parametrize("text", ["共收到政府信息公开申请15件（其中本年新收12件、上年结转3件）。",
+                                  "共收到政府信息公开申请15件，其中上年结转3件。"])
+def test_received_count_split_into_new_and_carried_over_is_their_sum_not_the_new_ones(text):
+    k = kinds(text)
+    assert k["applications.received_total"] == [15] and 15 not in k.get("applications.new_received", [])

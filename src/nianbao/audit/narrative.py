@@ -51,8 +51,9 @@ def applications_text_vs_table(report: Report) -> Iterator[Hit]:
     """What it does:
     Compares the numbers of 政府信息公开申请 stated in the text (收到/新收, 上年结转, 予以公开,
     部分公开, 不予公开, 无法提供, 不予处理, 办结, 结转下年度) with table 三. "未收到/没有接到…申请"
-    counts as 0 new applications. "受理 N 件" is accepted when it equals either 新收 or
-    新收 + 上年结转 (受理749件 = 713 + 36 is not an error).
+    counts as 0 new applications. "受理 N 件" (or "收到 N 件，其中上年结转 B 件") is accepted when
+    it equals either 新收 or 新收 + 上年结转 (受理749件 = 713 + 36 is not an error). Items
+    paired with counts by 分别为 ("新收、上年结转申请分别为12件、3件") are read pair by pair.
 
     Why it matters:
     The text and the table are two statements of the same figures; when they differ at least

@@ -142,6 +142,8 @@ APP_EXCLUDE = re.compile(
 # parts of a total: by channel or by applicant — not the total itself
 APP_SUBSET = re.compile(r"其中|通过|网络|在线|信函|当面|现场|传真|电子邮件|邮寄|自然人|法人|企业|机构|组织|群众")
 INCLUDES = re.compile(r"[(,]?(含|包含|包括)")
+# "共收到申请15件（其中本年新收12件、上年结转3件）": the count splits into 新收 and 结转, so it is their sum
+SPLIT_AFTER = re.compile(r"[(,]?其中[,:]?[^。;]{0,16}?(?:(?:本年度?|今年|当年)新收|上一?年度?结转)")
 TOTAL_KINDS = {"applications.new_received", "applications.received_total", "applications.completed"}
 # "受理…N件，其中本年新收A件、上年结转B件": 其中 splits the 受理 total into 新收 and 结转, so A is 新收 itself
 QIZHONG_NEW = re.compile(r"其中[,:]?(?:本年度?|今年|当年)?新收")
@@ -212,15 +214,41 @@ def _pos(loc: Loc | None) -> Position | None:
 
 
 class _Ctx:
-    __slots__ = ("section", "pos", "year", "facts", "cont")
+    __slots__ = ("section", "pos", "year", "facts", "cont", "shown")
 
     def __init__(self, section: int | None, pos: Position | None, year: int | None, facts: list[NarrativeFact]):
         self.section, self.pos, self.year, self.facts = section, pos, year, facts
         self.cont = False   # the sentence before, in this paragraph, counted applications
+        self.shown: str | None = None   # the sentence as printed, when the one read is a rewrite of it
 
     def add(self, kind: str, value, sentence: str, **data) -> None:
-        self.facts.append(NarrativeFact(kind=kind, value=value, text=display(sentence), section=self.section,
-                                        evidence=self.pos, data=data))
+        self.facts.append(NarrativeFact(kind=kind, value=value, text=display(self.shown or sentence),
+                                        section=self.section, evidence=self.pos, data=data))
+
+
+# "新收、上年结转政府信息公开申请分别为12件、3件": the items before 分别 pair with the counts after it.
+_RESPECTIVELY = re.compile(rf"分别(?:为|是|有|达)?[:]?\s*({NUM}\s*(?:件|条|个|起|宗|项|次)(?:\s*[、,和及与]\s*{NUM}\s*"
+                           rf"(?:件|条|个|起|宗|项|次))*)")
+_ITEM_SEP = re.compile(r"、|和|及|与|以及")
+_SHARED_TAIL = re.compile(r"政府信息公开申请|政府信息公开|依申请公开|申请")
+
+
+def _expand_respectively(s: str) -> str | None:
+    """The sentence with "A、B…分别为a件、b件" written out as "A a件,B b件"; None when items and
+    counts do not pair up (the sentence then states nothing that can be read safely)."""
+    m = _RESPECTIVELY.search(s)
+    if m is None:
+        return s
+    start = max(s.rfind(c, 0, m.start()) for c in ",;:") + 1
+    subject = s[start:m.start()]
+    items = [x for x in _ITEM_SEP.split(subject) if x]
+    counts = [c.group(0) for c in COUNT.finditer(m.group(1))]
+    if len(items) < 2 or len(items) != len(counts):
+        return None
+    tail = _SHARED_TAIL.search(items[-1])       # the noun the items share, printed once after the last
+    shared = items[-1][tail.start():] if tail else ""
+    pieces = [(x if not shared or _SHARED_TAIL.search(x) else x + shared) + c for x, c in zip(items, counts)]
+    return s[:start] + ",".join(pieces) + s[m.end():]
 
 
 def _counts(s: str) -> list[tuple[int, int, int, str]]:
@@ -272,8 +300,8 @@ def _applications(s: str, ctx: _Ctx, counts) -> bool:
                 continue
         if kind in TOTAL_KINDS and not APP_CONTEXT.search(window) and not APP_CONTEXT.search(s[:start]):
             continue
-        if kind == "applications.new_received" and INCLUDES.match(s, end):
-            kind = "applications.received_total"   # "收到申请34件（含上年结转2件）"
+        if kind == "applications.new_received" and (INCLUDES.match(s, end) or SPLIT_AFTER.match(s, end)):
+            kind = "applications.received_total"   # "收到申请34件（含上年结转2件）", "…15件，其中上年结转3件"
         ctx.add(kind, v, s)
         read = True
     for m in ZERO_APP.finditer(s):
@@ -470,6 +498,15 @@ def _years(s: str, ctx: _Ctx) -> None:
 
 
 def _sentence_facts(s: str, ctx: _Ctx) -> None:
+    ctx.shown = None
+    if "分别" in s:
+        expanded = _expand_respectively(s)
+        if expanded is None:
+            _years(s, ctx)
+            ctx.cont = False
+            return
+        if expanded != s:
+            ctx.shown, s = s, expanded
     counts = _counts(s)
     read = _applications(s, ctx, counts)   # also the zero phrases when there are no counts
     _review(s, ctx, counts)
