@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from nianbao import labels as L
-from web_support import audited_report, login, new_client
+from nianbao.web.auth import LoginThrottle
+from web_support import PASSWORD, audited_report, login, new_client
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "nianbao" / "samples"
 
@@ -109,6 +110,46 @@ def test_login_with_a_wrong_password_is_refused(site):
     r = c.post("/login", data={"name": "reviewer", "password": "wrong password", "csrf_token": token})
     assert r.status_code == 401 and "用户名或密码错误" in r.text
     assert c.get("/api/session").json()["user"] is None
+
+
+def test_repeated_failed_logins_are_refused_for_a_while_even_with_the_right_password(site):
+    c, app = site
+    app.state.login_throttle.limit = 3
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+    attempt = lambda pw: c.post("/login", data={"name": "reviewer", "password": pw, "csrf_token": token},  # noqa: E731
+                                follow_redirects=False)
+    assert [attempt("wrong password").status_code for _ in range(3)] == [401, 401, 401]
+    r = attempt(PASSWORD)
+    assert r.status_code == 429 and "登录失败次数过多" in r.text
+    assert c.get("/api/session").json()["user"] is None
+
+
+def test_login_throttle_forgets_failures_after_its_window_and_after_a_success():
+    now = [0.0]
+    t = LoginThrottle(limit=2, window=60, clock=lambda: now[0])
+    t.failed("1.2.3.4", "a")
+    t.failed("1.2.3.4", "a")
+    assert t.wait_seconds("1.2.3.4", "a") == 61 and t.wait_seconds("5.6.7.8", "a") == 0
+    now[0] = 60.0
+    assert t.wait_seconds("1.2.3.4", "a") == 0
+    t.failed("1.2.3.4", "b")
+    t.succeeded("1.2.3.4", "b")
+    t.failed("1.2.3.4", "b")
+    assert t.wait_seconds("1.2.3.4", "b") == 0
+
+
+def test_report_list_is_paged(tmp_path):
+    c, app = new_client(tmp_path)
+    app.state.settings.page_size = 2
+    with c:
+        for seed in range(5):
+            app.state.backend.add_report(audited_report(seed, agency=f"某县第{seed}局"))
+        pages = [c.get("/", params={"page": n}).text for n in (1, 2, 3, 4)]
+    shown = [re.findall(r'<a href="/reports/\d+">([^<]+)</a>', p) for p in pages]
+    assert [len(x) for x in shown] == [2, 2, 1, 0]
+    assert sorted(sum(shown, [])) == [f"某县第{i}局" for i in range(5)]
+    assert "下一页" in pages[0] and "上一页" not in pages[0] and "下一页" not in pages[2]
+    assert "没有更多报告了" in pages[3]
 
 
 def test_forms_without_the_csrf_token_are_refused(site):

@@ -39,6 +39,7 @@ class Settings:
     secret: str | None = None
     workers: int = 2
     secure_cookies: bool = False          # set behind HTTPS
+    page_size: int = 200                  # rows per page of the report list
 
     def resolved_data_dir(self, url: str) -> Path:
         if self.data_dir:
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.templates = _templates()
     from .pages import PageCache
     app.state.page_cache = PageCache()
+    app.state.login_throttle = auth.LoginThrottle()
 
     app.add_middleware(SessionMiddleware, secret_key=settings.secret or auth.load_secret(data_dir),
                        session_cookie="nianbao_session", same_site="lax", https_only=settings.secure_cookies,

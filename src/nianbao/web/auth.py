@@ -12,6 +12,9 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
+import time
+from collections import defaultdict, deque
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -55,6 +58,41 @@ def verify_password(password: str, stored: str) -> bool:
     except ValueError:
         return False
     return hmac.compare_digest(got, base64.b64decode(digest))
+
+
+# ------------------------------------------------------------------ login throttling
+class LoginThrottle:
+    """Refuses logins for a (client address, user name) after `limit` failures within `window`
+    seconds, until the oldest of them is `window` seconds old: password guessing gets a handful
+    of tries per quarter hour. In memory, so per server process (nianbao serve runs one)."""
+
+    def __init__(self, limit: int = 5, window: float = 900.0, clock=time.monotonic):
+        self.limit, self.window, self.clock = limit, window, clock
+        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str]) -> deque[float]:
+        q = self._failures[key]
+        now = self.clock()
+        while q and now - q[0] >= self.window:
+            q.popleft()
+        return q
+
+    def wait_seconds(self, client: str, name: str) -> int:
+        """0 when a login may be tried now, else the seconds until one may."""
+        with self._lock:
+            q = self._recent((client, name.strip()))
+            if len(q) < self.limit:
+                return 0
+            return max(1, int(q[0] + self.window - self.clock()) + 1)
+
+    def failed(self, client: str, name: str) -> None:
+        with self._lock:
+            self._recent((client, name.strip())).append(self.clock())
+
+    def succeeded(self, client: str, name: str) -> None:
+        with self._lock:
+            self._failures.pop((client, name.strip()), None)
 
 
 # ------------------------------------------------------------------ users

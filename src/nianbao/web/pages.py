@@ -45,11 +45,15 @@ def _load(request: Request, report_id: int):
 
 # ------------------------------------------------------------------ lists
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request, year: str | None = None, q: str | None = None):
+def index(request: Request, year: str | None = None, q: str | None = None, page: str | None = None):
     backend = request.app.state.backend
-    rows = backend.summaries(year=_int(year), search=q or None)
-    rows.sort(key=lambda r: (-(r.year or 0), r.region or "", r.agency))
-    return render(request, "index.html", rows=rows, years=backend.years(), year=_int(year), q=q or "")
+    size = request.app.state.settings.page_size
+    n = max(1, _int(page) or 1)
+    # one row more than a page tells whether there is a next page, without counting them all
+    rows = backend.summaries(year=_int(year), search=q or None, limit=size + 1, offset=(n - 1) * size)
+    more = len(rows) > size
+    return render(request, "index.html", rows=rows[:size], years=backend.years(), year=_int(year), q=q or "",
+                  page=n, more=more)
 
 
 # ------------------------------------------------------------------ report page
@@ -329,9 +333,16 @@ def login_form(request: Request, next: str | None = None):
 async def login_post(request: Request, name: str = Form(...), password: str = Form(...),
                      next: str = Form("/")):
     await auth.check_csrf(request)
+    throttle, client = request.app.state.login_throttle, request.client.host if request.client else ""
+    wait = throttle.wait_seconds(client, name)
+    if wait:
+        return render(request, "login.html", status=429, next=_safe_next(next),
+                      error=f"登录失败次数过多，请 {(wait + 59) // 60} 分钟后再试")
     user = auth.authenticate(request.app.state.backend.engine, name, password)
     if user is None:
+        throttle.failed(client, name)
         return render(request, "login.html", status=401, next=_safe_next(next), error="用户名或密码错误")
+    throttle.succeeded(client, name)
     auth.login_session(request, user.name)
     return RedirectResponse(_safe_next(next), status_code=303)
 
