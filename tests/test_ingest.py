@@ -102,6 +102,17 @@ def test_bad_files_are_listed_and_the_batch_goes_on(store, tmp_path):
     assert store.runs()[0]["failed"] == 4
 
 
+def test_originals_are_kept_for_the_stored_files_only(store, tmp_path):
+    d = tmp_path / "in"
+    good = write_corpus(d, 3)
+    (d / "copy.txt").write_bytes(good[0].read_bytes())
+    (d / "empty.txt").write_bytes(b"")
+    kept: dict[str, bytes] = {}
+    res = ingest([d], store, jobs=2, keep=kept.__setitem__)
+    assert res.count("stored") == 3 and res.count("duplicate") == 1 and len(res.failed) == 1
+    assert kept == {hashlib.sha256(p.read_bytes()).hexdigest(): p.read_bytes() for p in good}
+
+
 def test_zip_members_are_read_and_unsafe_members_refused(store, tmp_path):
     files = write_corpus(tmp_path / "src", 3)
     z = tmp_path / "batch.zip"

@@ -351,3 +351,23 @@ def test_a_2019_format_report_is_drawn_in_the_2019_layout(site):
     legacy = report.tables.legacy.get("applications.other_processing") or \
         report.tables.legacy["applications"]["other_processing"]
     assert re.findall(r">([^<]*)</td>", row) == [str(legacy[k]) for k in L.APPLICANT_KEYS]
+
+
+def test_a_report_ingested_with_its_original_kept_shows_the_source_line_in_the_web(tmp_path):
+    import subprocess
+    import sys
+
+    sample = SAMPLES / "001_9944da9601cf06f9.txt"
+    db = f"sqlite:///{tmp_path}/store.db"
+    p = subprocess.run([sys.executable, "-c", "from nianbao.cli import main; main()", "ingest", str(sample),
+                        "--db", db, "--keep-originals", "--data-dir", str(tmp_path / "files"), "-j", "1"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    c, app = new_client(tmp_path)          # the same store and data directory as the ingest
+    with c:
+        report_id = app.state.backend.summaries()[0].id
+        report = app.state.backend.get(report_id)[1]
+        i, f = next((i, f) for i, f in enumerate(report.findings) if f.evidence and f.evidence.line)
+        frag = c.get(f"/reports/{report_id}/source?finding={i}", headers={"HX-Request": "true"}).text
+    marked = re.search(r'<span class="line hl" data-line="(\d+)">', frag)
+    assert marked and int(marked.group(1)) == f.evidence.line

@@ -68,7 +68,7 @@ class Outcome:
     warnings: int = 0
     infos: int = 0
     is_current: bool | None = None
-    message: str | None = None        # why it failed
+    message: str | None = None        # why it failed (or a note on a stored file)
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -218,9 +218,12 @@ ProgressFn = Callable[[Outcome], None]
 
 
 def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_outcome: ProgressFn | None = None,
-           on_total: Callable[[int], None] | None = None, history: bool = True) -> IngestResult:
+           on_total: Callable[[int], None] | None = None, history: bool = True,
+           keep: Callable[[str, bytes], Any] | None = None) -> IngestResult:
     """Ingest every report under `paths` into `store` (a nianbao.store.Store). Returns the outcome per
-    file; never raises for a bad file. `jobs`: worker processes (default: all CPUs; 1 = in process)."""
+    file; never raises for a bad file. `jobs`: worker processes (default: all CPUs; 1 = in process).
+    `keep(sha256, data)` is called for each file stored (e.g. web.sources.SourceFiles.save, so the
+    web shows findings in the original)."""
     paths = [str(p) for p in paths]
     jobs = max(1, jobs or os.cpu_count() or 1)
     t0 = time.perf_counter()
@@ -235,7 +238,10 @@ def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_ou
         if on_outcome:
             on_outcome(o)
 
+    in_flight: dict[str, bytes] = {}          # name → bytes, for `keep`, until saved
+
     def save(name: str, got: Report | InputError) -> None:
+        data = in_flight.pop(name, None)
         if isinstance(got, InputError):
             record(Outcome(name, "failed", message=got.message))
             return
@@ -244,8 +250,14 @@ def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_ou
         except Exception as e:  # noqa: BLE001 — a database problem with one report must not stop the batch
             record(Outcome(name, "failed", message=f"入库失败（{type(e).__name__}: {e}）"))
             return
+        message = None
+        if keep is not None and data is not None and res.status == "stored" and got.source.sha256:
+            try:
+                keep(got.source.sha256, data)
+            except OSError as e:                 # the report is stored; only its original is missing
+                message = f"已入库，但原文件未能保存（{e}）"
         record(Outcome(name, res.status, res.report_id, got.meta.agency, res.year, is_current=res.is_current,
-                       errors=res.errors, warnings=res.warnings, infos=res.infos))
+                       errors=res.errors, warnings=res.warnings, infos=res.infos, message=message))
 
     def loaded() -> Iterator[tuple[str, bytes]]:
         """(name, bytes) of the inputs the store does not hold yet; the rest are recorded here."""
@@ -260,6 +272,8 @@ def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_ou
                     record(Outcome(src.name, "duplicate", rid, message=None))
                 else:
                     seen[sha] = src.name
+                    if keep is not None:
+                        in_flight[src.name] = data
                     yield src.name, data
             chunk.clear()
 

@@ -53,6 +53,9 @@ def ingest(
     db: str = typer.Option(None, "--db", help=DB_HELP),
     jobs: int = typer.Option(None, "-j", "--jobs", help="并行解析的进程数（默认 CPU 核数）"),
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出入库结果"),
+    keep_originals: bool = typer.Option(False, "--keep-originals",
+                                        help="保存原文件，供网页界面在原文中显示审核问题的位置"),
+    data_dir: Path = typer.Option(None, "--data-dir", help="原文件目录（默认与 nianbao serve 相同：SQLite 文件旁）"),
 ) -> None:
     """批量解析、审核并入库：同一文件只存一次；同一机关同一年度的新版本取代旧版本（旧版本保留）。
 
@@ -62,6 +65,7 @@ def ingest(
     from ..ingest import ingest as run_ingest
 
     store = _open(db)
+    keep = _originals(store.url, data_dir).save if keep_originals else None
     failed = 0
     with Progress(SpinnerColumn(), TextColumn("[bold]入库[/bold]"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                   TimeElapsedColumn(), console=err_console, transient=False,
@@ -75,7 +79,7 @@ def ingest(
             progress.update(task, advance=1, errors=failed)
 
         try:
-            result = run_ingest(paths, store, jobs=jobs, on_outcome=on_outcome,
+            result = run_ingest(paths, store, jobs=jobs, on_outcome=on_outcome, keep=keep,
                                 on_total=lambda n: progress.update(task, total=n))
             by_rule = store.findings_summary(run_id=result.run_id, current=False) if result.count("stored") else []
         finally:
@@ -88,6 +92,14 @@ def ingest(
         if by_rule:
             print_findings_summary(by_rule)
     raise typer.Exit(EXIT_INPUT if result.failed else EXIT_OK)
+
+
+def _originals(url: str, data_dir: Path | None):
+    """Where the web (nianbao serve with the same --db and --data-dir) looks for originals."""
+    from ..web.app import Settings
+    from ..web.sources import SourceFiles
+
+    return SourceFiles(Settings(db_url=url, data_dir=data_dir).resolved_data_dir(url))
 
 
 def _print_ingest(summary: dict, db: str | None) -> None:
@@ -111,6 +123,9 @@ def _print_ingest(summary: dict, db: str | None) -> None:
     console.print(f"共 {summary['files']} 个文件：新入库 [green]{summary['stored']}[/green]，"
                   f"已在库中 {summary['duplicates']}，失败 [red]{summary['failed']}[/red]；"
                   f"用时 {summary['elapsed_s']:.1f} 秒{rate}。", highlight=False)
+    for r in reports:
+        if r.get("message"):
+            err_console.print(f"  [yellow]{escape(r['name'])}: {escape(r['message'])}[/yellow]", highlight=False)
     if summary["errors"]:
         err_console.print(f"[yellow]{len(summary['errors'])} 个文件未能入库：[/yellow]")
         for e in summary["errors"]:
