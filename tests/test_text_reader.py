@@ -178,3 +178,8 @@ def test_short_line_after_tab_indented_prose_is_not_a_cell_continuation():
     d = doc("\t2023年，我局认真贯彻落实条例。\n主动公开政府信息情况\n\t（一）主动公开情况\n")
     assert grids(d) == []
     assert paras(d) == [(1, "2023年，我局认真贯彻落实条例。"), (2, "主动公开政府信息情况"), (3, "（一）主动公开情况")]
+
+
+def test_page_breaks_of_pdftotext_keep_line_numbers_as_an_editor_counts_them():
+    d = doc("第一行\n第二行\n\f第三行\n第四行\n\f\n第六行\n")
+    assert paras(d) == [(1, "第一行"), (2, "第二行"), (3, "第三行"), (4, "第四行"), (6, "第六行")]

@@ -128,9 +128,15 @@ def _unescape(m: re.Match) -> str:
     return " " if t in ("\n", "\r", "\f", "\t") else _NEEDS_TRANSLATE.sub(_replace_char, t)
 
 
+_FORM_FEED = re.compile(r"\n?\f+\n?")
+
+
 def normalise(text: str) -> str:
     """Line breaks to "\n", odd spaces to " ", invisible characters out, full-width digits to ASCII."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\f" in text:        # a page break: a line break only where no newline stands beside it (pdftotext
+        # writes "\n\f" and starts the next page on the \f's line), so line numbers stay an editor's
+        text = _FORM_FEED.sub(lambda m: "\n" * max(1, m.group(0).count("\n")), text)
     if _NEEDS_TRANSLATE.search(text):      # a few odd characters in a long text: replace just those
         text = _NEEDS_TRANSLATE.sub(_replace_char, text)
     if "．" in text:
