@@ -5,7 +5,12 @@ page breaks inside a sentence already joined. This module reads them once, at pa
 the audit rules only look at the facts (they never parse text).
 
 Precision comes first: a false error on a real report costs a reviewer more than a miss,
-so a number becomes a fact only when its context says unambiguously what it counts.
+so a number becomes a fact only when its context says unambiguously what it counts. Not
+facts: vague or ranged figures (近20件, 约15件, 3-5件), durations (20个工作日), a keyword in
+another clause than its count ("收到的申请中，申请公开…的5件"), parts (by channel, applicant,
+content, part of an area, one dated application: "3月15日收到…1件"), steps of the handling
+(补正, 延期, 征求意见), a review/litigation count of which the disclosure cases are a part
+("被申请行政复议5件，其中政府信息公开类1件"), outcomes ("未发生…被纠错的情况" is no zero).
 
 Fact kinds (`NarrativeFact.kind`; `value` is the number, `text` the sentence, `data` extras):
 
@@ -50,8 +55,13 @@ CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUM = "〇零一二两三四五六七八九十百千万"
 NUM = rf"(?:\d+|[{CN_NUM}]+)"
-# a count, not preceded by a vague quantifier (数十件, 上百条) or another digit
-COUNT = re.compile(rf"(?<![\d{CN_NUM}数几上近成若])({NUM})(件|条|个|起|宗|篇|项|例|份)")
+# a count, not preceded by a vague quantifier (数十件, 上百条, 约15件), an ordinal (第1件) or another digit
+COUNT = re.compile(rf"(?<![\d{CN_NUM}数几上近成若约第每])({NUM})(件|条|个|起|宗|篇|项|例|份)")
+# not a count of things: "15件左右", "20个工作日", "3个月"; nor one end of a range ("3-5件", "3至5件")
+# nor "三个方面", "一件一档"
+NOT_A_COUNT_AFTER = re.compile(r"左右|上下|以上|以内|(?:工作|自然)?日|月|小时|星期|季度|百分点|[-~—至到]\d|"
+                               r"方面|领域|渠道|途径|环节|层面|阶段|一[档案卷事策]")
+RANGE_BEFORE = re.compile(rf"[\d{CN_NUM}](?:件|条|个)?[-~—至到]$")
 
 
 def cn_int(s: str) -> int | None:
@@ -124,23 +134,36 @@ APP_KEYWORDS: list[tuple[str, re.Pattern[str]]] = [
     ("applications.carried_forward",
      re.compile(r"(结转(至|到)?|转入)下一?年度?(继续办理)?|结转至20\d\d年?(继续办理)?|下一?年度?继续办理|(正在|尚在|仍在)办理")),
     ("applications.partially_granted", re.compile(r"部分公开")),
-    ("applications.denied", re.compile(r"不予公开")),
+    ("applications.denied", re.compile(r"不予公开|不同意公开")),
     ("applications.unavailable", re.compile(r"无法提供")),
     ("applications.not_processed", re.compile(r"不予处理")),
     ("applications.other_processing", re.compile(r"其他处理")),
-    ("applications.granted", re.compile(r"(?<!不)予以公开|同意公开|全部公开|准予公开")),
+    ("applications.granted", re.compile(r"(?<!不)予以公开|(?<!不)同意公开|全部公开|准予公开")),
     ("applications.completed", re.compile(r"办结|办理完毕|答复完毕|已答复|完成办理")),
-    ("applications.new_received", re.compile(r"新收|收到|接到|接收|提出")),
+    ("applications.new_received", re.compile(r"新收|收到|接到|接收|提出(?=的?(?:政府)?(?:信息)?(?:公开)?申请)")),
     ("applications.received_total", re.compile(r"受理|办理")),
 ]
-# only when no keyword above names the number: "依申请公开 5 件"
+# only when no keyword above names the number, and straight before it: "依申请公开 5 件" (not
+# "对政府信息公开申请征求第三方意见3件")
 APP_FALLBACK = [("applications.received_total", re.compile(r"依申请公开|政府信息公开申请|信息公开申请"))]
-# words that say the number counts something else, or compares, or is a share
+FALLBACK_TAIL = re.compile(r"(?:的)?(?:政府信息|事项|信息)?(?:总?数量?)?(?:共计?|合计|总计)?(?:为|达到?|有)?:?$")
+# words that say the number counts something else, or compares, or is a share, or a step of the handling
 APP_EXCLUDE = re.compile(
     r"法律援助|投诉|咨询|信访(?!举报投诉类)|建议|提案|留言|来信|来访|热线|12345|复议|诉讼|人次|较|同比|环比|增加|增长|减少|"
-    r"下降|上升|比上年|去年|上一?年度?(?!结转|遗留)|平均|占比|%|案件|线索|事项清单|以来|历年|累计")
-# parts of a total: by channel or by applicant — not the total itself
-APP_SUBSET = re.compile(r"其中|通过|网络|在线|信函|当面|现场|传真|电子邮件|邮寄|自然人|法人|企业|机构|组织|群众")
+    r"下降|上升|比上年|去年|上一?年度?(?![度结遗])|平均|案件|线索|事项清单|以来|历年|累计|"
+    r"补正|延期|征求|征询|告知|转办|转交|移送|实际|撤回|终止")
+# a share, about the count before it: "予以公开3件，占60%；部分公开1件"
+APP_CLAUSE_EXCLUDE = re.compile(r"占比|%")
+# parts of a total: by channel, by applicant, by part of an area — not the total itself
+APP_SUBSET = re.compile(r"其中|通过|网络|在线|信函|当面|现场|传真|电子邮件|邮寄|自然人|法人|企业|机构|组织|群众|涉及|集中|"
+                        r"本级|各(?:部门|单位|乡镇|镇|街道)|镇街|(?:区|市|县)直")
+# "通过信函、网络等渠道共收到…": every channel, so the total after all
+ALL_CHANNELS = re.compile(r"通过[^,;。]{0,20}?等(?:多种|各种)?(?:渠道|方式|途径)")
+# a date before the count names one application, not the year's ("3月15日收到张某的申请1件");
+# a period up to a date ("截至12月31日", "1月至12月") does not
+DATE = re.compile(r"\d{1,2}月")
+PERIOD = re.compile(r"(?:\d{1,2}月(?:\d{1,2}日)?)?[至到~—-](?:20\d\d年)?\d{1,2}月(?:\d{1,2}日)?(?:底|末)?|"
+                    r"(?:截至|截止)(?:到|至)?(?:20\d\d年)?\d{1,2}月(?:\d{1,2}日)?(?:底|末)?")
 INCLUDES = re.compile(r"[(,]?(含|包含|包括)")
 # "共收到申请15件（其中本年新收12件、上年结转3件）": the count splits into 新收 and 结转, so it is their sum
 SPLIT_AFTER = re.compile(r"[(,]?其中[,:]?[^。;]{0,16}?(?:(?:本年度?|今年|当年)新收|上一?年度?结转)")
@@ -151,15 +174,24 @@ QIZHONG_NEW = re.compile(r"其中[,:]?(?:本年度?|今年|当年)?新收")
 CONTINUES = re.compile(r"[,]?其中")
 PLAN = re.compile(r"下一步|下一?年度?|明年|今后|将|计划|拟|力争|争取")
 ZERO_APP = re.compile(
-    r"(?:未|没有|未曾|尚未|暂未)(?:收到|接到|受理|接收)(?P<span>[^。,;]{0,30}?)(?:依申请公开|信息公开申请|公开申请|申请)"
-    r"|(?:无|没有|暂无|未有|未发生)(?P<span2>)(?:依申请公开|政府信息公开申请)")
-ZERO_EXCLUDE = re.compile(r"复议|诉讼|意见|建议|投诉|咨询|举报|费|涉及|关于|有关|类|方面|更正")
+    r"(?:未|没有|未曾|尚未|暂未)(?:收到|接到|受理|接收)(?P<span>[^。,;]{0,30}?)"
+    r"(?:依申请公开|信息公开申请|公开申请|(?P<plain>申请)(?!人|书|表|材料))"
+    # "无依申请公开" alone, not "无依申请公开超期答复情况" / "未发生依申请公开引起的行政复议"
+    r"|(?:无|没有|暂无|未有|未发生)(?P<span2>)(?:依申请公开|政府信息公开申请)"
+    r"(?=(?:的)?(?:政府信息)?(?:事项|申请|件|情况|工作)?(?:[。,;]|$))")
+ZERO_EXCLUDE = re.compile(r"复议|诉讼|意见|建议|投诉|咨询|举报|费|涉及|关于|有关|类|方面|更正|援助|"
+                          # some applications only: "未收到其他…申请", "未收到以信函方式提交的申请"
+                          r"其[他它](?![^。,;]{0,3}组织)|其余|另外|以外|之外|"
+                          r"信函|网络|网上|在线|当面|现场|传真|电子邮件|邮寄|纸质|线上|线下")
+# what follows the applications in the clause says the zero is about something else:
+# "未收到针对政府信息公开申请答复的投诉", "未收到政府信息公开申请引发的行政复议"
+ZERO_REST_EXCLUDE = re.compile(r"复议|诉讼|投诉|举报|费|答复|纠错|超期|逾期|延期|补正|意见|更正|撤回|以外|之外")
 # "未收到法人的申请" says nothing about natural persons: an applicant named must be all of them
 ZERO_SOME_APPLICANTS = re.compile(r"公民|自然人|个人|法人|企业|组织|机构")
 ZERO_ALL_APPLICANTS = re.compile(r"(公民|自然人|个人).*(法人|组织)|(法人|组织).*(公民|自然人|个人)")
 
 # ------------------------------------------------------------------ review / litigation (table 四)
-REVIEW_CONTEXT = re.compile(r"信息公开")
+REVIEW_CONTEXT = re.compile(r"信息公开|依申请公开")
 AGAINST_AGENCY = re.compile(r"因|引起|引发|被申请|被提起|被起诉|提起|针对本|涉及本")
 # "全年共发生政府信息公开行政复议案件2件" — unless it counts a whole area's cases (全市共发生…)
 OCCURRED = re.compile(r"发生")
@@ -167,11 +199,25 @@ OCCURRED = re.compile(r"发生")
 # in sections 一 and 四 of a disclosure report, unless the sentence names other work
 PASSIVE_REVIEW = re.compile(r"被申请(?:行政)?复议|被(?:提起|起诉)(?:行政)?诉讼|被诉")
 PASSIVE_SECTIONS = {1, 4, None}
-OTHER_WORK = re.compile(r"执法|处罚|许可|征收|征地|拆迁|强制|法治|法律援助|全区|全市|全县|各部门|各乡镇")
+# cases about other work, or a whole area's cases (the agency as 复议机关 or the 政府 of an area)
+WORK = re.compile(r"执法|处罚|许可|征收|征地|拆迁|强制|法治|法律援助|信访")
+AREA = re.compile(r"全区|全市|全县|全省|全州|全旗|各部门|各乡镇|各街道|各单位|各区|各县|(?:区|市|县)直")
+OTHER_WORK = re.compile(f"{WORK.pattern}|{AREA.pattern}")
+# "被提起行政诉讼6件，均与政府信息公开无关"
+NOT_DISCLOSURE = re.compile(r"不涉及|无关|不属于|并非|均非")
+# a count of all cases, of which the disclosure ones are a part: "被申请行政复议5件，其中政府信息公开类1件"
+PART_AFTER = re.compile(r"[^。]*?其中[^。]{0,12}?(?:信息公开|依申请公开)")
+PART_AFTER_UNLESS_BEFORE = re.compile(r"[^。]*?(?:涉及|有关|相关|属于)[^。,;]{0,10}?(?:信息公开|依申请公开)")
+# "未发生因政府信息公开被申请行政复议被纠错的情况": no 纠错, not no review
+ZERO_REVIEW_REST = re.compile(r"纠错|败诉|撤销|确认违法|违法|纠正")
 EACH_BOTH = re.compile(r"复议[、和及与]{1,2}(?:被)?(?:提起|起诉)?(?:行政)?诉讼(?:案件)?(?:均为|各)$")
 # straight after the applications statement: "…申请1234件。行政复议12件，行政诉讼5件。"
 REVIEW_BARE = re.compile(r"[,]?(?:全年|本年度?|共)?(?:发生)?(?:行政复议|行政诉讼)")
-REVIEW_EXCLUDE = re.compile(r"受理|审理|审结|办理|办结|收到|接到|其中|维持|纠正|较|同比|增加|减少|代理|应诉")
+REVIEW_EXCLUDE = re.compile(r"受理|审理|审结|办理|办结|收到|接到|其中|较|同比|增加|减少|代理|应诉|作为[^,;。]{0,6}复议机关")
+# outcomes and documents of cases, in the count's own clause ("维持1件"; not "…维持决定；行政诉讼1件")
+REVIEW_CLAUSE_EXCLUDE = re.compile(r"维持|纠正|纠错|败诉|胜诉|撤销|驳回|确认违法|撤回|终止|决定|文书")
+# "被申请行政复议、提起行政诉讼的案件共3件": the two together, unless 各/均为 gives each the figure
+BOTH_JOINED = re.compile(r"复议[^,;。]{0,8}?[、和及与或][^,;。]{0,6}?诉讼")
 ZERO_REVIEW = re.compile(
     r"(?:没有|未|无|未发生|未出现|未有|不存在)(?P<span>[^。,;]{0,30}?)(?P<a>行政复议|行政诉讼)"
     r"(?:(?:、|和|及|或|与|以及)[^,;。]{0,6}?(?:行政)?(?P<b>复议|诉讼))?")
@@ -256,8 +302,9 @@ def _counts(s: str) -> list[tuple[int, int, int, str]]:
     out = []
     for m in COUNT.finditer(s):
         v = cn_int(m.group(1))
-        if v is not None:
-            out.append((m.start(), m.end(), v, m.group(2)))
+        if v is None or NOT_A_COUNT_AFTER.match(s, m.end()) or RANGE_BEFORE.search(s, 0, m.start()):
+            continue
+        out.append((m.start(), m.end(), v, m.group(2)))
     return out
 
 
@@ -265,13 +312,32 @@ def _other_year_in(window: str, year: int | None) -> bool:
     return year is not None and any(int(y) != year for y in re.findall(r"((?:19|20)\d\d)年", window))
 
 
-def _last_kind(window: str, table: list[tuple[str, re.Pattern[str]]]) -> str | None:
+def _last_kind(window: str, table: list[tuple[str, re.Pattern[str]]]) -> tuple[str | None, int]:
+    """The kind whose keyword comes last in the window, and where that keyword ends."""
     best, best_end = None, -1
     for kind, pat in table:
         for m in pat.finditer(window):
             if m.end() > best_end:
                 best, best_end = kind, m.end()
-    return best
+    return best, best_end
+
+
+def _app_kind(window: str) -> str | None:
+    """What the count right after `window` counts: the keyword must be in the count's own clause
+    ("收到的申请中，申请公开…的5件" is a part, "…申请，均在20个工作日内" no count of them)."""
+    kind, end = _last_kind(window, APP_KEYWORDS)
+    if kind is None:
+        kind, end = _last_kind(window, APP_FALLBACK)
+        if kind is None or not FALLBACK_TAIL.fullmatch(window[end:]):
+            return None
+    if re.search(r"[,;]", window[end:]):
+        return None
+    return kind
+
+
+def _dated(window: str) -> bool:
+    """Whether a date names the count's event ("3月15日收到…1件"), not a period it sums up."""
+    return DATE.search(PERIOD.sub("", window)) is not None
 
 
 def _applications(s: str, ctx: _Ctx, counts) -> bool:
@@ -287,16 +353,21 @@ def _applications(s: str, ctx: _Ctx, counts) -> bool:
         window, prev = s[prev:start], end
         if unit not in ("件", "个", "条", "宗", "份"):
             continue
-        if APP_EXCLUDE.search(window) or _other_year_in(window, ctx.year):
+        if APP_EXCLUDE.search(window) or APP_CLAUSE_EXCLUDE.search(re.split(r"[,;]", window)[-1]) \
+                or _other_year_in(window, ctx.year) or _dated(window):
             continue
-        kind = _last_kind(window, APP_KEYWORDS) or _last_kind(window, APP_FALLBACK)
+        kind = _app_kind(window)
         if kind is None:
             continue
+        if kind == "applications.carried_forward" and ctx.year and re.search(rf"结转[至到]{ctx.year}年", window):
+            kind = "applications.carried_over"   # "从上年结转至2023年的申请" in the 2023 report
         if kind in TOTAL_KINDS:
-            subset = APP_SUBSET.search(window)
+            subset = APP_SUBSET.search(ALL_CHANNELS.sub("", window))
             if kind == "applications.new_received" and QIZHONG_NEW.search(window):
                 subset = APP_SUBSET.search(QIZHONG_NEW.sub("", s[:start]))
             if subset or continued:
+                continue
+            if CARRIED_OVER.search(window):   # "上年结转的申请已办结2件": a part, the carried-over ones
                 continue
         if kind in TOTAL_KINDS and not APP_CONTEXT.search(window) and not APP_CONTEXT.search(s[:start]):
             continue
@@ -308,6 +379,11 @@ def _applications(s: str, ctx: _Ctx, counts) -> bool:
         span = m.group(0)
         if ZERO_EXCLUDE.search(span) or _other_year_in(s[:m.start()][-12:], ctx.year):
             continue
+        rest = re.match(r"[^,;。]*", s[m.end():]).group(0)
+        if ZERO_REST_EXCLUDE.search(rest) or "除" in s[:m.start()]:
+            continue
+        if m.group("plain") and "公开" not in s:   # "未收到申请" only where the sentence is about disclosure
+            continue
         if ZERO_SOME_APPLICANTS.search(span) and not ZERO_ALL_APPLICANTS.search(span):
             continue
         ctx.add("applications.new_received", 0, s, zero_phrase=True)
@@ -317,7 +393,9 @@ def _applications(s: str, ctx: _Ctx, counts) -> bool:
 
 def _review_gate(s: str, ctx: _Ctx) -> bool:
     """Whether the sentence's 行政复议/行政诉讼 are those against the agency about its disclosure."""
-    if REVIEW_CONTEXT.search(s) and AGAINST_AGENCY.search(s):
+    if NOT_DISCLOSURE.search(s):
+        return False
+    if REVIEW_CONTEXT.search(s) and AGAINST_AGENCY.search(s) and not AREA.search(s):
         return True
     if REVIEW_CONTEXT.search(s) and OCCURRED.search(s) and not OTHER_WORK.search(s):
         return True
@@ -326,30 +404,56 @@ def _review_gate(s: str, ctx: _Ctx) -> bool:
     return ctx.cont and REVIEW_BARE.match(s) is not None and not PLAN.search(s) and not OTHER_WORK.search(s)
 
 
+def _part_follows(s: str, start: int, end: int) -> bool:
+    """Whether the count is of all cases and the disclosure ones follow as a part of it."""
+    if PART_AFTER.match(s, end):
+        return True
+    return PART_AFTER_UNLESS_BEFORE.match(s, end) is not None and not REVIEW_CONTEXT.search(s, 0, start)
+
+
 def _review(s: str, ctx: _Ctx, counts) -> None:
-    if not _review_gate(s, ctx):
-        return
+    if _review_gate(s, ctx):
+        _review_counts(s, ctx, counts)
+    # "没有因政府信息公开申请引起的行政复议" — about disclosure, or the agency as respondent in 一/四
+    about = REVIEW_CONTEXT.search(s) or (ctx.section in PASSIVE_SECTIONS and PASSIVE_REVIEW.search(s))
+    if about and not NOT_DISCLOSURE.search(s) and not WORK.search(s):
+        _review_zero(s, ctx)
+
+
+def _review_counts(s: str, ctx: _Ctx, counts) -> None:
     prev = 0
     for start, end, v, unit in counts:
         window, prev = s[prev:start], end
         if unit not in ("件", "起", "个", "宗", "例"):
             continue
-        if REVIEW_EXCLUDE.search(window) or _other_year_in(window, ctx.year):
+        if REVIEW_EXCLUDE.search(window) or _other_year_in(window, ctx.year) or WORK.search(window):
+            continue
+        clause = re.split(r"[,;]", window)[-1]
+        if REVIEW_CLAUSE_EXCLUDE.search(clause) or _part_follows(s, start, end):
             continue
         tail = window[-12:]
         if "分别" in tail:                      # "行政复议、行政诉讼分别为1件、2件": which is which is not read
             continue
+        if "起诉" in tail and "诉讼" not in tail:   # "复议后起诉1件、直接起诉2件": parts of 行政诉讼
+            continue
         if EACH_BOTH.search(window):           # "被申请行政复议、提起行政诉讼各0件"
             ctx.add("review.total", v, s)
             ctx.add("litigation.total", v, s)
+        elif BOTH_JOINED.search(clause):
+            continue
         elif "复议" in tail and "诉讼" not in tail[tail.rfind("复议"):]:
             ctx.add("review.total", v, s)
         elif "诉讼" in tail:
             ctx.add("litigation.total", v, s)
+
+
+def _review_zero(s: str, ctx: _Ctx) -> None:
     for m in ZERO_REVIEW.finditer(s):
-        if not AGAINST_AGENCY.search(m.group("span")) and "信息公开" not in m.group("span"):
+        if not AGAINST_AGENCY.search(m.group("span")) and not REVIEW_CONTEXT.search(m.group("span")):
             continue
-        if REVIEW_EXCLUDE.search(m.group("span")):
+        if REVIEW_EXCLUDE.search(m.group("span")) or REVIEW_CLAUSE_EXCLUDE.search(m.group("span")):
+            continue
+        if ZERO_REVIEW_REST.search(re.match(r"[^,;。]*", s[m.end("a"):]).group(0)):
             continue
         kinds = {m.group("a")[-2:]} | ({m.group("b")} if m.group("b") else set())
         if "复议" in kinds:
