@@ -60,7 +60,7 @@ COUNT = re.compile(rf"(?<![\d{CN_NUM}数几上近成若约第每])({NUM})(件|�
 # not a count of things: "15件左右", "20个工作日", "3个月"; nor one end of a range ("3-5件", "3至5件")
 # nor "三个方面", "一件一档"
 NOT_A_COUNT_AFTER = re.compile(r"左右|上下|以上|以内|(?:工作|自然)?日|月|小时|星期|季度|百分点|[-~—至到]\d|"
-                               r"方面|领域|渠道|途径|环节|层面|阶段|一[档案卷事策]")
+                               r"方面|领域|渠道|途径|环节|层面|阶段|一[档案卷事策]|事(?!项)")
 RANGE_BEFORE = re.compile(rf"[\d{CN_NUM}](?:件|条|个)?[-~—至到]$")
 
 
@@ -151,11 +151,12 @@ FALLBACK_TAIL = re.compile(r"(?:的)?(?:政府信息|事项|信息)?(?:总?数�
 APP_EXCLUDE = re.compile(
     r"法律援助|投诉|咨询|信访(?!举报投诉类)|建议|提案|留言|来信|来访|热线|12345|复议|诉讼|人次|较|同比|环比|增加|增长|减少|"
     r"下降|上升|比上年|去年|上一?年度?(?![度结遗])|平均|案件|线索|事项清单|以来|历年|累计|"
-    r"补正|延期|征求|征询|告知|转办|转交|移送|实际|撤回|终止")
+    r"补正|延期|征求|征询|告知|转办|转交|转来|转送|移送|实际|撤回|终止")
 # a share, about the count before it: "予以公开3件，占60%；部分公开1件"
 APP_CLAUSE_EXCLUDE = re.compile(r"占比|%")
 # parts of a total: by channel, by applicant, by part of an area — not the total itself
-APP_SUBSET = re.compile(r"其中|通过|网络|在线|信函|当面|现场|传真|电子邮件|邮寄|自然人|法人|企业|机构|组织|群众|涉及|集中|"
+APP_SUBSET = re.compile(r"其中|通过|网络|在线|信函|当面|现场|传真|电子邮件|邮寄|平台|系统|网站|窗口|邮箱|信箱|"
+                        r"自然人|法人|企业|机构|组织|群众|涉及|集中|"
                         r"本级|各(?:部门|单位|乡镇|镇|街道)|镇街|(?:区|市|县)直")
 # "通过信函、网络等渠道共收到…": every channel, so the total after all
 ALL_CHANNELS = re.compile(r"通过[^,;。]{0,20}?等(?:多种|各种)?(?:渠道|方式|途径)")
@@ -213,7 +214,8 @@ ZERO_REVIEW_REST = re.compile(r"纠错|败诉|撤销|确认违法|违法|纠正"
 EACH_BOTH = re.compile(r"复议[、和及与]{1,2}(?:被)?(?:提起|起诉)?(?:行政)?诉讼(?:案件)?(?:均为|各)$")
 # straight after the applications statement: "…申请1234件。行政复议12件，行政诉讼5件。"
 REVIEW_BARE = re.compile(r"[,]?(?:全年|本年度?|共)?(?:发生)?(?:行政复议|行政诉讼)")
-REVIEW_EXCLUDE = re.compile(r"受理|审理|审结|办理|办结|收到|接到|其中|较|同比|增加|减少|代理|应诉|作为[^,;。]{0,6}复议机关")
+REVIEW_EXCLUDE = re.compile(r"受理|审理|审结|办理|办结|收到|接到|其中|较|同比|增加|减少|代理|应诉|第三人|"
+                            r"作为[^,;。]{0,6}复议机关")
 # outcomes and documents of cases, in the count's own clause ("维持1件"; not "…维持决定；行政诉讼1件")
 REVIEW_CLAUSE_EXCLUDE = re.compile(r"维持|纠正|纠错|败诉|胜诉|撤销|驳回|确认违法|撤回|终止|决定|文书")
 # "被申请行政复议、提起行政诉讼的案件共3件": the two together, unless 各/均为 gives each the figure
