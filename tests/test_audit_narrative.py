@@ -1,5 +1,5 @@
 """N rules: the text against the tables."""
-from audit_support import clean_report, findings, with_text
+from audit_support import clean_report, findings, refresh_narrative, with_text
 
 
 def _apps(r, **rows):
@@ -127,3 +127,45 @@ def test_n006_fires_when_all_completed_but_some_carried_forward():
 def test_n006_silent_when_nothing_carried_forward():
     r = _apps(with_text(3, "对收到的政府信息公开申请均已按时办结。"), new_received=3, granted=3, results_total=3)
     assert findings(r, "N006") == []
+
+
+# A correct report (12 new, 2 carried over, 10 granted, 2 denied, 2 carried forward; 1 review, no lawsuit) whose
+# text also states parts, other work, comparisons, vague figures and an area's cases: none of them is a
+# contradiction of table 三 or 四.
+_TRAPS_ONE = ("2023年，我局共收到政府信息公开申请12件，较上年增加5件，上年结转2件。"
+              "收到的申请中，申请公开规划信息的5件，申请公开征收信息的3件。"
+              "3月15日收到张某的政府信息公开申请1件，已依法答复。"
+              "对收到的政府信息公开申请，均在20个工作日内答复。"
+              "每月收到政府信息公开申请3-5件，12月收到的2件结转至2024年办理。"
+              "依申请公开窗口接待群众咨询86人次，受理信访事项25件，办理人大建议6件。"
+              "本年度未收到以信函方式提交的政府信息公开申请，未发生依申请公开超期答复情况。")
+_TRAPS_FOUR = ("2023年，我局共被申请行政复议5件，其中政府信息公开类1件。"
+               "全年被提起行政诉讼6件，均与政府信息公开无关。"
+               "全市因政府信息公开引发行政复议案件120件。"
+               "我局作为复议机关，受理政府信息公开类行政复议申请46件。"
+               "全年未发生因政府信息公开被行政复议纠错或行政诉讼败诉的情况。")
+
+
+def _consistent_with_traps():
+    r = _apps(with_text(1, _TRAPS_ONE), new_received=12, carried_over=2, granted=10, results_total=12,
+              carried_forward=2)
+    r.tables.set_cell("applications.denied.state_secret.total", 2)
+    r.section(4).text = _TRAPS_FOUR
+    r.tables.review_litigation.review.maintained = 1
+    r.tables.review_litigation.review.total = 1
+    return refresh_narrative(r)
+
+
+def test_n001_n002_silent_on_a_correct_report_whose_text_states_parts_and_other_counts():
+    r = _consistent_with_traps()
+    assert findings(r, "N001") == [] and findings(r, "N002") == []
+
+
+def test_n001_n002_still_fire_among_the_traps_when_a_statement_contradicts_the_table():
+    r = _consistent_with_traps()
+    r.tables.set_cell("applications.new_received.total", 11)
+    r.tables.review_litigation.review.total = 2
+    assert len(findings(r, "N001")) == 1 and len(findings(r, "N002")) == 0
+    r.section(4).text += "因政府信息公开被申请行政复议1件。"
+    (f,) = findings(refresh_narrative(r), "N002")
+    assert "正文称因政府信息公开引起的行政复议1件，但表四为2件" in f.message
