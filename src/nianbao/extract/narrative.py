@@ -262,11 +262,12 @@ def _pos(loc: Loc | None) -> Position | None:
 
 
 class _Ctx:
-    __slots__ = ("section", "pos", "year", "facts", "cont", "shown")
+    __slots__ = ("section", "pos", "year", "facts", "cont", "shown", "last_new")
 
     def __init__(self, section: int | None, pos: Position | None, year: int | None, facts: list[NarrativeFact]):
         self.section, self.pos, self.year, self.facts = section, pos, year, facts
         self.cont = False   # the sentence before, in this paragraph, counted applications
+        self.last_new: NarrativeFact | None = None   # its 新收/收到 count, if any
         self.shown: str | None = None   # the sentence as printed, when the one read is a rewrite of it
 
     def add(self, kind: str, value, sentence: str, **data) -> None:
@@ -346,6 +347,10 @@ def _applications(s: str, ctx: _Ctx, counts) -> bool:
     """Reads the application counts of a sentence; True when it read any."""
     read = False
     continued = False
+    if ctx.cont and ctx.last_new is not None and SPLIT_AFTER.match(s):
+        # "…共收到申请15件。其中上年结转3件。": the count before was 新收 + 结转
+        ctx.last_new.kind = "applications.received_total"
+    ctx.last_new = None
     if not APP_CONTEXT.search(s):
         if not (ctx.cont and CONTINUES.match(s) and not PLAN.search(s)):
             return False
@@ -376,6 +381,8 @@ def _applications(s: str, ctx: _Ctx, counts) -> bool:
         if kind == "applications.new_received" and (INCLUDES.match(s, end) or SPLIT_AFTER.match(s, end)):
             kind = "applications.received_total"   # "收到申请34件（含上年结转2件）", "…15件，其中上年结转3件"
         ctx.add(kind, v, s)
+        if kind == "applications.new_received":
+            ctx.last_new = ctx.facts[-1]
         read = True
     for m in ZERO_APP.finditer(s):
         span = m.group(0)
