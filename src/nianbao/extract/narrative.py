@@ -151,7 +151,8 @@ FALLBACK_TAIL = re.compile(r"(?:的)?(?:政府信息|事项|信息)?(?:总?数�
 APP_EXCLUDE = re.compile(
     r"法律援助|投诉|咨询|信访(?!举报投诉类)|建议|提案|留言|来信|来访|热线|12345|复议|诉讼|人次|较|同比|环比|增加|增长|减少|"
     r"下降|上升|比上年|去年|上一?年度?(?![度结遗])|平均|案件|线索|事项清单|以来|历年|累计|"
-    r"补正|延期|征求|征询|告知|转办|转交|转来|转送|移送|实际|撤回|终止")
+    r"补正|延期|征求|征询|告知|转办|转交|转来|转送|移送|实际|撤回|终止|"
+    r"梳理|编制|修订|制定|目录|清单|指南|模板|流程")
 # a share, about the count before it: "予以公开3件，占60%；部分公开1件"
 APP_CLAUSE_EXCLUDE = re.compile(r"占比|%")
 # parts of a total: by channel, by applicant, by part of an area — not the total itself
@@ -358,7 +359,7 @@ def _applications(s: str, ctx: _Ctx, counts) -> bool:
     prev = 0
     for start, end, v, unit in counts:
         window, prev = s[prev:start], end
-        if unit not in ("件", "个", "条", "宗", "份"):
+        if unit not in ("件", "个", "宗", "份"):   # not 条: "依申请公开政府信息12条" counts items, not applications
             continue
         if APP_EXCLUDE.search(window) or APP_CLAUSE_EXCLUDE.search(re.split(r"[,;]", window)[-1]) \
                 or _other_year_in(window, ctx.year) or _dated(window):
