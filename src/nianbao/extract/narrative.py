@@ -59,9 +59,9 @@ NUM = rf"(?:\d+|[{CN_NUM}]+)"
 COUNT = re.compile(rf"(?<![\d{CN_NUM}数几上近成若约第每])({NUM})(件|条|个|起|宗|篇|项|例|份)")
 # not a count of things: "15件左右", "20个工作日", "3个月"; nor one end of a range ("3-5件", "3至5件")
 # nor "三个方面", "一件一档"
-NOT_A_COUNT_AFTER = re.compile(r"左右|上下|以上|以内|(?:工作|自然)?日|月|小时|星期|季度|百分点|[-~—至到]\d|"
+NOT_A_COUNT_AFTER = re.compile(r"左右|上下|以上|以内|(?:工作|自然)?日|月|小时|星期|季度|百分点|[-~—–至到]\d|"
                                r"方面|领域|渠道|途径|环节|层面|阶段|一[档案卷事策]|事(?!项)")
-RANGE_BEFORE = re.compile(rf"[\d{CN_NUM}](?:件|条|个)?[-~—至到]$")
+RANGE_BEFORE = re.compile(rf"[\d{CN_NUM}](?:件|条|个)?[-~—–至到]$")
 
 
 def cn_int(s: str) -> int | None:
@@ -152,7 +152,7 @@ APP_EXCLUDE = re.compile(
     r"法律援助|投诉|咨询|信访(?!举报投诉类)|建议|提案|留言|来信|来访|热线|12345|复议|诉讼|人次|较|同比|环比|增加|增长|减少|"
     r"下降|上升|比上年|去年|上一?年度?(?![度结遗])|平均|案件|线索|事项清单|以来|历年|累计|"
     r"补正|延期|征求|征询|告知|转办|转交|转来|转送|移送|实际|撤回|终止|"
-    r"梳理|编制|修订|制定|目录|清单|指南|模板|流程")
+    r"梳理|编制|修订|制定|目录|清单|指南|模板|流程|半年|季度")
 # a share, about the count before it: "予以公开3件，占60%；部分公开1件"
 APP_CLAUSE_EXCLUDE = re.compile(r"占比|%")
 # parts of a total: by channel, by applicant, by part of an area — not the total itself
@@ -164,8 +164,8 @@ ALL_CHANNELS = re.compile(r"通过[^,;。]{0,20}?等(?:多种|各种)?(?:渠道|
 # a date before the count names one application, not the year's ("3月15日收到张某的申请1件");
 # a period up to a date ("截至12月31日", "1月至12月") does not
 DATE = re.compile(r"\d{1,2}月")
-PERIOD = re.compile(r"(?:\d{1,2}月(?:\d{1,2}日)?)?[至到~—-](?:20\d\d年)?\d{1,2}月(?:\d{1,2}日)?(?:底|末)?|"
-                    r"(?:截至|截止)(?:到|至)?(?:20\d\d年)?\d{1,2}月(?:\d{1,2}日)?(?:底|末)?")
+PERIOD = re.compile(r"(?:1月(?:1日)?|(?<!\d)1)[至到~—–-](?:20\d\d年)?12月(?:31日)?(?:底|末)?|"
+                    r"(?:截至|截止)(?:到|至)?(?:20\d\d年)?12月(?:31日)?(?:底|末)?")
 INCLUDES = re.compile(r"[(,]?(含|包含|包括)")
 # "共收到申请15件（其中本年新收12件、上年结转3件）": the count splits into 新收 and 结转, so it is their sum
 SPLIT_AFTER = re.compile(r"[(,]?其中[,:]?[^。;]{0,16}?(?:(?:本年度?|今年|当年)新收|上一?年度?结转)")
@@ -215,7 +215,7 @@ ZERO_REVIEW_REST = re.compile(r"纠错|败诉|撤销|确认违法|违法|纠正"
 EACH_BOTH = re.compile(r"复议[、和及与]{1,2}(?:被)?(?:提起|起诉)?(?:行政)?诉讼(?:案件)?(?:均为|各)$")
 # straight after the applications statement: "…申请1234件。行政复议12件，行政诉讼5件。"
 REVIEW_BARE = re.compile(r"[,]?(?:全年|本年度?|共)?(?:发生)?(?:行政复议|行政诉讼)")
-REVIEW_EXCLUDE = re.compile(r"受理|审理|审结|办理|办结|收到|接到|其中|较|同比|增加|减少|代理|应诉|第三人|"
+REVIEW_EXCLUDE = re.compile(r"受理|审理|审结|办理|办结|收到|接到|其中|较|同比|增加|减少|代理|应诉|第三人|半年|季度|"
                             r"作为[^,;。]{0,6}复议机关")
 # outcomes and documents of cases, in the count's own clause ("维持1件"; not "…维持决定；行政诉讼1件")
 REVIEW_CLAUSE_EXCLUDE = re.compile(r"维持|纠正|纠错|败诉|胜诉|撤销|驳回|确认违法|撤回|终止|决定|文书")
