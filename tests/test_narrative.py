@@ -618,3 +618,12 @@ def _compared_facts(text: str, section: int) -> dict[str, list]:
                          ids=[f"{i:03d}" for i in range(len(APPLICATION_SENTENCES + ZERO_SENTENCES + REVIEW_SENTENCES))])
 def test_sentence_yields_exactly_the_facts_it_states(text, expected, section):
     assert _compared_facts(text, section) == expected
+
+
+def test_counts_labelled_with_a_year_are_not_read_when_the_report_year_is_unknown():
+    text = "2022年收到政府信息公开申请10件，2023年收到政府信息公开申请12件。"
+    assert [f.kind for f in extract_narrative([(1, text, Loc(line=1))], None)
+            if f.kind.startswith("applications.")] == []
+    assert kinds(text, year=2023)["applications.new_received"] == [12]
+    (f,) = extract_narrative([(1, "全年共收到政府信息公开申请12件。", Loc(line=1))], None)
+    assert (f.kind, f.value) == ("applications.new_received", 12)

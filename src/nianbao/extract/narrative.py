@@ -313,7 +313,9 @@ def _counts(s: str) -> list[tuple[int, int, int, str]]:
 
 
 def _other_year_in(window: str, year: int | None) -> bool:
-    return year is not None and any(int(y) != year for y in re.findall(r"((?:19|20)\d\d)年", window))
+    """Whether the window names a year other than the report's — any year when that is unknown
+    ("2022年收到申请10件，2023年收到12件" cannot be read without knowing which is this year)."""
+    return any(year is None or int(y) != year for y in re.findall(r"((?:19|20)\d\d)年", window))
 
 
 def _last_kind(window: str, table: list[tuple[str, re.Pattern[str]]]) -> tuple[str | None, int]:
