@@ -627,3 +627,8 @@ def test_counts_labelled_with_a_year_are_not_read_when_the_report_year_is_unknow
     assert kinds(text, year=2023)["applications.new_received"] == [12]
     (f,) = extract_narrative([(1, "全年共收到政府信息公开申请12件。", Loc(line=1))], None)
     assert (f.kind, f.value) == ("applications.new_received", 12)
+
+
+def test_carried_over_applications_all_completed_is_not_all_completed():
+    assert "all_completed" not in kinds("全年受理政府信息公开申请15件，上年度结转的政府信息公开申请2件均已办结。")
+    assert "all_completed" in kinds("全年共受理政府信息公开申请28件（含上年结转2件），已全部办结。")

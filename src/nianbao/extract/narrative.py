@@ -566,7 +566,8 @@ def _all_completed(s: str, ctx: _Ctx) -> None:
         return
     if ALL_DONE_EXCLUDE.search(CARRIED_OVER.sub("", s)):
         return
-    if ALL_DONE.search(s):
+    m = ALL_DONE.search(s)
+    if m and not CARRIED_OVER.search(re.split(r"[,;]", s[:m.start()])[-1]):   # not "上年结转的2件均已办结"
         ctx.add("all_completed", None, s)
 
 
