@@ -438,7 +438,8 @@ def _review_counts(s: str, ctx: _Ctx, counts) -> None:
         window, prev = s[prev:start], end
         if unit not in ("件", "起", "个", "宗", "例"):
             continue
-        if REVIEW_EXCLUDE.search(window) or _other_year_in(window, ctx.year) or WORK.search(window):
+        if REVIEW_EXCLUDE.search(window) or _other_year_in(window, ctx.year) or WORK.search(window) \
+                or _dated(window):   # "5月8日，申请人…提起行政诉讼1件": one case told, not the year's
             continue
         clause = re.split(r"[,;]", window)[-1]
         if REVIEW_CLAUSE_EXCLUDE.search(clause) or _part_follows(s, start, end):
