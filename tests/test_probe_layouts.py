@@ -17,8 +17,6 @@ NOT_YET: dict[str, str] = {
     "web_copy_split_review_tables_br_cells":
         "label cell with a line break (no tab on its first line) loses the row; 行政复议 as its own table "
         "(values row without a row label, group named only in the caption) is not read",
-    "pdftotext_raw_numbers_after_label_numbered_headings":
-        "table 二: a lone value on the line after its label (行政许可 / 2,318) is not read",
     "pdf_vertical_header_letterspaced_labels":
         "split key phrase in wrapped labels (重新出|具, 逾期不补|正) and letter-spaced numbering "
         "(（ 七 ） 总 计) lose rows",

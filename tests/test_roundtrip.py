@@ -49,12 +49,14 @@ def undecidable_in_tabs(report, style: Style) -> bool:
     A 表三 row whose first or last value is blank: when merge artifacts put the spare slot of some rows
     at the end ("…\t（一）予以公开\t5\t…\t7\t"), a full-grid row with a blank 总计 has the same shape as
     an artifact row with a blank 自然人. In a full-grid table the other rows' shape tells (tests below).
-    In a mixed table a row whose arithmetic cannot decide (e.g. all zeros) stays ambiguous."""
+    In a mixed table a row whose arithmetic cannot decide (e.g. all zeros) stays ambiguous.
+    Pipe rows without a closing pipe ("a | 5 | ") lose a blank last cell to the reader, which takes
+    the pipe as the closing one."""
     if style.blank != "":
         return False
     for row in report.tables.applications.values():
         if row.natural_person is None or row.total is None:
-            if style.merge_artifacts:
+            if style.merge_artifacts or style.pipe_rows == "open":
                 return True
     return False
 

@@ -628,9 +628,11 @@ TABLE_WORDS = ("自然人", "商业企业", "申请人情况", "行政复议", "
                "本年处理决定数量", "本年收费金额", "复议后起诉", "尚未审结")
 
 
-def paragraph_row(p: Paragraph) -> list[Cell] | None:
+def paragraph_row(p: Paragraph, after_label: bool = False) -> list[Cell] | None:
     """A paragraph that is really a table row whose cells were joined with spaces (a PDF text
-    conversion): "（三）不予公开 1.属于国家秘密 0 0 0 0 0 0 0", "0 0 0 …", "结果维持 结果纠正 …"."""
+    conversion): "（三）不予公开 1.属于国家秘密 0 0 0 0 0 0 0", "0 0 0 …", "结果维持 结果纠正 …".
+    `after_label`: the line before was a label alone, so a lone figure ("行政许可" / "2,318") is
+    its value, not a page number or a figure of prose."""
     t = p.text.strip()
     if "。" in t or len(t) > 160:
         return None
@@ -638,7 +640,7 @@ def paragraph_row(p: Paragraph) -> list[Cell] | None:
     if m:
         label = (" " + t)[:m.start()].strip()
         values = m.group(0).split()
-        if len(label) > 60 or (not label and len(values) < 3):
+        if len(label) > 60 or (not label and len(values) < 3 and not after_label):
             return None
         pieces = [x for x in _LABEL_SPLIT.split(label) if x]
         if any(_DIGIT.search(_NUMBERING_PREFIX.sub("", x)) for x in pieces):
@@ -657,14 +659,25 @@ def paragraph_row(p: Paragraph) -> list[Cell] | None:
     return [Cell(x, Loc(line=p.loc.line, page=p.loc.page, bbox=p.loc.bbox)) for x in cells]
 
 
+def _lone_figure(b) -> bool:
+    return isinstance(b, Paragraph) and parse_cell(b.text)[0] == VALUE
+
+
 def iter_rows_and_line_rows(doc: Document) -> Iterable[list[Cell]]:
-    for b in doc.blocks:
+    after_label = False
+    blocks = doc.blocks
+    for i, b in enumerate(blocks):
         if isinstance(b, Table):
+            after_label = False
             yield from b.rows
-        else:
-            row = paragraph_row(b)
-            if row:
-                yield row
+            continue
+        # a lone figure after a label alone is its value, unless more lone figures follow: then the
+        # cells are printed one per line (iter_rows_and_cell_lines reads those)
+        lone = after_label and not (i + 1 < len(blocks) and _lone_figure(blocks[i + 1]))
+        row = paragraph_row(b, lone)
+        after_label = bool(row) and all(parse_cell(c.text)[0] == LABEL for c in row)
+        if row:
+            yield row
 
 
 CELL_LINE_MAX = 60
@@ -705,10 +718,41 @@ def iter_rows_and_cell_lines(doc: Document) -> Iterable[list[Cell]]:
         yield row
 
 
+def _complete(res: TableResult, table: str) -> bool:
+    paths = L.all_cell_paths(L.FORMAT_2019 if res.format_2019 else L.FORMAT_2021)
+    return all(res.cells.get(p, (None, None))[0] is not None for p in paths if p.startswith(f"tables.{table}."))
+
+
 def extract_tables(doc: Document) -> TableResult:
     res = TableReader().read(iter_rows(doc))
     if len(res.found) == 3 or res.format_2019:
         return res
+    # A table the grids did not hold may be printed as plain lines: cells joined by spaces, or one
+    # cell per line without tabs. Only the tables still missing are taken from these readings; of
+    # two readings of one table, the one that read more of its cells.
+    names = {"active_disclosure": "表二", "applications": "表三", "review_litigation": "表四"}
+    from_lines: dict[str, int] = {}          # table → cells read by the reading taken
+    for rows, how, split in ((iter_rows_and_line_rows(doc), "以空格分隔的行", False),
+                             (iter_rows_and_cell_lines(doc), "每行一格的文字", True)):
+        more = TableReader().read(rows, split)
+        for table in sorted(more.found - (res.found - set(from_lines))):
+            prefixes = (f"tables.{table}.", f"tables.legacy.{table}.")     # with the 2019 layout's own cells
+            n = sum(1 for k, v in more.cells.items() if k.startswith(prefixes) and v[0] is not None)
+            if n == 0 or n <= from_lines.get(table, 0):
+                continue                     # a header without values, or no better than the reading taken
+            if table in from_lines:
+                res.cells = {k: v for k, v in res.cells.items() if not k.startswith(prefixes)}
+                res.variants = [v for v in res.variants if not v.path.startswith(prefixes)]
+                res.notes = [x for x in res.notes if not x.startswith(names[table] + "不是表格")]
+            res.cells.update({k: v for k, v in more.cells.items() if k.startswith(prefixes)})
+            res.variants.extend(v for v in more.variants if v.path.startswith(prefixes))
+            res.found.add(table)
+            res.notes.append(f"{names[table]}不是表格，按正文中{how}读出")
+            from_lines[table] = n
+        res.format_2019 = res.format_2019 or more.format_2019
+        if len(res.found) == 3 and all(_complete(res, t) for t in from_lines):
+            break
+    return res
     # A table the grids did not hold may be printed as plain lines: cells joined by spaces, or one
     # cell per line without tabs. Only the tables still missing are taken from these readings.
     names = {"active_disclosure": "表二", "applications": "表三", "review_litigation": "表四"}
