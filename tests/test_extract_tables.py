@@ -439,3 +439,22 @@ def test_ambiguous_outcome_row_takes_the_reading_that_adds_up_to_the_total_row()
     row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
     assert row("granted") == [29, 0, 5, 4, 0, 0, None]
     assert row("partially_granted") == [4, 0, 1, 1, 0, 0, 6]
+
+
+def test_letter_spaced_numbering_is_stripped_from_a_label():
+    from nianbao.labels import match_app_row, normalize_label
+    assert normalize_label("（ 七 ） 总 计") == "总计"
+    assert match_app_row("四 、 结 转 下 年 度 继 续 办 理") == "carried_forward"
+
+
+def test_a_label_wrapped_inside_its_words_over_lines_of_a_pdf_text_is_one_row():
+    text = "\n".join([
+        "某局2023年政府信息公开工作年度报告", "一、总体情况", "正文。", "三、收到和处理政府信息公开申请情况",
+        "   一、本年新收政府信息公开申请数量        5   1   0   0   0   0   6",
+        "   三、本年度             5.属于三类内部事",
+        "   办理结果               务信息            4   1   0   0   0   0   5",
+        "                          3.要求提供公开出",
+        "               （五）不予 版物              1   0   0   0   0   0   1",
+    ])
+    apps = parse_bytes(text.encode(), "r.txt").tables.applications
+    assert apps["denied.internal_affairs"].total == 5 and apps["not_processed.publication"].natural_person == 1

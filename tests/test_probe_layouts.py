@@ -12,14 +12,9 @@ from nianbao.model import Tables
 PROBES = Path(__file__).parent / "fixtures" / "probe"
 # Layout families not read yet: strict xfail, so a fix shows up as XPASS and the mark goes.
 NOT_YET: dict[str, str] = {
-    "pdftotext_layout_wrapped_labels_page_breaks":
-        "wrapped row label whose key phrase is split across lines (内部事|务, 公开出|版物, 大量|反复) loses the row",
     "web_copy_split_review_tables_br_cells":
         "label cell with a line break (no tab on its first line) loses the row; 行政复议 as its own table "
         "(values row without a row label, group named only in the caption) is not read",
-    "pdf_vertical_header_letterspaced_labels":
-        "split key phrase in wrapped labels (重新出|具, 逾期不补|正) and letter-spaced numbering "
-        "(（ 七 ） 总 计) lose rows",
 }
 
 

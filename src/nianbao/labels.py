@@ -147,13 +147,14 @@ _NUMBERING = re.compile(
     r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d))+"
 )
 _DROP = re.compile(r"[\s\u3000\u00a0\"'“”‘’「」『』《》〈〉（）()【】\[\],，、。．.:：;；!！?？·•*_\-—－]+")
+_SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=16384)
 def normalize_label(text: str) -> str:
     """Label text reduced to what identifies it: no numbering, spaces or punctuation. Cached
     (as the matchers below): labels repeat across rows and reports, and matching is pure."""
-    t = unicodedata.normalize("NFKC", text).strip()
+    t = _SPACES.sub("", unicodedata.normalize("NFKC", text))    # before the numbering: "（ 七 ） 总 计"
     t = _NUMBERING.sub("", t)
     return _DROP.sub("", t)
 

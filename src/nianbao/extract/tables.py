@@ -289,8 +289,11 @@ class TableReader:
         self.review_rows_done: set[str] = set()
         self.review_header_text = ""
         self.pending: tuple[str, str, RowView, int] | None = None   # (table, key, view, label index)
+        self.pending_tail = ""    # label-only rows after the pending one that go on with its label
         self.last_variant: tuple[int, str] | None = None          # (index in res.variants, row key)
         self.ambiguous: dict[str, tuple[list[list[Cell | None]], list[Cell | None]]] = {}  # key → readings, chosen
+        self.fragment = ""        # a table-三 label-only row naming no row: the start of a wrapped label
+        self.before = ""          # the fragment of the rows just before the current one
 
     # ---------------------------------------------------------------- entry
     def read(self, rows: Iterable[Sequence[Cell]], split: bool = True) -> TableResult:
@@ -307,6 +310,7 @@ class TableReader:
 
     def row(self, v: RowView) -> None:
         prev_variant, self.last_variant = self.last_variant, None
+        self.before, self.fragment = self.fragment, ""
         labels = v.label_idx
         if not labels:
             self._unlabelled(v)
@@ -366,10 +370,44 @@ class TableReader:
             self._flush_pending()
             self._legacy_other(v, last)
             return
+        fragment = self.before
+        if v.has_values and fragment and self.zone == "app" and self._wrapped_label(fragment, v, last):
+            return
         if self.pending and v.has_values:         # the rest of a label broken over two rows, then values
             self._take_pending(v.after(last), v.cells[last].text.strip())
-        elif not v.has_values and len(labels) == 1:
-            self._label_tail(v.cells[last].text.strip(), prev_variant)
+        elif not v.has_values:
+            text = v.cells[last].text.strip()
+            if self.pending and len(labels) == 1 and self._continues_pending(text):
+                self.pending_tail += text
+                return
+            if self.zone == "app":                # "5.要求行政机关确" / "认或重新出具已获 3 4 …"
+                self.fragment = text if _NUMBERING_PREFIX.match(text) else fragment + text
+            if len(labels) == 1:
+                self._label_tail(text, prev_variant)
+
+    def _continues_pending(self, text: str) -> bool:
+        table, key, pv, plast = self.pending
+        official = L.APP_ROW_BY_KEY[key].label if table == "app" else L.ACTIVE_ROW_LABELS.get(key, "")
+        found = normalize(pv.cells[plast].text + self.pending_tail + text)
+        return normalize(official).startswith(found) and not normalize(official) == normalize(pv.cells[plast].text)
+
+    def _wrapped_label(self, fragment: str, v: RowView, last: int) -> bool:
+        """A row with values whose label names no row, after label-only rows that named none either:
+        one label wrapped over the lines, split inside its words ("5.属于三类内部事" / "务信息 4 1 …")."""
+        text = v.cells[last].text.strip()
+        # in a PDF's text the label column may be printed beside a group label ("（五）不予 版物"):
+        # the wrapped label goes on in the last word
+        for joined in dict.fromkeys((fragment + text, fragment + text.split()[-1])):
+            key = match_app_row(joined)
+            if key is not None and key not in ("other.other", "results_total") and key not in self.app_seen:
+                break
+        else:
+            return False
+        leaf = Cell(joined, v.cells[last].loc)
+        v = RowView(v.cells[:last] + [leaf] + v.cells[last + 1:], v.kinds, v.values,
+                    v.norms[:last] + [normalize(joined)] + v.norms[last + 1:], v.loose_tail)
+        self._labelled_row("app", key, v, last)
+        return True
 
     def _label_tail(self, text: str, last: tuple[int, str] | None) -> None:
         """A label-only row after a row with values may be the rest of that row's wrapped label
@@ -384,6 +422,9 @@ class TableReader:
             else normalize(whole) == normalize(variant.official)
         if official:
             del self.res.variants[i]
+        elif normalize(variant.official).startswith(normalize(whole)):
+            variant.found = whole                # wrapped over more lines still: the next may end it
+            self.last_variant = last
 
     def _labelled_row(self, table: str, key: str, v: RowView, last: int) -> None:
         """A row whose leaf label names a cell row. With no value after the label it may be the first
@@ -398,7 +439,7 @@ class TableReader:
             self.pending = None              # the first was a line of prose starting like the label
         self._flush_pending()
         if VALUE not in v.kinds[last + 1:]:
-            self.pending = (table, key, v, last)
+            self.pending, self.pending_tail = (table, key, v, last), ""
             return
         if table == "app":
             self._app_row(key, v, last)
@@ -407,7 +448,7 @@ class TableReader:
 
     def _take_pending(self, run: list[Cell], tail: str = "") -> None:
         table, key, pv, plast = self.pending
-        self.pending = None
+        self.pending, tail, self.pending_tail = None, self.pending_tail + tail, ""
         if table == "app":
             self._app_row(key, pv, plast, run, tail)
         else:
@@ -417,11 +458,11 @@ class TableReader:
         """A pending row nothing continued: its own (blank) cells are its values."""
         if self.pending:
             table, key, pv, plast = self.pending
-            self.pending = None
+            self.pending, tail, self.pending_tail = None, self.pending_tail, ""
             if table == "app":
-                self._app_row(key, pv, plast)
+                self._app_row(key, pv, plast, tail=tail)
             else:
-                self._active_row(key, pv, plast)
+                self._active_row(key, pv, plast, tail=tail)
 
     # ---------------------------------------------------------------- table 二
     def _active_row(self, key: str, v: RowView, last: int, run: list[Cell] | None = None, tail: str = "") -> None:
@@ -505,6 +546,8 @@ class TableReader:
             self._set(f"tables.applications.{key}.{col}", cell)
         found = v.cells[last].text.strip() + tail
         self.last_variant = None
+        if self.before and not L.is_official_app_label(key, found):
+            found = _with_start(self.before, found, L.APP_ROW_BY_KEY[key].label)
         if not L.is_official_app_label(key, found):
             self.last_variant = (len(self.res.variants), key)
             self.res.variants.append(LabelVariant(path=f"tables.applications.{key}", found=found,
@@ -624,6 +667,17 @@ _VALUE_TOKEN_END = re.compile(r"(?:\s+(?:[-+]?[\d,，.]+(?:件|条|个)?|—+|-|
 _DIGIT = re.compile(r"\d")
 _NUMBERING_PREFIX = re.compile(r"^(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.、．])")
 _LABEL_SPLIT = re.compile(r"\s+(?=[（(][一二三四五六七八九十]+[)）]|\d+[.、．](?!\d)|[一二三四五六七八九十]+、)")
+_WIDE_GAP = re.compile(r"\s{2,}")
+
+
+def _label_cells(label: str) -> list[str]:
+    """The label cells of a line: split before a numbering, and at wide gaps (the columns of
+    pdftotext -layout: "办理结果        务信息") unless that leaves single characters ("规    章")."""
+    out = []
+    for piece in _LABEL_SPLIT.split(label):
+        parts = [x for x in _WIDE_GAP.split(piece.strip()) if x]
+        out.extend(parts if all(len(x) >= 2 for x in parts) else [piece])
+    return [x for x in out if x]
 TABLE_WORDS = ("自然人", "商业企业", "申请人情况", "行政复议", "行政诉讼", "结果维持", "信息内容", "本年制发件数",
                "本年处理决定数量", "本年收费金额", "复议后起诉", "尚未审结")
 
@@ -642,7 +696,7 @@ def paragraph_row(p: Paragraph, after_label: bool = False) -> list[Cell] | None:
         values = m.group(0).split()
         if len(label) > 60 or (not label and len(values) < 3 and not after_label):
             return None
-        pieces = [x for x in _LABEL_SPLIT.split(label) if x]
+        pieces = _label_cells(label)
         if any(_DIGIT.search(_NUMBERING_PREFIX.sub("", x)) for x in pieces):
             return None                    # prose with figures, not a label
         cells = pieces + values
@@ -651,12 +705,22 @@ def paragraph_row(p: Paragraph, after_label: bool = False) -> list[Cell] | None:
         if len(cells) < 2:
             return None
     elif len(t) <= 40:                 # a label alone: half of a label wrapped over two lines
-        cells = [x for x in _LABEL_SPLIT.split(t) if x]
+        cells = _label_cells(t)
         if any(_DIGIT.search(_NUMBERING_PREFIX.sub("", x)) for x in cells):
             return None                    # a line of prose with figures ("受理申请141件，其中本年新收…")
     else:
         return None
     return [Cell(x, Loc(line=p.loc.line, page=p.loc.page, bbox=p.loc.bbox)) for x in cells]
+
+
+def _with_start(start: str, found: str, official: str) -> str:
+    """`found` with the label-only rows before it (`start`) when they are the official label's start
+    (a label wrapped over lines: "1.申请人无正当理" / "由逾期不补正、行 0 0 …"), else `found`."""
+    whole = normalize(official)
+    for joined in (start + found, start + found.split()[-1]):
+        if whole.startswith(normalize(joined)):
+            return joined
+    return found
 
 
 def _lone_figure(b) -> bool:
