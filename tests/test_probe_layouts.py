@@ -11,11 +11,7 @@ from nianbao.model import Tables
 
 PROBES = Path(__file__).parent / "fixtures" / "probe"
 # Layout families not read yet: strict xfail, so a fix shows up as XPASS and the mark goes.
-NOT_YET: dict[str, str] = {
-    "web_copy_split_review_tables_br_cells":
-        "label cell with a line break (no tab on its first line) loses the row; 行政复议 as its own table "
-        "(values row without a row label, group named only in the caption) is not read",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def cases():

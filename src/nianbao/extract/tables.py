@@ -198,9 +198,16 @@ def choose_reading(readings: list[list[Cell | None]]) -> list[Cell | None]:
 
 
 def iter_rows(doc: Document) -> Iterable[list[Cell]]:
-    for b in doc.blocks:
+    """The rows of the document's tables. A short line between two tables is a row of one cell: the
+    first line of a label cell whose line break the conversion kept ("（二）部分公开（区分处理的，只计
+    这一情形，" / "不计其他情形）\t77\t18…"), or a running page header, which names no row."""
+    blocks = doc.blocks
+    for i, b in enumerate(blocks):
         if isinstance(b, Table):
             yield from b.rows
+        elif 0 < i < len(blocks) - 1 and isinstance(blocks[i - 1], Table) and isinstance(blocks[i + 1], Table) \
+                and len(b.text) <= 40 and "。" not in b.text:
+            yield [Cell(b.text, b.loc)]
 
 
 @lru_cache(maxsize=4096)
@@ -633,7 +640,16 @@ class TableReader:
             self._set(f"tables.review_litigation.{group}.{col}", cell)
 
     def _finish_review(self) -> None:
-        if not self.review_cells or self.review_rows_done:
+        if not self.review_cells:
+            return
+        if self.review_rows_done:
+            # groups printed as labelled rows, and the rest as values without a label (行政复议 as a
+            # table of its own, named in its caption): the values go to the group left, if they fit it
+            rest = [g for g in L.REVIEW_GROUP_KEYS if g not in self.review_rows_done]
+            values = [c for c in self.review_cells if c.text.strip()]
+            if len(rest) == 1 and len(values) == N_REVIEW:
+                for col, cell in zip(L.REVIEW_COL_KEYS, values):
+                    self._set(f"tables.review_litigation.{rest[0]}.{col}", cell)
             return
         groups = list(L.REVIEW_GROUP_KEYS)
         h = self.review_header_text
