@@ -29,6 +29,12 @@ def test_n001_accepts_received_as_new_plus_carried_over():
     assert findings(r, "N001") == []
 
 
+def test_n001_accepts_received_without_the_word_new_as_new_plus_carried_over_but_not_new_received():
+    tables = dict(new_received=12, carried_over=3, granted=15, results_total=15)
+    assert findings(_apps(with_text(1, "2023年，我局共收到政府信息公开申请15件。"), **tables), "N001") == []
+    assert findings(_apps(with_text(1, "2023年，我局本年新收政府信息公开申请15件。"), **tables), "N001")
+
+
 def test_n001_reports_received_total_matching_neither_reading():
     r = _apps(with_text(1, "全年共受理政府信息公开申请750件。"),
               new_received=713, carried_over=36, granted=749, results_total=749)

@@ -383,7 +383,11 @@ def _applications(s: str, ctx: _Ctx, counts) -> bool:
             continue
         if kind == "applications.new_received" and (INCLUDES.match(s, end) or SPLIT_AFTER.match(s, end)):
             kind = "applications.received_total"   # "收到申请34件（含上年结转2件）", "…15件，其中上年结转3件"
-        ctx.add(kind, v, s)
+        # "收到/接到 N 件" without 新收: reports use it for 新收 + 上年结转 too (the audit accepts either),
+        # unless the sentence goes on to state the carried-over ones ("收到4件，上年结转1件")
+        generic = kind == "applications.new_received" and "新收" not in re.split(r"[,;]", window)[-1] \
+            and not CARRIED_OVER.search(s, end)
+        ctx.add(kind, v, s, **({"generic": True} if generic else {}))
         if kind == "applications.new_received":
             ctx.last_new = ctx.facts[-1]
         read = True

@@ -568,7 +568,10 @@ def perturb_narrative(report: Report, rng: random.Random,
     options: list[tuple[str, str]] = []
     m = re.search(r"(收到政府信息公开申请|新收政府信息公开申请 ?|本年新收)(\d+)", text)
     if m:
-        options.append(("N001", text[:m.start(2)] + str(_bump(rng, int(m.group(2)))) + text[m.end(2):]))
+        # not to 新收 + 上年结转: "收到 N 件" may state that sum
+        new, over = int(m.group(2)), t.applications["carried_over"].total or 0
+        wrong = next(x for x in (_bump(rng, new), new + 4, new + 7) if x != new + over)
+        options.append(("N001", text[:m.start(2)] + str(wrong) + text[m.end(2):]))
     elif re.search(r"未收到政府信息公开申请|没有接到", text):
         options.append(("N001", re.sub(r"未收到政府信息公开申请|没有接到[^。]*申请",
                                        f"共收到政府信息公开申请{_bump(rng, 0)}件", text, count=1)))
