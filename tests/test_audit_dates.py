@@ -87,3 +87,30 @@ def test_agency_type_from_the_name():
     assert is_peoples_government("银川市人民政府办公室")
     assert not is_peoples_government("红寺堡区司法局")
     assert not is_peoples_government("某市人民政府研究室")
+
+
+def test_agency_type_of_bare_place_names_and_other_governing_bodies():
+    # government reports are titled "红寺堡区2023年政府信息公开工作年度报告": the agency read is the place
+    for name in ("红寺堡区", "吴忠市", "宁夏回族自治区", "临夏回族自治州", "红寺堡镇", "新华街道", "红寺堡区本级",
+                 "锡林郭勒盟行政公署", "银川经济技术开发区管理委员会", "红寺堡区人民政府办公室（区政务服务管理局）"):
+        assert is_peoples_government(name), name
+    for name in ("红寺堡区政务服务管理局", "吴忠市城市管理委员会", "金凤区满城北街社区", "吴忠市人民政府研究室"):
+        assert not is_peoples_government(name), name
+
+
+def test_d004_gives_a_report_titled_by_its_place_until_31_march():
+    r = clean_report(2023, agency="红寺堡区")
+    r.meta.published = date(2024, 3, 20)
+    assert findings(r, "D004") == []
+    r.meta.published = date(2024, 4, 8)
+    (f,) = findings(r, "D004")
+    assert "2024年3月31日" in f.message
+
+
+def test_d004_with_the_agency_unknown_only_a_date_late_for_a_government_is_late():
+    r = clean_report(2023)
+    r.meta.agency = None
+    r.meta.published = date(2024, 2, 20)
+    assert findings(r, "D004") == []
+    r.meta.published = date(2024, 5, 6)
+    assert len(findings(r, "D004")) == 1

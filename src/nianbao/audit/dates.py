@@ -87,17 +87,29 @@ def other_year_in_text(report: Report) -> Iterator[Hit]:
                                                   "section": f.section}, evidence=f.evidence)
 
 
-_GOVERNMENT = re.compile(r"人民政府$|人民政府办公[室厅]$|政府办公[室厅]$|^.{0,20}(省|自治区|市|县|区|旗|乡|镇)政府$|街道办事处$")
+_GOVERNMENT = re.compile(r"人民政府$|人民政府办公[室厅]$|政府办公[室厅]$|^.{0,20}(省|自治区|市|县|区|旗|乡|镇)政府$|街道办事处$"
+                         r"|行政公署$|行署$|区(?:管理委员会|管委会)$")
+# A bare place name is the place's government: titles of government reports read
+# "红寺堡区2023年政府信息公开工作年度报告", so the agency read from them is "红寺堡区".
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,20}?(?:省|自治区|市|自治州|州|地区|盟|县|自治县|区|旗|自治旗|乡|镇|苏木|街道)$")
+# words ending in a division character that name no division
+_NOT_PLACE = re.compile(r"(?:社区|园区|景区|林区|矿区|校区|营区|辖区|片区|小区)$")
+_NAME_TAIL = re.compile(r"(?:[（(][^（）()]*[)）]|本级|机关)+$")
 
 
 def is_peoples_government(agency: str | None) -> bool:
     """Whether the agency is a people's government (or its general office, which publishes the
     government's report) — those publish by 31 March; departments by 31 January (条例第四十九条).
-    乡镇 governments and 街道办事处 fall under neither sentence of 第四十九条: they get the later date,
-    so that the rule never calls a report late that the regulation does not."""
+    乡镇 governments, 街道办事处, 行政公署 and 开发区管委会 fall under neither sentence of 第四十九条:
+    they get the later date, so that the rule never calls a report late that the regulation does not.
+    A bare place name ("红寺堡区", "吴忠市") is the place's government; a bracketed second name
+    ("…办公室（区政务服务管理局）") does not change the kind."""
     if not agency:
         return False
-    return bool(_GOVERNMENT.search(agency.strip()))
+    name = _NAME_TAIL.sub("", re.sub(r"\s+", "", agency))
+    if _GOVERNMENT.search(name):
+        return True
+    return bool(_PLACE.match(name)) and not _NOT_PLACE.search(name)
 
 
 @rule("D004", "warning", "D", {
@@ -108,7 +120,8 @@ def published_late_or_early(report: Report) -> Iterator[Hit]:
     """What it does:
     Checks the publication (signature) date against 条例第四十九条: departments publish the
     previous year's report by 31 January, people's governments by 31 March (the agency
-    type is taken from the agency name). Also reports a signature date before the
+    type is taken from the agency name; a bare place name such as "红寺堡区" is the place's
+    government, and an unknown agency gets the later date). Also reports a signature date before the
     statistical period ends.
 
     Why it matters:
@@ -122,7 +135,8 @@ def published_late_or_early(report: Report) -> Iterator[Hit]:
     pub, y = report.meta.published, report.meta.year
     if pub is None or y is None:
         return
-    gov = is_peoples_government(report.meta.agency)
+    # with the agency unknown its kind is too: only a date late for a government too is late
+    gov = report.meta.agency is None or is_peoples_government(report.meta.agency)
     deadline = date(y + 1, 3, 31) if gov else date(y + 1, 1, 31)
     end = (report.meta.period.end if report.meta.period and report.meta.period.end else None) or date(y, 12, 31)
     # a period end in a wrong year is D001's business; measure against the report year then
