@@ -114,3 +114,16 @@ def test_d004_with_the_agency_unknown_only_a_date_late_for_a_government_is_late(
     assert findings(r, "D004") == []
     r.meta.published = date(2024, 5, 6)
     assert len(findings(r, "D004")) == 1
+
+
+def test_d003_silent_when_the_sentence_sets_the_other_year_beside_this_one():
+    text = "\n".join([
+        "2022年，我局主动公开信息28条，本年度较上年增长17.9%。",
+        "2022年收到申请2件，今年未收到申请。",
+        "2022年共受理申请5件，同比下降40%。",
+    ])
+    r = with_text(1, text, year=2023)
+    assert [f.data["role"] for f in r.narrative if f.kind == "year_mention"] == ["report"] * 3
+    assert findings(r, "D003") == []
+    # without a word for this year the sentence still reports 2022 in a 2023 report
+    assert len(findings(with_text(1, "2022年共主动公开信息28条。", year=2023), "D003")) == 1

@@ -63,12 +63,16 @@ def period_not_stated(report: Report) -> Iterator[Hit]:
         yield Hit("meta.period", {"year": report.meta.year or "本"})
 
 
+# this year named without its number in the same sentence: the sentence compares
+_THIS_YEAR_TOO = re.compile(r"本年度?|今年|本年内|同比|环比|较上一?年|比上一?年|与上一?年|上年同期")
+
+
 @rule("D003", "warning", "D", "正文写的是{found}年，但本报告是{year}年度报告：「{text}」")
 def other_year_in_text(report: Report) -> Iterator[Hit]:
     """What it does:
     Reports sentences that report on the year's work but name a different year, e.g. a 2022
     report saying "沙坡头区司法局 2021 年未收取信息处理费". Plans ("2024年，我局将…"),
-    comparisons ("较2022年"), titles of documents (《…2022年…》) and dates of earlier
+    comparisons ("较2022年"; a sentence that also speaks of 本年度/今年 or 同比), titles of documents (《…2022年…》) and dates of earlier
     events are not reported (extract/narrative.py classifies each year mention).
 
     Why it matters:
@@ -83,6 +87,8 @@ def other_year_in_text(report: Report) -> Iterator[Hit]:
         return
     for i, f in enumerate(report.narrative):
         if f.kind == "year_mention" and f.data.get("role") == "report" and f.value is not None and f.value != y:
+            if _THIS_YEAR_TOO.search(f.text):
+                continue  # "2022年收到申请2件，今年未收到": the other year is set beside this one
             yield Hit(f"narrative.{i}", {"found": int(f.value), "year": y, "text": f.text,
                                                   "section": f.section}, evidence=f.evidence)
 
