@@ -96,3 +96,17 @@ def test_c006_fires_when_section_five_says_only_none_or_is_empty():
 def test_c006_silent_when_section_five_states_problems():
     assert findings(clean_report(), "C006") == []
     assert codes(clean_report(), "C") == []
+
+
+def test_c005_silent_when_section_six_states_the_fee_in_the_formats_own_words():
+    # the 2021 format asks for 发出收费通知的件数和总金额以及实际收取的总金额; reports answer in those words
+    for text in ("本年度发出收费通知的件数为0件，总金额0元；实际收取的总金额0元。",
+                 "本年度没有发出收费通知，未收取任何费用。",
+                 "2023年无政府信息公开信息处理费收取情况。"):
+        r = with_text(6, text)
+        assert findings(r, "C005") == [], text
+
+
+def test_c005_not_satisfied_by_a_fee_subheading_alone():
+    r = with_text(6, "（二）信息处理费收取情况\n（三）政务公开工作要点落实情况。各项任务均已落实。")
+    assert len(findings(r, "C005")) == 1

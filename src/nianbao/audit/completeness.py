@@ -117,6 +117,22 @@ def label_variant(report: Report) -> Iterator[Hit]:
         yield Hit(v.path, {"found": v.found, "official": v.official}, evidence=v.evidence)
 
 
+# Section 六 speaks of the fee: the 2021 format's own items (收费通知, 实际收取的总金额) or the fee
+# named outside a cited title (《政府信息公开信息处理费管理办法》 alone says nothing about this year).
+_FEE_WORDS = re.compile(r"信息处理费|收费通知|实际收取|(?:收取|收费)[^。；;]{0,8}(?:金额|费用|0|零)")
+_CITED = re.compile(r"《[^《》]*》")
+# a sub-heading ("（二）信息处理费收取情况") names the topic and states nothing
+_HEADING_ONLY = re.compile(r"^[（(]?[一二三四五六七八九十\d]*[)）、.．]?[^无未没不\d零]*情况[：:]?$")
+
+
+def _speaks_of_fee(text: str) -> bool:
+    for sentence in re.split(r"[。；;\n]", _CITED.sub("", text)):
+        sentence = sentence.strip()
+        if _FEE_WORDS.search(sentence) and not _HEADING_ONLY.match(sentence):
+            return True
+    return False
+
+
 @rule("C005", "warning", "C", {
     "default": "第六部分「其他需要报告的事项」未说明是否收取信息处理费",
     "elsewhere": "第六部分「其他需要报告的事项」未说明是否收取信息处理费（第{where}部分提及，格式要求在第六部分说明）",
@@ -130,6 +146,9 @@ def fee_not_stated(report: Report) -> Iterator[Hit]:
     Since 2021 agencies may charge a fee for excessive applications; the annual report is
     where they account for it, even when nothing was charged ("未收取信息处理费").
 
+    Section 六 stating the format's own items ("发出收费通知的件数和总金额以及实际收取的总金额")
+    or naming 信息处理费 in any sentence of its own counts as a statement.
+
     Example:
     Section 六 reports only the 政务公开工作要点 and says nothing about fees.
     """
@@ -137,6 +156,8 @@ def fee_not_stated(report: Report) -> Iterator[Hit]:
     has_six = report.section(6) is not None
     if any(f.section == 6 for f in fees) or (not has_six and fees):
         return
+    if has_six and _speaks_of_fee(report.section(6).text):
+        return  # the format's own wording ("发出收费通知的件数…实际收取的总金额") or another fee sentence
     elsewhere = sorted({f.section for f in fees if f.section})
     s6 = report.section(6)
     path = f"sections.{report.sections.index(s6)}" if s6 else "sections"
