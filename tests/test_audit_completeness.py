@@ -110,3 +110,24 @@ def test_c005_silent_when_section_six_states_the_fee_in_the_formats_own_words():
 def test_c005_not_satisfied_by_a_fee_subheading_alone():
     r = with_text(6, "（二）信息处理费收取情况\n（三）政务公开工作要点落实情况。各项任务均已落实。")
     assert len(findings(r, "C005")) == 1
+
+
+def test_c003_silent_on_a_regulations_row_left_blank_by_an_agency_that_cannot_make_them():
+    # "规章 / / /": a county department marks the row that does not apply to it
+    r = clean_report(agency="吴忠市红寺堡区司法局")
+    for c in ("issued", "repealed", "in_force"):
+        r.tables.set_cell(f"active_disclosure.regulations.{c}", None)
+    assert findings(r, "C003") == []
+    # a provincial government makes 规章: its blank row is still a blank
+    r.meta.agency = "宁夏回族自治区人民政府"
+    (f,) = findings(r, "C003")
+    assert f.data["count"] == 3
+
+
+def test_c003_still_reports_a_partly_blank_regulations_row_and_other_blanks():
+    r = clean_report(agency="吴忠市红寺堡区司法局")
+    r.tables.set_cell("active_disclosure.regulations.repealed", None)
+    r.tables.set_cell("active_disclosure.licensing.decisions", None)
+    (f,) = findings(r, "C003")
+    assert f.data["cells"] == ["tables.active_disclosure.regulations.repealed",
+                               "tables.active_disclosure.licensing.decisions"]

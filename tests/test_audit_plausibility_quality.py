@@ -41,3 +41,11 @@ def test_a001_reports_debris_once_per_kind_with_lines():
 
 def test_a001_silent_without_debris():
     assert findings(clean_report(), "A001") == []
+
+
+def test_who_may_make_regulations_by_the_agency_name():
+    from nianbao.audit.plausibility import may_make_regulations
+    for name in ("宁夏回族自治区人民政府", "吴忠市人民政府", "国家税务总局", None):
+        assert may_make_regulations(name), name
+    for name in ("吴忠市红寺堡区司法局", "吴忠市司法局", "宁夏回族自治区司法厅", "红寺堡区人民政府", "红寺堡镇人民政府"):
+        assert not may_make_regulations(name), name

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from .. import labels as L
 from ..model import Report
 from .common import TABLE_NAMES, cell_paths
+from .plausibility import may_make_regulations
 from .tables import _cell_name
 from .registry import Hit, evidence_for, rule
 
@@ -64,6 +65,9 @@ def table_missing(report: Report) -> Iterator[Hit]:
                                           "title": L.TABLE_TITLES[table]})
 
 
+_REGULATIONS = "tables.active_disclosure.regulations."
+
+
 @rule("C003", "warning", "C", "{table_name}有{count}个单元格为空（格式要求每格填写数字，没有的填0）：{cells_text}")
 def blank_cells(report: Report) -> Iterator[Hit]:
     """What it does:
@@ -83,6 +87,10 @@ def blank_cells(report: Report) -> Iterator[Hit]:
         if _table_missing(report, table):
             continue  # C002
         cells = [p for p in _table_cells(report, table) if report.tables.cell(p.removeprefix("tables.")) is None]
+        if table == "active_disclosure" and not may_make_regulations(report.meta.agency):
+            regs = [p for p in _table_cells(report, table) if p.startswith(_REGULATIONS)]
+            if all(p in cells for p in regs):
+                cells = [p for p in cells if p not in regs]  # "/" in a row that does not apply
         if not cells:
             continue
         names = [_cell_name(p.removeprefix("tables.")) for p in cells]

@@ -26,6 +26,19 @@ def agency_division(agency: str | None) -> str | None:
     return found[-1]
 
 
+def may_make_regulations(agency: str | None) -> bool:
+    """Whether the agency may be one that makes 规章 (立法法): a people's government above county
+    level, or an agency whose name names no local division (a State Council department). Unknown
+    agencies may. Departments of local governments and anything at county level or lower may not."""
+    from .dates import is_peoples_government  # dates knows the agency kinds; imported late, no cycle
+    div = agency_division(agency)
+    if agency is None or div is None:
+        return True
+    if div in COUNTY_OR_LOWER:
+        return False
+    return is_peoples_government(agency)
+
+
 @rule("P001", "warning", "P",
       "{agency}为{level}机关，无权制定规章，但表二规章{what}")
 def regulations_at_county_level(report: Report) -> Iterator[Hit]:
