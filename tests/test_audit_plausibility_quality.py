@@ -49,3 +49,10 @@ def test_who_may_make_regulations_by_the_agency_name():
         assert may_make_regulations(name), name
     for name in ("吴忠市红寺堡区司法局", "吴忠市司法局", "宁夏回族自治区司法厅", "红寺堡区人民政府", "红寺堡镇人民政府"):
         assert not may_make_regulations(name), name
+
+
+def test_agency_division_skips_城镇_县域_区划_in_department_names():
+    assert agency_division("吴忠市城镇化工作办公室") == "市"
+    assert agency_division("某省县域经济发展办公室") == "省"
+    assert agency_division("某省行政区划地名管理中心") == "省"
+    assert agency_division("某县城镇建设服务中心") == "县"

@@ -9,7 +9,7 @@ from .common import fmt
 from .registry import Hit, rule
 
 # Words of department names that contain a division character but name no division.
-_NOT_DIVISION = re.compile(r"城乡|乡村|市场|市政|城市|市容|都市|社区|区域|园区|景区|乡镇企业")
+_NOT_DIVISION = re.compile(r"城乡|乡村|城镇|市场|市政|城市|市容|都市|社区|区域|区划|县域|园区|景区|乡镇企业")
 # Administrative divisions, longest first so "自治区" is not read as "区".
 _DIVISION = re.compile(r"特别行政区|自治区|自治州|自治县|自治旗|街道|苏木|地区|省|市|州|盟|县|区|旗|乡|镇")
 COUNTY_OR_LOWER = {"自治县", "自治旗", "县", "区", "旗", "乡", "镇", "街道", "苏木"}
