@@ -1,5 +1,6 @@
 """Hand-made reports in conversion layouts the seeds do not show (an independent check on the
-extractor, not produced by nianbao's own generator). Each <name>.txt has <name>.gold.json."""
+extractor, not produced by nianbao's own generator). Each <name>.txt or <name>.docx has <name>.gold.json;
+a .docx is built by a script beside it (build_*.py) and committed."""
 import json
 from pathlib import Path
 
@@ -11,13 +12,22 @@ from nianbao.model import Tables
 
 PROBES = Path(__file__).parent / "fixtures" / "probe"
 # Layout families not read yet: strict xfail, so a fix shows up as XPASS and the mark goes.
-NOT_YET: dict[str, str] = {}
+NOT_YET: dict[str, str] = {
+    "pipe_rows_blank_total_when_zero":
+        "a bare pipe row ending in ' | ' (blank 总计) loses its last cell; with a blank first value the row shifts left",
+    "web_banner_line_before_title_overview_subheadings":
+        "a banner line 政府信息公开工作年度报告 before the title is joined into the title, so no agency",
+    "tab_rows_group_and_leaf_label_glued_in_one_cell":
+        "label cell 三、本年度办理结果（一）予以公开 (group glued to leaf) is not matched to granted",
+    "table4_printed_as_three_group_rows":
+        "table 四 as rows 行政复议 / 行政诉讼（未经复议直接起诉） / 行政诉讼（复议后起诉）: only review is read",
+}
 
 
 def cases():
-    for txt in sorted(PROBES.glob("*.txt")):
-        marks = [pytest.mark.xfail(reason=NOT_YET[txt.stem], strict=True)] if txt.stem in NOT_YET else []
-        yield pytest.param(txt, id=txt.stem, marks=marks)
+    for path in sorted([*PROBES.glob("*.txt"), *PROBES.glob("*.docx")]):
+        marks = [pytest.mark.xfail(reason=NOT_YET[path.stem], strict=True)] if path.stem in NOT_YET else []
+        yield pytest.param(path, id=path.stem, marks=marks)
 
 
 @pytest.mark.parametrize("path", list(cases()))
