@@ -131,3 +131,8 @@ def test_c003_still_reports_a_partly_blank_regulations_row_and_other_blanks():
     (f,) = findings(r, "C003")
     assert f.data["cells"] == ["tables.active_disclosure.regulations.repealed",
                                "tables.active_disclosure.licensing.decisions"]
+
+
+def test_c005_reads_a_fee_sentence_hard_wrapped_inside_a_word():
+    r = with_text(6, "（一）政务公开工作要点落实情况。各项任务均已落实。\n（二）信息处理费收取情况。本年度未收取政府信息公开信息处\n理费。")
+    assert findings(r, "C005") == []

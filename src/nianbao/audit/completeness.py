@@ -133,8 +133,12 @@ _CITED = re.compile(r"《[^《》]*》")
 _HEADING_ONLY = re.compile(r"^[（(]?[一二三四五六七八九十\d]*[)）、.．]?[^无未没不\d零]*情况[：:]?$")
 
 
+# a line break not followed by a new numbered item is a hard wrap ("…信息处\n理费。")
+_WRAP = re.compile(r"\n(?![（(【\[]|[一二三四五六七八九十\d]+[、.．])")
+
+
 def _speaks_of_fee(text: str) -> bool:
-    for sentence in re.split(r"[。；;\n]", _CITED.sub("", text)):
+    for sentence in re.split(r"[。；;\n]", _CITED.sub("", _WRAP.sub("", text))):
         sentence = sentence.strip()
         if _FEE_WORDS.search(sentence) and not _HEADING_ONLY.match(sentence):
             return True
