@@ -127,3 +127,20 @@ def test_d003_silent_when_the_sentence_sets_the_other_year_beside_this_one():
     assert findings(r, "D003") == []
     # without a word for this year the sentence still reports 2022 in a 2023 report
     assert len(findings(with_text(1, "2022年共主动公开信息28条。", year=2023), "D003")) == 1
+
+
+def test_d001_silent_on_a_range_of_months_read_in_a_report_without_a_period():
+    # "开展数据清理专项行动，时间为2023年3月1日至5月31日" / "统计显示，2023年1月至6月共发布…"
+    for start, end in ((date(2023, 3, 1), date(2023, 5, 31)), (date(2023, 1, 1), date(2023, 6, 30)),
+                       (date(2023, 7, 1), date(2023, 7, 15))):
+        r = clean_report(2023)
+        r.meta.period = Period(start=start, end=end)
+        assert findings(r, "D001") == [], (start, end)
+
+
+def test_d001_still_fires_on_a_year_long_period_that_is_not_the_calendar_year():
+    for start, end in ((date(2022, 1, 1), date(2022, 12, 31)), (date(2023, 1, 1), date(2023, 12, 20)),
+                       (date(2022, 12, 1), date(2023, 11, 30)), (date(2023, 1, 1), None)):
+        r = clean_report(2023)
+        r.meta.period = Period(start=start, end=end)
+        assert len(findings(r, "D001")) == (0 if end is None else 1), (start, end)

@@ -13,6 +13,20 @@ def _d(x: date | None) -> str:
     return f"{x.year}年{x.month}月{x.day}日" if x else "（未写明）"
 
 
+def _annual(start: date | None, end: date | None) -> bool:
+    """Whether a date range read as the period can be a statistical period at all: about a year
+    long, or ends reversed with one end on a year boundary (2023年1月1日至2022年12月31日). A shorter
+    range ("时间为2023年3月1日至5月31日", "1月至6月") is an activity or part of the year that the text
+    names near 数据/统计 in a report that states no period: never a wrong period."""
+    boundary = (start is not None and (start.month, start.day) == (1, 1)) or \
+        (end is not None and (end.month, end.day) == (12, 31))
+    if start is None or end is None:
+        return boundary
+    if end < start:
+        return boundary
+    return (end - start).days >= 300
+
+
 @rule("D001", "error", "D", {
     "default": "统计期间{start}至{end}与报告年度{year}年不符（应为{year}年1月1日至{year}年12月31日）",
     "order": "统计期间{start}至{end}：截止日期早于起始日期",
@@ -21,7 +35,8 @@ def period_impossible_or_wrong_year(report: Report) -> Iterator[Hit]:
     """What it does:
     Checks the stated statistical period (本报告统计数据从…至…): the end must not come before
     the start, and the period must be the calendar year of the report (1 January to
-    31 December of the report year).
+    31 December of the report year). A range of a few months is not taken for the period (it is
+    an activity or part of the year named in a report that states no period).
 
     Why it matters:
     The annual report covers one calendar year (条例第五十条); a wrong year in the period
@@ -32,7 +47,7 @@ def period_impossible_or_wrong_year(report: Report) -> Iterator[Hit]:
     A 2023 report: "报告统计期限为2023年1月1日起至2022年12月31日止".
     """
     p = report.meta.period
-    if p is None or (p.start is None and p.end is None):
+    if p is None or (p.start is None and p.end is None) or not _annual(p.start, p.end):
         return
     data = {"start": _d(p.start), "end": _d(p.end), "year": report.meta.year,
             "start_iso": p.start.isoformat() if p.start else None, "end_iso": p.end.isoformat() if p.end else None}
