@@ -92,7 +92,8 @@ def test_agency_type_from_the_name():
 def test_agency_type_of_bare_place_names_and_other_governing_bodies():
     # government reports are titled "红寺堡区2023年政府信息公开工作年度报告": the agency read is the place
     for name in ("红寺堡区", "吴忠市", "宁夏回族自治区", "临夏回族自治州", "红寺堡镇", "新华街道", "红寺堡区本级",
-                 "锡林郭勒盟行政公署", "银川经济技术开发区管理委员会", "红寺堡区人民政府办公室（区政务服务管理局）"):
+                 "锡林郭勒盟行政公署", "银川经济技术开发区管理委员会", "红寺堡区人民政府办公室（区政务服务管理局）",
+                 "标题：红寺堡区"):
         assert is_peoples_government(name), name
     for name in ("红寺堡区政务服务管理局", "吴忠市城市管理委员会", "金凤区满城北街社区", "吴忠市人民政府研究室"):
         assert not is_peoples_government(name), name

@@ -128,6 +128,7 @@ def is_peoples_government(agency: str | None) -> bool:
     if not agency:
         return False
     name = _NAME_TAIL.sub("", re.sub(r"\s+", "", agency))
+    name = re.split(r"[:：]", name)[-1]  # a web page's field label left in front ("标题：红寺堡区")
     if _GOVERNMENT.search(name):
         return True
     return bool(_PLACE.match(name)) and not _NOT_PLACE.search(name)
