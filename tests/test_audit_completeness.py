@@ -136,3 +136,27 @@ def test_c003_still_reports_a_partly_blank_regulations_row_and_other_blanks():
 def test_c005_reads_a_fee_sentence_hard_wrapped_inside_a_word():
     r = with_text(6, "（一）政务公开工作要点落实情况。各项任务均已落实。\n（二）信息处理费收取情况。本年度未收取政府信息公开信息处\n理费。")
     assert findings(r, "C005") == []
+
+
+def _blank_table_four(r):
+    r.extraction.tables_found = ["active_disclosure", "applications"]
+    for g in ("review", "litigation_direct", "litigation_after_review"):
+        for c in ("maintained", "corrected", "other", "pending", "total"):
+            r.tables.set_cell(f"review_litigation.{g}.{c}", None)
+    return r
+
+
+def test_c002_silent_on_a_printed_table_whose_every_cell_is_blank():
+    # the header is printed (wrapped as pdftotext -layout does), every cell "—": blanks, not a missing table
+    header = ("行政复议                     行政诉讼\n            未经复议直接起诉       复议后起诉\n"
+              "结果   结果   其他   尚未   总计   结果   结果   其他   尚未   总计\n"
+              "维持   纠正   结果   审结          维持   纠正   结果   审结\n—      —      —      —      —")
+    r = _blank_table_four(with_text(4, header))
+    assert findings(r, "C002") == []
+    (f,) = findings(r, "C003")
+    assert f.data["count"] == 15
+
+
+def test_c002_still_fires_when_section_four_only_tells_in_prose():
+    r = _blank_table_four(with_text(4, "本年度本机关未发生因政府信息公开引起的行政复议、行政诉讼，无维持、纠正情况。"))
+    assert len(findings(r, "C002")) == 1

@@ -39,11 +39,32 @@ def _table_cells(report: Report, table: str) -> tuple[str, ...]:
     return cell_paths(report.format, table)
 
 
+# Words only a printed table's header holds (each may be wrapped apart from the rest of its
+# label, so single words): a table printed with every cell blank ("—", "/") is there, not missing.
+_HEADER_WORDS = {
+    "active_disclosure": ("制发", "废止", "现行有效", "处理决定", "收费金额"),
+    "applications": ("商业企业", "科研机构", "社会公益组织", "法律服务机构"),
+    "review_litigation": ("维持", "纠正", "审结", "起诉"),
+}
+
+
+def _header_printed(report: Report, table: str) -> bool:
+    words = _HEADER_WORDS[table]
+    for sec in report.sections:
+        text = re.sub(r"\s+", "", sec.text)
+        if sum(w in text for w in words) >= len(words) - 1:
+            return True
+    return False
+
+
 def _table_missing(report: Report, table: str) -> bool:
-    """Missing: the extractor did not find it and not a single cell has a value."""
+    """Missing: the extractor did not find it, not a single cell has a value, and its header
+    was not printed either."""
     if table in report.extraction.tables_found:
         return False
-    return all(report.tables.cell(p.removeprefix("tables.")) is None for p in _table_cells(report, table))
+    if not all(report.tables.cell(p.removeprefix("tables.")) is None for p in _table_cells(report, table)):
+        return False
+    return not _header_printed(report, table)
 
 
 @rule("C002", "error", "C", "缺少{table_name}「{title}」")
@@ -55,6 +76,9 @@ def table_missing(report: Report) -> Iterator[Hit]:
     Why it matters:
     The tables are the part of the report that is compared across agencies and years; a
     report without them cannot be checked or aggregated.
+
+    A table whose header is printed but whose every cell is blank ("—", "/") is there: C003
+    lists its blanks.
 
     Example:
     Section 四 says "本年度无行政复议、行政诉讼" in prose and prints no table.
