@@ -160,3 +160,13 @@ def test_c002_silent_on_a_printed_table_whose_every_cell_is_blank():
 def test_c002_still_fires_when_section_four_only_tells_in_prose():
     r = _blank_table_four(with_text(4, "本年度本机关未发生因政府信息公开引起的行政复议、行政诉讼，无维持、纠正情况。"))
     assert len(findings(r, "C002")) == 1
+
+
+def test_c005_not_asked_of_reports_before_the_fee_rules():
+    # 《政府信息公开信息处理费管理办法》 is in force from 2021; the 2019 format has no fee item
+    r = with_text(6, "无其他需要报告的事项。", year=2020)
+    assert findings(r, "C005") == []
+    r = with_text(6, "无其他需要报告的事项。", year=2022)
+    r.format = "2019"
+    assert findings(r, "C005") == []
+    assert len(findings(with_text(6, "无其他需要报告的事项。", year=2021), "C005")) == 1

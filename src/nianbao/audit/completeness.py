@@ -182,12 +182,15 @@ def fee_not_stated(report: Report) -> Iterator[Hit]:
     Since 2021 agencies may charge a fee for excessive applications; the annual report is
     where they account for it, even when nothing was charged ("未收取信息处理费").
 
-    Section 六 stating the format's own items ("发出收费通知的件数和总金额以及实际收取的总金额")
+    Not checked for reports on 2020 or earlier or in the 2019 format, which predate the
+    办法 (in force from 1 January 2021) and the format's item. Section 六 stating the format's own items ("发出收费通知的件数和总金额以及实际收取的总金额")
     or naming 信息处理费 in any sentence of its own counts as a statement.
 
     Example:
     Section 六 reports only the 政务公开工作要点 and says nothing about fees.
     """
+    if report.format == L.FORMAT_2019 or (report.meta.year is not None and report.meta.year < 2021):
+        return  # the fee rules and the format asking for this date from 2021
     fees = [f for f in report.narrative if f.kind == "fee_statement"]
     has_six = report.section(6) is not None
     if any(f.section == 6 for f in fees) or (not has_six and fees):
