@@ -12,16 +12,7 @@ from nianbao.model import Tables
 
 PROBES = Path(__file__).parent / "fixtures" / "probe"
 # Layout families not read yet: strict xfail, so a fix shows up as XPASS and the mark goes.
-NOT_YET: dict[str, str] = {
-    "pipe_rows_blank_total_when_zero":
-        "a bare pipe row ending in ' | ' (blank 总计) loses its last cell; with a blank first value the row shifts left",
-    "web_banner_line_before_title_overview_subheadings":
-        "a banner line 政府信息公开工作年度报告 before the title is joined into the title, so no agency",
-    "tab_rows_group_and_leaf_label_glued_in_one_cell":
-        "label cell 三、本年度办理结果（一）予以公开 (group glued to leaf) is not matched to granted",
-    "table4_printed_as_three_group_rows":
-        "table 四 as rows 行政复议 / 行政诉讼（未经复议直接起诉） / 行政诉讼（复议后起诉）: only review is read",
-}
+NOT_YET: dict[str, str] = {}
 
 
 def cases():

@@ -138,7 +138,7 @@ def test_two_cell_pipe_rows_are_a_table_together_but_a_lone_one_is_text():
 
 def test_open_pipe_rows_join_the_closed_rows_around_them():
     d = doc("行政处罚 | 39 |\n行政强制 | 18\n")
-    assert grids(d) == [[["行政处罚", "39"], ["行政强制", "18"]]]
+    assert grids(d) == [[["行政处罚", "39", ""], ["行政强制", "18"]]]     # a table with open rows: no pipe closes
 
 
 def test_grid_table_joins_cell_text_over_lines():

@@ -163,12 +163,20 @@ _ROW_PATTERNS = [(r, [re.compile(p) for p in r.patterns]) for r in APP_ROWS]
 _ROW_EXACT = {normalize_label(r.label): r.key for r in APP_ROWS}
 
 
+_RESULTS_GROUP = "本年度办理结果"
+
+
 @lru_cache(maxsize=16384)
 def match_app_row(label: str) -> str | None:
     """The table-三 row key a (leaf) label names, or None. Exact official wording first."""
     n = normalize_label(label)
     if not n:
         return None
+    if n.startswith(_RESULTS_GROUP) and len(n) > len(_RESULTS_GROUP):
+        # the group label glued to the leaf in one cell: "三、本年度办理结果（一）予以公开"
+        rest = label[label.index("办理结果") + 4:] if "办理结果" in label else ""
+        # normalised, the leaf's numbering lost its brackets: "本年度办理结果一予以公开"
+        return match_app_row(rest) or match_app_row(re.sub(r"^[一二三四五六七八九十]+", "", normalize_label(rest)))
     if n in _ROW_EXACT:
         return _ROW_EXACT[n]
     for row, pats in _ROW_PATTERNS:

@@ -102,8 +102,8 @@ def find_title(head: list[Paragraph]) -> tuple[str, Loc] | None:
         while j >= 0 and len(parts) < 3:
             q = head[j].text
             if len(q) > 30 or "。" in q or "〔" in q or "：" in q or ":" in q or q.endswith("号") \
-                    or DATE.search(q) or ISO_DATE.search(q) or _WEB_CHROME.search(q):
-                break
+                    or DATE.search(q) or ISO_DATE.search(q) or _WEB_CHROME.search(q) or _TITLE_WORDS.search(q):
+                break                         # (a line naming a 报告 itself is a banner, not half a title)
             parts.insert(0, head[j])
             j -= 1
         return _squash("".join(x.text for x in parts)), parts[0].loc

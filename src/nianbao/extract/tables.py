@@ -197,6 +197,15 @@ def choose_reading(readings: list[list[Cell | None]]) -> list[Cell | None]:
     return next((r for r in readings[1:] if row_sum_score(r) == 2), first)
 
 
+def _review_group(leaf: str) -> str | None:
+    """The table-四 group a row label names: "行政复议", "未经复议直接起诉", "行政诉讼（复议后起诉）"."""
+    if leaf in REVIEW_GROUP_LABELS:
+        return REVIEW_GROUP_LABELS[leaf]
+    if leaf.startswith("行政诉讼"):
+        return next((g for lab, g in REVIEW_GROUP_LABELS.items() if leaf.endswith(lab) and lab != "行政复议"), None)
+    return None
+
+
 def iter_rows(doc: Document) -> Iterable[list[Cell]]:
     """The rows of the document's tables. A short line between two tables is a row of one cell: the
     first line of a label cell whose line break the conversion kept ("（二）部分公开（区分处理的，只计
@@ -349,9 +358,10 @@ class TableReader:
             self._flush_pending()
             self.zone = "active"
             return
-        if leaf in REVIEW_GROUP_LABELS and v.has_values:          # table 四 printed with groups as rows
+        group = _review_group(leaf)
+        if group and v.has_values:          # table 四 printed with groups as rows
             self._flush_pending()
-            self._review_group_row(REVIEW_GROUP_LABELS[leaf], v, last)
+            self._review_group_row(group, v, last)
             return
         if _any_contains(norms, REVIEW_HEADER) or self.zone == "review" and leaf in _REVIEW_HEADER_LEAVES:
             self._flush_pending()

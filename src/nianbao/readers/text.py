@@ -238,12 +238,15 @@ def _cell_per_line_rows(lines: list[tuple[int, str]]) -> list[list[Cell]]:
 
 def _pipe_rows(lines: list[tuple[int, str]]) -> list[list[Cell]]:
     rows = []
+    # A table of rows without a closing pipe ("予以公开 | 82 | 93") ends a row whose last cell is blank
+    # with a pipe ("… | 0 | "): there the last pipe separates, it does not close.
+    closed = all(t.strip().endswith("|") for _, t in lines if "|" in t)
     for n, t in lines:
         s = t.strip()
         if "|" not in s:
             continue
         s = s[1:] if s.startswith("|") else s
-        s = s[:-1] if s.endswith("|") else s
+        s = s[:-1] if s.endswith("|") and closed else s
         parts = [p.strip().replace("<br>", "").replace("<br/>", "") for p in s.split("|")]
         if all(_PIPE_SEPARATOR_CELL.match(p) for p in parts if p) and any(parts):
             continue
