@@ -147,3 +147,25 @@ def test_agency_in_brackets_under_a_title_without_it():
 
 def test_a_bracketed_remark_under_the_title_is_not_an_agency():
     assert meta_of("2023年政府信息公开工作年度报告\n（征求意见稿）\n").agency is None
+
+
+@pytest.mark.parametrize("sentence", ["本报告所列数据的统计期限为2023年度。", "本报告数据统计范围为2023年全年。",
+                                      "本报告统计期限为二〇二三年一月一日至二〇二三年十二月三十一日。"])
+def test_period_named_as_the_whole_year_or_in_chinese_numerals(sentence):
+    m = meta_of("某局2023年政府信息公开工作年度报告\n" + sentence + "\n")
+    assert (m.period.start, m.period.end) == (date(2023, 1, 1), date(2023, 12, 31))
+
+
+def test_a_year_with_a_month_after_it_is_no_whole_year_period():
+    assert meta_of("某局2023年政府信息公开工作年度报告\n统计期限为2023年3月。\n").period is None
+
+
+def test_publication_time_in_a_footer_link_is_not_the_reports():
+    m = meta_of("某局2023年政府信息公开工作年度报告\n",
+                "某局\n2024年1月20日\n相关链接：某局2022年政府信息公开工作年度报告 发布时间：2023-01-15\n")
+    assert m.published == date(2024, 1, 20)
+
+
+def test_web_metadata_field_label_is_not_part_of_the_title():
+    m = meta_of("标题：某区司法局2023年政府信息公开工作年度报告\n")
+    assert (m.agency, m.title) == ("某区司法局", "某区司法局2023年政府信息公开工作年度报告")

@@ -40,6 +40,12 @@ PERIOD = re.compile(
 PERIOD_DOTTED = re.compile(r"(\d{4})[.．/-](\d{1,2})[.．/-](\d{1,2})\s*(?:至|到|—+|－|-|–|~|～)\s*(\d{4})[.．/-](\d{1,2})[.．/-](\d{1,2})")
 PERIOD_MONTHS = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?" + _SEP + r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份)?")
 PERIOD_CONTEXT = ("统计", "数据", "期限", "时限", "报告期", "所列", "时间范围", "期间")
+# Chinese-numeral dates: "二〇二三年一月一日至二〇二三年十二月三十一日"
+PERIOD_CN = re.compile(_Y + r"\s*年\s*" + _MD + r"\s*月\s*" + _MD + r"\s*[日号]" + _SEP +
+                       r"(?:" + _Y + r"\s*年\s*)?" + _MD + r"\s*月\s*" + _MD + r"\s*[日号]")
+# the whole year named as the period: "统计期限为2023年度", "数据统计范围为2023年全年"
+PERIOD_YEAR = re.compile(r"(?:期限|时限|期间|时间范围|统计范围|统计时间|报告期)\s*(?:为|是|[:：])?\s*(?:自|从)?\s*" + _Y +
+                         r"\s*(?:年度|年全年|年)(?!\s*[\d一二三四五六七八九十]{1,2}\s*月)")
 PUBLISHED_LABEL = re.compile(r"(?:发布|印发|成文)(?:日期|时间)\s*[:：]\s*")
 
 
@@ -106,10 +112,11 @@ def find_title(head: list[Paragraph]) -> tuple[str, Loc] | None:
                 break                         # (a line naming a 报告 itself is a banner, not half a title)
             parts.insert(0, head[j])
             j -= 1
-        return _squash("".join(x.text for x in parts)), parts[0].loc
+        return _FIELD_LABEL.sub("", _squash("".join(x.text for x in parts))), parts[0].loc
     return None
 
 
+_FIELD_LABEL = re.compile(r"^(?:标题|题名|名称|文件名称)[:：]")     # a web page's metadata field
 _AGENCY_TAIL = re.compile(r"(?:关于)?(?:政府信息公开|政务公开|信息公开).*$")
 
 
@@ -174,6 +181,14 @@ def find_period(paras: list[Paragraph]) -> tuple[Period, Loc] | tuple[None, None
             if start is None or end is None:
                 return "invalid", p.loc
             return Period(start=start, end=end), p.loc
+        for m in PERIOD_CN.finditer(t):
+            if not any(w in t[max(0, m.start() - 40):m.start()] for w in PERIOD_CONTEXT):
+                continue
+            y1, m1, d1, y2, m2, d2 = (_cn_number(g) if g else None for g in m.groups())
+            start, end = _date(y1, m1, d1), _date(y2 or y1, m2, d2)
+            if start is None or end is None:
+                return "invalid", p.loc
+            return Period(start=start, end=end), p.loc
         for m in PERIOD_MONTHS.finditer(t):
             if not any(w in t[max(0, m.start() - 40):m.start()] for w in PERIOD_CONTEXT):
                 continue
@@ -185,6 +200,10 @@ def find_period(paras: list[Paragraph]) -> tuple[Period, Loc] | tuple[None, None
             except (ValueError, calendar.IllegalMonthError):
                 return "invalid", p.loc
             return Period(start=start, end=end), p.loc
+    for p in paras:
+        m = PERIOD_YEAR.search(p.text)
+        if m and (y := _cn_number(m.group(1))):
+            return Period(start=date(y, 1, 1), end=date(y, 12, 31)), p.loc
     return None, None
 
 
@@ -194,10 +213,11 @@ _SIGNATURE_ISO = re.compile(r"^[（(]?\s*" + ISO_DATE.pattern + r"\s*[)）]?$")
 _NOT_SIGNATURE = ("截至", "截止", "从", "自", "至", "于")
 
 
-def find_published(paras: list[Paragraph]) -> tuple[date, Loc] | None:
+def find_published(paras: list[Paragraph], head: list[Paragraph] | None = None) -> tuple[date, Loc] | None:
     """The signature date at the end ("2024年1月11日" alone on a line, maybe after the agency
-    name), or a "发布日期：…" anywhere."""
-    for p in paras:
+    name), or a "发布日期：…" in `head` (the paragraphs before section 一: a web page's header;
+    one in a footer link is another page's)."""
+    for p in head if head is not None else paras[:15]:
         m = PUBLISHED_LABEL.search(p.text)
         if m:
             rest = p.text[m.end():]
@@ -256,7 +276,7 @@ def find_meta(preamble: list[Paragraph], paras: list[Paragraph], joined: list[Pa
         meta.period = period
         res.locs["meta.period"] = ploc
 
-    pub = find_published(paras)
+    pub = find_published(paras, preamble or None)
     if pub:
         meta.published, res.locs["meta.published"] = pub
 
