@@ -99,6 +99,15 @@ def test_n003_silent_on_partial_lists_and_exact_sums():
         assert findings(with_text(1, text), "N003") == [], text
 
 
+def test_n003_silent_on_enumerations_broken_by_hard_wrapped_lines():
+    for text in ("全年主动公开政府信息270条，其中民生实事35条；重点领域信息186条；法治政府建设2条；部门动态32条；\n"
+                 "行政许可结果15条。本年度未制发行政规范性文件。",
+                 "（一）主动公开情况。全年主动公开各类信息5\n1条，其中公示公告15条；行政处罚结果35条；招标采购1条。",
+                 "（二）依申请公开情况。我镇受理政府信息公开\n"
+                 "申请18件，其中本年新收18件；已办结18件，予以公开3件，部分公开7件。"):
+        assert findings(with_text(1, text), "N003") == [], text
+
+
 def test_n004_fires_on_an_item_listed_twice():
     r = with_text(1, "主动公开政府信息5条，其中部门预算公开1条、权责清单2条、部门预算公开1条、政策解读1条。")
     (f,) = findings(r, "N004")

@@ -249,6 +249,41 @@ def test_enumeration_in_brackets():
     assert f.data["parts"] == [["重点领域信息", 28], ["行政许可结果", 4], ["人事信息", 89]]
 
 
+def enumerations(paragraphs: list[str]):
+    paras = [(1, t, Loc(line=7 + i)) for i, t in enumerate(paragraphs)]
+    return [f for f in extract_narrative(paras, 2023) if f.kind == "enumeration"]
+
+
+def test_enumeration_cut_at_a_paragraph_end_inside_the_list_states_nothing():
+    # hard-wrapped text: a line ending in "；" closes the paragraph, the next items follow on the next one
+    assert enumerations(["全年主动公开政府信息126条，包括机构职能5条；政府信息公开年报13条；政府信息公开指南19条；"
+                         "建议提案办理31条；民生实事6条；",
+                         "行政许可结果30条；其他信息22条。"]) == []
+    assert enumerations(["主动公开政府信息30条，其中工作动态20条、通知公告5条"]) == []
+    (f,) = enumerations(["全年主动公开政府信息126条，包括机构职能5条；政府信息公开年报13条；政府信息公开指南19条；"
+                         "建议提案办理31条；民生实事6条；行政许可结果30条；其他信息22条。"])
+    assert f.value == 126 and len(f.data["parts"]) == 7
+
+
+def test_enumeration_whose_total_starts_the_paragraph_states_nothing():
+    # "…各类信息5" / "1条，其中…": the total's first digits are on the line before
+    assert enumerations(["（一）主动公开情况。全年主动公开各类信息5",
+                         "1条，其中公示公告15条；行政处罚结果35条；招标采购1条。"]) == []
+
+
+def test_enumeration_of_applications_states_nothing_even_without_the_word_for_them():
+    # the paragraph before ends in "受理政府信息公开": the one read only says "申请18件"
+    assert enumerations(["2023年度，我镇受理政府信息公开",
+                         "申请18件，其中本年新收18件；已办结18件，予以公开3件，部分公开7件。"]) == []
+    assert enumerations(["我镇受理政府信息公开", "申请18件，其中本年新收16件、上年结转3件。"]) == []
+
+
+def test_enumeration_split_by_semicolons_whose_last_item_goes_on_after_a_comma_states_nothing():
+    assert enumerations(["主动公开信息60条，其中工作动态20条；政策文件30条，解读材料10条、图解5条。"]) == []
+    (f,) = enumerations(["主动公开信息60条，其中工作动态20条、政策文件30条、图解10条；另有视频3条。"])
+    assert [p[1] for p in f.data["parts"]] == [20, 30, 10]
+
+
 def test_review_cases_of_a_whole_area_are_not_the_agencys():
     k = kinds("全市共发生政府信息公开行政复议案件120件、行政诉讼案件45件。")
     assert "review.total" not in k and "litigation.total" not in k

@@ -30,7 +30,8 @@ Fact kinds (`NarrativeFact.kind`; `value` is the number, `text` the sentence, `d
 A sentence that goes on with the applications statement before it in the same paragraph is read
 in that context: "…申请1234件。其中予以公开560件。行政复议12件，行政诉讼5件。均已办结。"
 - ``enumeration``                    "共/主动公开 X 条，其中 A a 条、B b 条…": value X,
-  data {total, unit, label, parts [[label, n], …], open (ends with 等)}
+  data {total, unit, label, parts [[label, n], …], open (ends with 等)}; none where hard-wrapped
+  lines may have cut the list or the total (the paragraph stops inside the list, the total starts it)
 - ``regulations.issued|repealed``, ``normative_documents.issued|repealed``  制发/废止 N 件
   规章/行政规范性文件 ("未制发规范性文件" → 0)
 - ``all_completed``                  "申请均已办结/全部办理完成" (value None)
@@ -517,9 +518,12 @@ ENUM_HEAD = re.compile(rf"({NUM})(条|篇|件|个|项|次|期)(?:[,:]|(\())?(?:�
 ENUM_PART = re.compile(rf"(.+?)({NUM})(条|篇|件|个|项|次|期)")
 
 
-def _parts(text: str, unit: str) -> tuple[list[list], bool]:
+def _parts(text: str, unit: str) -> tuple[list[list], bool, bool]:
     """The items "A a 条、B b 条…" after "其中", all with the total's unit and one separator: a
-    different separator ("；已办结 5 件") starts another statement."""
+    different separator ("；已办结 5 件") starts another statement. Also whether the list runs to
+    the end of the text (so it may go on past it). No items when the list is unclear: items
+    split by "；" whose last goes on after a "，" ("本年新收18件；已办结18件，予以公开3件") may
+    be a new statement rather than an item."""
     parts: list[list] = []
     open_ = False
     pieces = re.split(r"([、,;])", text)
@@ -527,7 +531,7 @@ def _parts(text: str, unit: str) -> tuple[list[list], bool]:
     for i in range(0, len(pieces), 2):
         item = pieces[i].strip("。")
         if not item:
-            break
+            return parts, open_, not any(pieces[i:])
         m = ENUM_PART.fullmatch(item)
         if m is None:
             m2 = re.fullmatch(rf"(.+?)({NUM})(条|篇|件|个|项|次|期)等.*", item)
@@ -539,30 +543,48 @@ def _parts(text: str, unit: str) -> tuple[list[list], bool]:
             break
         parts.append([m.group(1), cn_int(m.group(2))])
         nxt = pieces[i + 1] if i + 1 < len(pieces) else None
-        if nxt is None or (sep is not None and nxt != sep):
+        if nxt is None:
+            return parts, open_, True
+        if sep is not None and nxt != sep:
+            if sep == ";" and nxt == ",":
+                return [], open_, False
             break
         sep = nxt
-    return parts, open_
+    return parts, open_, False
+
+
+# the sentence is about applications even when the line that named them was cut off before it
+# ("受理政府信息公开" / "申请18件，其中本年新收18件；已办结18件")
+APP_ENUM_WORDS = re.compile(r"申请|新收|结转|办结")
 
 
 def _enumerations(s: str, ctx: _Ctx) -> None:
-    if APP_CONTEXT.search(s) or "复议" in s or "诉讼" in s:
+    if APP_CONTEXT.search(s) or APP_ENUM_WORDS.search(s) or "复议" in s or "诉讼" in s:
         return  # breakdowns of applications and cases are N001/N002's business, by outcome not by part
+    ended = s.endswith(("。", "!", "?", "."))
     for m in ENUM_HEAD.finditer(s):
         total = cn_int(m.group(1))
         if total is None:
             continue
         unit = m.group(2)
+        label = re.split(r"[,;:、]", s[:m.start()])[-1][-24:]
+        if not label:
+            # nothing says what the total counts, or its first digits ended the line before
+            # ("…各类信息5" / "1条，其中…" in a hard-wrapped text)
+            continue
         rest = s[m.end():]
         if m.group(3):                     # "35条（其中：A 20条，B 15条）": the parts end at the bracket
             close = rest.find(")")
             if close < 0:
                 continue
             rest = rest[:close]
-        parts, open_ = _parts(rest, unit)
+        parts, open_, to_end = _parts(rest, unit)
+        if to_end and not ended and not m.group(3):
+            # the paragraph stops inside the list ("…部门动态32条；" and the next item on the next
+            # line): the parts read are not all of them
+            continue
         if len(parts) < 2 or any(p[1] is None for p in parts):
             continue
-        label = re.split(r"[,;:、]", s[:m.start()])[-1][-24:]
         ctx.add("enumeration", total, s, total=total, unit=unit, label=label, parts=parts, open=open_)
 
 
