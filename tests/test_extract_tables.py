@@ -447,39 +447,44 @@ def test_letter_spaced_numbering_is_stripped_from_a_label():
     assert match_app_row("四 、 结 转 下 年 度 继 续 办 理") == "carried_forward"
 
 
+def _section_text(heading: str, *lines: str) -> bytes:
+    """A short report: a title, section 一, then `heading` and its table lines."""
+    return "\n".join(["某局2023年政府信息公开工作年度报告", "一、总体情况", "正文。", heading, *lines]).encode()
+
+
 def test_a_label_wrapped_inside_its_words_over_lines_of_a_pdf_text_is_one_row():
-    text = "\n".join([
-        "某局2023年政府信息公开工作年度报告", "一、总体情况", "正文。", "三、收到和处理政府信息公开申请情况",
+    text = _section_text(
+        "三、收到和处理政府信息公开申请情况",
         "   一、本年新收政府信息公开申请数量        5   1   0   0   0   0   6",
         "   三、本年度             5.属于三类内部事",
         "   办理结果               务信息            4   1   0   0   0   0   5",
         "                          3.要求提供公开出",
         "               （五）不予 版物              1   0   0   0   0   0   1",
-    ])
-    apps = parse_bytes(text.encode(), "r.txt").tables.applications
+    )
+    apps = parse_bytes(text, "r.txt").tables.applications
     assert apps["denied.internal_affairs"].total == 5 and apps["not_processed.publication"].natural_person == 1
 
 
 def test_a_label_cell_with_a_line_break_in_a_tab_table_keeps_its_row():
-    text = "\n".join([
-        "某局2023年政府信息公开工作年度报告", "一、总体情况", "正文。", "三、收到和处理政府信息公开申请情况",
+    text = _section_text(
+        "三、收到和处理政府信息公开申请情况",
         "三、本年度办理结果\t（一）予以公开\t3\t0\t0\t0\t0\t0\t3",
         "（二）部分公开（区分处理的，只计这一情形，",
         "不计其他情形）\t77\t18\t4\t1\t1\t5\t106",
         "（三）不予公开\t1.属于国家秘密\t0\t0\t0\t0\t0\t0\t0",
-    ])
-    r = parse_bytes(text.encode(), "r.txt")
+    )
+    r = parse_bytes(text, "r.txt")
     assert r.tables.applications["partially_granted"].total == 106
     assert not [v for v in r.extraction.label_variants if v.path.endswith("partially_granted")]
 
 
 def test_review_printed_as_its_own_table_beside_litigation_rows():
-    text = "\n".join([
-        "某局2023年政府信息公开工作年度报告", "一、总体情况", "正文。", "四、政府信息公开行政复议、行政诉讼情况",
+    text = _section_text(
+        "四、政府信息公开行政复议、行政诉讼情况",
         "表4-1　政府信息公开行政复议情况", "结果维持\t结果纠正\t其他结果\t尚未审结\t总计", "5\t2\t1\t1\t9", "",
         "表4-2　政府信息公开行政诉讼情况", "起诉情形\t结果维持\t结果纠正\t其他结果\t尚未审结\t总计",
         "未经复议直接起诉\t3\t1\t1\t2\t7", "复议后起诉\t2\t1\t1\t1\t5",
-    ])
-    rl = parse_bytes(text.encode(), "r.txt").tables.review_litigation
+    )
+    rl = parse_bytes(text, "r.txt").tables.review_litigation
     assert (rl.review.total, rl.review.maintained, rl.litigation_direct.total, rl.litigation_after_review.total) == \
         (9, 5, 7, 5)
