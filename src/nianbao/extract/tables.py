@@ -406,15 +406,12 @@ class TableReader:
         table, key, pv, plast = self.pending
         official = L.APP_ROW_BY_KEY[key].label if table == "app" else L.ACTIVE_ROW_LABELS.get(key, "")
         found = normalize(pv.cells[plast].text + self.pending_tail + text)
-        return normalize(official).startswith(found) and not normalize(official) == normalize(pv.cells[plast].text)
+        return normalize(official).startswith(found) and normalize(official) != normalize(pv.cells[plast].text)
 
     def _wrapped_label(self, fragment: str, v: RowView, last: int) -> bool:
         """A row with values whose label names no row, after label-only rows that named none either:
         one label wrapped over the lines, split inside its words ("5.属于三类内部事" / "务信息 4 1 …")."""
-        text = v.cells[last].text.strip()
-        # in a PDF's text the label column may be printed beside a group label ("（五）不予 版物"):
-        # the wrapped label goes on in the last word
-        for joined in dict.fromkeys((fragment + text, fragment + text.split()[-1])):
+        for joined in _joined(fragment, v.cells[last].text.strip()):
             key = match_app_row(joined)
             if key is not None and key not in ("other.other", "results_total") and key not in self.app_seen:
                 break
@@ -739,11 +736,17 @@ def paragraph_row(p: Paragraph, after_label: bool = False) -> list[Cell] | None:
     return [Cell(x, Loc(line=p.loc.line, page=p.loc.page, bbox=p.loc.bbox)) for x in cells]
 
 
+def _joined(start: str, text: str) -> tuple[str, ...]:
+    """A wrapped label's start joined with the cell that goes on with it: the whole cell, or its last
+    word (in a PDF's text the label column may be printed beside a group label: "（五）不予 版物")."""
+    return tuple(dict.fromkeys((start + text, start + text.split()[-1])))
+
+
 def _with_start(start: str, found: str, official: str) -> str:
     """`found` with the label-only rows before it (`start`) when they are the official label's start
     (a label wrapped over lines: "1.申请人无正当理" / "由逾期不补正、行 0 0 …"), else `found`."""
     whole = normalize(official)
-    for joined in (start + found, start + found.split()[-1]):
+    for joined in _joined(start, found):
         if whole.startswith(normalize(joined)):
             return joined
     return found
@@ -821,43 +824,24 @@ def extract_tables(doc: Document) -> TableResult:
     # cell per line without tabs. Only the tables still missing are taken from these readings; of
     # two readings of one table, the one that read more of its cells.
     names = {"active_disclosure": "表二", "applications": "表三", "review_litigation": "表四"}
-    from_lines: dict[str, int] = {}          # table → cells read by the reading taken
+    taken: dict[str, tuple[int, str]] = {}          # table → (cells read, how) of the reading taken
     for rows, how, split in ((iter_rows_and_line_rows(doc), "以空格分隔的行", False),
                              (iter_rows_and_cell_lines(doc), "每行一格的文字", True)):
         more = TableReader().read(rows, split)
-        for table in sorted(more.found - (res.found - set(from_lines))):
+        for table in sorted(more.found - (res.found - set(taken))):
             prefixes = (f"tables.{table}.", f"tables.legacy.{table}.")     # with the 2019 layout's own cells
             n = sum(1 for k, v in more.cells.items() if k.startswith(prefixes) and v[0] is not None)
-            if n == 0 or n <= from_lines.get(table, 0):
+            if n == 0 or n <= taken.get(table, (0, ""))[0]:
                 continue                     # a header without values, or no better than the reading taken
-            if table in from_lines:
+            if table in taken:               # a better reading than the one taken: it goes
                 res.cells = {k: v for k, v in res.cells.items() if not k.startswith(prefixes)}
                 res.variants = [v for v in res.variants if not v.path.startswith(prefixes)]
-                res.notes = [x for x in res.notes if not x.startswith(names[table] + "不是表格")]
             res.cells.update({k: v for k, v in more.cells.items() if k.startswith(prefixes)})
             res.variants.extend(v for v in more.variants if v.path.startswith(prefixes))
             res.found.add(table)
-            res.notes.append(f"{names[table]}不是表格，按正文中{how}读出")
-            from_lines[table] = n
+            taken[table] = (n, how)
         res.format_2019 = res.format_2019 or more.format_2019
-        if len(res.found) == 3 and all(_complete(res, t) for t in from_lines):
+        if len(res.found) == 3 and all(_complete(res, t) for t in taken):
             break
-    return res
-    # A table the grids did not hold may be printed as plain lines: cells joined by spaces, or one
-    # cell per line without tabs. Only the tables still missing are taken from these readings.
-    names = {"active_disclosure": "表二", "applications": "表三", "review_litigation": "表四"}
-    for rows, how, split in ((iter_rows_and_line_rows(doc), "以空格分隔的行", False),
-                             (iter_rows_and_cell_lines(doc), "每行一格的文字", True)):
-        more = TableReader().read(rows, split)
-        for table in sorted(more.found - res.found):
-            prefixes = (f"tables.{table}.", f"tables.legacy.{table}.")     # with the 2019 layout's own cells
-            if not any(k.startswith(prefixes) and v[0] is not None for k, v in more.cells.items()):
-                continue                     # a header without values: not enough to trust this reading
-            res.cells.update({k: v for k, v in more.cells.items() if k.startswith(prefixes)})
-            res.variants.extend(v for v in more.variants if v.path.startswith(prefixes))
-            res.found.add(table)
-            res.notes.append(f"{names[table]}不是表格，按正文中{how}读出")
-        res.format_2019 = res.format_2019 or more.format_2019
-        if len(res.found) == 3:
-            break
+    res.notes.extend(f"{names[t]}不是表格，按正文中{how}读出" for t, (_, how) in sorted(taken.items()))
     return res
