@@ -34,15 +34,12 @@ _MD = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATE = re.compile(_Y + r"\s*年\s*" + _MD + r"\s*月\s*" + _MD + r"\s*[日号]")
 ISO_DATE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _SEP = r"\s*(?:起|开始)?\s*(?:至|到|—+|－|-|–|~|～)\s*"
-PERIOD = re.compile(
-    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]" + _SEP +
-    r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+# Arabic or Chinese numerals: "2023年1月1日至12月31日", "二〇二三年一月一日至二〇二三年十二月三十一日"
+PERIOD = re.compile(_Y + r"\s*年\s*" + _MD + r"\s*月\s*" + _MD + r"\s*[日号]" + _SEP +
+                    r"(?:" + _Y + r"\s*年\s*)?" + _MD + r"\s*月\s*" + _MD + r"\s*[日号]")
 PERIOD_DOTTED = re.compile(r"(\d{4})[.．/-](\d{1,2})[.．/-](\d{1,2})\s*(?:至|到|—+|－|-|–|~|～)\s*(\d{4})[.．/-](\d{1,2})[.．/-](\d{1,2})")
 PERIOD_MONTHS = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?" + _SEP + r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份)?")
 PERIOD_CONTEXT = ("统计", "数据", "期限", "时限", "报告期", "所列", "时间范围", "期间")
-# Chinese-numeral dates: "二〇二三年一月一日至二〇二三年十二月三十一日"
-PERIOD_CN = re.compile(_Y + r"\s*年\s*" + _MD + r"\s*月\s*" + _MD + r"\s*[日号]" + _SEP +
-                       r"(?:" + _Y + r"\s*年\s*)?" + _MD + r"\s*月\s*" + _MD + r"\s*[日号]")
 # the whole year named as the period: "统计期限为2023年度", "数据统计范围为2023年全年"
 PERIOD_YEAR = re.compile(r"(?:期限|时限|期间|时间范围|统计范围|统计时间|报告期)\s*(?:为|是|[:：])?\s*(?:自|从)?\s*" + _Y +
                          r"\s*(?:年度|年全年|年)(?!\s*[\d一二三四五六七八九十]{1,2}\s*月)")
@@ -167,22 +164,18 @@ def find_contact(paras: list[Paragraph]) -> tuple[Contact, dict[str, Loc]]:
 
 
 # ---------------------------------------------------------------- period and publication date
+def _stated(t: str, m: re.Match) -> bool:
+    """Whether a date range is the statistical period: a word saying so shortly before it."""
+    return any(w in t[max(0, m.start() - 40):m.start()] for w in PERIOD_CONTEXT)
+
+
 def find_period(paras: list[Paragraph]) -> tuple[Period, Loc] | tuple[None, None] | tuple[str, Loc]:
     for p in paras:
         t = p.text
         if "月" not in t and "." not in t and "-" not in t and "/" not in t:
             continue
         for m in (*PERIOD.finditer(t), *PERIOD_DOTTED.finditer(t)):
-            if not any(w in t[max(0, m.start() - 40):m.start()] for w in PERIOD_CONTEXT):
-                continue
-            y1, m1, d1, y2, m2, d2 = m.groups()
-            start = _date(int(y1), int(m1), int(d1))
-            end = _date(int(y2 or y1), int(m2), int(d2))
-            if start is None or end is None:
-                return "invalid", p.loc
-            return Period(start=start, end=end), p.loc
-        for m in PERIOD_CN.finditer(t):
-            if not any(w in t[max(0, m.start() - 40):m.start()] for w in PERIOD_CONTEXT):
+            if not _stated(t, m):
                 continue
             y1, m1, d1, y2, m2, d2 = (_cn_number(g) if g else None for g in m.groups())
             start, end = _date(y1, m1, d1), _date(y2 or y1, m2, d2)
@@ -190,7 +183,7 @@ def find_period(paras: list[Paragraph]) -> tuple[Period, Loc] | tuple[None, None
                 return "invalid", p.loc
             return Period(start=start, end=end), p.loc
         for m in PERIOD_MONTHS.finditer(t):
-            if not any(w in t[max(0, m.start() - 40):m.start()] for w in PERIOD_CONTEXT):
+            if not _stated(t, m):
                 continue
             y1, m1, y2, m2 = m.groups()
             y2i = int(y2 or y1)
