@@ -58,18 +58,18 @@ def build_demo(out: Path, *, jobs: int | None = None, agencies: int = 8):
     hints name an agency with several years and the one with the most errors, for the next commands."""
     from .ingest import ingest
     from .store import open_store
-    from .web.app import Settings
-    from .web.sources import SourceFiles
+    from .web.app import originals_store
 
     out.mkdir(parents=True, exist_ok=True)
     for f in out.glob("nianbao.db*"):
         f.unlink()
-    shutil.rmtree(out / "nianbao-files", ignore_errors=True)
+    url = f"sqlite:///{out / 'nianbao.db'}"
+    # where `nianbao serve --db …/nianbao.db` looks by default; named, so a NIANBAO_DATA_DIR is never wiped
+    originals = originals_store(url, out / "nianbao-files")
+    shutil.rmtree(originals.root, ignore_errors=True)
     generated = out / "generated"
     shutil.rmtree(generated, ignore_errors=True)
     generate_files(generated, agencies)
-    url = f"sqlite:///{out / 'nianbao.db'}"
-    originals = SourceFiles(Settings(db_url=url).resolved_data_dir(url))   # where `nianbao serve` looks
     with open_store(url) as store:
         result = ingest([SAMPLES, generated], store, jobs=jobs, keep=originals.save)
         summary = store.findings_summary()

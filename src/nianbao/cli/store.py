@@ -65,7 +65,11 @@ def ingest(
     from ..ingest import ingest as run_ingest
 
     store = _open(db)
-    keep = _originals(store.url, data_dir).save if keep_originals else None
+    if keep_originals:
+        from ..web.app import originals_store
+        keep = originals_store(store.url, data_dir).save
+    else:
+        keep = None
     failed = 0
     with Progress(SpinnerColumn(), TextColumn("[bold]入库[/bold]"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                   TimeElapsedColumn(), console=err_console, transient=False,
@@ -92,14 +96,6 @@ def ingest(
         if by_rule:
             print_findings_summary(by_rule)
     raise typer.Exit(EXIT_INPUT if result.failed else EXIT_OK)
-
-
-def _originals(url: str, data_dir: Path | None):
-    """Where the web (nianbao serve with the same --db and --data-dir) looks for originals."""
-    from ..web.app import Settings
-    from ..web.sources import SourceFiles
-
-    return SourceFiles(Settings(db_url=url, data_dir=data_dir).resolved_data_dir(url))
 
 
 def _print_ingest(summary: dict, db: str | None) -> None:

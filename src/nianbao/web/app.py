@@ -56,6 +56,11 @@ class Settings:
         return self.max_upload_mb * 2**20
 
 
+def originals_store(url: str, data_dir: Path | None = None) -> SourceFiles:
+    """Where `nianbao serve --db url [--data-dir …]` keeps and looks for uploaded originals."""
+    return SourceFiles(Settings(db_url=url, data_dir=data_dir).resolved_data_dir(url))
+
+
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
