@@ -669,3 +669,11 @@ def test_counts_labelled_with_a_year_are_not_read_when_the_report_year_is_unknow
 def test_carried_over_applications_all_completed_is_not_all_completed():
     assert "all_completed" not in kinds("全年受理政府信息公开申请15件，上年度结转的政府信息公开申请2件均已办结。")
     assert "all_completed" in kinds("全年共受理政府信息公开申请28件（含上年结转2件），已全部办结。")
+
+
+@pytest.mark.parametrize("tail", ["结转下年度办理0件。", "结转下年度继续办理0件。", "结转至下一年度办理0件。"])
+def test_carried_forward_with_办理_is_no_received_total(tail):
+    k = kinds("2024年共收到政府信息公开申请43件，上年结转4件，已办结47件，其中予以公开15件、部分公开7件，" + tail,
+              year=2024)
+    assert k["applications.carried_forward"] == [0]
+    assert "applications.received_total" not in k

@@ -133,7 +133,8 @@ APP_CONTEXT = re.compile(r"政府信息公开申请|信息公开申请|依申请
 APP_KEYWORDS: list[tuple[str, re.Pattern[str]]] = [
     ("applications.carried_over", re.compile(r"上一?年度?结转|结转上一?年度?|上一?年度?遗留")),
     ("applications.carried_forward",
-     re.compile(r"(结转(至|到)?|转入)下一?年度?(继续办理)?|结转至20\d\d年?(继续办理)?|下一?年度?继续办理|(正在|尚在|仍在)办理")),
+     # "结转下年度办理0件": the 办理 belongs to the carried-forward phrase, not a 受理/办理 total
+     re.compile(r"(结转(至|到)?|转入)下一?年度?(继续)?(办理)?|结转至20\d\d年?(继续)?(办理)?|下一?年度?继续办理|(正在|尚在|仍在)办理")),
     ("applications.partially_granted", re.compile(r"部分公开")),
     ("applications.denied", re.compile(r"不予公开|不同意公开")),
     ("applications.unavailable", re.compile(r"无法提供")),
