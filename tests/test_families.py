@@ -1,0 +1,138 @@
+"""Report pages flattened into text in the ways real pages are (issue 11, point 4): each family in
+the 2021 and the 2019 format, rendered by tests/fixtures/families/build.py — an independent
+renderer, not nianbao.generate — with a gold of every cell. The parser must read every cell and
+the meta, and say nothing is blank (C003) on a report that prints every cell.
+
+    .venv/bin/python tests/test_families.py       # cell accuracy per family × format
+"""
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from nianbao import api
+from nianbao import labels as L
+from nianbao.extract.legacy2019 import cell_paths_2019
+
+FAMILIES_DIR = Path(__file__).parent / "fixtures" / "families"
+CASES = sorted(FAMILIES_DIR.glob("*__*__*.txt"))
+
+# Families (or "family__format") not read today: strict xfail, so a fix shows up as XPASS and the
+# entry goes. Reasons say what the reader does with the family now.
+NOT_YET: dict[str, str] = {}
+
+
+def family_of(path: Path) -> tuple[str, str]:
+    family, fmt, _ = path.stem.split("__")
+    return family, fmt
+
+
+def gold_of(path: Path) -> dict:
+    return json.loads(path.with_name(path.stem + ".gold.json").read_text(encoding="utf-8"))
+
+
+def gold_cells(tables: dict, prefix: tuple[str, ...] = ()) -> dict[tuple[str, ...], object]:
+    """Every leaf of the gold tables, keyed by its key path (table-三 row keys hold a dot, so
+    paths are tuples, not dotted strings)."""
+    out: dict[tuple[str, ...], object] = {}
+    for k, v in tables.items():
+        if isinstance(v, dict):
+            out.update(gold_cells(v, (*prefix, k)))
+        else:
+            out[(*prefix, k)] = v
+    return out
+
+
+def value_at(d: dict, path: tuple[str, ...]):
+    for part in path:
+        if not isinstance(d, dict) or part not in d:
+            return None
+        d = d[part]
+    return d
+
+
+def compare(path: Path) -> tuple[list[str], int, dict]:
+    """The cells the parser got wrong (as dotted paths), how many cells the gold has, and the
+    parsed report as a dict."""
+    got = api.parse_file(path).to_dict()
+    cells = gold_cells(gold_of(path)["tables"])
+    wrong = [".".join(p) for p, want in cells.items() if value_at(got["tables"], p) != want]
+    return wrong, len(cells), got
+
+
+def marks_for(path: Path) -> list:
+    family, fmt = family_of(path)
+    reason = NOT_YET.get(f"{family}__{fmt}") or NOT_YET.get(family)
+    return [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+
+
+def params(only_complete: bool = False):
+    for path in CASES:
+        if only_complete and not gold_of(path)["complete"]:
+            continue
+        yield pytest.param(path, id=path.stem, marks=marks_for(path))
+
+
+def test_the_corpus_has_every_family_in_both_formats():
+    pairs = {family_of(p) for p in CASES}
+    families = {f for f, _ in pairs}
+    assert len(families) >= 14
+    assert pairs == {(f, fmt) for f in families for fmt in ("2021", "2019")}
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_gold_names_every_cell_of_its_format(path):
+    gold = gold_of(path)
+    paths = {"tables." + ".".join(p) for p in gold_cells(gold["tables"])}
+    want = cell_paths_2019() if gold["format"] == "2019" else L.all_cell_paths()
+    assert paths == set(want)
+    assert gold["complete"] == all(v is not None for v in gold_cells(gold["tables"]).values())
+
+
+@pytest.mark.parametrize("path", list(params()))
+def test_family_case_parses_to_its_gold_cells_format_and_meta(path):
+    gold = gold_of(path)
+    wrong, _, got = compare(path)
+    assert wrong == []
+    assert got["format"] == gold["format"]
+    assert {k: got["meta"][k] for k in gold["meta"]} == gold["meta"]
+
+
+@pytest.mark.parametrize("path", list(params(only_complete=True)))
+def test_complete_family_case_has_no_blank_cell_finding(path):
+    report = api.audit(api.parse_file(path))
+    assert [f.message for f in report.findings if f.code == "C003"] == []
+
+
+def family_scores() -> dict[tuple[str, str], tuple[int, int]]:
+    """Cells read right / cells in the gold, per (family, format)."""
+    scores: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for path in CASES:
+        wrong, total, _ = compare(path)
+        s = scores[family_of(path)]
+        s[0] += total - len(wrong)
+        s[1] += total
+    return {k: (v[0], v[1]) for k, v in scores.items()}
+
+
+def print_scores(out=sys.stdout) -> None:
+    scores = family_scores()
+    families = sorted({f for f, _ in scores})
+    print(f"{'family':<18}{'2021':>18}{'2019':>18}", file=out)
+    for fam in families:
+        cols = []
+        for fmt in ("2021", "2019"):
+            right, total = scores.get((fam, fmt), (0, 0))
+            cols.append(f"{right / total:7.1%} {right:>4}/{total:<4}" if total else "-")
+        print(f"{fam:<18}{cols[0]:>18}{cols[1]:>18}", file=out)
+    right = sum(r for r, _ in scores.values())
+    total = sum(t for _, t in scores.values())
+    print(f"{'all':<18}{right / total:>17.1%} ({right}/{total})", file=out)
+
+
+if __name__ == "__main__":
+    print_scores()
