@@ -21,9 +21,26 @@ from nianbao.extract.legacy2019 import cell_paths_2019
 FAMILIES_DIR = Path(__file__).parent / "fixtures" / "families"
 CASES = sorted(FAMILIES_DIR.glob("*__*__*.txt"))
 
-# Families (or "family__format") not read today: strict xfail, so a fix shows up as XPASS and the
-# entry goes. Reasons say what the reader does with the family now.
-NOT_YET: dict[str, str] = {}
+# Families not read today, keyed by family (or by case stem when only some of its cases fail):
+# strict xfail, so a fix shows up as XPASS and the entry goes. Reasons say what goes wrong now.
+NOT_YET: dict[str, str] = {
+    "paragraphs": "a cell per paragraph: no table rows are rebuilt, the tables come out (almost) empty",
+    "pipe_after_cell": "a lone | line after each cell is not read as a cell boundary: most cells are lost",
+    "lone_pipe_blank__2021__2": "a lone | line for a blank cell is not counted as a cell: values shift left",
+    "lone_pipe_blank__2019__2": "a lone | line for a blank cell is not counted as a cell: values shift left",
+    "leading_pipe": "annotated labels in table 二 (行政许可（含…）, 规章（…）) lose their rows",
+    "split_labels": "labels split over cells (商业/企业, 2.其他法律行/政法规禁止公开) shift the values off their columns",
+    "glued": "digits run into the label and into each other (规章000): no cell is read",
+    "ebook__2021__1": "a page marker and running header between table 二's header and its row lose the row",
+    "ebook__2021__2": "page markers and running headers inside one-cell-per-line tables break the rows",
+    "ebook__2019__2": "page markers and running headers inside one-cell-per-line tables break the rows",
+    "spaces__2021__2": "pdftotext rows whose numbers sit on the first line of a wrapped label lose that row",
+    "spaces__2019__2": "pdftotext rows whose numbers sit on the first line of a wrapped label lose that row",
+}
+
+# Cases not read today on which C003 says nothing anyway: C003 does not check the 2019 table 二,
+# so the rows lost there raise no blank-cell finding.
+NO_BLANK_FINDING_TODAY = {"leading_pipe__2019__1"}
 
 
 def family_of(path: Path) -> tuple[str, str]:
@@ -66,7 +83,7 @@ def compare(path: Path) -> tuple[list[str], int, dict]:
 
 def marks_for(path: Path) -> list:
     family, fmt = family_of(path)
-    reason = NOT_YET.get(f"{family}__{fmt}") or NOT_YET.get(family)
+    reason = NOT_YET.get(path.stem) or NOT_YET.get(f"{family}__{fmt}") or NOT_YET.get(family)
     return [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
 
 
@@ -74,7 +91,8 @@ def params(only_complete: bool = False):
     for path in CASES:
         if only_complete and not gold_of(path)["complete"]:
             continue
-        yield pytest.param(path, id=path.stem, marks=marks_for(path))
+        marks = [] if only_complete and path.stem in NO_BLANK_FINDING_TODAY else marks_for(path)
+        yield pytest.param(path, id=path.stem, marks=marks)
 
 
 def test_the_corpus_has_every_family_in_both_formats():
