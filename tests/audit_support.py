@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from nianbao import labels as L
 from nianbao.audit import run_rules
 from nianbao.document import Loc
 from nianbao.extract.narrative import extract_narrative
+from nianbao.form import FORM_2021
 from nianbao.model import Meta, Period, Position, Report, Section
 
 TABLES = ["active_disclosure", "applications", "review_litigation"]
@@ -22,11 +22,11 @@ def clean_report(year: int = 2023, agency: str = "某市某区司法局", texts:
     r = Report(meta=Meta(agency=agency, title=f"{agency}{year}年政府信息公开工作年度报告", year=year,
                          period=Period(start=date(year, 1, 1), end=date(year, 12, 31)),
                          published=date(year + 1, 1, 15)),
-               sections=[Section(no=i, heading=L.SECTION_HEADINGS[i - 1], text=texts[i]) for i in range(1, 7)])
-    for p in L.all_cell_paths():
+               sections=[Section(no=i, heading=FORM_2021.sections[i - 1], text=texts[i]) for i in range(1, 7)])
+    for p in FORM_2021.cell_paths():
         r.tables.set_cell(p.removeprefix("tables."), 0)
     r.extraction.tables_found = list(TABLES)
-    for i, p in enumerate(L.all_cell_paths()):
+    for i, p in enumerate(FORM_2021.cell_paths()):
         r.provenance[p] = Position(line=100 + i)
     refresh_narrative(r)
     return r

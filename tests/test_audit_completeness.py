@@ -1,4 +1,5 @@
 """C rules: sections, tables, blanks, label wording, the fee statement, section 五."""
+from nianbao.form import FORM_2021
 from nianbao.model import LabelVariant, Position
 
 from audit_support import clean_report, codes, findings, with_text
@@ -170,3 +171,47 @@ def test_c005_not_asked_of_reports_before_the_fee_rules():
     r.format = "2019"
     assert findings(r, "C005") == []
     assert len(findings(with_text(6, "无其他需要报告的事项。", year=2021), "C005")) == 1
+
+
+def _unread(r, row: str, cols: tuple[str, ...], reason: str = "该行有5个数值，应有7个，无法确定空缺位置"):
+    from nianbao.model import Unread
+    cells = [f"tables.applications.{row}.{c}" for c in cols]
+    for p in cells:
+        r.tables.set_cell(p.removeprefix("tables."), None)
+    r.extraction.unread.append(Unread(row=f"tables.applications.{row}", cells=cells, reason=reason,
+                                      evidence=Position(line=42)))
+
+
+def test_c007_lists_cells_that_could_not_be_read_per_table_with_the_reason():
+    r = clean_report()
+    _unread(r, "granted", ("natural_person", "commercial"))
+    _unread(r, "carried_forward", ("total",), "数值粘连，无法拆分")
+    (f,) = findings(r, "C007")
+    assert f.severity == "info" and f.path == "tables.applications" and f.evidence.line == 42
+    assert f.message == ("表三以下单元格无法准确读取，已留空：（一）予以公开·自然人、（一）予以公开·商业企业"
+                         "（该行有5个数值，应有7个，无法确定空缺位置）；四、结转下年度继续办理·总计（数值粘连，无法拆分）")
+    assert f.data["cells"][0] == "tables.applications.granted.natural_person"
+
+
+def test_c003_does_not_count_unread_cells_as_blank():
+    r = clean_report()
+    _unread(r, "granted", ("natural_person",))
+    assert findings(r, "C003") == []
+    r.tables.set_cell("applications.granted.research", None)        # a blank the report itself left
+    (f,) = findings(r, "C003")
+    assert f.data["cells"] == ["tables.applications.granted.research"]
+
+
+def test_c007_says_a_table_printed_with_labels_but_no_values_and_c003_stays_silent():
+    r = clean_report()
+    for p in FORM_2021.cell_paths("review_litigation"):
+        r.tables.set_cell(p.removeprefix("tables."), None)
+    r.extraction.tables_found.remove("review_litigation")
+    r.extraction.tables_without_values = ["review_litigation"]
+    (f,) = findings(r, "C007")
+    assert f.message == "表四「四、政府信息公开行政复议、行政诉讼情况」只印有行列标签，没有任何数值，各单元格已留空"
+    assert findings(r, "C003") == [] and findings(r, "C002") == []
+
+
+def test_c007_silent_when_everything_was_read():
+    assert findings(clean_report(), "C007") == []

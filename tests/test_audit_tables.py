@@ -1,6 +1,8 @@
 """T rules: table arithmetic, pointing at the cell where it fails."""
 from audit_support import clean_report, codes, findings
 
+from nianbao.form import FORM_2019
+
 
 def test_clean_report_has_no_findings():
     assert codes(clean_report()) == []
@@ -116,17 +118,45 @@ def test_t401_silent_when_review_parts_add_up_and_skips_blanks():
     assert findings(r, "T401") == []
 
 
-def test_t302_in_the_2019_format_counts_the_single_other_processing_row():
-    from nianbao import labels as L
+def _report_2019():
     r = clean_report()
     r.format = "2019"
     for row in ("other.no_correction", "other.fee_unpaid", "other.other"):
         del r.tables.applications[row]
-    r.tables.legacy = {"applications.other_processing": {c: 0 for c in L.APPLICANT_KEYS}}
+    for col in FORM_2019.table("applications").columns:
+        r.tables.set_cell(f"legacy.applications.other_processing.{col.key}", 0)
+    return r
+
+
+def test_t302_in_the_2019_format_counts_the_single_other_processing_row():
+    r = _report_2019()
     for row in ("new_received", "results_total"):
         r.tables.set_cell(f"applications.{row}.natural_person", 2)
         r.tables.set_cell(f"applications.{row}.total", 2)
-    r.tables.legacy["applications.other_processing"].update(natural_person=2, total=2)
+    r.tables.set_cell("legacy.applications.other_processing.natural_person", 2)
+    r.tables.set_cell("legacy.applications.other_processing.total", 2)
     assert findings(r, "T30") == []
-    r.tables.legacy["applications.other_processing"].update(natural_person=1, total=1)
-    assert {f.data["col"] for f in findings(r, "T302")} == {"natural_person", "total"}
+    r.tables.set_cell("legacy.applications.other_processing.natural_person", 1)
+    r.tables.set_cell("legacy.applications.other_processing.total", 1)
+    t302 = findings(r, "T302")
+    assert {f.data["col"] for f in t302} == {"natural_person", "total"}
+    assert all(f"tables.legacy.applications.other_processing.{f.data['col']}" in f.data["cells"] for f in t302)
+
+
+def test_t301_checks_the_2019_other_processing_row_and_names_it():
+    r = _report_2019()
+    r.tables.set_cell("legacy.applications.other_processing.natural_person", 1)
+    (f,) = findings(r, "T301")
+    # its 自然人 column fails T302 too: the cell where the two cross is named
+    assert f.path == "tables.legacy.applications.other_processing.natural_person"
+    assert f.message.startswith("表三「（六）其他处理」行") and "疑为「（六）其他处理·自然人」格有误" in f.message
+
+
+def test_t304_lets_the_2019_change_column_be_negative_but_not_a_count():
+    r = _report_2019()
+    r.tables.set_cell("legacy.active_disclosure.fees.change", -3)
+    assert findings(r, "T304") == []
+    r.tables.set_cell("legacy.active_disclosure.fees.prev_year_items", -3)
+    (f,) = findings(r, "T304")
+    assert f.path == "tables.legacy.active_disclosure.fees.prev_year_items"
+    assert f.message == "表二「行政事业性收费·上一年项目数量」为-3：件数必须是非负整数"

@@ -14,9 +14,9 @@ import json
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_serializer
 
-from . import labels as L
+from .form import FORM_2019, FORM_2021
 
 Number = int | float | None  # counts are ints; fees and unreadable counts may be floats (T304 flags them)
 
@@ -122,31 +122,64 @@ class ReviewLitigation(_Model):
     litigation_after_review: ReviewRow = Field(default_factory=ReviewRow)
 
 
+_APPLICATIONS = FORM_2021.table("applications").row_keys
+
+
 def _empty_applications() -> dict[str, ApplicantRow]:
-    return {k: ApplicantRow() for k in L.APP_ROW_KEYS}
+    return {k: ApplicantRow() for k in _APPLICATIONS}
+
+
+class _Sparse(_Model):
+    """A container whose absent members (None) are left out of the JSON."""
+
+    @model_serializer(mode="wrap")
+    def _drop_absent(self, handler):
+        return {k: v for k, v in handler(self).items() if v is not None}
+
+
+def _legacy_model() -> type[_Sparse]:
+    """`tables.legacy`, typed from Form2019: one model per table of the 2019 layout's own rows
+    (`legacy.active_disclosure.<row>.<column>`, `legacy.applications.other_processing.<column>`);
+    a row or table nothing was read for is absent, as before."""
+    tables: dict[str, dict[str, Any]] = {}
+    for t in FORM_2019.tables:
+        for r in t.rows:
+            if r.path_prefix.startswith("tables.legacy."):
+                row = create_model(f"Legacy_{t.key}_{r.key}", __base__=_Model,
+                                   **{c.key: (Number, None) for c in r.columns})
+                tables.setdefault(t.key, {})[r.key] = (row | None, None)
+    return create_model("Legacy", __base__=_Sparse, **{
+        t: (create_model(f"Legacy_{t}", __base__=_Sparse, **rows) | None, None) for t, rows in tables.items()})
+
+
+Legacy = _legacy_model()
 
 
 class Tables(_Model):
+    # assignment validates: a reader may set `legacy` (or `applications`) from plain dicts
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
     active_disclosure: ActiveDisclosure = Field(default_factory=ActiveDisclosure)
     # Row keys are flat strings with a dot ("denied.state_secret"), in the official order.
     applications: dict[str, ApplicantRow] = Field(default_factory=_empty_applications)
     review_litigation: ReviewLitigation = Field(default_factory=ReviewLitigation)
-    legacy: dict[str, Any] | None = None   # 2019 format: the old layout's own fields
+    legacy: Legacy | None = None   # 2019 format: the old layout's own cells (form/form2019.py)
 
     @field_validator("applications")
     @classmethod
     def _known_rows(cls, v: dict[str, ApplicantRow]) -> dict[str, ApplicantRow]:
-        unknown = set(v) - set(L.APP_ROW_KEYS)
+        unknown = set(v) - set(_APPLICATIONS)
         if unknown:
             raise ValueError(f"unknown table-三 rows: {sorted(unknown)}")
-        return {k: v[k] for k in L.APP_ROW_KEYS if k in v}
+        return {k: v[k] for k in _APPLICATIONS if k in v}
 
     @model_serializer(mode="wrap")
     def _drop_absent(self, handler):
         return {k: v for k, v in handler(self).items() if not (k == "legacy" and v is None)}
 
     def cell(self, path: str) -> Number:
-        """Value at a path relative to tables, e.g. "applications.granted.total"."""
+        """Value at a path relative to tables, e.g. "applications.granted.total" or
+        "legacy.active_disclosure.fees.change"."""
         table, rest = path.split(".", 1)
         if table == "applications":
             row, col = rest.rsplit(".", 1)
@@ -158,16 +191,30 @@ class Tables(_Model):
         return obj
 
     def set_cell(self, path: str, value: Number) -> None:
-        table, rest = path.split(".", 1)
+        """Set the value at a path relative to tables (a leading "tables." is allowed); the rows
+        and tables of `legacy` it needs are created."""
+        table, rest = path.removeprefix("tables.").split(".", 1)
         if table == "applications":
             row, col = rest.rsplit(".", 1)
             setattr(self.applications.setdefault(row, ApplicantRow()), col, value)
             return
         *parents, leaf = rest.split(".")
+        if table == "legacy" and self.legacy is None:
+            self.legacy = Legacy()
         obj: Any = getattr(self, table)
         for part in parents:
-            obj = getattr(obj, part)
+            child = getattr(obj, part)
+            if child is None:           # an absent 2019 row or table (or a 2021 table-二 row)
+                child = _member_class(type(obj), part)()
+                setattr(obj, part, child)
+            obj = child
         setattr(obj, leaf, value)
+
+
+def _member_class(model: type[BaseModel], field: str) -> type[BaseModel]:
+    """The model class of an optional member (`X | None`)."""
+    ann = model.model_fields[field].annotation
+    return next(a for a in getattr(ann, "__args__", (ann,)) if isinstance(a, type) and issubclass(a, BaseModel))
 
 
 # ------------------------------------------------------------------ narrative, extraction, findings
@@ -198,8 +245,18 @@ class Debris(_Model):
     evidence: Position | None = None
 
 
+class Unread(_Model):
+    """Cells the extractor found the row of but could not place unambiguously (C007): kept null."""
+    row: str                   # the row's path, e.g. "tables.applications.granted"
+    cells: list[str]           # the cells left null, full paths
+    reason: str                # in Chinese, e.g. "该行有5个数值，应有7个，无法确定空缺位置"
+    evidence: Position | None = None
+
+
 class Extraction(_Model):
     tables_found: list[str] = Field(default_factory=list)   # "active_disclosure", "applications", …
+    unread: list[Unread] = Field(default_factory=list)       # rows whose values could not be placed (C007)
+    tables_without_values: list[str] = Field(default_factory=list)   # labels printed, no values at all
     label_variants: list[LabelVariant] = Field(default_factory=list)
     debris: list[Debris] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)          # human-readable remarks (Chinese)

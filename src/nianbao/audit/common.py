@@ -1,30 +1,25 @@
-"""Small helpers the rule families share: Chinese names of cells, number checks."""
+"""Small helpers the rule families share: the report's form, cell values, number checks.
+
+Names of cells, rows and tables come from the form (`form_for(report.format)`); nothing here
+spells one.
+"""
 from __future__ import annotations
 
 from functools import lru_cache
 
-from .. import labels as L
+from ..form import FORM_2021, Form, form_for
 from ..model import Number, Report
 
-APPLICANT_NAMES = dict(L.APPLICANTS)
-REVIEW_GROUP_NAMES = dict(L.REVIEW_GROUPS)
-REVIEW_COL_NAMES = dict(L.REVIEW_COLS)
-TABLE_NAMES = {"active_disclosure": "表二", "applications": "表三", "review_litigation": "表四"}
+APPLICATIONS = FORM_2021.table("applications")
 
 
-def app_row_name(key: str) -> str:
-    """Short Chinese name of a table-三 row, e.g. "（三）不予公开·1.属于国家秘密"."""
-    r = L.APP_ROW_BY_KEY[key]
-    label = r.label
-    if key == "partially_granted":
-        label = "（二）部分公开"
-    if r.group and r.group.startswith("（"):
-        return f"{r.group}·{label}"
-    return label
+def form_of(report: Report) -> Form:
+    return form_for(report.format)
 
 
 def applicant_name(col: str) -> str:
-    return "总计" if col == "total" else APPLICANT_NAMES[col]
+    """Chinese name of a table-三 column: "自然人", "总计"."""
+    return next((c.name for c in APPLICATIONS.columns if c.key == col), col)
 
 
 def fmt(v: Number) -> str:
@@ -41,14 +36,12 @@ def known(*values: Number) -> bool:
 
 
 def app_path(row: str, col: str) -> str:
-    return f"tables.applications.{row}.{col}"
+    return APPLICATIONS.row(row).path(col)
 
 
-def outcome_rows(report: Report) -> list[str]:
-    """The rows whose sum is (七)总计: 21 in the 2021 format; the 2019 format has no other.* rows."""
-    if report.format == L.FORMAT_2019:
-        return [k for k in L.OUTCOME_ROW_KEYS if not k.startswith("other.")]
-    return list(L.OUTCOME_ROW_KEYS)
+def value(report: Report, path: str) -> Number:
+    """The value at a model path ("tables.applications.granted.total", legacy paths too)."""
+    return report.tables.cell(path.removeprefix("tables."))
 
 
 def app_value(report: Report, row: str, col: str) -> Number:
@@ -56,26 +49,12 @@ def app_value(report: Report, row: str, col: str) -> Number:
     return getattr(r, col) if r is not None else None
 
 
-def legacy_other(report: Report, col: str) -> Number:
-    """2019 format: the single "（六）其他处理" row, kept under tables.legacy by the extractor."""
-    leg = report.tables.legacy or {}
-    flat = leg.get(f"applications.{L.LEGACY_OTHER_2019}")
-    if isinstance(flat, dict):
-        return flat.get(col)
-    for container in (leg.get("applications") or {}, leg):
-        row = container.get(L.LEGACY_OTHER_2019) if isinstance(container, dict) else None
-        if isinstance(row, dict):
-            return row.get(col)
-    return None
-
-
 def is_count(v: Number) -> bool:
     return v is None or (isinstance(v, int) and not isinstance(v, bool)) or (
         isinstance(v, float) and v.is_integer())
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=16)
 def cell_paths(fmt_: str, table: str | None = None) -> tuple[str, ...]:
-    """labels.all_cell_paths, per table, computed once."""
-    paths = L.all_cell_paths(fmt_)
-    return tuple(p for p in paths if table is None or p.startswith(f"tables.{table}."))
+    """Every cell the report's form prints (of one table), in print order, computed once."""
+    return tuple(form_for(fmt_).cell_paths(table))

@@ -4,15 +4,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .. import labels as L
+from ..form import CHINESE_ORDINALS, FORM_2019, normalize_label
 from ..model import Report
-from .common import TABLE_NAMES, cell_paths
+from .common import cell_paths, form_of
 from .plausibility import may_make_regulations
-from .tables import _cell_name
 from .registry import Hit, evidence_for, rule
 
-SECTION_ORDINALS = "一二三四五六"
-TABLE_SECTION = {"active_disclosure": "二", "applications": "三", "review_litigation": "四"}
+SECTION_ORDINALS = CHINESE_ORDINALS[:6]
 
 
 @rule("C001", "error", "C", "缺少第{ordinal}部分「{heading}」")
@@ -32,7 +30,7 @@ def section_missing(report: Report) -> Iterator[Hit]:
     for no in range(1, 7):
         if no not in present:
             yield Hit("sections", {"no": no, "ordinal": SECTION_ORDINALS[no - 1],
-                                   "heading": L.SECTION_HEADINGS[no - 1]})
+                                   "heading": form_of(report).sections[no - 1]})
 
 
 def _table_cells(report: Report, table: str) -> tuple[str, ...]:
@@ -58,9 +56,9 @@ def _header_printed(report: Report, table: str) -> bool:
 
 
 def _table_missing(report: Report, table: str) -> bool:
-    """Missing: the extractor did not find it, not a single cell has a value, and its header
-    was not printed either."""
-    if table in report.extraction.tables_found:
+    """Missing: the extractor did not find it (nor its labels without values), not a single cell
+    has a value, and its header was not printed either."""
+    if table in report.extraction.tables_found or table in report.extraction.tables_without_values:
         return False
     if not all(report.tables.cell(p.removeprefix("tables.")) is None for p in _table_cells(report, table)):
         return False
@@ -83,10 +81,9 @@ def table_missing(report: Report) -> Iterator[Hit]:
     Example:
     Section 四 says "本年度无行政复议、行政诉讼" in prose and prints no table.
     """
-    for table in ("active_disclosure", "applications", "review_litigation"):
-        if _table_missing(report, table):
-            yield Hit(f"tables.{table}", {"table": table, "table_name": TABLE_NAMES[table],
-                                          "title": L.TABLE_TITLES[table]})
+    for t in form_of(report).tables:
+        if _table_missing(report, t.key):
+            yield Hit(f"tables.{t.key}", {"table": t.key, "table_name": t.name, "title": t.title})
 
 
 _REGULATIONS = "tables.active_disclosure.regulations."
@@ -102,24 +99,31 @@ def blank_cells(report: Report) -> Iterator[Hit]:
     The format asks for a number in every cell, 0 when there is none; a blank leaves the
     reader guessing whether the figure is zero, unknown or lost in conversion.
 
+    Cells the extractor could not read (C007) and tables printed with labels but no values are
+    not blanks of the report: they are left out.
+
     Example:
     Table 四's 行政复议 columns printed empty while 行政诉讼 shows 0s.
     """
-    for table in ("active_disclosure", "applications", "review_litigation"):
-        if table == "active_disclosure" and report.format == L.FORMAT_2019:
+    form = form_of(report)
+    unread = {p for u in report.extraction.unread for p in u.cells}
+    for t in form.tables:
+        table = t.key
+        if table == "active_disclosure" and form is FORM_2019:
             continue  # the old table 二 has other columns; its shared cells may legitimately be absent
-        if _table_missing(report, table):
-            continue  # C002
-        cells = [p for p in _table_cells(report, table) if report.tables.cell(p.removeprefix("tables.")) is None]
+        if _table_missing(report, table) or table in report.extraction.tables_without_values:
+            continue  # C002, C007
+        cells = [p for p in _table_cells(report, table)
+                 if p not in unread and report.tables.cell(p.removeprefix("tables.")) is None]
         if table == "active_disclosure" and not may_make_regulations(report.meta.agency):
             regs = [p for p in _table_cells(report, table) if p.startswith(_REGULATIONS)]
             if all(p in cells for p in regs):
                 cells = [p for p in cells if p not in regs]  # "/" in a row that does not apply
         if not cells:
             continue
-        names = [_cell_name(p.removeprefix("tables.")) for p in cells]
+        names = [form.cell_name(p, table=False) for p in cells]
         shown = "、".join(names[:8]) + (f" 等{len(names)}格" if len(names) > 8 else "")
-        yield Hit(f"tables.{table}", {"table": table, "table_name": TABLE_NAMES[table], "count": len(cells),
+        yield Hit(f"tables.{table}", {"table": table, "table_name": t.name, "count": len(cells),
                                       "cells_text": shown, "cells": cells},
                   evidence=evidence_for(report, cells[0]) or evidence_for(report, f"tables.{table}"))
 
@@ -140,7 +144,7 @@ def label_variant(report: Report) -> Iterator[Hit]:
     """
     seen: set[tuple[str, str]] = set()
     for v in report.extraction.label_variants:
-        if L.normalize_label(v.found) == L.normalize_label(v.official):
+        if normalize_label(v.found) == normalize_label(v.official):
             continue  # only spacing, numbering or punctuation differ
         key = (v.path, v.found)
         if key in seen:
@@ -189,7 +193,7 @@ def fee_not_stated(report: Report) -> Iterator[Hit]:
     Example:
     Section 六 reports only the 政务公开工作要点 and says nothing about fees.
     """
-    if report.format == L.FORMAT_2019 or (report.meta.year is not None and report.meta.year < 2021):
+    if form_of(report) is FORM_2019 or (report.meta.year is not None and report.meta.year < 2021):
         return  # the fee rules and the format asking for this date from 2021
     fees = [f for f in report.narrative if f.kind == "fee_statement"]
     has_six = report.section(6) is not None
@@ -234,3 +238,45 @@ def problems_section_empty(report: Report) -> Iterator[Hit]:
     if _EMPTYISH.match(core) or _EMPTYISH.match(bare):
         what = "内容为空" if not core else f"仅写「{s5.text.strip()}」"
         yield Hit(f"sections.{report.sections.index(s5)}", {"what": what, "text": s5.text.strip()})
+
+
+@rule("C007", "info", "C", {
+    "default": "{table_name}以下单元格无法准确读取，已留空：{cells_text}",
+    "no_values": "{table_name}「{title}」只印有行列标签，没有任何数值，各单元格已留空",
+})
+def cells_not_read(report: Report) -> Iterator[Hit]:
+    """What it does:
+    Lists, per table, the cells the extractor found the row of but could not place the values
+    of unambiguously (`extraction.unread`: a row with fewer values than columns and no
+    arithmetic to decide where the gaps are), with the reason; and says so when a table is
+    printed with its labels but no values at all (`extraction.tables_without_values`).
+
+    Why it matters:
+    These cells are kept null rather than guessed. They are not blanks the report left (C003):
+    the figures may well be printed, in a layout the conversion scrambled, so the reader should
+    look at the original rather than blame the agency.
+
+    Example:
+    表三「（一）予以公开」printed as "3 1 5" (three figures for seven columns): its seven cells
+    are left null and listed here.
+    """
+    form = form_of(report)
+    by_table: dict[str, list] = {}
+    for u in report.extraction.unread:
+        found = form.cell(u.cells[0]) if u.cells else None
+        key = found[0].key if found else u.row.removeprefix("tables.").split(".", 1)[0]
+        by_table.setdefault(key, []).append(u)
+    for t in form.tables:
+        if t.key in report.extraction.tables_without_values:
+            yield Hit(f"tables.{t.key}", {"table": t.key, "table_name": t.name, "title": t.title},
+                      variant="no_values", evidence=evidence_for(report, f"tables.{t.key}"))
+            continue
+        rows = by_table.get(t.key)
+        if not rows:
+            continue
+        parts = ["、".join(form.cell_name(p, table=False) for p in u.cells) + f"（{u.reason}）" for u in rows]
+        cells = [p for u in rows for p in u.cells]
+        yield Hit(f"tables.{t.key}", {"table": t.key, "table_name": t.name, "count": len(cells),
+                                      "cells_text": "；".join(parts), "cells": cells,
+                                      "rows": [u.row for u in rows], "reasons": [u.reason for u in rows]},
+                  evidence=rows[0].evidence or evidence_for(report, rows[0].row))

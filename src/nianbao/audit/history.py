@@ -12,9 +12,9 @@ import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
-from .. import labels as L
 from ..model import Number, Report
-from .common import app_path, app_value, applicant_name, fmt, known
+from ..form import FORM_2021
+from .common import APPLICATIONS, app_path, app_value, fmt, known
 from .registry import Hit, evidence_for, rule
 
 
@@ -38,12 +38,13 @@ def carried_over_matches_last_year(report: Report, previous: Report) -> Iterator
     Example:
     2023: 结转下年度继续办理 总计 3; 2024: 上年结转 总计 1.
     """
-    for col in L.APPLICANT_KEYS:
+    for c in APPLICATIONS.columns:
+        col = c.key
         cur = app_value(report, "carried_over", col)
         prev = app_value(previous, "carried_forward", col)
         if known(cur, prev) and abs(cur - prev) > 1e-9:
             yield Hit(app_path("carried_over", col), {
-                "col": col, "col_name": applicant_name(col), "value": fmt(cur), "previous_value": fmt(prev),
+                "col": col, "col_name": c.name, "value": fmt(cur), "previous_value": fmt(prev),
                 "previous_year": previous.meta.year,
                 "previous": _previous(previous, app_path("carried_forward", col), prev)})
 
@@ -127,17 +128,18 @@ def narrative_copied_from_last_year(report: Report, previous: Report) -> Iterato
 # change is at least 20.
 CHANGE_FACTOR = 10
 CHANGE_MIN_ABS = 20
-FIGURES: list[tuple[str, str]] = [
-    ("tables.applications.new_received.total", "表三 本年新收申请数量（总计）"),
-    ("tables.applications.results_total.total", "表三 办理结果总计"),
-    ("tables.applications.granted.total", "表三 予以公开（总计）"),
-    ("tables.review_litigation.review.total", "表四 行政复议总计"),
-    ("tables.review_litigation.litigation_direct.total", "表四 未经复议直接起诉总计"),
-    ("tables.review_litigation.litigation_after_review.total", "表四 复议后起诉总计"),
-    ("tables.active_disclosure.licensing.decisions", "表二 行政许可处理决定数量"),
-    ("tables.active_disclosure.punishment.decisions", "表二 行政处罚处理决定数量"),
-    ("tables.active_disclosure.enforcement.decisions", "表二 行政强制处理决定数量"),
-    ("tables.active_disclosure.normative_documents.in_force", "表二 现行有效行政规范性文件件数"),
+# the figures compared; their names are the form's ("表三·一、本年新收政府信息公开申请数量·总计")
+FIGURES: list[str] = [
+    "tables.applications.new_received.total",
+    "tables.applications.results_total.total",
+    "tables.applications.granted.total",
+    "tables.review_litigation.review.total",
+    "tables.review_litigation.litigation_direct.total",
+    "tables.review_litigation.litigation_after_review.total",
+    "tables.active_disclosure.licensing.decisions",
+    "tables.active_disclosure.punishment.decisions",
+    "tables.active_disclosure.enforcement.decisions",
+    "tables.active_disclosure.normative_documents.in_force",
 ]
 
 
@@ -159,7 +161,8 @@ def figure_changed_tenfold(report: Report, previous: Report) -> Iterator[Hit]:
     Example:
     行政处罚 decisions: 2023 12, 2024 1200.
     """
-    for path, name in FIGURES:
+    for path in FIGURES:
+        name = FORM_2021.cell_name(path)
         cur, prev = _cell(report, path), _cell(previous, path)
         if not known(cur, prev):
             continue
@@ -185,8 +188,9 @@ def active_documents_roll_forward(report: Report, previous: Report) -> Iterator[
     Example:
     2023 in force 20; 2024 issued 3, repealed 1, in force 25 (expected 22).
     """
+    active = FORM_2021.table("active_disclosure")      # a 2019 report has no 现行有效件数: skipped
     for row in ("regulations", "normative_documents"):
-        base = f"tables.active_disclosure.{row}"
+        base = active.row(row).path_prefix + f".{row}"
         cur, issued, repealed = (_cell(report, f"{base}.{c}") for c in ("in_force", "issued", "repealed"))
         prev = _cell(previous, f"{base}.in_force")
         if not known(cur, issued, repealed, prev):
@@ -194,7 +198,7 @@ def active_documents_roll_forward(report: Report, previous: Report) -> Iterator[
         expected = prev + issued - repealed
         if abs(cur - expected) > 1e-9:
             yield Hit(f"{base}.in_force", {
-                "row": row, "row_name": L.ACTIVE_ROW_LABELS[row], "value": fmt(cur), "issued": fmt(issued),
+                "row": row, "row_name": active.row(row).name, "value": fmt(cur), "issued": fmt(issued),
                 "repealed": fmt(repealed), "previous_in_force": fmt(prev), "expected": fmt(expected),
                 "previous_year": previous.meta.year,
                 "previous": _previous(previous, f"{base}.in_force", prev)})

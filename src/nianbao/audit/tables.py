@@ -11,48 +11,36 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import labels as L
+from ..form import Form, Identity
 from ..model import Report
-from .common import (cell_paths, REVIEW_COL_NAMES, REVIEW_GROUP_NAMES, TABLE_NAMES, app_path, app_row_name, app_value, applicant_name, fmt,
-                     is_count, known, legacy_other, outcome_rows)
+from .common import fmt, form_of, is_count, known, value
 from .registry import Hit, rule
 
-PARTS = [k for k in L.APPLICANT_KEYS if k != "total"]
-BALANCE_ROWS = ["new_received", "carried_over", "results_total", "carried_forward"]
+
+def _cell(form: Form, path: str) -> tuple[str, str]:
+    """(row key, column key) of a table-三 cell path."""
+    _, row, col = form.cell(path)
+    return row.key, col.key
+
+
+def _fails(report: Report, ident: Identity) -> bool:
+    values = [value(report, p) for p in ident.paths]
+    return known(*values) and abs(sum(values[:len(ident.lhs)]) - sum(values[len(ident.lhs):])) > 1e-9
 
 
 def _row_fails(report: Report) -> set[str]:
     """Rows of table 三 whose applicant columns do not add up to their 总计 (T301)."""
-    out = set()
-    for row in report.tables.applications:
-        values = [app_value(report, row, c) for c in PARTS]
-        total = app_value(report, row, "total")
-        if known(total, *values) and abs(sum(values) - total) > 1e-9:
-            out.add(row)
-    return out
+    form = form_of(report)
+    return {_cell(form, i.lhs[0])[0] for i in form.identities("T301") if _fails(report, i)}
 
 
-def _outcome_col_fails(report: Report) -> set[str]:
-    """Columns whose outcome rows do not add up to （七）总计 (T302)."""
-    rows = outcome_rows(report)
-    out = set()
-    for col in L.APPLICANT_KEYS:
-        values = [app_value(report, r, col) for r in rows]
-        if report.format == L.FORMAT_2019:
-            values.append(legacy_other(report, col))
-        total = app_value(report, "results_total", col)
-        if known(total, *values) and abs(sum(values) - total) > 1e-9:
-            out.add(col)
-    return out
-
-
-def _balance_col_fails(report: Report) -> set[str]:
-    """Columns where 新收 + 上年结转 ≠ 总计 + 结转下年度 (T303)."""
-    out = set()
-    for col in L.APPLICANT_KEYS:
-        new, over, res, fwd = (app_value(report, r, col) for r in BALANCE_ROWS)
-        if known(new, over, res, fwd) and abs(new + over - res - fwd) > 1e-9:
-            out.add(col)
+def _col_fails(report: Report, rule_: str) -> dict[str, set[str]]:
+    """Failing columns of the column equations `rule_` (T302, T303), with the rows each involves."""
+    form = form_of(report)
+    out: dict[str, set[str]] = {}
+    for i in form.identities(rule_):
+        if _fails(report, i):
+            out[_cell(form, i.lhs[0])[1]] = {_cell(form, p)[0] for p in i.paths}
     return out
 
 
@@ -63,8 +51,12 @@ def _suspect(rows: set[str], cols: set[str]) -> tuple[str, str] | None:
     return None
 
 
-def _hint(cell: tuple[str, str] | None) -> str:
-    return f"（疑为「{app_row_name(cell[0])}·{applicant_name(cell[1])}」格有误）" if cell else ""
+def _cell_path(form: Form, cell: tuple[str, str]) -> str:
+    return form.table("applications").row(cell[0]).path(cell[1])
+
+
+def _hint(form: Form, cell: tuple[str, str] | None) -> str:
+    return f"（疑为「{form.cell_name(_cell_path(form, cell), table=False)}」格有误）" if cell else ""
 
 
 @rule("T301", "error", "T",
@@ -72,7 +64,8 @@ def _hint(cell: tuple[str, str] | None) -> str:
 def row_total_matches_applicants(report: Report) -> Iterator[Hit]:
     """What it does:
     In table 三, checks that every row's 总计 equals the sum of the six applicant columns
-    (自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他).
+    (自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他); the equations are the form's
+    (`form.identities("T301")`), so a 2019 report's （六）其他处理 row is checked too.
 
     Why it matters:
     The 总计 column is what readers and the statistics take; a wrong row total means either
@@ -81,19 +74,21 @@ def row_total_matches_applicants(report: Report) -> Iterator[Hit]:
     Example:
     予以公开: 自然人 3, 商业企业 1, others 0, 总计 5 → 3+1=4 ≠ 5.
     """
-    outcome_cols, balance_cols = _outcome_col_fails(report), _balance_col_fails(report)
-    for row in sorted(_row_fails(report), key=L.APP_ROW_KEYS.index):
-        values = [app_value(report, row, c) for c in PARTS]
-        total = app_value(report, row, "total")
+    form = form_of(report)
+    col_fails = _col_fails(report, "T302")
+    for col, rows in _col_fails(report, "T303").items():
+        col_fails[col] = col_fails.get(col, set()) | rows
+    for ident in form.identities("T301"):
+        if not _fails(report, ident):
+            continue
+        row = form.cell(ident.lhs[0])[1]
+        values = [value(report, p) for p in ident.rhs]
         # the column equations this row takes part in say which of its cells is off
-        cols = (outcome_cols if row in outcome_rows(report) else set()) | \
-            (outcome_cols | balance_cols if row == "results_total" else set()) | \
-            (balance_cols if row in BALANCE_ROWS else set())
-        cell = _suspect({row}, cols)
-        yield Hit(app_path(*cell) if cell else app_path(row, "total"), {
-            "row": row, "row_name": app_row_name(row), "expr": "+".join(fmt(v) for v in values),
-            "sum": fmt(sum(values)), "total": fmt(total), "parts": values, "hint": _hint(cell),
-            "cells": [app_path(row, c) for c in L.APPLICANT_KEYS]})
+        cell = _suspect({row.key}, {c for c, rows in col_fails.items() if row.key in rows})
+        yield Hit(_cell_path(form, cell) if cell else ident.lhs[0], {
+            "row": row.key, "row_name": row.name, "expr": "+".join(fmt(v) for v in values),
+            "sum": fmt(sum(values)), "total": fmt(value(report, ident.lhs[0])), "parts": values,
+            "hint": _hint(form, cell), "cells": list(ident.rhs + ident.lhs)})
 
 
 @rule("T302", "error", "T",
@@ -101,7 +96,7 @@ def row_total_matches_applicants(report: Report) -> Iterator[Hit]:
 def results_total_matches_outcomes(report: Report) -> Iterator[Hit]:
     """What it does:
     In table 三, checks per column that （七）总计 equals the sum of the 21 outcome rows
-    （一）予以公开 … （六）其他处理·3.其他.
+    （一）予以公开 … （六）其他处理·3.其他 (in the 2019 format the single （六）其他处理 row).
 
     Why it matters:
     （七）总计 is the number of applications the agency finished this year; if it differs from
@@ -110,27 +105,19 @@ def results_total_matches_outcomes(report: Report) -> Iterator[Hit]:
     Example:
     自然人 column: 予以公开 2 + 不予公开·国家秘密 1 = 3, but （七）总计 says 4.
     """
-    rows = outcome_rows(report)
-    legacy = report.format == L.FORMAT_2019
+    form = form_of(report)
     bad_rows = _row_fails(report)
-    for col in L.APPLICANT_KEYS:
-        values = [app_value(report, r, col) for r in rows]
-        if legacy:
-            other = legacy_other(report, col)
-            if other is None:
-                continue  # the 2019 其他处理 row was not kept: cannot check
-            values.append(other)
-        total = app_value(report, "results_total", col)
-        if not known(total, *values):
+    for ident in form.identities("T302"):
+        if not _fails(report, ident):
             continue
-        s = sum(values)
-        if abs(s - total) > 1e-9:
-            nonzero = {r: v for r, v in zip(rows, values) if v}
-            cell = _suspect(bad_rows & set(rows + ["results_total"]), {col})
-            yield Hit(app_path(*cell) if cell else app_path("results_total", col), {
-                "col": col, "col_name": applicant_name(col), "sum": fmt(s), "total": fmt(total),
-                "nonzero": nonzero, "hint": _hint(cell),
-                "cells": [app_path(r, col) for r in rows + ["results_total"]]})
+        rows = [_cell(form, p)[0] for p in ident.rhs]
+        values = [value(report, p) for p in ident.rhs]
+        col = _cell(form, ident.lhs[0])[1]
+        cell = _suspect(bad_rows & {_cell(form, p)[0] for p in ident.paths}, {col})
+        yield Hit(_cell_path(form, cell) if cell else ident.lhs[0], {
+            "col": col, "col_name": form.cell(ident.lhs[0])[2].name, "sum": fmt(sum(values)),
+            "total": fmt(value(report, ident.lhs[0])), "nonzero": {r: v for r, v in zip(rows, values) if v},
+            "hint": _hint(form, cell), "cells": list(ident.rhs + ident.lhs)})
 
 
 @rule("T303", "error", "T",
@@ -148,32 +135,31 @@ def received_equals_handled(report: Report) -> Iterator[Hit]:
     Example:
     总计 column: 新收 5 + 上年结转 1 = 6, but 办理结果总计 5 + 结转下年度 0 = 5.
     """
-    bad_rows = _row_fails(report) & set(BALANCE_ROWS)
-    for col in L.APPLICANT_KEYS:
-        new = app_value(report, "new_received", col)
-        over = app_value(report, "carried_over", col)
-        res = app_value(report, "results_total", col)
-        fwd = app_value(report, "carried_forward", col)
-        if not known(new, over, res, fwd):
+    form = form_of(report)
+    bad_rows = _row_fails(report)
+    for ident in form.identities("T303"):
+        if not _fails(report, ident):
             continue
-        lhs, rhs = new + over, res + fwd
-        if abs(lhs - rhs) > 1e-9:
-            cell = _suspect(bad_rows, {col})
-            yield Hit(app_path(*cell) if cell else app_path("results_total", col), {
-                "hint": _hint(cell),
-                "col": col, "col_name": applicant_name(col), "new": fmt(new), "carried_over": fmt(over),
-                "lhs": fmt(lhs), "results": fmt(res), "carried_forward": fmt(fwd), "rhs": fmt(rhs),
-                "cells": [app_path(r, col) for r in BALANCE_ROWS]})
+        new, over = (value(report, p) for p in ident.lhs)
+        res, fwd = (value(report, p) for p in ident.rhs)
+        col = _cell(form, ident.lhs[0])[1]
+        cell = _suspect(bad_rows & {_cell(form, p)[0] for p in ident.paths}, {col})
+        yield Hit(_cell_path(form, cell) if cell else ident.rhs[0], {
+            "hint": _hint(form, cell),
+            "col": col, "col_name": form.cell(ident.lhs[0])[2].name, "new": fmt(new), "carried_over": fmt(over),
+            "lhs": fmt(new + over), "results": fmt(res), "carried_forward": fmt(fwd), "rhs": fmt(res + fwd),
+            "cells": list(ident.paths)})
 
 
 @rule("T304", "error", "T", {
     "default": "{table}「{cell_name}」为{value}：件数必须是非负整数",
-    "fee": "表二「行政事业性收费」本年收费金额为{value}万元：金额不能为负数",
+    "fee": "{table}「{row_name}」{col_name}为{value}：金额不能为负数",
 })
 def counts_are_whole_and_non_negative(report: Report) -> Iterator[Hit]:
     """What it does:
     Checks that every count in tables 二, 三 and 四 is a whole number that is not negative,
-    and that the fee amount (万元) is not negative.
+    and that an amount (表二's 本年收费金额 in 万元) is not negative. A change the form
+    prints signed (the 2019 layout's 本年增/减) may be negative.
 
     Why it matters:
     Counts of documents, decisions, applications and cases cannot be fractional or negative;
@@ -182,31 +168,19 @@ def counts_are_whole_and_non_negative(report: Report) -> Iterator[Hit]:
     Example:
     表三「（一）予以公开」自然人 = 2.5.
     """
-    fmt_ = report.format
-    for path in cell_paths(fmt_):
-        rel = path.removeprefix("tables.")
-        v = report.tables.cell(rel)
+    form = form_of(report)
+    for path in form.cell_paths():       # a mirrored copy (2019) holds the same value: checked once
+        v = value(report, path)
         if v is None:
             continue
-        if rel == "active_disclosure.fees.amount_10k_yuan":
+        table, row, col = form.cell(path)
+        if row.kind == "amount":
             if v < 0:
-                yield Hit(path, {"value": fmt(v)}, variant="fee")
+                yield Hit(path, {"table": table.name, "row_name": row.name, "col_name": col.label, "value": fmt(v)},
+                          variant="fee")
             continue
-        if v < 0 or not is_count(v):
-            yield Hit(path, {"table": TABLE_NAMES[rel.split(".", 1)[0]], "cell_name": _cell_name(rel), "value": fmt(v)})
-
-
-def _cell_name(rel: str) -> str:
-    table, rest = rel.split(".", 1)
-    if table == "applications":
-        row, col = rest.rsplit(".", 1)
-        return f"{app_row_name(row)}·{applicant_name(col)}"
-    if table == "review_litigation":
-        g, c = rest.split(".")
-        return f"{REVIEW_GROUP_NAMES[g]}·{REVIEW_COL_NAMES[c]}"
-    row, col = rest.split(".")
-    cols = dict(L.ACTIVE_COLS.get(row, []))
-    return f"{L.ACTIVE_ROW_LABELS.get(row, row)}·{cols.get(col, col)}"
+        if (v < 0 and not col.signed) or not is_count(v):
+            yield Hit(path, {"table": table.name, "cell_name": form.cell_name(path, table=False), "value": fmt(v)})
 
 
 @rule("T401", "error", "T",
@@ -224,16 +198,13 @@ def review_total_matches_parts(report: Report) -> Iterator[Hit]:
     Example:
     行政复议: 维持 1 + 纠正 1 + 其他 0 + 尚未审结 0 = 2, but 总计 3.
     """
-    for g in L.REVIEW_GROUP_KEYS:
-        row = getattr(report.tables.review_litigation, g)
-        parts = [row.maintained, row.corrected, row.other, row.pending]
-        if not known(row.total, *parts):
+    form = form_of(report)
+    for ident in form.identities("T401"):
+        if not _fails(report, ident):
             continue
-        s = sum(parts)
-        if abs(s - row.total) > 1e-9:
-            base = f"tables.review_litigation.{g}"
-            yield Hit(f"{base}.total", {
-                "group": g, "group_name": REVIEW_GROUP_NAMES[g], "maintained": fmt(row.maintained),
-                "corrected": fmt(row.corrected), "other": fmt(row.other), "pending": fmt(row.pending),
-                "sum": fmt(s), "total": fmt(row.total),
-                "cells": [f"{base}.{c}" for c in L.REVIEW_COL_KEYS]})
+        _, row, _ = form.cell(ident.lhs[0])
+        parts = {form.cell(p)[2].key: fmt(value(report, p)) for p in ident.rhs}
+        yield Hit(ident.lhs[0], {
+            "group": row.key, "group_name": row.name, **parts,
+            "sum": fmt(sum(value(report, p) for p in ident.rhs)), "total": fmt(value(report, ident.lhs[0])),
+            "cells": list(ident.rhs + ident.lhs)})

@@ -17,7 +17,7 @@ NEW_MADE = Column("new_made", "本年新制作数量", ("新制作数量", "本�
 NEW_PUBLISHED = Column("new_published", "本年新公开数量", ("新公开数量", "本年新公开"))
 TOTAL_PUBLISHED = Column("total_published", "对外公开总数量", ("公开总数量",))
 PREV_ITEMS = Column("prev_year_items", "上一年项目数量", ("上年项目数量",))
-CHANGE = Column("change", "本年增/减", ("本年增减", "增/减", "增减"))
+CHANGE = Column("change", "本年增/减", ("本年增减", "增/减", "增减"), signed=True)
 DECISIONS = Column("decisions", "处理决定数量", ("本年处理决定数量",))
 ITEMS = Column("items", "采购项目数量")
 AMOUNT = Column("amount", "采购总金额", ("采购总金额万元",))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from .text import normalize_label
+from .text import CHINESE_ORDINALS, normalize_label
 
 @dataclass(frozen=True)
 class Column:
@@ -17,6 +17,7 @@ class Column:
     label: str                            # the official header wording
     variants: tuple[str, ...] = ()        # other wordings reports print (matched normalised)
     short: str = ""                       # name in messages when the label is long
+    signed: bool = False                  # a change that may be negative (2019: 本年增/减)
 
     @property
     def name(self) -> str:
@@ -160,13 +161,25 @@ class Form:
     def cell(self, path: str) -> tuple[TableForm, Row, Column] | None:
         return self._cells.get(path if path.startswith("tables.") else "tables." + path)
 
-    def cell_name(self, path: str) -> str:
-        """Chinese name of a cell: "表三·（三）不予公开·1.属于国家秘密·自然人"; the path itself if unknown."""
+    def cell_name(self, path: str, *, table: bool = True, full: bool = False) -> str:
+        """Chinese name of a cell: "表三·（三）不予公开·1.属于国家秘密·自然人"; the path itself if unknown.
+        `table=False` leaves out "表三·" (a message that names the table itself); `full=True` gives the
+        column's official label with its unit ("本年收费金额（单位：万元）") instead of its short name."""
         found = self.cell(path)
         if found is None:
             return path
         t, r, c = found
-        return f"{t.name}·{r.name}·{c.name}"
+        name = f"{r.name}·{c.label if full else c.name}"
+        return f"{t.name}·{name}" if table else name
+
+    def model_paths(self) -> list[str]:
+        """Every path the model holds a cell of this form at: the form's cells, then the copies
+        `mirrors` keeps (2019: the 处理决定数量 also under tables.active_disclosure)."""
+        return self.cell_paths() + [copy for _, copy in self.mirrors]
+
+    def heading(self, no: int) -> str:
+        """Section `no` (1…6) as the form titles it, with its ordinal: "三、收到和处理政府信息公开申请情况"."""
+        return f"{CHINESE_ORDINALS[no - 1]}、{self.sections[no - 1]}"
 
     def identities(self, rule: str | None = None) -> list[Identity]:
         return [i for t in self.tables for i in t.identities if rule in (None, i.rule)]
