@@ -124,7 +124,7 @@ def test_d003_silent_when_the_sentence_sets_the_other_year_beside_this_one():
         "2022年共受理申请5件，同比下降40%。",
     ])
     r = with_text(1, text, year=2023)
-    assert [f.data["role"] for f in r.narrative if f.kind == "year_mention"] == ["report"] * 3
+    assert [f.data.role for f in r.narrative if f.kind == "year_mention"] == ["report"] * 3
     assert findings(r, "D003") == []
     # without a word for this year the sentence still reports 2022 in a 2023 report
     assert len(findings(with_text(1, "2022年共主动公开信息28条。", year=2023), "D003")) == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, field_validator, model_serializer
@@ -218,18 +219,116 @@ def _member_class(model: type[BaseModel], field: str) -> type[BaseModel]:
 
 
 # ------------------------------------------------------------------ narrative, extraction, findings
+class FactKind(StrEnum):
+    """What a number stated in the text counts: the closed set of narrative fact kinds.
+
+    A `StrEnum`, so `fact.kind == "applications.new_received"` holds and the JSON keeps the
+    plain strings. Table 三 (applications), table 四 (review, litigation), table 二 (documents),
+    and the statements the other rules read.
+    """
+    NEW_RECEIVED = "applications.new_received"            # 本年新收
+    CARRIED_OVER = "applications.carried_over"            # 上年结转
+    RECEIVED_TOTAL = "applications.received_total"        # 受理/办理 N 件: 新收, or 新收 + 上年结转
+    GRANTED = "applications.granted"                      # 予以公开
+    PARTIALLY_GRANTED = "applications.partially_granted"  # 部分公开
+    GRANTED_AND_PARTIAL = "applications.granted_and_partial"   # 予以公开及部分公开 N 件: the sum of both
+    DENIED = "applications.denied"                        # 不予公开 (group total)
+    UNAVAILABLE = "applications.unavailable"              # 无法提供 (group total)
+    NOT_PROCESSED = "applications.not_processed"          # 不予处理 (group total)
+    OTHER_PROCESSING = "applications.other_processing"    # 其他处理 (group total)
+    COMPLETED = "applications.completed"                  # 办结/答复 N 件 (办理结果总计)
+    CARRIED_FORWARD = "applications.carried_forward"      # 结转下年度继续办理
+    REVIEW_TOTAL = "review.total"                         # 行政复议 about the agency's disclosure
+    REVIEW_MAINTAINED = "review.maintained"               # …结果维持
+    REVIEW_CORRECTED = "review.corrected"                 # …结果纠正
+    LITIGATION_TOTAL = "litigation.total"                 # 行政诉讼 (直接起诉 + 复议后起诉)
+    LITIGATION_MAINTAINED = "litigation.maintained"
+    LITIGATION_CORRECTED = "litigation.corrected"
+    REGULATIONS_ISSUED = "regulations.issued"             # table 二: 规章 制发
+    REGULATIONS_REPEALED = "regulations.repealed"
+    NORMATIVE_DOCUMENTS_ISSUED = "normative_documents.issued"
+    NORMATIVE_DOCUMENTS_REPEALED = "normative_documents.repealed"
+    ENUMERATION = "enumeration"                           # 共 X 条，其中 A a 条、B b 条…
+    ALL_COMPLETED = "all_completed"                       # 申请均已办结 (no value)
+    FEE_STATEMENT = "fee_statement"                       # whether 信息处理费 was charged
+    YEAR_MENTION = "year_mention"                         # a year other than the report's
+
+
+class _Payload(_Model):
+    """Typed extras of a fact; fields at their default are left out of the JSON (as before)."""
+
+    @model_serializer(mode="wrap")
+    def _drop_defaults(self, handler):
+        out = handler(self)
+        return {k: v for k, v in out.items()
+                if k not in type(self).model_fields or type(self).model_fields[k].is_required()
+                or v != type(self).model_fields[k].get_default(call_default_factory=True)}
+
+
+class NoData(_Payload):
+    """No extras (all_completed)."""
+
+
+class CountData(_Payload):
+    """A count of applications, cases or documents."""
+    zero_phrase: bool = False    # read from a negation ("未收到…申请"), not a figure
+    generic: bool = False        # "收到 N 件" without 新收: reports use it for 新收 + 上年结转 too
+
+
+class EnumerationData(_Payload):
+    """"共 X 条，其中 A a 条、B b 条…"."""
+    total: int
+    unit: str
+    label: str
+    parts: list[tuple[str, int]]
+    open: bool = False                       # the list ends with 等: it may name only some items
+    joined_lines: list[int] = Field(default_factory=list)   # the hard-wrapped lines read as one
+
+
+class FeeData(_Payload):
+    charged: bool | None = None
+    unit: str | None = None
+    generic: bool = False        # "未收取任何费用" in a sentence about applications
+
+
+class YearMentionData(_Payload):
+    role: Literal["report", "plan", "comparison", "date", "other"] = "other"
+
+
+FactData = EnumerationData | YearMentionData | FeeData | CountData | NoData
+
+# the payload class of each kind (every kind not listed is a count)
+PAYLOADS: dict[str, type[_Payload]] = {FactKind.ENUMERATION: EnumerationData, FactKind.YEAR_MENTION: YearMentionData,
+                                       FactKind.FEE_STATEMENT: FeeData, FactKind.ALL_COMPLETED: NoData}
+
+
+def payload_class(kind: str) -> type[_Payload]:
+    return PAYLOADS.get(kind, CountData)
+
+
 class NarrativeFact(_Model):
     """A number the text states, e.g. kind "applications.new_received" value 5.
 
-    `kind` names what the number is about (see extract/narrative.py for the list);
-    `data` holds extra structure (an enumeration's parts, the unit, …).
+    `kind` names what the number is about (`FactKind`, see extract/narrative/); `data` is the
+    typed payload of that kind (an enumeration's parts, a year mention's role, …). `certain`
+    says the fact has one reading (explicit subject and kind); when not, `reason` says why, and
+    the N rules report a difference as a warning instead of an error.
     """
-    kind: str
+    kind: FactKind
     value: Number = None
     text: str = ""
     section: int | None = None
     evidence: Position | None = None
-    data: dict[str, Any] = Field(default_factory=dict)
+    data: FactData = Field(default_factory=NoData)
+    certain: bool = True
+    reason: str = ""
+
+    @field_validator("data", mode="before")
+    @classmethod
+    def _typed_data(cls, v: Any, info) -> Any:
+        if isinstance(v, dict):
+            return payload_class(info.data.get("kind", "")).model_validate(v)
+        return v
 
 
 class LabelVariant(_Model):

@@ -101,7 +101,7 @@ def other_year_in_text(report: Report) -> Iterator[Hit]:
     if y is None:
         return
     for i, f in enumerate(report.narrative):
-        if f.kind == "year_mention" and f.data.get("role") == "report" and f.value is not None and f.value != y:
+        if f.kind == "year_mention" and f.data.role == "report" and f.value is not None and f.value != y:
             if _THIS_YEAR_TOO.search(f.text):
                 continue  # "2022年收到申请2件，今年未收到": the other year is set beside this one
             yield Hit(f"narrative.{i}", {"found": int(f.value), "year": y, "text": f.text,

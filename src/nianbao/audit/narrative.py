@@ -1,29 +1,34 @@
 """N rules: what the text says versus what the tables say (正文与表格一致).
 
-The numbers stated in the text are `report.narrative` facts, read at parse time by
-extract/narrative.py; these rules only compare.
+The numbers stated in the text are `report.narrative` facts (typed: `FactKind` and a payload),
+read at parse time by extract/narrative/; these rules only compare. A difference is an error
+only when the fact has one reading (`fact.certain`); otherwise it is a warning that says what
+was read and why it is uncertain. Every finding quotes the sentence and names the cells.
 """
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from .. import labels as L
-from ..model import NarrativeFact, Number, Report
+from ..form import form_for
+from ..model import CountData, EnumerationData, FactKind, NarrativeFact, Number, Report
 from .common import app_value, cell_paths, fmt, known
 from .registry import Hit, rule
 
+K = FactKind
 # fact kind → (table-三 rows whose 总计 it states, Chinese name)
-APP_FACTS: dict[str, tuple[list[str], str]] = {
-    "applications.new_received": (["new_received"], "本年新收申请"),
-    "applications.carried_over": (["carried_over"], "上年结转申请"),
-    "applications.granted": (["granted"], "予以公开"),
-    "applications.partially_granted": (["partially_granted"], "部分公开"),
-    "applications.denied": ([k for k in L.APP_ROW_KEYS if k.startswith("denied.")], "不予公开"),
-    "applications.unavailable": ([k for k in L.APP_ROW_KEYS if k.startswith("unavailable.")], "无法提供"),
-    "applications.not_processed": ([k for k in L.APP_ROW_KEYS if k.startswith("not_processed.")], "不予处理"),
-    "applications.other_processing": ([k for k in L.APP_ROW_KEYS if k.startswith("other.")], "其他处理"),
-    "applications.completed": (["results_total"], "办结（办理结果总计）"),
-    "applications.carried_forward": (["carried_forward"], "结转下年度"),
+APP_FACTS: dict[FactKind, tuple[list[str], str]] = {
+    K.NEW_RECEIVED: (["new_received"], "本年新收申请"),
+    K.CARRIED_OVER: (["carried_over"], "上年结转申请"),
+    K.GRANTED: (["granted"], "予以公开"),
+    K.PARTIALLY_GRANTED: (["partially_granted"], "部分公开"),
+    K.GRANTED_AND_PARTIAL: (["granted", "partially_granted"], "予以公开及部分公开"),
+    K.DENIED: ([k for k in L.APP_ROW_KEYS if k.startswith("denied.")], "不予公开"),
+    K.UNAVAILABLE: ([k for k in L.APP_ROW_KEYS if k.startswith("unavailable.")], "无法提供"),
+    K.NOT_PROCESSED: ([k for k in L.APP_ROW_KEYS if k.startswith("not_processed.")], "不予处理"),
+    K.OTHER_PROCESSING: ([k for k in L.APP_ROW_KEYS if k.startswith("other.")], "其他处理"),
+    K.COMPLETED: (["results_total"], "办结（办理结果总计）"),
+    K.CARRIED_FORWARD: (["carried_forward"], "结转下年度"),
 }
 
 
@@ -42,19 +47,56 @@ def _has_table(report: Report, table: str) -> bool:
     return any(report.tables.cell(p.removeprefix("tables.")) is not None for p in cell_paths(report.format, table))
 
 
+def cells_name(report: Report, paths: list[str]) -> str:
+    """The Chinese name of the cells a fact was compared with: "表三·（一）予以公开·总计", or for a
+    group "表三·（三）不予公开·各项总计之和", or "表三·（一）予以公开·总计＋表三·（二）部分公开·总计"."""
+    form = form_for(report.format)
+    names = [form.cell_name(p) for p in paths]
+    if len(names) == 1:
+        return names[0]
+    split = [n.split("·") for n in names]
+    common = []
+    for parts in zip(*split):
+        if len(set(parts)) > 1:
+            break
+        common.append(parts[0])
+    if len(common) >= 2:
+        return "·".join(common) + "·各项" + split[0][-1] + "之和"
+    return "＋".join(names)
+
+
+def _certainty(f: NarrativeFact) -> tuple[str | None, str]:
+    """(severity override, the note the message ends with): a warning that says why when the
+    fact has more than one reading."""
+    if f.certain:
+        return None, ""
+    return "warning", f"（读取不确定：{f.reason}，请核对）"
+
+
+def _zero_phrase(f: NarrativeFact) -> bool:
+    return isinstance(f.data, CountData) and f.data.zero_phrase
+
+
+def _generic(f: NarrativeFact) -> bool:
+    return isinstance(f.data, CountData) and f.data.generic
+
+
 @rule("N001", "error", "N", {
-    "default": "正文称{what}{stated}件，但表三为{table}件：「{text}」",
-    "zero": "正文称未收到政府信息公开申请，但表三本年新收申请为{table}件：「{text}」",
-    "received": "正文称受理/办理申请{stated}件，但表三本年新收{new}件、上年结转{carried_over}件（合计{both}件）：「{text}」",
+    "default": "正文称{what}{stated}件，但表三为{table}件（{cells}）：「{text}」{why}",
+    "zero": "正文称未收到政府信息公开申请，但表三本年新收申请为{table}件（{cells}）：「{text}」{why}",
+    "received": "正文称受理/办理申请{stated}件，但表三本年新收{new}件、上年结转{carried_over}件（合计{both}件）"
+                "（{cells}）：「{text}」{why}",
 })
 def applications_text_vs_table(report: Report) -> Iterator[Hit]:
     """What it does:
     Compares the numbers of 政府信息公开申请 stated in the text (收到/新收, 上年结转, 予以公开,
-    部分公开, 不予公开, 无法提供, 不予处理, 办结, 结转下年度) with table 三. "未收到/没有接到…申请"
-    counts as 0 new applications. "受理 N 件" (or "收到 N 件，其中上年结转 B 件") is accepted when
-    it equals either 新收 or 新收 + 上年结转 (受理749件 = 713 + 36 is not an error); so is "收到
-    N 件" without the word 新收, which reports use for either. Items paired with counts by 分别为
-    ("新收、上年结转申请分别为12件、3件") are read pair by pair.
+    部分公开, 予以公开及部分公开 (their sum), 不予公开, 无法提供, 不予处理, 办结, 结转下年度) with
+    table 三. "未收到/没有接到…申请" counts as 0 new applications. "受理 N 件" (or "收到 N 件，其中
+    上年结转 B 件") is accepted when it equals either 新收 or 新收 + 上年结转 (受理749件 = 713 + 36
+    is not an error); so is "收到 N 件" without the word 新收, which reports use for either. Items
+    paired with counts by 分别为 are read pair by pair. An error when the sentence has one
+    reading; a warning, saying why, when it has more (受理/办理, a sentence going on with the one
+    before, outcomes stated without the word 申请).
 
     Why it matters:
     The text and the table are two statements of the same figures; when they differ at least
@@ -68,21 +110,24 @@ def applications_text_vs_table(report: Report) -> Iterator[Hit]:
     for f in report.narrative:
         if f.value is None:
             continue
+        severity, why = _certainty(f)
         if f.kind in APP_FACTS:
             rows, what = APP_FACTS[f.kind]
-            if f.kind == "applications.other_processing" and report.format == L.FORMAT_2019:
+            if f.kind == K.OTHER_PROCESSING and report.format == L.FORMAT_2019:
                 continue
             table = _rows_total(report, rows)
             if table is None or abs(table - f.value) < 1e-9:
                 continue
             over = app_value(report, "carried_over", "total")
-            if f.data.get("generic") and known(over) and over and abs(table + over - f.value) < 1e-9:
+            if _generic(f) and known(over) and over and abs(table + over - f.value) < 1e-9:
                 continue                     # "共收到申请15件" = 新收 12 + 上年结转 3
-            variant = "zero" if f.kind == "applications.new_received" and f.data.get("zero_phrase") else "default"
-            yield Hit(f"tables.applications.{rows[0]}.total" if len(rows) == 1 else "tables.applications",
-                      {"kind": f.kind, "what": what, "stated": fmt(f.value), "table": fmt(table), "text": f.text,
-                       "fact": _fact_path(report, f), "rows": rows}, variant=variant, evidence=f.evidence)
-        elif f.kind == "applications.received_total":
+            variant = "zero" if f.kind == K.NEW_RECEIVED and _zero_phrase(f) else "default"
+            paths = [f"tables.applications.{r}.total" for r in rows]
+            yield Hit(paths[0] if len(rows) == 1 else "tables.applications",
+                      {"kind": str(f.kind), "what": what, "stated": fmt(f.value), "table": fmt(table), "text": f.text,
+                       "fact": _fact_path(report, f), "rows": rows, "cells": cells_name(report, paths),
+                       "certain": f.certain, "why": why}, variant=variant, evidence=f.evidence, severity=severity)
+        elif f.kind == K.RECEIVED_TOTAL:
             new = app_value(report, "new_received", "total")
             over = app_value(report, "carried_over", "total")
             res = app_value(report, "results_total", "total")
@@ -96,18 +141,35 @@ def applications_text_vs_table(report: Report) -> Iterator[Hit]:
                     accepted.add(res + fwd)
             if any(abs(a - f.value) < 1e-9 for a in accepted):
                 continue
+            paths = ["tables.applications.new_received.total", "tables.applications.carried_over.total"]
             yield Hit("tables.applications.new_received.total",
-                      {"kind": f.kind, "stated": fmt(f.value), "new": fmt(new), "carried_over": fmt(over),
-                       "both": fmt(new + over), "text": f.text, "fact": _fact_path(report, f)},
-                      variant="received", evidence=f.evidence)
+                      {"kind": str(f.kind), "stated": fmt(f.value), "new": fmt(new), "carried_over": fmt(over),
+                       "both": fmt(new + over), "text": f.text, "fact": _fact_path(report, f),
+                       "cells": "、".join(form_for(report.format).cell_name(p) for p in paths),
+                       "certain": f.certain, "why": why},
+                      variant="received", evidence=f.evidence, severity=severity)
 
 
-@rule("N002", "error", "N", "正文称{what}{stated}件，但表四为{table}件：「{text}」")
+# fact kind → (table-四 groups whose column it states, the column, Chinese name)
+REVIEW_FACTS: dict[FactKind, tuple[tuple[str, ...], str, str]] = {
+    K.REVIEW_TOTAL: (("review",), "total", "因政府信息公开引起的行政复议"),
+    K.REVIEW_MAINTAINED: (("review",), "maintained", "行政复议结果维持"),
+    K.REVIEW_CORRECTED: (("review",), "corrected", "行政复议结果纠正"),
+    K.LITIGATION_TOTAL: (("litigation_direct", "litigation_after_review"), "total", "因政府信息公开引起的行政诉讼"),
+    K.LITIGATION_MAINTAINED: (("litigation_direct", "litigation_after_review"), "maintained", "行政诉讼结果维持"),
+    K.LITIGATION_CORRECTED: (("litigation_direct", "litigation_after_review"), "corrected", "行政诉讼结果纠正"),
+}
+
+
+@rule("N002", "error", "N", "正文称{what}{stated}件，但表四为{table}件（{cells}）：「{text}」{why}")
 def review_text_vs_table(report: Report) -> Iterator[Hit]:
     """What it does:
     Compares the numbers of 行政复议 and 行政诉讼 about the agency's information disclosure
-    stated in the text with table 四 (行政诉讼 = 未经复议直接起诉 + 复议后起诉).
-    "没有因政府信息公开申请引起的行政复议、行政诉讼" counts as 0 for both.
+    stated in the text, and their results (维持, 纠正), with table 四 (行政诉讼 = 未经复议直接起诉 +
+    复议后起诉). "没有因政府信息公开申请引起的行政复议、行政诉讼" counts as 0 for both;
+    "未发生…被纠错/败诉的情况" as 0 corrected. An error when the sentence has one reading; a
+    warning, saying why, when it has more (results, negations, cases not tied to disclosure
+    in so many words).
 
     Why it matters:
     Reviews and lawsuits are the most serious outcome of disclosure work; text and table
@@ -119,32 +181,38 @@ def review_text_vs_table(report: Report) -> Iterator[Hit]:
     if not _has_table(report, "review_litigation"):
         return
     rl = report.tables.review_litigation
-    lit = [rl.litigation_direct.total, rl.litigation_after_review.total]
-    tables = {"review.total": (rl.review.total, "tables.review_litigation.review.total", "因政府信息公开引起的行政复议"),
-              "litigation.total": (sum(lit) if known(*lit) else None, "tables.review_litigation.litigation_direct.total",
-                                   "因政府信息公开引起的行政诉讼")}
     for f in report.narrative:
-        if f.kind not in tables or f.value is None:
+        if f.kind not in REVIEW_FACTS or f.value is None:
             continue
-        table, path, what = tables[f.kind]
+        groups, col, what = REVIEW_FACTS[f.kind]
+        values = [getattr(getattr(rl, g), col) for g in groups]
+        table = sum(values) if known(*values) else None
         if table is None or abs(table - f.value) < 1e-9:
             continue
-        yield Hit(path, {"kind": f.kind, "what": what, "stated": fmt(f.value), "table": fmt(table), "text": f.text,
-                         "fact": _fact_path(report, f)}, evidence=f.evidence)
+        paths = [f"tables.review_litigation.{g}.{col}" for g in groups]
+        severity, why = _certainty(f)
+        yield Hit(paths[0], {"kind": str(f.kind), "what": what, "stated": fmt(f.value), "table": fmt(table),
+                             "text": f.text, "fact": _fact_path(report, f), "cells": cells_name(report, paths),
+                             "certain": f.certain, "why": why}, evidence=f.evidence, severity=severity)
 
 
-def _enumerations(report: Report) -> Iterator[NarrativeFact]:
-    return (f for f in report.narrative if f.kind == "enumeration" and f.data.get("parts"))
+def _enumerations(report: Report) -> Iterator[tuple[NarrativeFact, EnumerationData]]:
+    return ((f, f.data) for f in report.narrative if isinstance(f.data, EnumerationData) and f.data.parts)
 
 
-@rule("N003", "warning", "N",
-      "正文列举「{label}{total}{unit}」，但其中各项之和为{sum}{unit}（{expr}）：「{text}」")
+@rule("N003", "warning", "N", {
+    "default": "正文列举「{label}{total}{unit}」，但其中各项之和为{sum}{unit}（{expr}）：「{text}」",
+    "joined": "正文列举「{label}{total}{unit}」，但其中各项之和为{sum}{unit}（{expr}）：「{text}」"
+              "（该列举跨第{lines}行，已连读）",
+})
 def enumeration_does_not_add_up(report: Report) -> Iterator[Hit]:
     """What it does:
     Checks enumerations "共/主动公开 X 条，其中 A a 条、B b 条…": the parts must not add up to
     more than X; when they add up to less, the rule reports it only when the list looks
     complete (at least three parts, no "等", and the gap at most a fifth of X) — a short
-    "其中" list often names only some of the items.
+    "其中" list often names only some of the items. A list hard-wrapped over several lines is
+    read across them (the finding names the lines); one a page break or the end of a section
+    cuts is not checked.
 
     Why it matters:
     A total that its own breakdown contradicts is a typo in the total or in a part.
@@ -152,19 +220,17 @@ def enumeration_does_not_add_up(report: Report) -> Iterator[Hit]:
     Example:
     "主动公开政府信息33条，其中部门动态4条、公示公告4条、政策解读3条…" where the parts sum to 31.
     """
-    for f in _enumerations(report):
-        parts = f.data["parts"]
-        total = f.data.get("total", f.value)
-        if total is None or any(p[1] is None for p in parts):
+    for f, d in _enumerations(report):
+        s = sum(n for _, n in d.parts)
+        if s == d.total:
             continue
-        s = sum(p[1] for p in parts)
-        if s == total:
-            continue
-        if s < total and (len(parts) < 3 or f.data.get("open") or total - s > total / 5):
+        if s < d.total and (len(d.parts) < 3 or d.open or d.total - s > d.total / 5):
             continue
         yield Hit(_fact_path(report, f), {
-            "label": f.data.get("label", ""), "total": total, "unit": f.data.get("unit", ""), "sum": s,
-            "expr": "+".join(str(p[1]) for p in parts), "text": f.text, "parts": parts}, evidence=f.evidence)
+            "label": d.label, "total": d.total, "unit": d.unit, "sum": s,
+            "expr": "+".join(str(n) for _, n in d.parts), "text": f.text, "parts": [list(p) for p in d.parts],
+            "lines": "、".join(str(n) for n in d.joined_lines), "joined_lines": list(d.joined_lines)},
+            variant="joined" if d.joined_lines else "default", evidence=f.evidence)
 
 
 def _norm(label: str) -> str:
@@ -183,14 +249,14 @@ def enumeration_repeats_item(report: Report) -> Iterator[Hit]:
     Example:
     "…部门预算公开 1 条、权责清单 2 条、…、部门预算公开 1 条…" (seed 000).
     """
-    for f in _enumerations(report):
+    for f, d in _enumerations(report):
         seen: dict[str, list] = {}
-        for label, n in f.data["parts"]:
+        for label, n in d.parts:
             seen.setdefault(_norm(label), []).append((label, n))
         for items in seen.values():
             if len(items) > 1:
                 yield Hit(_fact_path(report, f), {
-                    "item": items[0][0], "times": len(items), "values": "、".join(f"{n}{f.data.get('unit', '')}"
+                    "item": items[0][0], "times": len(items), "values": "、".join(f"{n}{d.unit}"
                                                                                   for _, n in items),
                     "text": f.text}, evidence=f.evidence)
 

@@ -37,6 +37,7 @@ class Hit:
     data: dict[str, Any] = field(default_factory=dict)
     variant: str = "default"            # which message template of the rule
     evidence: Position | None = None    # default: report.provenance[path] (or the nearest)
+    severity: str | None = None         # overrides the rule's (an N rule warns when the fact is uncertain)
 
 
 RuleFunc = Callable[..., Iterable[Hit]]
@@ -135,7 +136,7 @@ def _finding(r: Rule, report: Report, hit: Hit) -> Finding:
         message = f"{template} {hit.data}"
     evidence = hit.evidence if hit.evidence is not None else evidence_for(report, hit.path)
     data = {k: v for k, v in hit.data.items() if not k.startswith("_")}
-    return Finding(code=r.code, severity=r.severity, message=message, path=hit.path,
+    return Finding(code=r.code, severity=hit.severity or r.severity, message=message, path=hit.path,
                    evidence=evidence, data=data)
 
 
