@@ -30,12 +30,15 @@ import zlib
 from dataclasses import dataclass
 from datetime import date
 
-from .. import labels as L
+from ..form import CHINESE_ORDINALS, FORM_2021, Form, form_for
+from ..form import form2021 as F21
+from .cells import cell
+from ..form.spec import Row
 from ..model import Number, Report
 
 LAYOUTS = ("tabs", "cells", "markdown", "spaces")
 
-_CJK_NUMERALS = L.CHINESE_ORDINALS
+_CJK_NUMERALS = CHINESE_ORDINALS
 
 
 @dataclass(frozen=True)
@@ -127,20 +130,29 @@ class Style:
         )
 
 
-# ------------------------------------------------------------------ labels
-# Known variants real reports print (labels.py maps them to the same keys; the audit reports C004).
-LABEL_VARIANTS = {
-    "denied.prohibited_by_law": ["2.其他法律法规禁止公开"],
-    "partially_granted": ["（二）部分公开"],
-    "denied.security_stability": ["3.危及\"三安全一稳定\"", "3.危及三安全一稳定"],
-    "carried_forward": ["四、结转下一年度继续办理", "四、结转下年度办理"],
-    "new_received": ["一、本年新收政府信息公开申请数"],
-}
-_GROUP_OF = {"denied": "（三）不予公开", "unavailable": "（四）无法提供", "not_processed": "（五）不予处理",
-             "other": "（六）其他处理"}
-_TABLE_HEAD = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-# Column labels of table 三, in the order the value cells come.
-_LEGAL_COLS = [label for key, label in L.APPLICANTS[1:6]]
+# ------------------------------------------------------------------ labels (all from the form)
+_F21 = FORM_2021.table("applications")
+# Known variants real reports print (the extractor maps them to the same keys; the audit reports C004).
+LABEL_VARIANTS = F21.APP_LABEL_VARIANTS
+_TABLE_HEAD = F21.APP_NOTE
+# Column labels of table 三 under 法人或其他组织, in the order the value cells come.
+_LEGAL_COLS = [c.label for c in _F21.columns[1:-1]]
+# The three header rows of table 三 as the form prints them (origin cells only).
+_APP_HEAD = [[s.text for s in row] for row in _F21.layout[:_F21.header_rows]]
+_REVIEW = FORM_2021.table("review_litigation")
+_REVIEW_HEADS = [c.label for c in _REVIEW.columns]
+_REVIEW_TOP = [_REVIEW.rows[0].labels[0], _REVIEW.rows[1].labels[0]]        # 行政复议, 行政诉讼
+_REVIEW_SUB = [r.leaf for r in _REVIEW.rows[1:]]                              # 未经复议直接起诉, 复议后起诉
+
+
+def _halves(text: str) -> tuple[str, str]:
+    """A header cell broken in the middle, as a narrow column wraps it ("商业" / "企业")."""
+    k = len(text) // 2
+    return text[:k], text[k:]
+
+
+# four-character column headers a narrow cell breaks in two ("商业\n企业", "结果\n维持")
+_SPLIT_LABELS = {c.label: "\n".join(_halves(c.label)) for c in _F21.columns + _REVIEW.columns if len(c.label) == 4}
 
 
 _NUM_AMID_CJK = re.compile(r"(?<![\d.,%-])\d+(?:\.\d+)?(?![\d.,%-])")
@@ -161,12 +173,17 @@ _FULLWIDTH = {ord("0") + i: 0xFF10 + i for i in range(10)}
 
 
 class _Ctx:
-    """Per-render state: the style, a private rng, and how to print numbers."""
+    """Per-render state: the style, a private rng, the report's form, and how to print numbers."""
 
-    def __init__(self, style: Style, rng: random.Random, layout: str):
-        self.s, self.rng, self.layout = style, rng, layout
+    def __init__(self, style: Style, rng: random.Random, layout: str, form: Form = FORM_2021):
+        self.s, self.rng, self.layout, self.form = style, rng, layout, form
         self.header_len = 0                       # table 三 as last rendered: header lines, where each row starts
         self.row_starts: dict[str, int] = {}
+        self.readings: list[list[dict]] = []      # printed rows a reader cannot place alone (undecidable.py)
+
+    @property
+    def apps(self):
+        return self.form.table("applications")
 
     def num(self, v: Number) -> str:
         s = self.s
@@ -176,17 +193,17 @@ class _Ctx:
             text = repr(v)
         else:
             v = int(v)
-            text = f"{v:,}" if s.thousands and v >= 1000 else str(v)
+            text = f"{v:,}" if s.thousands and abs(v) >= 1000 else str(v)
         if s.fullwidth_digits:
             text = text.translate(_FULLWIDTH)
         if s.nbsp and self.rng.random() < 0.2:
             text = self.rng.choice(["\u00a0" + text, text + "\u00a0"])
         return text
 
-    def app_label(self, key: str) -> str:
-        if self.s.label_variants and key in LABEL_VARIANTS and self.rng.random() < 0.7:
-            return self.label(self.rng.choice(LABEL_VARIANTS[key]))
-        return self.label(L.APP_ROW_BY_KEY[key].label)
+    def app_label(self, row: Row) -> str:
+        if self.s.label_variants and row.key in LABEL_VARIANTS and self.rng.random() < 0.7:
+            return self.label(self.rng.choice(LABEL_VARIANTS[row.key]))
+        return self.label(row.leaf)
 
     def label(self, text: str) -> str:
         """A label as the conversion prints it: "（一）予以公开" or "(一) 予以公开", "1. 属于国家秘密"."""
@@ -201,6 +218,12 @@ class _Ctx:
             return text.translate(_FULLWIDTH) if self.s.fullwidth_digits else text
         return self.num(v)
 
+    def value(self, report: Report, path: str) -> str:
+        """A value cell as printed: amounts (fees, 采购总金额) may carry two decimals."""
+        _, row, col = self.form.cell(path)
+        v = cell(report, path)
+        return self.fee(v) if row.kind == "amount" and col is row.columns[-1] else self.num(v)
+
     def spaced(self, text: str) -> str:
         """"2023 年" as PDF conversions print numbers amid Chinese text."""
         if not self.s.spaced_numbers:
@@ -213,52 +236,51 @@ class _Ctx:
 # "label", "value" or "empty" (a slot covered by a merged cell). Layouts serialise these.
 
 def _table2(ctx: _Ctx, report: Report) -> list[list[tuple[str, str]]]:
-    ad = report.tables.active_disclosure
-    lab = lambda t: (ctx.label(t), "label")  # noqa: E731
-    val = lambda v: (ctx.num(v), "value")  # noqa: E731
-    emp = ("", "empty")
-    rows = [
-        [lab("第二十条第（一）项"), emp, emp, emp],
-        [lab("信息内容"), lab("本年制发件数"), lab("本年废止件数"), lab("现行有效件数")],
-        [lab("规章"), val(ad.regulations.issued), val(ad.regulations.repealed), val(ad.regulations.in_force)],
-        [lab("行政规范性文件"), val(ad.normative_documents.issued), val(ad.normative_documents.repealed),
-         val(ad.normative_documents.in_force)],
-        [lab("第二十条第（五）项"), emp, emp, emp],
-        [lab("信息内容"), lab("本年处理决定数量"), emp, emp],
-        [lab("行政许可"), val(ad.licensing.decisions), emp, emp],
-        [lab("第二十条第（六）项"), emp, emp, emp],
-        [lab("信息内容"), lab("本年处理决定数量"), emp, emp],
-        [lab("行政处罚"), val(ad.punishment.decisions), emp, emp],
-        [lab("行政强制"), val(ad.enforcement.decisions), emp, emp],
-        [lab("第二十条第（八）项"), emp, emp, emp],
-        [lab("信息内容"), lab("本年收费金额（单位：万元）"), emp, emp],
-        [lab("行政事业性收费"), (ctx.fee(ad.fees.amount_10k_yuan), "value"), emp, emp],
-    ]
+    """Table 二 as the form lays it out (2021 or 2019): item rows, 信息内容 header rows, value rows,
+    each four slots wide; a slot a merged cell covers is "empty"."""
+    rows = []
+    for slots in ctx.form.table("active_disclosure").layout:
+        row: list[tuple[str, str]] = []
+        for s in slots:
+            row.append((ctx.value(report, s.path), "value") if s.path else (ctx.label(s.text), "label"))
+            row += [("", "empty")] * (s.colspan - 1)
+        rows.append(row)
     return rows
 
 
-def _app_label_cells(ctx: _Ctx, key: str) -> list[str]:
-    """The three label slots of a table-三 row: (first-level, group, leaf) as the official table merges them."""
-    label = ctx.app_label(key)
-    if key in ("new_received", "carried_over", "carried_forward"):
-        return [label, "", ""]
-    if key == "granted":
-        return ["三、本年度办理结果", label, ""]
-    if key in ("partially_granted", "results_total"):
-        return ["", label, ""]
-    group = key.split(".")[0]
-    first = L.APP_ROW_KEYS.index(key) == next(i for i, k in enumerate(L.APP_ROW_KEYS) if k.startswith(group + "."))
-    return ["", ctx.label(_GROUP_OF[group]) if first else "", label]
+def _is_first(rows: tuple[Row, ...], i: int, level: int) -> bool:
+    """Whether row i opens the merged label cell of its level-`level` group."""
+    return i == 0 or rows[i - 1].labels[:level + 1] != rows[i].labels[:level + 1]
 
 
-def _app_values(ctx: _Ctx, report: Report, key: str) -> list[str]:
-    row = report.tables.applications.get(key)
-    return [ctx.num(getattr(row, c) if row else None) for c in L.APPLICANT_KEYS]
+def _app_label_cells(ctx: _Ctx, i: int) -> list[str]:
+    """The three label slots of a table-三 row: (first-level, group, leaf) as the official table merges
+    them: a group label in the first row of its span, a leaf in the slot of its level."""
+    rows = ctx.apps.rows
+    r = rows[i]
+    cells = ["", "", ""]
+    for level, text in enumerate(r.labels[:-1]):
+        if _is_first(rows, i, level):
+            cells[level] = text if level == 0 else ctx.label(text)
+    cells[len(r.labels) - 1] = ctx.app_label(r)
+    return cells
+
+
+def _group_of(row: Row) -> str | None:
+    """The numbered sub-group ("（三）不予公开") a table-三 leaf sits in, None for rows without one."""
+    return row.labels[1] if len(row.labels) == 3 else None
+
+
+def _app_values(ctx: _Ctx, report: Report, row: Row) -> list[str]:
+    return [ctx.num(cell(report, p)) for p in row.paths()]
 
 
 def _rl_values(ctx: _Ctx, report: Report) -> list[str]:
-    rl = report.tables.review_litigation
-    return [ctx.num(getattr(getattr(rl, g), c)) for g in L.REVIEW_GROUP_KEYS for c in L.REVIEW_COL_KEYS]
+    return [ctx.num(cell(report, p)) for r in ctx.form.table("review_litigation").rows for p in r.paths()]
+
+
+def _app_keys(ctx: _Ctx) -> list[str]:
+    return [r.key for r in ctx.apps.rows]
 
 
 # ------------------------------------------------------------------ layout: tabs
@@ -278,9 +300,11 @@ def _tabs_table2(ctx: _Ctx, report: Report) -> list[str]:
     return out
 
 
+_NATURAL, _LEGAL, _TOTAL = _APP_HEAD[1]          # 自然人, 法人或其他组织, 总计
+_APPLICANTS = _APP_HEAD[0][1]                      # 申请人情况
 _TABS_APP_HEADER = [
-    f"{_TABLE_HEAD}\t\t申请人情况\t\t\t\t\t\t总计\t",
-    "\t\t自然人\t法人或其他组织\t\t\t\t\t\t",
+    f"{_TABLE_HEAD}\t\t{_APPLICANTS}\t\t\t\t\t\t{_TOTAL}\t",
+    f"\t\t{_NATURAL}\t{_LEGAL}\t\t\t\t\t\t",
     "\t\t\t" + "\t".join(_LEGAL_COLS) + "\t\t",
 ]
 
@@ -288,12 +312,12 @@ _TABS_APP_HEADER = [
 def _browser_table3(ctx: _Ctx, report: Report) -> list[str]:
     """A table copied from a web browser: only the cells that exist in the HTML, no slot for those a
     rowspan or colspan covers."""
-    out = [f"{_TABLE_HEAD}\t申请人情况", "自然人\t法人或其他组织\t总计", "\t".join(_LEGAL_COLS)]
+    out = ["\t".join(row) for row in _APP_HEAD]
     ctx.header_len = len(out)
-    for key in L.APP_ROW_KEYS:
-        ctx.row_starts[key] = len(out)
-        labels = [t for t in _app_label_cells(ctx, key) if t]
-        out.append("\t".join(labels + _app_values(ctx, report, key)))
+    for i, row in enumerate(ctx.apps.rows):
+        ctx.row_starts[row.key] = len(out)
+        labels = [t for t in _app_label_cells(ctx, i) if t]
+        out.append("\t".join(labels + _app_values(ctx, report, row)))
     return out
 
 
@@ -305,22 +329,24 @@ def _tabs_table3(ctx: _Ctx, report: Report) -> list[str]:
         out[0] = out[0].replace("（", "(").replace("）", ")")
     art = ctx.s.merge_artifacts
     ctx.header_len = len(out)
-    for key in L.APP_ROW_KEYS:
+    for i, row in enumerate(ctx.apps.rows):
+        key = row.key
         ctx.row_starts[key] = len(out)
-        labels = _app_label_cells(ctx, key)
-        values = _app_values(ctx, report, key)
+        labels = _app_label_cells(ctx, i)
+        values = _app_values(ctx, report, row)
+        top = len(row.labels) == 1                      # 一、二、四、: one label over the three label columns
         has_blank = any(v.strip() in ("", "—", "-", "/") for v in values)
         r = ctx.rng.random()
         if has_blank or not art:
             cells = labels + values                     # the grid exactly: 3 label slots + 7 values
-        elif key in ("new_received", "carried_over", "results_total") or (key == "carried_forward" and r < 0.5):
+        elif (top and i < 2) or key == "results_total" or (top and r < 0.5):
             # a label merged over the label columns prints as label + one empty slot, the lost slot trailing
             cells = [t for t in labels if t] + [""] + values + ([""] if r < 0.7 else [])
-        elif key == "carried_forward":
+        elif top:
             cells = labels + values
         elif labels[2] and r < 0.1:
             cells = [labels[2], ""] + values + [""]     # a leaf row at a page top loses its leading slots
-        elif labels[1] in ("（五）不予处理", "（六）其他处理") and r < 0.5:
+        elif labels[1] in (F21.NOT_PROCESSED, F21.OTHER) and r < 0.5:
             # the merged group label split by the conversion: "处理\t(五)不予\t1.信访…"
             group = labels[1]
             cells = [group[-2:], group[:-2], labels[2]] + values
@@ -337,23 +363,25 @@ def _tabs_table3(ctx: _Ctx, report: Report) -> list[str]:
 
 
 def _tabs_table4(ctx: _Ctx, report: Report) -> list[str]:
-    heads = [h for _, h in L.REVIEW_COLS]
+    heads = _REVIEW_HEADS
+    review, litigation = _REVIEW_TOP
+    direct, after = _REVIEW_SUB
     if ctx.s.browser_copy:
-        return ["行政复议\t行政诉讼", "\t".join(heads) + "\t未经复议直接起诉\t复议后起诉", "\t".join(heads * 2),
+        return [f"{review}\t{litigation}", "\t".join(heads) + f"\t{direct}\t{after}", "\t".join(heads * 2),
                 "\t".join(_rl_values(ctx, report))]
     style = ctx.rng.randrange(3)
-    out = ["行政复议\t\t\t\t\t行政诉讼" + "\t" * 9]
+    out = [f"{review}\t\t\t\t\t{litigation}" + "\t" * 9]
     if style == 0:      # "结果维持" whole in every header cell
-        out += ["\t".join(heads) + "\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t",
+        out += ["\t".join(heads) + f"\t{direct}\t\t\t\t\t{after}\t\t\t\t",
                 "\t" * 5 + "\t".join(heads * 2)]
     elif style == 1:    # "结果 维持" (a line break inside the cell became a space)
         sp = [h if len(h) < 4 else h[:2] + " " + h[2:] for h in heads]
-        out += ["\t".join(sp) + "\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t",
+        out += ["\t".join(sp) + f"\t{direct}\t\t\t\t\t{after}\t\t\t\t",
                 "\t" * 5 + "\t".join(sp * 2)]
     else:               # the two halves of each header cell on separate lines
         top = [h[:2] for h in heads]
         bottom = [h[2:] for h in heads]
-        out += ["\t".join(top) + "\t未经复议直接起诉\t\t\t\t\t复议后起诉\t\t\t\t",
+        out += ["\t".join(top) + f"\t{direct}\t\t\t\t\t{after}\t\t\t\t",
                 "\t" * 5 + "\t".join(top * 2), "",
                 "\t" * 5 + "\t".join(bottom * 2)]
     out.append("\t".join(_rl_values(ctx, report)))
@@ -361,10 +389,6 @@ def _tabs_table4(ctx: _Ctx, report: Report) -> list[str]:
 
 
 # ------------------------------------------------------------------ layout: cells
-_SPLIT_LABELS = {"商业企业": "商业\n企业", "科研机构": "科研\n机构", "结果纠正": "结果\n纠正",
-                 "其他结果": "其他\n结果", "尚未审结": "尚未\n审结", "结果维持": "结果\n维持"}
-
-
 def _cell_lines(ctx: _Ctx, cells: list[str], split: bool = True) -> list[str]:
     out = []
     for c in cells:
@@ -385,31 +409,27 @@ def _cells_table3(ctx: _Ctx, report: Report) -> list[str]:
     head = _TABLE_HEAD
     if ctx.s.debris and ctx.rng.random() < 0.5:
         head = "[bookmark: _GoBack]" + head
-    out = _cell_lines(ctx, [head, "申请人情况"])
-    out += _cell_lines(ctx, ["", "自然人", "法人或其他组织", "总计"])
+    out = _cell_lines(ctx, [head, _APPLICANTS])
+    out += _cell_lines(ctx, ["", _NATURAL, _LEGAL, _TOTAL])
     out += _cell_lines(ctx, ["", ""] + _LEGAL_COLS + [""])
     ctx.header_len = len(out)
-    for key in L.APP_ROW_KEYS:
-        ctx.row_starts[key] = len(out)
-        labels = _app_label_cells(ctx, key)
-        if key in ("new_received", "carried_over", "carried_forward"):
-            labels = labels[:1]
-        elif not labels[2]:
-            labels = labels[:2]
-        if len(labels) == 3 and labels[1] in ("（五）不予处理", "（六）其他处理") and ctx.rng.random() < 0.3:
+    for i, row in enumerate(ctx.apps.rows):
+        ctx.row_starts[row.key] = len(out)
+        labels = _app_label_cells(ctx, i)[:len(row.labels)]
+        if len(labels) == 3 and labels[1] in (F21.NOT_PROCESSED, F21.OTHER) and ctx.rng.random() < 0.3:
             labels = [labels[0], labels[1][:-2] + "\n" + labels[1][-2:], labels[2]]
         if ctx.s.merge_artifacts and ctx.rng.random() < 0.2:
             labels = [t for t in labels if t]       # a converter that leaves covered cells out altogether
-        out += _cell_lines(ctx, labels + _app_values(ctx, report, key), split=False)
+        out += _cell_lines(ctx, labels + _app_values(ctx, report, row), split=False)
         if ctx.s.page_breaks and ctx.rng.random() < 0.05:
             out.append("")
     return out
 
 
 def _cells_table4(ctx: _Ctx, report: Report) -> list[str]:
-    heads = [h for _, h in L.REVIEW_COLS]
-    out = _cell_lines(ctx, ["行政复议", "行政诉讼"])
-    out += _cell_lines(ctx, heads + ["未经复议直接起诉", "复议后起诉"])
+    heads = _REVIEW_HEADS
+    out = _cell_lines(ctx, list(_REVIEW_TOP))
+    out += _cell_lines(ctx, heads + _REVIEW_SUB)
     out += _cell_lines(ctx, [""] * 5 + heads * 2)
     out += _cell_lines(ctx, _rl_values(ctx, report))
     return out
@@ -464,44 +484,44 @@ def _md_table2(ctx: _Ctx, report: Report) -> list[str]:
     return _md_table(ctx, rows)
 
 
-def _repeat_app_labels(key: str, labels: list[str]) -> list[str]:
+def _repeat_app_labels(ctx: _Ctx, row: Row, labels: list[str]) -> list[str]:
     """The label slots of a 表三 row with every merged span filled by its origin's text."""
     a, b, c = labels
-    if not b and not c:
+    if len(row.labels) == 1:
         return [a, a, a]                              # 一、本年新收… across the three label columns
-    a = a or "三、本年度办理结果"
-    if not c:
+    a = a or row.labels[0]
+    if len(row.labels) == 2:
         return [a, b, b]
-    group = _GROUP_OF[key.split(".")[0]]
-    return [a, b or group, c]
+    return [a, b or ctx.label(row.labels[1]), c]
 
 
 def _md_table3(ctx: _Ctx, report: Report) -> list[str]:
     if ctx.s.repeat_merged:
         h = [_TABLE_HEAD] * 3
-        rows = [h + ["申请人情况"] * 7, h + ["自然人"] + ["法人或其他组织"] * 5 + ["总计"],
-                h + ["自然人"] + _LEGAL_COLS + ["总计"]]
+        rows = [h + [_APPLICANTS] * 7, h + [_NATURAL] + [_LEGAL] * 5 + [_TOTAL],
+                h + [_NATURAL] + _LEGAL_COLS + [_TOTAL]]
     else:
-        rows = [[_TABLE_HEAD, "", "", "申请人情况", "", "", "", "", "", ""],
-                ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
+        rows = [[_TABLE_HEAD, "", "", _APPLICANTS, "", "", "", "", "", ""],
+                ["", "", "", _NATURAL, _LEGAL, "", "", "", "", _TOTAL],
                 ["", "", "", ""] + _LEGAL_COLS + [""]]
-    for key in L.APP_ROW_KEYS:
-        labels = _app_label_cells(ctx, key)
+    for i, row in enumerate(ctx.apps.rows):
+        labels = _app_label_cells(ctx, i)
         if ctx.s.repeat_merged:
-            labels = _repeat_app_labels(key, labels)
-        rows.append(labels + _app_values(ctx, report, key))
+            labels = _repeat_app_labels(ctx, row, labels)
+        rows.append(labels + _app_values(ctx, report, row))
     return _md_table(ctx, rows)
 
 
 def _md_table4(ctx: _Ctx, report: Report) -> list[str]:
-    heads = [h for _, h in L.REVIEW_COLS]
+    heads = _REVIEW_HEADS
+    (review, litigation), (direct, after) = _REVIEW_TOP, _REVIEW_SUB
     if ctx.s.repeat_merged:
-        return _md_table(ctx, [["行政复议"] * 5 + ["行政诉讼"] * 10,
-                          heads + ["未经复议直接起诉"] * 5 + ["复议后起诉"] * 5,
+        return _md_table(ctx, [[review] * 5 + [litigation] * 10,
+                          heads + [direct] * 5 + [after] * 5,
                           heads * 3,
                           _rl_values(ctx, report)])
-    return _md_table(ctx, [["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9,
-                      ["", "", "", "", "", "未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
+    return _md_table(ctx, [[review, "", "", "", "", litigation] + [""] * 9,
+                      ["", "", "", "", "", direct, "", "", "", "", after, "", "", "", ""],
                       heads * 3,
                       _rl_values(ctx, report)])
 
@@ -555,43 +575,48 @@ def _spaces_table2(ctx: _Ctx, report: Report) -> list[str]:
     return out
 
 
-_GROUP_SPANS = {"三、本年度办理结果": ("granted", "results_total")} | {
-    g: (next(k for k in L.APP_ROW_KEYS if k.startswith(p + ".")),
-        [k for k in L.APP_ROW_KEYS if k.startswith(p + ".")][-1]) for p, g in _GROUP_OF.items()}
+def _group_spans(rows: tuple[Row, ...]) -> dict[tuple[int, str], list[str]]:
+    """Each merged group label of table 三 ((level, text)) and the keys of the rows it spans."""
+    out: dict[tuple[int, str], list[str]] = {}
+    for r in rows:
+        for level, text in enumerate(r.labels[:-1]):
+            out.setdefault((level, text), []).append(r.key)
+    return out
 
 
 def _spaces_table3(ctx: _Ctx, report: Report) -> list[str]:
     lw0, lw1, lw2 = 12, 12, 34        # first-level, group and leaf label columns (display widths)
-    vals = "".join(_right(c, _SP_VAL) for c in ["自然人", "商业", "科研", "社会公", "法律服", "其他", "总计"])
-    sub = " " * _SP_VAL + "".join(_right(c, _SP_VAL) for c in ["企业", "机构", "益组织", "务机构"])
+    cols = [_NATURAL] + _LEGAL_COLS + [_TOTAL]
+    vals = "".join(_right(_halves(c)[0] if len(c) > 3 else c, _SP_VAL) for c in cols)
+    sub = " " * _SP_VAL + "".join(_right(_halves(c)[1], _SP_VAL) for c in _LEGAL_COLS if len(c) > 3)
     head = _wrap(_TABLE_HEAD, lw0 + lw1 + lw2 - 4)
-    out = [_left(head[0], lw0 + lw1 + lw2) + " " * 20 + "申请人情况",
-           _left(head[1] if len(head) > 1 else "", lw0 + lw1 + lw2) + " " * 20 + "法人或其他组织",
+    out = [_left(head[0], lw0 + lw1 + lw2) + " " * 20 + _APPLICANTS,
+           _left(head[1] if len(head) > 1 else "", lw0 + lw1 + lw2) + " " * 20 + _LEGAL,
            _left(head[2] if len(head) > 2 else "", lw0 + lw1 + lw2) + vals,
            " " * (lw0 + lw1 + lw2) + sub]
-    keys = L.APP_ROW_KEYS
+    rows = ctx.apps.rows
     # Where each merged group label prints: broken into lines, centred on its span of rows.
     side: dict[str, dict[str, str]] = {"0": {}, "1": {}}
-    for group, (first, last) in _GROUP_SPANS.items():
-        col = "0" if group.startswith("三") else "1"
+    for (level, group), span in _group_spans(rows).items():
+        col = str(level)
         pieces = _wrap(group, lw0 - 2 if col == "0" else lw1 - 2)
-        span = keys[keys.index(first):keys.index(last) + 1]
         mid = max(0, len(span) // 2 - len(pieces) // 2)
         for i, piece in enumerate(pieces):
             side[col][span[min(mid + i, len(span) - 1)]] = piece
     ctx.header_len = len(out)
-    for key in keys:
+    for n, row in enumerate(rows):
+        key = row.key
         ctx.row_starts[key] = len(out)
-        a, b, c = _app_label_cells(ctx, key)
-        values = "".join(_right(_sp_num(ctx, v), _SP_VAL) for v in
-                         (getattr(report.tables.applications.get(key), col, None) for col in L.APPLICANT_KEYS))
-        if key in ("new_received", "carried_over", "carried_forward"):
-            prefix, leaf, lw = "", a, lw0 + lw1 + lw2
-        elif not c:                                   # （一）（二）（七）: the label spans group and leaf columns
-            prefix, leaf, lw = _left(side["0"].get(key, ""), lw0), b, lw1 + lw2
+        labels = _app_label_cells(ctx, n)
+        leaf_text = labels[len(row.labels) - 1]
+        values = "".join(_right(_sp_num(ctx, cell(report, p)), _SP_VAL) for p in row.paths())
+        if len(row.labels) == 1:
+            prefix, leaf, lw = "", leaf_text, lw0 + lw1 + lw2
+        elif len(row.labels) == 2:                                   # （一）（二）（七）: the label spans group and leaf columns
+            prefix, leaf, lw = _left(side["0"].get(key, ""), lw0), leaf_text, lw1 + lw2
         else:
             prefix = _left(side["0"].get(key, ""), lw0) + _left(side["1"].get(key, ""), lw1)
-            leaf, lw = c, lw2
+            leaf, lw = leaf_text, lw2
         pieces = _wrap(leaf, lw - 2)
         # Word tables centre cells vertically: the values of a row whose label wraps may print beside
         # any line of it.
@@ -604,15 +629,14 @@ def _spaces_table3(ctx: _Ctx, report: Report) -> list[str]:
 
 
 def _spaces_table4(ctx: _Ctx, report: Report) -> list[str]:
-    heads = [h for _, h in L.REVIEW_COLS]
+    heads = _REVIEW_HEADS
     top = "".join(_right(h[:2], 7) for h in heads)
     bottom = "".join(_right(h[2:], 7) for h in heads)
-    return [" " * 12 + "行政复议" + " " * 40 + "行政诉讼",
-            " " * 38 + "未经复议直接起诉" + " " * 18 + "复议后起诉",
+    return [" " * 12 + _REVIEW_TOP[0] + " " * 40 + _REVIEW_TOP[1],
+            " " * 38 + _REVIEW_SUB[0] + " " * 18 + _REVIEW_SUB[1],
             top * 3, bottom * 3,
-            "".join(_right(_sp_num(ctx, v), 7) for v in
-                    (getattr(getattr(report.tables.review_litigation, g), c)
-                     for g in L.REVIEW_GROUP_KEYS for c in L.REVIEW_COL_KEYS))]
+            "".join(_right(_sp_num(ctx, cell(report, p)), 7)
+                    for r in ctx.form.table("review_litigation").rows for p in r.paths())]
 
 
 _TABLES = {
@@ -746,7 +770,8 @@ def _paragraphs(ctx: _Ctx, text: str) -> list[str]:
 
 def _repeat_header(ctx: _Ctx, body: list[str], page: int) -> list[str]:
     """Table 三 broken by a page whose top repeats the header rows (Word's "repeat as header row")."""
-    key = ctx.rng.choice(["denied.process_info", "unavailable.not_held", "not_processed.petition", "other.other"])
+    key = ctx.rng.choice([k for k in ("denied.process_info", "unavailable.not_held", "not_processed.petition",
+                                       "other.other") if k in ctx.row_starts])
     i = ctx.row_starts[key]
     brk = ["", _page_number(ctx, page), ""] if ctx.rng.random() < 0.6 else [""]
     return body[:i] + brk + body[:ctx.header_len] + body[i:]
@@ -791,7 +816,7 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
     style = style or Style()
     if seed is None:
         seed = zlib.crc32((report.meta.title or report.meta.agency or "").encode())
-    ctx = _Ctx(style, random.Random(seed), layout)
+    ctx = _Ctx(style, random.Random(seed), layout, form_for(report.format))
     md = layout == "markdown"
     lines: list[str] = []
     gap = style.para_gap or md
@@ -851,7 +876,7 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
         sec = sections.get(no)
         if sec is None and not style.draft:
             continue
-        head = _heading(ctx, no, sec.heading if sec else L.SECTION_HEADINGS[no - 1])
+        head = _heading(ctx, no, sec.heading if sec else ctx.form.sections[no - 1])
         paras = _paragraphs(ctx, sec.text if sec else "")
         if style.draft and not paras and no in (1, 5, 6):
             paras = [_TO_FILL]              # a draft shows every section, asking for what is missing
