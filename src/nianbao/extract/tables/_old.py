@@ -25,10 +25,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .. import labels as L
-from ..document import Cell, Document, Loc, Paragraph, Table
-from ..model import ApplicantRow, Decisions, DocCounts, Fees, LabelVariant, Number, Report, ReviewRow
-from .values import BLANK, LABEL, VALUE, fit, parse_cell, position
+from ... import labels as L
+from ...document import Cell, Document, Loc, Paragraph, Table
+from ...model import ApplicantRow, Decisions, DocCounts, Fees, LabelVariant, Number, Report, ReviewRow
+from ..values import BLANK, LABEL, VALUE, fit, parse_cell, position
 
 # ---------------------------------------------------------------- label sets (normalised text)
 # A row label is the label, maybe with a short unit ("行政事业性收费万元"): a line of prose that

@@ -1,0 +1,93 @@
+"""Tables 二/三/四: one reader for every flattening, driven by the form.
+
+    tokens.py   every block (grid or text) as one token stream
+    align.py    the dynamic programme matching label pieces to the form's rows
+    rows.py     what a row is: its label and the values after it
+    place.py    a row's values in its columns (counts, blanks, glued digits, the arithmetic)
+    assemble_active.py, assemble_applications.py, assemble_review.py   one per table
+    result.py   what was read, and how it goes into a Report
+
+Which form (2021, or the 2019 layout) a table follows is told by its own words: table 二's
+2019 column headers (本年新制作数量…), table 三's single （六）其他处理 row.
+"""
+from __future__ import annotations
+
+from ...document import Document
+from ...form import FORM_2019, FORM_2021, Form
+from ...model import LabelVariant
+from ..values import position
+from ._old import extract_tables as extract_tables_old
+from .align import align
+from .assemble_active import assemble_active
+from .assemble_applications import assemble_applications
+from .assemble_review import assemble_review
+from .match import match_norm, targets_for
+from .result import TableResult
+from .rows import RowRead, read_rows
+from .tokens import B, L, PB, Token, V, tokens_of
+
+_ACTIVE_2019_WORDS = ("新制作数量", "新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量")
+_OTHER_ROWS_2021 = ("逾期不补正", "缴纳费用", "收费通知")
+ASSEMBLERS = {"active_disclosure": assemble_active, "applications": assemble_applications,
+              "review_litigation": assemble_review}
+
+
+def _format_of(tokens: list[Token]) -> tuple[bool, bool]:
+    """(table 二 in the 2019 layout, table 三 in the 2019 layout)."""
+    active = app_other = app_2021 = False
+    for i, t in enumerate(tokens):
+        if t.kind != L:
+            continue
+        n = t.norm
+        if not active and any(w in n for w in _ACTIVE_2019_WORDS):
+            active = True
+        if n.endswith("其他处理") and (t.tail or i + 1 < len(tokens) and tokens[i + 1].kind in (V, B)):
+            app_other = True
+        if any(w in n for w in _OTHER_ROWS_2021):
+            app_2021 = True
+    return active, app_other and not app_2021
+
+
+def _variant(r: RowRead, form: Form) -> LabelVariant | None:
+    row = r.target.row
+    if row.path_prefix.startswith("tables.legacy"):
+        return None
+    if match_norm(r.found) in r.target.full:
+        return None
+    return LabelVariant(path=f"{row.path_prefix}.{row.key}", found=r.found, official=row.leaf,
+                        evidence=position(r.label.loc))
+
+
+def extract_tables(doc: Document) -> TableResult:
+    tokens = tokens_of(doc)
+    active_2019, app_2019 = _format_of(tokens)
+    tables = (FORM_2019.table("active_disclosure") if active_2019 else FORM_2021.table("active_disclosure"),
+              FORM_2019.table("applications") if app_2019 else FORM_2021.table("applications"),
+              FORM_2021.table("review_litigation"))
+    form = FORM_2019 if active_2019 or app_2019 else FORM_2021
+    res = TableResult(format_2019=form is FORM_2019)
+    if active_2019:
+        res.notes.append("表二为2019年版格式（本年新制作数量/本年新公开数量/对外公开总数量），按2019年版报告处理")
+    elif app_2019:
+        res.notes.append("表三只有一行“（六）其他处理”，为2019年版格式，按2019年版报告处理")
+    targets = targets_for(tables)
+    rows = read_rows(tokens, align(tokens, targets), targets)
+    by_table: dict[str, list[RowRead]] = {}
+    for r in rows:
+        by_table.setdefault(r.target.table.key, []).append(r)
+    for key, table_rows in by_table.items():
+        res.found.add(key)
+        if not any(t.kind in (V, B, PB) for r in table_rows for t in r.values):
+            res.without_values.append(key)
+        ASSEMBLERS[key](table_rows, form, res)
+        for r in table_rows:
+            v = _variant(r, form)
+            if v is not None:
+                res.variants.append(v)
+    return res
+
+
+extract_tables_new = extract_tables
+extract_tables = extract_tables_old
+
+__all__ = ["TableResult", "extract_tables", "extract_tables_new"]

@@ -1,0 +1,113 @@
+"""Align the label pieces of a token stream to the form's rows: one dynamic programme.
+
+A row's label may be printed as one piece, split over several (wrapped in a narrow column, split
+across cells: "4.无正当理由大量" + "反复申请"), glued to its group ("（三）不予公开1.属于国家秘密")
+or to its digits, annotated ("规章（本级政府制定的）"), or missing; headers repeat after page
+breaks, and the same words ("其他", "总计") are column headers and rows. The programme picks the
+chain of (pieces → row) matches, in print order with each row at most once, that matches the most
+label text; a row it skips costs a little, so a header word is not taken for a row far ahead.
+
+    align(tokens, targets) -> list[Match]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .match import Targets, head_norm
+from .tokens import L, PB, Token
+
+MAX_PIECES = 5          # a label split into at most this many pieces
+SKIP_COST = 0.05        # per form row passed over between two matches
+
+
+@dataclass(slots=True)
+class Match:
+    target: int             # index into Targets.items
+    first: int              # token index of the label's first piece
+    last: int               # token index of its last piece
+    score: float
+
+
+def _pieces(tokens: list[Token]) -> tuple[list[int], list[int]]:
+    """Token indices of label pieces, and for each the index of its run (pieces with nothing but
+    lone pipes between them)."""
+    idx: list[int] = []
+    run: list[int] = []
+    r = 0
+    prev = -2
+    for i, t in enumerate(tokens):
+        if t.kind != L:
+            continue
+        if idx and (any(tokens[j].kind != PB for j in range(prev + 1, i)) or tokens[prev].tail):
+            r += 1
+        idx.append(i)
+        run.append(r)
+        prev = i
+    return idx, run
+
+
+def align(tokens: list[Token], targets: Targets) -> list[Match]:
+    idx, run = _pieces(tokens)
+    n_t = len(targets)
+    # candidates grouped by the piece they start at
+    cands: list[tuple[int, int, int, float]] = []       # (start piece, end piece excl., target, score)
+    for p in range(len(idx)):
+        joined = ""
+        for q in range(p, min(p + MAX_PIECES, len(idx))):
+            if run[q] != run[p]:
+                break
+            joined += tokens[idx[q]].norm
+            head = head_norm(tokens[idx[p]].text) if q == p else ""
+            for ti, score in targets.similar(joined, head):
+                cands.append((p, q + 1, ti, score))
+    if not cands:
+        return []
+    # Weighted chain: best(c) = score(c) + max over committed c' (end <= start, target < target)
+    # of best(c') - SKIP_COST * (t - t' - 1). With the cost linear in t, keep best(c') + SKIP_COST * t'
+    # in a prefix-max Fenwick tree over targets.
+    size = n_t + 1
+    tree_v = [float("-inf")] * (size + 1)
+    tree_c = [-1] * (size + 1)
+    best = [0.0] * len(cands)
+    back = [-1] * len(cands)
+    order = sorted(range(len(cands)), key=lambda c: cands[c][0])
+    by_end = sorted(range(len(cands)), key=lambda c: cands[c][1])
+    e = 0
+
+    def update(pos: int, v: float, c: int) -> None:
+        pos += 1
+        while pos <= size:
+            if v > tree_v[pos]:
+                tree_v[pos], tree_c[pos] = v, c
+            pos += pos & -pos
+
+    def query(pos: int) -> tuple[float, int]:      # max over targets < pos
+        v, c = float("-inf"), -1
+        while pos > 0:
+            if tree_v[pos] > v:
+                v, c = tree_v[pos], tree_c[pos]
+            pos -= pos & -pos
+        return v, c
+
+    top, top_c = float("-inf"), -1
+    for c in order:
+        start, _, t, score = cands[c]
+        while e < len(by_end) and cands[by_end[e]][1] <= start:
+            d = by_end[e]
+            update(cands[d][2], best[d] + SKIP_COST * cands[d][2], d)
+            e += 1
+        v, prev = query(t)
+        if prev >= 0 and v - SKIP_COST * (t - 1) > 0:
+            best[c], back[c] = score + v - SKIP_COST * (t - 1), prev
+        else:
+            best[c] = score
+        if best[c] > top:
+            top, top_c = best[c], c
+    chain = []
+    c = top_c
+    while c >= 0:
+        p, q, t, score = cands[c]
+        chain.append(Match(t, idx[p], idx[q - 1], score))
+        c = back[c]
+    chain.reverse()
+    return chain

@@ -1,0 +1,112 @@
+"""Label similarity: how well a printed label (one piece, or several pieces joined) names a row of
+the form. Pure and cached: the same labels recur in every report.
+
+A target is a row of the form; its strings are the row's labels joined from any group level to the
+leaf ("本年度办理结果予以公开", "予以公开"), compared without numbering, brackets, spaces or
+punctuation (`match_norm`), and its variants are the form's regexes on the normalised leaf.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ...form import Form, Row, TableForm, normalize_label
+
+# numbering anywhere in a label ("（三）不予公开1.属于国家秘密"): a group glued to its leaf keeps
+# the leaf's numbering inside
+_INNER_NUMBERING = re.compile(r"[（(][一二三四五六七八九十\d]{1,3}[)）]|(?<!\d)\d{1,2}[.、．](?!\d)|[一二三四五六七八九十]{1,3}、")
+
+
+@lru_cache(maxsize=65536)
+def match_norm(text: str) -> str:
+    """Label text as compared: no numbering (anywhere), spaces, brackets or punctuation."""
+    t = _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    return normalize_label(_INNER_NUMBERING.sub("", t))
+
+
+_SPACES = re.compile(r"\s+")
+_BRACKET = re.compile(r"[（(]")
+
+
+@lru_cache(maxsize=65536)
+def head_norm(text: str) -> str:
+    """The label before an annotation in brackets: "规章（本级政府制定的）" → "规章"."""
+    t = _INNER_NUMBERING.sub("", _SPACES.sub("", unicodedata.normalize("NFKC", text)))
+    m = _BRACKET.search(t)
+    return normalize_label(t[:m.start()]) if m and m.start() > 0 else ""
+
+
+@dataclass(frozen=True)
+class Target:
+    index: int
+    table: TableForm
+    row: Row
+    full: tuple[str, ...]          # the joined label strings, longest first
+    variants: tuple[re.Pattern, ...]
+
+    @property
+    def leaf(self) -> str:
+        return self.full[-1]
+
+
+class Targets:
+    """The rows of the tables an alignment may name, in print order, and the similarity of a label
+    to each (cached per distinct label text)."""
+
+    def __init__(self, tables: tuple[TableForm, ...]):
+        self.tables = tables
+        items: list[Target] = []
+        for t in tables:
+            for r in t.rows:
+                full = tuple(dict.fromkeys(match_norm("".join(r.labels[k:])) for k in range(len(r.labels))))
+                items.append(Target(len(items), t, r, full, tuple(re.compile(v) for v in r.variants)))
+        self.items = items
+        self.exact: dict[str, list[int]] = {}
+        for it in items:
+            for s in it.full:
+                self.exact.setdefault(s, []).append(it.index)
+        self.cache: dict[tuple[str, str], tuple[tuple[int, float], ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def similar(self, norm: str, head: str = "") -> tuple[tuple[int, float], ...]:
+        """(target index, score) of the targets a label names. Score ~ characters matched:
+        exact > annotated head ("规章（…）") > variant regex > start of a wrapped label."""
+        key = (norm, head)
+        hit = self.cache.get(key)
+        if hit is not None:
+            return hit
+        out: dict[int, float] = {}
+        if not norm:
+            self.cache[key] = ()
+            return ()
+        for i in self.exact.get(norm, ()):
+            out[i] = len(norm) + 2.0
+        if head:
+            for i in self.exact.get(head, ()):
+                if self.items[i].leaf == head:
+                    out.setdefault(i, len(head) + 1.0)
+        for it in self.items:
+            if it.index in out:
+                continue
+            if any(p.search(norm) for p in it.variants):
+                if len(it.leaf) <= 2 and len(norm) > len(it.leaf):
+                    continue             # "其他", "总计": only the bare word
+                out[it.index] = 0.8 * len(norm) if len(norm) <= len(it.leaf) + 8 else 0.5 * len(it.leaf)
+            elif len(norm) >= 4 and any(s.startswith(norm) for s in it.full):
+                out[it.index] = 0.7 * len(norm)       # the first lines of a wrapped label
+        res = tuple(sorted(out.items()))
+        self.cache[key] = res
+        return res
+
+
+@lru_cache(maxsize=16)
+def targets_for(tables: tuple[TableForm, ...]) -> Targets:
+    return Targets(tables)
+
+
+def form_tables(form: Form) -> tuple[TableForm, ...]:
+    return form.tables

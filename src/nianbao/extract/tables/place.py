@@ -1,0 +1,119 @@
+"""Place a row's value tokens in its columns, or say why they cannot be placed.
+
+- exactly as many values (blanks counted) as columns: in order;
+- more: the extra tokens must be blanks at the edges (a merged label cell's empty slots, a
+  closing pipe); the readings that differ are decided by the form's arithmetic (`check`), or for a
+  grid by its layout (empty slots after a label are the label's merged columns);
+- fewer: a digit run glued together ("1200012") is cut where the arithmetic allows one cut only;
+  otherwise the gap's place is decided by the arithmetic, if only one place adds up.
+Anything still ambiguous stays null with a reason (Chinese) for `extraction.unread`. Pure.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from itertools import combinations
+
+from .tokens import B, PB, Token, V
+
+Check = Callable[[list], "bool | None"]     # True: adds up, False: does not, None: cannot tell
+MAX_READINGS = 400
+
+
+def values(slots: Sequence[Token | None]) -> list:
+    return [t.value if t is not None and t.kind == V else None for t in slots]
+
+
+def _pick(readings: list[list[Token | None]], check: Check | None) -> list[Token | None] | None:
+    """The one reading, by value, that the arithmetic does not rule out (adds up, else cannot tell)."""
+    distinct: dict[tuple, list[Token | None]] = {}
+    for r in readings:
+        distinct.setdefault(tuple(values(r)), r)
+    if len(distinct) == 1:
+        return next(iter(distinct.values()))
+    if check is None:
+        return None
+    verdicts = [(check(list(k)), r) for k, r in distinct.items()]
+    good = [r for v, r in verdicts if v is True]
+    if len(good) == 1:
+        return good[0]
+    if not good:
+        maybe = [r for v, r in verdicts if v is None]
+        if len(maybe) == 1:
+            return maybe[0]
+    return None
+
+
+def _fit_grid(run: list[Token], n: int) -> list[Token]:
+    """A grid's spare empty slots: the leading ones first (a label cell merged over columns)."""
+    run = list(run)
+    while len(run) > n and run[0].kind == B:
+        run.pop(0)
+    while len(run) > n and run[-1].kind == B:
+        run.pop()
+    return run[:n]
+
+
+def _splits(digits: str, parts: int):
+    """Every cut of a digit run into `parts` numbers without leading zeros."""
+    if parts == 1:
+        if digits and (digits == "0" or digits[0] != "0"):
+            yield [digits]
+        return
+    for i in range(1, len(digits) - parts + 2):
+        head = digits[:i]
+        if head != "0" and head[0] == "0":
+            break
+        for rest in _splits(digits[i:], parts - 1):
+            yield [head] + rest
+
+
+def place(run: list[Token], n: int, check: Check | None = None) -> tuple[list[Token | None], str]:
+    """(slots, reason): `n` slots (None = null); reason is "" when placed, else why not (Chinese)."""
+    hard = [t for t in run if t.kind != PB]
+    if len(hard) == n:
+        return list(hard), ""
+    if len(run) == n:
+        return [None if t.kind == PB else t for t in run], ""
+    if len(hard) > n:
+        nv = sum(1 for t in hard if t.kind == V)
+        readings = [hard[i:i + n] for i in range(len(hard) - n + 1)
+                    if sum(1 for t in hard[i:i + n] if t.kind == V) == nv]
+        if readings:
+            got = _pick(readings, check)
+            if got is not None:
+                return got, ""
+            if all(t.grid >= 0 for t in hard):
+                return _fit_grid(hard, n), ""
+            return [None] * n, f"该行有{len(hard)}个单元格，应有{n}个，无法确定哪些是空白"
+        return [None] * n, f"该行有{nv}个数值，多于应有的{n}个"
+    base = run if len(run) <= n else hard
+    k = n - len(base)
+    readings: list[list[Token | None]] = []
+    for gi, g in enumerate(base):
+        if g.kind != V or not g.glued or not g.text.isdigit() or len(g.text) < k + 1:
+            continue
+        for cut in _splits(g.text, k + 1):
+            pieces = [Token(V, d, g.loc, int(d), grid=g.grid, row=g.row, col=g.col) for d in cut]
+            readings.append(base[:gi] + pieces + base[gi + 1:])
+            if len(readings) > MAX_READINGS * 10:
+                break
+    glued_only = bool(readings)
+    if not glued_only and len(list(combinations(range(n), k))) <= MAX_READINGS:
+        for gaps in combinations(range(n), k):
+            it = iter(base)
+            readings.append([None if i in gaps else next(it) for i in range(n)])
+    readings = [[None if t is not None and t.kind == PB else t for t in r] for r in readings]
+    if readings:
+        if glued_only and check is not None:
+            ok = [r for r in readings if check(values(r)) is True]
+            if len(ok) == 1 or (len({tuple(values(r)) for r in ok}) == 1 and ok):
+                return ok[0], ""
+            if not ok and len(readings) == 1:
+                return readings[0], ""
+        else:
+            got = _pick(readings, check)
+            if got is not None:
+                return got, ""
+    if glued_only:
+        return [None] * n, f"数字连在一起（{''.join(t.text for t in base)}），无法唯一拆分为{n}个数值"
+    return [None] * n, f"该行有{len(base)}个数值，应有{n}个，无法确定空缺位置"

@@ -1,0 +1,84 @@
+"""What a row is: the label the alignment matched, and the value tokens that follow it.
+
+A row's values are the numbers and blanks after its label up to the next matched label or a line
+of prose. Label pieces between that name nothing stop it too, unless they are plainly not a row:
+the rest of its own wrapped label ("不计其他情形）"), a column header repeated after a page break,
+a running page header (…年度报告). Pure: tokens and matches in, RowRead out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ...form import TableForm
+from .align import Match
+from .match import Target, Targets, match_norm
+from .tokens import B, L, PB, Token, V, X
+
+
+@dataclass(slots=True)
+class RowRead:
+    target: Target
+    found: str                        # the label as printed (pieces joined, wrapped tail included)
+    label: Token                      # its last piece (the evidence)
+    values: list[Token] = field(default_factory=list)
+
+
+@lru_cache(maxsize=16)
+def _header_text(tables: tuple[TableForm, ...]) -> str:
+    words: list[str] = []
+    for t in tables:
+        words.extend(t.header_words)
+        for r in t.rows:
+            for c in r.columns:
+                words.append(c.label)
+                words.extend(c.variants)
+    return "|" + "|".join(dict.fromkeys(match_norm(w) for w in words)) + "|"
+
+
+def _transparent(tok: Token, target: Target, headers: str) -> bool:
+    n = tok.norm
+    if not n:
+        return True
+    if "报告" in n:                   # a running page header
+        return True
+    if len(n) >= 2 and n in headers:
+        return True
+    return len(n) >= 2 and any(n in s for s in target.full)
+
+
+def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> list[RowRead]:
+    headers = _header_text(targets.tables)
+    out: list[RowRead] = []
+    for k, m in enumerate(matches):
+        target = targets.items[m.target]
+        pieces = [tokens[i] for i in range(m.first, m.last + 1) if tokens[i].kind == L]
+        found = "".join(p.text for p in pieces)
+        last = tokens[m.last]
+        row = RowRead(target, found, last)
+        if last.tail:
+            row.values.append(Token(V, last.tail, last.loc, _number(last.tail), glued=True))
+        end = matches[k + 1].first if k + 1 < len(matches) else len(tokens)
+        for i in range(m.last + 1, end):
+            t = tokens[i]
+            if t.kind in (V, B, PB):
+                row.values.append(t)
+            elif t.kind == X:
+                break
+            elif _transparent(t, target, headers):
+                joined = match_norm(row.found + t.text)
+                if any(s.startswith(joined) for s in target.full):      # the rest of a wrapped label
+                    row.found += t.text
+                if t.tail:
+                    row.values.append(Token(V, t.tail, t.loc, _number(t.tail), glued=True))
+            else:
+                break
+        out.append(row)
+    return out
+
+
+def _number(digits: str):
+    try:
+        return int(digits) if digits.isdigit() else float(digits)
+    except ValueError:
+        return None
