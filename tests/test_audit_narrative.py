@@ -99,7 +99,7 @@ def test_n003_silent_on_partial_lists_and_exact_sums():
         assert findings(with_text(1, text), "N003") == [], text
 
 
-def test_n003_silent_on_enumerations_broken_by_hard_wrapped_lines():
+def test_n003_reads_hard_wrapped_enumerations_whole_and_stays_silent_when_they_add_up():
     for text in ("全年主动公开政府信息270条，其中民生实事35条；重点领域信息186条；法治政府建设2条；部门动态32条；\n"
                  "行政许可结果15条。本年度未制发行政规范性文件。",
                  "（一）主动公开情况。全年主动公开各类信息5\n1条，其中公示公告15条；行政处罚结果35条；招标采购1条。",
@@ -184,3 +184,84 @@ def test_n001_n002_still_fire_among_the_traps_when_a_statement_contradicts_the_t
     r.section(4).text += "因政府信息公开被申请行政复议1件。"
     (f,) = findings(refresh_narrative(r), "N002")
     assert "正文称因政府信息公开引起的行政复议1件，但表四为2件" in f.message
+
+
+# ------------------------------------------------------------------ severity by certainty, cells named
+def test_n001_is_an_error_for_an_unambiguous_fact_and_names_the_cell_it_compared():
+    r = _apps(with_text(1, "2023年，我局共收到政府信息公开申请12件，予以公开12件。"),
+              new_received=10, granted=10, results_total=10)
+    fs = findings(r, "N001")
+    assert {f.severity for f in fs} == {"error"} and len(fs) == 2
+    assert any("表三·本年新收申请·总计" in f.message or "表三·一、本年新收政府信息公开申请数量·总计" in f.message
+               for f in fs), [f.message for f in fs]
+    assert all("「2023年，我局共收到政府信息公开申请12件" in f.message and f.data["certain"] for f in fs)
+
+
+def test_n001_is_a_warning_that_says_why_when_the_fact_has_more_than_one_reading():
+    # outcomes stated without the word 申请: read, but not certain
+    r = _apps(with_text(1, "本年度予以公开15件，部分公开7件，不予公开2件。"), new_received=24, granted=14,
+              partially_granted=7, results_total=24)
+    r.tables.set_cell("applications.denied.state_secret.total", 3)
+    (f,) = [f for f in findings(r, "N001") if f.data["kind"] == "applications.granted"]
+    assert f.severity == "warning" and "读取不确定" in f.message and "办理结果" in f.message
+    assert "表三·（一）予以公开·总计" in f.message
+    # 受理 N 件 matching neither 新收 nor 新收 + 上年结转
+    r = _apps(with_text(1, "全年共受理政府信息公开申请750件。"),
+              new_received=713, carried_over=36, granted=749, results_total=749)
+    (f,) = findings(r, "N001")
+    assert f.severity == "warning" and "可能是本年新收" in f.message
+
+
+def test_n001_compares_granted_and_partial_with_the_sum_of_both_rows():
+    text = "2023年，我局共收到政府信息公开申请10件，予以公开及部分公开8件，不予公开2件。"
+    r = _apps(with_text(1, text), new_received=10, granted=5, partially_granted=3, results_total=10)
+    r.tables.set_cell("applications.denied.state_secret.total", 2)
+    assert findings(r, "N001") == []
+    r.tables.set_cell("applications.partially_granted.total", 2)
+    (f,) = findings(r, "N001")
+    assert f.data["kind"] == "applications.granted_and_partial" and f.data["table"] == "7"
+    assert "表三·（一）予以公开·总计＋表三·（二）部分公开·总计" in f.message and f.severity == "error"
+
+
+def test_n001_silent_on_carried_forward_with_办理_and_not_accepted():
+    text = ("2024年共收到政府信息公开申请43件，上年结转4件，已办结47件，其中予以公开15件、部分公开7件，"
+            "结转下年度办理0件。不予受理0件。")
+    r = _apps(with_text(1, text, year=2024), new_received=43, carried_over=4, granted=15, partially_granted=7,
+              results_total=47)
+    assert findings(r, "N001") == []
+
+
+def test_n002_compares_results_with_the_sum_over_the_groups():
+    text = "因政府信息公开被申请行政复议2件，其中维持1件，纠正1件；被提起行政诉讼2件，其中结果维持2件。"
+    r = with_text(4, text)
+    rl = r.tables.review_litigation
+    rl.review.maintained, rl.review.corrected, rl.review.total = 1, 1, 2
+    rl.litigation_direct.maintained = rl.litigation_direct.total = 1
+    rl.litigation_after_review.maintained = rl.litigation_after_review.total = 1
+    assert findings(r, "N002") == []
+    rl.review.corrected, rl.review.other = 0, 1
+    (f,) = findings(r, "N002")
+    assert f.data["kind"] == "review.corrected" and f.severity == "warning"
+    assert "表四·行政复议·结果纠正" in f.message and "正文称行政复议结果纠正1件，但表四为0件" in f.message
+
+
+def test_n002_reads_a_negated_correction_as_zero_corrected():
+    r = with_text(4, "全年未发生因政府信息公开被行政复议纠错或行政诉讼败诉的情况。")
+    assert findings(r, "N002") == []
+    r.tables.review_litigation.review.corrected = 1
+    r.tables.review_litigation.review.total = 1
+    (f,) = findings(r, "N002")
+    assert f.data["kind"] == "review.corrected" and f.severity == "warning"
+
+
+def test_n003_flags_a_hard_wrapped_total_and_parts_that_do_not_add_up_and_names_the_lines():
+    # "共 671 件，其中 …" whose parts add to 719, the list wrapped over three lines
+    text = ("2023年，本机关主动公开政府信息共 671 件，其中机构职能 120 件、\n"
+            "政策文件 312 件、工作动态 215 件、\n"
+            "人事信息 72 件。")
+    (f,) = findings(with_text(1, text), "N003")
+    assert "各项之和为719件" in f.message and "跨第10、11、12行" in f.message
+    assert f.data["joined_lines"] == [10, 11, 12]
+    # one paragraph: the same
+    (f,) = findings(with_text(1, text.replace("\n", "")), "N003")
+    assert "719" in f.message and "跨第" not in f.message

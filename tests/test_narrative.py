@@ -5,8 +5,10 @@ from pathlib import Path
 import pytest
 
 from nianbao.document import Loc
-from nianbao.extract.narrative import cn_int, extract_narrative, trace
+from nianbao.extract.narrative import cn_int, extract_narrative, trace, vetoes
+from nianbao.extract.narrative.vetoes import FAMILIES as VETO_FAMILIES
 from nianbao.extract.narrative.vetoes import REGISTRY
+from nianbao.model import EnumerationData, FactKind, NarrativeFact
 
 
 def facts(text: str, year: int = 2023, section: int | None = 1):
@@ -410,3 +412,88 @@ def test_carried_forward_with_办理_is_no_received_total(tail):
               year=2024)
     assert k["applications.carried_forward"] == [0]
     assert "applications.received_total" not in k
+
+
+# ------------------------------------------------------------------ vetoes: every rejection named, documented, proven
+VETOES = vetoes()
+
+
+@pytest.mark.parametrize("v", VETOES, ids=[v.name for v in VETOES])
+def test_every_veto_fires_on_its_own_example(v):
+    assert "What it does:" in v.doc and "Why it matters:" in v.doc and v.summary
+    with trace() as fired:
+        extract_narrative([(4 if v.family == "review_litigation" else 1, v.example, Loc(line=1))], v.year)
+    assert v.name in fired
+
+
+def test_vetoes_cover_every_family_and_the_fixture_rows_name_them():
+    assert {v.family for v in VETOES} == set(VETO_FAMILIES)
+    named = {name for _, _, row in ROWS for name in row["exercises"]}
+    assert len(named & REGISTRY.keys()) >= 20
+
+
+# ------------------------------------------------------------------ facts real reports state that were skipped or misread
+def test_granted_and_partial_in_one_figure_is_their_sum_not_either():
+    k = kinds("全年收到政府信息公开申请20件，予以公开及部分公开15件，不予公开5件。")
+    assert k["applications.granted_and_partial"] == [15] and k["applications.denied"] == [5]
+    assert "applications.granted" not in k and "applications.partially_granted" not in k
+    assert kinds("收到政府信息公开申请9件，其中予以公开和部分公开共7件。")["applications.granted_and_partial"] == [7]
+
+
+def test_not_accepted_is_no_received_total():
+    k = kinds("全年共受理政府信息公开申请12件，不予受理2件。")
+    assert k == {"applications.received_total": [12]}
+
+
+def test_outcome_counts_without_an_applications_clause_are_read_as_uncertain():
+    fs = [f for f in facts("本年度予以公开15件，部分公开7件，不予公开2件。") if f.kind.startswith("applications.")]
+    assert [(f.kind, f.value) for f in fs] == [("applications.granted", 15), ("applications.partially_granted", 7),
+                                               ("applications.denied", 2)]
+    assert all(not f.certain and "办理结果" in f.reason for f in fs)
+    (f,) = [f for f in facts("办理结果：予以公开15件。") if f.kind.startswith("applications.")]
+    assert f.kind == "applications.granted" and not f.certain
+    # one outcome, no 申请 and no 办理结果: could be anything disclosed
+    assert kinds("本年度予以公开15件。") == {}
+
+
+def test_review_and_litigation_results_stated_in_the_text():
+    k = kinds("因政府信息公开被申请行政复议3件，其中维持2件、纠正1件；被提起行政诉讼2件，其中结果维持1件。")
+    assert k["review.total"] == [3] and k["review.maintained"] == [2] and k["review.corrected"] == [1]
+    assert k["litigation.total"] == [2] and k["litigation.maintained"] == [1]
+    # a result after both kinds: of which one, or of both together, cannot be told
+    k = kinds("因政府信息公开被申请行政复议2件，被提起行政诉讼2件，其中结果被纠正1件。")
+    assert "review.corrected" not in k and "litigation.corrected" not in k
+    # the results of cases the agency decides as 复议机关 are not those against it
+    assert "review.maintained" not in kinds("我局作为复议机关审理政府信息公开类行政复议案件5件，维持3件。")
+
+
+def test_zeros_written_as_0条_or_as_a_negation():
+    assert kinds("本年度收到政府信息公开申请0条。")["applications.new_received"] == [0]
+    assert kinds("本年度无政府信息公开申请情况发生。")["applications.new_received"] == [0]
+    assert kinds("本年度未有政府信息公开申请发生。")["applications.new_received"] == [0]
+    k = kinds("本年度无因政府信息公开引起的行政复议、行政诉讼情况发生。")
+    assert k["review.total"] == [0] and k["litigation.total"] == [0]
+    k = kinds("全年未发生因政府信息公开被行政复议纠错或行政诉讼败诉的情况。")
+    assert k == {"review.corrected": [0], "litigation.corrected": [0]}
+    # 条 still counts items, not applications, after other words
+    assert kinds("全年依申请公开政府信息12条。") == {}
+
+
+@pytest.mark.parametrize("text", ["全年共收到政府信息公开申请12份。", "全年共收到政府信息公开申请12宗。",
+                                  "全年共收到政府信息公开申请书12份。"])
+def test_applications_counted_in_份_or_宗(text):
+    assert kinds(text)["applications.new_received"] == [12]
+
+
+def test_facts_are_typed_and_comparable_to_the_kind_strings():
+    (f,) = facts("全年共收到政府信息公开申请12件。")
+    assert f.kind == "applications.new_received" and isinstance(f.kind, FactKind)
+    assert f.model_dump(mode="json")["kind"] == "applications.new_received"
+    (e,) = enumerations(["主动公开政府信息60条，其中工作动态20条、政策文件30条、图解10条。"])
+    assert isinstance(e.data, EnumerationData) and e.model_dump(mode="json")["data"]["parts"][0] == ["工作动态", 20]
+    assert NarrativeFact.model_validate(e.model_dump(mode="json")) == e
+
+
+def test_the_numeral_parser_is_shared_with_the_meta_extraction():
+    from nianbao.extract import meta
+    assert meta.cn_int is cn_int

@@ -9,26 +9,9 @@ from datetime import date
 
 from ..document import Loc, Paragraph
 from ..model import Contact, Meta, Period
+from .narrative.tokens import cn_int   # one numeral parser: counts and dates (二〇二三年十二月三十一日)
 
 # ---------------------------------------------------------------- dates
-_CN_DIGITS = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0", "○": "0", "Ｏ": "0", "O": "0"}
-
-
-def _cn_number(s: str) -> int | None:
-    """Chinese numerals up to 31 ("十一", "二十", "三十一") and digit strings ("二〇二四")."""
-    if s.isdigit():
-        return int(s)
-    if "十" in s:
-        a, _, b = s.partition("十")
-        tens = int(_CN_DIGITS.get(a, "1")) if a else 1
-        ones = int(_CN_DIGITS.get(b, "0")) if b else 0
-        return tens * 10 + ones
-    try:
-        return int("".join(_CN_DIGITS[c] for c in s))
-    except KeyError:
-        return None
-
-
 _Y = r"(\d{4}|[〇○零一二三四五六七八九]{4})"
 _MD = r"(\d{1,2}|[一二三四五六七八九十]{1,3})"
 DATE = re.compile(_Y + r"\s*年\s*" + _MD + r"\s*月\s*" + _MD + r"\s*[日号]")
@@ -54,7 +37,7 @@ def _date(y: int | None, m: int | None, d: int | None) -> date | None:
 
 
 def _date_of(m: re.Match) -> date | None:
-    return _date(_cn_number(m.group(1)), _cn_number(m.group(2)), _cn_number(m.group(3)))
+    return _date(cn_int(m.group(1)), cn_int(m.group(2)), cn_int(m.group(3)))
 
 
 # ---------------------------------------------------------------- title and agency
@@ -177,7 +160,7 @@ def find_period(paras: list[Paragraph]) -> tuple[Period, Loc] | tuple[None, None
         for m in (*PERIOD.finditer(t), *PERIOD_DOTTED.finditer(t)):
             if not _stated(t, m):
                 continue
-            y1, m1, d1, y2, m2, d2 = (_cn_number(g) if g else None for g in m.groups())
+            y1, m1, d1, y2, m2, d2 = (cn_int(g) if g else None for g in m.groups())
             start, end = _date(y1, m1, d1), _date(y2 or y1, m2, d2)
             if start is None or end is None:
                 return "invalid", p.loc
@@ -195,7 +178,7 @@ def find_period(paras: list[Paragraph]) -> tuple[Period, Loc] | tuple[None, None
             return Period(start=start, end=end), p.loc
     for p in paras:
         m = PERIOD_YEAR.search(p.text)
-        if m and (y := _cn_number(m.group(1))):
+        if m and (y := cn_int(m.group(1))):
             return Period(start=date(y, 1, 1), end=date(y, 12, 31)), p.loc
     return None, None
 
@@ -226,7 +209,7 @@ def find_published(paras: list[Paragraph], head: list[Paragraph] | None = None) 
             return _date_of(m), p.loc
         m = _SIGNATURE_DATE.match(t)
         if m and not any(w in t[:m.start(1)] for w in _NOT_SIGNATURE):
-            d = _date(_cn_number(m.group(1)), _cn_number(m.group(2)), _cn_number(m.group(3)))
+            d = _date(cn_int(m.group(1)), cn_int(m.group(2)), cn_int(m.group(3)))
             if d:
                 return d, p.loc
     return None
@@ -259,7 +242,7 @@ def find_meta(preamble: list[Paragraph], paras: list[Paragraph], joined: list[Pa
             res.locs["meta.agency"] = title[1]
         y = _YEAR_IN_TITLE.search(title[0])
         if y:
-            meta.year = _cn_number(y.group(1))
+            meta.year = cn_int(y.group(1))
             res.locs["meta.year"] = title[1]
 
     period, ploc = find_period(joined)

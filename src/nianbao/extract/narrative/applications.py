@@ -115,7 +115,7 @@ def unit_not_applications(c) -> bool:
     return not (c.unit == "条" and APP_TIAO.search(c.window))
 
 
-@veto("other_work", family="applications", example="本年度共接到群众咨询电话120个，受理信访事项25件。")
+@veto("other_work", family="applications", example="本年度共接到群众咨询电话120个，收到政府信息公开申请8件。")
 def other_work(c) -> bool:
     """What it does:
     Rejects a count whose words name other work: 咨询, 信访, 投诉, 12345, 人大建议, 复议/诉讼
@@ -160,7 +160,7 @@ def handling_step(c) -> bool:
     return HANDLING_STEP.search(c.window) is not None
 
 
-@veto("share", family="applications", example="本年度依申请公开办理中，予以公开3件，占60%；部分公开1件，占20%。")
+@veto("share", family="applications", example="全年收到政府信息公开申请20件，其中予以公开占比60%计12件。")
 def share(c) -> bool:
     """What it does:
     Rejects a figure whose own clause is a share (占比, %).
@@ -232,7 +232,7 @@ def carried_over_part(c) -> bool:
     return CARRIED_OVER.search(c.window) is not None
 
 
-@veto("total_without_applications", family="applications", example="全年办理人大代表建议12件、政协委员提案8件，办结20件。")
+@veto("total_without_applications", family="applications", example="全年办结20件，均为政府信息公开申请。")
 def total_without_applications(c) -> bool:
     """What it does:
     Rejects 收到/受理/办结 N 件 in a sentence that names no 政府信息公开申请 before the count.
@@ -243,7 +243,7 @@ def total_without_applications(c) -> bool:
     return APP_CONTEXT.search(c.before) is None
 
 
-@veto("total_in_continued_sentence", family="applications", example="2023年，我局共收到政府信息公开申请3件。其中办理法律援助120件。")
+@veto("total_in_continued_sentence", family="applications", example="2023年，我局共收到政府信息公开申请3件。其中予以公开2件，办结2件。")
 def total_in_continued_sentence(c, continued: bool) -> bool:
     """What it does:
     Rejects a received/completed total in a sentence that only goes on with the applications
@@ -278,7 +278,7 @@ def zero_of_some_applicants(span: str) -> bool:
     return SOME_APPLICANTS.search(span) is not None and ALL_APPLICANTS.search(span) is None
 
 
-@veto("zero_plain_without_disclosure", family="applications", example="本年度未收到法律援助申请。")
+@veto("zero_plain_without_disclosure", family="applications", example="依申请事项方面，本年度未收到申请。")
 def zero_plain_without_disclosure(m: re.Match[str], s: str) -> bool:
     """What it does:
     Rejects "未收到申请" (the bare word) in a sentence that does not speak of 公开.

@@ -97,7 +97,7 @@ def review_of_area(text: str) -> bool:
 
 
 @veto("review_handled_by_agency", family="review_litigation",
-      example="2023年，我局共收到政府信息公开申请3件。全年受理行政复议案件5件，审结行政复议案件4件。")
+      example="全年因政府信息公开被申请行政复议0件，较上年减少1件。")
 def review_handled_by_agency(window: str) -> bool:
     """What it does:
     Rejects cases the agency handles (受理, 审理, 审结, 作为复议机关, 应诉, 第三人) and
@@ -167,7 +167,7 @@ def review_unpaired(tail: str, clause: str) -> bool:
 
 
 @veto("zero_review_about_other", family="review_litigation",
-      example="未收到申请人提出的行政复议申请。")
+      example="本年度未收到政府信息公开申请，未收到行政复议申请。")
 def zero_review_about_other(span: str) -> bool:
     """What it does:
     Rejects "没有…行政复议" that does not tie the cases to the agency's disclosure (因, 引起,

@@ -109,3 +109,16 @@ def vetoes() -> list[Veto]:
     importlib.import_module(__package__)   # importing the package imports every family, registering its vetoes
     order = {f: i for i, f in enumerate(FAMILIES)}
     return sorted(REGISTRY.values(), key=lambda v: (order[v.family], v.name))
+
+
+def vetoes_markdown() -> str:
+    """The veto catalog for docs/rules.md (`nianbao vetoes --markdown`)."""
+    out = ["# Narrative vetoes", "",
+           "Generated from the veto registry (extract/narrative/vetoes.py); do not edit by hand. A veto is a",
+           "named reason a figure in the text is *not* read as a fact the N rules compare with the tables;",
+           "each example sentence is run by the tests to prove its veto fires. `nianbao vetoes --why TEXT`",
+           "shows which vetoes fire on a sentence.", "",
+           "| veto | family | what it rejects | example |", "|---|---|---|---|"]
+    for v in vetoes():
+        out.append(f"| `{v.name}` | {FAMILIES[v.family]} | {v.summary.replace('|', '/')} | {v.example} |")
+    return "\n".join(out) + "\n"
