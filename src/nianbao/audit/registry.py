@@ -190,4 +190,5 @@ def catalog_markdown() -> str:
                 out += ["", f"**{line.strip()[:-1]}**", ""]
             else:
                 out.append(line)
-    return "\n".join(out).replace("\n\n\n", "\n\n").rstrip() + "\n"
+    from ..extract.narrative.vetoes import vetoes_markdown   # what the N rules never see, and why
+    return "\n".join(out).replace("\n\n\n", "\n\n").rstrip() + "\n\n" + vetoes_markdown()

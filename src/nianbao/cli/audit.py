@@ -113,8 +113,7 @@ def rules(
         return
     if markdown:
         import sys
-        from ..extract.narrative.vetoes import vetoes_markdown
-        sys.stdout.write(catalog_markdown() + "\n" + vetoes_markdown())   # the rules, then what the N rules never see
+        sys.stdout.write(catalog_markdown())
         return
     t = Table(box=box.SIMPLE_HEAD)
     t.add_column("规则", no_wrap=True)
