@@ -12,7 +12,7 @@ import sys
 import pytest
 from openpyxl import load_workbook
 
-from nianbao import labels as L
+from nianbao.form import FORM_2019, FORM_2021
 from nianbao.errors import InputError
 from nianbao.export import cell_label, export_bytes, rectification_bytes
 from nianbao.generate import random_agency, random_report
@@ -46,7 +46,7 @@ def test_xlsx_opens_and_its_figures_equal_the_store(store):
         rows = list(wb[sheet].iter_rows(values_only=True))
         header = rows[0]
         assert header[:3] == ("报告编号", "机关", "年度")
-        paths = [p for p in L.all_cell_paths() if p.startswith(f"tables.{table}.")]
+        paths = [p for p in FORM_2021.cell_paths() if p.startswith(f"tables.{table}.")]
         assert list(header[3:]) == [cell_label(*p.removeprefix("tables.").split(".", 1)[:1],
                                                *p.removeprefix("tables.").split(".", 1)[1].rsplit(".", 1))
                                     for p in paths]
@@ -57,7 +57,7 @@ def test_xlsx_opens_and_its_figures_equal_the_store(store):
                 rk, ck = rest.rsplit(".", 1)
                 assert v == number(cells[rid][(t, rk, ck)]), (sheet, rid, p)
                 checked += 1
-    assert checked == len(ids) * len(L.all_cell_paths())
+    assert checked == len(ids) * len(FORM_2021.cell_paths())
     findings = list(wb["审核问题"].iter_rows(values_only=True))
     assert len(findings) - 1 == len(store.findings(report_ids=ids))
 
@@ -66,7 +66,7 @@ def test_csv_long_form_has_one_row_per_cell(store):
     ids, _ = _fill(store, 2)
     data, _, _ = export_bytes(store, "csv", "long")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-    assert len(rows) == 2 * len(L.all_cell_paths())
+    assert len(rows) == 2 * len(FORM_2021.cell_paths())
     cells = store.cells(ids)
     for r in rows[:60]:
         stored = cells[int(r["report_id"])][(r["table"], r["row"], r["column"])]
@@ -93,7 +93,7 @@ def test_parquet_either_writes_or_says_what_is_missing(store):
             export_bytes(store, "parquet")
         return
     data, _, _ = export_bytes(store, "parquet", "long")
-    assert pq.read_table(io.BytesIO(data)).num_rows == len(L.all_cell_paths())
+    assert pq.read_table(io.BytesIO(data)).num_rows == len(FORM_2021.cell_paths())
 
 
 def test_rectification_lists_the_agencys_findings(store):
@@ -129,3 +129,13 @@ def test_cli_export_writes_file_and_refuses_unknown_format(db_url, tmp_path):
     p = subprocess.run([*CLI, "export", "--db", db_url, "--format", "pdf"], capture_output=True, text=True,
                        timeout=120)
     assert p.returncode == 2 and "pdf" in p.stderr
+
+
+def test_cell_labels_are_the_forms_names_with_the_columns_unit():
+    assert cell_label("applications", "denied.state_secret", "natural_person") == \
+        "表三·（三）不予公开·1.属于国家秘密·自然人"
+    assert cell_label("active_disclosure", "fees", "amount_10k_yuan") == "表二·行政事业性收费·本年收费金额（单位：万元）"
+    # the 2019 layout's own cells, stored under table "legacy", are named by the 2019 form
+    assert cell_label("legacy", "active_disclosure.procurement", "amount") == "表二·政府集中采购·采购总金额"
+    assert cell_label("legacy", "applications.other_processing", "total") == "表三·（六）其他处理·总计"
+    assert cell_label("elsewhere", "row", "col") == "elsewhere·row·col"

@@ -106,7 +106,7 @@ def test_format_2019_is_detected_and_noted():
               "一、本年新收政府信息公开申请数量\t\t1\t0\t0\t0\t0\t0\t1\n"
               "\t（六）其他处理\t0\t0\t0\t0\t0\t0\t0\n")
     assert r.format == "2019"
-    assert r.tables.legacy == {"applications": {"other_processing": {k: 0 for k in
+    assert r.tables.legacy.model_dump() == {"applications": {"other_processing": {k: 0 for k in
                                ["natural_person", "commercial", "research", "social_welfare", "legal_service",
                                 "other_org", "total"]}}}
     assert "other.other" not in r.tables.applications and r.tables.cell("applications.new_received.total") == 1
@@ -118,7 +118,7 @@ def test_format_2019_table_two_is_kept_under_legacy_with_the_shared_decisions():
               "规章\t1\t0\t16\n规范性文件\t1\t7\t115\n第二十条第（五）项\n"
               "信息内容\t上一年项目数量\t本年增/减\t处理决定数量\n行政许可\t30\t5\t16,502\n其他对外管理服务事项\t12\t3\t107\n"
               "行政处罚\t12\t-2\t3213\n行政事业性收费\t6\t-2\n政府集中采购\t22\t400.85\n")
-    leg = r.tables.legacy["active_disclosure"]
+    leg = r.tables.legacy.model_dump()["active_disclosure"]
     assert leg["licensing"] == {"prev_year_items": 30, "change": 5, "decisions": 16502}
     assert leg["punishment"]["change"] == -2 and leg["procurement"] == {"items": 22, "amount": 400.85}
     assert leg["regulations"] == {"new_made": 1, "new_published": 0, "total_published": 16}

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import labels as L
+from nianbao.form import FORM_2019, FORM_2021
 from nianbao.web.auth import LoginThrottle
 from web_support import PASSWORD, audited_report, login, new_client
 
@@ -43,12 +43,12 @@ def test_report_page_draws_table_three_with_the_official_merged_cells(site):
     c, app = site
     s = app.state.backend.add_report(audited_report(5))
     page = c.get(f"/reports/{s.id}").text
-    outcome_rows = len(L.OUTCOME_ROW_KEYS) + 1          # the 21 outcomes and （七）总计
+    outcome_rows = len(FORM_2021.identities("T302")[0].rhs) + 1          # the 21 outcomes and （七）总计
     assert f'rowspan="{outcome_rows}"' in page and "三、本年度办理结果" in page
     assert 'rowspan="8"' in page and "（三）不予公开" in page
     assert 'colspan="5"' in page and "法人或其他组织" in page
-    for title in L.TABLE_TITLES.values():
-        assert title in page
+    for table in FORM_2021.tables:
+        assert table.title in page
 
 
 def test_report_page_highlights_the_cell_a_finding_points_at(site):
@@ -345,12 +345,13 @@ def test_a_2019_format_report_is_drawn_in_the_2019_layout(site):
     assert report.format == "2019"
     page = c.get(f"/reports/{report_id}").text
     assert "本年新制作数量" in page and "政府集中采购" in page            # table 二 of 2019
-    outcome_rows = len([k for k in L.OUTCOME_ROW_KEYS if not k.startswith("other.")]) + 2
+    outcome_rows = len(FORM_2019.identities("T302")[0].rhs) + 1       # 19 outcomes with （六）其他处理, and （七）总计
     assert f'rowspan="{outcome_rows}"' in page
     row = re.search(r"（六）其他处理</th>(.*?)</tr>", page, re.S).group(1)
-    legacy = report.tables.legacy.get("applications.other_processing") or \
-        report.tables.legacy["applications"]["other_processing"]
-    assert re.findall(r">([^<]*)</td>", row) == [str(legacy[k]) for k in L.APPLICANT_KEYS]
+    legacy = report.tables.legacy.applications.other_processing
+    assert re.findall(r">([^<]*)</td>", row) == [str(getattr(legacy, c.key)) for c in FORM_2019.table("applications").columns]
+    # the 2019 layout's own cells carry their path, so findings can mark them
+    assert 'data-path="tables.legacy.active_disclosure.procurement.items"' in page
 
 
 def test_a_report_ingested_with_its_original_kept_shows_the_source_line_in_the_web(tmp_path):

@@ -5,7 +5,7 @@ form (one row per report); and the 整改清单 (rectification list) of one agen
     data, filename, media_type = rectification_bytes(store, "沙坡头区司法局", "docx")
 
 XLSX: a sheet 报告 (one row per report), one sheet per table (表二/表三/表四, a column per cell,
-Chinese headers from labels.py), a sheet 审核问题 (every finding), and with form="long" a sheet
+Chinese headers from the form, form/), a sheet 审核问题 (every finding), and with form="long" a sheet
 单元格 in long form. CSV/JSON/Parquet use the machine keys (`applications.granted.total`) as
 headers, so scripts need no Chinese; `labels` gives the Chinese name of every column.
 
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from . import labels as L
+from .form import FORM_2019, FORM_2021
 from .errors import InputError
 from .store import ReportInfo, Store
 from .store.cells import number, split_path
@@ -56,25 +56,17 @@ FINDING_COLUMNS: list[tuple[str, str]] = [
 
 # ---------------------------------------------------------------- labels
 def cell_label(table: str, row: str, col: str) -> str:
-    """Chinese name of a cell, e.g. "表三·（三）不予公开·1.属于国家秘密·自然人"."""
-    if table == "applications":
-        r = L.APP_ROW_BY_KEY.get(row)
-        name = r.label if r else row
-        if r and r.group and r.group.startswith("（"):
-            name = f"{r.group}·{name}"
-        if row == "partially_granted":
-            name = "（二）部分公开"
-        return f"表三·{name}·{dict(L.APPLICANTS).get(col, col)}"
-    if table == "review_litigation":
-        return f"表四·{dict(L.REVIEW_GROUPS).get(row, row)}·{dict(L.REVIEW_COLS).get(col, col)}"
-    if table == "active_disclosure":
-        cols = dict(L.ACTIVE_COLS.get(row, []))
-        return f"表二·{L.ACTIVE_ROW_LABELS.get(row, row)}·{cols.get(col, col)}"
+    """Chinese name of a stored cell, the form's (`Form.cell_name`, columns with their unit):
+    "表三·（三）不予公开·1.属于国家秘密·自然人"; a 2019 layout cell (table "legacy") by the 2019 form."""
+    path = f"tables.{table}.{row}.{col}"
+    for form in (FORM_2021, FORM_2019):
+        if form.cell(path) is not None:
+            return form.cell_name(path, full=True)
     return f"{table}·{row}·{col}"
 
 
 def cell_paths() -> list[str]:
-    return L.all_cell_paths(L.FORMAT_2021)
+    return FORM_2021.cell_paths()
 
 
 def labels() -> dict[str, str]:

@@ -142,15 +142,19 @@ def _legacy_model() -> type[_Sparse]:
     """`tables.legacy`, typed from Form2019: one model per table of the 2019 layout's own rows
     (`legacy.active_disclosure.<row>.<column>`, `legacy.applications.other_processing.<column>`);
     a row or table nothing was read for is absent, as before."""
+    def named(name: str, base: type[_Model], **fields: Any) -> type[_Model]:
+        cls = create_model(name, __base__=base, **fields)
+        globals()[name] = cls          # a module attribute, so reports pickle (worker processes)
+        return cls
+
     tables: dict[str, dict[str, Any]] = {}
     for t in FORM_2019.tables:
         for r in t.rows:
             if r.path_prefix.startswith("tables.legacy."):
-                row = create_model(f"Legacy_{t.key}_{r.key}", __base__=_Model,
-                                   **{c.key: (Number, None) for c in r.columns})
+                row = named(f"Legacy_{t.key}_{r.key}", _Model, **{c.key: (Number, None) for c in r.columns})
                 tables.setdefault(t.key, {})[r.key] = (row | None, None)
-    return create_model("Legacy", __base__=_Sparse, **{
-        t: (create_model(f"Legacy_{t}", __base__=_Sparse, **rows) | None, None) for t, rows in tables.items()})
+    return named("Legacy", _Sparse, **{
+        t: (named(f"Legacy_{t}", _Sparse, **rows) | None, None) for t, rows in tables.items()})
 
 
 Legacy = _legacy_model()

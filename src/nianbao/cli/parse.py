@@ -10,7 +10,7 @@ from rich import box
 from rich.table import Table
 
 from .. import api
-from .. import labels as L
+from ..form import FORM_2019, TableForm, form_for
 from ..model import Number, Report, report_json_schema
 from .app import EXIT_INPUT, app, console, each_file, finish_batch, print_json
 
@@ -21,106 +21,82 @@ def _fmt(v: Number) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
-def _app_rows(fmt: str) -> list[tuple[str | None, str]]:
-    """(row key or None for a group heading, label) in the official order, groups printed once."""
-    out: list[tuple[str | None, str]] = []
-    seen: set[str] = set()
-    keys = L.APP_ROW_KEYS if fmt == L.FORMAT_2021 else L.APP_ROW_KEYS_2019
-    for key in keys:
-        row = L.APP_ROW_BY_KEY[key]
-        if row.group and row.group not in seen:
-            seen.add(row.group)
-            out.append((None, row.group))
-        out.append((key, ("  " if row.group else "") + ("  " if row.label[0].isdigit() else "") + row.label))
-    return out
-
-
-LEGACY_ACTIVE_LABELS = {
-    "regulations": "规章", "normative_documents": "规范性文件", "licensing": "行政许可",
-    "other_services": "其他对外管理服务事项", "punishment": "行政处罚", "enforcement": "行政强制",
-    "fees": "行政事业性收费", "procurement": "政府集中采购"}
-LEGACY_ACTIVE_COLS = {"new_made": "本年新制作数量", "new_published": "本年新公开数量", "total_published": "对外公开总数量",
-                      "prev_year_items": "上一年项目数量", "change": "本年增/减", "decisions": "处理决定数量",
-                      "items": "采购项目数量", "amount": "采购总金额"}
+def _value(report: Report, path: str) -> str:
+    return _fmt(report.tables.cell(path.removeprefix("tables.")))
 
 
 def render(report: Report) -> None:
     m = report.meta
+    form = form_for(report.format)
     period = f"{m.period.start} 至 {m.period.end}" if m.period else "未写明"
     console.print(f"[bold]{report.source.file or ''}[/bold]  {m.agency or '（机关未识别）'}  {m.year or '？'} 年"
                   f"  统计期间：{period}  发布日期：{m.published or '未写明'}"
-                  + ("  [yellow]2019年版格式[/yellow]" if report.format == L.FORMAT_2019 else ""), highlight=False)
+                  + ("  [yellow]2019年版格式[/yellow]" if form is FORM_2019 else ""), highlight=False)
     for note in report.extraction.notes:
         console.print(f"  [dim]说明：{note}[/dim]", highlight=False)
     found = set(report.extraction.tables_found)
-    legacy = report.tables.legacy or {}
-    if report.format == L.FORMAT_2019 and legacy.get("active_disclosure"):
-        console.print(_legacy_active_table(legacy["active_disclosure"]))
-    else:
-        console.print(_active_table(report, found))
-    console.print(_applications_table(report, found))
-    console.print(_review_table(report, found))
+    for t in form.tables:
+        console.print(_TABLES[t.key](report, t, found))
 
 
-def _title(key: str, found: set[str]) -> str:
-    return L.TABLE_TITLES[key] + ("" if key in found else "（未找到）")
+def _title(t: TableForm, found: set[str]) -> str:
+    return t.title + ("" if t.key in found else "（未找到）")
 
 
-def _active_table(report: Report, found: set[str]) -> Table:
-    t = report.tables
-    table = Table(title=_title("active_disclosure", found))
+def _active_table(report: Report, t: TableForm, found: set[str]) -> Table:
+    """Table 二 as a grid under the columns of its first item, a row with a single column of its
+    own naming it; a layout whose rows have several columns of their own (2019) row by row."""
+    if any(len(r.columns) > 1 and r.columns != t.rows[0].columns for r in t.rows):
+        return _active_table_by_row(report, t, found)
+    table = Table(title=_title(t, found))
     table.add_column("信息内容", overflow="fold")
-    for h in ("本年制发件数", "本年废止件数", "现行有效件数"):
-        table.add_column(h, justify="right")
-    for key, label, _ in L.ACTIVE_ROWS:
-        cols = L.ACTIVE_COLS[key]
-        values = [_fmt(t.cell(f"active_disclosure.{key}.{c}")) for c, _ in cols]
-        if len(cols) == 1:
-            label = f"{label}（{cols[0][1]}）"
-        table.add_row(label, *values)
+    for c in t.rows[0].columns:
+        table.add_column(c.label, justify="right")
+    for r in t.rows:
+        label = r.leaf if len(r.columns) > 1 else f"{r.leaf}（{r.columns[0].label}）"
+        table.add_row(label, *(_value(report, p) for p in r.paths()))
     return table
 
 
-def _legacy_active_table(rows: dict) -> Table:
-    """Table 二 of the 2019 layout: each row with its own columns."""
-    table = Table(title=L.TABLE_TITLES["active_disclosure"] + "（2019年版）")
+def _active_table_by_row(report: Report, t: TableForm, found: set[str]) -> Table:
+    """Table 二 of the 2019 layout: each row with its own columns (rows not read left out)."""
+    table = Table(title=_title(t, found) + f"（{form_for(report.format).version}年版）")
     table.add_column("信息内容", overflow="fold")
     table.add_column("数值", overflow="fold")
-    for key, label in LEGACY_ACTIVE_LABELS.items():
-        values = rows.get(key)
-        if values:
-            table.add_row(label, "  ".join(f"{LEGACY_ACTIVE_COLS.get(c, c)} {_fmt(v)}" for c, v in values.items()))
+    for r in t.rows:
+        if report.tables.cell(r.path_prefix.removeprefix("tables.") + f".{r.key}") is not None:
+            table.add_row(r.leaf, "  ".join(f"{c.label} {_value(report, r.path(c.key))}" for c in r.columns))
     return table
 
 
-def _applications_table(report: Report, found: set[str]) -> Table:
-    t = report.tables
-    table = Table(title=_title("applications", found), box=box.SIMPLE_HEAD)
+def _applications_table(report: Report, t: TableForm, found: set[str]) -> Table:
+    table = Table(title=_title(t, found), box=box.SIMPLE_HEAD)
     table.add_column("", min_width=18, overflow="fold")
-    for _, label in L.APPLICANTS:
-        head = {"其他": "其他\n组织", "自然人": "自然人", "总计": "总计"}.get(label, label[:-2] + "\n" + label[-2:])
-        table.add_column(head, justify="right", overflow="fold")
-    other_2019 = ((t.legacy or {}).get("applications") or {}).get(L.LEGACY_OTHER_2019)
-    for key, label in _app_rows(report.format):
-        row = t.applications.get(key) if key else None
-        if key is None:
-            table.add_row(f"[bold]{label}[/bold]")
-            continue
-        if key == "results_total" and report.format == L.FORMAT_2019:
-            table.add_row("（六）其他处理", *(_fmt((other_2019 or {}).get(c)) for c in L.APPLICANT_KEYS))
-        table.add_row(label, *(_fmt(getattr(row, c, None) if row else None) for c in L.APPLICANT_KEYS))
+    for c in t.columns:        # long headers on two lines: 商业\n企业
+        table.add_column(c.label if len(c.label) <= 3 else c.label[:-2] + "\n" + c.label[-2:],
+                         justify="right", overflow="fold")
+    seen: set[str] = set()
+    for r in t.rows:
+        if r.group and r.group not in seen:        # a group heading, printed once
+            seen.add(r.group)
+            table.add_row(f"[bold]{r.group}[/bold]")
+        label = ("  " if r.group else "") + ("  " if r.leaf[0].isdigit() else "") + r.leaf
+        table.add_row(label, *(_value(report, p) for p in r.paths()))
     return table
 
 
-def _review_table(report: Report, found: set[str]) -> Table:
-    table = Table(title=_title("review_litigation", found))
+def _review_table(report: Report, t: TableForm, found: set[str]) -> Table:
+    table = Table(title=_title(t, found))
     table.add_column("")
-    for _, label in L.REVIEW_COLS:
-        table.add_column(label, justify="right")
-    for key, label in L.REVIEW_GROUPS:
-        g = getattr(report.tables.review_litigation, key)
-        table.add_row(label, *(_fmt(getattr(g, c)) for c in L.REVIEW_COL_KEYS))
+    for c in t.columns:
+        table.add_column(c.label, justify="right")
+    for r in t.rows:
+        table.add_row(r.name, *(_value(report, p) for p in r.paths()))
     return table
+
+
+_TABLES = {"active_disclosure": _active_table, "applications": _applications_table,
+           "review_litigation": _review_table}
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .. import labels as L
+from ..form import FORM_2021
 from ..document import Document, Loc, Paragraph
 
 _HEADING = re.compile(r"^\s*(?:([一二三四五六])\s*[、.．，,]|([1-6])\s*[、．，,]|([1-6])\.(?!\d)|第([一二三四五六])部分\s*[、:：]?)\s*")
@@ -53,7 +53,7 @@ def match_heading(text: str, after: int = 0) -> tuple[int, str, str] | None:
     head = rest[:40]
     if not any(w in head for w in SECTION_WORDS[no]) or any(w in head[:12] for w in _NOT_SECTION):
         return None
-    official = L.SECTION_HEADINGS[no - 1]
+    official = FORM_2021.sections[no - 1]
     if rest.startswith(official):
         cut = len(official)
     elif len(rest) <= 25 and "。" not in rest:
@@ -110,7 +110,7 @@ def match_bracket_heading(text: str, after: int = 0) -> tuple[int, str, str] | N
         return None
     no = _CN[m.group(1)]
     rest = text[m.end():].strip()
-    official = L.SECTION_HEADINGS[no - 1]
+    official = FORM_2021.sections[no - 1]
     if no <= after or not rest.startswith(official):
         return None
     return no, official, rest[len(official):].lstrip(_HEAD_TRAIL)

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .. import labels as L
+from ..form import CHINESE_ORDINALS, FORM_2021
 from ..model import (
     ActiveDisclosure, ApplicantRow, Contact, Decisions, DocCounts, Fees, Meta, Period, Report,
     ReviewLitigation, ReviewRow, Section, Tables,
@@ -149,13 +149,15 @@ _OUTCOME_BASE = {
     "not_processed.excessive": 0.2, "not_processed.confirmation": 0.3,
     "other.no_correction": 0.6, "other.fee_unpaid": 0.05, "other.other": 0.8,
 }
-_VALUE_COLS = L.APPLICANT_KEYS[:6]
+_APPLICATIONS, _REVIEW = FORM_2021.table("applications"), FORM_2021.table("review_litigation")
+_APPLICANT_KEYS = [c.key for c in _APPLICATIONS.columns]
+_VALUE_COLS = _APPLICANT_KEYS[:6]
 
 
 def _applications(rng: random.Random, agency: Agency, nonzero: bool,
                   carried: list[int] | None = None) -> dict[str, ApplicantRow]:
     """`carried`: last year's 结转下年度 per applicant column, this year's 上年结转 (else drawn)."""
-    rows = {k: dict.fromkeys(L.APPLICANT_KEYS, 0) for k in L.APP_ROW_KEYS}
+    rows = {k: dict.fromkeys(_APPLICANT_KEYS, 0) for k in _APPLICATIONS.row_keys}
     if not nonzero and not any(carried or []) and rng.random() < 0.5:
         return {k: ApplicantRow(**v) for k, v in rows.items()}
     size = rng.choices(["small", "medium", "large"], weights=[4, 4, 2 if agency.kind != "town_gov" else 0.3])[0]
@@ -194,7 +196,7 @@ def _review_row(rng: random.Random, scale: int) -> ReviewRow:
 
 def _review(rng: random.Random, nonzero: bool, busy: bool) -> ReviewLitigation:
     if not (nonzero and rng.random() < 0.75):
-        zero = {c: 0 for c in L.REVIEW_COL_KEYS}
+        zero = {c.key: 0 for c in _REVIEW.columns}
         return ReviewLitigation(review=ReviewRow(**zero), litigation_direct=ReviewRow(**zero),
                                 litigation_after_review=ReviewRow(**zero))
     scale = rng.choice([3, 6, 12, 40]) if busy else rng.choice([1, 2, 4])
@@ -354,10 +356,10 @@ def _app_paragraph(rng: random.Random, year: int, ag: Agency, apps: dict[str, Ap
         ])
     group = {
         "予以公开": apps["granted"].total, "部分公开": apps["partially_granted"].total,
-        "不予公开": sum(apps[k].total for k in L.APP_ROW_KEYS if k.startswith("denied.")),
-        "无法提供": sum(apps[k].total for k in L.APP_ROW_KEYS if k.startswith("unavailable.")),
-        "不予处理": sum(apps[k].total for k in L.APP_ROW_KEYS if k.startswith("not_processed.")),
-        "其他处理": sum(apps[k].total for k in L.APP_ROW_KEYS if k.startswith("other.")),
+        "不予公开": sum(apps[k].total for k in _APPLICATIONS.row_keys if k.startswith("denied.")),
+        "无法提供": sum(apps[k].total for k in _APPLICATIONS.row_keys if k.startswith("unavailable.")),
+        "不予处理": sum(apps[k].total for k in _APPLICATIONS.row_keys if k.startswith("not_processed.")),
+        "其他处理": sum(apps[k].total for k in _APPLICATIONS.row_keys if k.startswith("other.")),
     }
     parts = "，".join(f"{name}{v}件" for name, v in group.items() if v)
     forward = apps["carried_forward"].total
@@ -392,7 +394,7 @@ def _review_sentence(rng: random.Random, year: int, ag: Agency, rl: ReviewLitiga
         s = f"{year}年，{ag.self_ref}被申请行政复议{rev}件，被提起行政诉讼{lit}件"
     else:
         s = f"{year}年，因政府信息公开引起行政复议{rev}件、行政诉讼{lit}件"
-    fixed = sum(getattr(rl, g).corrected or 0 for g in L.REVIEW_GROUP_KEYS)
+    fixed = sum(getattr(rl, g).corrected or 0 for g in _REVIEW.row_keys)
     if fixed:
         s += f"，其中结果被纠正{fixed}件"
     return s + "。"
@@ -436,7 +438,7 @@ def _sections(rng: random.Random, year: int, ag: Agency, t: Tables) -> list[Sect
     sub = [(head, text + "".join(rng.sample(_SUB_DETAIL[i], rng.randint(1, 2)))) for i, (head, text) in enumerate(sub)]
     inline = rng.random() < 0.5
     for i, (head, text) in enumerate(sub):
-        no = f"（{L.CHINESE_ORDINALS[i]}）"
+        no = f"（{CHINESE_ORDINALS[i]}）"
         if inline:
             s1.append(f"{no}{head}。{text}")
         else:
@@ -461,7 +463,7 @@ def _sections(rng: random.Random, year: int, ag: Agency, t: Tables) -> list[Sect
                                               m=rng.randint(5, 300)))
     s4 = [_review_sentence(rng, year, ag, t.review_litigation)] if rng.random() < 0.3 else []
     texts = ["\n".join(s1), "", "", "\n".join(s4), "\n".join(s5), "\n".join(s6)]
-    return [Section(no=i + 1, heading=L.SECTION_HEADINGS[i], text=texts[i]) for i in range(6)]
+    return [Section(no=i + 1, heading=FORM_2021.sections[i], text=texts[i]) for i in range(6)]
 
 
 def _contact(rng: random.Random, ag: Agency) -> Contact:
@@ -484,7 +486,7 @@ def _contact(rng: random.Random, ag: Agency) -> Contact:
 def _blank_out(rng: random.Random, tables: Tables, p: float) -> None:
     if p <= 0:
         return
-    for path in L.all_cell_paths():
+    for path in FORM_2021.cell_paths():
         rel = path.removeprefix("tables.")
         if rng.random() < p:
             tables.set_cell(rel, None)
@@ -531,7 +533,7 @@ def perturb(report: Report, rng: random.Random,
 
     Only cells in rows without blanks are chosen (a blank hides the arithmetic), when there are any."""
     out = report.model_copy(deep=True)
-    paths = [p for p in L.all_cell_paths() if p.split(".")[1] in tables]
+    paths = [p for p in FORM_2021.cell_paths() if p.split(".")[1] in tables]
 
     def row_complete(path: str) -> bool:
         row = path.rsplit(".", 1)[0]

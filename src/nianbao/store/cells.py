@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
-
-from .. import labels as L
+from ..form import FORM_2019, form_for
 from ..model import Report
 
 
@@ -16,36 +14,35 @@ def split_path(path: str) -> tuple[str, str, str]:
     return table, row, col
 
 
+_LEGACY = "tables.legacy."
+
+
 def join_path(table: str, row: str, col: str) -> str:
     return f"tables.{table}.{row}.{col}"
 
 
-def _legacy_leaves(obj: Any, prefix: str = "") -> Iterator[tuple[str, float | None]]:
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _legacy_leaves(v, f"{prefix}.{k}" if prefix else str(k))
-    elif isinstance(obj, bool):
-        return
-    elif obj is None or isinstance(obj, int | float):
-        yield prefix, obj
-
-
 def report_cells(report: Report) -> Iterator[tuple[str, str, str, float | None]]:
-    """Every cell of the report's format (blank ones with value None), then the 2019 layout's own
-    fields under table "legacy"."""
-    for path in L.all_cell_paths(report.format):
+    """Every cell of the report's form (blank ones with value None), then the 2019 layout's own
+    cells that were read, under table "legacy" (row "active_disclosure.regulations")."""
+    form = form_for(report.format)
+    paths = form.model_paths()
+    for path in paths:
+        if path.startswith(_LEGACY):
+            continue
         table, row, col = split_path(path)
         if table == "active_disclosure" and getattr(report.tables.active_disclosure, row) is None:
-            continue   # the 2019 format does not have this item
+            continue   # absent from this report
         v = report.tables.cell(path.removeprefix("tables."))
         yield table, row, col, (float(v) if v is not None else None)
-    if report.tables.legacy:
-        for key, v in _legacy_leaves(report.tables.legacy):
-            if "." in key:
-                row, col = key.rsplit(".", 1)
-            else:
-                row, col = key, "value"
-            yield "legacy", row, col, (float(v) if v is not None else None)
+    if report.tables.legacy is not None:
+        for path in FORM_2019.cell_paths():
+            if not path.startswith(_LEGACY):
+                continue
+            prefix, col = path.removeprefix(_LEGACY).rsplit(".", 1)
+            if report.tables.cell(f"legacy.{prefix}") is None:
+                continue   # a row nothing was read for
+            v = report.tables.cell(path.removeprefix("tables."))
+            yield "legacy", prefix, col, (float(v) if v is not None else None)
 
 
 def number(v: float | None) -> int | float | None:

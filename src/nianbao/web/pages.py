@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from .. import labels as L
+from ..form import FORM_2021, form_for
 from ..errors import InputError
 from ..model import SEVERITY_RANK, Report
 from . import auth
@@ -109,20 +109,6 @@ async def report_page(request: Request, report_id: int):
     return render(request, "report.html", s=summary, body=body)
 
 
-def _cell_labels() -> dict[str, str]:
-    out = {}
-    for p in L.all_cell_paths():
-        parts = p.split(".")
-        if parts[1] == "applications":
-            row, col = ".".join(parts[2:-1]), parts[-1]
-            out[p] = f"表三 {L.APP_ROW_BY_KEY[row].label} × {dict(L.APPLICANTS)[col]}"
-        elif parts[1] == "review_litigation":
-            out[p] = f"表四 {dict(L.REVIEW_GROUPS)[parts[2]]} × {dict(L.REVIEW_COLS)[parts[3]]}"
-        else:
-            out[p] = f"表二 {L.ACTIVE_ROW_LABELS[parts[2]]} × {dict(L.ACTIVE_COLS[parts[2]])[parts[3]]}"
-    return out
-
-
 @router.get("/reports/{report_id}/source", response_class=HTMLResponse)
 def report_source(request: Request, report_id: int, finding: int | None = None, path: str | None = None):
     """The source view (HTMX fragment) of a finding, or of a table cell and the findings on it."""
@@ -139,7 +125,7 @@ def report_source(request: Request, report_id: int, finding: int | None = None, 
         view = source_view(sources, report, None, path)
         related = [(i, f) for i, f in enumerate(report.findings)
                    if f.path and (f.path == path or path.startswith(f.path + ".")) or path in str(f.data)]
-        title = _cell_labels().get(path, path)
+        title = form_for(report.format).cell_name(path, full=True)
     else:
         raise HTTPException(400, "缺少参数 finding 或 path")
     return render(request, "_source.html", s=summary, r=report, view=view, related=related, title=title,
@@ -165,6 +151,8 @@ def report_delete(request: Request, report_id: int, user: str = Depends(auth.req
 
 
 # ------------------------------------------------------------------ agency
+APPLICATIONS, REVIEW = FORM_2021.table("applications"), FORM_2021.table("review_litigation")
+
 def _sum(row_values: list[Any]) -> int | float | None:
     vals = [v for v in row_values if v is not None]
     return sum(vals) if vals else None
@@ -186,8 +174,8 @@ def agency_series(history: list[tuple[Any, Report]]) -> dict[str, Any]:
         for k in ("new_received", "carried_over", "granted", "partially_granted"):
             out[k].append(total(k))
         for prefix in ("denied", "unavailable", "not_processed", "other"):
-            out[prefix].append(_sum([total(k) for k in L.APP_ROW_KEYS if k.startswith(prefix + ".")]))
-        for g in L.REVIEW_GROUP_KEYS:
+            out[prefix].append(_sum([total(k) for k in APPLICATIONS.row_keys if k.startswith(prefix + ".")]))
+        for g in REVIEW.row_keys:
             out[g].append(getattr(r.tables.review_litigation, g).total)
         out["findings"].append(len(r.findings))
     return {"years": years, **out}
