@@ -83,3 +83,39 @@ def test_identities_hold_on_a_consistent_generated_report():
         lhs = sum(report.tables.cell(p.removeprefix("tables.")) or 0 for p in ident.lhs)
         rhs = sum(report.tables.cell(p.removeprefix("tables.")) or 0 for p in ident.rhs)
         assert lhs == rhs, ident.name
+
+
+def test_cell_names_without_the_table_or_with_the_columns_unit():
+    path = "tables.active_disclosure.fees.amount_10k_yuan"
+    assert FORM_2021.cell_name(path) == "表二·行政事业性收费·本年收费金额"
+    assert FORM_2021.cell_name(path, full=True) == "表二·行政事业性收费·本年收费金额（单位：万元）"
+    assert FORM_2021.cell_name("applications.partially_granted.total", table=False) == "（二）部分公开·总计"
+
+
+def test_model_paths_add_the_mirrored_copies_of_the_2019_decisions():
+    assert FORM_2021.model_paths() == FORM_2021.cell_paths()
+    extra = FORM_2019.model_paths()[len(FORM_2019.cell_paths()):]
+    assert extra == [f"tables.active_disclosure.{k}.decisions" for k in ("licensing", "punishment", "enforcement")]
+
+
+def test_section_headings_carry_their_ordinal():
+    assert FORM_2021.heading(3) == "三、收到和处理政府信息公开申请情况"
+
+
+def test_only_the_2019_change_column_is_signed():
+    signed = {FORM_2019.cell(p)[2].key for p in FORM_2019.cell_paths() if FORM_2019.cell(p)[2].signed}
+    assert signed == {"change"} and not any(FORM_2021.cell(p)[2].signed for p in FORM_2021.cell_paths())
+
+
+def test_the_legacy_model_has_a_field_for_every_2019_cell_and_keeps_its_json():
+    report = Report(format="2019")
+    legacy = [p for p in FORM_2019.cell_paths() if p.startswith("tables.legacy.")]
+    for i, path in enumerate(legacy):
+        report.tables.set_cell(path, i)
+        assert report.tables.cell(path.removeprefix("tables.")) == i
+    d = report.to_dict()["tables"]["legacy"]
+    assert d["active_disclosure"]["fees"] == {"prev_year_items": legacy.index(
+        "tables.legacy.active_disclosure.fees.prev_year_items"), "change": legacy.index(
+        "tables.legacy.active_disclosure.fees.change")}
+    assert Report.model_validate(report.to_dict()).to_dict() == report.to_dict()
+    assert "legacy" not in Report().to_dict()["tables"]       # absent when nothing was read

@@ -372,3 +372,24 @@ def test_a_report_ingested_with_its_original_kept_shows_the_source_line_in_the_w
         frag = c.get(f"/reports/{report_id}/source?finding={i}", headers={"HX-Request": "true"}).text
     marked = re.search(r'<span class="line hl" data-line="(\d+)">', frag)
     assert marked and int(marked.group(1)) == f.evidence.line
+
+
+@pytest.mark.parametrize("fmt", ["2021", "2019"])
+def test_web_tables_and_generated_tables_are_one_layout(fmt):
+    """The page and the DOCX/HTML generator fill the same form slots: same texts, spans, values."""
+    import random as _random
+
+    from nianbao.generate.layout import table_grid as generated
+    from nianbao.generate.synthetic import random_report
+    from nianbao.web.layout import report_grids
+
+    report = random_report(_random.Random(3))
+    report.format = fmt
+    form = FORM_2019 if fmt == "2019" else FORM_2021
+    for p in form.cell_paths():
+        if ".legacy." in p:
+            report.tables.set_cell(p, 1)
+    for page, table in zip(report_grids(report), form.tables):
+        gen = generated(report, table)
+        web = [[(c.text, c.rowspan, c.colspan) for c in row] for row in page.head + page.body]
+        assert web == [[(c.text, c.rowspan, c.colspan) for c in row] for row in gen.rows]
