@@ -30,7 +30,7 @@ from collections.abc import Iterator, Sequence
 from ...document import Loc
 from ...model import NarrativeFact
 from . import applications, completion, documents, enumerations, fees, review_litigation, years
-from .context import Ctx, expand_respectively, position
+from .context import Ctx, expand_respectively
 from .tokens import Sentence, cn_int, normalize, sentences
 from .vetoes import trace, vetoes
 
@@ -41,6 +41,7 @@ _ENDS_SENTENCE = ("。", "!", "?")
 # a line that starts a numbered item or heading starts a new statement: no run goes on into it
 _ITEM_START = re.compile(r"^(?:[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+[、.是]|\d+[、.](?!\d)|第[一二三四五六七八九十]+)")
 _ENUM_HINT = ("其中", "包括", "分别")
+_DIGIT = re.compile(r"\d")
 
 
 def _sentence_facts(s: str, ctx: Ctx) -> None:
@@ -69,7 +70,7 @@ def _continues(prev: tuple[int | None, str, Loc | None], nxt: tuple[int | None, 
     (sec_a, a, loc_a), (sec_b, b, loc_b) = prev, nxt
     if sec_a != sec_b or not a or not b or a.endswith(_ENDS_SENTENCE) or _ITEM_START.match(b):
         return False
-    if not any(ch.isdigit() for ch in a):
+    if not _DIGIT.search(a):
         return False       # a heading ("（一）主动公开情况") is no cut list
     if loc_a is not None and loc_b is not None and loc_a.page is not None and loc_b.page is not None \
             and loc_a.page != loc_b.page:
@@ -98,7 +99,7 @@ def _enumerations(run: list[tuple[int | None, str, Loc | None]], ctx: Ctx, year:
             continue
         lines = [line for x, y, line in bounds if x < b and y > a and line is not None]
         first = next((k for k, (x, y, _) in enumerate(bounds) if x <= a < y), 0)
-        ctx.section, ctx.pos = run[first][0], position(run[first][2])
+        ctx.at(run[first][0], run[first][2])
         enumerations.read(s, ctx, text[a:b], lines if len(lines) > 1 else [], at_run_end=b >= len(text))
 
 
@@ -108,13 +109,14 @@ def extract_narrative(paragraphs: Sequence[tuple[int | None, str, Loc]], year: i
     run: list[tuple[int | None, str, Loc | None]] = []
     paras = [(section, normalize(text), loc) for section, text, loc in paragraphs if text and text.strip()]
     for k, (section, text, loc) in enumerate(paras):
-        ctx = Ctx(section, position(loc), year, facts)
+        ctx = Ctx(section, loc, year, facts)
         for s in sentences(text):
             _sentence_facts(s, ctx)
         run.append((section, text, loc))
         if k + 1 < len(paras) and _continues(run[-1], paras[k + 1]):
             continue
-        _enumerations(run, Ctx(section, position(loc), year, facts), year)
+        if len(run) > 1 or any(h in text for h in _ENUM_HINT):
+            _enumerations(run, ctx, year)
         run = []
     return facts
 

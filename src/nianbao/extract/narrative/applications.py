@@ -74,6 +74,7 @@ QIZHONG_NEW = re.compile(r"其中[,:]?(?:本年度?|今年|当年)?新收")
 CONTINUES = re.compile(r"[,]?其中")
 PLAN = re.compile(r"下一步|下一?年度?|明年|今后|将|计划|拟|力争|争取")
 # outcomes stated with no 申请 in the sentence: "本年度予以公开15件，部分公开7件，不予公开2件。"
+OUTCOME_WORDS = re.compile(r"予以公开|部分公开|不予公开|不同意公开|同意公开|准予公开|全部公开|无法提供|不予处理|其他处理")
 RESULTS_WORDS = re.compile(r"办理结果|答复结果|处理结果|办理情况|答复情况")
 CARRIED_OVER = APP_KEYWORDS[0][1]
 
@@ -339,7 +340,7 @@ def read(sent: Sentence, ctx: Ctx) -> bool:
     if not APP_CONTEXT.search(s):
         if ctx.cont and CONTINUES.match(s) and not PLAN.search(s):
             continued = True
-        elif sent.counts and _outcome_sentence(sent) and not PLAN.search(s):
+        elif OUTCOME_WORDS.search(s) and sent.counts and _outcome_sentence(sent) and not PLAN.search(s):
             outcomes_only = True
         else:
             return False

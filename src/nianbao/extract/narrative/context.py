@@ -18,13 +18,24 @@ def position(loc: Loc | None) -> Position | None:
 
 
 class Ctx:
-    __slots__ = ("section", "pos", "year", "facts", "cont", "shown", "last_new")
+    __slots__ = ("section", "loc", "_pos", "year", "facts", "cont", "shown", "last_new")
 
-    def __init__(self, section: int | None, pos: Position | None, year: int | None, facts: list[NarrativeFact]):
-        self.section, self.pos, self.year, self.facts = section, pos, year, facts
+    def __init__(self, section: int | None, loc: Loc | None, year: int | None, facts: list[NarrativeFact]):
+        self.section, self.loc, self.year, self.facts = section, loc, year, facts
+        self._pos: Position | None = None   # built when the paragraph states a fact (most state none)
         self.cont = False   # the sentence before, in this paragraph, counted applications
         self.last_new: NarrativeFact | None = None   # its 新收/收到 count, if any
         self.shown: str | None = None   # the sentence as printed, when the one read is a rewrite of it
+
+    @property
+    def pos(self) -> Position | None:
+        if self._pos is None and self.loc is not None:
+            self._pos = position(self.loc)
+        return self._pos
+
+    def at(self, section: int | None, loc: Loc | None) -> None:
+        """Read on from another paragraph."""
+        self.section, self.loc, self._pos = section, loc, None
 
     def add(self, kind: FactKind, value, sentence: str, data=None, *, reason: str = "") -> NarrativeFact:
         """Record a fact; a `reason` makes it uncertain (the N rules then warn instead of erring)."""
@@ -34,7 +45,6 @@ class Ctx:
                              evidence=self.pos, data=data, certain=not reason, reason=reason)
         self.facts.append(fact)
         return fact
-
 
 
 # "新收、上年结转政府信息公开申请分别为12件、3件": the items before 分别 pair with the counts after it.

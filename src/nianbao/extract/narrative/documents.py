@@ -47,6 +47,8 @@ def document_without_verb(before: str) -> bool:
 
 
 def read(sent: Sentence, ctx: Ctx) -> None:
+    if "规章" not in sent.text and "规范性文件" not in sent.text:
+        return
     plain = sent.plain
     if not DOC_NOUN.search(plain):
         return

@@ -30,8 +30,10 @@ def fee_heading(plain: str) -> bool:
 
 
 def read(sent: Sentence, ctx: Ctx) -> None:
-    plain = sent.plain
     s = sent.text
+    if "费" not in s:
+        return
+    plain = sent.plain
     if FEE_WORD.search(plain):
         amount = FEE_AMOUNT.search(plain)
         if FEE_NONE.search(plain):

@@ -202,6 +202,8 @@ def gate(s: str, ctx: Ctx) -> str | None:
 
 def read(sent: Sentence, ctx: Ctx) -> None:
     s = sent.text
+    if "复议" not in s and "诉讼" not in s and "被诉" not in s:
+        return
     reason = gate(s, ctx)
     if reason is not None:
         _counts(sent, ctx, reason)

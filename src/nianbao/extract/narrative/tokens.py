@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
 
 from .vetoes import veto
 
@@ -190,25 +189,32 @@ def vague_or_ordinal(s: str, m: re.Match[str]) -> bool:
 
 
 class Sentence:
-    """A normalised sentence and its counts (computed once, shared by every family)."""
+    """A normalised sentence and its counts (computed once, on first use, shared by every family)."""
+    __slots__ = ("text", "_counts", "_plain")
 
     def __init__(self, text: str):
         self.text = text
+        self._counts: list[Count] | None = None
+        self._plain: str | None = None
 
-    @cached_property
+    @property
     def counts(self) -> list[Count]:
-        out: list[Count] = []
-        prev = 0
-        s = self.text
-        for m in COUNT.finditer(s):
-            v = cn_int(m.group(1))
-            if v is None or vague_or_ordinal(s, m) or not_a_count(s, m):
-                continue
-            out.append(Count(s, m.start(), m.end(), v, m.group(2), prev))
-            prev = m.end()
-        return out
+        if self._counts is None:
+            out: list[Count] = []
+            prev = 0
+            s = self.text
+            for m in COUNT.finditer(s):
+                v = cn_int(m.group(1))
+                if v is None or vague_or_ordinal(s, m) or not_a_count(s, m):
+                    continue
+                out.append(Count(s, m.start(), m.end(), v, m.group(2), prev))
+                prev = m.end()
+            self._counts = out
+        return self._counts
 
-    @cached_property
+    @property
     def plain(self) -> str:
         """The text with 《titles》 and 〔numbers〕 blanked out."""
-        return strip_quoted(self.text)
+        if self._plain is None:
+            self._plain = strip_quoted(self.text)
+        return self._plain
