@@ -119,3 +119,13 @@ def test_the_legacy_model_has_a_field_for_every_2019_cell_and_keeps_its_json():
         "tables.legacy.active_disclosure.fees.change")}
     assert Report.model_validate(report.to_dict()).to_dict() == report.to_dict()
     assert "legacy" not in Report().to_dict()["tables"]       # absent when nothing was read
+
+
+def test_the_models_table_cells_are_exactly_the_2021_forms():
+    def leaves(d, prefix="tables"):
+        for k, v in d.items():
+            if isinstance(v, dict):
+                yield from leaves(v, f"{prefix}.{k}")
+            else:
+                yield f"{prefix}.{k}"
+    assert list(leaves(Report().to_dict()["tables"])) == FORM_2021.cell_paths()

@@ -71,56 +71,44 @@ class Section(_Model):
 
 
 # ------------------------------------------------------------------ tables
-class DocCounts(_Model):
-    issued: Number = None
-    repealed: Number = None
-    in_force: Number = None
-
-
-class Decisions(_Model):
-    decisions: Number = None
-
-
-class Fees(_Model):
-    amount_10k_yuan: Number = None
-
-
-class ActiveDisclosure(_Model):
-    """Table 二. In the 2019 format only the items it shares with 2021 are set; the rest is None and absent."""
-    regulations: DocCounts | None = Field(default_factory=DocCounts)
-    normative_documents: DocCounts | None = Field(default_factory=DocCounts)
-    licensing: Decisions | None = Field(default_factory=Decisions)
-    punishment: Decisions | None = Field(default_factory=Decisions)
-    enforcement: Decisions | None = Field(default_factory=Decisions)
-    fees: Fees | None = Field(default_factory=Fees)
+class _Sparse(_Model):
+    """A container whose absent members (None) are left out of the JSON."""
 
     @model_serializer(mode="wrap")
     def _drop_absent(self, handler):
         return {k: v for k, v in handler(self).items() if v is not None}
 
 
-class ApplicantRow(_Model):
-    natural_person: Number = None
-    commercial: Number = None
-    research: Number = None
-    social_welfare: Number = None
-    legal_service: Number = None
-    other_org: Number = None
-    total: Number = None
+def _named(name: str, base: type[_Model], doc: str = "", **fields: Any) -> type[_Model]:
+    """A model class built from the form, kept as a module attribute (reports pickle for the
+    worker processes)."""
+    cls = create_model(name, __base__=base, __doc__=doc or None, **fields)
+    globals()[name] = cls
+    return cls
 
 
-class ReviewRow(_Model):
-    maintained: Number = None
-    corrected: Number = None
-    other: Number = None
-    pending: Number = None
-    total: Number = None
+def _row_model(name: str, columns) -> type[_Model]:
+    """A table row: one number (or null) per column of the form."""
+    return _named(name, _Model, **{c.key: (Number, None) for c in columns})
 
 
-class ReviewLitigation(_Model):
-    review: ReviewRow = Field(default_factory=ReviewRow)
-    litigation_direct: ReviewRow = Field(default_factory=ReviewRow)
-    litigation_after_review: ReviewRow = Field(default_factory=ReviewRow)
+# The table models are the 2021 form's tables (form/form2021.py): a row model per column set,
+# a table model with a member per row. Names are the spec's (shared/spec/report-json.md).
+_ACTIVE = FORM_2021.table("active_disclosure")
+DocCounts = _row_model("DocCounts", _ACTIVE.row("regulations").columns)        # 本年制发/废止/现行有效
+Decisions = _row_model("Decisions", _ACTIVE.row("licensing").columns)          # 本年处理决定数量
+Fees = _row_model("Fees", _ACTIVE.row("fees").columns)                         # 本年收费金额（万元）
+_ACTIVE_ROW_MODEL = {r.key: next(m for m in (DocCounts, Decisions, Fees)
+                                 if tuple(m.model_fields) == tuple(c.key for c in r.columns)) for r in _ACTIVE.rows}
+ActiveDisclosure = _named(
+    "ActiveDisclosure", _Sparse,
+    "Table 二. In the 2019 format only the items it shares with 2021 are set; the rest is None and absent.",
+    **{k: (m | None, Field(default_factory=m)) for k, m in _ACTIVE_ROW_MODEL.items()})
+ApplicantRow = _row_model("ApplicantRow", FORM_2021.table("applications").columns)
+_REVIEW = FORM_2021.table("review_litigation")
+ReviewRow = _row_model("ReviewRow", _REVIEW.columns)
+ReviewLitigation = _named("ReviewLitigation", _Model,
+                          **{k: (ReviewRow, Field(default_factory=ReviewRow)) for k in _REVIEW.row_keys})
 
 
 _APPLICATIONS = FORM_2021.table("applications").row_keys
@@ -130,31 +118,18 @@ def _empty_applications() -> dict[str, ApplicantRow]:
     return {k: ApplicantRow() for k in _APPLICATIONS}
 
 
-class _Sparse(_Model):
-    """A container whose absent members (None) are left out of the JSON."""
-
-    @model_serializer(mode="wrap")
-    def _drop_absent(self, handler):
-        return {k: v for k, v in handler(self).items() if v is not None}
-
-
 def _legacy_model() -> type[_Sparse]:
     """`tables.legacy`, typed from Form2019: one model per table of the 2019 layout's own rows
     (`legacy.active_disclosure.<row>.<column>`, `legacy.applications.other_processing.<column>`);
     a row or table nothing was read for is absent, as before."""
-    def named(name: str, base: type[_Model], **fields: Any) -> type[_Model]:
-        cls = create_model(name, __base__=base, **fields)
-        globals()[name] = cls          # a module attribute, so reports pickle (worker processes)
-        return cls
-
     tables: dict[str, dict[str, Any]] = {}
     for t in FORM_2019.tables:
         for r in t.rows:
             if r.path_prefix.startswith("tables.legacy."):
-                row = named(f"Legacy_{t.key}_{r.key}", _Model, **{c.key: (Number, None) for c in r.columns})
+                row = _row_model(f"Legacy_{t.key}_{r.key}", r.columns)
                 tables.setdefault(t.key, {})[r.key] = (row | None, None)
-    return named("Legacy", _Sparse, **{
-        t: (named(f"Legacy_{t}", _Sparse, **rows) | None, None) for t, rows in tables.items()})
+    return _named("Legacy", _Sparse, **{
+        t: (_named(f"Legacy_{t}", _Sparse, **rows) | None, None) for t, rows in tables.items()})
 
 
 Legacy = _legacy_model()
