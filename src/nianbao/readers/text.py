@@ -333,6 +333,29 @@ def _numbers_that_are_cells(lines: list[str], kinds: list[int]) -> None:
         after = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if before.isdigit() or after.isdigit() or (kinds[i - 1] == TEXT and _short_text(before) if i > 0 else False):
             kinds[i] = TEXT
+        elif not before or not after:
+            # every cell its own paragraph: the nearest lines are a bare label or number on each side
+            # (one blank line between cells; a page number stands apart by more, or beside prose)
+            (gb, b), (ga, a) = _nearest(lines, i, -1), _nearest(lines, i, 1)
+            if gb == 1 and ga <= 2 and _bare_cell(b) and _bare_cell(a):
+                kinds[i] = TEXT
+
+
+_DIGITS = re.compile(r"\d")
+
+
+def _nearest(lines: list[str], i: int, step: int) -> tuple[int, str]:
+    """(blank lines between, text) of the nearest non-blank line before (step -1) or after (+1)."""
+    j = i + step
+    while 0 <= j < len(lines) and not lines[j].strip():
+        j += step
+    return abs(j - i) - 1, lines[j].strip() if 0 <= j < len(lines) else ""
+
+
+def _bare_cell(s: str) -> bool:
+    """A line that is one table cell: a number, or a short label without figures."""
+    return bool(s) and (bool(_SIGNED_NUMBER.match(s)) or len(s) <= 40 and "。" not in s and " " not in s
+                        and not _DIGITS.search(s.lstrip("0123456789.、．（()）")))
 
 
 def read(data: bytes, name: str = "") -> Document:

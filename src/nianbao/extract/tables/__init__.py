@@ -24,7 +24,7 @@ from .assemble_review import assemble_review
 from .match import match_norm, targets_for
 from .result import TableResult
 from .rows import RowRead, read_rows
-from .tokens import B, L, PB, Token, V, tokens_of
+from .tokens import B, L, PB, Token, V, tokens_of  # noqa: F401
 
 _ACTIVE_2019_WORDS = ("新制作数量", "新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量")
 _OTHER_ROWS_2021 = ("逾期不补正", "缴纳费用", "收费通知")

@@ -68,6 +68,9 @@ class Targets:
             for s in it.full:
                 self.exact.setdefault(s, []).append(it.index)
         self.cache: dict[tuple[str, str], tuple[tuple[int, float], ...]] = {}
+        # fast rejects for the many labels that name no row (headings, headers, agency names)
+        self.any_variant = re.compile("|".join(f"(?:{v.pattern})" for it in items for v in it.variants))
+        self.all_full = "|" + "|".join(s for it in items for s in it.full)
 
     def __len__(self) -> int:
         return len(self.items)
@@ -89,15 +92,20 @@ class Targets:
             for i in self.exact.get(head, ()):
                 if self.items[i].leaf == head:
                     out.setdefault(i, len(head) + 1.0)
-        for it in self.items:
+        variant = self.any_variant.search(norm) is not None
+        prefix = len(norm) >= 4 and ("|" + norm) in self.all_full
+        for it in self.items if variant or prefix else ():
             if it.index in out:
                 continue
-            if any(p.search(norm) for p in it.variants):
+            if variant and any(p.search(norm) for p in it.variants):
                 if len(it.leaf) <= 2 and len(norm) > len(it.leaf):
                     continue             # "其他", "总计": only the bare word
-                out[it.index] = 0.8 * len(norm) if len(norm) <= len(it.leaf) + 8 else 0.5 * len(it.leaf)
-            elif len(norm) >= 4 and any(s.startswith(norm) for s in it.full):
-                out[it.index] = 0.7 * len(norm)       # the first lines of a wrapped label
+                # a variant names the row; words beyond the leaf's length add nothing (and cost a little,
+                # so that a header after it is not taken into the label)
+                out[it.index] = 0.8 * min(len(norm), len(it.leaf)) - 0.1 * max(0, len(norm) - len(it.leaf))
+            elif prefix and any(s.startswith(norm) and len(norm) > len(s) - len(it.leaf) for s in it.full):
+                # the first lines of a wrapped label: into its leaf, not just a group ("第二十条第（一）项")
+                out[it.index] = 0.7 * len(norm)
         res = tuple(sorted(out.items()))
         self.cache[key] = res
         return res

@@ -85,6 +85,8 @@ def place(run: list[Token], n: int, check: Check | None = None) -> tuple[list[To
             if all(t.grid >= 0 for t in hard):
                 return _fit_grid(hard, n), ""
             return [None] * n, f"该行有{len(hard)}个单元格，应有{n}个，无法确定哪些是空白"
+        if all(t.grid >= 0 for t in hard) and all(t.text == hard[n - 1].text for t in hard[n:]):
+            return hard[:n], ""          # a merged last cell printed again in the slots it covers
         return [None] * n, f"该行有{nv}个数值，多于应有的{n}个"
     base = run if len(run) <= n else hard
     k = n - len(base)

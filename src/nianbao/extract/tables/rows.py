@@ -36,13 +36,13 @@ def _header_text(tables: tuple[TableForm, ...]) -> str:
     return "|" + "|".join(dict.fromkeys(match_norm(w) for w in words)) + "|"
 
 
-def _transparent(tok: Token, target: Target, headers: str) -> bool:
+def _transparent(tok: Token, target: Target, headers: str, found: str) -> bool:
     n = tok.norm
-    if not n:
+    if not n or n in found:            # nothing, or the label again (printed in each slot of its merged cell)
         return True
     if "报告" in n:                   # a running page header
         return True
-    if len(n) >= 2 and n in headers:
+    if n in headers:
         return True
     return len(n) >= 2 and any(n in s for s in target.full)
 
@@ -58,6 +58,7 @@ def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> li
         row = RowRead(target, found, last)
         if last.tail:
             row.values.append(Token(V, last.tail, last.loc, _number(last.tail), glued=True))
+        found_norm = match_norm(found)
         end = matches[k + 1].first if k + 1 < len(matches) else len(tokens)
         for i in range(m.last + 1, end):
             t = tokens[i]
@@ -65,7 +66,7 @@ def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> li
                 row.values.append(t)
             elif t.kind == X:
                 break
-            elif _transparent(t, target, headers):
+            elif _transparent(t, target, headers, found_norm):
                 joined = match_norm(row.found + t.text)
                 if any(s.startswith(joined) for s in target.full):      # the rest of a wrapped label
                     row.found += t.text

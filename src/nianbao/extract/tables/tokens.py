@@ -37,6 +37,7 @@ class Token:
 # A label with digits run into its end: "规章000", "（七）总计241930272837165", "行政事业性收费0.5".
 _TAIL = re.compile(r"^(.*[^\d\s.,，+\-－—])\s*(\d[\d.]*)$")
 _SPLIT = re.compile(r"[\s|]+")
+_WIDE = re.compile(r"\s{3,}|\|")
 PROSE_MAX = 120
 
 
@@ -84,9 +85,13 @@ def paragraph_tokens(p: Paragraph) -> list[Token]:
     if "。" in s or len(s) > PROSE_MAX:
         return [Token(X, "", p.loc)]
     out: list[Token] = []
-    for piece in _SPLIT.split(s):
-        if piece:
-            out.extend(cell_token(piece, Loc(line=p.loc.line, page=p.loc.page, bbox=p.loc.bbox)))
+    loc = Loc(line=p.loc.line, page=p.loc.page, bbox=p.loc.bbox)
+    for chunk in _WIDE.split(s):
+        pieces = [x for x in _SPLIT.split(chunk) if x]
+        if len(pieces) > 1 and all(len(x) == 1 and not x.isdigit() for x in pieces):
+            pieces = ["".join(pieces)]          # a letter-spaced label: "四 、 结 转 下 年 度"
+        for piece in pieces:
+            out.extend(cell_token(piece, loc))
     return out
 
 
