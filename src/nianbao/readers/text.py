@@ -289,8 +289,10 @@ def _emit(kind: int, lines: list[tuple[int, str]], blocks: list) -> None:
         for r in rows:
             blocks.extend(Paragraph(c.text, Loc(line=c.loc.line)) for c in r if c.text)
         return
-    # A lone "name\tdate" signature is a paragraph, not a table.
-    if not rows or max(filled) < 2 or (len(rows) == 1 and filled[0] < 3):
+    # A lone "name\tdate" signature is a paragraph, not a table. Cells printed one per line, each closed
+    # by a pipe ("3 |", "|||" for two blank cells) stay a grid: its empty cells are counted blanks.
+    one_per_line = kind == PIPE and len(rows) >= 3
+    if not rows or not one_per_line and (max(filled) < 2 or (len(rows) == 1 and filled[0] < 3)):
         for r in rows:
             cells = [c for c in r if c.text]
             if cells:
@@ -329,9 +331,12 @@ def _numbers_that_are_cells(lines: list[str], kinds: list[int]) -> None:
     for i, k in enumerate(kinds):
         if k != PAGE or not _SIGNED_NUMBER.match(lines[i].strip()):
             continue
-        before = lines[i - 1].strip() if i > 0 else ""
+        j = i - 1
+        while j > 0 and kinds[j] == PAGE and not _SIGNED_NUMBER.match(lines[j].strip()):
+            j -= 1                           # a page marker ("第4页 共12页") between two cells of a row
+        before = lines[j].strip() if j >= 0 else ""
         after = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if before.isdigit() or after.isdigit() or (kinds[i - 1] == TEXT and _short_text(before) if i > 0 else False):
+        if before.isdigit() or after.isdigit() or (kinds[j] == TEXT and _short_text(before) if j >= 0 else False):
             kinds[i] = TEXT
         elif not before or not after:
             # every cell its own paragraph: the nearest lines are a bare label or number on each side

@@ -23,7 +23,7 @@ from .assemble_applications import assemble_applications
 from .assemble_review import assemble_review
 from .match import match_norm, targets_for
 from .result import TableResult
-from .rows import RowRead, read_rows
+from .rows import RowRead, read_rows, unlabelled_before
 from .tokens import B, L, PB, Token, V, tokens_of  # noqa: F401
 
 _ACTIVE_2019_WORDS = ("新制作数量", "新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量")
@@ -52,10 +52,31 @@ def _variant(r: RowRead, form: Form) -> LabelVariant | None:
     row = r.target.row
     if row.path_prefix.startswith("tables.legacy"):
         return None
-    if match_norm(r.found) in r.target.full:
+    if not r.found or match_norm(r.found) in r.target.full:
         return None
     return LabelVariant(path=f"{row.path_prefix}.{row.key}", found=r.found, official=row.leaf,
                         evidence=position(r.label.loc))
+
+
+def _captioned_review(tokens: list[Token], rows: list[RowRead], targets) -> list[RowRead]:
+    """Table 四's leading rows printed as a table of their own under a caption (行政复议 as 表4-1):
+    their values stand unlabelled before the first labelled row; they are those rows' when the
+    count is exactly theirs."""
+    k = next((i for i, r in enumerate(rows) if r.target.table.key == "review_litigation"), None)
+    if k is None:
+        return rows
+    table = rows[k].target.table
+    missing = table.rows[:table.rows.index(rows[k].target.row)]
+    if not missing:
+        return rows
+    orphans = unlabelled_before(tokens, rows, k)
+    width = len(table.columns)
+    if len(orphans) != width * len(missing) or not any(t.kind == V for t in orphans):
+        return rows
+    by_row = {t.row.key: t for t in targets.items if t.table is table}
+    extra = [RowRead(by_row[r.key], "", orphans[i * width], orphans[i * width:(i + 1) * width])
+             for i, r in enumerate(missing)]
+    return rows[:k] + extra + rows[k:]
 
 
 def extract_tables(doc: Document) -> TableResult:
@@ -72,6 +93,7 @@ def extract_tables(doc: Document) -> TableResult:
         res.notes.append("表三只有一行“（六）其他处理”，为2019年版格式，按2019年版报告处理")
     targets = targets_for(tables)
     rows = read_rows(tokens, align(tokens, targets), targets)
+    rows = _captioned_review(tokens, rows, targets)
     by_table: dict[str, list[RowRead]] = {}
     for r in rows:
         by_table.setdefault(r.target.table.key, []).append(r)

@@ -35,7 +35,9 @@ def assemble_review(rows: list[RowRead], form: Form, res: TableResult) -> None:
     table = rows[0].target.table
     width = len(table.columns)
     with_values = [r for r in rows if any(t.kind == V for t in r.values)]
-    pooled = len(with_values) == 1 and sum(1 for t in with_values[0].values if t.kind == V) > width
+    pooled = len(with_values) == 1 and (
+        sum(1 for t in with_values[0].values if t.kind == V) > width
+        or any(t.glued and len(t.text) > width for t in with_values[0].values))
     if pooled:
         run = [t for r in rows for t in r.values]
         # the values dealt to the form's rows in order, from the first printed on

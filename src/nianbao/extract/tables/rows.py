@@ -7,6 +7,7 @@ a running page header (…年度报告). Pure: tokens and matches in, RowRead ou
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -22,6 +23,8 @@ class RowRead:
     found: str                        # the label as printed (pieces joined, wrapped tail included)
     label: Token                      # its last piece (the evidence)
     values: list[Token] = field(default_factory=list)
+    first: int = 0                    # token index of the label's first piece
+    end: int = 0                      # token index after the row's last value token
 
 
 @lru_cache(maxsize=16)
@@ -36,14 +39,20 @@ def _header_text(tables: tuple[TableForm, ...]) -> str:
     return "|" + "|".join(dict.fromkeys(match_norm(w) for w in words)) + "|"
 
 
+@lru_cache(maxsize=16)
+def _header_words(headers: str) -> re.Pattern:
+    words = sorted((w for w in headers.split("|") if len(w) >= 2), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, words)))
+
+
 def _transparent(tok: Token, target: Target, headers: str, found: str) -> bool:
     n = tok.norm
     if not n or n in found:            # nothing, or the label again (printed in each slot of its merged cell)
         return True
     if "报告" in n:                   # a running page header
         return True
-    if n in headers:
-        return True
+    if n in headers or not _header_words(headers).sub("", n):
+        return True                    # a column header, or several run together
     return len(n) >= 2 and any(n in s for s in target.full)
 
 
@@ -55,7 +64,7 @@ def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> li
         pieces = [tokens[i] for i in range(m.first, m.last + 1) if tokens[i].kind == L]
         found = "".join(p.text for p in pieces)
         last = tokens[m.last]
-        row = RowRead(target, found, last)
+        row = RowRead(target, found, last, first=m.first, end=m.last + 1)
         if last.tail:
             row.values.append(Token(V, last.tail, last.loc, _number(last.tail), glued=True))
         found_norm = match_norm(found)
@@ -64,6 +73,7 @@ def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> li
             t = tokens[i]
             if t.kind in (V, B, PB):
                 row.values.append(t)
+                row.end = i + 1
             elif t.kind == X:
                 break
             elif _transparent(t, target, headers, found_norm):
@@ -83,3 +93,10 @@ def _number(digits: str):
         return int(digits) if digits.isdigit() else float(digits)
     except ValueError:
         return None
+
+
+def unlabelled_before(tokens: list[Token], rows: list[RowRead], k: int) -> list[Token]:
+    """The values between row k-1's last value and row k's label that no row took (a table printed
+    without the row label, named only in its caption: "表4-1 政府信息公开行政复议情况")."""
+    lo = rows[k - 1].end if k > 0 else 0
+    return [t for t in tokens[lo:rows[k].first] if t.kind in (V, B)]
