@@ -38,6 +38,11 @@ def _kind(f) -> str:
     return getattr(f.kind, "value", f.kind)
 
 
+def _parts(f) -> list:
+    data = f.data
+    return data.get("parts", []) if isinstance(data, dict) else getattr(data, "parts", [])
+
+
 def _key(fact: tuple[str, int | None]):
     return fact[0], -1 if fact[1] is None else fact[1]
 
@@ -47,7 +52,7 @@ def read(c: Composed) -> tuple[list[tuple[str, int | None]], list[list[int]]]:
     the parts of its enumerations."""
     facts = extract_narrative([(c.section, c.text, Loc(line=1))], c.year)
     got = sorted(((_kind(f), f.value) for f in facts if _kind(f) in COMPOSED_KINDS), key=_key)
-    parts = [[p[1] for p in f.data.get("parts", [])] for f in facts if _kind(f) == "enumeration"]
+    parts = [[p[1] for p in _parts(f)] for f in facts if _kind(f) == "enumeration"]
     return got, parts
 
 
@@ -69,29 +74,24 @@ def mismatch(c: Composed) -> str | None:
 # first_failure): strict, so each flips to a failure once the extractor reads the phrasing.
 XFAIL: dict[str, str] = {
     'app_received_applicants': "「本年度共收到公民、法人和其他组织提出的政府信息公开申请2件，办结3件，其中予以公开1件、不予公开1件、无法提供1件。所有申请均已按时办结。」 (section 3): missing [('applications.new_received', 2)], extra []",
-    'app_zero_negation': "「全年无依申请公开情况发生。」 (section 3): missing [('applications.new_received', 0)], extra []",
+    'app_zero_negation': "「全年未收到政府信息公开申请，无上年结转申请。」 (section 3): missing [('applications.carried_over', 0)], extra []",
     'app_outcomes_sentence': "「我局全年共收到政府信息公开申请5件，办结5件。其中，予以公开3件，无法提供2件，结转下一年度继续办理1件。」 (section 1): missing [('applications.carried_forward', 1), ('applications.granted', 3), ('applications.unavailable', 2)], extra []",
     'app_outcomes_sentence_lead': "「我局全年共收到政府信息公开申请5件，办结5件。办理结果中，予以公开3件，无法提供2件，结转下一年度继续办理1件。」 (section 1): missing [('applications.carried_forward', 1), ('applications.granted', 3), ('applications.unavailable', 2)], extra []",
-    'app_combined': "「2025年接到政府信息公开申请1件，其中，全部或部分公开0件，办结0件，结转下年度办理1件。」 (section 1): missing [('applications.granted_and_partial', 0)], extra [('applications.partially_granted', 0)]",
+    'app_combined_words': "「全年本单位新收政府信息公开申请19件，其中全部或部分公开12件、不予公开1件、无法提供3件、其他处理2件，已办结18件，结转下年度继续办理1件。」 (section 3): missing [('applications.granted_and_partial', 12)], extra [('applications.partially_granted', 12)]",
     'app_outcome_words': "「全年新收政府信息公开申请3件，上年结转政府信息公开申请1件。全年共办结政府信息公开申请4件，其中：同意公开2件，部分予以公开1件，其他处理1件，已全部答复完毕。」 (section 1): missing [('applications.partially_granted', 1)], extra [('applications.granted', 1)]",
     'app_replied': "「我局全年共收到政府信息公开申请5件，答复5件，其中予以公开3件，无法提供2件，结转下一年度继续办理1件。」 (section 1): missing [('applications.completed', 5)], extra []",
-    'app_outcomes_standalone': "「从办理结果看，部分公开5件、不予公开3件、不予处理2件、其他处理2件。」 (section 3): missing [('applications.denied', 3), ('applications.not_processed', 2), ('applications.other_processing', 2), ('applications.partially_granted', 5)], extra []",
+    'app_outcomes_standalone': "「从办理结果看，予以公开394件，部分公开184件，不予处理65件，其他处理52件，结转下年度继续办理0件。」 (section 1): missing [('applications.carried_forward', 0), ('applications.granted', 394), ('applications.not_processed', 65), ('applications.other_processing', 52), ('applications.partially_granted', 184)], extra []",
     'review_zero_negation': "「全年未收到因政府信息公开引起的行政复议和行政诉讼。」 (section 3): missing [('litigation.total', 0), ('review.total', 0)], extra []",
-    'review_results': "「本机关因政府信息公开申请引起行政复议1件，复议结果维持1件，纠正0件。」 (section 3): missing [('review.corrected', 0), ('review.maintained', 1)], extra []",
-    'enum_sentence': "「全年主动公开政府信息11条。其中，重点领域信息2条，公示公告9条。」 (section 1): missing [('enumeration', 11)], extra [], enumeration parts [] instead of [[2, 9]]",
-    'enum_mixed_sep': '「我局全年共主动公开政府信息819篇，其中重点领域信息3篇，公示公告13篇、通知公告803篇。」 (section 3): missing [], extra [], enumeration parts [[3, 13]] instead of [[3, 13, 803]]',
-    'enum_item_dun': "「全年主动公开政府信息125篇，包括重点领域信息5篇，规划、计划类信息120篇。」 (section 1): missing [('enumeration', 125)], extra [], enumeration parts [] instead of [[5, 120]]",
-    'enum_respectively': "「本年度我委在政府网站发布各类政府信息37篇，其中会议信息、行政处罚结果分别为29篇、8篇。」 (section 1): missing [('enumeration', 37)], extra [], enumeration parts [] instead of [[29, 8]]",
+    'enum_respectively': "「全年主动公开政府信息11条，其中重点领域信息、公示公告分别为2条、9条。」 (section 1): missing [('enumeration', 11)], extra [], enumeration parts [] instead of [[2, 9]]",
     'd_other_year': "「2021年我局受理政府信息公开申请160件，予以公开2件。」 (section 1): missing [], extra [('applications.granted', 2)]",
     'd_other_area': "「全市各级行政机关共受理政府信息公开申请54件。」 (section 1): missing [], extra [('applications.received_total', 54)]",
     'd_comparison_clause': "「我厅全年共收到政府信息公开申请6件，同比增长28%，其中予以公开2件，部分公开2件，无法提供2件。全年共办结政府信息公开申请6件，结转下年度办理1件。」 (section 1): missing [('applications.granted', 2)], extra []",
     'd_duration': "「政府信息公开申请平均答复时间为2个工作日。」 (section 1): missing [], extra [('all_completed', None)]",
-    'd_not_accepted': "「全年不予受理政府信息公开申请6件。」 (section 3): missing [], extra [('applications.received_total', 6)]",
 }
 
 # examples per family (about 50 families); HYPOTHESIS_PROFILE=explore draws more, and new ones
 EXPLORE = os.environ.get("HYPOTHESIS_PROFILE") == "explore"
-EXAMPLES = 1000 if EXPLORE else 200
+EXAMPLES = 1000 if EXPLORE else 150
 
 
 def _family_params():
@@ -141,7 +141,7 @@ def first_failure(families: frozenset[str], draws: int = 400, keep: int = 12) ->
 
 # Pairs of families that read back alone but not together, with the smallest failing paragraph.
 XFAIL_PAIRS: dict[tuple[str, str], str] = {
-    ('app_respectively', 'app_outcomes_respectively'): "「本年度本年新收、上年结转政府信息公开申请分别为1件、0件，按时办结0件，其中予以公开、部分公开分别为0件、0件，结转下一年度继续办理1件。」 (section 1): missing [('applications.granted', 0)], extra []",
+    ('app_respectively', 'app_outcomes_respectively'): "「本年度本年新收、上年结转政府信息公开申请分别为1件、0件，按时办结0件，其中予以公开、部分公开分别为0件、0件，结转下一年度继续办理1件。」 (section 1): missing [('applications.granted', 0), ('applications.partially_granted', 0)], extra [('applications.granted_and_partial', 0)]",
     ('app_respectively', 'app_units'): "「全年本年新收、上年结转政府信息公开申请分别为8份、0份，按时办结8份，其中，予以公开6份、无法提供2份，结转下年度办理0份。」 (section 1): missing [('applications.carried_over', 0), ('applications.new_received', 8)], extra [('applications.carried_over', 8)]",
     ('app_outcomes_respectively', 'app_units'): "「本年度本局共收到政府信息公开申请5份，其中予以公开、无法提供分别为3份、2份，已答复5份，转入下年度继续办理1份。」 (section 3): missing [('applications.granted', 3), ('applications.unavailable', 2)], extra [('applications.unavailable', 3)]",
 }
@@ -174,7 +174,7 @@ def passing_families() -> frozenset[str]:
     return frozenset(out)
 
 
-@settings(max_examples=5000 if EXPLORE else 1000, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=5000 if EXPLORE else 800, deadline=None, suppress_health_check=list(HealthCheck))
 @given(compositions(passing_families()))
 def test_every_passing_family_together_reads_back_exactly(c):
     assert mismatch(c) is None, mismatch(c)

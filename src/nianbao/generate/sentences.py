@@ -238,7 +238,8 @@ ALT_OUTCOME_WORDS: dict[str, list[str]] = {
     "granted": ["同意公开", "全部公开"], "unavail": ["因本机关不掌握等原因无法提供"],
     "partial": ["部分予以公开"],
 }
-COMBINED_WORDS = ["予以公开及部分公开", "予以公开和部分公开", "全部或部分公开"]
+COMBINED_WORDS = ["予以公开及部分公开", "予以公开和部分公开"]
+ALT_COMBINED_WORDS = ["全部或部分公开", "全部公开和部分公开"]
 
 # the openings of an outcome list after the head: in the same sentence, or a new sentence
 OUTCOME_SAME = ["，其中", "，其中：", "，其中，"]
@@ -249,7 +250,7 @@ STANDALONE_LEADS = ["{TS}依申请公开办理结果为：", "从办理结果看
 
 ENUM_CATEGORIES = ["部门动态", "通知公告", "政策解读", "人事信息", "财政预决算", "规划计划", "行政许可结果", "行政处罚结果",
                    "政府采购", "建议提案办理", "工作动态", "重点领域信息", "公示公告", "权责清单", "民生实事", "会议信息"]
-ENUM_DUN_CATEGORIES = ["人事、财政信息", "规划、计划类信息", "招标、采购信息", "许可、处罚结果", "通知、公告"]
+ENUM_DUN_CATEGORIES = ["人事、财政信息", "规划、计划类信息", "招标、采购信息", "许可、处罚结果", "教育、医疗信息"]
 ENUM_LEADS = ["{TS}主动公开政府信息{enum}{EU}", "全年通过政府门户网站主动公开各类信息{enum}{EU}",
               "{TS}共主动公开政府信息{enum}{EU}", "{TS}在政府网站发布各类政府信息{enum}{EU}"]
 
@@ -304,6 +305,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
            doc="予以公开、部分公开…分别为 a件、b件…"),
     Family("app_combined", "modifier", needs=frozenset({"app_received", "app_outcomes"}),
            doc="予以公开及部分公开 N 件: one count for two cells"),
+    Family("app_combined_words", "modifier", needs=frozenset({"app_combined"}),
+           doc="other words for the two together: 全部或部分公开 N 件"),
     Family("app_outcome_words", "modifier", needs=frozenset({"app_received", "app_outcomes"}),
            doc="other words for outcomes: 同意公开, 全部公开, 部分予以公开, 因…无法提供"),
     Family("app_completed", "tail", _t(
@@ -594,7 +597,8 @@ def _outcome_list(w: _Writer, on: frozenset[str], sep: str | None = None) -> Non
     items = [(k, rng.choice(words + (ALT_OUTCOME_WORDS.get(k, []) if "app_outcome_words" in on else [])))
              for k, words in OUTCOME_WORDS]
     if "app_combined" in on and rng.random() < 0.7:
-        items = [("gp", rng.choice(COMBINED_WORDS))] + items[2:]
+        words = COMBINED_WORDS + (ALT_COMBINED_WORDS if "app_combined_words" in on else [])
+        items = [("gp", rng.choice(words))] + items[2:]
     if rng.random() < 0.5:
         kept = [it for it in items if v[it[0]]]
         items = kept or items[:1]
