@@ -59,13 +59,18 @@ def test_t302_fires_when_outcomes_do_not_add_up_to_results_total():
     assert "各项办理结果之和=3，但（七）总计为4" in f.message
 
 
-def test_t303_fires_when_received_differs_from_handled_plus_forward():
+def _received_6_handled_5(carried_forward: int = 0):
+    """新收 5 + 上年结转 1 in 自然人 and 总计, 5 granted, and `carried_forward` carried forward."""
     r = clean_report()
     for col in ("natural_person", "total"):
-        r.tables.set_cell(f"applications.new_received.{col}", 5)
-        r.tables.set_cell(f"applications.carried_over.{col}", 1)
-        r.tables.set_cell(f"applications.granted.{col}", 5)
-        r.tables.set_cell(f"applications.results_total.{col}", 5)
+        for row, v in (("new_received", 5), ("carried_over", 1), ("granted", 5), ("results_total", 5),
+                       ("carried_forward", carried_forward)):
+            r.tables.set_cell(f"applications.{row}.{col}", v)
+    return r
+
+
+def test_t303_fires_when_received_differs_from_handled_plus_forward():
+    r = _received_6_handled_5()
     fs = findings(r, "T303")
     assert {f.data["col"] for f in fs} == {"natural_person", "total"}
     total = next(f for f in fs if f.data["col"] == "total")
@@ -73,14 +78,7 @@ def test_t303_fires_when_received_differs_from_handled_plus_forward():
 
 
 def test_t303_silent_when_carried_forward_balances():
-    r = clean_report()
-    for col in ("natural_person", "total"):
-        r.tables.set_cell(f"applications.new_received.{col}", 5)
-        r.tables.set_cell(f"applications.carried_over.{col}", 1)
-        r.tables.set_cell(f"applications.granted.{col}", 5)
-        r.tables.set_cell(f"applications.results_total.{col}", 5)
-        r.tables.set_cell(f"applications.carried_forward.{col}", 1)
-    assert codes(r, "T") == []
+    assert codes(_received_6_handled_5(carried_forward=1), "T") == []
 
 
 def test_t304_fires_on_negative_or_fractional_counts_and_negative_fee():
