@@ -50,6 +50,11 @@ class Target:
     def leaf(self) -> str:
         return self.full[-1]
 
+    @property
+    def group(self) -> str:
+        """The group labels above the leaf, joined ("本年度办理结果不予公开")."""
+        return self.full[0][:len(self.full[0]) - len(self.leaf)]
+
 
 class Targets:
     """The rows of the tables an alignment may name, in print order, and the similarity of a label

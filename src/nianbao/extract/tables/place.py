@@ -69,6 +69,9 @@ def _splits(digits: str, parts: int):
 
 def place(run: list[Token], n: int, check: Check | None = None) -> tuple[list[Token | None], str]:
     """(slots, reason): `n` slots (None = null); reason is "" when placed, else why not (Chinese)."""
+    floating = [t for t in run if t.floating]
+    if floating and len(run) - sum(1 for t in run if t.kind == PB) == n:
+        run = [t for t in run if not t.floating]      # blanks counted, not placed: a gap to find
     hard = [t for t in run if t.kind != PB]
     if len(hard) == n:
         return list(hard), ""

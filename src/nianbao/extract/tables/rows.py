@@ -53,7 +53,7 @@ def _transparent(tok: Token, target: Target, headers: str, found: str) -> bool:
         return True
     if n in headers or not _header_words(headers).sub("", n):
         return True                    # a column header, or several run together
-    return len(n) >= 2 and any(n in s for s in target.full)
+    return len(n) >= 2 and n in target.leaf             # the rest of its wrapped label
 
 
 def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> list[RowRead]:
@@ -62,7 +62,11 @@ def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> li
     for k, m in enumerate(matches):
         target = targets.items[m.target]
         pieces = [tokens[i] for i in range(m.first, m.last + 1) if tokens[i].kind == L]
-        found = "".join(p.text for p in pieces)
+        # a piece of a group label printed beside a wrapped leaf ("（三）不予" in a PDF's text) is no
+        # part of the leaf's wording
+        own = [p for p in pieces if not (p.norm and (p.norm in target.group or f"|{p.norm}|" in headers)
+                                         and p.norm not in target.leaf)]
+        found = "".join(p.text for p in own or pieces)
         last = tokens[m.last]
         row = RowRead(target, found, last, first=m.first, end=m.last + 1)
         if last.tail:
@@ -76,7 +80,8 @@ def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> li
                 row.end = i + 1
             elif t.kind == X:
                 break
-            elif _transparent(t, target, headers, found_norm):
+            elif _transparent(t, target, headers, found_norm) or (
+                    not row.values and len(t.norm) >= 2 and t.norm in target.group):   # group words beside it
                 joined = match_norm(row.found + t.text)
                 if any(s.startswith(joined) for s in target.full):      # the rest of a wrapped label
                     row.found += t.text

@@ -32,6 +32,7 @@ class Token:
     row: int = -1                  # row and column inside the grid
     col: int = -1
     glued: bool = False            # a digit run that may be several cells run together
+    floating: bool = False         # a blank counted, not placed (a closing run of pipes: "|||")
 
 
 # A label with digits run into its end: "规章000", "（七）总计241930272837165", "行政事业性收费0.5".
@@ -64,7 +65,13 @@ def cell_token(text: str, loc: Loc, grid: int = -1, row: int = -1, col: int = -1
 
 def _grid_tokens(table: Table, gi: int) -> list[Token]:
     out: list[Token] = []
+    # cells printed one per line ("3 |"): a row of nothing but pipes counts the blank cells of the
+    # row before it, without saying where they were
+    one_per_line = sum(1 for r in table.rows if len(r) == 1) * 2 >= len(table.rows)
     for ri, row in enumerate(table.rows):
+        if one_per_line and not any(c.text.strip() for c in row):
+            out.extend(Token(B, "", c.loc, grid=gi, row=ri, col=ci, floating=True) for ci, c in enumerate(row))
+            continue
         toks: list[Token] = []
         for ci, c in enumerate(row):
             if c.covered:
