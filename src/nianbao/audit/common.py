@@ -44,6 +44,26 @@ def value(report: Report, path: str) -> Number:
     return report.tables.cell(path.removeprefix("tables."))
 
 
+@lru_cache(maxsize=8)
+def _plan(version: str) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
+    """(table path, row key, ((cell path, column key), …)) for every row of a form, built once
+    (cached by version: hashing the form itself would walk all of it)."""
+    return tuple((r.path_prefix.removeprefix("tables."), r.key, tuple((r.path(c.key), c.key) for c in r.columns))
+                 for t in form_for(version).tables for r in t.rows)
+
+
+def cells(report: Report) -> dict[str, Number]:
+    """Every cell of the report's form by path, read in one pass (a rule checking the form's
+    equations looks cells up many times)."""
+    tables = report.tables
+    out: dict[str, Number] = {}
+    for table, key, cols in _plan(form_of(report).version):
+        row = tables.applications.get(key) if table == "applications" else tables.cell(f"{table}.{key}")
+        for path, col in cols:
+            out[path] = getattr(row, col, None)
+    return out
+
+
 def app_value(report: Report, row: str, col: str) -> Number:
     r = report.tables.applications.get(row)
     return getattr(r, col) if r is not None else None

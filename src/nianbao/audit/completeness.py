@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from ..form import CHINESE_ORDINALS, FORM_2019, normalize_label
 from ..model import Report
 from .common import cell_paths, form_of
+from .common import cells as cells_of     # `cells` names the blank paths below
 from .plausibility import may_make_regulations
 from .registry import Hit, evidence_for, rule
 
@@ -105,7 +106,7 @@ def blank_cells(report: Report) -> Iterator[Hit]:
     Example:
     Table 四's 行政复议 columns printed empty while 行政诉讼 shows 0s.
     """
-    form = form_of(report)
+    form, vals = form_of(report), cells_of(report)
     unread = {p for u in report.extraction.unread for p in u.cells}
     for t in form.tables:
         table = t.key
@@ -113,8 +114,7 @@ def blank_cells(report: Report) -> Iterator[Hit]:
             continue  # the old table 二 has other columns; its shared cells may legitimately be absent
         if _table_missing(report, table) or table in report.extraction.tables_without_values:
             continue  # C002, C007
-        cells = [p for p in _table_cells(report, table)
-                 if p not in unread and report.tables.cell(p.removeprefix("tables.")) is None]
+        cells = [p for p in _table_cells(report, table) if p not in unread and vals[p] is None]
         if table == "active_disclosure" and not may_make_regulations(report.meta.agency):
             regs = [p for p in _table_cells(report, table) if p.startswith(_REGULATIONS)]
             if all(p in cells for p in regs):

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..form import Form, Identity
-from ..model import Report
-from .common import fmt, form_of, is_count, known, value
+from ..model import Number, Report
+from .common import cells, fmt, form_of, is_count, known
 from .registry import Hit, rule
 
 
@@ -23,23 +23,21 @@ def _cell(form: Form, path: str) -> tuple[str, str]:
     return row.key, col.key
 
 
-def _fails(report: Report, ident: Identity) -> bool:
-    values = [value(report, p) for p in ident.paths]
+def _fails(vals: dict[str, Number], ident: Identity) -> bool:
+    values = [vals[p] for p in ident.paths]
     return known(*values) and abs(sum(values[:len(ident.lhs)]) - sum(values[len(ident.lhs):])) > 1e-9
 
 
-def _row_fails(report: Report) -> set[str]:
+def _row_fails(form: Form, vals: dict[str, Number]) -> set[str]:
     """Rows of table 三 whose applicant columns do not add up to their 总计 (T301)."""
-    form = form_of(report)
-    return {_cell(form, i.lhs[0])[0] for i in form.identities("T301") if _fails(report, i)}
+    return {_cell(form, i.lhs[0])[0] for i in form.identities("T301") if _fails(vals, i)}
 
 
-def _col_fails(report: Report, rule_: str) -> dict[str, set[str]]:
+def _col_fails(form: Form, vals: dict[str, Number], rule_: str) -> dict[str, set[str]]:
     """Failing columns of the column equations `rule_` (T302, T303), with the rows each involves."""
-    form = form_of(report)
     out: dict[str, set[str]] = {}
     for i in form.identities(rule_):
-        if _fails(report, i):
+        if _fails(vals, i):
             out[_cell(form, i.lhs[0])[1]] = {_cell(form, p)[0] for p in i.paths}
     return out
 
@@ -74,20 +72,20 @@ def row_total_matches_applicants(report: Report) -> Iterator[Hit]:
     Example:
     予以公开: 自然人 3, 商业企业 1, others 0, 总计 5 → 3+1=4 ≠ 5.
     """
-    form = form_of(report)
-    col_fails = _col_fails(report, "T302")
-    for col, rows in _col_fails(report, "T303").items():
+    form, vals = form_of(report), cells(report)
+    col_fails = _col_fails(form, vals, "T302")
+    for col, rows in _col_fails(form, vals, "T303").items():
         col_fails[col] = col_fails.get(col, set()) | rows
     for ident in form.identities("T301"):
-        if not _fails(report, ident):
+        if not _fails(vals, ident):
             continue
         row = form.cell(ident.lhs[0])[1]
-        values = [value(report, p) for p in ident.rhs]
+        values = [vals[p] for p in ident.rhs]
         # the column equations this row takes part in say which of its cells is off
         cell = _suspect({row.key}, {c for c, rows in col_fails.items() if row.key in rows})
         yield Hit(_cell_path(form, cell) if cell else ident.lhs[0], {
             "row": row.key, "row_name": row.name, "expr": "+".join(fmt(v) for v in values),
-            "sum": fmt(sum(values)), "total": fmt(value(report, ident.lhs[0])), "parts": values,
+            "sum": fmt(sum(values)), "total": fmt(vals[ident.lhs[0]]), "parts": values,
             "hint": _hint(form, cell), "cells": list(ident.rhs + ident.lhs)})
 
 
@@ -105,18 +103,18 @@ def results_total_matches_outcomes(report: Report) -> Iterator[Hit]:
     Example:
     自然人 column: 予以公开 2 + 不予公开·国家秘密 1 = 3, but （七）总计 says 4.
     """
-    form = form_of(report)
-    bad_rows = _row_fails(report)
+    form, vals = form_of(report), cells(report)
+    bad_rows = _row_fails(form, vals)
     for ident in form.identities("T302"):
-        if not _fails(report, ident):
+        if not _fails(vals, ident):
             continue
         rows = [_cell(form, p)[0] for p in ident.rhs]
-        values = [value(report, p) for p in ident.rhs]
+        values = [vals[p] for p in ident.rhs]
         col = _cell(form, ident.lhs[0])[1]
         cell = _suspect(bad_rows & {_cell(form, p)[0] for p in ident.paths}, {col})
         yield Hit(_cell_path(form, cell) if cell else ident.lhs[0], {
             "col": col, "col_name": form.cell(ident.lhs[0])[2].name, "sum": fmt(sum(values)),
-            "total": fmt(value(report, ident.lhs[0])), "nonzero": {r: v for r, v in zip(rows, values) if v},
+            "total": fmt(vals[ident.lhs[0]]), "nonzero": {r: v for r, v in zip(rows, values) if v},
             "hint": _hint(form, cell), "cells": list(ident.rhs + ident.lhs)})
 
 
@@ -135,13 +133,13 @@ def received_equals_handled(report: Report) -> Iterator[Hit]:
     Example:
     总计 column: 新收 5 + 上年结转 1 = 6, but 办理结果总计 5 + 结转下年度 0 = 5.
     """
-    form = form_of(report)
-    bad_rows = _row_fails(report)
+    form, vals = form_of(report), cells(report)
+    bad_rows = _row_fails(form, vals)
     for ident in form.identities("T303"):
-        if not _fails(report, ident):
+        if not _fails(vals, ident):
             continue
-        new, over = (value(report, p) for p in ident.lhs)
-        res, fwd = (value(report, p) for p in ident.rhs)
+        new, over = (vals[p] for p in ident.lhs)
+        res, fwd = (vals[p] for p in ident.rhs)
         col = _cell(form, ident.lhs[0])[1]
         cell = _suspect(bad_rows & {_cell(form, p)[0] for p in ident.paths}, {col})
         yield Hit(_cell_path(form, cell) if cell else ident.rhs[0], {
@@ -169,8 +167,7 @@ def counts_are_whole_and_non_negative(report: Report) -> Iterator[Hit]:
     表三「（一）予以公开」自然人 = 2.5.
     """
     form = form_of(report)
-    for path in form.cell_paths():       # a mirrored copy (2019) holds the same value: checked once
-        v = value(report, path)
+    for path, v in cells(report).items():    # a mirrored copy (2019) holds the same value: checked once
         if v is None:
             continue
         table, row, col = form.cell(path)
@@ -198,13 +195,13 @@ def review_total_matches_parts(report: Report) -> Iterator[Hit]:
     Example:
     行政复议: 维持 1 + 纠正 1 + 其他 0 + 尚未审结 0 = 2, but 总计 3.
     """
-    form = form_of(report)
+    form, vals = form_of(report), cells(report)
     for ident in form.identities("T401"):
-        if not _fails(report, ident):
+        if not _fails(vals, ident):
             continue
         _, row, _ = form.cell(ident.lhs[0])
-        parts = {form.cell(p)[2].key: fmt(value(report, p)) for p in ident.rhs}
+        parts = {form.cell(p)[2].key: fmt(vals[p]) for p in ident.rhs}
         yield Hit(ident.lhs[0], {
             "group": row.key, "group_name": row.name, **parts,
-            "sum": fmt(sum(value(report, p) for p in ident.rhs)), "total": fmt(value(report, ident.lhs[0])),
+            "sum": fmt(sum(vals[p] for p in ident.rhs)), "total": fmt(vals[ident.lhs[0]]),
             "cells": list(ident.rhs + ident.lhs)})
