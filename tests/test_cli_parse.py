@@ -96,3 +96,12 @@ def test_out_dir_keeps_two_files_with_the_same_stem(tmp_path):
     out = tmp_path / "out"
     assert run("parse", str(a), str(b), "--out", str(out)).exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == ["r.json", "r.md.json"]
+
+
+def test_human_output_of_a_2019_report_shows_its_own_rows_and_columns():
+    r = run("parse", str(Path(__file__).resolve().parent / "fixtures" / "formats" / "synth2019a.docx"))
+    assert r.exit_code == 0
+    # table 二 row by row with the 2019 columns, table 三 with its single （六）其他处理 row
+    for text in ("2019年版格式", "政府集中采购", "采购项目数量", "本年增/减", "（六）其他处理"):
+        assert text in r.stdout
+    assert "申请人无正当理由逾期不补正" not in r.stdout
