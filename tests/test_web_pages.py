@@ -393,3 +393,21 @@ def test_web_tables_and_generated_tables_are_one_layout(fmt):
         gen = generated(report, table)
         web = [[(c.text, c.rowspan, c.colspan) for c in row] for row in page.head + page.body]
         assert web == [[(c.text, c.rowspan, c.colspan) for c in row] for row in gen.rows]
+
+
+def test_a_cell_that_could_not_be_read_is_drawn_apart_from_a_blank_and_carries_c007(site):
+    from nianbao import api
+    from nianbao.model import Unread
+
+    c, app = site
+    report = audited_report(5, broken=False)
+    report.tables.set_cell("applications.granted.research", None)          # could not be read
+    report.tables.set_cell("applications.granted.commercial", None)        # left blank by the report
+    report.extraction.unread = [Unread(row="tables.applications.granted", reason="该行有6个数值，应有7个",
+                                       cells=["tables.applications.granted.research"])]
+    report = api.audit(report)
+    assert any(f.code == "C007" for f in report.findings)
+    s = app.state.backend.add_report(report)
+    page = c.get(f"/reports/{s.id}").text
+    assert re.search(r'class="val unread flagged" data-path="tables.applications.granted.research"', page)
+    assert re.search(r'class="val blank[^"]*" data-path="tables.applications.granted.commercial"', page)

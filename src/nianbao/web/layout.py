@@ -83,8 +83,14 @@ def _value_cell(report: Report, path: str, by_path: dict[str, list[int]]) -> Cel
     amount = found is not None and found[1].kind == "amount"       # an amount keeps its decimals: 3.0 万元
     text = "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() and not amount
                                   else str(v))
-    cls = "val" + (" blank" if v is None else "") + (" flagged" if hits else "")
+    # a cell the extractor could not place (C007) is not a blank the report left
+    blank = "" if v is not None else (" unread" if path in _unread(report) else " blank")
+    cls = "val" + blank + (" flagged" if hits else "")
     return Cell(text=text, path=path, value=v, findings=hits, cls=cls)
+
+
+def _unread(report: Report) -> set[str]:
+    return {p for u in report.extraction.unread for p in u.cells}
 
 
 def _cell(slot: Slot, report: Report, by_path: dict[str, list[int]]) -> Cell:
