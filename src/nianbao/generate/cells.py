@@ -10,6 +10,7 @@ write both, so renderers and tests walk `form.cell_paths()` whatever the format.
 from __future__ import annotations
 
 import random
+import re
 from ..form import FORM_2019, Form, form_for
 from ..model import ApplicantRow, Number, Report
 
@@ -52,8 +53,7 @@ def as_2019(report: Report, rng: random.Random, year: int | None = None) -> Repo
         r.meta.published = r.meta.published.replace(year=year + 1, day=min(r.meta.published.day, 28))
     if old_year:
         r.meta.title = r.meta.title and r.meta.title.replace(str(old_year), str(year))
-        r.sections = [s.model_copy(update={"text": s.text.replace(str(old_year), str(year))
-                                           .replace(str(old_year - 1), str(year - 1))}) for s in r.sections]
+        r.sections = [s.model_copy(update={"text": _move_years(s.text, old_year, year)}) for s in r.sections]
     f21 = form_for("2021")
     ad = r.tables.active_disclosure
     kept = {p for own, p in FORM_2019.mirrors}
@@ -84,6 +84,12 @@ def as_2019(report: Report, rng: random.Random, year: int | None = None) -> Repo
     for col in apps.columns:
         r.tables.set_cell(own.path(col.key).removeprefix("tables."), getattr(other, col.key))
     return r
+
+
+def _move_years(text: str, old: int, new: int) -> str:
+    """Years around the report's moved with it (last year, this year, next year), in one pass."""
+    moves = {str(old + d): str(new + d) for d in (-1, 0, 1)}
+    return re.sub("|".join(moves), lambda m: moves[m.group(0)], text)
 
 
 def blank_out(report: Report, rng: random.Random, p: float) -> None:

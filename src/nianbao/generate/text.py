@@ -27,16 +27,19 @@ import random
 import re
 import unicodedata
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from ..form import CHINESE_ORDINALS, FORM_2021, Form, form_for
 from ..form import form2021 as F21
 from .cells import cell
+from .families import FAMILIES, table_renderers
+from .undecidable import undecidable
 from ..form.spec import Row
 from ..model import Number, Report
 
-LAYOUTS = ("tabs", "cells", "markdown", "spaces")
+BASE_LAYOUTS = ("tabs", "cells", "markdown", "spaces")
+LAYOUTS = BASE_LAYOUTS + FAMILIES          # families.py: the flattenings of issue 11
 
 _CJK_NUMERALS = CHINESE_ORDINALS
 
@@ -84,6 +87,11 @@ class Style:
     web_chrome: bool = False          # copied from a web page: breadcrumbs, 来源/发布时间 bar, footer (主办单位…)
     date_on_top: bool = False         # a "发布日期：…" line under the title, as web pages print it
     draft: bool = False               # the fixed official phrasing of a clean draft (render_markdown)
+    pipe_after: str = "cell"          # pipe_lines: a lone "|" line after each "cell" or each "row"
+    grid_width: int = 5               # leading_pipe: columns of table 二's grid (5 or 6)
+    annotated: bool = False           # leading_pipe: notes after table-二 row labels ("规章（本机关无规章制定权的填0）")
+    split_mode: str = "cells"         # split_labels: label pieces as "cells" (one per line) or "tabs"
+    ebook_base: str = "tabs"          # ebook: the table as "tabs" rows or "cells" (one per line)
 
     @classmethod
     def clean(cls) -> Style:
@@ -127,6 +135,11 @@ class Style:
             web_chrome=rng.random() < 0.1,
             newline=rng.choice(["\n", "\n", "\r\n"]),
             encoding=rng.choice(["utf-8", "utf-8", "utf-8-sig", "gb18030"]),
+            pipe_after=rng.choice(["cell", "row"]),
+            grid_width=rng.choice([5, 6]),
+            annotated=rng.random() < 0.5,
+            split_mode=rng.choice(["cells", "tabs"]),
+            ebook_base=rng.choice(["tabs", "cells"]),
         )
 
 
@@ -180,6 +193,8 @@ class _Ctx:
         self.header_len = 0                       # table 三 as last rendered: header lines, where each row starts
         self.row_starts: dict[str, int] = {}
         self.readings: list[list[dict]] = []      # printed rows a reader cannot place alone (undecidable.py)
+        self.page = 1                             # ebook: the page the tables are on
+        self.running_header = ""                  # ebook: the line an e-book repeats on every page
 
     @property
     def apps(self):
@@ -346,7 +361,7 @@ def _tabs_table3(ctx: _Ctx, report: Report) -> list[str]:
             cells = labels + values
         elif labels[2] and r < 0.1:
             cells = [labels[2], ""] + values + [""]     # a leaf row at a page top loses its leading slots
-        elif labels[1] in (F21.NOT_PROCESSED, F21.OTHER) and r < 0.5:
+        elif labels[2] and labels[1] in (F21.NOT_PROCESSED, F21.OTHER) and r < 0.5:
             # the merged group label split by the conversion: "处理\t(五)不予\t1.信访…"
             group = labels[1]
             cells = [group[-2:], group[:-2], labels[2]] + values
@@ -811,12 +826,30 @@ def _page_number(ctx: _Ctx, n: int) -> str:
 def render(report: Report, layout: str = "tabs", style: Style | None = None, seed: int | None = None) -> str:
     """The report as text in one of LAYOUTS. `seed` drives the small random choices (which rows
     show merge artifacts, phrasing of the preamble); by default it derives from the report."""
+    return _render(report, layout, style, seed)[0]
+
+
+def undecidable_cells(report: Report, layout: str = "tabs", style: Style | None = None,
+                      seed: int | None = None) -> tuple[set[str], set[str]]:
+    """The cells (form paths) that `render(report, layout, style, seed)` leaves undecidable:
+    blanks dropped where the form's arithmetic cannot tell which cell was blank, digits glued
+    where it cannot tell where they part. (certain, possible): a reader must leave the first
+    null and say so, and may do the same for the second (see undecidable.undecidable)."""
+    _, ctx = _render(report, layout, style, seed)
+    truth = {p: cell(report, p) for p in ctx.form.cell_paths()}
+    return undecidable(ctx.form, truth, ctx.readings)
+
+
+def _render(report: Report, layout: str, style: Style | None, seed: int | None) -> tuple[str, _Ctx]:
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; one of {LAYOUTS}")
     style = style or Style()
+    if layout == "glued":           # digits a reader cuts by arithmetic: plain ASCII, no separators
+        style = replace(style, thousands=False, fullwidth_digits=False, nbsp=False)
     if seed is None:
         seed = zlib.crc32((report.meta.title or report.meta.agency or "").encode())
     ctx = _Ctx(style, random.Random(seed), layout, form_for(report.format))
+    ctx.running_header = _title(report)
     md = layout == "markdown"
     lines: list[str] = []
     gap = style.para_gap or md
@@ -870,7 +903,7 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
     for p in _preamble(ctx, report):
         para(p, prose=True)
 
-    tables = _TABLES[layout]
+    tables = _TABLES[layout] if layout in _TABLES else table_renderers(layout)
     sections = {s.no: s for s in report.sections}
     for no in range(1, 7):
         sec = sections.get(no)
@@ -893,7 +926,7 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
             if style.unit_lines and no in (3, 4):
                 lines += [ctx.rng.choice(["单位：件", "（单位：件）", "                                   单位：件"]), ""]
             body = tables[no - 2](ctx, report)
-            if no == 3 and style.repeat_header and not md:
+            if no == 3 and style.repeat_header and layout in ("tabs", "cells", "spaces"):
                 body = _repeat_header(ctx, body, page)
                 page += 1
             if layout == "tabs" and style.pipe_rows:
@@ -915,7 +948,7 @@ def render(report: Report, layout: str = "tabs", style: Style | None = None, see
         lines.append(_page_number(ctx, page))
     if style.web_chrome and not md:
         lines += _web_footer(ctx, report)
-    return "\n".join(lines).rstrip("\n") + "\n"
+    return "\n".join(lines).rstrip("\n") + "\n", ctx
 
 
 def render_bytes(report: Report, layout: str = "tabs", style: Style | None = None, seed: int | None = None) -> bytes:
@@ -939,4 +972,11 @@ def file_name(report: Report, layout: str, index: int = 0) -> str:
     return f"{index:04d}_{report.meta.agency}{report.meta.year}{ext}"
 
 
-__all__ = ["LAYOUTS", "Style", "render", "render_bytes", "render_markdown", "file_name"]
+__all__ = ["BASE_LAYOUTS", "FAMILIES", "LAYOUTS", "Style", "render", "render_bytes", "render_markdown", "file_name",
+           "undecidable_cells"]
+
+
+if __name__ == "__main__":          # python -m nianbao.generate.text --family X --format 2019 --n 5 --out DIR
+    from .corpus import main
+
+    main()
