@@ -107,32 +107,41 @@ def _holds(form_ids, values: dict[str, Number], touched: set[str]) -> bool:
     return True
 
 
-def undecidable(form: Form, truth: dict[str, Number], rows: list[list[Reading]]) -> set[str]:
-    """The cells no reader can decide: those whose value differs between the readings (one per
-    ambiguous printed row, taken together) that keep every identity of the form."""
+def _varying(readings: list[Reading]) -> set[str]:
+    return {p for p in readings[0] if len({rd[p] for rd in readings}) > 1}
+
+
+def undecidable(form: Form, truth: dict[str, Number], rows: list[list[Reading]]) -> tuple[set[str], set[str]]:
+    """(certain, possible): the cells no reader can decide, and those a reader may fail to.
+
+    A printed row's reading survives when it keeps the form's identities. `certain` holds the
+    cells that differ between surviving readings even when every other cell of the report is
+    known (no reader can tell); `possible` those that differ when only the cells outside the
+    ambiguous rows are known (two ambiguous rows in one column sum may hide each other). When
+    the ambiguous rows are few enough to try together, both are the exact answer."""
     rows = [r for r in rows if len(r) > 1]
     if not rows:
-        return set()
+        return set(), set()
     ids = form.identities()
     ambiguous = {p for r in rows for p in r[0]}
     known = {p: v for p, v in truth.items() if p not in ambiguous}
-    # each row alone first: identities whose other cells are all known and outside ambiguous rows
+    certain: set[str] = set()
+    possible: set[str] = set()
     pruned = []
     for readings in rows:
         mine = set(readings[0])
-        local = [i for i in ids if not mine.isdisjoint(i.paths) and set(i.paths) <= mine | set(known)]
-        keep = [rd for rd in readings if _holds(local, {**known, **rd}, mine)]
-        pruned.append(keep or readings)
-    seen: dict[str, set] = {p: set() for p in ambiguous}
+        touching = [i for i in ids if not mine.isdisjoint(i.paths)]
+        local = [i for i in touching if set(i.paths) <= mine | set(known)]
+        loose = [rd for rd in readings if _holds(local, {**known, **rd}, mine)] or readings
+        strict = [rd for rd in readings if _holds(touching, {**truth, **rd}, mine)] or readings
+        pruned.append(loose)
+        possible |= _varying(loose)
+        certain |= _varying(strict)
     combos = 1
     for r in pruned:
         combos *= len(r)
-    if combos > _MAX_JOINT:                             # too many together: judge each row alone
-        for r in pruned:
-            for rd in r:
-                for p, v in rd.items():
-                    seen[p].add(v)
-    else:
+    if combos <= _MAX_JOINT:                            # few enough: every combination, exactly
+        seen: dict[str, set] = {p: set() for p in ambiguous}
         for combo in itertools.product(*pruned):
             values = dict(known)
             for rd in combo:
@@ -140,4 +149,6 @@ def undecidable(form: Form, truth: dict[str, Number], rows: list[list[Reading]])
             if _holds(ids, values, ambiguous):
                 for p in ambiguous:
                     seen[p].add(values[p])
-    return {p for p, vs in seen.items() if len(vs) != 1}
+        exact = {p for p, vs in seen.items() if len(vs) != 1}
+        return exact, exact
+    return certain, possible | certain
