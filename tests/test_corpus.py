@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nianbao import api
-from nianbao import labels as L
+from nianbao.form import FORM_2021
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"
 CASES = sorted(p for p in CORPUS.iterdir() if p.suffix in (".txt", ".md"))
@@ -36,7 +36,7 @@ def test_the_corpus_is_varied_and_its_tables_are_nonzero():
     for p in CASES:
         gold = json.loads(p.with_name(p.stem + ".gold.json").read_text(encoding="utf-8"))
         agencies.add(gold["meta"]["agency"])
-        values = [cell(gold["tables"], path) for path in L.all_cell_paths()]
+        values = [cell(gold["tables"], path) for path in FORM_2021.cell_paths()]
         assert gold["tables"]["applications"]["new_received"]["total"] > 0
         assert sum(1 for v in values if v) >= 15, p.name
     assert len(agencies) >= 20
@@ -54,7 +54,7 @@ def _not_utf8(b: bytes) -> bool:
 def test_corpus_report_parses_to_every_cell_and_the_meta(path):
     gold = json.loads(path.with_name(path.stem + ".gold.json").read_text(encoding="utf-8"))
     got = api.parse_bytes(path.read_bytes(), path.name).to_dict()
-    wrong = [(p, cell(gold["tables"], p), cell(got["tables"], p)) for p in L.all_cell_paths()
+    wrong = [(p, cell(gold["tables"], p), cell(got["tables"], p)) for p in FORM_2021.cell_paths()
              if cell(gold["tables"], p) != cell(got["tables"], p)]
     assert wrong == []
     for field in ("agency", "year", "period", "published"):

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nianbao import api
-from nianbao import labels as L
+from nianbao.form import FORM_2021
 from nianbao.generate import random_report
 from nianbao.generate.docx import render_docx
 from nianbao.generate.html import render_html
@@ -42,8 +42,8 @@ def leaf_paths(tree: dict, prefix: str) -> list[str]:
 def cell_paths(expected: dict) -> list[str]:
     """Every table cell of the expected model (legacy cells of the 2019 layout included)."""
     paths = leaf_paths(expected["tables"], "tables")
-    if expected["format"] == L.FORMAT_2021:
-        assert sorted(paths) == sorted(L.all_cell_paths())
+    if expected["format"] == FORM_2021.version:
+        assert sorted(paths) == sorted(FORM_2021.cell_paths())
     return paths
 
 

@@ -11,7 +11,7 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 
-from nianbao import labels as L
+from nianbao.form import FORM_2021
 from nianbao.document import Paragraph, Table
 from nianbao.errors import InputError
 from nianbao.generate import random_report
@@ -71,7 +71,8 @@ def test_cells_hold_the_report_values_with_table_row_col_positions(rendered):
     report, doc = rendered
     t3 = doc.tables()[1]
     row = next(r for r in t3.rows if r[2].text.startswith("1.属于国家秘密"))
-    want = [str(getattr(report.tables.applications["denied.state_secret"], c)) for c in L.APPLICANT_KEYS]
+    row_cells = FORM_2021.table("applications").row("denied.state_secret").paths()
+    want = [str(report.tables.cell(p.removeprefix("tables."))) for p in row_cells]
     assert [c.text for c in row[3:]] == want
     r = t3.rows.index(row)
     assert (row[5].loc.table, row[5].loc.row, row[5].loc.col) == (1, r, 5)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import labels as L
+from nianbao.form import FORM_2021
 from nianbao.document import Table
 from nianbao.errors import InputError
 from nianbao.readers import read
@@ -32,7 +32,7 @@ def test_table_three_crossing_a_page_break_is_one_table_without_the_repeated_hea
     pages = {c.loc.page for row in t.rows for c in row}
     assert len(pages) == 2                                  # the fixture's table 三 does cross a page
     assert sum(1 for row in t.rows if row[3].text == "申请人情况" and not row[3].covered) == 1
-    assert len(t.rows) == 3 + len(L.APP_ROWS)               # header + the 25 official rows, none twice
+    assert len(t.rows) == 3 + len(FORM_2021.table("applications").rows)               # header + the 25 official rows, none twice
     assert {len(row) for row in t.rows} == {10}
     assert len(doc2021.tables()) == 3
 

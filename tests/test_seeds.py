@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nianbao import labels as L
+from nianbao.form import FORM_2021
 from nianbao.api import parse_file
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "nianbao" / "samples"
@@ -28,7 +28,7 @@ def test_seed_parses_to_gold(path):
     report = parse_file(path)
     got = report.to_dict()
     wrong = []
-    for full in L.all_cell_paths():
+    for full in FORM_2021.cell_paths():
         table, *rest = full.split(".")[1:]
         if table == "applications":
             row, col = ".".join(rest[:-1]), rest[-1]
