@@ -101,7 +101,10 @@ def extract_tables(doc: Document) -> TableResult:
         res.found.add(key)
         if not any(t.kind in (V, B, PB) for r in table_rows for t in r.values):
             res.without_values.append(key)
-        ASSEMBLERS[key](table_rows, form, res)
+        if key == "applications":
+            assemble_applications(table_rows, form, res, tokens)
+        else:
+            ASSEMBLERS[key](table_rows, form, res)
         for r in table_rows:
             v = _variant(r, form)
             if v is not None:
@@ -110,6 +113,6 @@ def extract_tables(doc: Document) -> TableResult:
 
 
 extract_tables_new = extract_tables
-extract_tables = extract_tables_old
+# extract_tables = extract_tables_old
 
 __all__ = ["TableResult", "extract_tables", "extract_tables_new"]

@@ -11,11 +11,13 @@ label text; a row it skips costs a little, so a header word is not taken for a r
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .match import Targets, head_norm
 from .tokens import L, PB, Token
 
+_NUMBERED = re.compile(r"^\s*(?:[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|[一二三四五六七八九十\d]+\s*[、.．])")
 MAX_PIECES = 5          # a label split into at most this many pieces
 SKIP_COST = 0.05        # per form row passed over between two matches
 
@@ -59,6 +61,8 @@ def align(tokens: list[Token], targets: Targets) -> list[Match]:
             joined += tokens[idx[q]].norm
             head = head_norm(tokens[idx[p]].text) if q == p else ""
             for ti, score in targets.similar(joined, head):
+                if targets.items[ti].leaf in targets.header_words and not _NUMBERED.match(tokens[idx[p]].text):
+                    score = -score           # "其他", "总计" unnumbered: a row only right after its table's rows
                 cands.append((p, q + 1, ti, score))
     if not cands:
         return []
@@ -97,6 +101,12 @@ def align(tokens: list[Token], targets: Targets) -> list[Match]:
             update(cands[d][2], best[d] + SKIP_COST * cands[d][2], d)
             e += 1
         v, prev = query(t)
+        if score < 0:                        # needs a predecessor of its own table
+            if prev < 0 or targets.items[cands[prev][2]].table is not targets.items[t].table:
+                best[c] = float("-inf")
+                continue
+            score = -score
+            cands[c] = (start, cands[c][1], t, score)
         if prev >= 0 and v - SKIP_COST * (t - 1) > 0:
             best[c], back[c] = score + v - SKIP_COST * (t - 1), prev
         else:
@@ -110,4 +120,30 @@ def align(tokens: list[Token], targets: Targets) -> list[Match]:
         chain.append(Match(t, idx[p], idx[q - 1], score))
         c = back[c]
     chain.reverse()
-    return chain
+    return _out_of_order(chain, cands, idx, targets)
+
+
+ADD_MIN_SCORE = 4.0
+
+
+def _out_of_order(chain: list[Match], cands, idx: list[int], targets: Targets) -> list[Match]:
+    """Rows the chain left out whose label stands elsewhere, out of the form's order (a report
+    printing 行政事业性收费 first): the best remaining match of each, on pieces no match took.
+    Short leaves ("其他", "总计") are column headers too: never taken out of order."""
+    used = {m.target for m in chain}
+    taken = set()
+    for m in chain:
+        taken.update(range(m.first, m.last + 1))
+    extra: list[Match] = []
+    for p, q, t, score in sorted(cands, key=lambda c: -c[3]):
+        if t in used or score < ADD_MIN_SCORE or targets.items[t].leaf in targets.header_words:
+            continue
+        span = range(idx[p], idx[q - 1] + 1)
+        if any(i in taken for i in span):
+            continue
+        used.add(t)
+        taken.update(span)
+        extra.append(Match(t, idx[p], idx[q - 1], score))
+    if not extra:
+        return chain
+    return sorted(chain + extra, key=lambda m: m.first)

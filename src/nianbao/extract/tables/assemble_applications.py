@@ -1,12 +1,20 @@
-"""Table 三: each row's seven values (six applicant columns and 总计). Where a row's count leaves
-the columns open, its own total (T301: 总计 = the six columns) decides; a row it cannot decide
-is null and named in extraction.unread."""
+"""Table 三: each row's seven values (six applicant columns and 总计).
+
+Where a row's count leaves the columns open, the grid's own columns decide (those of its complete
+rows, else those its header names), then the row's total (T301: 总计 = the six columns); a row
+still open takes the reading that keeps the table's column sums (T302 （七）总计 = the outcome
+rows, T303 一 + 二 = 三 + 四), if one keeps more of them than any other. A row nothing decides is
+null and named in extraction.unread."""
 from __future__ import annotations
 
-from ...form import Form
-from .place import place
+from collections import Counter
+
+from ...form import Form, TableForm
+from .match import match_norm
+from .place import place, values
 from .result import TableResult
 from .rows import RowRead
+from .tokens import L, Token, V
 from .unread import record
 
 
@@ -20,11 +28,90 @@ def row_total(vals: list) -> bool | None:
     return True if total else None
 
 
-def assemble_applications(rows: list[RowRead], form: Form, res: TableResult) -> None:
+def header_columns(tokens: list[Token], table: TableForm) -> dict[int, list[int]]:
+    """Per grid, the grid column under each applicant column's header ("自然人" … "总计"), when the
+    header names all seven, left to right."""
+    want = {match_norm(c.label): i for i, c in enumerate(table.columns)}
+    found: dict[int, dict[int, int]] = {}
+    for t in tokens:
+        if t.grid >= 0 and t.kind == L and t.norm in want and t.text.strip() == t.norm:
+            found.setdefault(t.grid, {}).setdefault(want[t.norm], t.col)
+    out = {}
+    for g, cols in found.items():
+        pos = [cols.get(i) for i in range(len(table.columns))]
+        if None not in pos and all(b > a for a, b in zip(pos, pos[1:])):
+            out[g] = pos
+    return out
+
+
+def grid_columns(rows: list[RowRead], n: int) -> dict[int, list[int]]:
+    """Per grid, the columns its complete rows (n values, no blank) print their values in, when most
+    of them agree (a full grid: every row with all its label slots)."""
+    seen: dict[int, Counter] = {}
+    for r in rows:
+        vs = [t for t in r.values if t.kind == V]
+        if len(vs) == n and all(t.grid >= 0 for t in vs) and len({t.grid for t in vs}) == 1:
+            seen.setdefault(vs[0].grid, Counter())[tuple(t.col for t in vs)] += 1
+    out = {}
+    for g, c in seen.items():
+        cols, k = c.most_common(1)[0]
+        if k * 2 > sum(c.values()) and all(b == a + 1 for a, b in zip(cols, cols[1:])):
+            out[g] = list(cols)
+    return out
+
+
+def _balance(table: TableForm, res: TableResult, open_rows: list[tuple[RowRead, list]]) -> None:
+    """Rows left open: the reading that keeps most of the column sums the form states."""
+    ids = [i for i in table.identities if i.rule in ("T302", "T303")]
+    for r, alts in open_rows:
+        row = r.target.row
+        paths = row.paths()
+        touching = [i for i in ids if not set(paths).isdisjoint(i.paths)]
+        if not touching:
+            continue
+        current = {p: res.cells.get(p, (None, None))[0] for i in touching for p in i.paths}
+        current.update({p: res.cells.get(p, (None, None))[0] for p in paths})
+
+        def held(vals: list) -> int:
+            v = dict(current)
+            v.update(zip(paths, vals))
+            return sum(1 for i in touching
+                       if abs(sum(v[p] or 0 for p in i.lhs) - sum(v[p] or 0 for p in i.rhs)) < 1e-9)
+        scored = sorted(((held(values(a)), i) for i, a in enumerate(alts)), reverse=True)
+        best, i = scored[0]
+        if len(scored) > 1 and scored[1][0] == best:
+            continue
+        unread = any(u.row == f"{row.path_prefix}.{row.key}" for u in res.unread)
+        now = held([current.get(p) for p in paths] if not unread else [None] * len(paths))
+        if best <= now or unread and best < len(touching):
+            continue
+        chosen = alts[i]
+        for col, tok in zip(row.columns, chosen):
+            value = tok.value if tok is not None and tok.kind == V else None
+            res.cells[row.path(col.key)] = (value, tok.loc if tok is not None else None)
+        res.unread = [u for u in res.unread if u.row != f"{row.path_prefix}.{row.key}"]
+
+
+def assemble_applications(rows: list[RowRead], form: Form, res: TableResult,
+                          tokens: list[Token] | None = None) -> None:
+    if not rows:
+        return
+    table = rows[0].target.table
+    n = len(table.columns)
+    cols = {**(header_columns(tokens, table) if tokens else {}), **grid_columns(rows, n)}
+    open_rows = []
+    last_cols = None              # a table split over grids (a page break) keeps its columns
     for r in rows:
         row = r.target.row
-        slots, why = place(r.values, len(row.columns), row_total)
+        grids = {t.grid for t in r.values if t.kind == V}
+        here = cols.get(next(iter(grids))) if len(grids) == 1 else None
+        last_cols = here or last_cols
+        alts: list = []
+        slots, why = place(r.values, n, row_total, here or (last_cols if len(grids) == 1 else None), alts)
         record(res, row, slots, why, r)
         for col, tok in zip(row.columns, slots):
-            value = tok.value if tok is not None and tok.kind == "V" else None
+            value = tok.value if tok is not None and tok.kind == V else None
             res.set(row.path(col.key), value, tok.loc if tok is not None else None)
+        if alts:
+            open_rows.append((r, alts))
+    _balance(table, res, open_rows)

@@ -36,10 +36,10 @@ def assemble_review(rows: list[RowRead], form: Form, res: TableResult) -> None:
     width = len(table.columns)
     with_values = [r for r in rows if any(t.kind == V for t in r.values)]
     pooled = len(with_values) == 1 and (
-        sum(1 for t in with_values[0].values if t.kind == V) > width
+        sum(1 for t in with_values[0].values if t.kind != "PB" and not t.floating) > width
         or any(t.glued and len(t.text) > width for t in with_values[0].values))
     if pooled:
-        run = [t for r in rows for t in r.values]
+        run = list(with_values[0].values)
         # the values dealt to the form's rows in order, from the first printed on
         order = [r for r in table.rows]
         slots, why = place(run, width * len(order), _group_totals(len(order), width))

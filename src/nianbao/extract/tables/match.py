@@ -73,6 +73,8 @@ class Targets:
             for s in it.full:
                 self.exact.setdefault(s, []).append(it.index)
         self.cache: dict[tuple[str, str], tuple[tuple[int, float], ...]] = {}
+        # column labels that are row leaves as well ("其他", "总计")
+        self.header_words = {match_norm(c.label) for t in tables for r in t.rows for c in r.columns}
         # fast rejects for the many labels that name no row (headings, headers, agency names)
         self.any_variant = re.compile("|".join(f"(?:{v.pattern})" for it in items for v in it.variants))
         self.all_full = "|" + "|".join(s for it in items for s in it.full)

@@ -67,8 +67,31 @@ def _splits(digits: str, parts: int):
             yield [head] + rest
 
 
-def place(run: list[Token], n: int, check: Check | None = None) -> tuple[list[Token | None], str]:
-    """(slots, reason): `n` slots (None = null); reason is "" when placed, else why not (Chinese)."""
+def _by_columns(hard: list[Token], cols: list[int]) -> list[Token | None] | None:
+    """The reading the grid's header gives: the cell under each column's header, if every value
+    stands under one."""
+    at = {t.col: t for t in hard}
+    if any(t.kind == V and t.col not in cols for t in hard):
+        return None
+    return [at.get(c) for c in cols]
+
+
+def _keep(alts: list | None, readings: list[list[Token | None]], check: Check | None) -> None:
+    """Record the readings the row's own arithmetic leaves open (distinct by value), for the
+    table's column sums to decide between (assemble_applications)."""
+    if alts is None:
+        return
+    distinct: dict[tuple, list[Token | None]] = {}
+    for r in readings:
+        if check is None or check(values(r)) is not False:
+            distinct.setdefault(tuple(values(r)), r)
+    alts[:] = list(distinct.values()) if len(distinct) > 1 else []
+
+
+def place(run: list[Token], n: int, check: Check | None = None,
+          cols: list[int] | None = None, alts: list | None = None) -> tuple[list[Token | None], str]:
+    """(slots, reason): `n` slots (None = null); reason is "" when placed, else why not (Chinese).
+    `cols`: the grid columns of the `n` slots, where the grid's header row names them."""
     floating = [t for t in run if t.floating]
     if floating and len(run) - sum(1 for t in run if t.kind == PB) == n:
         run = [t for t in run if not t.floating]      # blanks counted, not placed: a gap to find
@@ -81,6 +104,15 @@ def place(run: list[Token], n: int, check: Check | None = None) -> tuple[list[To
         nv = sum(1 for t in hard if t.kind == V)
         readings = [hard[i:i + n] for i in range(len(hard) - n + 1)
                     if sum(1 for t in hard[i:i + n] if t.kind == V) == nv]
+        header = _by_columns(hard, cols) if cols and len({t.grid for t in hard}) == 1 else None
+        _keep(alts, ([header] if header is not None else []) + readings, check)
+        if header is not None:
+            # the header's columns, unless they break the row's sum and exactly one other reading keeps it
+            if check is not None and check(values(header)) is False:
+                good = {tuple(values(r)): r for r in readings if check(values(r)) is True}
+                if len(good) == 1:
+                    return next(iter(good.values())), ""
+            return header, ""
         if readings:
             got = _pick(readings, check)
             if got is not None:
@@ -108,6 +140,7 @@ def place(run: list[Token], n: int, check: Check | None = None) -> tuple[list[To
             it = iter(base)
             readings.append([None if i in gaps else next(it) for i in range(n)])
     readings = [[None if t is not None and t.kind == PB else t for t in r] for r in readings]
+    _keep(alts, readings, check)
     if readings:
         if glued_only and check is not None:
             ok = [r for r in readings if check(values(r)) is True]

@@ -58,6 +58,8 @@ def _transparent(tok: Token, target: Target, headers: str, found: str) -> bool:
 
 def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> list[RowRead]:
     headers = _header_text(targets.tables)
+    # grid rows holding a label: their empty cells belong to that label's row (a header's are layout)
+    label_rows = {(t.grid, t.row) for t in tokens if t.kind == L and t.grid >= 0}
     out: list[RowRead] = []
     for k, m in enumerate(matches):
         target = targets.items[m.target]
@@ -76,6 +78,9 @@ def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> li
         for i in range(m.last + 1, end):
             t = tokens[i]
             if t.kind in (V, B, PB):
+                if t.kind == B and t.grid >= 0 and (t.grid, t.row) in label_rows \
+                        and (t.grid, t.row) != (last.grid, last.row):
+                    continue                     # an empty cell of a header row, or of a label-only row
                 row.values.append(t)
                 row.end = i + 1
             elif t.kind == X:
