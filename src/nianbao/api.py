@@ -5,7 +5,7 @@ import hashlib
 from pathlib import Path
 
 from .errors import InputError
-from .model import Report
+from .model import Extraction, Position, Report
 from .readers import MAX_BYTES, read
 
 
@@ -24,11 +24,23 @@ def read_path(path: str | Path) -> bytes:
 
 
 def parse_bytes(data: bytes, name: str = "") -> Report:
-    """Parse one report file's bytes into the canonical model (no findings yet)."""
+    """Parse one report file's bytes into the canonical model (no findings yet). A file that cannot
+    be read raises InputError, whatever the library underneath raised."""
     from .extract import extract
 
-    doc = read(data, name)
+    try:
+        doc = read(data, name)
+    except InputError:
+        raise
+    except MemoryError:
+        raise InputError("文件内容异常庞大，读取时内存不足", name) from None
+    except Exception as e:  # noqa: BLE001 — a reader library's own error (PdfiumError, lxml, zipfile …)
+        raise InputError(f"文件已损坏，无法读取（{type(e).__name__}）", name) from None
     report = extract(doc)
+    if doc.replaced is not None:
+        count, locs = doc.replaced
+        report.extraction.replaced_chars = Extraction.ReplacedChars(
+            count=count, positions=[Position(**loc.as_dict()) for loc in locs])
     report.source.file = Path(name).name if name else None
     report.source.sha256 = hashlib.sha256(data).hexdigest()
     return report

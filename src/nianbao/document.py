@@ -67,6 +67,9 @@ class Document:
     name: str = ""                    # file name, for messages
     removed: list[Removed] = field(default_factory=list)
     pages: int | None = None
+    # characters the reader replaced with U+FFFD (bytes that did not decode, NULs): (count, their
+    # positions, at most a few hundred) — the rest of the file was read (A002)
+    replaced: tuple[int, list[Loc]] | None = None
 
     def paragraphs(self) -> list[Paragraph]:
         return [b for b in self.blocks if isinstance(b, Paragraph)]

@@ -339,6 +339,13 @@ class Extraction(_Model):
     debris: list[Debris] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)          # human-readable remarks (Chinese)
 
+    class ReplacedChars(_Model):
+        """Characters that did not decode (bad bytes, NULs) and were replaced with U+FFFD (A002)."""
+        count: int = 0
+        positions: list[Position] = Field(default_factory=list)   # the first few hundred
+
+    replaced_chars: ReplacedChars | None = None
+
 
 class Source(_Model):
     file: str | None = None

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import importlib
 
-from ..document import Document
+from ..document import Document, Loc
 from ..errors import InputError
+from . import encoding
 
 MAX_BYTES = 64 * 1024 * 1024     # no annual report is larger; refuse before reading into memory
 
@@ -41,7 +42,44 @@ def read(data: bytes, name: str = "") -> Document:
         module = importlib.import_module(f".{READERS[fmt]}", __package__)
     except ModuleNotFoundError:
         raise InputError(f"暂不支持读取 {fmt} 格式", name) from None
+    replaced = None
+    if fmt in ("text", "markdown"):
+        data, replaced = _damaged_text(data, name)
     doc = module.read(data, name)
+    if replaced is not None:
+        doc.replaced = replaced
     if fmt == "markdown":
         doc.reader = "markdown"
     return doc
+
+
+def _damaged_text(data: bytes, name: str) -> tuple[bytes, tuple[int, list[Loc]] | None]:
+    """A text file as the text reader should see it: undamaged files unchanged; a file with a few
+    bytes that do not decode (a flipped byte, a NUL, a cut last character) re-encoded as UTF-8
+    with U+FFFD in their place, and where they were; a file that is not text refused."""
+    d = encoding.decode(data)
+    if not d.is_text:
+        raise InputError(_not_text(data, name), name)
+    if not d.count:
+        return data, None
+    return d.text.encode("utf-8"), (d.count, [Loc(line=n) for n in d.lines])
+
+
+_MAGIC = ((b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"), (b"\x1f\x8b", "gzip 压缩文件"),
+          (b"Rar!", "RAR 压缩包"), (b"7z\xbc\xaf", "7z 压缩包"), (b"MZ", "可执行程序"), (b"\x7fELF", "可执行程序"))
+
+
+_NAMED = {".pdf": "PDF", ".docx": "Word（.docx）", ".doc": "Word（.doc）", ".wps": "WPS", ".html": "网页",
+          ".htm": "网页", ".xlsx": "Excel", ".xls": "Excel"}
+
+
+def _not_text(data: bytes, name: str) -> str:
+    """Why binary bytes the text reader was offered are no report: what the name promised, or what they are."""
+    what = next((w for magic, w in _MAGIC if data.startswith(magic)), None)
+    promised = next((kind for ext, kind in _NAMED.items() if name.lower().endswith(ext)), None)
+    if promised:
+        inside = f"内容是{what}" if what else "文件内容不是该格式，可能已损坏或扩展名有误"
+        return f"不是有效的{promised}文件（{inside}）"
+    if what:
+        return f"不是文本文件（是{what}），不是年度报告"
+    return "不是文本文件（含有大量无法识别的字符或二进制内容）"

@@ -34,6 +34,7 @@ from lxml import etree
 
 from ..document import Cell, Document, Loc, Paragraph, Table
 from ..errors import InputError
+from . import encoding
 from .cleanup import clean_cell, clean_line
 
 MAX_HTML_BYTES = 16 * 2**20
@@ -58,17 +59,19 @@ _TITLE = re.compile(r"年度报告|年报")
 _COUNTED = re.compile(r"[\w\u4e00-\u9fff]")
 
 
-def decode_html(data: bytes) -> str:
-    """The page's text, by BOM, then UTF-8, then the declared charset, then GB18030 / Big5."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8", errors="replace")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace")
+def decode_html(data: bytes) -> encoding.Decoded:
+    """The page's text, by BOM, then UTF-8, then the declared charset, then GB18030 / Big5; a page
+    none of them reads cleanly is decoded by the one with the fewest bad bytes, each replaced with
+    U+FFFD and recorded (as are NULs and other control characters, which lxml refuses)."""
     tries = ["utf-8"]
     m = _META_CHARSET.search(data[:8192])
     declared = m.group(1).decode("ascii", "ignore").lower() if m else ""
     if declared in _GB:
         declared = "gb18030"
+    try:
+        codecs.lookup(declared)
+    except LookupError:
+        declared = ""
     # a single-byte charset decodes any bytes: on a Chinese page it is tried last
     single_byte = declared.startswith(("iso-8859", "iso8859", "latin", "windows-125", "cp125", "ascii", "us-ascii"))
     if declared and not single_byte:
@@ -76,12 +79,7 @@ def decode_html(data: bytes) -> str:
     tries += ["gb18030", "big5"]
     if single_byte:
         tries.append(declared)
-    for enc in dict.fromkeys(tries):
-        try:
-            return data.decode(enc)
-        except (UnicodeDecodeError, LookupError):
-            continue
-    return data.decode("gb18030", errors="replace")
+    return encoding.decode(data, tuple(dict.fromkeys(tries)))
 
 
 def _tag(el) -> str:
@@ -92,7 +90,8 @@ def _tag(el) -> str:
 def read(data: bytes, name: str = "") -> Document:
     if len(data) > MAX_HTML_BYTES:
         raise InputError(f"网页文件过大（{len(data) // 2**20} MB，上限 {MAX_HTML_BYTES // 2**20} MB）", name)
-    text = _XML_DECL.sub("", decode_html(data), count=1)
+    decoded = decode_html(data)
+    text = _XML_DECL.sub("", decoded.text, count=1)
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
     try:
         root = etree.fromstring(text, parser)
@@ -112,7 +111,10 @@ def read(data: bytes, name: str = "") -> Document:
     walker.walk(article)
     if not walker.blocks:
         raise InputError("网页中没有找到正文内容", name)
-    return Document(blocks=walker.blocks, reader="html", name=name)
+    doc = Document(blocks=walker.blocks, reader="html", name=name)
+    if decoded.count:
+        doc.replaced = (decoded.count, [Loc(line=n) for n in decoded.lines])
+    return doc
 
 
 # ---------------------------------------------------------------- chrome and the article

@@ -157,6 +157,8 @@ def _precheck(data: bytes, name: str) -> int:
         if all(pdoc[i].get_textpage().count_chars() == 0 for i in range(n)):
             raise InputError("PDF 没有文字层（可能是扫描件），需要先做文字识别(OCR)", name)
         return n
+    except pdfium.PdfiumError:           # a page that does not load: damaged inside
+        raise InputError("PDF 文件已损坏，无法读取页面", name) from None
     finally:
         pdoc.close()
 

@@ -1,0 +1,171 @@
+"""Bytes → text that survives damage: a few bad bytes become U+FFFD and are counted, not fatal.
+
+A report downloaded with one flipped byte, a stray NUL or its last character cut in half is still
+a report: every other character decodes. `decode` picks the encoding under which the bytes are
+overwhelmingly valid (UTF-8, UTF-16 by BOM or by shape, GB18030, or an encoding the caller
+names), replaces each byte sequence that does not decode (and each control character that no
+text holds, such as NUL) with U+FFFD, and says where: the character offsets and the lines
+(1-based; "\\r\\n", "\\r" and "\\n" each end a line) of what it replaced. Whether that is still
+text is the caller's question: `Decoded.is_text` says no when more than 1% of the characters
+(at least 8) had to be replaced — random bytes, an image or an archive renamed to .txt.
+
+    d = decode("一、总体情况\\n二、".encode() + b"\\xff")
+    d.text, d.encoding, d.count, d.lines      # ("一、总体情况\\n二、\\ufffd", "utf-8", 1, [2])
+
+The work is linear in the input: a strict decode first (the common, undamaged case); only when
+it fails does a second pass count and place the replacements, and it stops counting once the
+input can no longer be text.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+import threading
+from dataclasses import dataclass, field
+
+REPLACEMENT = "\ufffd"
+# control characters no report holds (tab, line breaks, form feed and vertical tab are text)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s\u2010-\u201f\u00a0]")
+MAX_POSITIONS = 200          # positions kept for the finding; the count stays exact
+TEXT_SHARE = 0.01            # more than 1% replaced (and more than MIN_BAD): not text
+MIN_BAD = 8
+
+
+@dataclass
+class Decoded:
+    """The decoded text, the encoding chosen and what was replaced (offsets into `text`, lines)."""
+    text: str
+    encoding: str
+    count: int = 0                                      # characters replaced
+    offsets: list[int] = field(default_factory=list)    # first MAX_POSITIONS, into `text`
+    lines: list[int] = field(default_factory=list)      # their lines (1-based)
+
+    @property
+    def is_text(self) -> bool:
+        return self.count <= max(MIN_BAD, len(self.text) * TEXT_SHARE)
+
+
+class _TooMany(Exception):
+    pass
+
+
+_local = threading.local()
+
+
+def _record(e: UnicodeDecodeError) -> tuple[str, int]:
+    spans = _local.spans
+    spans.append((e.start, e.end))
+    if len(spans) > _local.limit:
+        raise _TooMany
+    return REPLACEMENT, e.end
+
+
+codecs.register_error("nianbao-record", _record)
+
+
+def _decode_counting(data: bytes, encoding: str, limit: int) -> tuple[str, list[tuple[int, int]]] | None:
+    """`data` decoded with each bad sequence replaced, and the byte offsets of those sequences;
+    None when more than `limit` sequences are bad (the encoding is wrong, or it is not text)."""
+    _local.spans, _local.limit = [], limit
+    try:
+        text = data.decode(encoding, errors="nianbao-record")
+    except _TooMany:
+        return None
+    except LookupError:
+        return None
+    finally:
+        spans, _local.spans = _local.spans, []
+    return text, spans
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a BOM: NUL bytes in the head, and one byte order reads as Chinese/ASCII."""
+    head = data[:4096]
+    if b"\x00" not in head or len(head) < 8:
+        return None
+    for enc in ("utf-16-le", "utf-16-be"):
+        try:
+            text = head[: len(head) // 2 * 2].decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if text and len(_PLAUSIBLE.findall(text)) >= 0.95 * len(text):
+            return enc
+    return None
+
+
+def _limit(n_bytes: int) -> int:
+    return max(MIN_BAD, n_bytes // 100)
+
+
+def decode(data: bytes, encodings: tuple[str, ...] = ("utf-8", "gb18030")) -> Decoded:
+    """Decode `data` by BOM, else UTF-16 by shape, else the first of `encodings` that decodes
+    cleanly, else the one with the fewest bad byte sequences (replaced and recorded). Control
+    characters (NUL …) are replaced and recorded too."""
+    chosen: tuple[str, str, list[tuple[int, int]]] | None = None    # (encoding, text, bad byte spans)
+    body, base = data, 0
+    if data.startswith(codecs.BOM_UTF8):
+        body, base, candidates = data[3:], 3, ("utf-8",)
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates = ("utf-16",)
+    elif utf16 := _utf16_without_bom(data):
+        candidates = (utf16,)
+    else:
+        candidates = tuple(dict.fromkeys(encodings))
+    for enc in candidates:                      # fast path: an undamaged file
+        try:
+            chosen = (enc, body.decode(enc), [])
+            break
+        except (UnicodeDecodeError, LookupError):
+            continue
+    if chosen is None:
+        limit = _limit(len(body))
+        for enc in candidates:
+            got = _decode_counting(body, enc, limit)
+            if got is not None and (chosen is None or len(got[1]) < len(chosen[2])):
+                chosen = (enc, got[0], got[1])
+                limit = len(got[1])             # a later encoding must do strictly better
+        if chosen is None:                      # nothing is close: replace everything, count it all
+            enc = candidates[0]
+            text = body.decode(enc, errors="replace")
+            return _finish(Decoded(text, enc), None, text.count(REPLACEMENT))
+    enc, text, bad = chosen
+    return _finish(Decoded(text, enc), (body, enc, bad), None)
+
+
+def _finish(d: Decoded, source: tuple[bytes, str, list[tuple[int, int]]] | None, count: int | None) -> Decoded:
+    """Place the replacements in the text (offsets, lines) and replace control characters."""
+    offsets: list[int] = []
+    if source is not None and source[2]:
+        body, enc, bad = source
+        # each bad sequence became exactly one U+FFFD: walk the text, skipping genuine U+FFFDs that
+        # the valid bytes between two bad sequences decode to
+        pos, prev = 0, 0
+        for start, end in bad:
+            pos += len(body[prev:start].decode(enc, errors="replace"))
+            offsets.append(pos)
+            pos += 1
+            prev = end
+    controls = [m.start() for m in _CONTROL.finditer(d.text)] if _CONTROL.search(d.text) else []
+    if controls:
+        d.text = _CONTROL.sub(REPLACEMENT, d.text)
+    offsets = sorted(offsets + controls)
+    d.count = count if count is not None else len(offsets)
+    d.offsets = offsets[:MAX_POSITIONS]
+    d.lines = lines_of(d.text, d.offsets)
+    return d
+
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def lines_of(text: str, offsets: list[int]) -> list[int]:
+    """The 1-based line of each offset (sorted) in `text`."""
+    out: list[int] = []
+    line, pos = 1, 0
+    for off in offsets:
+        for m in _BREAK.finditer(text, pos, off):
+            line += 1
+        pos = max(pos, off)
+        out.append(line)
+    return out
