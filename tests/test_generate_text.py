@@ -10,7 +10,10 @@ import pytest
 
 from nianbao import labels as L
 from nianbao.generate.synthetic import random_report
-from nianbao.generate.text import LAYOUTS, Style, _width, render, render_bytes, render_markdown
+from nianbao.form import FORM_2019, FORM_2021, FORMS
+from nianbao.generate.cells import as_2019, cell
+from nianbao.generate.families import FAMILIES
+from nianbao.generate.text import LAYOUTS, Style, _width, render, render_bytes, render_markdown, undecidable_cells
 from nianbao.readers.text import read
 
 
@@ -36,6 +39,11 @@ def test_every_layout_has_title_headings_labels_and_figures(layout):
     for _, col in L.APPLICANTS:       # the spaces layout breaks 商业/企业 into one column over two lines
         assert col in flat or (layout == "spaces" and any(re.search(rf"{col[:k]}.*\n.*{col[k:]}", text)
                                                           for k in range(1, len(col))))
+    if layout == "glued":             # digits run together: each row's figures one string after its label
+        for row in L.APP_ROWS:
+            digits = "".join(str(getattr(rep.tables.applications[row.key], c)) for c in L.APPLICANT_KEYS)
+            assert digits in flat
+        return
     for v in set(table_numbers(rep)):
         assert re.search(rf"(?<![\d,]){v}(?![\d,])", text)
 
@@ -193,3 +201,168 @@ def test_a_markdown_draft_parses_back_to_its_figures():
     got = api.parse_bytes(render_markdown(rep).encode(), "draft.md")
     assert got.tables == rep.tables
     assert (got.meta.agency, got.meta.year, got.meta.published) == (rep.meta.agency, rep.meta.year, rep.meta.published)
+
+
+# ------------------------------------------------------------------ the flattening families of issue 11
+def tables_part(text: str) -> str:
+    """From table 二's heading to section 五's (the three tables and their section prose)."""
+    return text[text.index("二、主动公开政府信息情况"):text.index("五、存在的主要问题")]
+
+
+def report_2019(seed: int = 1, **kw):
+    return as_2019(report(seed, **kw), random.Random(seed))
+
+
+def form_labels(form) -> set[str]:
+    out = set()
+    for t in form.tables:
+        for r in t.rows:
+            out |= set(r.labels) | {c.label for c in r.columns}
+        out |= {s.text for row in t.layout for s in row if s.text}
+    return out
+
+
+@pytest.mark.parametrize("module", ["text", "families", "cells", "undecidable", "corpus"])
+def test_no_generator_module_spells_a_label_of_the_form(module):
+    """Labels, headers and groups come from nianbao.form: no string literal of the generator holds one."""
+    import ast
+    from pathlib import Path
+
+    import nianbao.generate as G
+
+    tree = ast.parse((Path(G.__file__).parent / f"{module}.py").read_text("utf-8"))
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body
+                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    literals = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                and id(n) not in docstrings]
+    headings = "".join(h for f in FORMS.values() for h in f.sections)    # section headings may name 行政复议
+    labels = {w for f in FORMS.values() for w in form_labels(f) if len(w) >= 4 and w not in headings}
+    assert [(w, x) for x in literals for w in labels if w in x] == []
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_layout_prints_the_2019_form_in_its_own_words(layout):
+    rep = report_2019(3)
+    flat = re.sub(r"\s+", "", tables_part(render(rep, layout, seed=1)))
+    for col in {c.label for r in FORM_2019.table("active_disclosure").rows for c in r.columns}:
+        assert col in flat, col
+    assert flat.count("（六）其他处理") == 1
+    assert "逾期不补正" not in flat and "本年制发件数" not in flat       # the 2021 form's own rows and columns
+    other = [str(cell(rep, p)) for p in FORM_2019.table("applications").row("other_processing").paths()]
+    assert "".join(other) in re.sub(r"[|—/]", "", flat)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("half", [False, True])
+def test_families_print_full_or_half_width_brackets(family, half):
+    text = tables_part(render(report(4), family, Style(ascii_parens=half), seed=1))
+    assert ("(一)" in text.replace(" ", "")) == half
+    assert ("（一）" in text) == (not half)
+
+
+def test_paragraphs_put_every_cell_in_its_own_paragraph():
+    rep = report(5)
+    lines = tables_part(render(rep, "paragraphs", seed=1)).split("\n")
+    i = lines.index("一、本年新收政府信息公开申请数量")
+    row = rep.tables.applications["new_received"]
+    assert lines[i:i + 15:2] == ["一、本年新收政府信息公开申请数量"] + [str(getattr(row, c)) for c in L.APPLICANT_KEYS]
+    assert set(lines[i + 1:i + 15:2]) == {""}
+
+
+def test_pipe_lines_put_a_lone_pipe_after_each_cell_or_each_row():
+    rep = report(5)
+    row = [str(getattr(rep.tables.applications["new_received"], c)) for c in L.APPLICANT_KEYS]
+    per_cell = tables_part(render(rep, "pipe_lines", Style(pipe_after="cell"), seed=1))
+    assert "一、本年新收政府信息公开申请数量\n|\n" + "\n|\n".join(row) + "\n|\n" in per_cell
+    per_row = tables_part(render(rep, "pipe_lines", Style(pipe_after="row"), seed=1))
+    assert "一、本年新收政府信息公开申请数量\n" + "\n".join(row) + "\n|\n" in per_row
+
+
+def blank_in_row(key: str = "granted", col: str = "research"):
+    rep = report(6)
+    rep.tables.set_cell(f"applications.{key}.{col}", None)
+    return rep, [getattr(rep.tables.applications[key], c) for c in L.APPLICANT_KEYS]
+
+
+def test_lone_pipe_prints_a_blank_cell_as_a_lone_pipe_line():
+    rep, row = blank_in_row()
+    text = tables_part(render(rep, "lone_pipe", seed=1))
+    assert "（一）予以公开\n" + "\n".join("|" if v is None else str(v) for v in row) + "\n\n" in text
+    assert undecidable_cells(rep, "lone_pipe", seed=1) == (set(), set())
+
+
+def test_closing_pipes_drop_blank_cells_and_count_them_in_the_closing_run():
+    rep, row = blank_in_row()
+    text = tables_part(render(rep, "closing_pipes", seed=1))
+    assert "（一）予以公开 |\n" + "".join(f"{v} |\n" for v in row if v is not None) + "||\n" in text
+    assert "规章 |\n" in text and "\n|\n" in text         # a row without blanks closes with one pipe
+
+
+def test_a_dropped_blank_in_a_zero_row_is_undecidable_and_one_the_columns_place_is_not():
+    zero, nonzero = report(7), report(10)
+    for key in L.APP_ROW_KEYS:                                  # a zero row, and a row of distinct figures
+        if all(v == 0 for _, v in zero.tables.applications[key]):
+            break
+    zero.tables.set_cell(f"applications.{key}.research", None)
+    certain, _ = undecidable_cells(zero, "closing_pipes", seed=1)
+    assert {f"tables.applications.{key}.{c}" for c in L.APPLICANT_KEYS} <= certain
+    g = nonzero.tables.applications["granted"]
+    assert len({g.commercial, g.research, g.social_welfare}) == 3      # a shifted reading breaks a column sum
+    nonzero.tables.set_cell("applications.granted.research", None)
+    certain, possible = undecidable_cells(nonzero, "closing_pipes", seed=1)
+    assert not any(p.startswith("tables.applications.granted.") for p in certain | possible)
+
+
+@pytest.mark.parametrize("width", [5, 6])
+def test_leading_pipe_grids_pad_table_two_and_print_table_four_by_group(width):
+    rep, row = blank_in_row()
+    text = tables_part(render(rep, "leading_pipe", Style(grid_width=width, annotated=True), seed=3))
+    lines = text.split("\n")
+    two = [x for x in lines[:lines.index("三、收到和处理政府信息公开申请情况")] if x.startswith("|")]
+    assert len(two) == 14 and {x.count("|") for x in two} == {width + 1}
+    assert any(re.match(r"\| [^|]+（[^|]+） \| +\d+ +\|", x) for x in two)          # an annotated label
+    granted = next(x for x in lines if "（一）予以公开" in x)
+    assert "||" in granted and re.search(r"\|  +\d+ +\|", granted)                  # padded, an empty cell
+    for name in ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）"):
+        assert any(x.startswith(f"| {name} |") for x in lines)
+
+
+def test_split_labels_come_out_as_cells_of_their_own():
+    text = tables_part(render(report(8), "split_labels", seed=2))
+    assert "\n商业\n企业\n" in text and "\n科研\n机构\n" in text
+    tabs = tables_part(render(report(8), "split_labels", Style(split_mode="tabs"), seed=2))
+    assert "\t商业\t企业\t" in tabs or "\t科研\t机构\t" in tabs
+
+
+def test_glued_rows_run_label_and_digits_together_and_ambiguous_cuts_are_named():
+    rep = report(9, nonzero=False)
+    rep.tables.active_disclosure.regulations.issued = 0
+    rep.tables.active_disclosure.regulations.repealed = 0
+    rep.tables.active_disclosure.regulations.in_force = 0
+    assert "\n规章000\n" in render(rep, "glued", seed=1)
+    assert not any("regulations" in p for p in undecidable_cells(rep, "glued", seed=1)[0])   # one cut: 0|0|0
+    rep.tables.active_disclosure.regulations.issued = 1
+    rep.tables.active_disclosure.regulations.in_force = 12            # "1012": 1|0|12 or 10|1|2
+    assert "\n规章1012\n" in render(rep, "glued", seed=1)
+    certain, _ = undecidable_cells(rep, "glued", seed=1)
+    assert {f"tables.active_disclosure.regulations.{c}" for c in ("issued", "repealed", "in_force")} <= certain
+
+
+def test_glued_table_three_rows_are_cut_by_their_total():
+    from nianbao.generate.undecidable import glued_readings
+
+    paths = FORM_2021.table("applications").row("granted").paths()
+    cut = lambda digits: sorted(list(r.values()) for r in glued_readings(FORM_2021, paths, digits))  # noqa: E731
+    assert cut("1020003") == [[1, 0, 2, 0, 0, 0, 3]]
+    assert cut("1020004") == []                                          # no cut keeps 总计 = the six columns
+    assert cut("101000011") == [[1, 0, 10, 0, 0, 0, 11], [10, 1, 0, 0, 0, 0, 11]]    # two do: undecidable
+
+
+@pytest.mark.parametrize("base", ["tabs", "cells"])
+def test_ebook_text_breaks_the_tables_with_page_markers_and_the_running_header(base):
+    rep = report(10)
+    text = tables_part(render(rep, "ebook", Style(ebook_base=base), seed=1))
+    three = text[text.index("三、收到和处理"):text.index("四、政府信息公开行政复议")]
+    assert re.search(r"^(?:第 ?\d+ ?页(?: 共\d+页)?|- \d+ -|\d+/\d+)$", three, re.M)
+    assert f"\n{rep.meta.title}\n" in three
