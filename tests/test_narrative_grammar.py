@@ -73,20 +73,7 @@ def mismatch(c: Composed) -> str | None:
 # Families the extractor of today misreads, with the smallest failing paragraph found (see
 # first_failure): strict, so each flips to a failure once the extractor reads the phrasing.
 XFAIL: dict[str, str] = {
-    'app_received_applicants': "「本年度共收到公民、法人和其他组织提出的政府信息公开申请2件，办结3件，其中予以公开1件、不予公开1件、无法提供1件。所有申请均已按时办结。」 (section 3): missing [('applications.new_received', 2)], extra []",
-    'app_zero_negation': "「全年未收到政府信息公开申请，无上年结转申请。」 (section 3): missing [('applications.carried_over', 0)], extra []",
-    'app_outcomes_sentence': "「我局全年共收到政府信息公开申请5件，办结5件。其中，予以公开3件，无法提供2件，结转下一年度继续办理1件。」 (section 1): missing [('applications.carried_forward', 1), ('applications.granted', 3), ('applications.unavailable', 2)], extra []",
-    'app_outcomes_sentence_lead': "「我局全年共收到政府信息公开申请5件，办结5件。办理结果中，予以公开3件，无法提供2件，结转下一年度继续办理1件。」 (section 1): missing [('applications.carried_forward', 1), ('applications.granted', 3), ('applications.unavailable', 2)], extra []",
-    'app_combined_words': "「全年本单位新收政府信息公开申请19件，其中全部或部分公开12件、不予公开1件、无法提供3件、其他处理2件，已办结18件，结转下年度继续办理1件。」 (section 3): missing [('applications.granted_and_partial', 12)], extra [('applications.partially_granted', 12)]",
-    'app_outcome_words': "「全年新收政府信息公开申请3件，上年结转政府信息公开申请1件。全年共办结政府信息公开申请4件，其中：同意公开2件，部分予以公开1件，其他处理1件，已全部答复完毕。」 (section 1): missing [('applications.partially_granted', 1)], extra [('applications.granted', 1)]",
-    'app_replied': "「我局全年共收到政府信息公开申请5件，答复5件，其中予以公开3件，无法提供2件，结转下一年度继续办理1件。」 (section 1): missing [('applications.completed', 5)], extra []",
-    'app_outcomes_standalone': "「从办理结果看，予以公开394件，部分公开184件，不予处理65件，其他处理52件，结转下年度继续办理0件。」 (section 1): missing [('applications.carried_forward', 0), ('applications.granted', 394), ('applications.not_processed', 65), ('applications.other_processing', 52), ('applications.partially_granted', 184)], extra []",
-    'review_zero_negation': "「全年未收到因政府信息公开引起的行政复议和行政诉讼。」 (section 3): missing [('litigation.total', 0), ('review.total', 0)], extra []",
-    'enum_respectively': "「全年主动公开政府信息11条，其中重点领域信息、公示公告分别为2条、9条。」 (section 1): missing [('enumeration', 11)], extra [], enumeration parts [] instead of [[2, 9]]",
-    'd_other_year': "「2021年我局受理政府信息公开申请160件，予以公开2件。」 (section 1): missing [], extra [('applications.granted', 2)]",
-    'd_other_area': "「全市各级行政机关共受理政府信息公开申请54件。」 (section 1): missing [], extra [('applications.received_total', 54)]",
-    'd_comparison_clause': "「我厅全年共收到政府信息公开申请6件，同比增长28%，其中予以公开2件，部分公开2件，无法提供2件。全年共办结政府信息公开申请6件，结转下年度办理1件。」 (section 1): missing [('applications.granted', 2)], extra []",
-    'd_duration': "「政府信息公开申请平均答复时间为2个工作日。」 (section 1): missing [], extra [('all_completed', None)]",
+    'app_outcomes_sentence_lead': "「本年度我局新收政府信息公开申请2件。在已办结的申请中，予以公开1件，已答复1件，结转下年度继续办理1件。」 (section 3): missing [('applications.carried_forward', 1), ('applications.completed', 1), ('applications.granted', 1)], extra []",
 }
 
 # examples per family (about 50 families); HYPOTHESIS_PROFILE=explore draws more, and new ones
@@ -141,9 +128,6 @@ def first_failure(families: frozenset[str], draws: int = 400, keep: int = 12) ->
 
 # Pairs of families that read back alone but not together, with the smallest failing paragraph.
 XFAIL_PAIRS: dict[tuple[str, str], str] = {
-    ('app_respectively', 'app_outcomes_respectively'): "「本年度本年新收、上年结转政府信息公开申请分别为1件、0件，按时办结0件，其中予以公开、部分公开分别为0件、0件，结转下一年度继续办理1件。」 (section 1): missing [('applications.granted', 0), ('applications.partially_granted', 0)], extra [('applications.granted_and_partial', 0)]",
-    ('app_respectively', 'app_units'): "「全年本年新收、上年结转政府信息公开申请分别为8份、0份，按时办结8份，其中，予以公开6份、无法提供2份，结转下年度办理0份。」 (section 1): missing [('applications.carried_over', 0), ('applications.new_received', 8)], extra [('applications.carried_over', 8)]",
-    ('app_outcomes_respectively', 'app_units'): "「本年度本局共收到政府信息公开申请5份，其中予以公开、无法提供分别为3份、2份，已答复5份，转入下年度继续办理1份。」 (section 3): missing [('applications.granted', 3), ('applications.unavailable', 2)], extra [('applications.unavailable', 3)]",
 }
 
 
@@ -245,25 +229,35 @@ def _wrong(c: Composed, index: int, name: str, rng: random.Random) -> int | None
 
 
 def test_one_stated_number_changed_makes_its_rule_fire():
+    """Two stated numbers per report (of two different kinds, drawn evenly over kinds), each
+    changed on its own."""
     missed, tried = [], Counter()
+    passing = passing_families()
+    # one report in three states table 四's results (rare among all families together)
+    results = family_set("review_results") if "review_results" in passing else passing
     for seed in REPORT_SEEDS:
-        report, c = _report_and_paragraph(seed, passing_families())
-        slots = c.fact_slots()
-        if not slots:
-            continue
+        report, c = _report_and_paragraph(seed, results if seed % 3 == 0 else passing)
         rng = random.Random(seed)
-        index, name = rng.choice(slots)
-        wrong = _wrong(c, index, name, rng)
-        if wrong is None:
-            continue
-        code = "N003" if name == "part" else RULE_OF[SLOTS[name].split(".")[0]]
-        tried[code] += 1
-        broken = c.with_value(index, wrong)
-        found = {f.code for f in run_rules(with_paragraph(report, broken), select=["N"])}
-        if code not in found:
-            missed.append((seed, name, wrong, code, broken.text, sorted(found)))
+        by_name: dict[str, list[int]] = {}
+        for index, name in c.fact_slots():
+            by_name.setdefault(name, []).append(index)
+        names = sorted(by_name)
+        if seed % 3 == 0:
+            names = [n for n in names if n.startswith(("rev", "lit"))] or names
+        for name in rng.sample(names, min(2, len(names))):
+            index = rng.choice(by_name[name])
+            wrong = _wrong(c, index, name, rng)
+            if wrong is None:
+                continue
+            code = "N003" if name == "part" else RULE_OF[SLOTS[name].split(".")[0]]
+            tried[name] += 1
+            broken = c.with_value(index, wrong)
+            found = {f.code for f in run_rules(with_paragraph(report, broken), select=["N"])}
+            if code not in found:
+                missed.append((seed, name, wrong, code, broken.text, sorted(found)))
     assert missed == []
-    assert set(tried) == {"N001", "N002", "N003"}, tried
+    # every kind of stated number was changed somewhere
+    assert (set(SLOTS) | {"part"}) - set(tried) == set(), tried
 
 
 def test_all_completed_while_the_table_carries_some_forward_makes_n006_fire():

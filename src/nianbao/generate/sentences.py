@@ -17,6 +17,7 @@ Template language (one line, no nesting):
 - ``{#x}``  a distractor number (no fact), ``{#p}`` a percentage, ``{m}``/``{d}`` a month/day
 - ``{Y}``, ``{Y-1}``, ``{Y+1}`` the report year and its neighbours; ``{TS}`` a time and/or
   subject opening ("2023年，我局", "全年"); ``{S}`` a subject; ``{U}`` the unit of the block
+- ``{rev+lit}`` one number stating two figures (equal by the template's ``when``)
 - ``[a|b|]`` one of the alternatives (the empty one included)
 
 `Composed.with_value(i, v)` re-renders the paragraph with the number at segment i changed, for
@@ -39,7 +40,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 # ------------------------------------------------------------------ figures
-# slot → (fact kind, what the value is); parts of an enumeration have no kind of their own
+# slot → the fact kind it states; its value is the figure of that name (`Figures.values`). Parts
+# of an enumeration ({part0}, {part1}…) have no kind of their own.
 SLOTS: dict[str, str] = {
     "new": "applications.new_received",
     "over": "applications.carried_over",
@@ -291,6 +293,11 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
         "{TS}未收到政府信息公开申请，无上年结转申请",
         when=ZERO_APPS, states=[("applications.new_received", 0), ("applications.carried_over", 0)]),
         doc="a zero as a negation: 无依申请公开情况发生, 无上年结转申请"),
+    Family("app_order", "head", _t(
+        "{TS}上年结转政府信息公开申请{over}{U}，本年新收{new}{U}",
+        "{TS}政府信息公开申请新收{new}{U}、上年结转{over}{U}",
+        "政府信息公开申请方面，{TS}共收到{new}{U}",
+        when=SOME_APPS), doc="other clause orders: 上年结转 before 新收, the noun before the verb"),
     Family("app_respectively", "head", _t(
         "{TS}本年新收、上年结转政府信息公开申请分别为{new}{U}、{over}{U}",
         when=SOME_APPS), doc="分别为 pairs a list of labels with a list of counts"),
@@ -348,6 +355,10 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
         "{TS}未收到因政府信息公开引起的行政复议和行政诉讼",
         when=NO_REVIEW, states=[("review.total", 0), ("litigation.total", 0)]),
         doc="zero as 无…情况发生, 均为0件, 未收到…复议"),
+    Family("review_respectively", "review", _t(
+        "{TS}因政府信息公开引起的行政复议、行政诉讼分别为{rev}件、{lit}件") + _t(
+        "{TS}因政府信息公开被申请行政复议、被提起行政诉讼各{rev+lit}件",
+        when=lambda v: v["rev"] == v["lit"]), doc="分别为 and 各 for 复议 and 诉讼 together"),
     Family("review_results", "review", _t(
         "{TS}因政府信息公开被申请行政复议{rev}件，其中结果维持{rev_m}件、结果纠正{rev_c}件",
         "{TS}因政府信息公开申请引起行政复议{rev}件，复议结果维持{rev_m}件，纠正{rev_c}件",
@@ -369,7 +380,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
     Family("d_other_work", "distractor", _t(
         "{TS}召开政务公开工作会议{#x}次。", "{TS}组织开展政务公开业务培训{#x}次，参训人员{#y}人次。",
         "{TS}在门户网站发布工作动态{#y}条。", "{TS}办理人大代表建议{#x}件、政协委员提案{#x}件，均已按期办结。",
-        "{TS}回复网民留言{#y}件。", "{TS}制作政策解读{#x}篇。"), doc="other work"),
+        "{TS}回复网民留言{#y}件。", "{TS}制作政策解读{#x}篇。",
+        "{TS}通过门户网站发布信息{#y}条，回复网民留言{#x}件，办理政务服务事项{#y}件。"), doc="other work"),
     Family("d_other_year", "distractor", _t(
         "{Y-1}年，{S}共收到政府信息公开申请{#y}件。", "{Y-2}年度因政府信息公开引起行政复议{#x}件。",
         "{Y-1}年{S}受理政府信息公开申请{#y}件，予以公开{#x}件。"), doc="another year's figures"),
@@ -399,6 +411,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
 ]}
 
 HEADS = [n for n, f in FAMILIES.items() if f.role == "head"]
+REVIEWS = [n for n, f in FAMILIES.items() if f.role == "review"]
 STATEMENTS = [n for n, f in FAMILIES.items() if f.role in ("head", "tail", "standalone", "review", "enum")]
 DISTRACTORS = [n for n, f in FAMILIES.items() if f.role == "distractor"]
 ALL = frozenset(FAMILIES)
@@ -425,6 +438,7 @@ class Slot:
     value: int
     liang: bool = False   # may print 2 as 两
     group: int = -1       # the enumeration a total or part belongs to
+    also: tuple[str, ...] = ()   # other slots the same number states ("复议、诉讼各3件": {rev+lit})
 
 
 @dataclass(frozen=True)
@@ -474,7 +488,7 @@ class Composed:
         out: list[tuple[str, int | None]] = []
         for s in self.segments:
             if isinstance(s, Slot) and s.name in SLOTS:
-                out.append((SLOTS[s.name], s.value))
+                out.extend((SLOTS[n], s.value) for n in (s.name, *s.also))
             elif isinstance(s, Stated):
                 out.append((s.kind, s.value))
         return out
@@ -563,11 +577,12 @@ class _Writer:
             elif name.startswith("#"):
                 hi = {"#x": 30, "#y": 400, "#p": 60, "#d": 15}[name]
                 self.segments.append(Slot("#y" if name in ("#y", "#p") else "#", self.rng.randint(2, hi)))
-            elif name in local or name in self.values:
+            elif name.split("+")[0] in local or name.split("+")[0] in self.values:
+                name, *also = name.split("+")
                 value = local[name] if name in local else self.values[name]
                 kind = "part" if re.fullmatch(r"part\d+", name) else name
                 self.segments.append(Slot(kind, value, liang=self.rng.random() < 0.5,
-                                          group=self.group if kind in ("part", "enum") else -1))
+                                          group=self.group if kind in ("part", "enum") else -1, also=tuple(also)))
             else:
                 raise ValueError(f"unknown slot {tok} in template {line!r}")
 
@@ -606,7 +621,7 @@ def _outcome_list(w: _Writer, on: frozenset[str], sep: str | None = None) -> Non
     w.write(sep.join(f"{word}{{{key}}}{{U}}" for key, word in items))
 
 
-def _app_block(w: _Writer, on: frozenset[str], section_zero_ok: bool = True) -> bool:
+def _app_block(w: _Writer, on: frozenset[str]) -> bool:
     rng, v = w.rng, w.values
     heads = [(n, t) for n in HEADS if n in on for t in _usable(FAMILIES[n], v)]
     standalone = "app_outcomes_standalone" in on and v["new"] + v["over"] > 0
@@ -662,8 +677,7 @@ def _app_block(w: _Writer, on: frozenset[str], section_zero_ok: bool = True) -> 
 
 def _review_block(w: _Writer, on: frozenset[str]) -> tuple[bool, bool]:
     """Writes a review/litigation statement; returns (written, uses the passive form)."""
-    options = [(n, t) for n in ("review_counts", "review_passive", "review_zero", "review_zero_negation",
-                                "review_results") if n in on for t in _usable(FAMILIES[n], w.values)]
+    options = [(n, t) for n in REVIEWS if n in on for t in _usable(FAMILIES[n], w.values)]
     if not options:
         return False, False
     name, t = w.rng.choice(options)
@@ -692,12 +706,11 @@ def _enum_block(w: _Writer, on: frozenset[str]) -> bool:
     w.enum_unit = rng.choice(["条", "条", "篇"]) if kind != "enum_bracket" else "条"
     lead = rng.choice(ENUM_LEADS)
     items = [f"{label}{{part{i}}}{{EU}}" for i, label in enumerate(labels)]
-    if kind == "enum_mixed_sep":
-        cut = rng.randint(1, n - 1)
-        body = "、".join(items[:cut]) + "，" + "，".join(items[cut:]) if rng.random() < 0.5 else \
-            "，".join(items[:cut]) + "，" + "、".join(items[cut:])
-        if body.count("、") == 0 or body.count("，") == 0:
-            body = items[0] + "，" + "、".join(items[1:]) if n > 2 else items[0] + "，" + items[1]
+    if kind == "enum_mixed_sep":     # both separators, in any order
+        seps = [rng.choice("、，") for _ in range(n - 1)]
+        i, j = rng.sample(range(n - 1), 2)
+        seps[i], seps[j] = "、", "，"
+        body = items[0] + "".join(sep + item for sep, item in zip(seps, items[1:]))
     elif kind == "enum_respectively":
         body = "、".join(labels) + "分别为" + "、".join(f"{{part{i}}}{{EU}}" for i in range(n))
     else:
@@ -725,8 +738,7 @@ def compose(rng: random.Random, families: Iterable[str] = ALL, *, figures: Figur
                                                False if not set(head_fams) & zero_only else None)
         if "app_outcomes_standalone" in on and not head_fams:
             app_zero = False
-        rev = [n for n in ("review_counts", "review_passive", "review_zero", "review_zero_negation",
-                           "review_results") if n in on]
+        rev = [n for n in REVIEWS if n in on]
         review_zero = None if not rev else (True if set(rev) <= {"review_zero", "review_zero_negation"} else
                                             False if not set(rev) & {"review_zero", "review_zero_negation"}
                                             else None)
