@@ -43,6 +43,8 @@ class IngestRun(Base):
     failed: Mapped[int] = mapped_column(Integer, default=0)
     errors: Mapped[list] = mapped_column(Json, default=list)     # [{"file": …, "message": …}]
     paths: Mapped[list] = mapped_column(Json, default=list)      # what was asked for
+    host: Mapped[str | None] = mapped_column(String(255), nullable=True)   # who runs it: a run without
+    pid: Mapped[int | None] = mapped_column(Integer, nullable=True)        # finished_at whose process is gone was killed
 
 
 class Report(Base):
@@ -69,6 +71,7 @@ class Report(Base):
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     ingest_run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_run.id", ondelete="SET NULL"), nullable=True)
     model: Mapped[dict] = mapped_column(Json)                    # Report.to_dict(), findings included
+    source_mtime: Mapped[float | None] = mapped_column(Float, nullable=True)   # file time (versions' tie-break)
     __table_args__ = (
         UniqueConstraint("sha256", name="uq_report_sha256"),   # the same bytes are stored once
         # at most one current report per agency and year; a concurrent writer gets IntegrityError

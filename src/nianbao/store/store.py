@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import socket
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -23,10 +25,11 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from sqlalchemy import delete, func, insert, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from ..agency import clean_name, regions_agree, split_agency
+from ..errors import StoreError
 from ..model import Finding as FindingModel
 from ..model import Report
 from . import db
@@ -39,6 +42,41 @@ HISTORY_PREFIX = "X"
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def newer_version(new: tuple[str | None, float | None, str], current: tuple[str | None, float | None, str]) -> bool:
+    """Whether a version (published, file mtime, sha256) replaces the current one of its agency and year.
+
+    The rule, the same whatever order the files arrive in: between two ingested files (both with a
+    modification time) the later stated publication date wins (a version stating a date beats one
+    stating none); on the same date the later file modification time; on the same time the larger
+    SHA-256. A report saved without a file time (built in memory, the API) replaces the current
+    one unless the current one states a later publication date.
+    """
+    (pub, mtime, sha), (cur_pub, cur_mtime, cur_sha) = new, current
+    if mtime is not None and cur_mtime is not None:
+        return (pub or "", mtime, sha) > (cur_pub or "", cur_mtime, cur_sha)
+    return not (cur_pub and pub and cur_pub > pub)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:             # exists, another user's
+        return True
+    return True
+
+
+def _run_status(run: IngestRun) -> str:
+    """"finished", "running", "interrupted" (its process is gone: killed, crashed, the machine
+    restarted) or "unknown" (another machine's run, or a run recorded before runs named their process)."""
+    if run.finished_at is not None:
+        return "finished"
+    if run.pid is None or run.host != socket.gethostname()[:255]:
+        return "unknown"
+    return "running" if _pid_alive(run.pid) else "interrupted"
 
 
 def report_sha256(report: Report) -> str:
@@ -152,9 +190,19 @@ class Store:
 
     def __init__(self, url: str | None = None, *, migrate: bool = True):
         self.url = db.resolve_url(url)
-        self.engine = db.make_engine(self.url)
-        if migrate:
-            db.migrate(self.engine)
+        # a SQLite file that cannot be written (read-only mount, no permission) is opened read-only:
+        # queries work, a write says why it cannot
+        self.read_only = db.sqlite_read_only(self.url)
+        try:
+            self.engine = db.make_engine(self.url, read_only=self.read_only)
+            if self.read_only:
+                db.check_schema(self.engine, self.url)
+            elif migrate:
+                db.migrate(self.engine)
+        except StoreError:
+            raise
+        except (SQLAlchemyError, OSError) as e:
+            raise db.describe(e, self.url, "打开") from None
 
     # ------------------------------------------------------------ plumbing
     def close(self) -> None:
@@ -172,16 +220,26 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Session]:
-        with Session(self.engine) as s:
-            yield s
+        try:
+            with Session(self.engine) as s:
+                yield s
+        except (DBAPIError, OSError) as e:
+            if db.error_kind(e) not in db.FATAL:
+                raise
+            raise db.describe(e, self.url, "读取") from None
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
-        """One transaction; SQLite takes the write lock up front (BEGIN IMMEDIATE)."""
+        """One transaction; SQLite takes the write lock up front (BEGIN IMMEDIATE). A full disk, a
+        read-only database, an I/O error become a StoreError (one line: what, where, what to do)."""
         token = db._immediate.set(True)
         try:
             with Session(self.engine) as s, s.begin():
                 yield s
+        except (DBAPIError, OSError) as e:
+            if db.error_kind(e) not in db.FATAL:
+                raise
+            raise db.describe(e, self.url, "写入") from None
         finally:
             db._immediate.reset(token)
 
@@ -189,16 +247,20 @@ class Store:
     def start_run(self, paths: Iterable[str] = ()) -> int:
         with self._write() as s:
             run = IngestRun(started_at=_now(), files=0, stored=0, duplicates=0, failed=0, errors=[],
-                            paths=[str(p) for p in paths])
+                            paths=[str(p) for p in paths], host=socket.gethostname()[:255], pid=os.getpid())
             s.add(run)
             s.flush()
             return run.id
 
     def finish_run(self, run_id: int, *, files: int, stored: int, duplicates: int, failed: int,
-                   errors: list[dict[str, str]]) -> None:
+                   errors: list[dict[str, str]], finished: bool = True) -> None:
+        """Record a run's counts; `finished=False` records them so far (a killed run keeps them)."""
+        values: dict[str, Any] = {"files": files, "stored": stored, "duplicates": duplicates, "failed": failed,
+                                  "errors": errors}
+        if finished:
+            values["finished_at"] = _now()
         with self._write() as s:
-            s.execute(update(IngestRun).where(IngestRun.id == run_id).values(
-                finished_at=_now(), files=files, stored=stored, duplicates=duplicates, failed=failed, errors=errors))
+            s.execute(update(IngestRun).where(IngestRun.id == run_id).values(**values))
 
     def runs(self, limit: int = 20) -> list[dict[str, Any]]:
         with self._read() as s:
@@ -207,9 +269,10 @@ class Store:
             open_ids = [r.id for r in rows if r.finished_at is None]
             so_far = dict(s.execute(select(ReportRow.ingest_run_id, func.count()).where(
                 ReportRow.ingest_run_id.in_(open_ids)).group_by(ReportRow.ingest_run_id)).all()) if open_ids else {}
-            return [{"id": r.id, "started_at": r.started_at, "finished_at": r.finished_at, "files": r.files,
-                     "stored": r.stored if r.finished_at else so_far.get(r.id, 0), "duplicates": r.duplicates,
-                     "failed": r.failed, "errors": r.errors, "paths": r.paths} for r in rows]
+            return [{"id": r.id, "started_at": r.started_at, "finished_at": r.finished_at, "status": _run_status(r),
+                     "files": r.files, "stored": r.stored if r.finished_at else max(r.stored, so_far.get(r.id, 0)),
+                     "duplicates": r.duplicates, "failed": r.failed, "errors": r.errors, "paths": r.paths}
+                    for r in rows]
 
     # ------------------------------------------------------------ agencies
     def _resolve_agency(self, s: Session, printed: str | None) -> Agency | None:
@@ -265,7 +328,7 @@ class Store:
 
     # ------------------------------------------------------------ saving
     def save_report(self, report: Report, *, run_id: int | None = None, history: bool = True,
-                    attempts: int = 5) -> SaveResult:
+                    attempts: int = 5, mtime: float | None = None) -> SaveResult:
         """Store one report in one transaction (idempotent by sha256). With `history`, the X rules run
         against the previous year's report in the store, and the next year's report is re-audited."""
         sha = report_sha256(report)
@@ -273,7 +336,7 @@ class Store:
         for _ in range(attempts):
             try:
                 with self._write() as s:
-                    return self._save(s, report, sha, run_id, history)
+                    return self._save(s, report, sha, run_id, history, mtime)
             except IntegrityError as e:
                 # a concurrent writer stored the same file, the same agency or the same agency-year
                 last = e
@@ -284,9 +347,12 @@ class Store:
                                       info.errors, info.warnings, info.infos)
             except OperationalError as e:   # SQLite busy beyond the timeout, PG serialization
                 last = e
+        if last is not None and db.error_kind(last) is not None:
+            raise db.describe(last, self.url, "写入") from None
         raise last  # type: ignore[misc]
 
-    def _save(self, s: Session, report: Report, sha: str, run_id: int | None, history: bool) -> SaveResult:
+    def _save(self, s: Session, report: Report, sha: str, run_id: int | None, history: bool,
+              mtime: float | None = None) -> SaveResult:
         found = s.execute(select(ReportRow.id, ReportRow.is_current, ReportRow.agency_id, ReportRow.year,
                                  ReportRow.errors, ReportRow.warnings, ReportRow.infos)
                           .where(ReportRow.sha256 == sha)).first()
@@ -311,8 +377,8 @@ class Store:
 
         new_published = report.meta.published.isoformat() if report.meta.published else None
         # without agency or year there is nothing to version against: the report is simply listed
-        becomes_current = not (current is not None and current.published and new_published
-                               and current.published > new_published)
+        becomes_current = current is None or newer_version(
+            (new_published, mtime, sha), (current.published, current.source_mtime, current.sha256))
         if becomes_current and current is not None:
             current.is_current = False          # before the insert: the partial unique index checks per row
             s.flush()
@@ -322,6 +388,7 @@ class Store:
             period_start=report.meta.period.start.isoformat() if report.meta.period and report.meta.period.start else None,
             period_end=report.meta.period.end.isoformat() if report.meta.period and report.meta.period.end else None,
             published=new_published, source_file=report.source.file, reader=report.source.reader, sha256=sha,
+            source_mtime=mtime,
             is_current=bool(becomes_current), ingested_at=_now(), ingest_run_id=run_id, model=report.to_dict(),
             superseded_by=None if becomes_current or current is None else current.id,
             **_severity_counts(report.findings))
@@ -411,8 +478,13 @@ class Store:
             s.delete(row)
             s.flush()
             if was_current and agency_id is not None and year is not None:
-                heir = s.scalars(select(ReportRow).where(ReportRow.agency_id == agency_id, ReportRow.year == year)
-                                 .order_by(ReportRow.ingested_at.desc(), ReportRow.id.desc())).first()
+                others = s.scalars(select(ReportRow).where(ReportRow.agency_id == agency_id, ReportRow.year == year)
+                                   .order_by(ReportRow.ingested_at, ReportRow.id)).all()
+                heir = None
+                for o in others:            # the newest version by the versions' rule (newer_version)
+                    if heir is None or newer_version((o.published, o.source_mtime, o.sha256),
+                                                     (heir.published, heir.source_mtime, heir.sha256)):
+                        heir = o
                 if heir is not None:
                     heir.is_current = True
                     heir.superseded_by = None
@@ -552,6 +624,10 @@ class Store:
             return sorted(y for (y,) in s.execute(select(ReportRow.year).where(ReportRow.year.is_not(None)).distinct()))
 
     def stats(self) -> dict[str, Any]:
+        try:
+            revision = db.current_revision(self.engine)
+        except (DBAPIError, OSError) as e:
+            raise db.describe(e, self.url, "读取") from None
         with self._read() as s:
             return {
                 "url": self.url if self.dialect == "sqlite" else self.engine.url.render_as_string(hide_password=True),
@@ -560,7 +636,8 @@ class Store:
                 "agencies": s.scalar(select(func.count(Agency.id))) or 0,
                 "findings": s.scalar(select(func.count(Finding.id))) or 0,
                 "runs": s.scalar(select(func.count(IngestRun.id))) or 0,
-                "revision": db.current_revision(self.engine),
+                "revision": revision,
+                "read_only": self.read_only,
             }
 
 
