@@ -500,3 +500,63 @@ def test_facts_are_typed_and_comparable_to_the_kind_strings():
 def test_the_numeral_parser_is_shared_with_the_meta_extraction():
     from nianbao.extract import meta
     assert meta.cn_int is cn_int
+
+
+# ------------------------------------------------------------------ phrasings the sentence grammar found unread or misread
+def test_outcome_words_of_the_form_and_their_variants():
+    k = kinds("全年新收政府信息公开申请19件，其中全部或部分公开12件、不予公开1件。")
+    assert k["applications.granted_and_partial"] == [12] and "applications.granted" not in k
+    k = kinds("全年共办结政府信息公开申请4件，其中：同意公开2件，部分予以公开1件，其他处理1件。")
+    assert k["applications.granted"] == [2] and k["applications.partially_granted"] == [1]
+    k = kinds("我局全年共收到政府信息公开申请5件，答复5件，其中予以公开3件。")
+    assert k["applications.completed"] == [5]
+    assert "applications.completed" not in kinds("法律顾问参与政府信息公开申请答复审核，共审核答复文书15件。")
+
+
+def test_carried_forward_is_read_in_an_outcome_sentence_and_is_no_plan():
+    k = kinds("我局全年共收到政府信息公开申请5件，办结5件。其中，予以公开3件，无法提供2件，结转下一年度继续办理1件。")
+    assert k["applications.granted"] == [3] and k["applications.carried_forward"] == [1]
+    k = kinds("从办理结果看，予以公开394件，部分公开184件，结转下年度继续办理0件。")
+    assert k["applications.carried_forward"] == [0]
+    assert kinds("下一年度，我局将力争予以公开20件，部分公开5件。") == {}
+
+
+def test_no_carried_over_applications_is_zero_carried_over():
+    k = kinds("全年未收到政府信息公开申请，无上年结转申请。")
+    assert k == {"applications.new_received": [0], "applications.carried_over": [0]}
+
+
+def test_all_applicants_named_is_no_part():
+    k = kinds("本年度共收到公民、法人和其他组织提出的政府信息公开申请2件，办结2件。")
+    assert k["applications.new_received"] == [2]
+    assert "applications.new_received" not in kinds("本年度共收到法人提出的政府信息公开申请2件。")
+
+
+def test_two_respectively_lists_in_one_sentence_and_counts_in_份():
+    k = kinds("全年本年新收、上年结转政府信息公开申请分别为8份、0份，按时办结8份，其中予以公开、无法提供分别为6份、2份。")
+    assert k["applications.new_received"] == [8] and k["applications.carried_over"] == [0]
+    assert k["applications.granted"] == [6] and k["applications.unavailable"] == [2]
+
+
+def test_enumeration_paired_by_respectively():
+    (f,) = enumerations(["全年主动公开政府信息11条，其中重点领域信息、公示公告分别为2条、9条。"])
+    assert f.value == 11 and f.data.parts == [("重点领域信息", 2), ("公示公告", 9)]
+
+
+def test_a_sentence_opening_with_another_year_states_that_years_counts():
+    assert kinds("2021年我局受理政府信息公开申请160件，予以公开2件。") == {"year_mention": [2021]}
+    assert kinds("全市各级行政机关共受理政府信息公开申请54件。") == {}
+    assert kinds("按照全市统一部署，我局全年收到政府信息公开申请5件。")["applications.new_received"] == [5]
+
+
+def test_a_comparison_in_its_own_clause_does_not_hide_the_next_count():
+    k = kinds("我厅全年共收到政府信息公开申请6件，同比增长28%，其中予以公开2件，部分公开2件，无法提供2件。")
+    assert k["applications.granted"] == [2] and k["applications.partially_granted"] == [2]
+    assert "applications.new_received" not in kinds("收到政府信息公开申请较上年增加5件。")
+
+
+def test_average_reply_time_is_no_all_completed_and_no_received_review_zero_is_uncertain():
+    assert "all_completed" not in kinds("政府信息公开申请平均答复时间为2个工作日。")
+    fs = [f for f in facts("全年未收到因政府信息公开引起的行政复议和行政诉讼。", section=3) if f.kind != "year_mention"]
+    assert [(f.kind, f.value, f.certain) for f in fs] == [("review.total", 0, False), ("litigation.total", 0, False)]
+    assert kinds("我局作为复议机关，未收到因政府信息公开引起的行政复议申请。") == {}

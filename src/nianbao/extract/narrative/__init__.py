@@ -55,10 +55,12 @@ def _sentence_facts(s: str, ctx: Ctx) -> None:
         if expanded != s:
             ctx.shown, s = s, expanded
     sent = Sentence(s)
+    before = len(ctx.facts)
     read = applications.read(sent, ctx)   # also the zero phrases when there are no counts
+    apps_here = len(ctx.facts) > before
     review_litigation.read(sent, ctx)
     documents.read(sent, ctx)
-    completion.read(sent, ctx)
+    completion.read(sent, ctx, apps_here)
     fees.read(sent, ctx)
     years.read(sent, ctx)
     ctx.cont = read
@@ -97,6 +99,8 @@ def _enumerations(run: list[tuple[int | None, str, Loc | None]], ctx: Ctx, year:
                 s = s[:-1] + "," + nxt
         if not any(h in s for h in _ENUM_HINT):
             continue
+        if "分别" in s:   # "其中A、B分别为2条、9条": the parts paired first
+            s = expand_respectively(s) or s
         lines = [line for x, y, line in bounds if x < b and y > a and line is not None]
         first = next((k for k, (x, y, _) in enumerate(bounds) if x <= a < y), 0)
         ctx.at(run[first][0], run[first][2])

@@ -25,14 +25,18 @@ APP_KEYWORDS: tuple[tuple[K, re.Pattern[str]], ...] = (
     (K.CARRIED_FORWARD, re.compile(r"(结转(至|到)?|转入)下一?年度?(继续)?(办理)?|结转至20\d\d年?(继续)?(办理)?|"
                                    r"下一?年度?继续办理|(正在|尚在|仍在)办理")),
     # "予以公开及部分公开 N 件": one figure for two cells
-    (K.GRANTED_AND_PARTIAL, re.compile(r"(?<!不)(?:予以|同意|全部)?公开(?:及|和|与|、|或|以及)(?:同意)?部分公开(?:的)?(?:共|共计|合计)?")),
-    (K.PARTIALLY_GRANTED, re.compile(r"部分公开")),
+    (K.GRANTED_AND_PARTIAL, re.compile(r"(?<!不)(?:予以|同意|全部)?公开(?:及|和|与|、|或|以及)(?:同意)?部分(?:予以)?公开(?:的)?"
+                                       r"(?:共|共计|合计)?|全部(?:或者?|和|及|与)部分(?:予以)?公开(?:的)?(?:共|共计|合计)?")),
+    (K.PARTIALLY_GRANTED, re.compile(r"部分(?:予以|同意)?公开")),
     (K.DENIED, re.compile(r"不予公开|不同意公开")),
     (K.UNAVAILABLE, re.compile(r"无法提供")),
     (K.NOT_PROCESSED, re.compile(r"不予处理")),
     (K.OTHER_PROCESSING, re.compile(r"其他处理")),
-    (K.GRANTED, re.compile(r"(?<!不)予以公开|(?<!不)同意公开|全部公开|准予公开")),
-    (K.COMPLETED, re.compile(r"办结|办理完毕|答复完毕|已答复|完成办理")),
+    (K.GRANTED, re.compile(r"(?<!不)(?<!部分)予以公开|(?<!不)(?<!部分)同意公开|全部公开|准予公开")),
+    # "答复5件", "答复政府信息公开申请17件": answered is completed — straight before the count only
+    # (not "审核答复文书15件"), and not 延期答复 (a step) nor 未答复
+    (K.COMPLETED, re.compile(r"办结|办理完毕|答复完毕|已答复|完成办理|"
+                             r"(?<![延未])答复(?=(?:了)?(?:政府信息公开|信息公开|依申请公开)?(?:申请)?(?:共计?|合计)?(?:为)?$)")),
     (K.NEW_RECEIVED, re.compile(r"新收|收到|接到|接收|提出(?=的?(?:政府)?(?:信息)?(?:公开)?申请)")),
     (K.RECEIVED_TOTAL, re.compile(r"受理|办理")),
 )
@@ -73,9 +77,24 @@ QIZHONG_NEW = re.compile(r"其中[,:]?(?:本年度?|今年|当年)?新收")
 # a sentence that goes on with the applications of the sentence before: "…申请1234件。其中予以公开560件。"
 CONTINUES = re.compile(r"[,]?其中")
 PLAN = re.compile(r"下一步|下一?年度?|明年|今后|将|计划|拟|力争|争取")
+CARRIED_FORWARD_PHRASE = re.compile(r"(?:结转|转入)(?:至|到)?下一?年度?(?:继续)?(?:办理)?|下一?年度?继续办理")
+# what a sentence of outcomes that does not say 申请 may still state: the outcomes, the completed and the
+# carried-forward ones ("办理结果为：部分公开17件，…，已办结47件")
+UNNAMED_KINDS = OUTCOME_KINDS | {K.CARRIED_FORWARD, K.COMPLETED}
+# a whole area's applications, not the agency's: "全市各级行政机关共受理…"
+AREA = re.compile(r"(?:全市|全区|全县|全省|全州|全旗|全镇)(?:各级|各)?(?:行政机关|部门|单位|乡镇|街道)|各级|各地|各县|各区|全系统")
+# an area as the subject ("全县新收申请47件"): the agency's own count for a government, or the area's
+AREA_SUBJECT = re.compile(r"全市|全区|全县|全省|全州|全旗|全镇|全乡")
+# the report's applicants named as all of them: no part ("收到公民、法人和其他组织提出的申请")
+ALL_APPLICANTS_PHRASE = re.compile(r"(?:公民|自然人|个人)[、,和及与或]*(?:法人)?[、,和及与或]*(?:或者|和|及|或)?(?:其他|其它)?(?:社会)?组织|"
+                                   r"(?:法人|组织)[^,;。]{0,8}(?:公民|自然人|个人)")
+# a sentence that opens with another year reports that year ("2021年我局受理…")
+YEAR_OPENING = re.compile(r"^(?:在|于)?((?:19|20)\d\d)年")
 # outcomes stated with no 申请 in the sentence: "本年度予以公开15件，部分公开7件，不予公开2件。"
 OUTCOME_WORDS = re.compile(r"予以公开|部分公开|不予公开|不同意公开|同意公开|准予公开|全部公开|无法提供|不予处理|其他处理")
-RESULTS_WORDS = re.compile(r"办理结果|答复结果|处理结果|办理情况|答复情况")
+# a clause that only sums what came before: "…上年结转3件，共计15件"
+SUM_CLAUSE = re.compile(r"(?:加上?[^,;]{0,8})?(?:共计|合计|总计|共|累计共?)(?:需)?(?:受理|办理)?(?:为|达)?")
+RESULTS_WORDS = re.compile(r"办理结果|答复结果|处理结果|办理情况|答复情况|办结的申请|的申请中")
 CARRIED_OVER = APP_KEYWORDS[0][1]
 
 ZERO_APP = re.compile(
@@ -91,6 +110,8 @@ ZERO_SOME = re.compile(r"复议|诉讼|意见|建议|投诉|咨询|举报|费|�
                        r"信函|网络|网上|在线|当面|现场|传真|电子邮件|邮寄|纸质|线上|线下")
 # what follows the applications in the clause says the zero is about something else
 ZERO_REST = re.compile(r"复议|诉讼|投诉|举报|费|答复|纠错|超期|逾期|延期|补正|意见|更正|撤回|以外|之外")
+# "无上年结转申请": 0 carried over (not "无结转情况": over or forward?)
+ZERO_CARRIED_OVER = re.compile(r"(?:无|没有|未有)(?:从)?上一?年度?结转(?:的|来的|过来的)?(?:政府信息公开|依申请公开)?(?:申请|事项)")
 # "未收到法人的申请" says nothing about natural persons: an applicant named must be all of them
 SOME_APPLICANTS = re.compile(r"公民|自然人|个人|法人|企业|组织|机构")
 ALL_APPLICANTS = re.compile(r"(公民|自然人|个人).*(法人|组织)|(法人|组织).*(公民|自然人|个人)")
@@ -99,6 +120,8 @@ UNCERTAIN_TOTAL = "「受理/办理」的件数可能是本年新收，也可能
 UNCERTAIN_CONTINUED = "本句没有写明申请，承接上一句的申请数读取"
 UNCERTAIN_OUTCOMES = "句中没有写明是政府信息公开申请，按办理结果的用语读取"
 UNCERTAIN_FALLBACK = "句中没有说明是收到、受理还是办结的申请"
+UNCERTAIN_AREA = "主语是一个地区（全县、全市…），可能指本机关，也可能指该地区各机关"
+UNCERTAIN_CONTINUED_DONE = "本句没有写明申请，“办结N件”承接上一句的申请读取"
 
 
 # ------------------------------------------------------------------ vetoes
@@ -131,12 +154,41 @@ def other_work(c) -> bool:
 @veto("comparison", family="applications", example="收到政府信息公开申请较上年增加5件。")
 def comparison(c) -> bool:
     """What it does:
-    Rejects a difference or comparison (较上年增加5件, 同比, 比上年, 平均).
+    Rejects a difference or comparison in the count's own clause (较上年增加5件, 同比, 比上年,
+    平均); a comparison in a clause of its own before ("…6件，同比增长28%，其中予以公开2件")
+    says nothing of the next count.
 
     Why it matters:
     The change from last year is not this year's count.
     """
-    return COMPARISON.search(c.window) is not None
+    return COMPARISON.search(c.clause) is not None
+
+
+@veto("other_year_sentence", family="applications", example="2021年我局受理政府信息公开申请160件，予以公开2件。")
+def other_year_sentence(before: str, year: int | None) -> bool:
+    """What it does:
+    Rejects the counts of a sentence that opens with a year other than the report's ("2021年我局
+    受理…160件，予以公开2件"): that year governs every count after it until the sentence names
+    the report year ("2022年收到10件，2023年收到12件" keeps the 12).
+
+    Why it matters:
+    That year's outcomes compared with this year's table are false errors.
+    """
+    m = YEAR_OPENING.match(before)
+    if m is None or (year is not None and int(m.group(1)) == year):
+        return False
+    return year is None or f"{year}年" not in before[m.end():]
+
+
+@veto("area_total", family="applications", example="全市各级行政机关共受理政府信息公开申请54件。")
+def area_total(c) -> bool:
+    """What it does:
+    Rejects a count of a whole area's applications (全市, 全县, 各级行政机关, 各地).
+
+    Why it matters:
+    The sum over many agencies is not the reporting agency's table 三.
+    """
+    return AREA.search(c.clause) is not None
 
 
 @veto("cumulative_or_partial_period", family="applications", example="自条例施行以来累计收到政府信息公开申请120件。")
@@ -218,8 +270,8 @@ def part_of_total(c, kind: K) -> bool:
     A part compared with the 总计 cell is a false error.
     """
     if kind == K.NEW_RECEIVED and QIZHONG_NEW.search(c.window):
-        return SUBSET.search(QIZHONG_NEW.sub("", c.before)) is not None
-    return SUBSET.search(ALL_CHANNELS.sub("", c.window)) is not None
+        return SUBSET.search(ALL_APPLICANTS_PHRASE.sub("", QIZHONG_NEW.sub("", c.before))) is not None
+    return SUBSET.search(ALL_APPLICANTS_PHRASE.sub("", ALL_CHANNELS.sub("", c.window))) is not None
 
 
 @veto("carried_over_part", family="applications", example="上年结转的政府信息公开申请已办结2件。")
@@ -234,26 +286,29 @@ def carried_over_part(c) -> bool:
 
 
 @veto("total_without_applications", family="applications", example="全年办结20件，均为政府信息公开申请。")
-def total_without_applications(c) -> bool:
+def total_without_applications(c, continued: bool) -> bool:
     """What it does:
-    Rejects 收到/受理/办结 N 件 in a sentence that names no 政府信息公开申请 before the count.
+    Rejects 收到/受理/办结 N 件 in a sentence that names no 政府信息公开申请 before the count,
+    unless the sentence goes on with the applications of the one before or lists their outcomes.
 
     Why it matters:
     办结 and 受理 are said of every kind of work.
     """
-    return APP_CONTEXT.search(c.before) is None
+    return APP_CONTEXT.search(c.before) is None and not continued
 
 
-@veto("total_in_continued_sentence", family="applications", example="2023年，我局共收到政府信息公开申请3件。其中予以公开2件，办结2件。")
-def total_in_continued_sentence(c, continued: bool) -> bool:
+@veto("total_in_continued_sentence", family="applications", example="2023年，我局共收到政府信息公开申请3件。其中予以公开2件，另收到1件。")
+def total_in_continued_sentence(c, continued: bool, kind: K) -> bool:
     """What it does:
-    Rejects a received/completed total in a sentence that only goes on with the applications
-    statement before it ("…申请3件。其中…"): there it is a part.
+    Rejects a received total in a sentence that only goes on with the applications statement
+    before it ("…申请3件。其中…"): there it is a part. "已办结 N 件" after the outcomes is kept
+    (uncertain).
 
     Why it matters:
-    Only the outcomes of such a sentence are about the applications of the sentence before.
+    Only the outcomes and the completed ones of such a sentence are about the applications of
+    the sentence before.
     """
-    return continued
+    return continued and kind != K.COMPLETED
 
 
 @veto("zero_of_some", family="applications", example="本年度未收到以纸质信函方式提交的政府信息公开申请。")
@@ -338,28 +393,35 @@ def read(sent: Sentence, ctx: Ctx) -> bool:
         ctx.last_new.certain, ctx.last_new.reason = False, UNCERTAIN_TOTAL
     ctx.last_new = None
     if not APP_CONTEXT.search(s):
-        if ctx.cont and CONTINUES.match(s) and not PLAN.search(s):
+        plan = PLAN.search(CARRIED_FORWARD_PHRASE.sub("", s)) is not None
+        if ctx.cont and CONTINUES.match(s) and not plan:
             continued = True
-        elif OUTCOME_WORDS.search(s) and sent.counts and _outcome_sentence(sent) and not PLAN.search(s):
+        elif OUTCOME_WORDS.search(s) and sent.counts and _outcome_sentence(sent) and not plan:
             outcomes_only = True
         else:
             return False
+    stated_here: set[K] = set()
     for c in sent.counts:
         if unit_not_applications(c) or other_work(c) or comparison(c) or cumulative_or_partial_period(c) \
-                or handling_step(c) or share(c) or other_year(c.window, ctx.year) or dated_event(c):
+                or handling_step(c) or share(c) or other_year(c.window, ctx.year) or dated_event(c) \
+                or other_year_sentence(c.before, ctx.year):
             continue
         kind, kw_start, fallback = app_kind(c)
         if kind is None:
+            if stated_here & {K.NEW_RECEIVED, K.CARRIED_OVER} and SUM_CLAUSE.fullmatch(c.clause):
+                # "收到…12件，上年结转3件，共计15件": the sum of the two is the received total
+                ctx.add(K.RECEIVED_TOTAL, c.value, s, CountData(), reason=UNCERTAIN_TOTAL)
+                read_any = True
             continue
         if kind == K.RECEIVED_TOTAL and not_accepted(c, kw_start):
             continue
-        if outcomes_only and kind not in OUTCOME_KINDS:
+        if outcomes_only and kind not in UNNAMED_KINDS:
             continue
         if kind == K.CARRIED_FORWARD and ctx.year and re.search(rf"结转[至到]{ctx.year}年", c.window):
             kind = K.CARRIED_OVER   # "从上年结转至2023年的申请" in the 2023 report
         if kind in TOTAL_KINDS:
-            if part_of_total(c, kind) or total_in_continued_sentence(c, continued) or carried_over_part(c) \
-                    or total_without_applications(c):
+            if area_total(c) or part_of_total(c, kind) or total_in_continued_sentence(c, continued, kind) or carried_over_part(c) \
+                    or total_without_applications(c, continued or outcomes_only):
                 continue
         reason = ""
         if kind == K.NEW_RECEIVED and (INCLUDES.match(s, c.end) or SPLIT_AFTER.match(s, c.end)):
@@ -367,13 +429,16 @@ def read(sent: Sentence, ctx: Ctx) -> bool:
         if kind == K.RECEIVED_TOTAL:
             reason = UNCERTAIN_FALLBACK if fallback else UNCERTAIN_TOTAL
         elif continued:
-            reason = UNCERTAIN_CONTINUED
+            reason = UNCERTAIN_CONTINUED_DONE if kind == K.COMPLETED else UNCERTAIN_CONTINUED
         elif outcomes_only:
             reason = UNCERTAIN_OUTCOMES
+        elif AREA_SUBJECT.search(c.subject):
+            reason = UNCERTAIN_AREA
         # "收到/接到 N 件" without 新收: reports use it for 新收 + 上年结转 too (the audit accepts either),
         # unless the sentence goes on to state the carried-over ones ("收到4件，上年结转1件")
         generic = kind == K.NEW_RECEIVED and "新收" not in c.clause and not CARRIED_OVER.search(s, c.end)
         fact = ctx.add(kind, c.value, s, CountData(generic=generic), reason=reason)
+        stated_here.add(kind)
         if kind == K.NEW_RECEIVED:
             ctx.last_new = fact
         read_any = True
@@ -386,5 +451,7 @@ def read(sent: Sentence, ctx: Ctx) -> bool:
             continue
         ctx.add(K.NEW_RECEIVED, 0, s, CountData(zero_phrase=True))
         break
-    return read_any and not outcomes_only
+    if ZERO_CARRIED_OVER.search(s) and not other_year(s, ctx.year):
+        ctx.add(K.CARRIED_OVER, 0, s, CountData(zero_phrase=True))
+    return read_any
 

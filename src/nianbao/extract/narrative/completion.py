@@ -9,7 +9,7 @@ from .context import Ctx
 from .tokens import Sentence, last_clause
 from .vetoes import veto
 
-ALL_DONE = re.compile(r"(?<!未)(?<!没有)(均|全部|都|悉数|全都)(已|已经)?[^,;。未没不]{0,12}?"
+ALL_DONE = re.compile(r"(?<!未)(?<!没有)(?<!平)(均|全部|都|悉数|全都)(已|已经)?[^,;。未没不]{0,12}?"
                       r"(办结|办理完毕|办理完成|完成办理|答复完毕|答复办结|答复)")
 SOME_OPEN = re.compile(r"结转|其余|除|未全部|没有全部|继续办理")
 ALL_DONE_START = re.compile(r"[,]?(?:以上|上述|所有|前述)?(?:申请)?(?:均|全部|都|悉数|全都)")
@@ -38,9 +38,11 @@ def carried_over_completed(s: str, m: re.Match[str]) -> bool:
     return CARRIED_OVER.search(last_clause(s[:m.start()])) is not None
 
 
-def read(sent: Sentence, ctx: Ctx) -> None:
+def read(sent: Sentence, ctx: Ctx, apps_here: bool = False) -> None:
+    """`apps_here`: the sentence stated application counts (it may go on with the applications of
+    the sentence before without naming them: "其中，予以公开1件，已办结2件，均已按期办结")."""
     s = sent.text
-    if not APP_CONTEXT.search(s) and not (ctx.cont and ALL_DONE_START.match(s)):
+    if not APP_CONTEXT.search(s) and not apps_here and not (ctx.cont and ALL_DONE_START.match(s)):
         return
     m = ALL_DONE.search(s)
     if m and not some_still_open(s) and not carried_over_completed(s, m):

@@ -48,8 +48,8 @@ class Ctx:
 
 
 # "新收、上年结转政府信息公开申请分别为12件、3件": the items before 分别 pair with the counts after it.
-_RESPECTIVELY = re.compile(rf"分别(?:为|是|有|达)?[:]?\s*({NUM}\s*(?:件|条|个|起|宗|项|次)(?:\s*[、,和及与]\s*{NUM}\s*"
-                           rf"(?:件|条|个|起|宗|项|次))*)")
+_RESPECTIVELY = re.compile(rf"分别(?:为|是|有|达)?[:]?\s*({NUM}\s*(?:件|条|个|起|宗|项|次|份|篇|期)(?:\s*[、,和及与]\s*{NUM}\s*"
+                           rf"(?:件|条|个|起|宗|项|次|份|篇|期))*)")
 _ITEM_SEP = re.compile(r"、|和|及|与|以及")
 _SHARED_TAIL = re.compile(r"政府信息公开申请|政府信息公开|依申请公开|申请")
 
@@ -67,8 +67,17 @@ def respectively_unpaired(items: list[str], counts: list[str]) -> bool:
 
 
 def expand_respectively(s: str) -> str | None:
-    """The sentence with "A、B…分别为a件、b件" written out as "A a件,B b件"; None when items and
-    counts do not pair up (the sentence then states nothing that can be read safely)."""
+    """The sentence with every "A、B…分别为a件、b件" written out as "A a件,B b件"; None when items
+    and counts do not pair up (the sentence then states nothing that can be read safely)."""
+    for _ in range(4):               # a sentence may pair twice: "新收、结转分别为…，其中予以公开、部分公开分别为…"
+        expanded = _expand_one(s)
+        if expanded is None or expanded == s:
+            return expanded
+        s = expanded
+    return s
+
+
+def _expand_one(s: str) -> str | None:
     m = _RESPECTIVELY.search(s)
     if m is None:
         return s

@@ -37,6 +37,10 @@ EACH_BOTH = re.compile(r"复议[、和及与]{1,2}(?:被)?(?:提起|起诉)?(?:�
 REVIEW_BARE = re.compile(r"[,]?(?:全年|本年度?|共)?(?:发生)?(?:行政复议|行政诉讼)")
 HANDLED = re.compile(r"受理|审理|审结|办理|办结|收到|接到|其中|较|同比|增加|减少|代理|应诉|第三人|半年|季度|"
                      r"作为[^,;。]{0,6}复议机关")
+RECEIVED = re.compile(r"收到|接到")
+ARISING = re.compile(r"因|引起|引发|针对")
+HANDLED_NOT_RECEIVED = re.compile(HANDLED.pattern.replace("收到|接到|", ""))
+UNCERTAIN_ZERO_RECEIVED = "“未收到…行政复议”也可能指本机关作为复议机关未收到复议申请"
 DECIDES = re.compile(r"受理|审理|审结|代理|应诉|第三人|复议机关")
 # other results and documents of cases, in the count's own clause ("撤销1件", "…决定；行政诉讼1件")
 OTHER_RESULT = re.compile(r"败诉|胜诉|撤销|驳回|确认违法|撤回|终止|决定|文书")
@@ -168,17 +172,21 @@ def review_unpaired(tail: str, clause: str) -> bool:
 
 @veto("zero_review_about_other", family="review_litigation",
       example="本年度未收到政府信息公开申请，未收到行政复议申请。")
-def zero_review_about_other(span: str) -> bool:
+def zero_review_about_other(span: str, s: str) -> bool:
     """What it does:
     Rejects "没有…行政复议" that does not tie the cases to the agency's disclosure (因, 引起,
-    被申请, 信息公开) or that is about cases the agency handles.
+    被申请, 信息公开) or that is about cases the agency handles (受理, 审理, 作为复议机关);
+    "未收到…行政复议" only when the cases are said to arise from disclosure (因…引起).
 
     Why it matters:
     "未收到行政复议申请" may be said by a 复议机关 of its caseload.
     """
     if not AGAINST_AGENCY.search(span) and not REVIEW_CONTEXT.search(span):
         return True
-    return HANDLED.search(span) is not None or OTHER_RESULT.search(span) is not None or RESULT_WORD.search(span) is not None
+    if RECEIVED.search(span) and (not ARISING.search(span) or "复议机关" in s):
+        return True
+    return HANDLED_NOT_RECEIVED.search(span) is not None or OTHER_RESULT.search(span) is not None \
+        or RESULT_WORD.search(span) is not None
 
 
 # ------------------------------------------------------------------ reading
@@ -272,8 +280,9 @@ def _counts(sent: Sentence, ctx: Ctx, reason: str) -> None:
 
 def _zeros(s: str, ctx: Ctx) -> None:
     for m in ZERO_REVIEW.finditer(s):
-        if zero_review_about_other(m.group("span")):
+        if zero_review_about_other(m.group("span"), s):
             continue
+        reason = UNCERTAIN_ZERO_RECEIVED if RECEIVED.search(m.group("span")) else ""
         kinds = {m.group("a")[-2:]} | ({m.group("b")} if m.group("b") else set())
         rest = clause_rest(s, m.end("a"))
         if ZERO_RESULT_REST.search(rest):
@@ -289,6 +298,6 @@ def _zeros(s: str, ctx: Ctx) -> None:
                         CountData(zero_phrase=True), reason=UNCERTAIN_ZERO_RESULT)
             continue
         if "复议" in kinds:
-            ctx.add(K.REVIEW_TOTAL, 0, s, CountData(zero_phrase=True))
+            ctx.add(K.REVIEW_TOTAL, 0, s, CountData(zero_phrase=True), reason=reason)
         if "诉讼" in kinds:
-            ctx.add(K.LITIGATION_TOTAL, 0, s, CountData(zero_phrase=True))
+            ctx.add(K.LITIGATION_TOTAL, 0, s, CountData(zero_phrase=True), reason=reason)

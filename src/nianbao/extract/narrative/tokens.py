@@ -157,11 +157,12 @@ class Count:
 
     @property
     def subject(self) -> str:
-        """The words before the sentence's first verb-bearing clause: who reports (我局, 本机关, 全县)."""
-        return _SUBJECT.match(self.sentence).group(0)
+        """Who the sentence says acted: the words before its first verb (我局, 本机关, 全县, 2023年，我局)."""
+        m = _VERB.search(self.sentence, 0, self.start)
+        return self.sentence[:m.start()] if m else self.before
 
 
-_SUBJECT = re.compile(r"[^,;:]{0,20}?(?=共|全年|依法|收到|新收|受理|接到|办理|办结|被|因|未|没有|$)")
+_VERB = re.compile(r"共|全年|依法|收到|新收|受理|接到|办理|办结|答复|被|因|未|没有")
 
 
 @veto("not_a_count", family="counts", example="对收到的政府信息公开申请，均在20个工作日内答复。")
