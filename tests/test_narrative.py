@@ -560,3 +560,22 @@ def test_average_reply_time_is_no_all_completed_and_no_received_review_zero_is_u
     fs = [f for f in facts("全年未收到因政府信息公开引起的行政复议和行政诉讼。", section=3) if f.kind != "year_mention"]
     assert [(f.kind, f.value, f.certain) for f in fs] == [("review.total", 0, False), ("litigation.total", 0, False)]
     assert kinds("我局作为复议机关，未收到因政府信息公开引起的行政复议申请。") == {}
+
+
+def test_a_sum_after_new_and_carried_over_is_the_received_total():
+    fs = facts("2023年，区政府收到政府信息公开申请1488份，上年结转177份，共计1665份，答复1665份。")
+    got = {(str(f.kind), f.value, f.certain) for f in fs if f.kind.startswith("applications.")}
+    assert got == {("applications.new_received", 1488, True), ("applications.carried_over", 177, True),
+                   ("applications.received_total", 1665, False), ("applications.completed", 1665, True)}
+    assert "applications.received_total" not in kinds("主动公开政府信息12条，共计12条。")
+
+
+def test_an_outcome_sentence_led_by_the_completed_applications():
+    k = kinds("本年度我局新收政府信息公开申请2件。在已办结的申请中，予以公开1件，已答复1件，结转下年度继续办理1件。")
+    assert k == {"applications.new_received": [2], "applications.granted": [1], "applications.completed": [1],
+                 "applications.carried_forward": [1]}
+
+
+def test_an_area_as_subject_is_read_but_uncertain():
+    (f,) = [f for f in facts("全县新收政府信息公开申请47件。") if f.kind.startswith("applications.")]
+    assert (f.kind, f.value, f.certain) == ("applications.new_received", 47, False) and "全县" in f.reason
