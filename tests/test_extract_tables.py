@@ -274,7 +274,6 @@ def test_tables_printed_as_space_separated_lines():
     report = read_back(text)
     assert_tables(report, values)
     assert report.extraction.label_variants == []
-    assert "表三不是表格，按正文中以空格分隔的行读出" in report.extraction.notes
     text = report_text(values, "tabs", drop="四").replace(TITLES["四"], TITLES["四"] + "\n" + lines(t["四"]))
     assert_tables(read_back(text), values)
 
@@ -298,7 +297,6 @@ def test_one_cell_per_line_without_tabs():
         TITLES["三"], TITLES["三"] + "\n申请人情况\n\n\n自然人\n法人或其他组织\n总计\n\n" + body + "\n")
     report = read_back(text)
     assert_tables(report, values)
-    assert "表三不是表格，按正文中每行一格的文字读出" in report.extraction.notes
 
 
 def test_small_numbers_one_per_line_are_cells_not_page_numbers():

@@ -1,8 +1,8 @@
 """The 2019 layout (reports for 2019 and 2020): what the model keeps and where.
 
-The rows are read by extract/tables.py (`TableReader`, which switches to the 2019 layout on
-table 二's 本年新制作数量… header or table 三's single （六）其他处理 row); this module names
-the keys, so the generator (generate/layout.py), the tests and the audit agree on them.
+The rows are read by extract/tables/ from Form2019 (form/form2019.py), the same alignment as the
+2021 form's: table 二's 本年新制作数量… headers or table 三's single （六）其他处理 row choose it; this
+module names the keys, so the generator (generate/layout.py), the tests and the audit agree on them.
 
 A 2019 report has `"format": "2019"` and:
 - `tables.active_disclosure`: only `licensing`, `punishment`, `enforcement` with

@@ -1,13 +1,12 @@
-"""Table cell values: what counts as a number, a blank, or a label, and how a run of
-cells after a row label is fitted to the columns the row should have."""
+"""Table cell values: what counts as a number, a blank, or a label (tables/place.py fits a row's
+values to its columns)."""
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
 from functools import lru_cache
 
-from ..document import Cell, Loc
+from ..document import Loc
 from ..model import Number, Position
 
 # Printed for "nothing": dashes, slashes, "无". Blank cells are null too (never 0).
@@ -61,29 +60,3 @@ def _position(line, page, bbox, table, row, col) -> Position | None:
     if bbox is not None:
         kw["bbox"] = list(bbox)
     return Position(**kw) if kw else None
-
-
-def fit(cells: Sequence[Cell], expected: int, labelled: bool) -> list[Cell | None]:
-    """Fit the cells printed after a row label (or a whole unlabelled row) to `expected` slots.
-
-    Exactly `expected` cells: positional, so a blank stays null in its place. More: the
-    conversion's leading empty cells (a label spanning columns) go first, then trailing ones.
-    Fewer: pad with nulls — at the end for a labelled row, at the start for an unlabelled one
-    (a value row whose first group was left blank lost those cells in conversion).
-    """
-    run = list(cells)
-    if len(run) == expected:
-        return run
-    if len(run) > expected:
-        while len(run) > expected and not run[0].text.strip():
-            run.pop(0)
-        while len(run) > expected and not run[-1].text.strip():
-            run.pop()
-        return run[:expected]
-    # Fewer cells than slots: the empty cells at the edges carry no position information.
-    while run and not run[0].text.strip():
-        run.pop(0)
-    while run and not run[-1].text.strip():
-        run.pop()
-    pad: list[Cell | None] = [None] * (expected - len(run))
-    return run + pad if labelled else pad + run

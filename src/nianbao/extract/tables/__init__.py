@@ -16,15 +16,14 @@ from ...document import Document
 from ...form import FORM_2019, FORM_2021, Form
 from ...model import LabelVariant
 from ..values import position
-from ._old import extract_tables as extract_tables_old
 from .align import align
 from .assemble_active import assemble_active
 from .assemble_applications import assemble_applications
 from .assemble_review import assemble_review
-from .match import match_norm, targets_for
+from .match import common_run, match_norm, targets_for
 from .result import TableResult
 from .rows import RowRead, read_rows, unlabelled_before
-from .tokens import B, L, PB, Token, V, tokens_of  # noqa: F401
+from .tokens import B, L, PB, Token, V, tokens_of
 
 _ACTIVE_2019_WORDS = ("新制作数量", "新公开数量", "对外公开总数量", "上一年项目数量", "采购项目数量")
 _OTHER_ROWS_2021 = ("逾期不补正", "缴纳费用", "收费通知")
@@ -52,8 +51,11 @@ def _variant(r: RowRead, form: Form) -> LabelVariant | None:
     row = r.target.row
     if row.path_prefix.startswith("tables.legacy"):
         return None
-    if not r.found or match_norm(r.found) in r.target.full:
+    norm = match_norm(r.found)
+    if not norm or norm in r.target.full:
         return None
+    if common_run(norm, r.target.leaf) * 5 < len(norm) * 3:
+        return None                 # mostly other words (a header the row's name stands in): no wording of it
     return LabelVariant(path=f"{row.path_prefix}.{row.key}", found=r.found, official=row.leaf,
                         evidence=position(r.label.loc))
 
@@ -112,7 +114,4 @@ def extract_tables(doc: Document) -> TableResult:
     return res
 
 
-extract_tables_new = extract_tables
-# extract_tables = extract_tables_old
-
-__all__ = ["TableResult", "extract_tables", "extract_tables_new"]
+__all__ = ["TableResult", "extract_tables"]

@@ -61,8 +61,11 @@ def align(tokens: list[Token], targets: Targets) -> list[Match]:
             joined += tokens[idx[q]].norm
             head = head_norm(tokens[idx[p]].text) if q == p else ""
             for ti, score in targets.similar(joined, head):
-                if targets.items[ti].leaf in targets.header_words and not _NUMBERED.match(tokens[idx[p]].text):
-                    score = -score           # "其他", "总计" unnumbered: a row only right after its table's rows
+                if targets.items[ti].leaf in targets.header_words:
+                    if _NUMBERED.match(tokens[idx[p]].text):
+                        score += 0.5         # "3.其他", "（七）总计": the row, not a column header repeated
+                    else:
+                        score = -score       # unnumbered: a row only right after its table's rows
                 cands.append((p, q + 1, ti, score))
     if not cands:
         return []

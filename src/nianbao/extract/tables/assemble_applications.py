@@ -75,8 +75,9 @@ def _balance(table: TableForm, res: TableResult, open_rows: list[tuple[RowRead, 
         def held(vals: list) -> int:
             v = dict(current)
             v.update(zip(paths, vals))
-            return sum(1 for i in touching
-                       if abs(sum(v[p] or 0 for p in i.lhs) - sum(v[p] or 0 for p in i.rhs)) < 1e-9)
+            # an identity counts when every cell of it is there and it holds
+            return sum(1 for i in touching if all(v[p] is not None for p in i.paths)
+                       and abs(sum(v[p] for p in i.lhs) - sum(v[p] for p in i.rhs)) < 1e-9)
         scored = sorted(((held(values(a)), i) for i, a in enumerate(alts)), reverse=True)
         best, i = scored[0]
         if len(scored) > 1 and scored[1][0] == best:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 from ...form import Form, Row, TableForm, normalize_label
@@ -36,6 +37,13 @@ def head_norm(text: str) -> str:
     t = _INNER_NUMBERING.sub("", _SPACES.sub("", unicodedata.normalize("NFKC", text)))
     m = _BRACKET.search(t)
     return normalize_label(t[:m.start()]) if m and m.start() > 0 else ""
+
+
+@lru_cache(maxsize=65536)
+def common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters `a` and `b` share."""
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    return m.size
 
 
 @dataclass(frozen=True)
@@ -104,15 +112,17 @@ class Targets:
         for it in self.items if variant or prefix else ():
             if it.index in out:
                 continue
-            if variant and any(p.search(norm) for p in it.variants):
-                if len(it.leaf) <= 2 and len(norm) > len(it.leaf):
-                    continue             # "其他", "总计": only the bare word
-                # a variant names the row; words beyond the leaf's length add nothing (and cost a little,
-                # so that a header after it is not taken into the label)
-                out[it.index] = 0.8 * min(len(norm), len(it.leaf)) - 0.1 * max(0, len(norm) - len(it.leaf))
-            elif prefix and any(s.startswith(norm) and len(norm) > len(s) - len(it.leaf) for s in it.full):
-                # the first lines of a wrapped label: into its leaf, not just a group ("第二十条第（一）项")
-                out[it.index] = 0.7 * len(norm)
+            named = variant and any(p.search(norm) for p in it.variants)
+            if named and len(it.leaf) <= 2 and len(norm) > len(it.leaf):
+                continue                 # "其他", "总计": only the bare word
+            if named or prefix and any(s.startswith(norm) and len(norm) > len(s) - len(it.leaf) for s in it.full):
+                # a variant, or the first lines of a wrapped label (into its leaf, not just a group:
+                # "第二十条第（一）项"): the characters it shares with the label count, the others cost,
+                # so that a neighbour's wrapped tail or a header is not taken into the label
+                common = common_run(norm, it.leaf)
+                score = 0.9 * common - 0.3 * (len(norm) - common)
+                if score > 0:
+                    out[it.index] = score
         res = tuple(sorted(out.items()))
         self.cache[key] = res
         return res

@@ -46,9 +46,9 @@ def _pick(readings: list[list[Token | None]], check: Check | None) -> list[Token
 def _fit_grid(run: list[Token], n: int) -> list[Token]:
     """A grid's spare empty slots: the leading ones first (a label cell merged over columns)."""
     run = list(run)
-    while len(run) > n and run[0].kind == B:
+    while len(run) > n and run[0].kind == B and not run[0].text:
         run.pop(0)
-    while len(run) > n and run[-1].kind == B:
+    while len(run) > n and run[-1].kind == B and not run[-1].text:
         run.pop()
     return run[:n]
 
@@ -71,7 +71,7 @@ def _by_columns(hard: list[Token], cols: list[int]) -> list[Token | None] | None
     """The reading the grid's header gives: the cell under each column's header, if every value
     stands under one."""
     at = {t.col: t for t in hard}
-    if any(t.kind == V and t.col not in cols for t in hard):
+    if any((t.kind == V or t.text) and t.col not in cols for t in hard):
         return None
     return [at.get(c) for c in cols]
 
@@ -101,9 +101,11 @@ def place(run: list[Token], n: int, check: Check | None = None,
     if len(run) == n:
         return [None if t.kind == PB else t for t in run], ""
     if len(hard) > n:
-        nv = sum(1 for t in hard if t.kind == V)
+        # a printed cell (a number, or "—", "/") is in every reading; only empty cells may be spare
+        printed = lambda t: t.kind == V or t.text != ""      # noqa: E731
+        nv = sum(1 for t in hard if printed(t))
         readings = [hard[i:i + n] for i in range(len(hard) - n + 1)
-                    if sum(1 for t in hard[i:i + n] if t.kind == V) == nv]
+                    if sum(1 for t in hard[i:i + n] if printed(t)) == nv]
         header = _by_columns(hard, cols) if cols and len({t.grid for t in hard}) == 1 else None
         _keep(alts, ([header] if header is not None else []) + readings, check)
         if header is not None:
@@ -120,8 +122,8 @@ def place(run: list[Token], n: int, check: Check | None = None,
             if all(t.grid >= 0 for t in hard):
                 return _fit_grid(hard, n), ""
             return [None] * n, f"该行有{len(hard)}个单元格，应有{n}个，无法确定哪些是空白"
-        if all(t.grid >= 0 for t in hard) and all(t.text == hard[n - 1].text for t in hard[n:]):
-            return hard[:n], ""          # a merged last cell printed again in the slots it covers
+        if all(t.grid >= 0 for t in hard) and all(t.text == hard[n - 1].text or t.kind == B for t in hard[n:]):
+            return hard[:n], ""          # a merged last cell printed again (or "—") in the slots it covers
         return [None] * n, f"该行有{nv}个数值，多于应有的{n}个"
     base = run if len(run) <= n else hard
     k = n - len(base)

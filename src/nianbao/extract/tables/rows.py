@@ -85,6 +85,10 @@ def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> li
                 row.end = i + 1
             elif t.kind == X:
                 break
+            elif any(s.startswith(match_norm(row.found + t.text)) for s in target.full):
+                row.found += t.text               # the rest of its wrapped label ("卷", "不计其他情形）")
+                if t.tail:
+                    row.values.append(Token(V, t.tail, t.loc, _number(t.tail), glued=True))
             elif _transparent(t, target, headers, found_norm) or (
                     not row.values and len(t.norm) >= 2 and t.norm in target.group):   # group words beside it
                 joined = match_norm(row.found + t.text)
