@@ -360,37 +360,53 @@ def test_received_count_split_into_new_and_carried_over_is_their_sum_not_the_new
 
 
 # ------------------------------------------------------------------ sentences as real reports phrase them
-# tests/fixtures/narrative/<family>.jsonl, one real sentence a row: its section, the application / review /
-# litigation facts it must yield — exactly these, so a spurious fact fails as much as a wrong one (it would make
-# N001/N002 fire on a correct report) — and what it exercises: the rule its facts feed and the vetoes that
-# must fire on it; "gate:<family>": the family's gate stays shut (the sentence is not about it), nothing is read.
+# tests/fixtures/narrative/<family>.jsonl, one real sentence a row: its section (and report year, 2023 unless
+# given), the facts of that family it must yield — exactly these, so a spurious fact fails as much as a wrong one
+# (it would make N001/N002 fire on a correct report) — their payloads where the row gives them, and what the row
+# exercises: the rule its facts feed and the vetoes that must fire on it; "gate:<family>": the family's gate
+# stays shut (the sentence is not about it), nothing is read and nothing vetoed.
 FIXTURES = Path(__file__).parent / "fixtures" / "narrative"
 ROWS = [(fam.stem, i, json.loads(line)) for fam in sorted(FIXTURES.glob("*.jsonl"))
         for i, line in enumerate(fam.read_text(encoding="utf-8").splitlines()) if line.strip()]
+COUNTS = ("applications.", "review.", "litigation.")
+FAMILY_KINDS = {"applications": COUNTS, "review_litigation": COUNTS,
+                "documents": ("regulations.", "normative_documents."), "enumerations": ("enumeration",),
+                "completion": ("all_completed",), "fees": ("fee_statement",), "years": ("year_mention",)}
+FAMILY_RULE = {"documents": "N005", "enumerations": "N003", "completion": "N006", "fees": "C005", "years": "D003"}
 
 
-def _compared_facts(text: str, section: int) -> dict[str, list]:
+def _family_facts(text: str, section: int, year: int, prefixes: tuple[str, ...]):
+    return [f for f in extract_narrative([(section, text, Loc(line=7))], year) if f.kind.startswith(prefixes)]
+
+
+def _by_kind(fs) -> dict[str, list]:
     out: dict[str, list] = {}
-    for f in facts(text, section=section):
-        if f.kind.startswith(("applications.", "review.", "litigation.")):
-            out.setdefault(str(f.kind), []).append(f.value)
+    for f in fs:
+        out.setdefault(str(f.kind), []).append(f.value)
     return out
 
 
-def test_fixture_files_hold_the_real_sentences():
-    assert len(ROWS) >= 280 and {fam for fam, _, _ in ROWS} >= {"applications", "review_litigation"}
+def _rule_of(family: str, kind: str) -> str:
+    return FAMILY_RULE.get(family) or ("N001" if kind.startswith("applications.") else "N002")
+
+
+def test_fixture_files_hold_the_real_sentences_of_every_family():
+    assert len(ROWS) >= 330 and {fam for fam, _, _ in ROWS} == set(FAMILY_KINDS)
 
 
 @pytest.mark.parametrize("family,i,row", ROWS, ids=[f"{fam}-{i:03d}" for fam, i, _ in ROWS])
 def test_sentence_yields_exactly_the_facts_it_states(family, i, row):
     with trace() as fired:
-        got = _compared_facts(row["sentence"], row["section"])
+        fs = _family_facts(row["sentence"], row["section"], row.get("year", 2023), FAMILY_KINDS[family])
+    got = _by_kind(fs)
     assert got == row["facts"]
-    rules = {"N001" if k.startswith("applications.") else "N002" for k in got}
+    if "data" in row:
+        assert [f.data.model_dump(mode="json") for f in fs] == row["data"]
     named = set(row["exercises"])
     if named == {f"gate:{family}"}:      # the family's gate stays shut: nothing read, nothing to veto
         assert got == {} and fired == []
         return
+    rules = {_rule_of(family, k) for k in got}
     assert named - REGISTRY.keys() == rules, f"rules named {named - REGISTRY.keys()} but facts feed {rules}"
     assert named & REGISTRY.keys() <= set(fired), f"vetoes named but not fired: {(named & REGISTRY.keys()) - set(fired)}"
 
