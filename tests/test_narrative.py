@@ -1,4 +1,4 @@
-"""extract/narrative.py: numbers the text states, read precisely (a false fact makes a false error)."""
+"""extract/narrative/: numbers the text states, read precisely (a false fact makes a false error)."""
 import json
 from pathlib import Path
 

@@ -3,7 +3,7 @@
 `Report.to_json()` is exactly the documented JSON. Additions to the spec, all
 additive (the spec's keys and meanings are unchanged):
 - `source`: which file and reader the report came from;
-- `narrative`: numbers stated in the text (extract/narrative.py), with positions,
+- `narrative`: numbers stated in the text (extract/narrative/, typed `FactKind` + payload), with positions,
   so the audit compares text and tables without parsing text itself;
 - `extraction`: what the extractor noticed about the document that the audit
   needs: tables found, label variants (C004), conversion debris (A001).
@@ -352,6 +352,10 @@ class Source(_Model):
     sha256: str | None = None
     reader: str | None = None      # "text", "markdown", "docx", "html", "pdf"
     pages: int | None = None
+    # collected from a website (nianbao fetch): where, when, and what the page said about it
+    url: str | None = None
+    fetched_at: str | None = None        # ISO 8601, UTC
+    page: dict[str, Any] | None = None   # the page's metadata: 标题, 发布日期, 来源, 索引号, 发文机关 …
 
 
 Severity = Literal["error", "warning", "info"]

@@ -88,7 +88,7 @@ def other_year_in_text(report: Report) -> Iterator[Hit]:
     Reports sentences that report on the year's work but name a different year, e.g. a 2022
     report saying "沙坡头区司法局 2021 年未收取信息处理费". Plans ("2024年，我局将…"),
     comparisons ("较2022年"; a sentence that also speaks of 本年度/今年 or 同比), titles of documents (《…2022年…》) and dates of earlier
-    events are not reported (extract/narrative.py classifies each year mention).
+    events are not reported (extract/narrative/years.py classifies each year mention).
 
     Why it matters:
     A wrong year in a statement about this year's work is almost always text copied from last
