@@ -45,6 +45,7 @@ class IngestRun(Base):
     paths: Mapped[list] = mapped_column(Json, default=list)      # what was asked for
     host: Mapped[str | None] = mapped_column(String(255), nullable=True)   # who runs it: a run without
     pid: Mapped[int | None] = mapped_column(Integer, nullable=True)        # finished_at whose process is gone was killed
+    kind: Mapped[str | None] = mapped_column(String(10), nullable=True)     # "fetch" (nianbao fetch); null: files
 
 
 class Report(Base):
@@ -103,3 +104,27 @@ class Finding(Base):
     path: Mapped[str | None] = mapped_column(Text, nullable=True)
     evidence: Mapped[dict | None] = mapped_column(Json, nullable=True)   # position in this report
     data: Mapped[dict | None] = mapped_column(Json, nullable=True)       # numbers, the previous report …
+
+
+class FetchUrl(Base):
+    """What `nianbao fetch` knows of one URL: the validators for conditional requests (ETag,
+    Last-Modified), the content's hash, where a listing or report page led (`links`: followed
+    again on a 304 or a resumed run), the page's metadata, the report it gave, the last error."""
+    __tablename__ = "fetch_url"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(String(10), nullable=True)     # "listing", "page", "document"
+    status: Mapped[int | None] = mapped_column(Integer, nullable=True)      # last HTTP status (304 included)
+    final_url: Mapped[str | None] = mapped_column(Text, nullable=True)      # after redirects
+    content_type: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    etag: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    last_modified: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)   # last 200
+    checked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)   # last answer
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_run.id", ondelete="SET NULL"), nullable=True)
+    report_id: Mapped[int | None] = mapped_column(ForeignKey("report.id", ondelete="SET NULL"), nullable=True)
+    page: Mapped[dict | None] = mapped_column(Json, nullable=True)
+    links: Mapped[dict | None] = mapped_column(Json, nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    __table_args__ = (UniqueConstraint("url", name="uq_fetch_url_url"),)
