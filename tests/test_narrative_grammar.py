@@ -5,7 +5,8 @@ rule that compares it fire.
 
 One test per phrasing family, so a failure names the phrasing. Families the extractor does not
 read yet are strict xfail with the smallest failing sentence found: they turn red as soon as
-the extractor reads them, and the mark must then go."""
+the extractor reads them, and the mark must then go. `python tests/test_narrative_grammar.py
+[--pairs]` prints the XFAIL (and XFAIL_PAIRS) entries the extractor of the tree calls for."""
 from __future__ import annotations
 
 import os
@@ -30,8 +31,18 @@ CORE = frozenset({"app_received", "app_outcomes", "app_completed", "app_forward"
                   "review_counts", "enum_basic"})
 
 
+# the core family a family stands in for (a head for the plain head, …), left out so that the
+# family under test is written in most draws
+STANDS_IN_FOR = {"head": "app_received", "review": "review_counts", "enum": "enum_basic",
+                 "app_outcomes_sentence": "app_outcomes", "app_outcomes_sentence_lead": "app_outcomes",
+                 "app_outcomes_respectively": "app_outcomes", "app_replied": "app_completed",
+                 "app_all_completed": "app_forward"}
+
+
 def family_set(name: str) -> frozenset[str]:
-    return closure({name} | CORE)
+    fam = FAMILIES[name]
+    rival = STANDS_IN_FOR.get(name) or STANDS_IN_FOR.get(fam.role)
+    return closure({name} | (CORE - {rival}))
 
 
 def _kind(f) -> str:
@@ -73,12 +84,11 @@ def mismatch(c: Composed) -> str | None:
 # Families the extractor of today misreads, with the smallest failing paragraph found (see
 # first_failure): strict, so each flips to a failure once the extractor reads the phrasing.
 XFAIL: dict[str, str] = {
-    'app_outcomes_sentence_lead': "「本年度我局新收政府信息公开申请2件。在已办结的申请中，予以公开1件，已答复1件，结转下年度继续办理1件。」 (section 3): missing [('applications.carried_forward', 1), ('applications.completed', 1), ('applications.granted', 1)], extra []",
 }
 
 # examples per family (about 50 families); HYPOTHESIS_PROFILE=explore draws more, and new ones
 EXPLORE = os.environ.get("HYPOTHESIS_PROFILE") == "explore"
-EXAMPLES = 1000 if EXPLORE else 150
+EXAMPLES = 1000 if EXPLORE else 100
 
 
 def _family_params():
@@ -96,9 +106,17 @@ def test_each_phrasing_family_reads_back_exactly(family):
     @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), phases=phases)
     @given(compositions(fams))
     def prop(c: Composed):
-        assert mismatch(c) is None, mismatch(c)
+        assert mismatch(c) is None, mismatch(smallest(c))
 
     prop()
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_each_family_is_written_in_its_own_test(family):
+    """No family's test is vacuous: its phrasings appear in at least a sixth of its draws."""
+    fams = family_set(family)
+    written = sum(family in compose(random.Random(seed), fams).used for seed in range(120))
+    assert written >= 20, written
 
 
 def smallest(c: Composed) -> Composed:
@@ -165,7 +183,7 @@ def test_every_passing_family_together_reads_back_exactly(c):
 
 
 @pytest.mark.xfail(bool(XFAIL or XFAIL_PAIRS), strict=True, reason="the families in XFAIL and XFAIL_PAIRS")
-@settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck),
+@settings(max_examples=5000 if EXPLORE else 500, deadline=None, suppress_health_check=list(HealthCheck),
           phases=[Phase.explicit, Phase.generate])
 @given(compositions(FAMILIES))
 def test_every_family_together_reads_back_exactly(c):
@@ -214,12 +232,16 @@ RULE_OF = {"applications": "N001", "review": "N002", "litigation": "N002", "enum
 
 def _wrong(c: Composed, index: int, name: str, rng: random.Random) -> int | None:
     """A wrong value for the number at `index`: one no reading of the tables accepts."""
-    v = c.segments[index].value
+    slot = c.segments[index]
+    v = slot.value
     f = c.figures.values()
-    if name == "enum":          # a total below its parts
-        return v - rng.randint(1, v) if v > 0 else None
-    if name == "part":          # a part that takes the parts above the total
-        return v + rng.randint(1, 9)
+    if name in ("enum", "part"):
+        group = [s for _, s in c.slots if s.group == slot.group]
+        total = next(s.value for s in group if s.name == "enum")
+        parts = sum(s.value for s in group if s.name == "part")
+        if name == "enum":      # a total below its parts (a list ending with 等 may name fewer)
+            return parts - rng.randint(1, parts) if parts > 0 else None
+        return v + total - parts + rng.randint(1, 9)   # a part that takes the parts above the total
     accepted = {v}
     if name == "new":           # "收到 N 件" may state 新收 + 上年结转
         accepted.add(f["new"] + f["over"])
@@ -275,3 +297,22 @@ def test_all_completed_while_the_table_carries_some_forward_makes_n006_fire():
         if checked >= 30:
             break
     assert checked >= 10
+
+
+if __name__ == "__main__":
+    import itertools
+    import sys
+
+    print("XFAIL: dict[str, str] = {")
+    for name in FAMILIES:
+        if (m := first_failure(family_set(name))) is not None:
+            print(f"    {name!r}: {m!r},")
+    print("}")
+    if "--pairs" in sys.argv:
+        print("XFAIL_PAIRS: dict[tuple[str, str], str] = {")
+        ok = [n for n in FAMILIES if first_failure(family_set(n), 100) is None]
+        for a, b in itertools.combinations(ok, 2):
+            both = family_set(a) | family_set(b)
+            if both not in (family_set(a), family_set(b)) and (m := first_failure(both, 100)) is not None:
+                print(f"    ({a!r}, {b!r}): {m!r},")
+        print("}")

@@ -212,6 +212,10 @@ class Family:
     doc: str = ""
 
 
+# a clause after the head needs a head, any: the plain one unless another is on
+ANY_HEAD = frozenset({"@head"})
+
+
 def _t(*lines: str, when=None, states=()) -> tuple[T, ...]:
     return tuple(T(line, when, tuple(states)) for line in lines)
 
@@ -247,6 +251,9 @@ ALT_COMBINED_WORDS = ["全部或部分公开", "全部公开和部分公开"]
 OUTCOME_SAME = ["，其中", "，其中：", "，其中，"]
 OUTCOME_NEW = ["。其中，", "。其中"]
 OUTCOME_NEW_LEAD = ["。办理结果中，", "。从办理结果看，", "。在已办结的申请中，", "。办理结果为："]
+# the parts of 新收 by applicant or by channel, in the clause after the head
+APPLICANT_PARTS = [["自然人申请", "法人或其他组织申请"], ["自然人提出", "法人提出", "其他组织提出"],
+                   ["通过网络提交", "通过信函提交", "当面提交"], ["网上申请", "信函申请"]]
 STANDALONE_LEADS = ["{TS}依申请公开办理结果为：", "从办理结果看，", "在办理结果中，", "{Y}年度政府信息公开申请办理结果：",
                     "{TS}办理的政府信息公开申请中，"]
 
@@ -298,42 +305,57 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
         "{TS}政府信息公开申请新收{new}{U}、上年结转{over}{U}",
         "政府信息公开申请方面，{TS}共收到{new}{U}",
         when=SOME_APPS), doc="other clause orders: 上年结转 before 新收, the noun before the verb"),
+    Family("app_period", "head", _t(
+        "截至{Y}年12月31日，{S}共收到政府信息公开申请{new}{U}",
+        "{Y}年1月1日至12月31日，{S}共受理政府信息公开申请{recv}{U}",
+        "1-12月，{S}新收政府信息公开申请{new}{U}",
+        when=SOME_APPS), doc="the period before the count (截至12月31日, 1-12月): no dated case"),
+    Family("app_yishenqing", "head", _t(
+        "{TS}共受理依申请公开{recv}{U}", "{TS}办理依申请公开事项{recv}{U}",
+        when=SOME_APPS), doc="依申请公开 as the noun: 受理依申请公开 N 件"),
     Family("app_respectively", "head", _t(
         "{TS}本年新收、上年结转政府信息公开申请分别为{new}{U}、{over}{U}",
         when=SOME_APPS), doc="分别为 pairs a list of labels with a list of counts"),
     # -------------------------------------------------- applications: clauses after the head
-    Family("app_outcomes", "tail", needs=frozenset({"app_received"}),
+    Family("app_outcomes", "tail", needs=ANY_HEAD,
            doc="其中 + outcome list in the head's sentence"),
-    Family("app_outcomes_sentence", "tail", needs=frozenset({"app_received"}),
+    Family("app_outcomes_sentence", "tail", needs=ANY_HEAD,
            doc="the outcome list starts a new sentence with 其中"),
-    Family("app_outcomes_sentence_lead", "tail", needs=frozenset({"app_received"}),
+    Family("app_outcomes_sentence_lead", "tail", needs=ANY_HEAD,
            doc="the outcome list starts a new sentence without 其中 (。办理结果中，/。从办理结果看，)"),
-    Family("app_outcomes_respectively", "tail", needs=frozenset({"app_received"}),
+    Family("app_outcomes_respectively", "tail", needs=ANY_HEAD,
            doc="予以公开、部分公开…分别为 a件、b件…"),
-    Family("app_combined", "modifier", needs=frozenset({"app_received", "app_outcomes"}),
+    Family("app_combined", "modifier", needs=ANY_HEAD | {"app_outcomes"},
            doc="予以公开及部分公开 N 件: one count for two cells"),
     Family("app_combined_words", "modifier", needs=frozenset({"app_combined"}),
            doc="other words for the two together: 全部或部分公开 N 件"),
-    Family("app_outcome_words", "modifier", needs=frozenset({"app_received", "app_outcomes"}),
+    Family("app_outcome_words", "modifier", needs=ANY_HEAD | {"app_outcomes"},
            doc="other words for outcomes: 同意公开, 全部公开, 部分予以公开, 因…无法提供"),
     Family("app_completed", "tail", _t(
         "，已办结{done}{U}", "，已答复{done}{U}", "，办结{done}{U}", "，按时办结{done}{U}",
-        "。全年共办结政府信息公开申请{done}{U}"), needs=frozenset({"app_received"}), doc="已办结/已答复 N 件"),
+        "。全年共办结政府信息公开申请{done}{U}"), needs=ANY_HEAD, doc="已办结/已答复 N 件"),
     Family("app_replied", "tail", _t(
-        "，共答复{done}{U}", "，答复{done}{U}", "，答复办结{done}{U}"), needs=frozenset({"app_received"}),
+        "，共答复{done}{U}", "，答复{done}{U}", "，答复办结{done}{U}"), needs=ANY_HEAD,
         doc="答复 N 件 without 已"),
+    Family("app_sum_clause", "tail", _t(
+        "，合计{recv}{U}", "，共计{recv}{U}", "，总计{recv}{U}",
+        when=lambda v: v["over"] > 0), needs=ANY_HEAD,
+        doc="合计/共计 N 件 after 新收 and 上年结转 (only after a head stating both)"),
+    Family("app_parts", "tail", needs=ANY_HEAD,
+           doc="其中 parts by applicant or channel right after the head (no facts: "
+               "其中自然人申请a件、法人或其他组织申请b件)"),
     Family("app_forward", "tail", _t(
         "，结转下年度继续办理{fwd}{U}", "，结转下年度办理{fwd}{U}", "，结转下一年度继续办理{fwd}{U}",
-        "，转入下年度继续办理{fwd}{U}"), needs=frozenset({"app_received"}), doc="结转下年度(继续)办理 N 件, 0 too"),
+        "，转入下年度继续办理{fwd}{U}"), needs=ANY_HEAD, doc="结转下年度(继续)办理 N 件, 0 too"),
     Family("app_all_completed", "tail", _t(
         "，均已按期答复", "，全部办结", "，均已在法定期限内办结", "。所有申请均已按时办结", "，已全部答复完毕",
-        when=_v("fwd", "=="), states=[("all_completed", None)]), needs=frozenset({"app_received"}),
+        when=_v("fwd", "=="), states=[("all_completed", None)]), needs=ANY_HEAD,
         doc="均已按期答复 / 全部办结 (only when nothing is carried forward)"),
     Family("app_outcomes_standalone", "standalone", doc="outcome counts that follow no 收到…申请 clause"),
     # -------------------------------------------------- modifiers of the applications block
-    Family("app_units", "modifier", needs=frozenset({"app_received", "app_outcomes"}),
+    Family("app_units", "modifier", needs=ANY_HEAD | {"app_outcomes"},
            doc="applications counted in 份 or 宗"),
-    Family("subj_area", "modifier", needs=frozenset({"app_received"}),
+    Family("subj_area", "modifier", needs=ANY_HEAD,
            doc="the area as subject of the agency's own figures (全县共收到…)"),
     # -------------------------------------------------- review and litigation (table 四)
     Family("review_counts", "review", _t(
@@ -372,6 +394,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
     Family("enum_mixed_sep", "enum", doc="a 其中 list mixing ，and 、"),
     Family("enum_item_dun", "enum", doc="a 其中 list whose items contain 、 (人事、财政信息5条)"),
     Family("enum_respectively", "enum", doc="其中A、B、C分别为a条、b条、c条"),
+    Family("enum_open", "enum", doc="a 其中 list ending with 等: it names only some of the items"),
     # -------------------------------------------------- numerals
     Family("num_chinese", "modifier", doc="Chinese numerals: 十二, 一百零五, 两"),
     Family("num_fullwidth", "modifier", doc="full-width digits: １２件"),
@@ -381,7 +404,9 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
         "{TS}召开政务公开工作会议{#x}次。", "{TS}组织开展政务公开业务培训{#x}次，参训人员{#y}人次。",
         "{TS}在门户网站发布工作动态{#y}条。", "{TS}办理人大代表建议{#x}件、政协委员提案{#x}件，均已按期办结。",
         "{TS}回复网民留言{#y}件。", "{TS}制作政策解读{#x}篇。",
-        "{TS}通过门户网站发布信息{#y}条，回复网民留言{#x}件，办理政务服务事项{#y}件。"), doc="other work"),
+        "{TS}通过门户网站发布信息{#y}条，回复网民留言{#x}件，办理政务服务事项{#y}件。",
+        "一是召开专题会议{#x}次，二是开展业务培训{#x}次，三是编印宣传资料{#y}份。",
+        "{TS}政务公开工作考核位列全市第{#x}名。"), doc="other work"),
     Family("d_other_year", "distractor", _t(
         "{Y-1}年，{S}共收到政府信息公开申请{#y}件。", "{Y-2}年度因政府信息公开引起行政复议{#x}件。",
         "{Y-1}年{S}受理政府信息公开申请{#y}件，予以公开{#x}件。"), doc="another year's figures"),
@@ -392,7 +417,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
     Family("d_comparison", "distractor", _t(
         "与上年相比，申请数量减少{#x}件。", "申请数量较上年增加{#x}件，同比增长{#p}%。"), doc="comparisons"),
     Family("d_comparison_clause", "distractor", _t(
-        "，较上年减少{#x}件", "，同比增长{#p}%", "，比上年增加{#x}件"), needs=frozenset({"app_received"}),
+        "，较上年减少{#x}件", "，同比增长{#p}%", "，比上年增加{#x}件"), needs=ANY_HEAD,
         doc="a comparison clause right after the head's count"),
     Family("d_plan", "distractor", _t(
         "{Y+1}年，{S}计划组织政务公开培训{#x}次。", "下一步，{S}将力争办结率达到100%。",
@@ -412,13 +437,15 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
 
 HEADS = [n for n, f in FAMILIES.items() if f.role == "head"]
 REVIEWS = [n for n, f in FAMILIES.items() if f.role == "review"]
+ENUMS = [n for n, f in FAMILIES.items() if f.role == "enum"]
 STATEMENTS = [n for n, f in FAMILIES.items() if f.role in ("head", "tail", "standalone", "review", "enum")]
 DISTRACTORS = [n for n, f in FAMILIES.items() if f.role == "distractor"]
 ALL = frozenset(FAMILIES)
 
 
 def closure(families: Iterable[str]) -> frozenset[str]:
-    """The families with everything they need switched on too."""
+    """The families with everything they need switched on too (a clause after the head: a head,
+    the plain one when no other is on)."""
     out = set(families)
     todo = list(out)
     while todo:
@@ -426,6 +453,10 @@ def closure(families: Iterable[str]) -> frozenset[str]:
         if name not in FAMILIES:
             raise ValueError(f"unknown phrasing family {name!r}")
         for n in FAMILIES[name].needs - out:
+            if n == "@head":
+                if any(FAMILIES[h].role == "head" for h in out):
+                    continue
+                n = "app_received"
             out.add(n)
             todo.append(n)
     return frozenset(out)
@@ -460,7 +491,8 @@ class Composed:
     style: str
     section: int
     year: int
-    families: frozenset[str]
+    families: frozenset[str]                  # switched on
+    used: frozenset[str] = frozenset()        # whose phrasings the paragraph holds
     figures: Figures = field(default_factory=Figures)
 
     @property
@@ -542,6 +574,7 @@ class _Writer:
         self.enum_unit = "条"
         self.group = -1
         self.area_subject = False   # on while writing the applications head, when subj_area is on
+        self.used: set[str] = set()   # the families whose phrasings were written
 
     def begin(self) -> None:
         if not self.blocks or self.blocks[-1]:
@@ -554,7 +587,10 @@ class _Writer:
         return self.blocks[-1]
 
     def subject(self) -> str:
-        return self.rng.choice(SUBJECTS + (AREA_SUBJECTS if self.area_subject else []))
+        subject = self.rng.choice(AREA_SUBJECTS if self.area_subject and self.rng.random() < 0.5 else SUBJECTS)
+        if subject in AREA_SUBJECTS:
+            self.used.add("subj_area")
+        return subject
 
     def write(self, line: str, **local: int) -> None:
         line = _ALT.sub(lambda m: self.rng.choice(m.group(1).split("|")), line)
@@ -574,6 +610,8 @@ class _Writer:
                 self._lit(str(self.year + int(name[1:] or 0)))
             elif name in ("m", "d"):
                 self._lit(str(self.rng.randint(1, 12 if name == "m" else 28)))
+            elif name.startswith("#") and name[1:] in local:   # a number given, stating no fact
+                self.segments.append(Slot("#", local[name[1:]]))
             elif name.startswith("#"):
                 hi = {"#x": 30, "#y": 400, "#p": 60, "#d": 15}[name]
                 self.segments.append(Slot("#y" if name in ("#y", "#p") else "#", self.rng.randint(2, hi)))
@@ -592,7 +630,9 @@ class _Writer:
         else:
             self.segments.append(s)
 
-    def template(self, t: T) -> None:
+    def template(self, t: T, family: str | None = None) -> None:
+        if family:
+            self.used.add(family)
         self.segments.extend(Stated(k, v) for k, v in t.states)
         self.write(t.text)
 
@@ -614,9 +654,14 @@ def _outcome_list(w: _Writer, on: frozenset[str], sep: str | None = None) -> Non
     if "app_combined" in on and rng.random() < 0.7:
         words = COMBINED_WORDS + (ALT_COMBINED_WORDS if "app_combined_words" in on else [])
         items = [("gp", rng.choice(words))] + items[2:]
+        w.used.add("app_combined")
+        if items[0][1] in ALT_COMBINED_WORDS:
+            w.used.add("app_combined_words")
     if rng.random() < 0.5:
         kept = [it for it in items if v[it[0]]]
         items = kept or items[:1]
+    if any(word in ALT_OUTCOME_WORDS.get(k, []) for k, word in items):
+        w.used.add("app_outcome_words")
     sep = sep or rng.choice(["、", "，"])
     w.write(sep.join(f"{word}{{{key}}}{{U}}" for key, word in items))
 
@@ -628,21 +673,32 @@ def _app_block(w: _Writer, on: frozenset[str]) -> bool:
     if not heads and not standalone:
         return False
     if standalone and (not heads or rng.random() < 0.5):
+        w.used.add("app_outcomes_standalone")
         w.write(rng.choice(STANDALONE_LEADS))
         _outcome_list(w, on)
         if "app_forward" in on and rng.random() < 0.5:
-            w.template(rng.choice(FAMILIES["app_forward"].templates))
+            w.template(rng.choice(FAMILIES["app_forward"].templates), "app_forward")
         w.end_sentence()
         return True
     name, head = rng.choice(heads)
     w.area_subject = "subj_area" in on
-    w.template(head)
+    w.template(head, name)
     w.area_subject = False
     if "d_comparison_clause" in on and v["new"] > 0 and rng.random() < 0.7:
-        w.write(rng.choice(FAMILIES["d_comparison_clause"].templates).text)
+        w.template(rng.choice(FAMILIES["d_comparison_clause"].templates), "d_comparison_clause")
     if v["new"] + v["over"] == 0 or name in ("app_zero", "app_zero_negation"):
         w.end_sentence()
         return True
+    # clauses that go with the head: its parts, its sum
+    if "app_parts" in on and v["new"] >= 2:
+        kinds = rng.choice(APPLICANT_PARTS)
+        parts = _split(rng, v["new"], [1.0] * len(kinds))
+        w.used.add("app_parts")
+        w.write("，其中" + "、".join(f"{k}{{#p{i}}}{{U}}" for i, k in enumerate(kinds)),
+                **{f"p{i}": n for i, n in enumerate(parts)})
+    if "app_sum_clause" in on and _usable(FAMILIES["app_sum_clause"], v) and name in ("app_received", "app_order") \
+            and any(isinstance(x, Slot) and x.name == "over" for x in w.segments):
+        w.template(rng.choice(_usable(FAMILIES["app_sum_clause"], v)), "app_sum_clause")
     tails: list[str] = []
     outcomes = [n for n in ("app_outcomes", "app_outcomes_sentence", "app_outcomes_sentence_lead",
                             "app_outcomes_respectively") if n in on]
@@ -656,6 +712,7 @@ def _app_block(w: _Writer, on: frozenset[str]) -> bool:
     if end:
         # 结转下年度 or 均已办结 closes the statement (before a 其中 list it would read as its total)
         tails.append(rng.choice(end))
+    w.used.update(tails)
     for tail in tails:
         if tail == "app_outcomes":
             w.write(rng.choice(OUTCOME_SAME))
@@ -681,19 +738,19 @@ def _review_block(w: _Writer, on: frozenset[str]) -> tuple[bool, bool]:
     if not options:
         return False, False
     name, t = w.rng.choice(options)
-    w.template(t)
+    w.template(t, name)
     w.end_sentence()
     return True, name == "review_passive"
 
 
 def _enum_block(w: _Writer, on: frozenset[str]) -> bool:
-    kinds = [n for n in ("enum_basic", "enum_sentence", "enum_bracket", "enum_mixed_sep", "enum_item_dun",
-                         "enum_respectively") if n in on]
+    kinds = [n for n in ENUMS if n in on]
     if not kinds:
         return False
     rng = w.rng
     w.group += 1
     kind = rng.choice(kinds)
+    w.used.add(kind)
     n = rng.randint(3 if kind == "enum_mixed_sep" else 2, 6)
     labels = rng.sample(ENUM_CATEGORIES, n)
     if kind == "enum_item_dun":
@@ -702,7 +759,10 @@ def _enum_block(w: _Writer, on: frozenset[str]) -> bool:
         labels = list(dict.fromkeys(labels))
         n = len(labels)
     parts = {f"part{i}": rng.choice([rng.randint(0, 30), rng.randint(1, 9), rng.randint(30, 1500)]) for i in range(n)}
-    local = dict(parts, enum=sum(parts.values()))
+    total = sum(parts.values())
+    if kind == "enum_open":       # the items named are some of them: the total is more
+        total += rng.randint(1, 500)
+    local = dict(parts, enum=total)
     w.enum_unit = rng.choice(["条", "条", "篇"]) if kind != "enum_bracket" else "条"
     lead = rng.choice(ENUM_LEADS)
     items = [f"{label}{{part{i}}}{{EU}}" for i, label in enumerate(labels)]
@@ -715,6 +775,8 @@ def _enum_block(w: _Writer, on: frozenset[str]) -> bool:
         body = "、".join(labels) + "分别为" + "、".join(f"{{part{i}}}{{EU}}" for i in range(n))
     else:
         body = rng.choice(["、", "，", "；"]).join(items)
+    if kind == "enum_open":
+        body += "等"
     if kind == "enum_sentence":
         text = lead + "。其中，" + body + "。"
     elif kind == "enum_bracket":
@@ -752,12 +814,14 @@ def compose(rng: random.Random, families: Iterable[str] = ALL, *, figures: Figur
     w = _Writer(rng, values, year, on)
     if "app_units" in on:
         w.unit = rng.choice(ALT_APP_UNITS)
+        w.used.add("app_units")
     w.enum_unit = "条"
     style = "arabic"
     numerals = [s for s, fam in (("chinese", "num_chinese"), ("fullwidth", "num_fullwidth"), ("spaced", "num_spaced"))
                 if fam in on]
     if numerals:
         style = rng.choice(numerals)
+        w.used.add("num_" + style)
 
     blocks = ["app", "review", "enum"]
     rng.shuffle(blocks)
@@ -770,7 +834,7 @@ def compose(rng: random.Random, families: Iterable[str] = ALL, *, figures: Figur
     for i in range(len(blocks) + 1):
         for d in placed.get(i, []):
             w.begin()
-            w.template(rng.choice(FAMILIES[d].templates))
+            w.template(rng.choice(FAMILIES[d].templates), d)
         if i == len(blocks):
             break
         w.begin()
@@ -783,7 +847,7 @@ def compose(rng: random.Random, families: Iterable[str] = ALL, *, figures: Figur
             _enum_block(w, on)
     section = rng.choice([1, 4]) if passive else rng.choice([1, 3])
     return Composed(blocks=tuple(tuple(b) for b in w.blocks if b), style=style, section=section, year=year,
-                    families=on, figures=figures)
+                    families=on, used=frozenset(w.used), figures=figures)
 
 
 # ------------------------------------------------------------------ hypothesis
