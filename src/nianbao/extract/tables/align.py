@@ -59,7 +59,8 @@ def align(tokens: list[Token], targets: Targets) -> list[Match]:
             if run[q] != run[p]:
                 break
             joined += tokens[idx[q]].norm
-            head = head_norm(tokens[idx[p]].text) if q == p else ""
+            text = tokens[idx[p]].text
+            head = head_norm(text) if q == p and ("（" in text or "(" in text) else ""
             for ti, score in targets.similar(joined, head):
                 if targets.items[ti].leaf in targets.header_words:
                     if _NUMBERED.match(tokens[idx[p]].text):

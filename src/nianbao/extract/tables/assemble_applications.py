@@ -28,6 +28,9 @@ def row_total(vals: list) -> bool | None:
     return True if total else None
 
 
+row_total.row_total = True          # place() may cut a glued row by this sum directly
+
+
 def header_columns(tokens: list[Token], table: TableForm) -> dict[int, list[int]]:
     """Per grid, the grid column under each applicant column's header ("自然人" … "总计"), when the
     header names all seven, left to right."""

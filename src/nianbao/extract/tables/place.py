@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import combinations
+from math import comb
 
 from .tokens import B, PB, Token, V
 
@@ -127,33 +128,81 @@ def place(run: list[Token], n: int, check: Check | None = None,
         return [None] * n, f"该行有{nv}个数值，多于应有的{n}个"
     base = run if len(run) <= n else hard
     k = n - len(base)
+    if not any(t.kind == V for t in base):
+        return [None] * n, ""                 # nothing printed but blanks: every reading is all null
+    glued = _glued(base, k, check)
+    if glued is not None:
+        return glued
     readings: list[list[Token | None]] = []
-    for gi, g in enumerate(base):
-        if g.kind != V or not g.glued or not g.text.isdigit() or len(g.text) < k + 1:
-            continue
-        for cut in _splits(g.text, k + 1):
-            pieces = [Token(V, d, g.loc, int(d), grid=g.grid, row=g.row, col=g.col) for d in cut]
-            readings.append(base[:gi] + pieces + base[gi + 1:])
-            if len(readings) > MAX_READINGS * 10:
-                break
-    glued_only = bool(readings)
-    if not glued_only and len(list(combinations(range(n), k))) <= MAX_READINGS:
+    if comb(n, k) <= MAX_READINGS:
         for gaps in combinations(range(n), k):
             it = iter(base)
             readings.append([None if i in gaps else next(it) for i in range(n)])
-    readings = [[None if t is not None and t.kind == PB else t for t in r] for r in readings]
+    if any(t.kind == PB for t in base):
+        readings = [[None if t is not None and t.kind == PB else t for t in r] for r in readings]
     _keep(alts, readings, check)
-    if readings:
-        if glued_only and check is not None:
-            ok = [r for r in readings if check(values(r)) is True]
-            if len(ok) == 1 or (len({tuple(values(r)) for r in ok}) == 1 and ok):
-                return ok[0], ""
-            if not ok and len(readings) == 1:
-                return readings[0], ""
-        else:
-            got = _pick(readings, check)
-            if got is not None:
-                return got, ""
-    if glued_only:
-        return [None] * n, f"数字连在一起（{''.join(t.text for t in base)}），无法唯一拆分为{n}个数值"
+    got = _pick(readings, check) if readings else None
+    if got is not None:
+        return got, ""
     return [None] * n, f"该行有{len(base)}个数值，应有{n}个，无法确定空缺位置"
+
+
+def _sum_cuts(digits: str, parts: int, total: int, acc: int = 0):
+    """Cuts of `digits` into `parts` numbers without leading zeros that sum with `acc` to `total`."""
+    if parts == 1:
+        if digits and (digits == "0" or digits[0] != "0") and acc + int(digits) == total:
+            yield [digits]
+        return
+    for i in range(1, len(digits) - parts + 2):
+        head = digits[:i]
+        if head != "0" and head[0] == "0":
+            break
+        v = acc + int(head)
+        if v > total:
+            break
+        for rest in _sum_cuts(digits[i:], parts - 1, total, v):
+            yield [head] + rest
+
+
+def _glued(base: list[Token], k: int, check: Check | None) -> tuple[list[Token | None], str] | None:
+    """A digit run glued together ("1200012", "规章000"): the one cut into k+1 numbers that the
+    arithmetic keeps (or the only cut there is); None when no token is a glued run."""
+    n = len(base) + k
+    cuts = []
+    if len(base) == 1 and getattr(check, "row_total", False) and base[0].glued and base[0].text.isdigit():
+        # the whole row run together: cut the total off the end, then only cuts that sum to it
+        d = base[0].text
+        for lt in range(1, len(d) - k + 1):
+            last = d[len(d) - lt:]
+            if last != "0" and last[0] == "0":
+                continue
+            for cut in _sum_cuts(d[:len(d) - lt], k, int(last)):
+                cuts.append((True, 0, cut + [last], tuple(int(x) for x in cut) + (int(last),)))
+        if not cuts:
+            return [None] * n, f"数字连在一起（{d}），无法按表内勾稽关系拆分为{n}个数值"
+        base_cuts = cuts
+    else:
+        base_cuts = None
+    for gi, g in enumerate(base if base_cuts is None else ()):
+        if g.kind != V or not g.glued or not g.text.isdigit() or len(g.text) < k + 1:
+            continue
+        head = [t.value if t.kind == V else None for t in base[:gi]]
+        tail = [t.value if t.kind == V else None for t in base[gi + 1:]]
+        for cut in _splits(g.text, k + 1):
+            vals = head + [int(d) for d in cut] + tail
+            verdict = check(vals) if check is not None else None
+            if verdict is not False:
+                cuts.append((verdict, gi, cut, tuple(vals)))
+            if len(cuts) > MAX_READINGS * 10:
+                break
+    if not cuts:
+        if any(g.kind == V and g.glued and g.text.isdigit() and len(g.text) >= k + 1 for g in base):
+            return [None] * n, f"数字连在一起（{''.join(t.text for t in base)}），无法按表内勾稽关系拆分为{n}个数值"
+        return None
+    sure = [c for c in cuts if c[0] is True] or cuts
+    if len({c[3] for c in sure}) != 1:
+        return [None] * n, f"数字连在一起（{''.join(t.text for t in base)}），无法唯一拆分为{n}个数值"
+    _, gi, cut, _ = sure[0]
+    g = base[gi]
+    pieces = [Token(V, d, g.loc, int(d), grid=g.grid, row=g.row, col=g.col) for d in cut]
+    return base[:gi] + pieces + base[gi + 1:], ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ...document import Cell, Document, Loc, Paragraph, Table
 from ..values import BLANK, LABEL, VALUE, parse_cell
@@ -42,25 +43,30 @@ _WIDE = re.compile(r"\s{3,}|\|")
 PROSE_MAX = 120
 
 
-def _label(text: str, loc: Loc, grid: int = -1, row: int = -1, col: int = -1) -> list[Token]:
-    t = text.strip()
-    m = _TAIL.match(t)
+Spec = tuple  # (kind, text, value, norm, tail, glued): what a cell's text is, wherever it stands
+
+
+@lru_cache(maxsize=65536)
+def cell_spec(text: str) -> Spec:
+    """What a cell's text is. Cached: cell texts (labels, small numbers) recur in every report."""
+    kind, value = parse_cell(text)
+    s = text.strip()
+    if kind == VALUE:
+        return (V, s, value, "", "", s.isdigit() and len(s) > 6)
+    if kind == BLANK:
+        return (B, s, None, "", "", False)
+    m = _TAIL.match(s)
     tail = ""
     if m and not m.group(1).endswith(("第", "页")):
         head, digits = m.group(1), m.group(2)
         if match_norm(head) and not digits.endswith("."):
-            t, tail = head, digits
-    return [Token(L, t, loc, norm=match_norm(t), tail=tail, grid=grid, row=row, col=col)]
+            s, tail = head, digits
+    return (L, s, None, match_norm(s), tail, False)
 
 
-def cell_token(text: str, loc: Loc, grid: int = -1, row: int = -1, col: int = -1) -> list[Token]:
-    kind, value = parse_cell(text)
-    if kind == VALUE:
-        s = text.strip()
-        return [Token(V, s, loc, value, grid=grid, row=row, col=col, glued=s.isdigit() and len(s) > 6)]
-    if kind == BLANK:
-        return [Token(B, text.strip(), loc, grid=grid, row=row, col=col)]
-    return _label(text, loc, grid, row, col)
+def cell_token(text: str, loc: Loc, grid: int = -1, row: int = -1, col: int = -1) -> Token:
+    kind, s, value, norm, tail, glued = cell_spec(text)
+    return Token(kind, s, loc, value, norm, tail, grid, row, col, glued)
 
 
 def _grid_tokens(table: Table, gi: int) -> list[Token]:
@@ -76,7 +82,7 @@ def _grid_tokens(table: Table, gi: int) -> list[Token]:
         for ci, c in enumerate(row):
             if c.covered:
                 continue
-            toks.extend(cell_token(c.text, c.loc, gi, ri, ci))
+            toks.append(cell_token(c.text, c.loc, gi, ri, ci))
         first_label = next((i for i, t in enumerate(toks) if t.kind == L), None)
         if first_label:
             # empty slots before a row's label are the label columns of a merged group cell
@@ -91,15 +97,21 @@ def paragraph_tokens(p: Paragraph) -> list[Token]:
         return [Token(PB, s, p.loc)]
     if "。" in s or len(s) > PROSE_MAX:
         return [Token(X, "", p.loc)]
-    out: list[Token] = []
-    loc = Loc(line=p.loc.line, page=p.loc.page, bbox=p.loc.bbox)
+    loc = p.loc                      # shared by the line's cells (positions are never changed)
+    return [Token(kind, t, loc, value, norm, tail, -1, -1, -1, glued)
+            for kind, t, value, norm, tail, glued in _line_specs(s)]
+
+
+@lru_cache(maxsize=32768)
+def _line_specs(s: str) -> tuple[Spec, ...]:
+    """The cells of a line of text: split at spaces, a letter-spaced label kept whole."""
+    out = []
     for chunk in _WIDE.split(s):
         pieces = [x for x in _SPLIT.split(chunk) if x]
         if len(pieces) > 1 and all(len(x) == 1 and not x.isdigit() for x in pieces):
             pieces = ["".join(pieces)]          # a letter-spaced label: "四 、 结 转 下 年 度"
-        for piece in pieces:
-            out.extend(cell_token(piece, loc))
-    return out
+        out.extend(cell_spec(piece) for piece in pieces)
+    return tuple(out)
 
 
 def tokens_of(doc: Document) -> list[Token]:
@@ -134,4 +146,4 @@ def _pipes(toks: list[Token]) -> list[Token]:
     return out[:-1]
 
 
-__all__ = ["B", "Cell", "L", "LABEL", "PB", "Token", "V", "X", "cell_token", "tokens_of"]
+__all__ = ["B", "Cell", "L", "LABEL", "PB", "Token", "V", "X", "cell_spec", "cell_token", "tokens_of"]
