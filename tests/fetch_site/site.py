@@ -7,7 +7,7 @@ the last page links to itself) with report pages of the common shapes:
     B  page with the report only as a DOCX attachment    中卫市财政局 2023, dated 2024-01-25
     C  page with the report only as a PDF, served as text/html (tests/fixtures/formats/synth2021.pdf)
     D  article holding the report, GBK, no charset header 中卫市民政局 2023, dated 2024-01-22
-    E  article whose title is only in the page header and the CMS metadata table; the report
+    E  article whose title is only in the page header and the CMS metadata line; the report
        states no date: the page's 发布日期 2024-05-10 is its publication date (late: D004)
     F  article holding the report behind a 500 that recovers  中卫市教育局 2023, dated 2024-01-30
 
@@ -93,6 +93,10 @@ class Site:
     def add(self, path: str, body: bytes, ctype: str = "text/html; charset=utf-8") -> None:
         self.pages[path] = (body, ctype)
 
+    def fresh(self) -> Site:
+        """The same site with no requests seen yet (the 500 fails again once)."""
+        return Site(self.pages, self.expected, self.failing, self.never)
+
     def requests(self, path: str) -> list[dict[str, str]]:
         with self.lock:
             return [h for p, h in self.log if p == path]
@@ -120,10 +124,9 @@ def build() -> Site:
     site.add("/files/P020260120.pdf", pdf, "text/html")            # a PDF served as a page is still a PDF
     site.add(f"{col}/202401/t20240122_4.html", render_html(rd, site_chrome=True, charset="gbk"), "text/html")
     blocks = "\n".join(_block_html(b) for b in report_blocks(re_) if b.kind not in ("title", "sign"))
-    e_body = (f'<div class="header"><h1>{re_.meta.title}</h1></div>\n'
-              '<table class="xxgk"><tr><td>索引号：</td><td>640500/2024-00031</td><td>主题分类：</td><td>其他</td></tr>\n'
-              f'<tr><td>标题：</td><td colspan="3">{re_.meta.title}</td></tr>\n'
-              '<tr><td>成文日期：</td><td>2024-05-08</td><td>发布日期：</td><td>2024-05-10</td></tr></table>\n'
+    e_body = (f'<header class="article-head"><h1>{re_.meta.title}</h1>\n'
+              '<div class="xxgk">索引号：640500/2024-00031&nbsp;&nbsp;主题分类：其他&nbsp;&nbsp;'
+              f'标题：{re_.meta.title}<br>成文日期：2024-05-08&nbsp;&nbsp;发布日期：2024-05-10</div></header>\n'
               f'<div class="content" id="zoom">\n{blocks}\n</div>')
     site.add(f"{col}/202405/t20240510_5.html", _chrome(re_.meta.title, e_body).encode())
     site.add(f"{col}/202401/t20240130_6.html", render_html(rf, site_chrome=True))   # behind one 500

@@ -313,18 +313,24 @@ class _Run:
         for a in attachments:
             statuses.append(await self.attachment(item, a, meta))
         article = page.holds_report and not any(s in ("new", "unchanged") for s in statuses)
-        report_id = sha = None
+        report_id = sha = found = failure = None
         status = next((s for s in ("new", "unchanged") if s in statuses), None)
         if article:
             found = await self.ingest(item, r, meta)
             report_id, status = found.report_id, found.status
-            sha = hashlib.sha256(r.content).hexdigest() if found.status != "failed" else None
+            if found.status == "failed":
+                failure = found.message or "无法读取"
+            else:
+                sha = hashlib.sha256(r.content).hexdigest()
         elif not attachments:
-            self.fail(item.url, "页面中没有找到报告（正文不是年度报告，也没有附件）")
-            status = "failed"
+            failure, status = "页面中没有找到报告（正文不是年度报告，也没有附件）", "failed"
         self.save_state(item.url, st, response=r, kind="page", page=meta, sha256=sha, report_id=report_id,
                         links={"attachments": [a.to_list() for a in attachments], "article": bool(article and report_id)},
-                        error=None if status != "failed" or article is False else "无法读取")
+                        error=failure)
+        if found is not None:
+            self.report(found)
+        elif failure:
+            self.fail(item.url, failure)
         return status
 
     async def attachment(self, parent: _Item, link: Link, meta: dict[str, Any] | None) -> str | None:
@@ -345,37 +351,31 @@ class _Run:
         self.save_state(item.url, st, response=r, kind="document", sha256=hashlib.sha256(r.content).hexdigest(),
                         report_id=found.report_id, page=meta or None,
                         error=found.message if found.status == "failed" else None)
+        self.report(found)
         return found.status
 
     async def ingest(self, item: _Item, r: Response, meta: dict[str, Any]) -> Found:
-        """One report file the way `nianbao ingest` takes a file: dedup, parse, audit, save."""
+        """One report file the way `nianbao ingest` takes a file: dedup, parse, audit, save. The caller
+        records the URL's state, then reports the outcome (an interrupt then loses no state)."""
         page_url = meta.get("url") if meta else None
         sha = hashlib.sha256(r.content).hexdigest()
         existing = self.store.report_id_by_sha256(sha)
         if existing is not None:
-            found = Found(item.url, "unchanged", existing, page=page_url, **self._known(existing))
-            self.report(found)
-            return found
+            return Found(item.url, "unchanged", existing, page=page_url, **self._known(existing))
         name = document_name(r.final_url, r.content)
         fetched_at = fstate.now().isoformat(timespec="seconds")
         try:
             report = await asyncio.to_thread(self._parse, r.content, name, meta, item, fetched_at)
         except InputError as e:
-            found = Found(item.url, "failed", page=page_url, message=e.message)
-            self.report(found)
-            return found
+            return Found(item.url, "failed", page=page_url, message=e.message)
         except Exception as e:  # noqa: BLE001 — a reader bug on one file: named, the run goes on
-            found = Found(item.url, "failed", page=page_url, message=f"无法处理（{type(e).__name__}: {e}）")
-            self.report(found)
-            return found
+            return Found(item.url, "failed", page=page_url, message=f"无法处理（{type(e).__name__}: {e}）")
         try:
             res = self.store.save_report(report, run_id=self.result.run_id, mtime=_mtime(r))
         except StoreError:
             raise
         except Exception as e:  # noqa: BLE001
-            found = Found(item.url, "failed", page=page_url, message=f"入库失败（{type(e).__name__}: {e}）")
-            self.report(found)
-            return found
+            return Found(item.url, "failed", page=page_url, message=f"入库失败（{type(e).__name__}: {e}）")
         message = None
         if self.keep is not None and res.status == "stored":
             try:
@@ -383,10 +383,8 @@ class _Run:
             except OSError as e:
                 message = f"已入库，但原文件未能保存（{e}）"
         pub = report.meta.published.isoformat() if report.meta.published else None
-        found = Found(item.url, "new" if res.status == "stored" else "unchanged", res.report_id, report.meta.agency,
-                      res.year, pub, page_url, message)
-        self.report(found)
-        return found
+        return Found(item.url, "new" if res.status == "stored" else "unchanged", res.report_id, report.meta.agency,
+                     res.year, pub, page_url, message)
 
     def _parse(self, data: bytes, name: str, meta: dict[str, Any], item: _Item, fetched_at: str) -> Report:
         from .. import api

@@ -161,11 +161,13 @@ def title_years(title: str) -> set[int]:
 
 
 def is_report_title(title: str, year: int | None = None) -> bool:
-    """Whether a link title names a 政府信息公开 annual report (of `year`, when given)."""
+    """Whether a link title names a 政府信息公开 annual report (of `year`, when given). A report's
+    title names its year; a title without one is a column ("政府信息公开年报" in the navigation)."""
     t = re.sub(r"\s+", "", title or "")
     if not _REPORT_TITLE.search(t) or _NOT_REPORT.search(t):
         return False
-    return year is None or year in title_years(t)
+    years = title_years(t)
+    return bool(years) and (year is None or year in years)
 
 
 def is_document(data: bytes, content_type: str = "", url: str = "") -> bool:
