@@ -183,3 +183,21 @@ def test_short_line_after_tab_indented_prose_is_not_a_cell_continuation():
 def test_page_breaks_of_pdftotext_keep_line_numbers_as_an_editor_counts_them():
     d = doc("第一行\n第二行\n\f第三行\n第四行\n\f\n第六行\n")
     assert paras(d) == [(1, "第一行"), (2, "第二行"), (3, "第三行"), (4, "第四行"), (6, "第六行")]
+
+
+def test_bare_numbers_between_one_blank_line_cells_are_cells_and_a_lone_page_number_is_not():
+    doc = read("规章\n\n3\n\n1\n\n7\n\n行政规范性文件\n\n\n\n\n8\n\n\n\n五、存在的主要问题\n".encode())
+    assert [b.text for b in doc.paragraphs()][:4] == ["规章", "3", "1", "7"]
+    assert [(r.kind, r.text) for r in doc.removed] == [("page_number", "8")]
+
+
+def test_a_number_after_a_page_marker_inside_a_row_is_its_cell():
+    doc = read("（一）予以公开\n4\n0\n0\n0\n0\n0\n第4页 共12页\n4\n".encode())
+    assert [b.text for b in doc.paragraphs()][-1] == "4"
+    assert [r.text for r in doc.removed] == ["第4页 共12页"]
+
+
+def test_cells_each_closed_by_a_pipe_stay_a_grid_with_their_counted_blanks():
+    doc = read("规章 |\n1 |\n|||\n行政规范性文件 |\n0 |\n".encode())
+    (table,) = doc.tables()
+    assert [[c.text for c in r] for r in table.rows] == [["规章"], ["1"], ["", ""], ["行政规范性文件"], ["0"]]

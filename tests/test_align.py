@@ -1,0 +1,170 @@
+"""The table reader's pure parts: tokens, the alignment of label pieces to the form's rows, and the
+placement of a row's values in its columns (by count, blanks, glued digits and the arithmetic)."""
+from __future__ import annotations
+
+import importlib
+
+from nianbao.api import parse_bytes
+from nianbao.document import Document, Loc, Paragraph, Table, Cell
+from nianbao.form import FORM_2021
+
+tables = importlib.import_module("nianbao.extract.tables")
+align_mod = importlib.import_module("nianbao.extract.tables.align")
+place_mod = importlib.import_module("nianbao.extract.tables.place")
+tokens_mod = importlib.import_module("nianbao.extract.tables.tokens")
+apps = importlib.import_module("nianbao.extract.tables.assemble_applications")
+
+TARGETS = tables.targets_for(FORM_2021.tables)
+
+
+def lines(*texts: str) -> Document:
+    return Document([Paragraph(t, Loc(line=i + 1)) for i, t in enumerate(texts)], reader="text")
+
+
+def rows_of(*texts: str) -> dict[str, tuple[str, list[str]]]:
+    """Row key → (label as found, value token texts) for a text whose lines are table cells."""
+    toks = tokens_mod.tokens_of(lines(*texts))
+    out = {}
+    for r in tables.read_rows(toks, align_mod.align(toks, TARGETS), TARGETS):
+        out[r.target.row.key] = (r.found, [t.text for t in r.values])
+    return out
+
+
+def toks(*texts: str):
+    return [tokens_mod.cell_token(t, Loc(line=1)) for t in texts]
+
+
+def vals(slots):
+    return place_mod.values(slots)
+
+
+# ---------------------------------------------------------------- alignment
+def test_a_label_split_over_lines_is_one_row_with_its_words_joined():
+    got = rows_of("4.无正当理由大量", "反复申请", "1", "0", "0", "0", "0", "0", "1")
+    assert got["not_processed.excessive"] == ("4.无正当理由大量反复申请", ["1", "0", "0", "0", "0", "0", "1"])
+
+
+def test_a_label_wrapped_after_its_values_keeps_them_and_its_whole_wording():
+    got = rows_of("（二）部分公开（区分处理的，只计这一情形，", "2 0 0 0 0 0 2", "不计其他情形）", "（三）不予公开")
+    found, values = got["partially_granted"]
+    assert values == ["2", "0", "0", "0", "0", "0", "2"]
+    assert found == "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"
+
+
+def test_a_group_glued_to_its_leaf_and_digits_glued_to_the_label():
+    got = rows_of("（三）不予公开1.属于国家秘密0010124", "规章011")
+    assert got["denied.state_secret"] == ("（三）不予公开1.属于国家秘密", ["0010124"])
+    assert got["regulations"] == ("规章", ["011"])
+
+
+def test_header_words_are_no_rows_and_a_repeated_header_does_not_cut_a_row():
+    got = rows_of("自然人", "法人或其他组织", "商业", "企业", "其他", "总计",
+                  "一、本年新收政府信息公开申请数量", "1", "2",
+                  "某某局2023年政府信息公开工作年度报告",           # running header after a page break
+                  "自然人", "商业企业", "3", "4", "5", "6", "21",
+                  "3.其他", "0", "0", "0", "0", "0", "0", "0")
+    assert got["new_received"][1] == ["1", "2", "3", "4", "5", "6", "21"]
+    assert "other.other" in got and got["other.other"][0] == "3.其他"
+    assert "results_total" not in got                               # the column header 总计 is no row
+
+
+def test_missing_rows_leave_the_others_in_place():
+    got = rows_of("一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1", "（七）总计 1 0 0 0 0 0 1")
+    assert set(got) == {"new_received", "results_total"}
+
+
+def test_rows_printed_out_of_the_forms_order_are_read():
+    got = rows_of("行政事业性收费 0.5", "行政许可 3", "规章 1 0 4")
+    assert got["fees"][1] == ["0.5"] and got["licensing"][1] == ["3"] and got["regulations"][1] == ["1", "0", "4"]
+
+
+def test_prose_is_a_barrier_and_a_variant_heading_names_no_row():
+    got = rows_of("四、结转下年度继续办理 0 0 0 0 0 0 0", "五、存在的主要问题及改进情况。", "12")
+    assert got["carried_forward"][1] == ["0"] * 7
+
+
+def test_a_letter_spaced_label_is_one_piece():
+    assert [t.text for t in tokens_mod.tokens_of(lines("四 、 结 转 下 年 度 继 续 办 理   9   1"))] == \
+        ["四、结转下年度继续办理", "9", "1"]
+
+
+def test_label_similarity_is_cached_and_pure():
+    a = TARGETS.similar("予以公开")
+    assert a == TARGETS.similar("予以公开") and TARGETS.items[a[0][0]].row.key == "granted"
+    assert TARGETS.similar("信息内容") == ()
+
+
+# ---------------------------------------------------------------- placement
+def test_exactly_as_many_values_as_columns_are_placed_in_order_with_blank_markers():
+    slots, why = place_mod.place(toks("1", "—", "3"), 3)
+    assert why == "" and vals(slots) == [1, None, 3]
+
+
+def test_a_lone_pipe_counts_as_a_blank_only_when_the_row_is_short():
+    pipe = tokens_mod.Token(tokens_mod.PB, "|", Loc(line=1))
+    assert vals(place_mod.place(toks("1", "2") + [pipe] + toks("4"), 4)[0]) == [1, 2, None, 4]
+    assert vals(place_mod.place(toks("1", "2", "3", "4") + [pipe], 4)[0]) == [1, 2, 3, 4]
+
+
+def test_fewer_values_than_columns_stay_null_where_every_gap_adds_up():
+    slots, why = place_mod.place(toks("2", "1", "3", "6", "12"), 7, apps.row_total)
+    assert vals(slots) == [None] * 7 and why      # 2+1+3+6 = 12 whichever two of the six are blank
+    slots, why = place_mod.place(toks("5", "1", "2", "3", "4", "15"), 7, apps.row_total)
+    assert vals(slots) == [None] * 7 and why      # 5+1+2+3+4 = 15 whichever of the six is blank
+
+
+def test_a_missing_total_is_the_only_reading_that_is_not_ruled_out():
+    # 56 6 7 5 8 6 (six values): a blank among the six makes 总计 = 6 ≠ the sum, so 总计 is the blank
+    slots, why = place_mod.place(toks("56", "6", "7", "5", "8", "6"), 7, apps.row_total)
+    assert why == "" and vals(slots) == [56, 6, 7, 5, 8, 6, None]
+
+
+def test_ambiguity_stays_null_with_a_reason_in_chinese():
+    slots, why = place_mod.place(toks("1"), 3)
+    assert vals(slots) == [None, None, None] and "无法确定空缺位置" in why
+
+
+def test_glued_digits_are_cut_where_the_total_allows_one_cut_only():
+    glued = tokens_mod.Token(tokens_mod.V, "241930272837165", Loc(line=1), 241930272837165, glued=True)
+    slots, why = place_mod.place([glued], 7, apps.row_total)
+    assert why == "" and vals(slots) == [24, 19, 30, 27, 28, 37, 165]
+
+
+def test_glued_digits_with_one_digit_per_cell_and_no_arithmetic():
+    glued = tokens_mod.Token(tokens_mod.V, "011", Loc(line=1), 11, glued=True)
+    assert vals(place_mod.place([glued], 3)[0]) == [0, 1, 1]
+    glued = tokens_mod.Token(tokens_mod.V, "1012", Loc(line=1), 1012, glued=True)
+    slots, why = place_mod.place([glued], 3)              # 1|0|12 or 10|1|2: no arithmetic tells
+    assert vals(slots) == [None] * 3 and why
+
+
+def test_a_printed_dash_is_never_spare_only_empty_grid_cells_are():
+    cells = [tokens_mod.cell_token(t, Loc(line=1), grid=0, row=0, col=i + 1) for i, t in enumerate(["—", "1", ""])]
+    slots, _ = place_mod.place(cells, 2)
+    assert vals(slots) == [None, 1] and slots[0].text == "—"
+
+
+def test_empty_grid_slots_before_the_values_are_the_labels_merged_columns():
+    doc = Document([Table([[Cell("四、结转下年度继续办理", Loc(table=0, row=0, col=0)), Cell(""), Cell("")]
+                           + [Cell(str(v)) for v in (0, 0, 0, 0, 0, 1, 1)]])], reader="docx")
+    res = tables.extract_tables(doc)
+    assert [res.cells[f"tables.applications.carried_forward.{c.key}"][0] for c in FORM_2021.table("applications").columns] \
+        == [0, 0, 0, 0, 0, 1, 1]
+
+
+# ---------------------------------------------------------------- report level
+def test_a_row_that_cannot_be_placed_is_unread_and_null_not_guessed():
+    text = ("某局2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+            "规章 |\n1 |\n|||\n行政规范性文件 |\n0 |\n2 |\n3 |\n|\n").encode()
+    r = parse_bytes(text, "r.txt")
+    assert r.tables.active_disclosure.regulations.issued is None
+    assert [u.row for u in r.extraction.unread] == ["tables.active_disclosure.regulations"]
+    assert [r.tables.active_disclosure.normative_documents.issued,
+            r.tables.active_disclosure.normative_documents.in_force] == [0, 3]
+
+
+def test_a_table_printed_with_labels_but_no_values_is_said_to_be_so():
+    text = ("某局2023年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（一）项\n信息内容\n"
+            "规章\n行政规范性文件\n第二十条第（五）项\n行政许可\n").encode()
+    r = parse_bytes(text, "r.txt")
+    assert r.extraction.tables_without_values == ["active_disclosure"]
