@@ -339,10 +339,10 @@ def _numbers_that_are_cells(lines: list[str], kinds: list[int]) -> None:
         if before.isdigit() or after.isdigit() or (kinds[j] == TEXT and _short_text(before) if j >= 0 else False):
             kinds[i] = TEXT
         elif not before or not after:
-            # every cell its own paragraph: the nearest lines are a bare label or number on each side
-            # (one blank line between cells; a page number stands apart by more, or beside prose)
-            (gb, b), (ga, a) = _nearest(lines, i, -1), _nearest(lines, i, 1)
-            if gb == 1 and ga <= 2 and _bare_cell(b) and _bare_cell(a):
+            # every cell its own paragraph: the line before (past one blank line) is a bare label or number
+            # (one blank line after a bare cell; a page number stands apart by more, or after prose)
+            gb, b = _nearest(lines, i, -1)
+            if gb == 1 and _bare_cell(b):
                 kinds[i] = TEXT
 
 
@@ -359,8 +359,8 @@ def _nearest(lines: list[str], i: int, step: int) -> tuple[int, str]:
 
 def _bare_cell(s: str) -> bool:
     """A line that is one table cell: a number, or a short label without figures."""
-    return bool(s) and (bool(_SIGNED_NUMBER.match(s)) or len(s) <= 40 and "。" not in s and " " not in s
-                        and not _DIGITS.search(s.lstrip("0123456789.、．（()）")))
+    return bool(s) and (bool(_SIGNED_NUMBER.match(s)) or len(s) <= 40 and "。" not in s
+                        and not _DIGITS.search(s.lstrip("0123456789.、．（()） ")))
 
 
 def read(data: bytes, name: str = "") -> Document:
