@@ -84,6 +84,9 @@ def mismatch(c: Composed) -> str | None:
 # Families the extractor of today misreads, with the smallest failing paragraph found (see
 # first_failure): strict, so each flips to a failure once the extractor reads the phrasing.
 XFAIL: dict[str, str] = {
+    'app_year_carried': "「区政府共收到政府信息公开申请13件，其中2021年结转2件，本年新收11件，其中：予以公开8件、无法提供4件，已办结12件，转入下年度继续办理1件。」 (section 3): missing [('applications.carried_over', 2)], extra []",
+    'app_in_progress': "「我局全年共收到政府信息公开申请5件，办结5件，其中予以公开3件，无法提供2件，另有1件仍在办理中。」 (section 1): missing [('applications.carried_forward', 1)], extra []",
+    'review_wording': "「行政复议方面：全年因政府信息公开被申请行政复议2件。行政诉讼方面：被提起行政诉讼6件。」 (section 3): missing [('litigation.total', 6)], extra []",
 }
 
 # examples per family (about 50 families); HYPOTHESIS_PROFILE=explore draws more, and new ones

@@ -253,7 +253,8 @@ OUTCOME_NEW = ["。其中，", "。其中"]
 OUTCOME_NEW_LEAD = ["。办理结果中，", "。从办理结果看，", "。在已办结的申请中，", "。办理结果为："]
 # the parts of 新收 by applicant or by channel, in the clause after the head
 APPLICANT_PARTS = [["自然人申请", "法人或其他组织申请"], ["自然人提出", "法人提出", "其他组织提出"],
-                   ["通过网络提交", "通过信函提交", "当面提交"], ["网上申请", "信函申请"]]
+                   ["通过网络提交", "通过信函提交", "当面提交"], ["网上申请", "信函申请"],
+                   ["涉及征地拆迁类", "社会保障类", "其他"], ["公民申请", "法人或其他组织申请"]]
 STANDALONE_LEADS = ["{TS}依申请公开办理结果为：", "从办理结果看，", "在办理结果中，", "{Y}年度政府信息公开申请办理结果：",
                     "{TS}办理的政府信息公开申请中，"]
 
@@ -313,6 +314,16 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
     Family("app_yishenqing", "head", _t(
         "{TS}共受理依申请公开{recv}{U}", "{TS}办理依申请公开事项{recv}{U}",
         when=SOME_APPS), doc="依申请公开 as the noun: 受理依申请公开 N 件"),
+    Family("app_count_wording", "head", _t(
+        "{TS}收到政府信息公开申请共计{new}{U}", "{TS}新收政府信息公开申请数量为{new}{U}",
+        when=SOME_APPS) + _t(
+        "{TS}收到政府信息公开申请{new}{U}（不含上年结转{over}{U}）",
+        when=_v("over")), doc="申请共计 N 件, 数量为 N 件, （不含上年结转 M 件）"),
+    Family("app_year_carried", "head", _t(
+        "{TS}共收到政府信息公开申请{recv}{U}，其中{Y-1}年结转{over}{U}，本年新收{new}{U}",
+        "{TS}共收到政府信息公开申请{new}{U}，加上{Y-1}年结转的{over}{U}，共办理{recv}{U}",
+        "{TS}共收到政府信息公开申请{new}{U}，上年结转{over}{U}，共需办理{recv}{U}",
+        when=_v("over")), doc="the carried-over ones named by last year's number (2022年结转), 共需办理"),
     Family("app_respectively", "head", _t(
         "{TS}本年新收、上年结转政府信息公开申请分别为{new}{U}、{over}{U}",
         when=SOME_APPS), doc="分别为 pairs a list of labels with a list of counts"),
@@ -344,6 +355,9 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
     Family("app_parts", "tail", needs=ANY_HEAD,
            doc="其中 parts by applicant or channel right after the head (no facts: "
                "其中自然人申请a件、法人或其他组织申请b件)"),
+    Family("app_in_progress", "tail", _t(
+        "，{fwd}{U}正在办理中", "，尚有{fwd}{U}正在办理", "，另有{fwd}{U}仍在办理中",
+        when=_v("fwd")), needs=ANY_HEAD, doc="N 件正在办理中 = 结转下年度"),
     Family("app_forward", "tail", _t(
         "，结转下年度继续办理{fwd}{U}", "，结转下年度办理{fwd}{U}", "，结转下一年度继续办理{fwd}{U}",
         "，转入下年度继续办理{fwd}{U}"), needs=ANY_HEAD, doc="结转下年度(继续)办理 N 件, 0 too"),
@@ -381,6 +395,25 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
         "{TS}因政府信息公开引起的行政复议、行政诉讼分别为{rev}件、{lit}件") + _t(
         "{TS}因政府信息公开被申请行政复议、被提起行政诉讼各{rev+lit}件",
         when=lambda v: v["rev"] == v["lit"]), doc="分别为 and 各 for 复议 and 诉讼 together"),
+    Family("review_wording", "review", _t(
+        "行政复议方面：{TS}因政府信息公开被申请行政复议{rev}件。行政诉讼方面：被提起行政诉讼{lit}件",
+        "{TS}本机关被申请行政复议的政府信息公开案件{rev}件，被提起的政府信息公开行政诉讼共计{lit}件",
+        "{TS}针对本机关政府信息公开的行政复议{rev}件、行政诉讼{lit}件",
+        "{TS}因政府信息公开申请引发行政复议{rev}起，行政诉讼{lit}起",
+        "{TS}因政府信息公开引起的行政复议和行政诉讼分别为{rev}件和{lit}件"),
+        doc="more wordings: 方面, the noun first, 起, 分别为…和…"),
+    Family("review_zero_wording", "review", _t(
+        "{TS}本机关政府信息公开工作未被申请行政复议，未被提起行政诉讼",
+        "{TS}无政府信息公开行政复议、行政诉讼情况",
+        "{TS}未发生政府信息公开方面的行政复议和行政诉讼",
+        "{TS}不存在因政府信息公开引发的行政复议、行政诉讼",
+        when=NO_REVIEW, states=[("review.total", 0), ("litigation.total", 0)]),
+        doc="more zero wordings: 未被申请…未被提起, 无…情况, 不存在"),
+    Family("review_no_correction", "review", _t(
+        "{TS}未发生因政府信息公开被行政复议纠错或行政诉讼败诉的情况",
+        when=lambda v: v["rev_c"] == 0 and v["lit_c"] == 0,
+        states=[("review.corrected", 0), ("litigation.corrected", 0)]),
+        doc="no review corrected, no lawsuit lost: 未发生…被纠错或…败诉的情况"),
     Family("review_results", "review", _t(
         "{TS}因政府信息公开被申请行政复议{rev}件，其中结果维持{rev_m}件、结果纠正{rev_c}件",
         "{TS}因政府信息公开申请引起行政复议{rev}件，复议结果维持{rev_m}件，纠正{rev_c}件",
@@ -395,6 +428,7 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
     Family("enum_item_dun", "enum", doc="a 其中 list whose items contain 、 (人事、财政信息5条)"),
     Family("enum_respectively", "enum", doc="其中A、B、C分别为a条、b条、c条"),
     Family("enum_open", "enum", doc="a 其中 list ending with 等: it names only some of the items"),
+    Family("enum_aside", "enum", doc="a list followed by what is not in the total (；另有图解5条)"),
     # -------------------------------------------------- numerals
     Family("num_chinese", "modifier", doc="Chinese numerals: 十二, 一百零五, 两"),
     Family("num_fullwidth", "modifier", doc="full-width digits: １２件"),
@@ -406,7 +440,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
         "{TS}回复网民留言{#y}件。", "{TS}制作政策解读{#x}篇。",
         "{TS}通过门户网站发布信息{#y}条，回复网民留言{#x}件，办理政务服务事项{#y}件。",
         "一是召开专题会议{#x}次，二是开展业务培训{#x}次，三是编印宣传资料{#y}份。",
-        "{TS}政务公开工作考核位列全市第{#x}名。"), doc="other work"),
+        "{TS}政务公开工作考核位列全市第{#x}名。", "{TS}受理信访事项{#x}件，办结率100%。",
+        "{TS}共接到群众咨询电话{#y}个，均已答复。"), doc="other work"),
     Family("d_other_year", "distractor", _t(
         "{Y-1}年，{S}共收到政府信息公开申请{#y}件。", "{Y-2}年度因政府信息公开引起行政复议{#x}件。",
         "{Y-1}年{S}受理政府信息公开申请{#y}件，予以公开{#x}件。"), doc="another year's figures"),
@@ -431,6 +466,16 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
     Family("d_dated_case", "distractor", _t(
         "{m}月{d}日，{S}收到张某提交的政府信息公开申请1件。",
         "{m}月{d}日，申请人对{S}的答复不服，提起行政诉讼1件。"), doc="one dated case told"),
+    Family("d_vague_total", "distractor", _t(
+        "{TS}共收到政府信息公开申请{#x}余件。", "{TS}收到政府信息公开申请{#x}多件。",
+        "{TS}受理政府信息公开申请约{#x}件。", "{TS}受理政府信息公开申请{#x}件左右。",
+        "{TS}收到政府信息公开申请近{#x}件。"), doc="a vague total (余, 多, 约, 左右, 近) states no count"),
+    Family("d_review_organ", "distractor", _t(
+        "{S}作为行政复议机关，全年共受理行政复议申请{#y}件，其中涉及政府信息公开类案件{#x}件。",
+        "全年被申请行政复议{#x}件、被提起行政诉讼{#x}件，均与政府信息公开无关。",
+        "{TS}共被申请行政复议{#x}件，其中政府信息公开类{#x}件。",
+        "{TS}作为第三人参加行政诉讼{#x}件。"),
+        doc="cases the agency decides as reviewer, cases about other work, all cases of which some"),
     Family("d_not_accepted", "distractor", _t(
         "{TS}不予受理政府信息公开申请{#x}件。"), doc="不予受理 is not 受理"),
 ]}
@@ -707,7 +752,7 @@ def _app_block(w: _Writer, on: frozenset[str]) -> bool:
     done = [n for n in ("app_completed", "app_replied") if n in on]
     if done:
         tails.append(rng.choice(done))
-    end = [n for n in ("app_forward", "app_all_completed") if n in on and _usable(FAMILIES[n], v)]
+    end = [n for n in ("app_forward", "app_all_completed", "app_in_progress") if n in on and _usable(FAMILIES[n], v)]
     rng.shuffle(tails)
     if end:
         # 结转下年度 or 均已办结 closes the statement (before a 其中 list it would read as its total)
@@ -774,9 +819,13 @@ def _enum_block(w: _Writer, on: frozenset[str]) -> bool:
     elif kind == "enum_respectively":
         body = "、".join(labels) + "分别为" + "、".join(f"{{part{i}}}{{EU}}" for i in range(n))
     else:
-        body = rng.choice(["、", "，", "；"]).join(items)
+        sep = rng.choice(["、", "，", "；"])
+        body = sep.join(items)
     if kind == "enum_open":
         body += "等"
+    if kind == "enum_aside":         # after a separator the list does not use
+        after = {"、": ["；", "，"], "，": ["；"], "；": ["。"]}[sep]
+        body += rng.choice(after) + rng.choice(["另有图解", "另有视频", "另发布解读材料"]) + f"{{#x}}{w.enum_unit}"
     if kind == "enum_sentence":
         text = lead + "。其中，" + body + "。"
     elif kind == "enum_bracket":
@@ -787,6 +836,14 @@ def _enum_block(w: _Writer, on: frozenset[str]) -> bool:
     return True
 
 
+def _zero_draw(names: list[str], zero: Callable) -> bool | None:
+    """True when every family given states only zeros, False when none does, else None (either)."""
+    if not names:
+        return None
+    only = [all(t.when is zero for t in FAMILIES[n].templates) and FAMILIES[n].templates for n in names]
+    return True if all(only) else False if not any(only) else None
+
+
 def compose(rng: random.Random, families: Iterable[str] = ALL, *, figures: Figures | None = None,
             year: int | None = None) -> Composed:
     """One paragraph in the phrasing families given (and those they need), stating `figures`
@@ -794,19 +851,16 @@ def compose(rng: random.Random, families: Iterable[str] = ALL, *, figures: Figur
     on = closure(families)
     year = year or rng.randint(2021, 2025)
     if figures is None:
-        head_fams = [n for n in HEADS if n in on]
-        zero_only = {"app_zero", "app_zero_negation", "app_received_zero_count"}
-        app_zero = None if not head_fams else (True if set(head_fams) <= zero_only else
-                                               False if not set(head_fams) & zero_only else None)
-        if "app_outcomes_standalone" in on and not head_fams:
+        # figures the families on can state: zeros for the families that state only zeros, …
+        app_zero = _zero_draw([n for n in HEADS if n in on], ZERO_APPS)
+        if "app_outcomes_standalone" in on and not any(n in on for n in HEADS):
             app_zero = False
-        rev = [n for n in REVIEWS if n in on]
-        review_zero = None if not rev else (True if set(rev) <= {"review_zero", "review_zero_negation"} else
-                                            False if not set(rev) & {"review_zero", "review_zero_negation"}
-                                            else None)
-        fz = None
-        if "app_all_completed" in on and "app_forward" not in on:
+        review_zero = _zero_draw([n for n in REVIEWS if n in on], NO_REVIEW)
+        fz = None      # nothing carried forward where only 均已办结 can close the statement
+        if "app_all_completed" in on and "app_forward" not in on and "app_in_progress" not in on:
             fz = True
+        elif "app_in_progress" in on and "app_forward" not in on and "app_all_completed" not in on:
+            fz = False
         figures = Figures.draw(rng, app_zero=app_zero, review_zero=review_zero, forward_zero=fz)
         if "review_results" in on and review_zero is False and figures.rev == 0 and figures.lit == 0:
             figures.rev = 1
