@@ -136,3 +136,16 @@ def test_client_retries_5xx_and_429_honouring_retry_after_but_never_other_4xx():
 
     _run(go())
     assert hits["/busy"] == 2 and hits["/down"] == 3 and hits["/private"] == 1
+
+
+def test_a_saved_article_page_takes_agency_and_date_from_its_header_and_cms_line(site):
+    from nianbao import api
+
+    saved = site.pages["/zwgk/ndbg/202405/t20240510_5.html"][0]
+    r = api.parse_bytes(saved, "saved.html")
+    assert (r.meta.agency, r.meta.published.isoformat()) == ("中卫市交通运输局", "2024-05-10")
+    assert r.source.page["索引号"] == "640500/2024-00031"
+    assert any("取自网页" in n for n in r.extraction.notes)
+    # a page whose report states both keeps its own: nothing is noted
+    a = api.parse_bytes(site.pages["/zwgk/ndbg/202401/t20240118_1.html"][0], "a.html")
+    assert a.meta.published.isoformat() == "2024-01-18" and not any("取自网页" in n for n in a.extraction.notes)

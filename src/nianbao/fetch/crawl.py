@@ -123,10 +123,10 @@ def fill_from_page(report: Report, page: dict[str, Any] | None, *, link_title: s
     judges it), the agency, the year; each noted in extraction.notes as coming from the page."""
     page = page or {}
     notes = report.extraction.notes
-    where = page.get("url") or ""
+    where = f"（{page['url']}）" if page.get("url") else ""
     if report.meta.published is None and page.get("published"):
         report.meta.published = date.fromisoformat(page["published"])
-        notes.append(f"发布日期 {page['published']} 取自网页（{where}）：报告正文未写明落款日期")
+        notes.append(f"发布日期 {page['published']} 取自网页{where}：报告正文未写明落款日期")
     if report.meta.agency is None:
         from ..extract.meta import agency_from_title
 
@@ -137,14 +137,25 @@ def fill_from_page(report: Report, page: dict[str, Any] | None, *, link_title: s
             agency, how = agency_hint, "网址清单"
         if agency:
             report.meta.agency = agency
-            notes.append(f"机关名称“{agency}”取自{how}（{where}）：报告正文未写明")
+            notes.append(f"机关名称“{agency}”取自{how}{where}：报告正文未写明")
     if report.meta.year is None:
         years = title_years(page.get("title") or "") or title_years(link_title or "")
         if len(years) == 1:
             report.meta.year = years.pop()
-            notes.append(f"报告年度 {report.meta.year} 取自网页标题（{where}）：报告正文未写明")
+            notes.append(f"报告年度 {report.meta.year} 取自网页标题{where}：报告正文未写明")
     if report.meta.title is None and page.get("title") and is_report_title(page["title"]):
         report.meta.title = page["title"]
+
+
+def fill_from_html(report: Report, data: bytes) -> None:
+    """A report read from a saved web page: what the page's header, CMS metadata line or table and
+    meta tags say fills what the report text does not (api.parse_bytes calls this for HTML)."""
+    page = read_page(data, "")
+    meta = {k: v for k, v in page.metadata().items() if k != "url"}
+    if not meta:
+        return
+    fill_from_page(report, meta)
+    report.source.page = meta
 
 
 def _mtime(r: Response) -> float:
