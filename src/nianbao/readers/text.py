@@ -341,7 +341,7 @@ def _numbers_that_are_cells(lines: list[str], kinds: list[int]) -> None:
         elif not before or not after:
             # every cell its own paragraph: the line before (past one blank line) is a bare label or number
             # (one blank line after a bare cell; a page number stands apart by more, or after prose)
-            gb, b = _nearest(lines, i, -1)
+            gb, b = _nearest(lines, kinds, i, -1)
             if gb == 1 and _bare_cell(b):
                 kinds[i] = TEXT
 
@@ -349,12 +349,18 @@ def _numbers_that_are_cells(lines: list[str], kinds: list[int]) -> None:
 _DIGITS = re.compile(r"\d")
 
 
-def _nearest(lines: list[str], i: int, step: int) -> tuple[int, str]:
-    """(blank lines between, text) of the nearest non-blank line before (step -1) or after (+1)."""
-    j = i + step
-    while 0 <= j < len(lines) and not lines[j].strip():
+def _nearest(lines: list[str], kinds: list[int], i: int, step: int) -> tuple[int, str]:
+    """(blank lines between, text) of the nearest line before (step -1) or after (+1) that is neither
+    blank nor a page marker or running header (an e-book's page break inside a table)."""
+    j, blanks = i + step, 0
+    while 0 <= j < len(lines):
+        t = lines[j].strip()
+        if not t:
+            blanks += 1
+        elif not (kinds[j] == PAGE and not _SIGNED_NUMBER.match(t) or "年度报告" in t and len(t) <= 60):
+            return blanks, t
         j += step
-    return abs(j - i) - 1, lines[j].strip() if 0 <= j < len(lines) else ""
+    return blanks, ""
 
 
 def _bare_cell(s: str) -> bool:
