@@ -38,7 +38,7 @@ def parse_bytes(data: bytes, name: str = "") -> Report:
         raise InputError(f"文件已损坏，无法读取（{type(e).__name__}）", name) from None
     report = extract(doc)
     if doc.reader == "html":     # a saved web page: its header and CMS metadata are data too
-        from .fetch.crawl import fill_from_html
+        from .fetch.pages import fill_from_html
         fill_from_html(report, data)
     if doc.replaced is not None:
         count, locs = doc.replaced

@@ -27,14 +27,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from ..errors import InputError, StoreError
 from ..model import Report
 from . import state as fstate
 from .client import Client, FetchError, Response, Settings
-from .pages import Link, Page, document_name, is_document, is_report_title, read_page, title_years
+from .pages import Link, Page, document_name, fill_from_page, is_document, is_report_title, read_page
 
 MAX_LISTING_PAGES = 500          # pages followed per column (a runaway pagination stops here)
 WORKERS = 4                      # URLs in flight (each host still gets at most Settings.per_host)
@@ -115,47 +114,6 @@ class _Item:
 
 
 EventFn = Callable[[str, Any], None]   # ("queued" | "done", url), ("report", Found), ("failed", Failure)
-
-
-def fill_from_page(report: Report, page: dict[str, Any] | None, *, link_title: str | None = None,
-                   agency_hint: str | None = None) -> None:
-    """Meta the report does not state, taken from its web page: the publication date (D004 then
-    judges it), the agency, the year; each noted in extraction.notes as coming from the page."""
-    page = page or {}
-    notes = report.extraction.notes
-    where = f"（{page['url']}）" if page.get("url") else ""
-    if report.meta.published is None and page.get("published"):
-        report.meta.published = date.fromisoformat(page["published"])
-        notes.append(f"发布日期 {page['published']} 取自网页{where}：报告正文未写明落款日期")
-    if report.meta.agency is None:
-        from ..extract.meta import agency_from_title
-
-        agency, how = page.get("agency"), "网页的发文机关、标题或来源"
-        if not agency and link_title:
-            agency, how = agency_from_title(link_title), "栏目列表中的标题"
-        if not agency and agency_hint:
-            agency, how = agency_hint, "网址清单"
-        if agency:
-            report.meta.agency = agency
-            notes.append(f"机关名称“{agency}”取自{how}{where}：报告正文未写明")
-    if report.meta.year is None:
-        years = title_years(page.get("title") or "") or title_years(link_title or "")
-        if len(years) == 1:
-            report.meta.year = years.pop()
-            notes.append(f"报告年度 {report.meta.year} 取自网页标题{where}：报告正文未写明")
-    if report.meta.title is None and page.get("title") and is_report_title(page["title"]):
-        report.meta.title = page["title"]
-
-
-def fill_from_html(report: Report, data: bytes) -> None:
-    """A report read from a saved web page: what the page's header, CMS metadata line or table and
-    meta tags say fills what the report text does not (api.parse_bytes calls this for HTML)."""
-    page = read_page(data, "")
-    meta = {k: v for k, v in page.metadata().items() if k != "url"}
-    if not meta:
-        return
-    fill_from_page(report, meta)
-    report.source.page = meta
 
 
 def _mtime(r: Response) -> float:
