@@ -133,6 +133,10 @@ def _pipes(toks: list[Token]) -> list[Token]:
     content = [i for i, t in enumerate(toks) if t.kind in (L, V, B) and t.grid < 0]
     followed = sum(1 for i in content if i + 1 < len(toks) and toks[i + 1].kind == PB)
     if followed * 10 < len(content) * 8:
+        # a lone | after each row (nearly all followed by the next row's label): separators, no cells
+        ends = sum(1 for i, t in enumerate(toks) if t.kind == PB and (i + 1 == len(toks) or toks[i + 1].kind in (L, X)))
+        if n_pipe >= 5 and ends * 10 >= n_pipe * 7:
+            return [t for t in toks if t.kind != PB]
         return toks
     out: list[Token] = []
     run: list[Token] = []
