@@ -165,7 +165,8 @@ def test_cli_reads_agencies_and_columns_from_a_csv_and_pages_by_query(server, tm
     s.close()
     assert k.meta.agency == "中卫市水务局" and any("网址清单" in n for n in k.extraction.notes)
     r = CliRunner().invoke(app, ["db", "runs", "--db", str(db), "--json"])
-    assert json.loads(r.stdout)[0]["paths"] == [server.url("/bm/list?page=1")]
+    run = json.loads(r.stdout)[0]
+    assert (run["kind"], run["paths"], run["status"]) == ("fetch", [server.url("/bm/list?page=1")], "finished")
 
 
 def test_cli_summary_names_each_failure_and_exits_0_when_something_was_fetched(server, tmp_path):

@@ -271,7 +271,8 @@ class Store:
                 ReportRow.ingest_run_id.in_(open_ids)).group_by(ReportRow.ingest_run_id)).all()) if open_ids else {}
             return [{"id": r.id, "started_at": r.started_at, "finished_at": r.finished_at, "status": _run_status(r),
                      "files": r.files, "stored": r.stored if r.finished_at else max(r.stored, so_far.get(r.id, 0)),
-                     "duplicates": r.duplicates, "failed": r.failed, "errors": r.errors, "paths": r.paths}
+                     "duplicates": r.duplicates, "failed": r.failed, "errors": r.errors, "paths": r.paths,
+                     "kind": r.kind or "ingest"}
                     for r in rows]
 
     # ------------------------------------------------------------ agencies
