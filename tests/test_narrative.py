@@ -595,3 +595,18 @@ def test_an_outcome_sentence_led_by_the_completed_applications():
 def test_an_area_as_subject_is_read_but_uncertain():
     (f,) = [f for f in facts("全县新收政府信息公开申请47件。") if f.kind.startswith("applications.")]
     assert (f.kind, f.value, f.certain) == ("applications.new_received", 47, False) and "全县" in f.reason
+
+
+def test_vetoes_command_lists_the_catalog_and_says_why_a_sentence_reads_as_it_does():
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app
+    runner = CliRunner()
+    res = runner.invoke(app, ["vetoes", "--json"])
+    assert res.exit_code == 0
+    catalog = json.loads(res.stdout)
+    assert {v["name"] for v in catalog} == set(REGISTRY) and all(v["example"] and v["summary"] for v in catalog)
+    res = runner.invoke(app, ["vetoes", "--why", "全年共受理政府信息公开申请12件，不予受理2件。", "--json"])
+    out = json.loads(res.stdout)
+    assert out["vetoes"] == ["not_accepted"]
+    assert [(f["kind"], f["value"], f["certain"]) for f in out["facts"]] == [("applications.received_total", 12, False)]

@@ -297,7 +297,7 @@ def documents_text_vs_table(report: Report) -> Iterator[Hit]:
             "fact": _fact_path(report, f)}, evidence=f.evidence)
 
 
-@rule("N006", "warning", "N", "正文称申请均已办结，但表三结转下年度继续办理{forward}件：「{text}」")
+@rule("N006", "warning", "N", "正文称申请均已办结，但表三结转下年度继续办理{forward}件（{cells}）：「{text}」")
 def all_completed_but_carried_forward(report: Report) -> Iterator[Hit]:
     """What it does:
     Reports a text saying every application was completed ("均已办结", "全部办理完成") while
@@ -315,7 +315,8 @@ def all_completed_but_carried_forward(report: Report) -> Iterator[Hit]:
         return
     for f in report.narrative:
         if f.kind == "all_completed":
-            yield Hit("tables.applications.carried_forward.total", {"forward": fmt(fwd), "text": f.text},
+            path = "tables.applications.carried_forward.total"
+            yield Hit(path, {"forward": fmt(fwd), "text": f.text, "cells": cells_name(report, [path])},
                       evidence=f.evidence)
             return
 
