@@ -61,7 +61,8 @@ def _key(fact: tuple[str, int | None]):
 def read(c: Composed) -> tuple[list[tuple[str, int | None]], list[list[int]]]:
     """The facts the extractor reads from the paragraph (in the kinds the grammar composes), and
     the parts of its enumerations."""
-    facts = extract_narrative([(c.section, c.text, Loc(line=1))], c.year)
+    paragraphs = [(c.section, line, Loc(line=i + 1)) for i, line in enumerate(c.text.split("\n")) if line.strip()]
+    facts = extract_narrative(paragraphs, c.year)
     got = sorted(((_kind(f), f.value) for f in facts if _kind(f) in COMPOSED_KINDS), key=_key)
     parts = [[p[1] for p in _parts(f)] for f in facts if _kind(f) == "enumeration"]
     return got, parts

@@ -250,7 +250,9 @@ ALT_COMBINED_WORDS = ["全部或部分公开", "全部公开和部分公开"]
 # the openings of an outcome list after the head: in the same sentence, or a new sentence
 OUTCOME_SAME = ["，其中", "，其中：", "，其中，"]
 OUTCOME_NEW = ["。其中，", "。其中"]
+OUTCOME_PARAGRAPH = ["。\n其中，", "。\n其中", "。\n办理结果中，"]
 OUTCOME_NEW_LEAD = ["。办理结果中，", "。从办理结果看，", "。在已办结的申请中，", "。办理结果为："]
+APP_HEADINGS = ["（二）依申请公开情况", "二、依申请公开情况", "（二）依申请公开"]
 # the parts of 新收 by applicant or by channel, in the clause after the head
 APPLICANT_PARTS = [["自然人申请", "法人或其他组织申请"], ["自然人提出", "法人提出", "其他组织提出"],
                    ["通过网络提交", "通过信函提交", "当面提交"], ["网上申请", "信函申请"],
@@ -334,6 +336,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
            doc="the outcome list starts a new sentence with 其中"),
     Family("app_outcomes_sentence_lead", "tail", needs=ANY_HEAD,
            doc="the outcome list starts a new sentence without 其中 (。办理结果中，/。从办理结果看，)"),
+    Family("app_outcomes_paragraph", "tail", needs=ANY_HEAD,
+           doc="the outcome list starts a new paragraph (。\\n其中，)"),
     Family("app_outcomes_respectively", "tail", needs=ANY_HEAD,
            doc="予以公开、部分公开…分别为 a件、b件…"),
     Family("app_combined", "modifier", needs=ANY_HEAD | {"app_outcomes"},
@@ -430,6 +434,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
     Family("enum_open", "enum", doc="a 其中 list ending with 等: it names only some of the items"),
     Family("enum_aside", "enum", doc="a list followed by what is not in the total (；另有图解5条)"),
     # -------------------------------------------------- numerals
+    Family("para_blocks", "modifier", doc="each statement its own paragraph, the applications under a "
+                                          "sub-heading line (（二）依申请公开情况)"),
     Family("num_chinese", "modifier", doc="Chinese numerals: 十二, 一百零五, 两"),
     Family("num_fullwidth", "modifier", doc="full-width digits: １２件"),
     Family("num_spaced", "modifier", doc="spaced digits: 12 件"),
@@ -746,7 +752,7 @@ def _app_block(w: _Writer, on: frozenset[str]) -> bool:
         w.template(rng.choice(_usable(FAMILIES["app_sum_clause"], v)), "app_sum_clause")
     tails: list[str] = []
     outcomes = [n for n in ("app_outcomes", "app_outcomes_sentence", "app_outcomes_sentence_lead",
-                            "app_outcomes_respectively") if n in on]
+                            "app_outcomes_paragraph", "app_outcomes_respectively") if n in on]
     if outcomes:
         tails.append(rng.choice(outcomes))
     done = [n for n in ("app_completed", "app_replied") if n in on]
@@ -762,8 +768,9 @@ def _app_block(w: _Writer, on: frozenset[str]) -> bool:
         if tail == "app_outcomes":
             w.write(rng.choice(OUTCOME_SAME))
             _outcome_list(w, on)
-        elif tail in ("app_outcomes_sentence", "app_outcomes_sentence_lead"):
-            w.write(rng.choice(OUTCOME_NEW if tail == "app_outcomes_sentence" else OUTCOME_NEW_LEAD))
+        elif tail in ("app_outcomes_sentence", "app_outcomes_sentence_lead", "app_outcomes_paragraph"):
+            w.write(rng.choice({"app_outcomes_sentence": OUTCOME_NEW, "app_outcomes_sentence_lead": OUTCOME_NEW_LEAD,
+                                "app_outcomes_paragraph": OUTCOME_PARAGRAPH}[tail]))
             _outcome_list(w, on)
         elif tail == "app_outcomes_respectively":
             keys = [k for k, _ in OUTCOME_WORDS if v[k]]
@@ -885,13 +892,23 @@ def compose(rng: random.Random, families: Iterable[str] = ALL, *, figures: Figur
     for d in distractors:
         placed.setdefault(rng.randint(0, len(blocks)), []).append(d)
     passive = False
+    paragraphs = "para_blocks" in on
+
+    def begin() -> None:
+        w.begin()
+        if paragraphs and len(w.blocks) > 1:
+            w.used.add("para_blocks")
+            w.write("\n")
+
     for i in range(len(blocks) + 1):
         for d in placed.get(i, []):
-            w.begin()
+            begin()
             w.template(rng.choice(FAMILIES[d].templates), d)
         if i == len(blocks):
             break
-        w.begin()
+        begin()
+        if blocks[i] == "app" and paragraphs and rng.random() < 0.5:
+            w.write(rng.choice(APP_HEADINGS) + "\n")
         if blocks[i] == "app":
             _app_block(w, on)
         elif blocks[i] == "review":
