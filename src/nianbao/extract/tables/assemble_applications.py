@@ -8,6 +8,7 @@ null and named in extraction.unread."""
 from __future__ import annotations
 
 from collections import Counter
+from itertools import product
 
 from ...form import Form, TableForm
 from .match import match_norm
@@ -47,9 +48,9 @@ def header_columns(tokens: list[Token], table: TableForm) -> dict[int, list[int]
     return out
 
 
-def grid_columns(rows: list[RowRead], n: int) -> dict[int, list[int]]:
+def grid_columns(rows: list[RowRead], n: int, unanimous: bool = False) -> dict[int, list[int]]:
     """Per grid, the columns its complete rows (n values, no blank) print their values in, when most
-    of them agree (a full grid: every row with all its label slots)."""
+    (or, `unanimous`, all) of them agree (a full grid: every row with all its label slots)."""
     seen: dict[int, Counter] = {}
     for r in rows:
         vs = [t for t in r.values if t.kind == V]
@@ -58,38 +59,48 @@ def grid_columns(rows: list[RowRead], n: int) -> dict[int, list[int]]:
     out = {}
     for g, c in seen.items():
         cols, k = c.most_common(1)[0]
-        if k * 2 > sum(c.values()) and all(b == a + 1 for a, b in zip(cols, cols[1:])):
+        if (k == sum(c.values()) if unanimous else k * 2 > sum(c.values())) \
+                and all(b == a + 1 for a, b in zip(cols, cols[1:])):
             out[g] = list(cols)
     return out
 
 
-def _balance(table: TableForm, res: TableResult, open_rows: list[tuple[RowRead, list]]) -> None:
-    """Rows left open: the reading that keeps most of the column sums the form states."""
-    ids = [i for i in table.identities if i.rule in ("T302", "T303")]
-    for r, alts in open_rows:
-        row = r.target.row
-        paths = row.paths()
-        touching = [i for i in ids if not set(paths).isdisjoint(i.paths)]
-        if not touching:
-            continue
-        current = {p: res.cells.get(p, (None, None))[0] for i in touching for p in i.paths}
-        current.update({p: res.cells.get(p, (None, None))[0] for p in paths})
+MAX_JOINT = 20_000
 
-        def held(vals: list) -> int:
-            v = dict(current)
-            v.update(zip(paths, vals))
-            # an identity counts when every cell of it is there and it holds
-            return sum(1 for i in touching if all(v[p] is not None for p in i.paths)
-                       and abs(sum(v[p] for p in i.lhs) - sum(v[p] for p in i.rhs)) < 1e-9)
-        scored = sorted(((held(values(a)), i) for i, a in enumerate(alts)), reverse=True)
-        best, i = scored[0]
-        if len(scored) > 1 and scored[1][0] == best:
+
+def _balance(table: TableForm, res: TableResult, open_rows: list[tuple[RowRead, list]]) -> None:
+    """Rows left open (several readings the row's own total allows): the readings of all of them
+    together that keep every column sum the form states (T302, T303; a sum with a blank cell says
+    nothing). A row all surviving combinations read alike is read so; a row placed by the grid's
+    columns keeps its reading otherwise, an unread row stays unread."""
+    ids = [i for i in table.identities if i.rule in ("T302", "T303")]
+    if not open_rows:
+        return
+    combos = 1
+    for _, alts in open_rows:
+        combos *= len(alts)
+    if combos > MAX_JOINT:
+        return
+    base = {p: v for p, (v, _) in res.cells.items()}
+    open_paths = [r.target.row.paths() for r, _ in open_rows]
+    touched = {p for ps in open_paths for p in ps}
+    checks = [i for i in ids if not touched.isdisjoint(i.paths)]
+    survivors: list[tuple[int, ...]] = []
+    for choice in product(*[range(len(a)) for _, a in open_rows]):
+        v = dict(base)
+        for (r, alts), ps, c in zip(open_rows, open_paths, choice):
+            v.update(zip(ps, values(alts[c])))
+        if all(any(v.get(p) is None for p in i.paths)
+               or abs(sum(v[p] for p in i.lhs) - sum(v[p] for p in i.rhs)) < 1e-9 for i in checks):
+            survivors.append(choice)
+    if not survivors:
+        return
+    for k, (r, alts) in enumerate(open_rows):
+        picked = {tuple(values(alts[c[k]])) for c in survivors}
+        if len(picked) != 1:
             continue
-        unread = any(u.row == f"{row.path_prefix}.{row.key}" for u in res.unread)
-        now = held([current.get(p) for p in paths] if not unread else [None] * len(paths))
-        if best <= now or unread and best < len(touching):
-            continue
-        chosen = alts[i]
+        chosen = alts[survivors[0][k]]
+        row = r.target.row
         for col, tok in zip(row.columns, chosen):
             value = tok.value if tok is not None and tok.kind == V else None
             res.cells[row.path(col.key)] = (value, tok.loc if tok is not None else None)
@@ -102,7 +113,9 @@ def assemble_applications(rows: list[RowRead], form: Form, res: TableResult,
         return
     table = rows[0].target.table
     n = len(table.columns)
-    cols = {**(header_columns(tokens, table) if tokens else {}), **grid_columns(rows, n)}
+    learned = grid_columns(rows, n)
+    full = grid_columns(rows, n, unanimous=True)    # a full grid's own columns: trusted over the column sums
+    cols = {**(header_columns(tokens, table) if tokens else {}), **learned}
     open_rows = []
     last_cols = None              # a table split over grids (a page break) keeps its columns
     for r in rows:
@@ -111,7 +124,10 @@ def assemble_applications(rows: list[RowRead], form: Form, res: TableResult,
         here = cols.get(next(iter(grids))) if len(grids) == 1 else None
         last_cols = here or last_cols
         alts: list = []
-        slots, why = place(r.values, n, row_total, here or (last_cols if len(grids) == 1 else None), alts)
+        use = here or (last_cols if len(grids) == 1 else None)
+        slots, why = place(r.values, n, row_total, use, alts)
+        if use is not None and use in full.values() and not why:
+            alts = []
         record(res, row, slots, why, r)
         for col, tok in zip(row.columns, slots):
             value = tok.value if tok is not None and tok.kind == V else None

@@ -130,7 +130,7 @@ def place(run: list[Token], n: int, check: Check | None = None,
     k = n - len(base)
     if not any(t.kind == V for t in base):
         return [None] * n, ""                 # nothing printed but blanks: every reading is all null
-    glued = _glued(base, k, check)
+    glued = _glued(base, k, check, alts)
     if glued is not None:
         return glued
     readings: list[list[Token | None]] = []
@@ -164,7 +164,8 @@ def _sum_cuts(digits: str, parts: int, total: int, acc: int = 0):
             yield [head] + rest
 
 
-def _glued(base: list[Token], k: int, check: Check | None) -> tuple[list[Token | None], str] | None:
+def _glued(base: list[Token], k: int, check: Check | None,
+           alts: list | None = None) -> tuple[list[Token | None], str] | None:
     """A digit run glued together ("1200012", "规章000"): the one cut into k+1 numbers that the
     arithmetic keeps (or the only cut there is); None when no token is a glued run."""
     n = len(base) + k
@@ -200,9 +201,14 @@ def _glued(base: list[Token], k: int, check: Check | None) -> tuple[list[Token |
             return [None] * n, f"数字连在一起（{''.join(t.text for t in base)}），无法按表内勾稽关系拆分为{n}个数值"
         return None
     sure = [c for c in cuts if c[0] is True] or cuts
+
+    def reading(c) -> list[Token | None]:
+        _, gi, cut, _ = c
+        g = base[gi]
+        pieces = [Token(V, d, g.loc, int(d), grid=g.grid, row=g.row, col=g.col) for d in cut]
+        return base[:gi] + pieces + base[gi + 1:]
     if len({c[3] for c in sure}) != 1:
+        if alts is not None and len(sure) <= 50:        # the table's column sums may still tell
+            alts[:] = [reading(c) for c in {c[3]: c for c in sure}.values()]
         return [None] * n, f"数字连在一起（{''.join(t.text for t in base)}），无法唯一拆分为{n}个数值"
-    _, gi, cut, _ = sure[0]
-    g = base[gi]
-    pieces = [Token(V, d, g.loc, int(d), grid=g.grid, row=g.row, col=g.col) for d in cut]
-    return base[:gi] + pieces + base[gi + 1:], ""
+    return reading(sure[0]), ""
