@@ -610,3 +610,9 @@ def test_vetoes_command_lists_the_catalog_and_says_why_a_sentence_reads_as_it_do
     out = json.loads(res.stdout)
     assert out["vetoes"] == ["not_accepted"]
     assert [(f["kind"], f["value"], f["certain"]) for f in out["facts"]] == [("applications.received_total", 12, False)]
+
+
+def test_documents_counted_in_部():
+    assert kinds("本年度制定政府规章2部，废止行政规范性文件1部。") == {"regulations.issued": [2],
+                                                          "normative_documents.repealed": [1]}
+    assert kinds("联合5部门印发规范性文件。") == {}

@@ -22,6 +22,17 @@ ZERO_DOC = re.compile(
 _CLAUSE = re.compile(r"[^,;:]+")
 
 
+@veto("unit_not_documents", family="documents", example="制定行政规范性文件管理办法，明确审核程序3条。")
+def unit_not_documents(c) -> bool:
+    """What it does:
+    Rejects a figure whose unit counts no documents (条, 份, 篇): only 件, 个, 部, 项 do.
+
+    Why it matters:
+    "3条" of a document are its articles, not three documents issued.
+    """
+    return c.unit not in DOC_UNITS
+
+
 @veto("document_review_or_others", family="documents", example="审查规范性文件 17 件，向区人大常委会备案规范性文件 12 件。")
 def document_review_or_others(text: str) -> bool:
     """What it does:
@@ -54,7 +65,7 @@ def read(sent: Sentence, ctx: Ctx) -> None:
         return
     clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(plain)]
     for c in sent.counts:
-        if c.unit not in DOC_UNITS:
+        if unit_not_documents(c):
             continue
         c0, c1 = next(((a, b) for a, b in clauses if a <= c.start < b), (0, len(plain)))
         clause = plain[c0:c1]

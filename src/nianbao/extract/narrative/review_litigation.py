@@ -67,6 +67,17 @@ UNCERTAIN_ZERO_RESULT = "由否定句（未发生…纠错/败诉）读出的 0"
 
 
 # ------------------------------------------------------------------ vetoes
+@veto("unit_not_cases", family="review_litigation", example="因政府信息公开被申请行政复议，涉及政府信息12条。")
+def unit_not_cases(c: Count) -> bool:
+    """What it does:
+    Rejects a figure whose unit counts no cases (条, 份, 篇, 项): only 件, 起, 个, 宗, 例 do.
+
+    Why it matters:
+    Twelve items of information may be at issue in one case; table 四 counts cases.
+    """
+    return c.unit not in UNITS
+
+
 @veto("review_not_disclosure", family="review_litigation", example="本年度被提起行政诉讼6件，均与政府信息公开无关。")
 def review_not_disclosure(s: str) -> bool:
     """What it does:
@@ -250,7 +261,7 @@ def _result(c: Count, s: str) -> tuple[str, str] | None:
 def _counts(sent: Sentence, ctx: Ctx, reason: str) -> None:
     s = sent.text
     for c in sent.counts:
-        if c.unit not in UNITS:
+        if unit_not_cases(c):
             continue
         window = c.window
         if other_year(window, ctx.year) or review_of_other_work(window) or dated_event(c):

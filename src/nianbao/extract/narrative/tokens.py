@@ -19,7 +19,7 @@ CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_NUM = "〇零一二两三四五六七八九十百千万"
 NUM = rf"(?:\d+|[{CN_NUM}]+)"
-UNITS = "件|条|个|起|宗|篇|项|例|份"
+UNITS = "件|条|个|起|宗|篇|项|例|份|部(?![门分署])"   # 部: 规章 and 规范性文件 (not 部门, 部分)
 # a count: a numeral not glued to another digit, and its unit
 COUNT = re.compile(rf"(?<![\d{CN_NUM}])({NUM})({UNITS})")
 VAGUE_BEFORE = frozenset("数几上近成若约第每")
