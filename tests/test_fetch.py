@@ -36,6 +36,17 @@ def store(tmp_path):
     s.close()
 
 
+@pytest.fixture(scope="module")
+def first_run(template, tmp_path_factory):
+    """One fetch of the whole column into an empty store: (server, store, result)."""
+    with Server(template.fresh()) as srv:
+        s = open_store(f"sqlite:///{tmp_path_factory.mktemp('first') / 'fetch.db'}")
+        try:
+            yield srv, s, fetch([srv.url(COLUMN)], s, settings=FAST)
+        finally:
+            s.close()
+
+
 def _stored(store) -> dict[str, object]:
     """Stored reports by the path of their source URL."""
     out = {}
@@ -47,9 +58,9 @@ def _stored(store) -> dict[str, object]:
     return out
 
 
-def test_fetch_of_a_column_stores_every_report_once_with_its_date_and_agency(server, store):
+def test_fetch_of_a_column_stores_every_report_once_with_its_date_and_agency(first_run):
+    server, store, res = first_run
     site = server.site
-    res = fetch([server.url(COLUMN)], store, settings=FAST)
     stored = _stored(store)
     assert set(stored) == {e.url for e in site.expected}
     assert store.count_reports(current=None) == len(site.expected)
@@ -61,8 +72,8 @@ def test_fetch_of_a_column_stores_every_report_once_with_its_date_and_agency(ser
     assert (res.found, res.new, res.unchanged) == (len(site.expected) + len(site.failing), len(site.expected), 0)
 
 
-def test_page_metadata_supplies_the_date_and_agency_the_report_does_not_state(server, store):
-    fetch([server.url(COLUMN)], store, settings=FAST)
+def test_page_metadata_supplies_the_date_and_agency_the_report_does_not_state(first_run):
+    server, store, _ = first_run
     e = _stored(store)["/zwgk/ndbg/202405/t20240510_5.html"]
     assert e.source.page["标题"] == "中卫市交通运输局2023年政府信息公开工作年度报告"
     assert e.source.page["索引号"] == "640500/2024-00031" and e.source.page["成文日期"] == "2024-05-08"
@@ -75,9 +86,9 @@ def test_page_metadata_supplies_the_date_and_agency_the_report_does_not_state(se
     assert b.meta.published.isoformat() == "2024-01-25" and not any("取自网页" in n for n in b.extraction.notes)
 
 
-def test_every_failure_is_named_and_nothing_is_fetched_twice_or_against_robots(server, store):
+def test_every_failure_is_named_and_nothing_is_fetched_twice_or_against_robots(first_run):
+    server, store, res = first_run
     site = server.site
-    res = fetch([server.url(COLUMN)], store, settings=FAST)
     reasons = {f.url: f.reason for f in res.failures}
     assert set(reasons) == {server.url(p) for p in site.failing}
     for path, words in site.failing.items():
@@ -183,3 +194,44 @@ def test_cli_exits_2_on_usage_errors_and_when_nothing_could_be_fetched(server, t
     assert r.exit_code == 2
     assert json.loads(r.stdout)["failures"] == [{"url": server.url("/gone/t20240112_9.html"),
                                                 "reason": "HTTP 404（页面不存在）"}]
+
+
+def test_a_killed_fetch_shows_as_interrupted_and_the_next_run_completes_it(server, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    db = tmp_path / "killed.db"
+    cli = Path(sys.executable).with_name("nianbao")
+    proc = subprocess.Popen([str(cli), "fetch", server.url(COLUMN), "--db", str(db), "--delay", "0.2",
+                             "--timeout", "0.5", "--retries", "1", "--json"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and proc.poll() is None:
+            if db.exists():
+                s = open_store(f"sqlite:///{db}")
+                n = s.count_reports(current=None)
+                s.close()
+                if n >= 1:
+                    break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the fetch finished before it could be killed"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    s = open_store(f"sqlite:///{db}")
+    try:
+        before = s.count_reports(current=None)
+        assert 1 <= before < len(server.site.expected)
+        assert s.runs()[0]["status"] == "interrupted"
+        res = fetch([server.url(COLUMN)], s, settings=FAST)
+        assert res.resumed and res.new == len(server.site.expected) - before
+        assert set(_stored(s)) == {e.url for e in server.site.expected}
+    finally:
+        s.close()

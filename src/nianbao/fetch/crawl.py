@@ -203,7 +203,7 @@ class _Run:
         if st is not None and st.ok and self.since is not None and st.checked_at is not None \
                 and st.checked_at >= self.since:
             return await self.reuse(item, st)            # done by the interrupted run we resume
-        validators = st is not None and st.ok and (st.kind != "document" or self._holds(st.sha256))
+        validators = st is not None and st.ok and self._still_holds(st)
         try:
             r = await self.client.get(item.url, etag=st.etag if validators else None,
                                       last_modified=st.last_modified if validators else None)
@@ -229,6 +229,13 @@ class _Run:
 
     def _holds(self, sha: str | None) -> bool:
         return bool(sha) and bool(self.store.known_sha256([sha]))
+
+    def _still_holds(self, st: fstate.UrlState) -> bool:
+        """Whether a 304 would be enough: the report this URL gave is still stored (it may have been
+        deleted since); listings and pages that only lead elsewhere hold nothing themselves."""
+        if st.kind == "document" or (st.kind == "page" and (st.links or {}).get("article")):
+            return self._holds(st.sha256)
+        return True
 
     def _is_listing(self, page: Page) -> bool:
         if page.holds_report or any(is_report_title(a.text) for a in page.attachments):
