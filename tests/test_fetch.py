@@ -235,3 +235,21 @@ def test_a_killed_fetch_shows_as_interrupted_and_the_next_run_completes_it(serve
         assert set(_stored(s)) == {e.url for e in server.site.expected}
     finally:
         s.close()
+
+
+def test_a_page_that_breaks_the_reader_is_named_and_the_run_goes_on(server, store, monkeypatch):
+    from nianbao.fetch import crawl
+
+    real = crawl.read_page
+
+    def fragile(data, url, charset=None):
+        if url.endswith("/bm/art_11.html"):
+            raise ValueError("unforeseen markup")
+        return real(data, url, charset)
+
+    monkeypatch.setattr(crawl, "read_page", fragile)
+    res = fetch([server.url("/bm/list?page=1"), server.url("/zwgk/ndbg/202401/t20240118_1.html")], store,
+                settings=FAST)
+    assert [f.to_dict() for f in res.failures] == [
+        {"url": server.url("/bm/art_11.html"), "reason": "无法处理（ValueError: unforeseen markup）"}]
+    assert res.new == 1 and store.runs()[0]["finished_at"] is not None

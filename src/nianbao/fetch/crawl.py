@@ -113,6 +113,14 @@ class _Item:
     page: dict[str, Any] | None = None # the report page's metadata (for an attachment)
 
 
+class _Interrupt(Exception):
+    """What the caller's callback raised, carried through the crawl's own error handling."""
+
+    def __init__(self, error: BaseException):
+        super().__init__(repr(error))
+        self.error = error
+
+
 EventFn = Callable[[str, Any], None]   # ("queued" | "done", url), ("report", Found), ("failed", Failure)
 
 
@@ -130,7 +138,7 @@ class _Run:
     def __init__(self, store, seeds: list[Seed], *, year: int | None, settings: Settings, on_event: EventFn | None,
                  keep: Callable[[str, bytes], Any] | None, workers: int):
         self.store, self.seeds, self.year, self.settings = store, seeds, year, settings
-        self.on_event = on_event or (lambda *_: None)
+        self._on_event = on_event or (lambda *_: None)
         self.keep = keep
         self.workers = workers
         self.result = FetchResult()
@@ -142,6 +150,13 @@ class _Run:
         self.checkpoint = time.monotonic()
 
     # ------------------------------------------------------------ bookkeeping
+    def on_event(self, kind: str, data: Any) -> None:
+        """The caller's callback; what it raises (Ctrl-C, a test's interrupt) ends the run as it is."""
+        try:
+            self._on_event(kind, data)
+        except BaseException as e:
+            raise _Interrupt(e) from e
+
     def counts(self) -> fstate.Counts:
         r = self.result
         return fstate.Counts(r.found, r.new, r.unchanged,
@@ -191,9 +206,16 @@ class _Run:
         while True:
             item = await self.queue.get()
             try:
-                await self.handle(item)
+                try:
+                    await self.handle(item)
+                except (_Interrupt, StoreError):
+                    raise
+                except Exception as e:  # noqa: BLE001 — a page we did not foresee: named, the run goes on
+                    self.fail(item.url, f"无法处理（{type(e).__name__}: {e}）")
                 self.result.urls += 1
                 self.on_event("done", item.url)
+            except _Interrupt as e:
+                raise e.error from None
             finally:
                 self.queue.task_done()
 
