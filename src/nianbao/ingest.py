@@ -3,16 +3,27 @@
     from nianbao.ingest import ingest
     result = ingest(["reports/", "2023.zip"], store, jobs=4)
 
-The parent process enumerates and reads the inputs, hashes them and skips what the store holds
-already (so a re-run after a crash only parses what is missing); worker processes parse and audit
-(the single-report rules); the parent writes each report in its own transaction, where the
-cross-year rules run against the store (Store.save_report). A bad file is recorded with its message
-and the batch goes on. Being killed halfway leaves every finished report stored once and nothing
-half-written; running again completes the rest. Two ingests of overlapping inputs at once store each
-report once (unique sha256; the loser of a race counts it as a duplicate).
+The parent process enumerates the inputs, hashes them as a stream (it never holds a file's bytes)
+and skips what the store holds already (so a re-run after a crash only parses what is missing);
+worker processes read each file by its path, parse and audit it (the single-report rules); the
+parent writes each report in its own transaction, where the cross-year rules run against the store
+(Store.save_report). What is in flight is bounded by count and by bytes (MAX_INFLIGHT_BYTES).
+
+Every input gets exactly one outcome: "stored", "duplicate" (already stored — by an earlier run,
+or by an earlier copy in this batch that was stored) or "failed" with its reason; a second copy of
+a bad file fails with the first copy's reason. A bad file is recorded and the batch goes on. A
+database that cannot be written (disk full, read-only) stops the batch: the files not stored are
+named, and `IngestResult.store_error` says what happened (one line). Being killed halfway leaves
+every finished report stored once and nothing half-written, and the run shows as interrupted with
+its counts so far; running again completes the rest. Two ingests of overlapping inputs at once
+store each report once (unique sha256; the loser of a race counts it as a duplicate). Which of
+several versions of one agency and year is current follows Store's stated rule (publication date,
+then the file's modification time, then SHA-256), whatever order the workers finish in.
 """
 from __future__ import annotations
 
+import calendar
+import errno
 import hashlib
 import multiprocessing
 import os
@@ -25,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, StoreError
 from .model import Report
 from .readers import MAX_BYTES
 
@@ -36,6 +47,9 @@ ZIP_MAX_RATIO = 200                # uncompressed / compressed per member
 SKIP_NAMES = {"__MACOSX", "Thumbs.db", ".DS_Store", "desktop.ini"}
 # never reports: our own database files (`nianbao ingest .` next to nianbao.db), Office lock files
 SKIP_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3", ".tmp")
+MAX_INFLIGHT_BYTES = 256 * 2**20   # sizes of the files dispatched and not yet saved (at least one file)
+CHECKPOINT_SECONDS = 5.0           # how often a run's counts so far are recorded (a killed run keeps them)
+_CHUNK = 2**20
 
 
 def _skipped(name: str) -> bool:
@@ -53,8 +67,70 @@ class Source:
         if self.member is None:
             from .api import read_path
             return read_path(self.path)
-        with zipfile.ZipFile(self.path) as zf:
-            return _read_member(zf, zf.getinfo(self.member), self.name)
+        zf = _open_zip(self.path)
+        return _read_member(zf, zf.getinfo(self.member), self.name)
+
+    def fingerprint(self) -> tuple[str, int, float | None]:
+        """(sha256, size, modification time) read as a stream: never the whole file in memory."""
+        h = hashlib.sha256()
+        size = 0
+        try:
+            if self.member is None:
+                st = self.path.stat()
+                if st.st_size > MAX_BYTES:
+                    raise InputError(f"文件过大（上限 {MAX_BYTES // 2**20} MB）", self.name)
+                mtime: float | None = st.st_mtime
+                f = open(self.path, "rb")
+            else:
+                zf = _open_zip(self.path)
+                info = zf.getinfo(self.member)
+                _check_member(info, self.name)
+                mtime = float(calendar.timegm((*info.date_time, 0, 0, 0)))
+                f = zf.open(info)
+            with f:
+                while chunk := f.read(_CHUNK):
+                    size += len(chunk)
+                    if size > MAX_BYTES:
+                        raise InputError(f"文件过大（上限 {MAX_BYTES // 2**20} MB）", self.name)
+                    h.update(chunk)
+        except InputError:
+            raise
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as e:
+            raise InputError(f"无法解压（{e}）", self.name) from None
+        except OSError as e:
+            raise InputError(_os_message(e), self.name) from None
+        return h.hexdigest(), size, mtime
+
+
+def _os_message(e: OSError) -> str:
+    if e.errno == errno.ELOOP:
+        return "符号链接循环（链接指向自身），无法读取"
+    if e.errno == errno.ENOENT:
+        return "文件不存在（或符号链接指向的文件不存在）"
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return "没有读取权限"
+    if e.errno == errno.EISDIR:
+        return "是目录，不是文件"
+    return f"无法读取文件（{e.strerror or e}）"
+
+
+_ZIPS: dict[str, zipfile.ZipFile] = {}
+
+
+def _open_zip(path: Path) -> zipfile.ZipFile:
+    """An archive opened once per process (its central directory is read once, not once per member)."""
+    key = str(path)
+    zf = _ZIPS.get(key)
+    if zf is None:
+        if len(_ZIPS) >= 4:
+            _ZIPS.pop(next(iter(_ZIPS))).close()
+        zf = _ZIPS[key] = zipfile.ZipFile(path)
+    return zf
+
+
+def _close_zips() -> None:
+    while _ZIPS:
+        _ZIPS.popitem()[1].close()
 
 
 @dataclass
@@ -79,6 +155,7 @@ class IngestResult:
     run_id: int | None
     outcomes: list[Outcome] = field(default_factory=list)
     elapsed: float = 0.0
+    store_error: str | None = None    # the database failed (disk full, read-only …): the batch stopped
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -94,7 +171,8 @@ class IngestResult:
                 "elapsed_s": round(self.elapsed, 3),
                 "files_per_s": round(n / self.elapsed, 2) if self.elapsed else None,
                 "reports": [o.to_dict() for o in self.outcomes if o.status != "failed"],
-                "errors": [{"file": o.name, "message": o.message} for o in self.failed]}
+                "errors": [{"file": o.name, "message": o.message} for o in self.failed]} \
+            | ({"store_error": self.store_error} if self.store_error else {})
 
 
 # ---------------------------------------------------------------- finding the inputs
@@ -109,11 +187,15 @@ def _member_name(info: zipfile.ZipInfo) -> str:
     return name
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+def _check_member(info: zipfile.ZipInfo, name: str) -> None:
     if info.file_size > MAX_BYTES:
         raise InputError(f"压缩包内文件过大（上限 {MAX_BYTES // 2**20} MB）", name)
     if info.compress_size and info.file_size / info.compress_size > ZIP_MAX_RATIO and info.file_size > 2**20:
         raise InputError("压缩比异常（疑似压缩炸弹），已跳过", name)
+
+
+def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes:
+    _check_member(info, name)
     try:
         with zf.open(info) as f:
             data = f.read(MAX_BYTES + 1)   # never trust the header's size
@@ -161,18 +243,34 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source | InputError]:
     """Every input file: files named, files in folders (recursive, sorted), members of .zip archives."""
     for p in map(Path, paths):
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if f.is_file() and not _skipped(f.name)
+            files = sorted(f for f in p.rglob("*") if (f.is_file() or _dangling(f)) and not _skipped(f.name)
                            and not any(part.startswith(".") or part in SKIP_NAMES for part in f.relative_to(p).parts))
         elif p.exists():
             files = [p]
+        elif p.is_symlink():
+            files = [p]          # a symlink loop or a dangling link: its outcome says which
         else:
             yield InputError("文件不存在", str(p))
             continue
         for f in files:
+            if _dangling(f):
+                try:
+                    f.stat()
+                except OSError as e:
+                    yield InputError(_os_message(e), str(f))
+                    continue
             if f.suffix.lower() == ".zip":
                 yield from _zip_sources(f)
             else:
                 yield Source(str(f), f)
+
+
+def _dangling(f: Path) -> bool:
+    """A symlink that leads nowhere: to itself (a loop) or to a missing file."""
+    try:
+        return f.is_symlink() and not f.exists()
+    except OSError:
+        return True
 
 
 # ---------------------------------------------------------------- the work of one file
@@ -193,12 +291,16 @@ def parse_and_audit(data: bytes, name: str) -> Report:
     return api.audit(api.parse_bytes(data, name))
 
 
-def _work(data: bytes, name: str) -> Report | InputError:
+def _work(src: Source) -> Report | InputError:
+    """Read one input by its path (in the worker: the parent never holds the bytes), parse, audit."""
+    name = src.name
     try:
-        return parse_and_audit(data, name)
+        return parse_and_audit(src.read(), name)
     except InputError as e:
         e.file = name
         return e
+    except MemoryError:
+        return InputError("文件内容异常庞大，解析时内存不足", name)
     except Exception as e:  # noqa: BLE001 — a bug or an unforeseen file: one line, the batch goes on
         return InputError(f"无法处理（{type(e).__name__}: {e}）", name)
 
@@ -217,149 +319,237 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
 ProgressFn = Callable[[Outcome], None]
 
 
+@dataclass
+class _Item:
+    """One input dispatched for parsing: the source (read by the worker), its hash, size and time."""
+    src: Source
+    sha: str
+    size: int
+    mtime: float | None
+
+
+_SHORT = {"full": "磁盘空间已满", "readonly": "数据库只读", "io": "磁盘读写错误", "corrupt": "数据库已损坏",
+          "cantopen": "无法打开数据库", "busy": "数据库被长时间占用"}
+
+
+class _Abort(Exception):
+    """The store cannot be written: stop dispatching, name what was not stored."""
+
+    def __init__(self, error: StoreError):
+        super().__init__(error.message)
+        self.error = error
+
+
 def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_outcome: ProgressFn | None = None,
            on_total: Callable[[int], None] | None = None, history: bool = True,
            keep: Callable[[str, bytes], Any] | None = None) -> IngestResult:
     """Ingest every report under `paths` into `store` (a nianbao.store.Store). Returns the outcome per
-    file; never raises for a bad file. `jobs`: worker processes (default: all CPUs; 1 = in process).
-    `keep(sha256, data)` is called for each file stored (e.g. web.sources.SourceFiles.save, so the
-    web shows findings in the original)."""
+    file; never raises for a bad file, nor for a database that fails (`IngestResult.store_error`).
+    `jobs`: worker processes (default: all CPUs; 1 = in process). `keep(sha256, data)` is called for
+    each file stored (e.g. web.sources.SourceFiles.save, so the web shows findings in the original)."""
     paths = [str(p) for p in paths]
     jobs = max(1, jobs or os.cpu_count() or 1)
     t0 = time.perf_counter()
     sources = list(iter_sources(paths))
     if on_total:
         on_total(len(sources))
-    run_id = store.start_run(paths)
-    result = IngestResult(run_id)
+    result = IngestResult(None)
+    decided: set[int] = set()                  # indexes of the sources that have their outcome
+    checkpoint = [time.monotonic()]
 
-    def record(o: Outcome) -> None:
+    def record(i: int, o: Outcome) -> None:
+        decided.add(i)
         result.outcomes.append(o)
         if on_outcome:
             on_outcome(o)
 
-    in_flight: dict[str, bytes] = {}          # name → bytes, for `keep`, until saved
+    def counts(finished: bool) -> None:
+        store.finish_run(result.run_id, files=len(result.outcomes), stored=result.count("stored"),
+                         duplicates=result.count("duplicate"), failed=result.count("failed"),
+                         errors=[{"file": o.name, "message": o.message} for o in result.failed], finished=finished)
 
-    def save(name: str, got: Report | InputError) -> None:
-        data = in_flight.pop(name, None)
+    try:
+        result.run_id = store.start_run(paths)
+    except StoreError as e:
+        result.store_error = e.message
+        for i, src in enumerate(sources):
+            name = src.file or "" if isinstance(src, InputError) else src.name
+            record(i, Outcome(name, "failed", message=src.message if isinstance(src, InputError)
+                              else "未入库（数据库无法写入，入库未开始）"))
+        result.elapsed = time.perf_counter() - t0
+        return result
+
+    first: dict[str, tuple[int, Outcome | None]] = {}     # sha → (first copy's index, its outcome once known)
+    followers: dict[str, list[tuple[int, Source]]] = {}   # later copies waiting for the first copy's outcome
+    index_of: dict[int, int] = {}                          # id(item) → source index
+
+    def copy_outcome(i: int, src: Source, o: Outcome) -> None:
+        if o.status == "failed":
+            record(i, Outcome(src.name, "failed", message=o.message))
+        else:
+            record(i, Outcome(src.name, "duplicate", o.report_id, o.agency, o.year, is_current=o.is_current))
+
+    def decide(i: int, item: _Item, o: Outcome) -> None:
+        record(i, o)
+        first[item.sha] = (i, o)
+        for j, src in followers.pop(item.sha, []):
+            copy_outcome(j, src, o)
+
+    def save(item: _Item, got: Report | InputError) -> None:
+        i = index_of.pop(id(item))
+        name = item.src.name
         if isinstance(got, InputError):
-            record(Outcome(name, "failed", message=got.message))
+            decide(i, item, Outcome(name, "failed", message=got.message))
             return
         try:
-            res = store.save_report(got, run_id=run_id, history=history)
+            res = store.save_report(got, run_id=result.run_id, history=history, mtime=item.mtime)
+        except StoreError as e:
+            decide(i, item, Outcome(name, "failed", message=f"未入库（数据库写入失败：{_SHORT.get(e.kind, e.kind)}）"))
+            raise _Abort(e) from None
         except Exception as e:  # noqa: BLE001 — a database problem with one report must not stop the batch
-            record(Outcome(name, "failed", message=f"入库失败（{type(e).__name__}: {e}）"))
+            decide(i, item, Outcome(name, "failed", message=f"入库失败（{type(e).__name__}: {e}）"))
             return
         message = None
-        if keep is not None and data is not None and res.status == "stored" and got.source.sha256:
+        if keep is not None and res.status == "stored" and got.source.sha256:
             try:
-                keep(got.source.sha256, data)
-            except OSError as e:                 # the report is stored; only its original is missing
+                keep(got.source.sha256, item.src.read())
+            except (OSError, InputError) as e:     # the report is stored; only its original is missing
                 message = f"已入库，但原文件未能保存（{e}）"
-        record(Outcome(name, res.status, res.report_id, got.meta.agency, res.year, is_current=res.is_current,
-                       errors=res.errors, warnings=res.warnings, infos=res.infos, message=message))
+        decide(i, item, Outcome(name, res.status, res.report_id, got.meta.agency, res.year, is_current=res.is_current,
+                                errors=res.errors, warnings=res.warnings, infos=res.infos, message=message))
+        if time.monotonic() - checkpoint[0] > CHECKPOINT_SECONDS:
+            checkpoint[0] = time.monotonic()
+            try:
+                counts(finished=False)
+            except StoreError as e:
+                raise _Abort(e) from None
 
-    def loaded() -> Iterator[tuple[str, bytes]]:
-        """(name, bytes) of the inputs the store does not hold yet; the rest are recorded here."""
-        seen: dict[str, str] = {}
-        chunk: list[tuple[Source, bytes, str]] = []
+    def dispatched() -> Iterator[_Item]:
+        """The inputs the store does not hold yet; the rest are recorded here."""
+        chunk: list[tuple[int, Source, str, int, float | None]] = []
 
-        def flush() -> Iterator[tuple[str, bytes]]:
-            known = store.known_sha256(sha for _, _, sha in chunk)
-            for src, data, sha in chunk:
-                if sha in known or sha in seen:
-                    rid = store.report_id_by_sha256(sha)
-                    record(Outcome(src.name, "duplicate", rid, message=None))
+        def flush() -> Iterator[_Item]:
+            known = store.known_sha256(sha for _, _, sha, _, _ in chunk)
+            for i, src, sha, size, mtime in chunk:
+                if sha in first:                       # a copy of a file of this batch
+                    j, o = first[sha]
+                    if o is None:
+                        followers.setdefault(sha, []).append((i, src))
+                    else:
+                        copy_outcome(i, src, o)
+                elif sha in known:
+                    record(i, Outcome(src.name, "duplicate", store.report_id_by_sha256(sha)))
                 else:
-                    seen[sha] = src.name
-                    if keep is not None:
-                        in_flight[src.name] = data
-                    yield src.name, data
+                    first[sha] = (i, None)
+                    item = _Item(src, sha, size, mtime)
+                    index_of[id(item)] = i
+                    yield item
             chunk.clear()
 
-        for src in sources:
+        for i, src in enumerate(sources):
             if isinstance(src, InputError):
-                record(Outcome(src.file or "", "failed", message=src.message))
+                record(i, Outcome(src.file or "", "failed", message=src.message))
                 continue
             try:
-                data = src.read()
+                sha, size, mtime = src.fingerprint()
             except InputError as e:
-                record(Outcome(src.name, "failed", message=e.message))
+                record(i, Outcome(src.name, "failed", message=e.message))
                 continue
-            chunk.append((src, data, hashlib.sha256(data).hexdigest()))
+            chunk.append((i, src, sha, size, mtime))
             if len(chunk) >= 64:
                 yield from flush()
         yield from flush()
 
     try:
         if jobs == 1:
-            for name, data in loaded():
-                save(name, _work(data, name))
+            for item in dispatched():
+                save(item, _work(item.src))
         else:
-            _run_pool(loaded(), jobs, save)
+            _run_pool(dispatched(), jobs, save)
+    except _Abort as e:
+        result.store_error = e.error.message
+    except StoreError as e:                    # the store failed while checking what it holds
+        result.store_error = e.message
     finally:
+        _close_zips()
+        if result.store_error:
+            reason = "未处理（数据库无法写入，入库已中止）"
+            for i, src in enumerate(sources):
+                if i not in decided:
+                    record(i, Outcome(src.file or "" if isinstance(src, InputError) else src.name, "failed",
+                                      message=src.message if isinstance(src, InputError) else reason))
         result.elapsed = time.perf_counter() - t0
-        store.finish_run(run_id, files=len(result.outcomes), stored=result.count("stored"),
-                         duplicates=result.count("duplicate"), failed=result.count("failed"),
-                         errors=[{"file": o.name, "message": o.message} for o in result.failed])
+        try:
+            counts(finished=True)
+        except StoreError as e:
+            result.store_error = result.store_error or e.message
     return result
 
 
-def _run_pool(items: Iterator[tuple[str, bytes]], jobs: int,
-              save: Callable[[str, Report | InputError], None]) -> None:
-    """Parse in `jobs` worker processes, saving results as they come (at most jobs × 4 in flight).
+def _run_pool(items: Iterator[_Item], jobs: int, save: Callable[[_Item, Report | InputError], None]) -> None:
+    """Parse in `jobs` worker processes, saving results as they come. In flight: at most jobs × 4
+    files and MAX_INFLIGHT_BYTES of them (always at least one); workers read the files themselves.
 
     A worker that dies (a parser crash, out of memory, killed) breaks the whole pool and every file
     in flight with it. Those files are then parsed again one at a time in a fresh single worker, so
     only the file that really kills its worker fails; the batch goes on with a new pool."""
     pool = _pool(jobs)
-    pending: dict[Future, tuple[str, bytes]] = {}
+    pending: dict[Future, _Item] = {}
+    suspects: list[_Item] = []
 
     def collect(futures) -> bool:
         """Save finished results; True when the pool broke (its files are parked in `suspects`)."""
         broken = False
         for fut in futures:
-            name, data = pending.pop(fut)
+            item = pending.pop(fut)
             try:
                 got = fut.result()
             except BrokenProcessPool:
-                suspects.append((name, data))
+                suspects.append(item)
                 broken = True
                 continue
             except Exception as e:  # noqa: BLE001 — cancelled or unforeseen: that file fails, the batch goes on
-                got = InputError(f"处理进程异常（{type(e).__name__}: {e}）", name)
-            save(name, got)
+                got = InputError(f"处理进程异常（{type(e).__name__}: {e}）", item.src.name)
+            save(item, got)
         return broken
 
-    suspects: list[tuple[str, bytes]] = []
+    def inflight_bytes() -> int:
+        return sum(it.size for it in pending.values())
+
     try:
-        for name, data in items:
+        for item in items:
             try:
-                pending[pool.submit(_work, data, name)] = (name, data)
+                pending[pool.submit(_work, item.src)] = item
             except BrokenProcessPool:
-                suspects.append((name, data))
-            if len(pending) >= jobs * 4 or suspects:      # bounded: memory stays flat on big batches
-                done, _ = wait(pending, return_when=FIRST_COMPLETED) if pending else (set(), set())
+                suspects.append(item)
+            while pending and (len(pending) >= jobs * 4 or inflight_bytes() > MAX_INFLIGHT_BYTES or suspects):
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 if collect(done) or suspects:
                     wait(pending)
                     collect(list(pending))
                     pool.shutdown(wait=True, cancel_futures=True)
-                    for n, d in suspects:
-                        save(n, _isolated(d, n))
+                    for it in suspects:
+                        save(it, _isolated(it.src))
                     suspects.clear()
                     pool = _pool(jobs)
+            if suspects and not pending:
+                pool.shutdown(wait=True, cancel_futures=True)
+                for it in suspects:
+                    save(it, _isolated(it.src))
+                suspects.clear()
+                pool = _pool(jobs)
         wait(pending)
         if collect(list(pending)):
-            for n, d in suspects:
-                save(n, _isolated(d, n))
+            for it in suspects:
+                save(it, _isolated(it.src))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _isolated(data: bytes, name: str) -> Report | InputError:
+def _isolated(src: Source) -> Report | InputError:
     """Parse one file in a worker of its own (after a worker died with it in flight)."""
     with _pool(1) as pool:
         try:
-            return pool.submit(_work, data, name).result()
+            return pool.submit(_work, src).result()
         except BrokenProcessPool:
-            return InputError("解析进程异常退出（文件可能触发了解析器崩溃或内存耗尽）", name)
+            return InputError("解析进程异常退出（文件可能触发了解析器崩溃或内存耗尽）", src.name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -27,12 +28,29 @@ app.add_typer(db_app, name="db")
 
 
 def _open(db: str | None):
+    from ..errors import StoreError
     from ..store import open_store
 
     try:
         return open_store(db)
+    except StoreError as e:         # disk full, read-only and not at the current schema, unreachable …
+        report_error(e.message)
+        raise typer.Exit(EXIT_INPUT) from None
     except Exception as e:  # noqa: BLE001 — a wrong URL or an unreachable server: one line, exit 2
-        report_error(f"无法打开数据库 {db or os.environ.get('NIANBAO_DB') or 'nianbao.db'}（{type(e).__name__}: {e}）")
+        detail = str(e).splitlines()[0] if str(e).strip() else ""
+        report_error(f"无法打开数据库 {db or os.environ.get('NIANBAO_DB') or 'nianbao.db'}（{type(e).__name__}: {detail}）")
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+@contextmanager
+def _store_errors():
+    """A database that fails mid-command (disk full, read-only, gone): one line, exit 2."""
+    from ..errors import StoreError
+
+    try:
+        yield
+    except StoreError as e:
+        report_error(e.message)
         raise typer.Exit(EXIT_INPUT) from None
 
 
@@ -85,7 +103,10 @@ def ingest(
         try:
             result = run_ingest(paths, store, jobs=jobs, on_outcome=on_outcome, keep=keep,
                                 on_total=lambda n: progress.update(task, total=n))
-            by_rule = store.findings_summary(run_id=result.run_id, current=False) if result.count("stored") else []
+            by_rule = []
+            if result.count("stored") and not result.store_error:
+                with _store_errors():
+                    by_rule = store.findings_summary(run_id=result.run_id, current=False)
         finally:
             store.close()
     summary = result.to_dict()
@@ -95,7 +116,9 @@ def ingest(
         _print_ingest(summary, db)
         if by_rule:
             print_findings_summary(by_rule)
-    raise typer.Exit(EXIT_INPUT if result.failed else EXIT_OK)
+        if result.store_error:
+            report_error(result.store_error)
+    raise typer.Exit(EXIT_INPUT if result.failed or result.store_error else EXIT_OK)
 
 
 def _print_ingest(summary: dict, db: str | None) -> None:
@@ -135,14 +158,16 @@ def db_info(db: str = typer.Option(None, "--db", help=DB_HELP),
     """数据库概况：报告数、机关数、审核问题数、年度。"""
     store = _open(db)
     try:
-        stats = store.stats() | {"years": store.years()}
-        summary = store.findings_summary()
+        with _store_errors():
+            stats = store.stats() | {"years": store.years()}
+            summary = store.findings_summary()
     finally:
         store.close()
     if json_out:
         print_json(stats | {"findings_by_rule": summary})
         return
-    console.print(f"数据库：{escape(stats['url'])}（结构版本 {stats['revision']}）", highlight=False)
+    ro = "，只读" if stats.get("read_only") else ""
+    console.print(f"数据库：{escape(stats['url'])}（结构版本 {stats['revision']}{ro}）", highlight=False)
     console.print(f"报告 {stats['reports']} 份（现行版本 {stats['current']}），机关 {stats['agencies']} 个，"
                   f"审核问题 {stats['findings']} 条，年度 {', '.join(map(str, stats['years'])) or '—'}", highlight=False)
     print_findings_summary(summary)
@@ -155,7 +180,8 @@ def db_runs(db: str = typer.Option(None, "--db", help=DB_HELP),
     """最近的入库记录（开始、结束、文件数、失败）。"""
     store = _open(db)
     try:
-        runs = store.runs(limit)
+        with _store_errors():
+            runs = store.runs(limit)
     finally:
         store.close()
     if json_out:
@@ -164,9 +190,11 @@ def db_runs(db: str = typer.Option(None, "--db", help=DB_HELP),
     t = Table(box=box.SIMPLE_HEAD)
     for h in ("编号", "开始", "结束", "文件", "新入库", "已在库中", "失败"):
         t.add_column(h)
+    unfinished = {"interrupted": "[red]中断[/red]（已入库的保留，重新运行可补齐）", "running": "[yellow]进行中[/yellow]",
+                  "unknown": "[yellow]未完成（中断或进行中）[/yellow]"}
     for r in runs:
         t.add_row(str(r["id"]), f"{r['started_at']:%Y-%m-%d %H:%M:%S}",
-                  f"{r['finished_at']:%H:%M:%S}" if r["finished_at"] else "[yellow]未完成（中断或进行中）[/yellow]",
+                  f"{r['finished_at']:%H:%M:%S}" if r["finished_at"] else unfinished[r.get("status", "unknown")],
                   str(r["files"]), str(r["stored"]), str(r["duplicates"]), str(r["failed"]))
     console.print(t)
 
@@ -221,6 +249,7 @@ def compare(
 ) -> None:
     """主要指标对比：新收申请、予以公开占比、行政复议纠正率、审核问题数。"""
     from ..compare import INDICATORS, SORT_KEYS, agency_years, region_year, sort_rows
+    from ..errors import StoreError
 
     if sort and sort not in SORT_KEYS:
         report_error(f"--sort 只能是：{'、'.join(SORT_KEYS)}")
@@ -236,6 +265,9 @@ def compare(
                 rows = [r for r in rows if r.year == year]
         else:
             rows = region_year(store, region, year)
+    except StoreError as e:
+        report_error(e.message)
+        raise typer.Exit(EXIT_INPUT) from None
     finally:
         store.close()
     if sort:
@@ -293,7 +325,7 @@ def export(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出导出结果（文件、大小）"),
 ) -> None:
     """导出库中的报告（长表/宽表；xlsx 每张表一页并附审核问题），或某机关的整改清单。"""
-    from ..errors import InputError
+    from ..errors import InputError, StoreError
     from ..export import export_bytes, rectification_bytes
 
     store = _open(db)
@@ -305,6 +337,9 @@ def export(
                                          current=None if all_versions else True)
     except InputError as e:
         report_error(e)
+        raise typer.Exit(EXIT_INPUT) from None
+    except StoreError as e:
+        report_error(e.message)
         raise typer.Exit(EXIT_INPUT) from None
     finally:
         store.close()

@@ -46,6 +46,9 @@ def _read_only_url(url: str) -> str:
     path = sqlite_path(url)
     assert path is not None
     frozen = read_only_mount(path) or not os.access(path.parent, os.W_OK)
+    wal = path.with_name(path.name + "-wal")
+    if frozen and wal.exists() and wal.stat().st_size > 0:
+        frozen = False      # committed pages still in the WAL: read them through its -shm index
     return f"sqlite:///file:{quote(str(path.resolve()))}?mode=ro{'&immutable=1' if frozen else ''}&uri=true"
 
 
