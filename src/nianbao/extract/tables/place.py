@@ -14,10 +14,23 @@ from collections.abc import Callable, Sequence
 from itertools import combinations
 from math import comb
 
+from ...document import Loc
 from .tokens import B, PB, Token, V
 
 Check = Callable[[list], "bool | None"]     # True: adds up, False: does not, None: cannot tell
 MAX_READINGS = 400
+
+
+UNDECIDED = Token("U", "", Loc())     # a cell the readings the text allows do not agree on
+
+
+def _consensus(readings: list[list[Token | None]], check: Check | None, why: str) -> tuple[list[Token | None], str]:
+    """The cells every reading the arithmetic leaves agrees on; the others UNDECIDED (null, unread)."""
+    if check is not None:
+        readings = [r for r in readings if check(values(r)) is not False] or readings
+    vals = [values(r) for r in readings]
+    out = [readings[0][i] if len({v[i] for v in vals}) == 1 else UNDECIDED for i in range(len(vals[0]))]
+    return out, why
 
 
 def values(slots: Sequence[Token | None]) -> list:
@@ -122,7 +135,7 @@ def place(run: list[Token], n: int, check: Check | None = None,
                 return got, ""
             if all(t.grid >= 0 for t in hard):
                 return _fit_grid(hard, n), ""
-            return [None] * n, f"该行有{len(hard)}个单元格，应有{n}个，无法确定哪些是空白"
+            return _consensus(readings, check, f"该行有{len(hard)}个单元格，应有{n}个，无法确定哪些是空白")
         if all(t.grid >= 0 for t in hard) and all(t.text == hard[n - 1].text or t.kind == B for t in hard[n:]):
             return hard[:n], ""          # a merged last cell printed again (or "—") in the slots it covers
         return [None] * n, f"该行有{nv}个数值，多于应有的{n}个"
@@ -144,7 +157,8 @@ def place(run: list[Token], n: int, check: Check | None = None,
     got = _pick(readings, check) if readings else None
     if got is not None:
         return got, ""
-    return [None] * n, f"该行有{len(base)}个数值，应有{n}个，无法确定空缺位置"
+    why = f"该行有{len(base)}个数值，应有{n}个，无法确定空缺位置"
+    return _consensus(readings, check, why) if readings else ([None] * n, why)
 
 
 def _sum_cuts(digits: str, parts: int, total: int, acc: int = 0):
@@ -208,7 +222,12 @@ def _glued(base: list[Token], k: int, check: Check | None,
         pieces = [Token(V, d, g.loc, int(d), grid=g.grid, row=g.row, col=g.col) for d in cut]
         return base[:gi] + pieces + base[gi + 1:]
     if len({c[3] for c in sure}) != 1:
-        if alts is not None and len(sure) <= 50:        # the table's column sums may still tell
-            alts[:] = [reading(c) for c in {c[3]: c for c in sure}.values()]
-        return [None] * n, f"数字连在一起（{''.join(t.text for t in base)}），无法唯一拆分为{n}个数值"
+        distinct = list({c[3]: c for c in sure}.values())
+        why = f"数字连在一起（{''.join(t.text for t in base)}），无法唯一拆分为{n}个数值"
+        if len(distinct) > 50:
+            return [None] * n, why
+        readings = [reading(c) for c in distinct]
+        if alts is not None:                               # the table's column sums may still tell
+            alts[:] = readings
+        return _consensus(readings, None, why)
     return reading(sure[0]), ""
