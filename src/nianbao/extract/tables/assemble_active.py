@@ -14,7 +14,7 @@ def assemble_active(rows: list[RowRead], form: Form, res: TableResult) -> None:
     mirrors = dict(form.mirrors)
     for r in rows:
         row = r.target.row
-        slots, why = place(r.values, len(row.columns))
+        slots, why = place(r.values, len(row.columns), signed=[c.signed for c in row.columns])
         record(res, row, slots, why, r)
         for col, tok in zip(row.columns, slots):
             path = row.path(col.key)

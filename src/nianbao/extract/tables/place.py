@@ -10,6 +10,7 @@ Anything still ambiguous stays null with a reason (Chinese) for `extraction.unre
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from itertools import combinations
 from math import comb
@@ -67,17 +68,26 @@ def _fit_grid(run: list[Token], n: int) -> list[Token]:
     return run[:n]
 
 
-def _splits(digits: str, parts: int):
-    """Every cut of a digit run into `parts` numbers without leading zeros."""
+_GLUED = re.compile(r"^-?\d[\d-]*$")
+_COUNT = re.compile(r"^(?:0|[1-9]\d*)$")
+_SIGNED = re.compile(r"^-?(?:0|[1-9]\d*)$")
+
+
+def _splits(digits: str, parts: int, signed: tuple[bool, ...] = ()):
+    """Every cut of a digit run into `parts` numbers without leading zeros; a part may carry a minus
+    only in a signed column (2019: 本年增/减)."""
+    ok = _SIGNED if signed and signed[0] else _COUNT
     if parts == 1:
-        if digits and (digits == "0" or digits[0] != "0"):
+        if ok.match(digits):
             yield [digits]
         return
     for i in range(1, len(digits) - parts + 2):
         head = digits[:i]
-        if head != "0" and head[0] == "0":
-            break
-        for rest in _splits(digits[i:], parts - 1):
+        if not ok.match(head):
+            if head == "-" and ok is _SIGNED:
+                continue                      # the minus of "-4": take a digit more
+            break                             # a leading zero, or a minus where none may stand
+        for rest in _splits(digits[i:], parts - 1, signed[1:]):
             yield [head] + rest
 
 
@@ -102,8 +112,8 @@ def _keep(alts: list | None, readings: list[list[Token | None]], check: Check | 
     alts[:] = list(distinct.values()) if len(distinct) > 1 else []
 
 
-def place(run: list[Token], n: int, check: Check | None = None,
-          cols: list[int] | None = None, alts: list | None = None) -> tuple[list[Token | None], str]:
+def place(run: list[Token], n: int, check: Check | None = None, cols: list[int] | None = None,
+          alts: list | None = None, signed: Sequence[bool] = ()) -> tuple[list[Token | None], str]:
     """(slots, reason): `n` slots (None = null); reason is "" when placed, else why not (Chinese).
     `cols`: the grid columns of the `n` slots, where the grid's header row names them."""
     floating = [t for t in run if t.floating]
@@ -143,7 +153,7 @@ def place(run: list[Token], n: int, check: Check | None = None,
     k = n - len(base)
     if not any(t.kind == V for t in base):
         return [None] * n, ""                 # nothing printed but blanks: every reading is all null
-    glued = _glued(base, k, check, alts)
+    glued = _glued(base, k, check, alts, signed)
     if glued is not None:
         return glued
     readings: list[list[Token | None]] = []
@@ -178,8 +188,8 @@ def _sum_cuts(digits: str, parts: int, total: int, acc: int = 0):
             yield [head] + rest
 
 
-def _glued(base: list[Token], k: int, check: Check | None,
-           alts: list | None = None) -> tuple[list[Token | None], str] | None:
+def _glued(base: list[Token], k: int, check: Check | None, alts: list | None = None,
+           signed: Sequence[bool] = ()) -> tuple[list[Token | None], str] | None:
     """A digit run glued together ("1200012", "规章000"): the one cut into k+1 numbers that the
     arithmetic keeps (or the only cut there is); None when no token is a glued run."""
     n = len(base) + k
@@ -199,11 +209,12 @@ def _glued(base: list[Token], k: int, check: Check | None,
     else:
         base_cuts = None
     for gi, g in enumerate(base if base_cuts is None else ()):
-        if g.kind != V or not g.glued or not g.text.isdigit() or len(g.text) < k + 1:
+        if g.kind != V or not g.glued or not _GLUED.match(g.text) or len(g.text) < k + 1:
             continue
         head = [t.value if t.kind == V else None for t in base[:gi]]
         tail = [t.value if t.kind == V else None for t in base[gi + 1:]]
-        for cut in _splits(g.text, k + 1):
+        flags = tuple(signed[gi:gi + k + 1]) if signed else (False,) * (k + 1)
+        for cut in _splits(g.text, k + 1, flags):
             vals = head + [int(d) for d in cut] + tail
             verdict = check(vals) if check is not None else None
             if verdict is not False:
@@ -211,7 +222,7 @@ def _glued(base: list[Token], k: int, check: Check | None,
             if len(cuts) > MAX_READINGS * 10:
                 break
     if not cuts:
-        if any(g.kind == V and g.glued and g.text.isdigit() and len(g.text) >= k + 1 for g in base):
+        if any(g.kind == V and g.glued and _GLUED.match(g.text) and len(g.text) >= k + 1 for g in base):
             return [None] * n, f"数字连在一起（{''.join(t.text for t in base)}），无法按表内勾稽关系拆分为{n}个数值"
         return None
     sure = [c for c in cuts if c[0] is True] or cuts

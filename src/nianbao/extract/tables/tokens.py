@@ -37,7 +37,7 @@ class Token:
 
 
 # A label with digits run into its end: "规章000", "（七）总计241930272837165", "行政事业性收费0.5".
-_TAIL = re.compile(r"^(.*[^\d\s.,，+\-－—])\s*(\d[\d.]*)$")
+_TAIL = re.compile(r"^(.*[^\d\s.,，+\-－—])\s*(\d[\d.\-]*\d|\d)$")
 _SPLIT = re.compile(r"[\s|]+")
 _WIDE = re.compile(r"\s{3,}|\|")
 PROSE_MAX = 120
