@@ -25,8 +25,13 @@ _REPORT_MARKERS = ("年度报告", "年报", "工作报告")
 
 
 def _looks_like_report(doc: Document, tables_found: list[str], n_sections: int) -> bool:
-    if tables_found or n_sections >= 3:
-        return True
+    """A report has at least one of the format's parts: a section (一、总体情况 …) or a table.
+    A title alone ("…年度报告" and nothing else) is not a report: storing it would show an
+    agency-year with no content as if it had been read."""
+    return bool(tables_found) or n_sections >= 1
+
+
+def _has_title(doc: Document) -> bool:
     head = "".join(p.text for p in doc.blocks[:40] if isinstance(p, Paragraph))
     return "公开" in head and any(m in head for m in _REPORT_MARKERS)
 
@@ -41,6 +46,9 @@ def extract(doc: Document) -> Report:
     if not _looks_like_report(doc, report.extraction.tables_found, len(layout.sections)):
         if not paras and not any(isinstance(b, Table) for b in doc.blocks):
             raise InputError("文件中没有文字", doc.name)
+        if _has_title(doc):
+            raise InputError("只有年度报告的标题，没有报告的任何部分（一、总体情况……）或表格，不能作为年度报告入库",
+                             doc.name)
         raise InputError("不是政府信息公开工作年度报告（没有“年度报告”等字样，也没有表二、表三、表四）", doc.name)
 
     narrative = layout.narrative()

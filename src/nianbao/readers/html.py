@@ -35,6 +35,7 @@ from lxml import etree
 from ..document import Cell, Document, Loc, Paragraph, Table
 from ..errors import InputError
 from . import encoding
+from .detect import MAX_TEXT_CHARS, too_long
 from .cleanup import clean_cell, clean_line
 
 MAX_HTML_BYTES = 16 * 2**20
@@ -104,6 +105,9 @@ def read(data: bytes, name: str = "") -> Document:
     elements = list(root.iter())
     if len(elements) > MAX_ELEMENTS:
         raise InputError(f"网页结构过于庞大（{len(elements)} 个元素，上限 {MAX_ELEMENTS}）", name)
+    chars = sum(len(t) for t in root.itertext())
+    if chars > MAX_TEXT_CHARS:                 # before the walk, which is the costly part
+        raise InputError(too_long(chars), name)
     _drop_chrome(root, elements)
     body = root.find("body")
     article = _pick_article(body if body is not None else root)
