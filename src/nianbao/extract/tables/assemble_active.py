@@ -14,7 +14,10 @@ def assemble_active(rows: list[RowRead], form: Form, res: TableResult) -> None:
     mirrors = dict(form.mirrors)
     for r in rows:
         row = r.target.row
-        slots, why = place(r.values, len(row.columns), signed=[c.signed for c in row.columns])
+        # what one cut piece may look like per column: signed (本年增/减), an amount (its last column)
+        kinds = [c.signed or ("amount" if row.kind == "amount" and c is row.columns[-1] else False)
+                 for c in row.columns]
+        slots, why = place(r.values, len(row.columns), signed=kinds)
         record(res, row, slots, why, r)
         for col, tok in zip(row.columns, slots):
             path = row.path(col.key)

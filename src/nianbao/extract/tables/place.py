@@ -68,15 +68,21 @@ def _fit_grid(run: list[Token], n: int) -> list[Token]:
     return run[:n]
 
 
-_GLUED = re.compile(r"^-?\d[\d-]*$")
+_GLUED = re.compile(r"^-?\d[\d.-]*$")
+_AMOUNT = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d+)?$")
 _COUNT = re.compile(r"^(?:0|[1-9]\d*)$")
 _SIGNED = re.compile(r"^-?(?:0|[1-9]\d*)$")
+
+
+def _num(d: str) -> float | int:
+    return float(d) if "." in d else int(d)
 
 
 def _splits(digits: str, parts: int, signed: tuple[bool, ...] = ()):
     """Every cut of a digit run into `parts` numbers without leading zeros; a part may carry a minus
     only in a signed column (2019: 本年增/减)."""
-    ok = _SIGNED if signed and signed[0] else _COUNT
+    flag = signed[0] if signed else False
+    ok = _AMOUNT if flag == "amount" else _SIGNED if flag else _COUNT
     if parts == 1:
         if ok.match(digits):
             yield [digits]
@@ -84,8 +90,8 @@ def _splits(digits: str, parts: int, signed: tuple[bool, ...] = ()):
     for i in range(1, len(digits) - parts + 2):
         head = digits[:i]
         if not ok.match(head):
-            if head == "-" and ok is _SIGNED:
-                continue                      # the minus of "-4": take a digit more
+            if head == "-" and ok is _SIGNED or head.endswith(".") and ok is _AMOUNT:
+                continue                      # the minus of "-4", the point of "0.5": take a digit more
             break                             # a leading zero, or a minus where none may stand
         for rest in _splits(digits[i:], parts - 1, signed[1:]):
             yield [head] + rest
@@ -215,7 +221,7 @@ def _glued(base: list[Token], k: int, check: Check | None, alts: list | None = N
         tail = [t.value if t.kind == V else None for t in base[gi + 1:]]
         flags = tuple(signed[gi:gi + k + 1]) if signed else (False,) * (k + 1)
         for cut in _splits(g.text, k + 1, flags):
-            vals = head + [int(d) for d in cut] + tail
+            vals = head + [_num(d) for d in cut] + tail
             verdict = check(vals) if check is not None else None
             if verdict is not False:
                 cuts.append((verdict, gi, cut, tuple(vals)))
@@ -230,7 +236,7 @@ def _glued(base: list[Token], k: int, check: Check | None, alts: list | None = N
     def reading(c) -> list[Token | None]:
         _, gi, cut, _ = c
         g = base[gi]
-        pieces = [Token(V, d, g.loc, int(d), grid=g.grid, row=g.row, col=g.col) for d in cut]
+        pieces = [Token(V, d, g.loc, _num(d), grid=g.grid, row=g.row, col=g.col) for d in cut]
         return base[:gi] + pieces + base[gi + 1:]
     if len({c[3] for c in sure}) != 1:
         distinct = list({c[3]: c for c in sure}.values())
