@@ -149,3 +149,17 @@ def test_a_saved_article_page_takes_agency_and_date_from_its_header_and_cms_line
     # a page whose report states both keeps its own: nothing is noted
     a = api.parse_bytes(site.pages["/zwgk/ndbg/202401/t20240118_1.html"][0], "a.html")
     assert a.meta.published.isoformat() == "2024-01-18" and not any("取自网页" in n for n in a.extraction.notes)
+
+
+def test_the_web_report_page_links_the_original_url_and_only_a_web_one(tmp_path):
+    from web_support import audited_report, new_client
+
+    c, app = new_client(tmp_path)
+    with c:
+        r = audited_report(5)
+        r.source.url, r.source.fetched_at = "https://www.example.gov.cn/zwgk/ndbg/t1.html", "2026-12-07T05:00:00+00:00"
+        page = c.get(f"/reports/{app.state.backend.add_report(r).id}").text
+        assert '<a href="https://www.example.gov.cn/zwgk/ndbg/t1.html"' in page and "收集）" in page
+        bad = audited_report(6)
+        bad.source.url = "javascript:alert(1)"
+        assert "javascript:alert" not in c.get(f"/reports/{app.state.backend.add_report(bad).id}").text
