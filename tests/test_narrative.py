@@ -616,3 +616,24 @@ def test_documents_counted_in_部():
     assert kinds("本年度制定政府规章2部，废止行政规范性文件1部。") == {"regulations.issued": [2],
                                                           "normative_documents.repealed": [1]}
     assert kinds("联合5部门印发规范性文件。") == {}
+
+
+def test_last_year_named_by_its_year_is_carried_over():
+    k = kinds("区政府共收到政府信息公开申请13件，其中2022年结转2件，本年新收11件。")
+    assert k["applications.carried_over"] == [2] and k["applications.new_received"] == [11]
+    (f, *_) = [f for f in facts("区政府共收到政府信息公开申请13件，其中2022年结转2件，本年新收11件。")]
+    assert "2022年结转" in f.text          # quoted as printed
+    assert "applications.carried_over" not in kinds("区政府共收到政府信息公开申请13件，其中2021年结转2件。")
+
+
+def test_applications_still_in_progress_are_carried_forward_uncertain():
+    (f,) = [f for f in facts("我局全年共收到政府信息公开申请5件，办结5件，另有1件仍在办理中。")
+            if f.kind == "applications.carried_forward"]
+    assert f.value == 1 and not f.certain
+
+
+def test_a_litigation_sentence_going_on_with_a_disclosure_review_sentence():
+    fs = extract_narrative([(3, "行政复议方面：全年因政府信息公开被申请行政复议2件。行政诉讼方面：被提起行政诉讼6件。",
+                             Loc(line=1))], 2023)
+    assert [(f.kind, f.value, f.certain) for f in fs] == [("review.total", 2, True), ("litigation.total", 6, False)]
+    assert extract_narrative([(3, "被提起行政诉讼6件。", Loc(line=1))], 2023) == []

@@ -44,6 +44,10 @@ _ENUM_HINT = ("其中", "包括", "分别")
 _DIGIT = re.compile(r"\d")
 
 
+def _LAST_YEAR_CARRIED(year: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\d){year - 1}年度?(?=(?:的|来的)?结转|(?:的)?(?:政府信息公开)?申请(?:中)?结转)")
+
+
 def _sentence_facts(s: str, ctx: Ctx) -> None:
     ctx.shown = None
     if "分别" in s:
@@ -54,6 +58,11 @@ def _sentence_facts(s: str, ctx: Ctx) -> None:
             return
         if expanded != s:
             ctx.shown, s = s, expanded
+    if ctx.year and "结转" in s and f"{ctx.year - 1}年" in s:
+        # "其中2022年结转1件" in the 2023 report: carried over from last year, named by its year
+        named = _LAST_YEAR_CARRIED(ctx.year).sub("上年", s)
+        if named != s:
+            ctx.shown, s = ctx.shown or s, named
     sent = Sentence(s)
     before = len(ctx.facts)
     read = applications.read(sent, ctx)   # also the zero phrases when there are no counts

@@ -94,6 +94,8 @@ YEAR_OPENING = re.compile(r"^(?:在|于)?((?:19|20)\d\d)年")
 OUTCOME_WORDS = re.compile(r"予以公开|部分公开|不予公开|不同意公开|同意公开|准予公开|全部公开|无法提供|不予处理|其他处理")
 # a clause that only sums what came before: "…上年结转3件，共计15件"
 SUM_CLAUSE = re.compile(r"(?:加上?[^,;]{0,8})?(?:共计|合计|总计|共|累计共?)(?:需)?(?:受理|办理)?(?:为|达)?")
+# "另有1件仍在办理中", "2件正在办理中": the count before the words, still open at the end of the year
+IN_PROGRESS_AFTER = re.compile(r"(?:申请)?(?:仍|尚|正|还)在(?:办理|处理|答复)")
 RESULTS_WORDS = re.compile(r"办理结果|答复结果|处理结果|办理情况|答复情况|办结的申请|的申请中")
 CARRIED_OVER = APP_KEYWORDS[0][1]
 
@@ -120,6 +122,7 @@ UNCERTAIN_TOTAL = "「受理/办理」的件数可能是本年新收，也可能
 UNCERTAIN_CONTINUED = "本句没有写明申请，承接上一句的申请数读取"
 UNCERTAIN_OUTCOMES = "句中没有写明是政府信息公开申请，按办理结果的用语读取"
 UNCERTAIN_FALLBACK = "句中没有说明是收到、受理还是办结的申请"
+UNCERTAIN_IN_PROGRESS = "“N件正在办理中”可能指成文时尚未办结的，不一定是结转下年度的件数"
 UNCERTAIN_AREA = "主语是一个地区（全县、全市…），可能指本机关，也可能指该地区各机关"
 UNCERTAIN_CONTINUED_DONE = "本句没有写明申请，“办结N件”承接上一句的申请读取"
 
@@ -408,7 +411,10 @@ def read(sent: Sentence, ctx: Ctx) -> bool:
             continue
         kind, kw_start, fallback = app_kind(c)
         if kind is None:
-            if stated_here & {K.NEW_RECEIVED, K.CARRIED_OVER} and SUM_CLAUSE.fullmatch(c.clause):
+            if stated_here and IN_PROGRESS_AFTER.match(s, c.end) and c.clause in ("", "另有", "还有", "尚有", "仍有"):
+                ctx.add(K.CARRIED_FORWARD, c.value, s, CountData(), reason=UNCERTAIN_IN_PROGRESS)
+                read_any = True
+            elif stated_here & {K.NEW_RECEIVED, K.CARRIED_OVER} and SUM_CLAUSE.fullmatch(c.clause):
                 # "收到…12件，上年结转3件，共计15件": the sum of the two is the received total
                 ctx.add(K.RECEIVED_TOTAL, c.value, s, CountData(), reason=UNCERTAIN_TOTAL)
                 read_any = True

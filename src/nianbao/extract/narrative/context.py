@@ -18,12 +18,13 @@ def position(loc: Loc | None) -> Position | None:
 
 
 class Ctx:
-    __slots__ = ("section", "loc", "_pos", "year", "facts", "cont", "shown", "last_new")
+    __slots__ = ("section", "loc", "_pos", "year", "facts", "cont", "review_cont", "shown", "last_new")
 
     def __init__(self, section: int | None, loc: Loc | None, year: int | None, facts: list[NarrativeFact]):
         self.section, self.loc, self.year, self.facts = section, loc, year, facts
         self._pos: Position | None = None   # built when the paragraph states a fact (most state none)
         self.cont = False   # the sentence before, in this paragraph, counted applications
+        self.review_cont = False   # the sentence before, in this paragraph, counted the agency's disclosure cases
         self.last_new: NarrativeFact | None = None   # its 新收/收到 count, if any
         self.shown: str | None = None   # the sentence as printed, when the one read is a rewrite of it
 

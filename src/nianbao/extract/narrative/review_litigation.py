@@ -212,7 +212,7 @@ def gate(s: str, ctx: Ctx) -> str | None:
         if OCCURRED.search(s):
             return None if review_of_other_work(s) or review_of_area(s) else ""
     other = review_of_other_work(s) or review_of_area(s)
-    if ctx.section in PASSIVE_SECTIONS and PASSIVE_REVIEW.search(s) and not other:
+    if (ctx.section in PASSIVE_SECTIONS or ctx.review_cont) and PASSIVE_REVIEW.search(s) and not other:
         return UNCERTAIN_PASSIVE
     if ctx.cont and REVIEW_BARE.match(s) is not None and not PLAN.search(s) and not other:
         return UNCERTAIN_BARE
@@ -222,8 +222,10 @@ def gate(s: str, ctx: Ctx) -> str | None:
 def read(sent: Sentence, ctx: Ctx) -> None:
     s = sent.text
     if "复议" not in s and "诉讼" not in s and "被诉" not in s:
+        ctx.review_cont = False
         return
     reason = gate(s, ctx)
+    ctx.review_cont = reason == ""    # "行政复议方面：因政府信息公开…2件。行政诉讼方面：被提起…6件。"
     if reason is not None:
         _counts(sent, ctx, reason)
     # "没有因政府信息公开申请引起的行政复议" — about disclosure, or the agency as respondent in 一/四
