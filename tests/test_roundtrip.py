@@ -1,21 +1,30 @@
 """parse(render(report)) gives the report back: every table cell, the meta and the section numbers,
-for random reports (hypothesis-drawn seeds and choices, blanks included) in every layout and style."""
+for random reports (hypothesis-drawn seeds and choices, blanks, "—" and "/" cells, zero rows) in every
+layout and flattening family (generate/text.py, generate/families.py), in both formats (2021, 2019).
+
+Where a family loses a cell's place for any reader (a blank dropped, digits run together) and the
+form's arithmetic cannot restore it, the cell must come back null AND be listed in
+`report.extraction.unread`, never as a wrong number (generate/undecidable.py says which cells)."""
 from __future__ import annotations
 
+import os
 import random
 from dataclasses import replace
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from nianbao import api
 from nianbao import labels as L
+from nianbao.form import form_for
+from nianbao.generate.cells import as_2019, blank_out, cell, model_paths, zero_rows
 from nianbao.generate.synthetic import random_report
-from nianbao.generate.text import LAYOUTS, Style, render_bytes
+from nianbao.generate.text import LAYOUTS, Style, render_bytes, undecidable_cells
 
 KINDS = [None, "province_gov", "province_dept", "city_gov", "city_office", "city_dept", "county_gov",
          "county_dept", "town_gov"]
+FORMATS = ("2021", "2019")
 
 
 def same(a, b) -> bool:
@@ -24,10 +33,8 @@ def same(a, b) -> bool:
     return abs(a - b) < 1e-9
 
 
-def differences(want, got) -> list[tuple[str, object, object]]:
-    """What the parsed report gets wrong: table cells, meta fields, section numbers."""
-    out = [(p, want.tables.cell(p[7:]), got.tables.cell(p[7:])) for p in L.all_cell_paths()
-           if not same(want.tables.cell(p[7:]), got.tables.cell(p[7:]))]
+def meta_differences(want, got) -> list[tuple[str, object, object]]:
+    out = []
     for f in ("agency", "year", "published", "period"):
         a, b = getattr(want.meta, f), getattr(got.meta, f)
         if f == "period":
@@ -37,6 +44,35 @@ def differences(want, got) -> list[tuple[str, object, object]]:
     if [s.no for s in want.sections] != [s.no for s in got.sections]:
         out.append(("sections", [s.no for s in want.sections], [s.no for s in got.sections]))
     return out
+
+
+def differences(want, got) -> list[tuple[str, object, object]]:
+    """What the parsed report gets wrong: table cells, meta fields, section numbers."""
+    out = [(p, want.tables.cell(p[7:]), got.tables.cell(p[7:])) for p in L.all_cell_paths()
+           if not same(want.tables.cell(p[7:]), got.tables.cell(p[7:]))]
+    return out + meta_differences(want, got)
+
+
+def round_trip_problems(want, got, certain: set[str] = frozenset(), possible: set[str] = frozenset()):
+    """Every way `got` fails `want`, cell by cell over the form of `want`'s format:
+    - a decidable cell must be read exactly (a blank one as null);
+    - a cell in `certain` (no reader can place it) must be null and listed in extraction.unread;
+    - a cell in `possible` (placed only by solving several rows together) exactly, or as above."""
+    form = form_for(want.format)
+    unread = {c for u in got.extraction.unread for c in u.cells}
+    mirror_of = {copy: own for own, copy in form.mirrors}
+    out = [("format", want.format, got.format)] if got.format != want.format else []
+    for p in model_paths(form):
+        own = mirror_of.get(p, p)
+        a, b = cell(want, p), cell(got, p)
+        if own in certain:
+            if b is not None or own not in unread:
+                out.append((p, "null + unread", b if b is not None else "null, not in unread"))
+        elif own in possible and b is None and own in unread:
+            continue
+        elif not same(a, b):
+            out.append((p, a, b))
+    return out + meta_differences(want, got)
 
 
 def name_for(layout: str) -> str:
@@ -54,8 +90,9 @@ def undecidable_in_tabs(report, style: Style) -> bool:
     the pipe as the closing one."""
     if style.blank != "":
         return False
-    for row in report.tables.applications.values():
-        if row.natural_person is None or row.total is None:
+    for row in form_for(report.format).table("applications").rows:
+        paths = row.paths()
+        if cell(report, paths[0]) is None or cell(report, paths[-1]) is None:
             if style.merge_artifacts or style.pipe_rows == "open":
                 return True
     return False
@@ -76,29 +113,145 @@ styles = st.builds(
     unit_lines=st.booleans(), fee_decimals=st.booleans(), wrap=st.sampled_from([0, 34, 38, 40]),
     wrapped_values=st.sampled_from(["first", "any"]), heading_level=st.sampled_from([1, 2, 3]),
     newline=st.sampled_from(["\n", "\r\n"]), encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+    pipe_after=st.sampled_from(["cell", "row"]), grid_width=st.sampled_from([5, 6]), annotated=st.booleans(),
+    split_mode=st.sampled_from(["cells", "tabs"]), ebook_base=st.sampled_from(["tabs", "cells"]),
 )
 
 
 @st.composite
-def reports(draw):
-    return random_report(
-        random.Random(draw(st.integers(0, 2**32 - 1))),
-        year=draw(st.integers(2021, 2025)),
-        nonzero=draw(st.booleans()),
-        agency=draw(st.sampled_from(KINDS)),
-        blanks=draw(st.sampled_from([0.0, 0.0, 0.02, 0.1])),
-    )
+def reports(draw, fmt: str = "2021"):
+    """A random report of the format: consistent figures, some rows all zeros, some cells blank."""
+    rng = random.Random(draw(st.integers(0, 2**32 - 1)))
+    report = random_report(rng, year=draw(st.integers(2021, 2025)), nonzero=draw(st.booleans()),
+                           agency=draw(st.sampled_from(KINDS)))
+    if fmt == "2019":
+        report = as_2019(report, rng)
+    zero_rows(report, rng, draw(st.sampled_from([0, 0, 2, 5])))
+    blank_out(report, rng, draw(st.sampled_from([0.0, 0.0, 0.02, 0.1])))
+    return report
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(report=reports(), style=styles, seed=st.integers(0, 10_000))
-def test_parse_of_render_gives_the_report_back_in_every_layout(report, style, seed):
-    for layout in LAYOUTS:
-        s = style
-        if layout == "tabs" and undecidable_in_tabs(report, s):
-            s = replace(s, blank="—")
-        got = api.parse_bytes(render_bytes(report, layout, s, seed=seed), name_for(layout))
-        assert differences(report, got) == [], layout
+# Family × format pairs today's reader does not read back yet (issue 11). They run as strict xfail, so a
+# reader fix shows up as XPASS and its entry must go. Each reason is a small failing example:
+# "report(Random(s), nonzero=…, blanks=b), <style>" is rng = Random(s); random_report(rng, nonzero=…)
+# (→ as_2019(report, rng) for 2019) → blank_out(report, rng, b), rendered with seed=0; then the first
+# wrong cell and the text of its row ("⏎" = a line break). Refreshed against the committed reader at 05:05.
+XFAIL: dict[tuple[str, str], str] = {
+    ("tabs", "2021"):
+        'report(Random(9), nonzero=False, blanks=0.03), Style.random(Random(0))'
+        ': '
+        '2 cells wrong, e.g. applications.carried_over.natural_person 0 read as'
+        ' None; '
+        'text: 二、上年结转政府信息公开申请数量 |  |  | 0 | 0 | 0 | 0 | 0 | 0 | —⏎三、本年度办理结果 | ('
+        '一) 予以公开 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | ⏎ | (二) 部分公开(区分处理的，只计这一情形，不计其他情形',
+    ("tabs", "2019"):
+        'report(Random(7), nonzero=False, blanks=0.03), Style.random(Random(0))'
+        ': '
+        '2 cells wrong, e.g. applications.carried_over.natural_person 0 read as'
+        ' None; '
+        'text: 二、上年结转政府信息公开申请数量 |  |  | 0 | 0 | 0 | 0 | 0 | 0 | —⏎三、本年度办理结果 | ('
+        '一) 予以公开 |  | 1 | — | 0 | 0 | 0 | 1 | 2⏎ | (二) 部分公开(区分处理的，只计这一情形，不计其他情形',
+    ("cells", "2019"):
+        'report(Random(2), nonzero=False, blanks=0.03), Style.random(Random(4))'
+        ': '
+        '2 cells wrong, e.g. applications.denied.third_party_rights.natural_per'
+        'son None read as 0; '
+        'text: \t4.保护第三方合法权益⏎\t—⏎\t０⏎\t０⏎\t０⏎\t０⏎\t０⏎\t０⏎\t',
+    ("spaces", "2021"):
+        "the property's example (HYPOTHESIS_SHRINK=1 shrinks it), first wrong c"
+        "ell ('tables.applications.other.other.natural_person', 0, None)",
+    ("paragraphs", "2021"):
+        'report(Random(0), nonzero=False, blanks=0.03), Style(): '
+        '2 cells wrong, e.g. applications.carried_over.other_org 17 read as Non'
+        'e; '
+        'text: 二、上年结转政府信息公开申请数量⏎⏎0⏎⏎0⏎⏎0⏎⏎0',
+    ("paragraphs", "2019"):
+        'report(Random(0), nonzero=False, blanks=0.03), Style(): '
+        '3 cells wrong, e.g. applications.carried_forward.natural_person 80 rea'
+        'd as None; '
+        'text: 四、结转下年度继续办理⏎⏎80⏎⏎0⏎⏎0⏎⏎8',
+    ("closing_pipes", "2021"):
+        'report(Random(0), nonzero=False, blanks=0.03), Style(): '
+        '2 cells wrong, e.g. applications.carried_over.other_org 17 read as Non'
+        'e; '
+        'text: 二、上年结转政府信息公开申请数量 |⏎0 |⏎0 |⏎0 |⏎0 |⏎17 |⏎17 |⏎||⏎三、本年度办理结果 |',
+    ("closing_pipes", "2019"):
+        'report(Random(4), nonzero=True, blanks=0.03), Style(): '
+        '5 cells wrong, e.g. review_litigation.litigation_after_review.maintain'
+        "ed 'null + unread' read as 1; "
+        'text: 复议后起诉 |⏎|⏎结果维持 |⏎结果纠正 |⏎其他结果 |⏎尚未审结 |⏎总计 |⏎结果维持 |⏎结果纠正 |',
+    ("leading_pipe", "2021"):
+        'report(Random(5), nonzero=False, blanks=0.03), Style(): '
+        '2 cells wrong, e.g. active_disclosure.regulations.issued None read as '
+        '0; '
+        'text: | 规章 ||     0  |     0  ||⏎| 行政规范性文件 |     5  |     0  |   293  '
+        '||⏎| 第二十条第（五）项 |||||⏎| 信息内容 | 本年处理决定数量 ||||⏎| 行政许可 |     0  ||||⏎| 第二十'
+        '条第（六）项 |||||⏎| 信息内容 | 本年处理决定数量 ||||⏎| 行政处罚 |     0  ||||⏎| 行政强制 | ',
+    ("leading_pipe", "2019"):
+        'report(Random(10), nonzero=True, blanks=0.03), Style(): '
+        '2 cells wrong, e.g. legacy.active_disclosure.normative_documents.new_m'
+        'ade None read as 0; '
+        'text: | 规范性文件 ||     0  |     0  ||⏎| 第二十条第（五）项 |||||⏎| 信息内容 | 上一年项目数量'
+        ' | 本年增/减 | 处理决定数量 ||⏎| 行政许可 |    20  |    -1  |   823  ||⏎| 其他对外管理服务事项'
+        ' |    26  |    -4  |     0  ||⏎| 第二十条第（六）项 |||||⏎| 信息内容 | 上一年项目数量 ',
+    ("split_labels", "2021"):
+        'report(Random(0), nonzero=False, blanks=0.03), Style(): '
+        '2 cells wrong, e.g. applications.carried_over.other_org 17 read as Non'
+        'e; '
+        'text: 二、上年结转政府信息公开申请数量⏎0⏎0⏎0⏎0⏎17⏎17⏎⏎三、本年度办理结果',
+    ("glued", "2021"):
+        'report(Random(1), nonzero=True), Style(): '
+        '14 cells wrong, e.g. applications.granted.natural_person 37 read as No'
+        'ne; '
+        'text: 三、本年度办理结果（一）予以公开373525052⏎（二）部分公开（区分处理的，只计这一情形，不计其他情形）6110008⏎（三'
+        '）不予公开1.属于国家秘密0000000⏎2.其他法律行政法规禁止公开0000000⏎3.危及“三安全一稳定”0000000⏎4.保护第三方'
+        '合法权益0000000⏎5.属于三类内部事务信息5010006⏎6.属于四类过程性信息0000000⏎7.属于行政执法案卷20000',
+    ("glued", "2019"):
+        'report(Random(3), nonzero=False), Style(): '
+        '2 cells wrong, e.g. legacy.active_disclosure.normative_documents.new_m'
+        'ade 0 read as None; '
+        'text: 规范性文件0110⏎第二十条第（五）项⏎信息内容上一年项目数量本年增/减处理决定数量⏎行政许可630⏎其他对外管理服务事项041'
+        '2⏎第二十条第（六）项⏎信息内容上一年项目数量本年增/减处理决定数量⏎行政处罚610⏎行政强制430',
+    ("ebook", "2021"):
+        'report(Random(0), nonzero=False), Style.random(Random(0)): '
+        '4 cells wrong, e.g. applications.denied.third_party_rights.total 193 r'
+        'ead as None; '
+        'text: 4. 保护第三方合法权益⏎185⏎0⏎0⏎0⏎0⏎8⏎向阳区统计局2024年政府信息公开年度报告⏎11/18',
+    ("ebook", "2019"):
+        'report(Random(2), nonzero=True), Style.random(Random(0)): '
+        '2 cells wrong, e.g. applications.denied.third_party_rights.total 1 rea'
+        'd as None; '
+        'text: 4. 保护第三方合法权益⏎1⏎0⏎0⏎0⏎0⏎0⏎四川省卫生健康委员会2020年政府信息公开工作年度报告⏎14/21',
+
+}
+CASES = [(layout, fmt) for layout in LAYOUTS for fmt in FORMATS]
+
+
+def check_round_trip(layout, fmt, data, style, seed):
+    report = data.draw(reports(fmt), label="report")
+    if layout == "tabs" and undecidable_in_tabs(report, style):
+        style = replace(style, blank="—")
+    certain, possible = undecidable_cells(report, layout, style, seed)
+    got = api.parse_bytes(render_bytes(report, layout, style, seed=seed), name_for(layout))
+    assert round_trip_problems(report, got, certain, possible) == []
+
+
+def _case(layout: str, fmt: str):
+    reason = XFAIL.get((layout, fmt))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(layout, fmt, marks=marks, id=f"{layout}-{fmt}")
+
+
+# No shrinking by default: the reader is being rewritten and a failing family would shrink for minutes on
+# every run; the failing example is printed as drawn. HYPOTHESIS_SHRINK=1 shrinks it to a minimal one.
+PHASES = [Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if os.environ.get("HYPOTHESIS_SHRINK") else [])
+
+
+@pytest.mark.parametrize("layout,fmt", [_case(*c) for c in CASES])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=PHASES)
+@given(data=st.data(), style=styles, seed=st.integers(0, 10_000))
+def test_parse_of_render_gives_the_report_back(layout, fmt, data, style, seed):
+    check_round_trip(layout, fmt, data, style, seed)
 
 
 @pytest.mark.parametrize("seed", range(12))
