@@ -369,6 +369,7 @@ def app_kind(c) -> tuple[K | None, int, bool]:
         kind, start, end = _last_kind(window, APP_FALLBACK)
         fallback = True
         if kind is None or not FALLBACK_TAIL.fullmatch(window[end:]):
+            keyword_in_other_clause(c, None)      # no word in the count's clause says what it counts
             return None, -1, fallback
     if keyword_in_other_clause(c, end):
         return None, -1, fallback
