@@ -163,3 +163,28 @@ def test_the_web_report_page_links_the_original_url_and_only_a_web_one(tmp_path)
         bad = audited_report(6)
         bad.source.url = "javascript:alert(1)"
         assert "javascript:alert" not in c.get(f"/reports/{app.state.backend.add_report(bad).id}").text
+
+
+def test_a_metadata_line_with_single_spaces_stops_each_value_before_the_page_counters():
+    html = ("<html><body><div class='info'>发布时间：2024-01-20 09:30 来源：中卫市财政局 浏览次数：128 【字体：大 中 小】"
+            "</div><h1>中卫市财政局2023年政府信息公开工作年度报告</h1></body></html>")
+    page = read_page(html.encode(), f"{BASE}/p.html")
+    assert page.meta["发布时间"] == "2024-01-20 09:30" and page.meta["来源"] == "中卫市财政局"
+    assert page.published.isoformat() == "2024-01-20" and page.agency == "中卫市财政局"
+
+
+def test_robots_txt_behind_a_redirect_is_followed_and_obeyed():
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/robots.txt" and request.url.scheme == "http":
+            return httpx.Response(301, headers={"Location": "https://www.example.gov.cn/robots.txt"})
+        if request.url.path == "/robots.txt":
+            return httpx.Response(200, text="User-agent: *\nDisallow: /private/\n")
+        return httpx.Response(200, text="<html></html>")
+
+    async def go():
+        async with Client(Settings(delay=0), transport=httpx.MockTransport(handler)) as c:
+            assert (await c.get(f"{BASE}/open.html")).status == 200
+            with pytest.raises(FetchError, match="robots.txt"):
+                await c.get(f"{BASE}/private/x.html")
+
+    _run(go())

@@ -154,6 +154,10 @@ class Client:
         rp = RobotFileParser(robots_url)
         try:
             r = await self._request(robots_url, {}, h, retries=1)
+            for _ in range(self.settings.max_redirects):   # http → https, www → bare host …
+                if r.status not in (301, 302, 303, 307, 308):
+                    break
+                r = await self._request(r.final_url, {}, self._host(r.final_url), retries=1)
         except FetchError as e:
             if e.status in (401, 403):      # the site refuses robots.txt itself: take it as "keep out"
                 rp.disallow_all = True

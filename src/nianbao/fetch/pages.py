@@ -58,8 +58,10 @@ FIELDS = {
     "主题分类": "主题分类",
 }
 _LABELS = "|".join(sorted(FIELDS, key=len, reverse=True))
+# what follows a value on the same line: the page's counters and buttons, not part of it
+_AFTER = r"浏览次数|浏览量|点击数|点击量|访问量|阅读量|字号|字体|作者|责任编辑|编辑|打印|关闭|分享|【|\["
 _FIELD = re.compile(rf"(?<![\u4e00-\u9fff])({_LABELS})\s*[:：][ \t\u3000]*([^\t\n]*?)"
-                    rf"(?=\s{{2,}}|\t|\n|$|(?<![\u4e00-\u9fff])(?:{_LABELS})\s*[:：])")
+                    rf"(?=\s{{2,}}|\t|\n|$|\s*(?:{_AFTER})|(?<![\u4e00-\u9fff])(?:{_LABELS})\s*[:：])")
 _META_TAGS = {"articletitle": "标题", "pubdate": "发布时间", "contentsource": "来源", "firstpubdate": "发布时间"}
 _NOT_AGENCY = re.compile(r"^(?:本网|本站|原创|网站|转载|未知|无|—+|-+)$|网$|网站$")
 _AGENCY_END = re.compile(r"(?:局|委员会|委|办公室|办公厅|办|政府|院|中心|所|厅|部|署|处|会|站|馆|队|街道|镇|乡|区|县|市|旗|监狱|公司)$")
