@@ -58,7 +58,7 @@ def fetch(
     delay: float = typer.Option(1.0, "--delay", help="同一网站两次请求之间至少间隔的秒数"),
     timeout: float = typer.Option(30.0, "--timeout", help="每次请求的超时秒数"),
     retries: int = typer.Option(3, "--retries", help="超时、连接失败或服务器错误（5xx）时的重试次数"),
-    per_host: int = typer.Option(2, "--per-host", min=1, max=4, help="同一网站同时进行的请求数"),
+    per_host: int = typer.Option(2, "--per-host", min=1, max=2, help="同一网站同时进行的请求数（1 或 2）"),
     keep_originals: bool = typer.Option(False, "--keep-originals",
                                         help="保存原文件，供网页界面在原文中显示审核问题的位置"),
     data_dir: Path = typer.Option(None, "--data-dir", help="原文件目录（默认与 nianbao serve 相同：SQLite 文件旁）"),
