@@ -13,7 +13,8 @@ from nianbao.generate.synthetic import random_report
 from nianbao.form import FORM_2019, FORM_2021, FORMS
 from nianbao.generate.cells import as_2019, cell
 from nianbao.generate.families import FAMILIES
-from nianbao.generate.text import LAYOUTS, Style, _width, render, render_bytes, render_markdown, undecidable_cells
+from nianbao.generate.text import (ALL_LAYOUTS, LAYOUTS, Style, _width, render, render_bytes, render_markdown,
+                                   undecidable_cells)
 from nianbao.readers.text import read
 
 
@@ -25,7 +26,7 @@ def table_numbers(rep) -> list[str]:
     return [str(rep.tables.cell(p[7:])) for p in L.all_cell_paths() if p.startswith("tables.applications")]
 
 
-@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("layout", ALL_LAYOUTS)
 def test_every_layout_has_title_headings_labels_and_figures(layout):
     rep = report(3)
     text = render(rep, layout)
@@ -241,7 +242,7 @@ def test_no_generator_module_spells_a_label_of_the_form(module):
     assert [(w, x) for x in literals for w in labels if w in x] == []
 
 
-@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("layout", ALL_LAYOUTS)
 def test_every_layout_prints_the_2019_form_in_its_own_words(layout):
     rep = report_2019(3)
     flat = re.sub(r"\s+", "", tables_part(render(rep, layout, seed=1)))

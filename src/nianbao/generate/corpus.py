@@ -21,7 +21,7 @@ from ..form import form_for
 from ..model import Report
 from .cells import as_2019, blank_out, cell, model_paths, zero_rows
 from .synthetic import random_report
-from .text import LAYOUTS, Style, render_bytes, undecidable_cells
+from .text import ALL_LAYOUTS, Style, render_bytes, undecidable_cells
 
 KINDS = ["county_dept", "city_dept", "province_dept", "county_gov", "town_gov", "city_gov", "city_office",
          "province_gov"]
@@ -89,14 +89,14 @@ def score(report: Report, got: Report, certain: set[str], possible: set[str]) ->
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m nianbao.generate.text", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--family", default="all", help=f"one of {', '.join(LAYOUTS)}, or all")
+    ap.add_argument("--family", default="all", help=f"one of {', '.join(ALL_LAYOUTS)}, or all")
     ap.add_argument("--format", default="both", choices=["2021", "2019", "both"])
     ap.add_argument("--n", type=int, default=20)
     ap.add_argument("--out", type=Path)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--score", action="store_true", help="parse every case and print cell accuracy")
     a = ap.parse_args(argv)
-    families = LAYOUTS if a.family == "all" else tuple(a.family.split(","))
+    families = ALL_LAYOUTS if a.family == "all" else tuple(a.family.split(","))
     formats = ("2021", "2019") if a.format == "both" else (a.format,)
     for family in families:
         for fmt in formats:

@@ -12,6 +12,10 @@ Layouts (the families seen in PDF/DOCX → text conversions, see readers/text.py
               "（三）不予公开") centred on a middle row of their span and broken over
               lines, prose hard-wrapped at the page width (Style.wrap). A blank cell
               would be invisible there, so it prints as "—" unless Style.blank says otherwise.
+The flattenings of issue 11 (paragraphs, pipe_lines, lone_pipe, closing_pipes, leading_pipe,
+split_labels, glued, ebook) are in families.py; ALL_LAYOUTS names them all. Every label, header
+and group comes from the form (nianbao.form), so each layout prints a 2021- or a 2019-format
+report in its own form's words.
 `Style` holds the variation knobs (numbering, glued headings, label variants,
 full-width digits, thousands separators, "—" for blank cells, debris, page
 breaks, spacing); `Style.random(rng)` draws a realistic mix. `render_bytes`
@@ -38,8 +42,8 @@ from .undecidable import undecidable
 from ..form.spec import Row
 from ..model import Number, Report
 
-BASE_LAYOUTS = ("tabs", "cells", "markdown", "spaces")
-LAYOUTS = BASE_LAYOUTS + FAMILIES          # families.py: the flattenings of issue 11
+LAYOUTS = ("tabs", "cells", "markdown", "spaces")        # the families the demo and the audit properties draw from
+ALL_LAYOUTS = LAYOUTS + FAMILIES                         # families.py adds the flattenings of issue 11
 
 _CJK_NUMERALS = CHINESE_ORDINALS
 
@@ -824,8 +828,9 @@ def _page_number(ctx: _Ctx, n: int) -> str:
 
 # ------------------------------------------------------------------ assembling
 def render(report: Report, layout: str = "tabs", style: Style | None = None, seed: int | None = None) -> str:
-    """The report as text in one of LAYOUTS. `seed` drives the small random choices (which rows
-    show merge artifacts, phrasing of the preamble); by default it derives from the report."""
+    """The report as text in one of ALL_LAYOUTS (LAYOUTS and the families of families.py). `seed` drives
+    the small random choices (which rows show merge artifacts, phrasing of the preamble); by default it
+    derives from the report. A 2019-format report prints the 2019 form's tables."""
     return _render(report, layout, style, seed)[0]
 
 
@@ -841,8 +846,8 @@ def undecidable_cells(report: Report, layout: str = "tabs", style: Style | None 
 
 
 def _render(report: Report, layout: str, style: Style | None, seed: int | None) -> tuple[str, _Ctx]:
-    if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}; one of {LAYOUTS}")
+    if layout not in ALL_LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; one of {ALL_LAYOUTS}")
     style = style or Style()
     if layout == "glued":           # digits a reader cuts by arithmetic: plain ASCII, no separators
         style = replace(style, thousands=False, fullwidth_digits=False, nbsp=False)
@@ -972,7 +977,7 @@ def file_name(report: Report, layout: str, index: int = 0) -> str:
     return f"{index:04d}_{report.meta.agency}{report.meta.year}{ext}"
 
 
-__all__ = ["BASE_LAYOUTS", "FAMILIES", "LAYOUTS", "Style", "render", "render_bytes", "render_markdown", "file_name",
+__all__ = ["ALL_LAYOUTS", "FAMILIES", "LAYOUTS", "Style", "render", "render_bytes", "render_markdown", "file_name",
            "undecidable_cells"]
 
 
