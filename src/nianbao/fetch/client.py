@@ -179,6 +179,12 @@ class Client:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        try:
+            parts = urlsplit(url)
+        except ValueError as e:
+            raise FetchError(url, f"网址无效（{e}）") from None
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise FetchError(url, "网址无效（只支持 http/https 网址）")
         chain = [url]
         current = url
         for _ in range(self.settings.max_redirects + 1):
@@ -188,6 +194,12 @@ class Client:
             r = await self._request(current, headers, self._host(current))
             if r.status in (301, 302, 303, 307, 308):
                 nxt = r.final_url.split("#", 1)[0]
+                try:
+                    ok = urlsplit(nxt).scheme in ("http", "https")
+                except ValueError:
+                    ok = False
+                if not ok:
+                    raise FetchError(url, f"重定向到无效网址（{nxt}）", r.status)
                 if nxt in chain:
                     raise FetchError(url, "重定向循环（" + " → ".join([*chain, nxt]) + "）", r.status)
                 chain.append(nxt)
@@ -224,12 +236,16 @@ class Client:
                 self.requests += 1
                 try:
                     r = await self._once(url, headers)
+                except (httpx.InvalidURL, httpx.UnsupportedProtocol) as e:
+                    raise FetchError(url, f"网址无效（{e}）") from None
                 except httpx.TimeoutException:
-                    last, status, retry_after = f"超时（{s.timeout:g} 秒内没有完整响应）", None, None
+                    last, status, retry_after = f"超时（{s.timeout:g} 秒内没有响应）", None, None
                     continue
                 except httpx.TransportError as e:
                     last, status, retry_after = f"无法连接（{type(e).__name__}: {e}）", None, None
                     continue
+                except httpx.RequestError as e:      # a body that does not decode (bad gzip …): no retry
+                    raise FetchError(url, f"无法读取响应（{type(e).__name__}: {e}）") from None
             if r.status >= 500 or r.status == 429:
                 last, status = _status_reason(r.status), r.status
                 retry_after = r.retry_after

@@ -247,8 +247,11 @@ def read_page(data: bytes, url: str, header_charset: str | None = None) -> Page:
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
             continue
-        target = _strip_fragment(urljoin(base, href))
-        if urlsplit(target).scheme not in ("http", "https"):
+        try:
+            target = _strip_fragment(urljoin(base, href))
+            if urlsplit(target).scheme not in ("http", "https"):
+                continue
+        except ValueError:              # a malformed href ("http://[bad"): no link
             continue
         label = re.sub(r"\s+", " ", "".join(a.itertext())).strip() or (a.get("title") or "").strip()
         title_attr = (a.get("title") or "").strip()
