@@ -247,8 +247,12 @@ def _case(layout: str, fmt: str):
 PHASES = [Phase.explicit, Phase.reuse, Phase.generate] + ([Phase.shrink] if os.environ.get("HYPOTHESIS_SHRINK") else [])
 
 
+# 12 drawn reports per family × format keep the file near a minute; HYPOTHESIS_PROFILE=explore draws 60 new ones.
+EXAMPLES = 60 if os.environ.get("HYPOTHESIS_PROFILE") == "explore" else 12
+
+
 @pytest.mark.parametrize("layout,fmt", [_case(*c) for c in CASES])
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=PHASES)
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow], phases=PHASES)
 @given(data=st.data(), style=styles, seed=st.integers(0, 10_000))
 def test_parse_of_render_gives_the_report_back(layout, fmt, data, style, seed):
     check_round_trip(layout, fmt, data, style, seed)
