@@ -94,6 +94,16 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
+def _mostly_utf8(text: str, bad: list[tuple[int, int]], n_bytes: int) -> bool:
+    """The bad sequences are a damaged UTF-8 file's, not another encoding's: only a character cut
+    at the very end, or several valid multi-byte characters per bad sequence."""
+    inner = sum(1 for _, end in bad if end < n_bytes)
+    if not inner:
+        return True
+    multibyte = sum(1 for ch in text if ch > "\x7f") - len(bad)
+    return multibyte >= 4 * inner
+
+
 def _limit(n_bytes: int) -> int:
     return max(MIN_BAD, n_bytes // 100)
 
@@ -117,7 +127,14 @@ def decode(data: bytes, encodings: tuple[str, ...] = ("utf-8", "gb18030")) -> De
             chosen = (enc, body.decode(enc), [])
             break
         except (UnicodeDecodeError, LookupError):
-            continue
+            pass
+        if enc == "utf-8":
+            # UTF-8 with a few bad bytes is UTF-8, even where GB18030 would decode the same bytes
+            # without error (it decodes most byte pairs: a cut "年度报告。" reads as "骞村害鎶ュ憡銆")
+            got = _decode_counting(body, enc, _limit(len(body)))
+            if got is not None and _mostly_utf8(got[0], got[1], len(body)):
+                chosen = (enc, got[0], got[1])
+                break
     if chosen is None:
         limit = _limit(len(body))
         for enc in candidates:

@@ -192,7 +192,7 @@ def describe(e: BaseException, url: str, doing: str) -> StoreError:
     if kind == "full":
         msg = (f"数据库{doing}失败：磁盘空间已满（数据库 {where}）。请清理磁盘空间，或用 --db 指定有空间的位置，"
                f"然后重新运行（已入库的报告不会重复处理）")
-    elif kind == "readonly" or (kind == "cantopen" and path is not None and _not_writable(path)):
+    elif kind == "readonly" or (kind in ("cantopen", "io") and path is not None and _not_writable(path)):
         kind = "readonly"
         if path is not None and read_only_mount(path):
             why = "所在文件系统以只读方式挂载"
@@ -216,8 +216,11 @@ def describe(e: BaseException, url: str, doing: str) -> StoreError:
 
 
 def _not_writable(path: Path) -> bool:
-    target = path if path.exists() else path.parent
-    return target.exists() and not os.access(target, os.W_OK)
+    """The database file, its WAL or its folder cannot be written (made read-only, perhaps mid-run)."""
+    if not path.exists():
+        return path.parent.exists() and not os.access(path.parent, os.W_OK)
+    wal = path.with_name(path.name + "-wal")
+    return read_only_mount(path) or any(p.exists() and not os.access(p, os.W_OK) for p in (path, wal, path.parent))
 
 
 def _shown_url(url: str) -> str:
