@@ -13,7 +13,8 @@ the last page links to itself) with report pages of the common shapes:
 
 and links that fail: /private/ (robots.txt disallows it), a slow page (times out), a 404, a
 redirect loop. A notice whose title mentions 年度报告 but is no report is never requested.
-Column /bm/list?page=1 → ?page=2 holds K: a DOCX whose report names no agency (the CSV does).
+Column /bm/list?page=1 → ?page=2 holds K: a DOCX whose report names no agency (the CSV does), and M:
+a DOCX linked from the listing itself whose report states no date (the listing's date beside it does).
 
 Every static answer carries an ETag and a Last-Modified and honours If-None-Match /
 If-Modified-Since; `Site.log` records each request's path and headers.
@@ -154,8 +155,11 @@ def build() -> Site:
                                                    '<a href="index_2.html">下一页</a>'))
     # a second column paginated with ?page=; its report names no agency (the CSV does)
     site.add("/bm/list?page=1", _listing([], '<a href="/bm/list?page=2">下一页</a>'))
-    site.add("/bm/list?page=2", _listing([("/bm/art_11.html", "2023年政府信息公开工作年度报告", "2024-01-12")],
+    site.add("/bm/list?page=2", _listing([("/bm/art_11.html", "2023年政府信息公开工作年度报告", "2024-01-12"),
+                                          ("/bm/files/m.docx", "中卫市水务局2022年政府信息公开工作年度报告", "2023-01-16")],
                                          '<a href="/bm/list?page=1">上一页</a>'))
+    site.add("/bm/files/m.docx", render_docx(_report(109, "中卫市水务局", 2022, None)),
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     site.add("/bm/art_11.html", _attachment_page("2023年政府信息公开工作年度报告", "2024-01-12", "本网",
                                                  "/bm/files/k.docx", "2023年政府信息公开工作年度报告.docx"))
     site.add("/bm/files/k.docx", render_docx(rk), "application/octet-stream")

@@ -110,6 +110,7 @@ class _Item:
     role: str                          # "seed", "listing", "candidate" (a report link), "attachment"
     seed: Seed
     title: str | None = None           # the link's text where it was found
+    listed: str | None = None          # the date the listing printed beside the link (ISO)
     page: dict[str, Any] | None = None # the report page's metadata (for an attachment)
 
 
@@ -294,7 +295,7 @@ class _Run:
             self.enqueue(_Item(url, "listing", item.seed))
         for ln in reports:
             if is_report_title(ln.text, self.year):
-                self.enqueue(_Item(ln.url, "candidate", item.seed, title=ln.text))
+                self.enqueue(_Item(ln.url, "candidate", item.seed, title=ln.text, listed=ln.date))
 
     def listing(self, item: _Item, page: Page, r: Response, st: fstate.UrlState | None) -> None:
         reports = page.report_links(None)          # all report links are kept; the year filter is per run
@@ -306,6 +307,8 @@ class _Run:
         meta = page.metadata()
         if item.title:
             meta.setdefault("列表标题", item.title)
+        if item.listed:
+            meta.setdefault("列表日期", item.listed)
         attachments = page.report_attachments()
         statuses = []
         for a in attachments:
@@ -343,8 +346,8 @@ class _Run:
 
     async def document(self, item: _Item, r: Response, st: fstate.UrlState | None) -> str:
         meta = item.page or {}
-        if not meta and item.title:
-            meta = {"url": item.url, "列表标题": item.title}
+        if not meta and item.title:             # a file linked from the listing itself
+            meta = {"url": item.url, "列表标题": item.title} | ({"列表日期": item.listed} if item.listed else {})
         found = await self.ingest(item, r, meta)
         self.save_state(item.url, st, response=r, kind="document", sha256=hashlib.sha256(r.content).hexdigest(),
                         report_id=found.report_id, page=meta or None,

@@ -77,9 +77,10 @@ _DROP = {"script", "style", "noscript", "template"}
 class Link:
     url: str
     text: str
+    date: str | None = None       # the date a listing prints beside the link (ISO), if any
 
-    def to_list(self) -> list[str]:
-        return [self.url, self.text]
+    def to_list(self) -> list[str | None]:
+        return [self.url, self.text, self.date]
 
 
 @dataclass
@@ -202,6 +203,19 @@ def document_name(url: str, data: bytes) -> str:
     return base
 
 
+def _date_beside(a) -> str | None:
+    """The date a listing prints in the link's row (<li>, <tr>, <dd>, <p>), ISO; not one in the title."""
+    row = a.getparent()
+    for _ in range(3):
+        if row is None or row.tag in ("li", "tr", "dd", "p"):
+            break
+        row = row.getparent()
+    if row is None or row.tag not in ("li", "tr", "dd", "p"):
+        return None
+    d = parse_date("".join(row.itertext()).replace("".join(a.itertext()), " "))
+    return d.isoformat() if d else None
+
+
 def decode_page(data: bytes, header_charset: str | None = None) -> str:
     """The page's text by the HTML reader's detection; the header's charset when that leaves bad bytes."""
     d = decode_html(data)
@@ -257,7 +271,7 @@ def read_page(data: bytes, url: str, header_charset: str | None = None) -> Page:
         title_attr = (a.get("title") or "").strip()
         if title_attr and len(title_attr) > len(label):
             label = title_attr            # listings cut long titles ("…"); the full one is the title attribute
-        link = Link(target, label)
+        link = Link(target, label, _date_beside(a))
         page.links.append(link)
         p = urlsplit(target)
         if p.path.lower().endswith(DOC_SUFFIXES) or label.lower().endswith(DOC_SUFFIXES):
@@ -332,6 +346,9 @@ def fill_from_page(report: Report, page: dict[str, Any] | None, *, link_title: s
     if report.meta.published is None and page.get("published"):
         report.meta.published = date.fromisoformat(page["published"])
         notes.append(f"发布日期 {page['published']} 取自网页{where}：报告正文未写明落款日期")
+    elif report.meta.published is None and page.get("列表日期"):
+        report.meta.published = date.fromisoformat(page["列表日期"])
+        notes.append(f"发布日期 {page['列表日期']} 取自栏目列表中该报告旁的日期{where}：报告正文和网页均未写明")
     if report.meta.agency is None:
         from ..extract.meta import agency_from_title
 
