@@ -2,6 +2,7 @@
 
     python -m nianbao.generate.text --family closing_pipes --format 2019 --n 20 --out /tmp/corpus
     python -m nianbao.generate.text --family all --format both --n 20 --out /tmp/corpus --score
+    (python -m nianbao.generate.corpus takes the same options without runpy's double-import warning)
 
 Each case is `NNN_<family>_<format>.txt|.md` (bytes as the style encodes them) and
 `NNN_<family>_<format>.gold.json`: format, meta, tables, and `undecidable` — the cells the
@@ -112,3 +113,7 @@ def main(argv: list[str] | None = None) -> None:
                     right, total, perfect = right + r, total + t, perfect + (r == t)
                 print(f"{family:14s} {fmt}  cells {right / total:7.2%}  ({right}/{total}), "
                       f"reports all right {perfect}/{a.n}", flush=True)
+
+
+if __name__ == "__main__":          # python -m nianbao.generate.corpus … (the same as … generate.text …)
+    main()
