@@ -169,7 +169,7 @@ def test_cli_reads_agencies_and_columns_from_a_csv_and_pages_by_query(server, tm
     r = _cli(["--from", str(csv), "--json"], db)
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert (out["found"], out["new"], out["failed"]) == (2, 2, 0)
+    assert (out["found"], out["new"], out["failed"]) == (3, 3, 0)
     assert server.site.requests("/bm/list?page=2")
     ids = {r["url"].rsplit("/", 1)[1]: r["report_id"] for r in out["reports"]}
     s = open_store(f"sqlite:///{db}")
@@ -178,6 +178,8 @@ def test_cli_reads_agencies_and_columns_from_a_csv_and_pages_by_query(server, tm
     assert k.meta.agency == "中卫市水务局" and any("网址清单" in n for n in k.extraction.notes)
     assert (m.meta.year, m.meta.published.isoformat()) == (2022, "2023-01-16")
     assert any("栏目列表" in n for n in m.extraction.notes)
+    again = json.loads(_cli(["--from", str(csv), "--json"], db).stdout)
+    assert (again["new"], again["unchanged"]) == (0, 3)      # the counter page too: same report, new bytes
     r = CliRunner().invoke(app, ["db", "runs", "--db", str(db), "--json"])
     run = json.loads(r.stdout)[0]
     assert (run["kind"], run["paths"], run["status"]) == ("fetch", [server.url("/bm/list?page=1")], "finished")
@@ -255,4 +257,4 @@ def test_a_page_that_breaks_the_reader_is_named_and_the_run_goes_on(server, stor
                 settings=FAST)
     assert [f.to_dict() for f in res.failures] == [
         {"url": server.url("/bm/art_11.html"), "reason": "无法处理（ValueError: unforeseen markup）"}]
-    assert res.new == 2 and store.runs()[0]["finished_at"] is not None
+    assert res.new == 3 and store.runs()[0]["finished_at"] is not None

@@ -14,7 +14,8 @@ the last page links to itself) with report pages of the common shapes:
 and links that fail: /private/ (robots.txt disallows it), a slow page (times out), a 404, a
 redirect loop. A notice whose title mentions 年度报告 but is no report is never requested.
 Column /bm/list?page=1 → ?page=2 holds K: a DOCX whose report names no agency (the CSV does), and M:
-a DOCX linked from the listing itself whose report states no date (the listing's date beside it does).
+a DOCX linked from the listing itself whose report states no date (the listing's date beside it does);
+L: an article rendered per request (a visit counter, no ETag): a re-run finds it unchanged.
 
 Every static answer carries an ETag and a Last-Modified and honours If-None-Match /
 If-Modified-Since; `Site.log` records each request's path and headers.
@@ -86,6 +87,7 @@ class Site:
     expected: list[Expected] = field(default_factory=list)
     failing: dict[str, str] = field(default_factory=dict)               # path → what its failure must say
     never: list[str] = field(default_factory=list)                      # paths that must not be requested
+    dynamic: set[str] = field(default_factory=set)     # no validators; "{hits}" in the body counts visits
     log: list[tuple[str, dict[str, str]]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     hits: dict[str, int] = field(default_factory=dict)
@@ -96,7 +98,7 @@ class Site:
 
     def fresh(self) -> Site:
         """The same site with no requests seen yet (the 500 fails again once)."""
-        return Site(self.pages, self.expected, self.failing, self.never)
+        return Site(self.pages, self.expected, self.failing, self.never, self.dynamic)
 
     def requests(self, path: str) -> list[dict[str, str]]:
         with self.lock:
@@ -154,9 +156,14 @@ def build() -> Site:
     site.add(f"{col}/index_2.html", _listing(p3, '<a href="index_1.html">上一页</a> <a href="index_2.html">3</a> '
                                                    '<a href="index_2.html">下一页</a>'))
     # a second column paginated with ?page=; its report names no agency (the CSV does)
+    rl = _report(110, "中卫市水利局", 2023, date(2024, 1, 15))
+    site.add("/bm/art_12.html", render_html(rl, site_chrome=True).replace(b'<span id="hits">128</span>',
+                                                                          b'<span id="hits">{hits}</span>'))
+    site.dynamic = {"/bm/art_12.html"}
     site.add("/bm/list?page=1", _listing([], '<a href="/bm/list?page=2">下一页</a>'))
     site.add("/bm/list?page=2", _listing([("/bm/art_11.html", "2023年政府信息公开工作年度报告", "2024-01-12"),
-                                          ("/bm/files/m.docx", "中卫市水务局2022年政府信息公开工作年度报告", "2023-01-16")],
+                                          ("/bm/files/m.docx", "中卫市水务局2022年政府信息公开工作年度报告", "2023-01-16"),
+                                          ("/bm/art_12.html", rl.meta.title, "2024-01-15")],
                                          '<a href="/bm/list?page=1">上一页</a>'))
     site.add("/bm/files/m.docx", render_docx(_report(109, "中卫市水务局", 2022, None)),
              "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
@@ -207,6 +214,8 @@ class _Handler(BaseHTTPRequestHandler):
         if path not in site.pages:
             return self._send(404, b"<html><body>404 Not Found</body></html>", "text/html")
         body, ctype = site.pages[path]
+        if path in site.dynamic:          # a page rendered per request: a visit counter, no validators
+            return self._send(200, body.replace(b"{hits}", str(hits).encode()), ctype)
         etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
         if self.headers.get("If-None-Match") == etag or \
                 (self.headers.get("If-None-Match") is None and self.headers.get("If-Modified-Since") == LAST_MODIFIED):

@@ -125,6 +125,12 @@ class _Interrupt(Exception):
 EventFn = Callable[[str, Any], None]   # ("queued" | "done", url), ("report", Found), ("failed", Failure)
 
 
+def _same_content(a: Report, b: Report) -> bool:
+    """Whether two readings say the same: meta, sections and every table cell."""
+    keys = {"meta", "sections", "tables", "format"}
+    return a.model_dump(mode="json", include=keys) == b.model_dump(mode="json", include=keys)
+
+
 def _mtime(r: Response) -> float:
     """The file's time for the store's version rule: Last-Modified, else now."""
     if r.last_modified:
@@ -317,7 +323,7 @@ class _Run:
         report_id = sha = found = failure = None
         status = next((s for s in ("new", "unchanged") if s in statuses), None)
         if article:
-            found = await self.ingest(item, r, meta)
+            found = await self.ingest(item, r, meta, st.report_id if st else None)
             report_id, status = found.report_id, found.status
             if found.status == "failed":
                 failure = found.message or "无法读取"
@@ -348,16 +354,18 @@ class _Run:
         meta = item.page or {}
         if not meta and item.title:             # a file linked from the listing itself
             meta = {"url": item.url, "列表标题": item.title} | ({"列表日期": item.listed} if item.listed else {})
-        found = await self.ingest(item, r, meta)
+        found = await self.ingest(item, r, meta, st.report_id if st else None)
         self.save_state(item.url, st, response=r, kind="document", sha256=hashlib.sha256(r.content).hexdigest(),
                         report_id=found.report_id, page=meta or None,
                         error=found.message if found.status == "failed" else None)
         self.report(found)
         return found.status
 
-    async def ingest(self, item: _Item, r: Response, meta: dict[str, Any]) -> Found:
+    async def ingest(self, item: _Item, r: Response, meta: dict[str, Any], previous: int | None = None) -> Found:
         """One report file the way `nianbao ingest` takes a file: dedup, parse, audit, save. The caller
-        records the URL's state, then reports the outcome (an interrupt then loses no state)."""
+        records the URL's state, then reports the outcome (an interrupt then loses no state).
+        `previous`: the report this URL gave last time — new bytes that read as the same report (a
+        page's visit counter, a regenerated PDF) are unchanged, not a new version."""
         page_url = meta.get("url") if meta else None
         sha = hashlib.sha256(r.content).hexdigest()
         existing = self.store.report_id_by_sha256(sha)
@@ -371,6 +379,9 @@ class _Run:
             return Found(item.url, "failed", page=page_url, message=e.message)
         except Exception as e:  # noqa: BLE001 — a reader bug on one file: named, the run goes on
             return Found(item.url, "failed", page=page_url, message=f"无法处理（{type(e).__name__}: {e}）")
+        if previous is not None and (old := self.store.get_report(previous)) is not None \
+                and _same_content(old.report, report):
+            return Found(item.url, "unchanged", previous, page=page_url, **self._known(previous))
         try:
             res = self.store.save_report(report, run_id=self.result.run_id, mtime=_mtime(r))
         except StoreError:
