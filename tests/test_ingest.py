@@ -195,7 +195,11 @@ def test_sigkill_halfway_then_rerun_stores_each_report_exactly_once(db_url, tmp_
     assert partial["cell_reports"] == partial["reports"]            # nothing half-written
     with open_store(db_url) as st:
         killed = st.runs(1)[0]
-    assert killed["finished_at"] is None and killed["stored"] == partial["reports"]   # shown as 未完成, N so far
+    assert killed["finished_at"] is None and killed["stored"] == partial["reports"]   # what it stored so far
+    assert killed["status"] == "interrupted"                        # its process is gone: 中断, not "open"
+    shown = subprocess.run([*CLI, "db", "runs", "--db", db_url], capture_output=True, text=True, timeout=60,
+                           env={**os.environ, "COLUMNS": "200"})
+    assert "中断" in shown.stdout, shown.stdout
     p = subprocess.run([*CLI, "ingest", str(tmp_path / "in"), "--db", db_url, "-j", "2"],
                        capture_output=True, text=True, timeout=300)
     assert p.returncode == 0, p.stderr
