@@ -258,3 +258,14 @@ def test_a_page_that_breaks_the_reader_is_named_and_the_run_goes_on(server, stor
     assert [f.to_dict() for f in res.failures] == [
         {"url": server.url("/bm/art_11.html"), "reason": "无法处理（ValueError: unforeseen markup）"}]
     assert res.new == 3 and store.runs()[0]["finished_at"] is not None
+
+
+def test_a_report_deleted_from_the_store_is_fetched_again_unconditionally(server, store):
+    first = fetch([server.url("/bm/list?page=1")], store, settings=FAST)
+    k = next(r for r in first.reports if r.url.endswith("/k.docx"))
+    assert store.delete_report(k.report_id)
+    n = len(server.site.log)
+    again = fetch([server.url("/bm/list?page=1")], store, settings=FAST)
+    assert (again.new, again.unchanged) == (1, first.new - 1)
+    asked = [h for p, h in server.site.log[n:] if p == "/bm/files/k.docx"]
+    assert len(asked) == 1 and "if-none-match" not in asked[0]

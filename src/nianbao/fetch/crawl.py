@@ -256,14 +256,11 @@ class _Run:
             return None
         return await self.report_page(item, page, r, st)
 
-    def _holds(self, sha: str | None) -> bool:
-        return bool(sha) and bool(self.store.known_sha256([sha]))
-
     def _still_holds(self, st: fstate.UrlState) -> bool:
         """Whether a 304 would be enough: the report this URL gave is still stored (it may have been
         deleted since); listings and pages that only lead elsewhere hold nothing themselves."""
         if st.kind == "document" or (st.kind == "page" and (st.links or {}).get("article")):
-            return self._holds(st.sha256)
+            return st.report_id is not None and self.store.get_info(st.report_id) is not None
         return True
 
     def _is_listing(self, page: Page) -> bool:
