@@ -5,16 +5,18 @@ rule that compares it fire.
 
 One test per phrasing family, so a failure names the phrasing. Families the extractor does not
 read yet are strict xfail with the smallest failing sentence found: they turn red as soon as
-the extractor reads them, and the mark must then go. `python tests/test_narrative_grammar.py
-[--pairs]` prints the XFAIL (and XFAIL_PAIRS) entries the extractor of the tree calls for."""
+the extractor reads them, and the mark must then go. `python tests/test_narrative_grammar.py`
+prints the XFAIL and XFAIL_COMBOS entries the extractor of the tree calls for; `--write` puts
+them in this file."""
 from __future__ import annotations
 
 import os
 import random
+import re
 from collections import Counter
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 
 from audit_support import refresh_narrative
 from nianbao.audit import run_rules
@@ -76,18 +78,17 @@ def mismatch(c: Composed) -> str | None:
         return None
     missing = list((Counter(want) - Counter(got)).elements())
     extra = list((Counter(got) - Counter(want)).elements())
-    out = f"「{c.text}」 (section {c.section}): missing {missing}, extra {extra}"
+    out = f"「{c.text}」 (section {c.section}): read {got}; missing {missing}, extra {extra}"
     if parts != c.enum_parts:
         out += f", enumeration parts {parts} instead of {c.enum_parts}"
     return out
 
 
-# Families the extractor of today misreads, with the smallest failing paragraph found (see
-# first_failure): strict, so each flips to a failure once the extractor reads the phrasing.
-XFAIL: dict[str, str] = {
-    'app_year_carried': "「区政府共收到政府信息公开申请13件，其中2021年结转2件，本年新收11件，其中：予以公开8件、无法提供4件，已办结12件，转入下年度继续办理1件。」 (section 3): missing [('applications.carried_over', 2)], extra []",
-    'app_in_progress': "「我局全年共收到政府信息公开申请5件，办结5件，其中予以公开3件，无法提供2件，另有1件仍在办理中。」 (section 1): missing [('applications.carried_forward', 1)], extra []",
-    'review_wording': "「行政复议方面：全年因政府信息公开被申请行政复议2件。行政诉讼方面：被提起行政诉讼6件。」 (section 3): missing [('litigation.total', 6)], extra []",
+# Families the extractor of today misreads: the seed of a failing draw (run as an explicit example)
+# and the smallest failing paragraph found (see first_failure); strict, so each flips to a failure
+# once the extractor reads the phrasing. `python tests/test_narrative_grammar.py --write` renews them.
+XFAIL: dict[str, tuple[int, str]] = {
+    'app_outcomes_paragraph': (216, "「2022年收到政府信息公开申请3件，上年结转0件。\n其中部分公开2件，已办结2件，结转下年度办理1件。」 (section 3): read [('applications.carried_over', 0), ('applications.new_received', 3)]; missing [('applications.carried_forward', 1), ('applications.completed', 2), ('applications.partially_granted', 2)], extra []"),
 }
 
 # examples per family (about 50 families); HYPOTHESIS_PROFILE=explore draws more, and new ones
@@ -96,23 +97,25 @@ EXAMPLES = 1000 if EXPLORE else 100
 
 
 def _family_params():
-    return [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=XFAIL[name])) if name in XFAIL
+    return [pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=XFAIL[name][1])) if name in XFAIL
             else name for name in FAMILIES]
+
+
+def _check(fams: frozenset[str], known: tuple[int, str] | None, examples: int = EXAMPLES) -> None:
+    """The read-back property over `fams`; a known failing seed runs first, unshrunk."""
+    def prop(c: Composed):
+        assert mismatch(c) is None, mismatch(smallest(c))
+
+    test = given(compositions(fams))(prop)
+    if known is not None:
+        test = example(compose(random.Random(known[0]), fams))(test)
+    phases = [Phase.explicit, Phase.generate] if known is not None else list(Phase)
+    settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), phases=phases)(test)()
 
 
 @pytest.mark.parametrize("family", _family_params())
 def test_each_phrasing_family_reads_back_exactly(family):
-    fams = family_set(family)
-
-    # a family known to fail is not shrunk (its reason holds the small example already)
-    phases = [Phase.explicit, Phase.generate] if family in XFAIL else list(Phase)
-
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), phases=phases)
-    @given(compositions(fams))
-    def prop(c: Composed):
-        assert mismatch(c) is None, mismatch(smallest(c))
-
-    prop()
+    _check(family_set(family), XFAIL.get(family))
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -135,49 +138,71 @@ def smallest(c: Composed) -> Composed:
             return c
 
 
-def first_failure(families: frozenset[str], draws: int = 400, keep: int = 12) -> str | None:
-    """The shortest failing paragraph over `draws` seeds, made small (for the XFAIL reasons and the
-    extractor's to-do list)."""
+def first_failure(families: frozenset[str], draws: int = 600, keep: int = 8) -> tuple[int, str] | None:
+    """The seed of a failing draw over `draws` seeds and its paragraph made small, the shortest of
+    the first `keep` failures (for the XFAIL entries and the extractor's to-do list)."""
     fails = []
     for seed in range(draws):
         c = compose(random.Random(seed), families)
         if mismatch(c):
-            fails.append(smallest(c))
+            fails.append((seed, smallest(c)))
             if len(fails) >= keep:
                 break
-    return mismatch(min(fails, key=lambda c: len(c.text))) if fails else None
+    if not fails:
+        return None
+    seed, small = min(fails, key=lambda f: len(f[1].text))
+    return seed, mismatch(small)
 
 
-# Pairs of families that read back alone but not together, with the smallest failing paragraph.
-XFAIL_PAIRS: dict[tuple[str, str], str] = {
+# Families that read back each in its own test but not together: the families written in the
+# smallest failing paragraph (`failing_combo`), and that paragraph.
+XFAIL_COMBOS: dict[tuple[str, ...], tuple[int, str]] = {
+    ('app_in_progress', 'app_outcomes_respectively'): (34, "「我厅全年共收到政府信息公开申请6件，办结6件，其中予以公开、部分公开、无法提供分别为2件、2件、2件，1件正在办理中。」 (section 3): read []; missing [('applications.carried_forward', 1), ('applications.completed', 6), ('applications.granted', 2), ('applications.new_received', 6), ('applications.partially_granted', 2), ('applications.unavailable', 2)], extra []"),
 }
 
 
-@pytest.mark.parametrize("pair", [pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=r))
-                                  for p, r in XFAIL_PAIRS.items()] or [pytest.param(None, marks=pytest.mark.skip(
-                                      reason="no pair of passing families fails together"))])
-def test_pairs_of_families_that_fail_together(pair):
-    fams = family_set(pair[0]) | family_set(pair[1])
+def combo_set(combo: tuple[str, ...]) -> frozenset[str]:
+    return frozenset().union(*(family_set(n) for n in combo))
 
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck),
-              phases=[Phase.explicit, Phase.generate])
-    @given(compositions(fams))
-    def prop(c: Composed):
-        assert mismatch(c) is None, mismatch(c)
 
-    prop()
+@pytest.mark.parametrize("combo", [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason=r[1]))
+                                   for c, r in XFAIL_COMBOS.items()] or [pytest.param(None, marks=pytest.mark.skip(
+                                       reason="no families that pass alone fail together"))])
+def test_families_that_fail_together(combo):
+    _check(combo_set(combo), XFAIL_COMBOS[combo])
+
+
+def _dropped(combos) -> set[str]:
+    """One family of each failing combination, left out of the passing set: the one in most of them,
+    not a core one where there is a choice."""
+    out: set[str] = set()
+    todo = [set(c) for c in combos]
+    while todo:
+        count = Counter(n for c in todo for n in c)
+        name = max(sorted(count), key=lambda n: (n not in CORE, count[n]))
+        out.add(name)
+        todo = [c for c in todo if name not in c]
+    return out
 
 
 def passing_families() -> frozenset[str]:
-    """The families that read back, less one of each pair that fails together (the one in more
-    failing pairs)."""
-    out = {n for n in FAMILIES if n not in XFAIL}
-    pairs = [p for p in XFAIL_PAIRS if set(p) <= out]
-    while pairs:
-        count = Counter(n for p in pairs for n in p)
-        out.discard(max(sorted(count), key=lambda n: count[n]))
-        pairs = [p for p in pairs if set(p) <= out]
-    return frozenset(out)
+    """The families that read back, less one of each combination that fails together."""
+    return frozenset(n for n in FAMILIES if n not in XFAIL) - _dropped(XFAIL_COMBOS)
+
+
+def failing_combo(families: frozenset[str], draws: int = 300) -> tuple[tuple[str, ...], tuple[int, str]] | None:
+    """The families written in the smallest failing paragraph over `draws` seeds — two of them when
+    two are enough — with a failing seed and paragraph."""
+    for seed in range(draws):
+        c = compose(random.Random(seed), families)
+        if mismatch(c):
+            combo = tuple(sorted(smallest(c).used & families))
+            for i, a in enumerate(combo):
+                for b in combo[i + 1:]:
+                    if (found := first_failure(combo_set((a, b)), 60, keep=3)) is not None:
+                        return (a, b), found
+            return combo, first_failure(combo_set(combo), draws, keep=3) or (seed, mismatch(smallest(c)))
+    return None
 
 
 @settings(max_examples=5000 if EXPLORE else 800, deadline=None, suppress_health_check=list(HealthCheck))
@@ -186,12 +211,13 @@ def test_every_passing_family_together_reads_back_exactly(c):
     assert mismatch(c) is None, mismatch(c)
 
 
-@pytest.mark.xfail(bool(XFAIL or XFAIL_PAIRS), strict=True, reason="the families in XFAIL and XFAIL_PAIRS")
-@settings(max_examples=5000 if EXPLORE else 500, deadline=None, suppress_health_check=list(HealthCheck),
-          phases=[Phase.explicit, Phase.generate])
-@given(compositions(FAMILIES))
-def test_every_family_together_reads_back_exactly(c):
-    assert mismatch(c) is None, mismatch(c)
+@pytest.mark.xfail(bool(XFAIL or XFAIL_COMBOS), strict=True, reason="the families in XFAIL and XFAIL_COMBOS")
+def test_every_family_together_reads_back_exactly():
+    """Done when this passes: every phrasing, and the failing draws known, read back."""
+    known = [compose(random.Random(seed), family_set(n)) for n, (seed, _) in XFAIL.items()]
+    known += [compose(random.Random(seed), combo_set(c)) for c, (seed, _) in XFAIL_COMBOS.items()]
+    assert [mismatch(c) for c in known if mismatch(c)] == []
+    _check(frozenset(FAMILIES), None, examples=5000 if EXPLORE else 500)
 
 
 # ------------------------------------------------------------------ whole reports
@@ -303,20 +329,31 @@ def test_all_completed_while_the_table_carries_some_forward_makes_n006_fire():
     assert checked >= 10
 
 
+def _renewed() -> str:
+    """This file's text with XFAIL and XFAIL_COMBOS renewed against the extractor of the tree."""
+    xfail = {n: f for n in FAMILIES if (f := first_failure(family_set(n))) is not None}
+    combos: dict[tuple[str, ...], tuple[int, str]] = {}
+    for _ in range(10):
+        found = failing_combo(frozenset(n for n in FAMILIES if n not in xfail) - _dropped(combos))
+        if found is None:
+            break
+        combos[found[0]] = found[1]
+    text = open(__file__, encoding="utf-8").read()
+    body = "".join(f"    {k!r}: {v!r},\n" for k, v in xfail.items())
+    text = re.sub(r"XFAIL: dict\[str, tuple\[int, str\]\] = \{.*?\n\}\n",
+                  lambda m: "XFAIL: dict[str, tuple[int, str]] = {\n" + body + "}\n", text, count=1, flags=re.S)
+    body = "".join(f"    {k!r}: {v!r},\n" for k, v in combos.items())
+    return re.sub(r"XFAIL_COMBOS: dict\[tuple\[str, \.\.\.\], tuple\[int, str\]\] = \{.*?\n\}\n",
+                  lambda m: "XFAIL_COMBOS: dict[tuple[str, ...], tuple[int, str]] = {\n" + body + "}\n",
+                  text, count=1, flags=re.S)
+
+
 if __name__ == "__main__":
-    import itertools
     import sys
 
-    print("XFAIL: dict[str, str] = {")
-    for name in FAMILIES:
-        if (m := first_failure(family_set(name))) is not None:
-            print(f"    {name!r}: {m!r},")
-    print("}")
-    if "--pairs" in sys.argv:
-        print("XFAIL_PAIRS: dict[tuple[str, str], str] = {")
-        ok = [n for n in FAMILIES if first_failure(family_set(n), 100) is None]
-        for a, b in itertools.combinations(ok, 2):
-            both = family_set(a) | family_set(b)
-            if both not in (family_set(a), family_set(b)) and (m := first_failure(both, 100)) is not None:
-                print(f"    ({a!r}, {b!r}): {m!r},")
-        print("}")
+    renewed = _renewed()
+    if "--write" in sys.argv:
+        open(__file__, "w", encoding="utf-8").write(renewed)
+    else:
+        print(renewed[renewed.index("XFAIL: dict"):renewed.index("# examples per family")])
+        print(renewed[renewed.index("XFAIL_COMBOS: dict"):renewed.index("def combo_set")])

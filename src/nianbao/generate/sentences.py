@@ -543,8 +543,13 @@ class Composed:
     section: int
     year: int
     families: frozenset[str]                  # switched on
-    used: frozenset[str] = frozenset()        # whose phrasings the paragraph holds
+    block_used: tuple[frozenset[str], ...] = ()   # per block: the families whose phrasings it holds
     figures: Figures = field(default_factory=Figures)
+
+    @property
+    def used(self) -> frozenset[str]:
+        """The families whose phrasings the paragraph holds."""
+        return frozenset().union(*self.block_used)
 
     @property
     def segments(self) -> tuple[Segment, ...]:
@@ -604,7 +609,8 @@ class Composed:
 
     def without_block(self, i: int) -> Composed:
         """The paragraph without its i-th statement or distractor (to make a failing example small)."""
-        return replace(self, blocks=self.blocks[:i] + self.blocks[i + 1:])
+        return replace(self, blocks=self.blocks[:i] + self.blocks[i + 1:],
+                       block_used=self.block_used[:i] + self.block_used[i + 1:])
 
 
 def _plain(style: str) -> str:
@@ -625,16 +631,24 @@ class _Writer:
         self.enum_unit = "条"
         self.group = -1
         self.area_subject = False   # on while writing the applications head, when subj_area is on
-        self.used: set[str] = set()   # the families whose phrasings were written
+        self.block_used: list[set[str]] = []   # the families whose phrasings each block holds
+        self.global_used: set[str] = set()       # … and those every block is written in (numerals)
 
     def begin(self) -> None:
         if not self.blocks or self.blocks[-1]:
             self.blocks.append([])
+            self.block_used.append(set())
+
+    @property
+    def used(self) -> set[str]:
+        if not self.blocks:
+            self.begin()
+        return self.block_used[-1]
 
     @property
     def segments(self) -> list[Segment]:
         if not self.blocks:
-            self.blocks.append([])
+            self.begin()
         return self.blocks[-1]
 
     def subject(self) -> str:
@@ -875,14 +889,14 @@ def compose(rng: random.Random, families: Iterable[str] = ALL, *, figures: Figur
     w = _Writer(rng, values, year, on)
     if "app_units" in on:
         w.unit = rng.choice(ALT_APP_UNITS)
-        w.used.add("app_units")
+        w.global_used.add("app_units")
     w.enum_unit = "条"
     style = "arabic"
     numerals = [s for s, fam in (("chinese", "num_chinese"), ("fullwidth", "num_fullwidth"), ("spaced", "num_spaced"))
                 if fam in on]
     if numerals:
         style = rng.choice(numerals)
-        w.used.add("num_" + style)
+        w.global_used.add("num_" + style)
 
     blocks = ["app", "review", "enum"]
     rng.shuffle(blocks)
@@ -897,7 +911,7 @@ def compose(rng: random.Random, families: Iterable[str] = ALL, *, figures: Figur
     def begin() -> None:
         w.begin()
         if paragraphs and len(w.blocks) > 1:
-            w.used.add("para_blocks")
+            w.global_used.add("para_blocks")
             w.write("\n")
 
     for i in range(len(blocks) + 1):
@@ -918,7 +932,8 @@ def compose(rng: random.Random, families: Iterable[str] = ALL, *, figures: Figur
             _enum_block(w, on)
     section = rng.choice([1, 4]) if passive else rng.choice([1, 3])
     return Composed(blocks=tuple(tuple(b) for b in w.blocks if b), style=style, section=section, year=year,
-                    families=on, used=frozenset(w.used), figures=figures)
+                    families=on, figures=figures,
+                    block_used=tuple(frozenset(u | w.global_used) for b, u in zip(w.blocks, w.block_used) if b))
 
 
 # ------------------------------------------------------------------ hypothesis
