@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -21,6 +21,7 @@ from ..store.models import FetchUrl, IngestRun
 from ..store.store import _now, _pid_alive
 
 RUN_KIND = "fetch"
+RESUME_WITHIN = timedelta(days=7)     # an older interrupted run is not resumed: a fresh run asks conditionally
 
 
 @dataclass
@@ -83,7 +84,8 @@ def resume_since(store, urls: list[str]) -> datetime | None:
     """When the interrupted fetch runs of these URLs began (None: nothing to resume).
 
     The newest fetch runs with the same URLs are followed back while they did not finish; a run
-    still going in another live process is not resumed (it is not interrupted)."""
+    still going in another live process is not resumed (it is not interrupted), nor one older than
+    RESUME_WITHIN."""
     key = sorted(set(urls))
     since = None
     with store._read() as s:
@@ -92,6 +94,9 @@ def resume_since(store, urls: list[str]) -> datetime | None:
             if sorted(set(run.paths or [])) != key:
                 continue
             if run.finished_at is not None:
+                break
+            now = _now() if run.started_at.tzinfo else _now().replace(tzinfo=None)
+            if now - run.started_at > RESUME_WITHIN:
                 break
             if run.pid not in (None, os.getpid()) and run.host == socket.gethostname()[:255] and _pid_alive(run.pid):
                 break
