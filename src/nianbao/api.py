@@ -39,7 +39,10 @@ def parse_bytes(data: bytes, name: str = "") -> Report:
     report = extract(doc)
     if doc.reader == "html":     # a saved web page: its header and CMS metadata are data too
         from .fetch.pages import fill_from_html
-        fill_from_html(report, data)
+        try:
+            fill_from_html(report, data)
+        except Exception as e:  # noqa: BLE001 — a damaged page (NULs, bad bytes): the report stands without it
+            report.extraction.notes.append(f"网页的页眉和元数据无法读取（{type(e).__name__}），未用于补全机关和日期")
     if doc.replaced is not None:
         count, locs = doc.replaced
         report.extraction.replaced_chars = Extraction.ReplacedChars(
