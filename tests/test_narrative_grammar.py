@@ -22,7 +22,8 @@ from audit_support import refresh_narrative
 from nianbao.audit import run_rules
 from nianbao.document import Loc
 from nianbao.extract.narrative import extract_narrative
-from nianbao.generate import random_report
+from nianbao import api
+from nianbao.generate import LAYOUTS, Style, random_report, render_bytes
 from nianbao.generate.sentences import (
     COMPOSED_KINDS, FAMILIES, SLOTS, Composed, Figures, closure, compose, compositions,
 )
@@ -251,6 +252,22 @@ def test_consistent_reports_with_a_generated_paragraph_raise_no_n_finding():
     for seed in REPORT_SEEDS:
         report, c = _report_and_paragraph(seed, passing_families())
         found = n_findings(with_paragraph(report, c))
+        if found:
+            bad.append((seed, c.text, found))
+    assert bad == []
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_rendered_and_parsed_reports_with_a_generated_paragraph_raise_no_n_finding(layout):
+    """The same through a text layout and the reader (lines as a conversion prints them)."""
+    bad = []
+    for seed in range(12):
+        report, c = _report_and_paragraph(1000 + seed, passing_families())
+        out = report.model_copy(deep=True)
+        sec = out.section(c.section)
+        sec.text = (sec.text + "\n" + c.text) if sec.text else c.text
+        parsed = api.parse_bytes(render_bytes(out, layout, Style(), seed=seed), "r.txt")
+        found = [f"{f.code} {f.message}" for f in api.audit(parsed).findings if f.code.startswith("N")]
         if found:
             bad.append((seed, c.text, found))
     assert bad == []
