@@ -419,3 +419,13 @@ def test_ingest_parent_never_holds_the_batch_in_memory(tmp_path):
     out, err = proc.communicate(timeout=300)
     assert json.loads(out)["failed"] == 40           # each refused (too long), each named
     assert peak < 200_000, f"parent peak RSS {peak // 1024} MB for a 240 MB batch"
+
+
+def test_a_page_with_a_vertical_tab_or_form_feed_is_read():
+    """Found by the fuzz test: lxml refuses \\x0b and \\x0c in a string (the page was refused, and the
+    page-metadata reader raised ValueError)."""
+    data = (FORMATS / "synth2021.html").read_bytes()
+    at = data.index("二、".encode())
+    want = _cells(api.parse_bytes(data, "page.html"))
+    for c in (b"\x0b", b"\x0c", b"\x0b\x00"):
+        assert _cells(api.parse_bytes(data[:at] + c + data[at:], "page.html")) == want

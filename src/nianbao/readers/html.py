@@ -46,6 +46,7 @@ KEEP_SHARE = 0.6
 _GB = {"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "cp936", "gb18030", "csgb2312", "euc-cn", "x-euc-cn",
        "936", "ms936", "windows-936"}
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_XML_SPACE = {0x0B: " ", 0x0C: " "}
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
 
 DROP_TAGS = {"script", "style", "noscript", "iframe", "object", "embed", "head", "template", "svg", "canvas",
@@ -92,7 +93,8 @@ def read(data: bytes, name: str = "") -> Document:
     if len(data) > MAX_HTML_BYTES:
         raise InputError(f"网页文件过大（{len(data) // 2**20} MB，上限 {MAX_HTML_BYTES // 2**20} MB）", name)
     decoded = decode_html(data)
-    text = _XML_DECL.sub("", decoded.text, count=1)
+    # vertical tab and form feed are whitespace in a page, but lxml refuses them in a string
+    text = _XML_DECL.sub("", decoded.text, count=1).translate(_XML_SPACE)
     parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
     try:
         root = etree.fromstring(text, parser)
