@@ -193,14 +193,16 @@ def is_document(data: bytes, content_type: str = "", url: str = "") -> bool:
 
 
 def document_name(url: str, data: bytes) -> str:
-    """A file name for the reader and the store: the URL's last segment, with the extension the bytes call for."""
+    """A file name for the reader and the store: the URL's last segment; where that names no file
+    type (download.jsp?id=…, a PDF served as .html) the extension the bytes call for."""
     base = posixpath.basename(urlsplit(url).path) or "index"
     ext = {"pdf": ".pdf", "docx": ".docx", "doc": ".doc", "html": ".html"}.get(sniff(data, base))
-    if ext and not base.lower().endswith(ext):
-        if ext == ".doc" and base.lower().endswith((".wps", ".xls", ".et")):
-            return base
-        base = posixpath.splitext(base)[0] + ext if "." in base else base + ext
-    return base
+    if ext is None or base.lower().endswith(ext):
+        return base
+    if base.lower().endswith(DOC_SUFFIXES) and ext != ".pdf" and not base.lower().endswith((".htm", ".html")):
+        return base                    # .xlsx, .wps, .xls …: the reader says what it is
+    stem = posixpath.splitext(base)[0] if "." in base else base
+    return stem + ext
 
 
 def _date_beside(a) -> str | None:
