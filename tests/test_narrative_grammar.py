@@ -238,7 +238,8 @@ def n_findings(report) -> list[str]:
 
 def _report_and_paragraph(seed: int, families: frozenset[str]):
     rng = random.Random(seed)
-    report = random_report(rng, nonzero=seed % 4 != 0)
+    # one in six a city government, which makes 规章 (table 二's first row)
+    report = random_report(rng, nonzero=seed % 4 != 0, agency="city_gov" if seed % 6 == 1 else None)
     c = compose(rng, families, figures=Figures.from_tables(report.tables), year=report.meta.year)
     return report, c
 
@@ -274,7 +275,8 @@ def test_rendered_and_parsed_reports_with_a_generated_paragraph_raise_no_n_findi
 
 
 # the rule that must fire when a stated number of this kind is wrong
-RULE_OF = {"applications": "N001", "review": "N002", "litigation": "N002", "enumeration": "N003"}
+RULE_OF = {"applications": "N001", "review": "N002", "litigation": "N002", "enumeration": "N003",
+           "normative_documents": "N005", "regulations": "N005"}
 
 
 def _wrong(c: Composed, index: int, name: str, rng: random.Random) -> int | None:
@@ -298,8 +300,8 @@ def _wrong(c: Composed, index: int, name: str, rng: random.Random) -> int | None
 
 
 def test_one_stated_number_changed_makes_its_rule_fire():
-    """Two stated numbers per report (of two different kinds, drawn evenly over kinds), each
-    changed on its own."""
+    """Two stated numbers per report (of the two kinds changed least so far), each changed on its
+    own."""
     missed, tried = [], Counter()
     passing = passing_families()
     # one report in three states table 四's results (rare among all families together)
@@ -310,10 +312,9 @@ def test_one_stated_number_changed_makes_its_rule_fire():
         by_name: dict[str, list[int]] = {}
         for index, name in c.fact_slots():
             by_name.setdefault(name, []).append(index)
-        names = sorted(by_name)
-        if seed % 3 == 0:
-            names = [n for n in names if n.startswith(("rev", "lit"))] or names
-        for name in rng.sample(names, min(2, len(names))):
+        # the kinds changed least so far first, so that rare ones are changed where they occur
+        names = sorted(by_name, key=lambda n: (tried[n], n))
+        for name in names[:2]:
             index = rng.choice(by_name[name])
             wrong = _wrong(c, index, name, rng)
             if wrong is None:

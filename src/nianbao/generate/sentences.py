@@ -62,6 +62,10 @@ SLOTS: dict[str, str] = {
     "lit_m": "litigation.maintained",
     "lit_c": "litigation.corrected",
     "enum": "enumeration",
+    "ndi": "normative_documents.issued",            # table 二
+    "ndr": "normative_documents.repealed",
+    "regi": "regulations.issued",
+    "regr": "regulations.repealed",
 }
 # every kind a composition may state (year mentions are not composed: distractor years are no facts)
 COMPOSED_KINDS = frozenset(SLOTS.values()) | {"all_completed"}
@@ -85,6 +89,10 @@ class Figures:
     lit: int = 0
     lit_m: int = 0
     lit_c: int = 0
+    ndi: int = 0
+    ndr: int = 0
+    regi: int = 0
+    regr: int = 0
 
     @property
     def done(self) -> int:
@@ -121,6 +129,10 @@ class Figures:
             f.rev_c = rng.randint(0, f.rev - f.rev_m)
             f.lit_m = rng.randint(0, f.lit)
             f.lit_c = rng.randint(0, f.lit - f.lit_m)
+        if rng.random() < 0.7:
+            f.ndi, f.ndr = rng.randint(0, 30), rng.choice([0, 0, rng.randint(1, 10)])
+        if rng.random() < 0.3:
+            f.regi, f.regr = rng.randint(1, 8), rng.randint(0, 4)
         return f
 
     @classmethod
@@ -133,12 +145,15 @@ class Figures:
 
         rl = tables.review_litigation
         lits = (rl.litigation_direct, rl.litigation_after_review)
+        ad = tables.active_disclosure
         return cls(new=group("new_received"), over=group("carried_over"), granted=group("granted"),
                    partial=group("partially_granted"), denied=group("denied"), unavail=group("unavailable"),
                    notproc=group("not_processed"), other=group("other"), fwd=group("carried_forward"),
                    rev=rl.review.total or 0, rev_m=rl.review.maintained or 0, rev_c=rl.review.corrected or 0,
                    lit=sum(r.total or 0 for r in lits), lit_m=sum(r.maintained or 0 for r in lits),
-                   lit_c=sum(r.corrected or 0 for r in lits))
+                   lit_c=sum(r.corrected or 0 for r in lits),
+                   ndi=ad.normative_documents.issued or 0, ndr=ad.normative_documents.repealed or 0,
+                   regi=ad.regulations.issued or 0, regr=ad.regulations.repealed or 0)
 
 
 def _split(rng: random.Random, total: int, weights: list[float]) -> list[int]:
@@ -424,6 +439,13 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
         when=_v("rev")) + _t(
         "{TS}因政府信息公开被提起行政诉讼{lit}件，其中判决维持{lit_m}件、结果纠正{lit_c}件",
         when=_v("lit")), doc="table 四's results in text (维持/纠正)"),
+    # -------------------------------------------------- 规章 / 行政规范性文件 (table 二)
+    Family("doc_counts", "docs", _t(
+        "{TS}制发行政规范性文件{ndi}件，废止{ndr}件", "{TS}印发规范性文件{ndi}件",
+        "{TS}出台行政规范性文件{ndi}件", "{TS}废止行政规范性文件{ndr}件") + _t(
+        "{TS}未制发行政规范性文件", when=_v("ndi", "=="), states=[("normative_documents.issued", 0)]) + _t(
+        "{TS}制定政府规章{regi}件，废止规章{regr}件", when=_v("regi")),
+        doc="制发/印发/出台/废止 N 件规范性文件, 制定规章 N 件, 未制发 (0)"),
     # -------------------------------------------------- enumerations (主动公开 …，其中 …)
     Family("enum_basic", "enum", doc="…N条，其中A a条、B b条 (one separator)"),
     Family("enum_sentence", "enum", doc="the 其中 list starts a new sentence"),
@@ -489,7 +511,8 @@ FAMILIES: dict[str, Family] = {f.name: f for f in [
 HEADS = [n for n, f in FAMILIES.items() if f.role == "head"]
 REVIEWS = [n for n, f in FAMILIES.items() if f.role == "review"]
 ENUMS = [n for n, f in FAMILIES.items() if f.role == "enum"]
-STATEMENTS = [n for n, f in FAMILIES.items() if f.role in ("head", "tail", "standalone", "review", "enum")]
+DOCS = [n for n, f in FAMILIES.items() if f.role == "docs"]
+STATEMENTS = [n for n, f in FAMILIES.items() if f.role in ("head", "tail", "standalone", "review", "enum", "docs")]
 DISTRACTORS = [n for n, f in FAMILIES.items() if f.role == "distractor"]
 ALL = frozenset(FAMILIES)
 
@@ -898,7 +921,7 @@ def compose(rng: random.Random, families: Iterable[str] = ALL, *, figures: Figur
         style = rng.choice(numerals)
         w.global_used.add("num_" + style)
 
-    blocks = ["app", "review", "enum"]
+    blocks = ["app", "review", "enum", "docs"]
     rng.shuffle(blocks)
     distractors = [n for n in DISTRACTORS if n in on and FAMILIES[n].needs <= on and n != "d_comparison_clause"]
     # each distractor goes at a sentence boundary: before, between or after the statements
@@ -928,6 +951,12 @@ def compose(rng: random.Random, families: Iterable[str] = ALL, *, figures: Figur
         elif blocks[i] == "review":
             _, p = _review_block(w, on)
             passive = passive or p
+        elif blocks[i] == "docs":
+            options = [(n, t) for n in DOCS if n in on for t in _usable(FAMILIES[n], values)]
+            if options:
+                name, t = rng.choice(options)
+                w.template(t, name)
+                w.end_sentence()
         else:
             _enum_block(w, on)
     section = rng.choice([1, 4]) if passive else rng.choice([1, 3])
