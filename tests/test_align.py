@@ -113,10 +113,13 @@ def test_fewer_values_than_columns_stay_null_where_every_gap_adds_up():
     assert vals(slots) == [None] * 7 and why      # 5+1+2+3+4 = 15 whichever of the six is blank
 
 
-def test_a_missing_total_is_the_only_reading_that_is_not_ruled_out():
-    # 56 6 7 5 8 6 (six values): a blank among the six makes 总计 = 6 ≠ the sum, so 总计 is the blank
+def test_a_blank_is_no_zero_so_it_rules_no_reading_out():
+    # 56 6 7 5 8 6: the blank may be 总计, or a part (then 总计 = 6 says nothing: a blank is no 0)
     slots, why = place_mod.place(toks("56", "6", "7", "5", "8", "6"), 7, apps.row_total)
-    assert why == "" and vals(slots) == [56, 6, 7, 5, 8, 6, None]
+    assert why and vals(slots) == [None] * 7
+    # a blank 总计 or any blank part: 3+1+2+4+5 = 15 adds up wherever the part is, and a blank 总计 says nothing
+    slots, why = place_mod.place(toks("3", "1", "2", "4", "5", "15"), 7, apps.row_total)
+    assert why and vals(slots) == [None] * 7
 
 
 def test_ambiguity_stays_null_with_a_reason_in_chinese():

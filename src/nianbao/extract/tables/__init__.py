@@ -105,6 +105,8 @@ def extract_tables(doc: Document) -> TableResult:
             res.without_values.append(key)
         if key == "applications":
             assemble_applications(table_rows, form, res, tokens)
+        elif key == "active_disclosure":
+            assemble_active(table_rows, form, res, tokens)
         else:
             ASSEMBLERS[key](table_rows, form, res)
         for r in table_rows:

@@ -20,11 +20,15 @@ from .unread import record
 
 
 def row_total(vals: list) -> bool | None:
-    """T301 on one reading: True adds up, False does not, None cannot tell (总计 blank, or all zero)."""
+    """T301 on one reading: True adds up, False does not, None cannot tell (总计 blank, all zero, or
+    a blank part that would have to be nonzero: a blank is no 0, so it never rules a reading out)."""
     total, parts = vals[-1], vals[:-1]
     if total is None:
         return None
-    if abs(sum(v or 0 for v in parts) - total) > 1e-9:
+    adds_up = abs(sum(v or 0 for v in parts) - total) < 1e-9
+    if any(v is None for v in parts):
+        return True if adds_up and total else None
+    if not adds_up:
         return False
     return True if total else None
 

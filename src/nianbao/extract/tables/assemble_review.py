@@ -18,8 +18,8 @@ def _group_totals(n_rows: int, width: int):
         for g in range(n_rows):
             part = vals[g * width:(g + 1) * width]
             total, rest = part[-1], part[:-1]
-            if total is None:
-                verdict = None if verdict else verdict
+            if total is None or any(v is None for v in rest) and abs(sum(v or 0 for v in rest) - total) > 1e-9:
+                verdict = None if verdict else verdict      # a blank is no 0: it rules nothing out
                 continue
             if abs(sum(v or 0 for v in rest) - total) > 1e-9:
                 return False
