@@ -22,7 +22,7 @@ _COUNT = re.compile(r"0|[1-9]\d*")
 _SIGNED = re.compile(r"-?(?:0|[1-9]\d*)")
 _AMOUNT = re.compile(r"(?:0|[1-9]\d*)(?:\.\d+)?")
 _MAX_NODES = 200_000                   # cut enumeration budget per printed row
-_MAX_JOINT = 20_000                    # combinations of ambiguous rows checked together
+_MAX_JOINT = 3_000                     # combinations of ambiguous rows checked together
 
 
 def pattern_for(form: Form, path: str) -> re.Pattern:
@@ -46,6 +46,7 @@ def glued_readings(form: Form, paths: list[str], digits: str) -> list[Reading] |
     for ident in form.identities():
         if len(ident.lhs) == 1 and ident.lhs[0] in index and all(p in index for p in ident.rhs):
             sums[index[ident.lhs[0]]] = [index[p] for p in ident.rhs]
+    total_of = {k: j for j, parts in sums.items() for k in parts}     # a part → the index of its total
     out: list[Reading] = []
     nodes = 0
 
@@ -69,6 +70,11 @@ def glued_readings(form: Form, paths: list[str], digits: str) -> list[Reading] |
             if not pats[i].fullmatch(piece):
                 continue
             value = float(piece) if "." in piece else int(piece)
+            if i in total_of:                           # the total still has to fit after the other parts
+                j = total_of[i]
+                partial = sum(got[k] for k in sums[j] if k < i) + value
+                if end + (j - i - 1) + len(_fmt(partial)) + (len(paths) - j - 1) > len(digits):
+                    break                               # a longer piece only makes the sum longer
             walk(end, i + 1, got + [value])
 
     try:
@@ -127,10 +133,15 @@ def undecidable(form: Form, truth: dict[str, Number], rows: list[list[Reading]])
     known = {p: v for p, v in truth.items() if p not in ambiguous}
     certain: set[str] = set()
     possible: set[str] = set()
+    alone: set[str] = set()
     pruned = []
     for readings in rows:
         mine = set(readings[0])
         touching = [i for i in ids if not mine.isdisjoint(i.paths)]
+        if not touching:                                # no arithmetic reaches the row (table 二): it stands alone
+            alone |= _varying(readings)
+            ambiguous -= mine
+            continue
         local = [i for i in touching if set(i.paths) <= mine | set(known)]
         loose = [rd for rd in readings if _holds(local, {**known, **rd}, mine)] or readings
         strict = [rd for rd in readings if _holds(touching, {**truth, **rd}, mine)] or readings
@@ -142,13 +153,14 @@ def undecidable(form: Form, truth: dict[str, Number], rows: list[list[Reading]])
         combos *= len(r)
     if combos <= _MAX_JOINT:                            # few enough: every combination, exactly
         seen: dict[str, set] = {p: set() for p in ambiguous}
+        relevant = [i for i in ids if not ambiguous.isdisjoint(i.paths)]
         for combo in itertools.product(*pruned):
             values = dict(known)
             for rd in combo:
                 values.update(rd)
-            if _holds(ids, values, ambiguous):
+            if _holds(relevant, values, ambiguous):
                 for p in ambiguous:
                     seen[p].add(values[p])
-        exact = {p for p, vs in seen.items() if len(vs) != 1}
+        exact = {p for p, vs in seen.items() if len(vs) != 1} | alone
         return exact, exact
-    return certain, possible | certain
+    return certain | alone, possible | certain | alone
