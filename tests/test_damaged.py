@@ -429,3 +429,14 @@ def test_a_page_with_a_vertical_tab_or_form_feed_is_read():
     want = _cells(api.parse_bytes(data, "page.html"))
     for c in (b"\x0b", b"\x0c", b"\x0b\x00"):
         assert _cells(api.parse_bytes(data[:at] + c + data[at:], "page.html")) == want
+
+
+def test_a_stretch_of_zeros_from_a_broken_download_is_one_damaged_place():
+    data = SAMPLE.read_bytes()
+    at = data.index("政府信息公开行政复议".encode())
+    d = decode(data[:at] + bytes(4096) + data[at:])
+    assert d.count == 4096 and d.runs == 1 and d.is_text and d.text.count("\ufffd") == 1
+    report = api.audit(api.parse_bytes(data[:at] + bytes(4096) + data[at:], "r.txt"))
+    assert _cells(report) == _cells(api.parse_bytes(data, "r.txt"))
+    a002 = next(f for f in report.findings if f.code == "A002")
+    assert "4096个字符" in a002.message and f"第{_line_of(data, at)}行" in a002.message

@@ -4,10 +4,12 @@ A report downloaded with one flipped byte, a stray NUL or its last character cut
 a report: every other character decodes. `decode` picks the encoding under which the bytes are
 overwhelmingly valid (UTF-8, UTF-16 by BOM or by shape, GB18030, or an encoding the caller
 names), replaces each byte sequence that does not decode (and each control character that no
-text holds, such as NUL) with U+FFFD, and says where: the character offsets and the lines
-(1-based; "\\r\\n", "\\r" and "\\n" each end a line) of what it replaced. Whether that is still
-text is the caller's question: `Decoded.is_text` says no when more than 1% of the characters
-(at least 8) had to be replaced — random bytes, an image or an archive renamed to .txt.
+text holds, such as NUL) with U+FFFD — one U+FFFD for a run of them (4 KB of zeros left by a
+broken download is one damaged place) — and says how many characters it replaced and where: the
+offsets and the lines (1-based; "\\r\\n", "\\r" and "\\n" each end a line) of the damaged places.
+Whether that is still text is the caller's question: `Decoded.is_text` says no when damaged places
+number more than 2% of the characters (and more than 8) — random bytes, an image or an archive
+renamed to .txt.
 
     d = decode("一、总体情况\\n二、".encode() + b"\\xff")
     d.text, d.encoding, d.count, d.lines      # ("一、总体情况\\n二、\\ufffd", "utf-8", 1, [2])
@@ -28,7 +30,7 @@ REPLACEMENT = "\ufffd"
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 _PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s\u2010-\u201f\u00a0]")
 MAX_POSITIONS = 200          # positions kept for the finding; the count stays exact
-TEXT_SHARE = 0.01            # more than 1% replaced (and more than MIN_BAD): not text
+TEXT_SHARE = 0.02            # damaged places in more than 2% of the characters (and more than MIN_BAD): not text
 MIN_BAD = 8
 
 
@@ -38,12 +40,13 @@ class Decoded:
     text: str
     encoding: str
     count: int = 0                                      # characters replaced
-    offsets: list[int] = field(default_factory=list)    # first MAX_POSITIONS, into `text`
+    runs: int = 0                                       # damaged places: runs of replaced characters
+    offsets: list[int] = field(default_factory=list)    # where each run's one U+FFFD is in `text` (first few hundred)
     lines: list[int] = field(default_factory=list)      # their lines (1-based)
 
     @property
     def is_text(self) -> bool:
-        return self.count <= max(MIN_BAD, len(self.text) * TEXT_SHARE)
+        return self.runs <= max(MIN_BAD, len(self.text) * TEXT_SHARE)
 
 
 class _TooMany(Exception):
@@ -55,19 +58,21 @@ _local = threading.local()
 
 def _record(e: UnicodeDecodeError) -> tuple[str, int]:
     spans = _local.spans
+    if not spans or spans[-1][1] != e.start:     # a new damaged place (adjacent bad bytes are one)
+        _local.runs += 1
+        if _local.runs > _local.limit:
+            raise _TooMany
     spans.append((e.start, e.end))
-    if len(spans) > _local.limit:
-        raise _TooMany
     return REPLACEMENT, e.end
 
 
 codecs.register_error("nianbao-record", _record)
 
 
-def _decode_counting(data: bytes, encoding: str, limit: int) -> tuple[str, list[tuple[int, int]]] | None:
-    """`data` decoded with each bad sequence replaced, and the byte offsets of those sequences;
-    None when more than `limit` sequences are bad (the encoding is wrong, or it is not text)."""
-    _local.spans, _local.limit = [], limit
+def _decode_counting(data: bytes, encoding: str, limit: int) -> tuple[str, list[tuple[int, int]], int] | None:
+    """`data` decoded with each bad sequence replaced, the byte spans of those sequences and the
+    number of runs they form; None when more than `limit` runs are bad (wrong encoding, not text)."""
+    _local.spans, _local.limit, _local.runs = [], limit, 0
     try:
         text = data.decode(encoding, errors="nianbao-record")
     except _TooMany:
@@ -76,7 +81,7 @@ def _decode_counting(data: bytes, encoding: str, limit: int) -> tuple[str, list[
         return None
     finally:
         spans, _local.spans = _local.spans, []
-    return text, spans
+    return text, spans, _local.runs
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -105,7 +110,7 @@ def _mostly_utf8(text: str, bad: list[tuple[int, int]], n_bytes: int) -> bool:
 
 
 def _limit(n_bytes: int) -> int:
-    return max(MIN_BAD, n_bytes // 100)
+    return max(MIN_BAD, int(n_bytes * TEXT_SHARE))
 
 
 def decode(data: bytes, encodings: tuple[str, ...] = ("utf-8", "gb18030")) -> Decoded:
@@ -113,6 +118,7 @@ def decode(data: bytes, encodings: tuple[str, ...] = ("utf-8", "gb18030")) -> De
     cleanly, else the one with the fewest bad byte sequences (replaced and recorded). Control
     characters (NUL …) are replaced and recorded too."""
     chosen: tuple[str, str, list[tuple[int, int]]] | None = None    # (encoding, text, bad byte spans)
+    best = 0                                                          # the chosen one's damaged runs
     body, base = data, 0
     if data.startswith(codecs.BOM_UTF8):
         body, base, candidates = data[3:], 3, ("utf-8",)
@@ -139,9 +145,9 @@ def decode(data: bytes, encodings: tuple[str, ...] = ("utf-8", "gb18030")) -> De
         limit = _limit(len(body))
         for enc in candidates:
             got = _decode_counting(body, enc, limit)
-            if got is not None and (chosen is None or len(got[1]) < len(chosen[2])):
-                chosen = (enc, got[0], got[1])
-                limit = len(got[1])             # a later encoding must do strictly better
+            if got is not None and (chosen is None or got[2] < best):
+                chosen, best = (enc, got[0], got[1]), got[2]
+                limit = best - 1                # a later encoding must do strictly better
         if chosen is None:                      # nothing is close: replace everything, count it all
             enc = candidates[0]
             text = body.decode(enc, errors="replace")
@@ -167,10 +173,40 @@ def _finish(d: Decoded, source: tuple[bytes, str, list[tuple[int, int]]] | None,
     if controls:
         d.text = _CONTROL.sub(REPLACEMENT, d.text)
     offsets = sorted(offsets + controls)
-    d.count = count if count is not None else len(offsets)
-    d.offsets = offsets[:MAX_POSITIONS]
+    if count is not None:                       # not text at all: nothing to place
+        d.count = d.runs = count
+        return d
+    d.count = len(offsets)
+    d.text, starts = _collapse(d.text, offsets)
+    d.runs = len(starts)
+    d.offsets = starts[:MAX_POSITIONS]
     d.lines = lines_of(d.text, d.offsets)
     return d
+
+
+def _collapse(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+    """One U+FFFD per run of replaced characters (a stretch of zeros from a broken download is one
+    damaged place, not four thousand): the text and the runs' offsets in it."""
+    if not offsets:
+        return text, []
+    pieces: list[str] = []
+    starts: list[int] = []
+    length = prev = 0
+    i = 0
+    while i < len(offsets):
+        j = i
+        while j + 1 < len(offsets) and offsets[j + 1] == offsets[j] + 1:
+            j += 1
+        chunk = text[prev:offsets[i]]
+        pieces.append(chunk)
+        length += len(chunk)
+        starts.append(length)
+        pieces.append(REPLACEMENT)
+        length += 1
+        prev = offsets[j] + 1
+        i = j + 1
+    pieces.append(text[prev:])
+    return "".join(pieces), starts
 
 
 _BREAK = re.compile(r"\r\n|\r|\n")
