@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from .app import EXIT_INPUT, EXIT_OK, app, console, err_console, print_json, report_error
-from .store import DB_HELP, _open
+from .store import DB_HELP, _open, print_findings_summary
 
 
 def read_seeds_csv(path: Path):
@@ -116,13 +116,16 @@ def fetch(
 
         try:
             result = run_fetch(seeds, store, year=year, settings=settings, on_event=on_event, keep=keep)
+            by_rule = store.findings_summary(run_id=result.run_id, current=False) if result.new else []
         finally:
             store.close()
     summary = result.to_dict()
     if json_out:
-        print_json(summary)
+        print_json(summary | {"findings_by_rule": by_rule})
     else:
         _print(summary)
+        if by_rule:
+            print_findings_summary(by_rule)
     seed_urls = {s.url for s in seeds}
     nothing = result.new + result.unchanged == 0 and seed_urls <= {f.url for f in result.failures}
     raise typer.Exit(EXIT_INPUT if nothing or result.store_error else EXIT_OK)
