@@ -7,9 +7,12 @@
     store.agency_history(agency_id)                     # every year and version of one agency
     store.findings_summary(year=2023)
 
-Versions: per agency and year one report is current. A new file for the same agency and year
-replaces the current one (the old stays, `superseded_by` the new) unless the current one states
-a later publication date. Saving re-runs the cross-year rules (X…) against the previous year's
+Versions: per agency and year one report is current; the others stay, `superseded_by` the current
+one. Which one is current is a rule, not the order files finish in (`newer_version`): between
+ingested files, the later stated publication date (one stating a date beats one stating none),
+then the later file modification time, then the larger SHA-256. A report saved without a file
+time (the API, built in memory) replaces the current one unless that one states a later
+publication date. Deleting the current version promotes the newest remaining one by the same rule. Saving re-runs the cross-year rules (X…) against the previous year's
 current report, and re-audits the following year's current report against the new one.
 """
 from __future__ import annotations
