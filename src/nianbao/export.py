@@ -306,6 +306,13 @@ def rectification_bytes(store: Store, agency: str | int, fmt: str = "xlsx",
     ag, rows = rectification_rows(store, agency, year)
     title = f"{ag.region}{ag.name}政府信息公开工作年度报告整改清单" + (f"（{year}年度）" if year else "")
     when = datetime.now().strftime("%Y-%m-%d")
+    return rectification_file(title, when, rows, fmt), f"整改清单-{ag.name}.{fmt}", MEDIA[fmt]
+
+
+def rectification_file(title: str, when: str, rows: list[list[Any]], fmt: str,
+                       lines: list[str] = ()) -> bytes:
+    """The 整改清单 layout as XLSX or DOCX bytes: title, date, `lines` (e.g. the reply deadline of a
+    整改通知, nianbao.notice), then one row per finding (RECTIFICATION_COLUMNS)."""
     if fmt == "xlsx":
         from openpyxl import Workbook
         from openpyxl.styles import Alignment, Font
@@ -316,27 +323,28 @@ def rectification_bytes(store: Store, agency: str | int, fmt: str = "xlsx",
         ws.append([title])
         ws["A1"].font = Font(bold=True, size=14)
         ws.append([f"生成日期：{when}；共 {len(rows)} 项"])
+        for line in lines:
+            ws.append([line])
         ws.append(RECTIFICATION_COLUMNS)
-        for c in ws[3]:
+        head = 3 + len(lines)
+        for c in ws[head]:
             c.font = Font(bold=True)
         for r in rows:
             ws.append(r)
         for col, width in {"F": 60, "G": 24, "H": 40, "I": 30}.items():
             ws.column_dimensions[col].width = width
-        for row in ws.iter_rows(min_row=4):
+        for row in ws.iter_rows(min_row=head + 1):
             for c in row:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
         buf = io.BytesIO()
         wb.save(buf)
-        data = buf.getvalue()
-    elif fmt == "docx":
-        data = _rectification_docx(title, when, rows)
-    else:
-        raise InputError(f"整改清单只能导出为 xlsx 或 docx，不支持 {fmt}")
-    return data, f"整改清单-{ag.name}.{fmt}", MEDIA[fmt]
+        return buf.getvalue()
+    if fmt == "docx":
+        return _rectification_docx(title, when, rows, lines)
+    raise InputError(f"整改清单只能导出为 xlsx 或 docx，不支持 {fmt}")
 
 
-def _rectification_docx(title: str, when: str, rows: list[list[Any]]) -> bytes:
+def _rectification_docx(title: str, when: str, rows: list[list[Any]], lines: list[str] = ()) -> bytes:
     from docx import Document
     from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
@@ -349,6 +357,8 @@ def _rectification_docx(title: str, when: str, rows: list[list[Any]]) -> bytes:
         setattr(sec, side, Cm(1.5))
     doc.add_heading(title, level=1)
     doc.add_paragraph(f"生成日期：{when}。共 {len(rows)} 项问题；“整改措施”“责任人”“完成时限”由机关填写。")
+    for line in lines:
+        doc.add_paragraph(line)
     cols = RECTIFICATION_COLUMNS
     table = doc.add_table(rows=1, cols=len(cols))
     table.style = "Table Grid"

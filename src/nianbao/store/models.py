@@ -128,3 +128,6 @@ class FetchUrl(Base):
     links: Mapped[dict | None] = mapped_column(Json, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     __table_args__ = (UniqueConstraint("url", name="uq_fetch_url_url"),)
+
+
+from . import review_models  # noqa: E402,F401  (the review tables on the same metadata: migrations match it)

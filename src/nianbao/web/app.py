@@ -6,7 +6,6 @@ untrusted) with HTMX for the interactive parts; static assets are bundled.
 """
 from __future__ import annotations
 
-import os
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +25,7 @@ from .db import ensure_tables
 from .jobs import JobRunner
 from .sources import SourceFiles
 from .uploads import DEFAULT_MAX_MB
+from ..originals import default_data_dir, originals_store  # noqa: F401  (originals_store: its old home)
 
 HERE = Path(__file__).parent
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -42,23 +42,11 @@ class Settings:
     page_size: int = 200                  # rows per page of the report list
 
     def resolved_data_dir(self, url: str) -> Path:
-        if self.data_dir:
-            return Path(self.data_dir)
-        if env := os.environ.get("NIANBAO_DATA_DIR"):
-            return Path(env)
-        if url.startswith("sqlite:///") and ":memory:" not in url:
-            db = Path(url.removeprefix("sqlite:///"))
-            return db.with_name(db.stem + "-files")
-        return Path.home() / ".local" / "share" / "nianbao"
+        return default_data_dir(url, self.data_dir)
 
     @property
     def max_bytes(self) -> int:
         return self.max_upload_mb * 2**20
-
-
-def originals_store(url: str, data_dir: Path | None = None) -> SourceFiles:
-    """Where `nianbao serve --db url [--data-dir …]` keeps and looks for uploaded originals."""
-    return SourceFiles(Settings(db_url=url, data_dir=data_dir).resolved_data_dir(url))
 
 
 def _templates() -> Jinja2Templates:

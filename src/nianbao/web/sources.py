@@ -15,52 +15,25 @@ to the model's section text.
 from __future__ import annotations
 
 import io
-import os
-import re
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..model import Position, Report
+from ..originals import Originals
 
 CONTEXT_LINES = 6
 PDF_SCALE = 1.5
-_SHA = re.compile(r"^[0-9a-f]{64}$")
 
 
-class SourceFiles:
+class SourceFiles(Originals):
+    """The originals (nianbao.originals) with the views the web shows of them."""
+
     def __init__(self, root: Path):
-        self.root = Path(root) / "sources"
+        super().__init__(root)
         self._page_cache: dict[tuple[str, int], tuple[bytes, float, float]] = {}
         self._lines_cache: dict[str, list[str]] = {}
         self._lock = threading.Lock()
-
-    def path(self, sha256: str) -> Path | None:
-        if not sha256 or not _SHA.match(sha256):
-            return None
-        return self.root / sha256[:2] / f"{sha256}.bin"
-
-    def save(self, sha256: str, data: bytes) -> Path:
-        path = self.path(sha256)
-        if path is None:
-            raise ValueError("bad sha256")
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".up-")
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)    # whole file or nothing
-        return path
-
-    def load(self, sha256: str | None) -> bytes | None:
-        path = self.path(sha256 or "")
-        return path.read_bytes() if path and path.exists() else None
-
-    def delete(self, sha256: str | None) -> None:
-        path = self.path(sha256 or "")
-        if path and path.exists():
-            path.unlink()
 
     # ---------------------------------------------------------------- text
     def lines(self, sha256: str) -> list[str] | None:

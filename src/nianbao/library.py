@@ -1,0 +1,286 @@
+"""The application: one object that owns the store, the originals, the parse workers, the auditor
+and the review, and offers parse, audit, ingest, review, compare and export. The CLI and the web
+are thin layers over it (as sqlite-utils' `Database` is the API and its CLI a layer on top); the
+store (nianbao.store) is persistence only.
+
+    with Library("sqlite:///nianbao.db") as lib:
+        lib.ingest(["2023/"], user="张三")                      # files → parse + audit → store, trail
+        case = lib.case(12)                                     # review status of report 12's agency-year
+        f = lib.findings(12)[0]
+        lib.decide(f["id"], "确认", user="张三", expected_version=f["version"])
+        lib.set_status(12, "退回整改", user="张三", deadline=date(2027, 1, 15))
+        data, name, media = lib.notice(agency="沙坡头区司法局", year=2023, fmt="docx")
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import threading
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .model import Report
+from .originals import Originals, originals_store
+from .store import Store, open_store
+from .store.review import Review, ReviewError
+
+
+class ParsePool:
+    """Worker processes that parse and audit one file each (forkserver: the caller holds threads
+    and database connections that must not be forked), started on first use; a worker that dies
+    (out of memory, a crashing library) fails its file and the pool starts afresh."""
+
+    def __init__(self, workers: int = 2):
+        self.workers = max(1, workers)
+        self._pool = None
+        self._lock = threading.Lock()
+
+    def _get(self):
+        from concurrent.futures import ProcessPoolExecutor
+
+        with self._lock:
+            if self._pool is None:
+                ctx = multiprocessing.get_context("forkserver")
+                ctx.set_forkserver_preload(["nianbao.api", "nianbao.extract", "nianbao.audit.registry"])
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            return self._pool
+
+    def parse_and_audit(self, data: bytes, name: str) -> Report:
+        from concurrent.futures.process import BrokenProcessPool
+
+        from .ingest import parse_and_audit
+
+        try:
+            return self._get().submit(parse_and_audit, data, name).result()
+        except InputError as e:             # crossed the process boundary without its file name
+            raise InputError(e.message, name) from None
+        except BrokenProcessPool:
+            with self._lock:
+                self._pool = None
+            raise InputError("解析进程异常退出，文件可能已损坏", name) from None
+
+    def shutdown(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class Library:
+    """Reports, their review and their files. `Library(url)` opens the store (SQLite file or
+    PostgreSQL URL, $NIANBAO_DB, ./nianbao.db); `close()` (or `with`) when done."""
+
+    def __init__(self, url: str | None = None, *, store: Store | None = None, data_dir: str | Path | None = None,
+                 originals: Originals | None = None, workers: int = 2):
+        self._own_store = store is None
+        self.store: Store = store if store is not None else open_store(url)
+        self.originals: Originals = originals if originals is not None else originals_store(self.store.url, data_dir)
+        self.pool = ParsePool(workers)
+        self.review = Review(self.store)
+
+    def close(self) -> None:
+        self.pool.shutdown()
+        if self._own_store:
+            self.store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ parse and audit
+    def parse(self, source: bytes | str | Path, name: str = "") -> Report:
+        """A file (path or bytes) → the Report model, no findings yet (in this process)."""
+        from . import api
+
+        if isinstance(source, bytes):
+            return api.parse_bytes(source, name)
+        return api.parse_file(source)
+
+    def audit(self, report: Report) -> Report:
+        """Every rule on `report`; the cross-year ones against the previous year's stored report
+        (`data["previous"]["report_id"]` names it). Nothing is saved."""
+        from . import api
+
+        prev = self.store.previous_report(report)
+        api.audit(report, prev.report if prev else None)
+        for f in report.findings:
+            p = f.data.get("previous")
+            if prev is not None and isinstance(p, dict):
+                p["report_id"] = prev.id
+        return report
+
+    # ------------------------------------------------------------ ingest
+    def ingest(self, paths: Iterable[str | Path], *, user: str | None = None, jobs: int | None = None,
+               keep_originals: bool = False, on_outcome: Callable | None = None,
+               on_total: Callable[[int], None] | None = None):
+        """Files, folders and zips → the store (nianbao.ingest); each stored report is trailed as an
+        upload and its review case synced (a new version carries the decisions over)."""
+        from .ingest import ingest
+
+        result = ingest(paths, self.store, jobs=jobs, on_outcome=on_outcome, on_total=on_total,
+                        keep=self.originals.save if keep_originals else None)
+        if not result.store_error:
+            for o in result.outcomes:
+                if o.status == "stored" and o.report_id is not None:
+                    self._uploaded(o.report_id, user, o.name)
+        return result
+
+    def add_file(self, data: bytes, name: str, *, user: str | None = None, run_id: int | None = None,
+                 keep_original: bool = True) -> dict[str, Any]:
+        """One file's bytes: parsed and audited in a worker process (a heavy or crashing parse never
+        stalls the caller), stored, its original kept, trailed, its review case synced.
+        {"report_id", "duplicate", "is_current"}; InputError when it is not a readable report."""
+        known = self.store.report_id_by_sha256(hashlib.sha256(data).hexdigest())
+        if known is not None:
+            return {"report_id": known, "duplicate": True, "is_current": self.store.get_info(known).is_current}
+        res = self.store.save_report(self.pool.parse_and_audit(data, name), run_id=run_id)
+        info = self.store.get_info(res.report_id)
+        if keep_original and info is not None:
+            self.originals.save(info.sha256, data)
+        if res.status == "stored":
+            self._uploaded(res.report_id, user, name)
+        return {"report_id": res.report_id, "duplicate": res.status == "duplicate", "is_current": res.is_current}
+
+    def add_report(self, report: Report, *, user: str | None = None) -> int:
+        """Store an already parsed and audited report (trailed as an upload)."""
+        res = self.store.save_report(report)
+        if res.status == "stored":
+            self._uploaded(res.report_id, user, report.source.file)
+        return res.report_id
+
+    def _uploaded(self, report_id: int, user: str | None, name: str | None) -> None:
+        info = self.store.get_info(report_id)
+        if info is None:
+            return
+        self.review.record("upload", user, report_id=report_id, agency_id=info.agency_id, year=info.year,
+                           after={"report_id": report_id, "file": name, "sha256": info.sha256,
+                                  "is_current": info.is_current})
+        self.review.case_for_report(report_id, user)
+
+    def delete(self, report_id: int, *, user: str | None = None, reason: str | None = None) -> bool:
+        """Soft delete: the report leaves the listings (the store deletes it, the next version takes
+        over), its model is kept in deleted_report for `restore`, the trail records who and why."""
+        from .store.review_models import DeletedReport
+        from .store.models import Report as ReportRow
+
+        with self.store._write() as s:
+            row = s.get(ReportRow, report_id)
+            if row is None:
+                return False
+            self.review.archive(s, row, user, reason)
+            before = {"report_id": row.id, "agency_id": row.agency_id, "year": row.year, "sha256": row.sha256,
+                      "file": row.source_file, "is_current": row.is_current}
+        try:
+            gone = self.store.delete_report(report_id)
+        except BaseException:
+            with self.store._write() as s:        # not deleted after all: drop the archive copy
+                s.query(DeletedReport).filter(DeletedReport.report_id == report_id).delete()
+            raise
+        if gone:
+            self.review.record("delete", user, report_id=report_id, agency_id=before["agency_id"],
+                               year=before["year"], before=before, comment=reason)
+        return gone
+
+    def restore(self, deleted_id: int, *, user: str | None = None) -> int:
+        """Put a deleted report back (as a new stored report; versions follow the usual rule)."""
+        from .store.review_models import DeletedReport
+
+        with self.store._read() as s:
+            d = s.get(DeletedReport, deleted_id)
+            if d is None:
+                raise ReviewError(f"已删除报告记录 {deleted_id} 不存在", "notfound")
+            model, mtime, old_id = d.model, d.source_mtime, d.report_id
+        res = self.store.save_report(Report.model_validate(model), mtime=mtime)
+        info = self.store.get_info(res.report_id)
+        self.review.record("restore", user, report_id=res.report_id, agency_id=info.agency_id, year=info.year,
+                           before={"report_id": old_id}, after={"report_id": res.report_id})
+        self.review.case_for_report(res.report_id, user)
+        return res.report_id
+
+    def original(self, report_id: int) -> tuple[bytes, str] | None:
+        """(bytes, file name) of a report's original file, when it was kept."""
+        info = self.store.get_info(report_id)
+        if info is None:
+            return None
+        data = self.originals.load(info.sha256)
+        return None if data is None else (data, info.source_file or f"report-{report_id}.bin")
+
+    # ------------------------------------------------------------ review
+    def case(self, report_id: int, user: str | None = None) -> dict[str, Any]:
+        return self.review.case_for_report(report_id, user)
+
+    def findings(self, report_id: int, **filters) -> list[dict[str, Any]]:
+        return self.review.findings(self.case(report_id)["id"], **filters)
+
+    def decide(self, finding_id: int, decision: str | None, *, user: str, reason: str | None = None,
+               note: str | None = None, expected_version: int | None = None) -> dict[str, Any]:
+        return self.review.decide(finding_id, decision, user, reason=reason, note=note,
+                                  expected_version=expected_version)
+
+    def set_status(self, report_id: int, status: str, *, user: str, comment: str | None = None,
+                   deadline: date | None = None, expected_version: int | None = None) -> dict[str, Any]:
+        return self.review.set_status(report_id, status, user, comment=comment, deadline=deadline,
+                                      expected_version=expected_version)
+
+    def add_finding(self, report_id: int, message: str, *, user: str, **kw) -> dict[str, Any]:
+        return self.review.add_finding(report_id, user, message, **kw)
+
+    def assign(self, report_ids: list[int], reviewer: str | None, *, user: str) -> list[dict[str, Any]]:
+        return self.review.assign(report_ids, reviewer, user)
+
+    def trail(self, **kw) -> list[dict[str, Any]]:
+        return self.review.trail(**kw)
+
+    def progress(self, **kw) -> list[dict[str, Any]]:
+        return self.review.progress(**kw)
+
+    def fp_rates(self, **kw) -> list[dict[str, Any]]:
+        """Per rule: decisions and false-positive rate, with the rule's family and summary."""
+        from .audit.registry import FAMILIES, rules
+
+        catalog = {r.code: r for r in rules()}
+        out = []
+        for row in self.review.fp_rates(**kw):
+            r = catalog.get(row["code"])
+            out.append(row | {"family": FAMILIES.get(row["code"][:1], ""), "summary": r.summary if r else ""})
+        return out
+
+    def cases(self, **kw) -> list[dict[str, Any]]:
+        return self.review.cases(**kw)
+
+    # ------------------------------------------------------------ compare and export
+    def compare(self, *, ids: list[int] | None = None, agency: str | int | None = None, region: str | None = None,
+                year: int | None = None):
+        from . import compare as C
+
+        if ids:
+            return C.compare_reports(self.store, ids)
+        if agency is not None:
+            return C.agency_years(self.store, agency)
+        return C.region_year(self.store, region=region, year=year)
+
+    def export(self, fmt: str = "xlsx", form: str = "wide", **selection) -> tuple[bytes, str, str]:
+        from .export import export_bytes
+
+        return export_bytes(self.store, fmt, form, **selection)
+
+    def rectification(self, agency: str | int, fmt: str = "xlsx", year: int | None = None) -> tuple[bytes, str, str]:
+        """The 整改清单 of every finding of one agency (nianbao.export)."""
+        from .export import rectification_bytes
+
+        return rectification_bytes(self.store, agency, fmt, year=year)
+
+    def notice(self, *, agency: str | int | None = None, region: str | None = None, year: int | None = None,
+               fmt: str = "docx", deadline: date | None = None, user: str | None = None,
+               send: bool = False, today: date | None = None) -> tuple[bytes, str, str]:
+        """The 整改通知 of the confirmed findings of one agency, or of every agency of a region (a
+        zip, one notice per agency). `send`: also return each report (退回整改, with the deadline)."""
+        from .notice import notice_bytes
+
+        return notice_bytes(self, agency=agency, region=region, year=year, fmt=fmt, deadline=deadline,
+                            user=user, send=send, today=today)

@@ -1,0 +1,544 @@
+"""Review persistence: report status per agency-year, decisions on findings, hand-added findings,
+assignments, the append-only trail, carry-over between versions, per-rule false-positive rates.
+
+    review = Review(store)                                   # over an open nianbao.store.Store
+    case = review.case_for_report(12)                        # created (待审) and synced on first use
+    f = review.findings(case["id"])[0]
+    review.decide(f["id"], "误报", user="张三", reason="表格合并单元格", expected_version=f["version"])
+    review.set_status(12, "退回整改", user="张三", deadline=date(2027, 1, 15))
+
+A case is one agency and year (a report that names neither gets a case of its own); it follows
+the agency-year's current report. Its findings are matched across versions by rule, cell and
+order (`key`): when a newer version arrives the decisions carry over to the same finding, findings
+no longer present are marked gone (已整改), new ones are open; a case returned for rectification
+(退回整改) moves to 已整改待复核. Every change names the version it read (optimistic locking): a
+concurrent change makes it fail with ConflictError instead of overwriting. Persistence only: the
+application (nianbao.library.Library) decides when to call what.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from .models import Agency, Finding
+from .models import Report as ReportRow
+from .review_models import DeletedReport, ReviewCase, ReviewEvent, ReviewFinding
+
+STATUSES = ("待审", "审核中", "退回整改", "已整改待复核", "通过")
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "待审": ("审核中", "退回整改", "通过"),
+    "审核中": ("待审", "退回整改", "通过"),
+    "退回整改": ("已整改待复核", "审核中"),
+    "已整改待复核": ("审核中", "退回整改", "通过"),
+    "通过": ("审核中",),                       # reopened
+}
+DECISIONS = ("确认", "误报", "不适用")
+DISMISSALS = ("误报", "不适用")
+GONE_LABEL = "已整改"
+MANUAL_CODE = "人工"
+ACTIONS = {"upload": "上传", "delete": "删除", "restore": "恢复", "status": "状态", "decision": "决定",
+           "add_finding": "人工添加问题", "assign": "分配", "new_version": "新版本", "notice": "整改通知"}
+
+
+class ReviewError(Exception):
+    """A review action that cannot be done (message in Chinese). kind: "notfound", "invalid", "conflict"."""
+
+    def __init__(self, message: str, kind: str = "invalid"):
+        super().__init__(message)
+        self.message, self.kind = message, kind
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConflictError(ReviewError):
+    """Someone changed the finding or case since it was read: `current` is what it is now."""
+
+    def __init__(self, message: str, current: dict[str, Any]):
+        super().__init__(message, "conflict")
+        self.current = current
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(v: Any) -> Any:
+    return v.isoformat() if isinstance(v, (date, datetime)) else v
+
+
+def finding_keys(findings: list[tuple[str, str | None]]) -> list[str]:
+    """The key of each (rule, cell) in order: "T001|tables.x.y.z|0"; the n-th finding of the same
+    rule and cell gets n, so keys stay stable across versions that keep their findings' order."""
+    seen: Counter = Counter()
+    out = []
+    for code, path in findings:
+        out.append(f"{code}|{path or ''}|{seen[(code, path)]}")
+        seen[(code, path)] += 1
+    return out
+
+
+def _case_dict(c: ReviewCase, today: date | None = None) -> dict[str, Any]:
+    today = today or date.today()
+    return {"id": c.id, "agency_id": c.agency_id, "year": c.year, "report_id": c.report_id, "status": c.status,
+            "assignee": c.assignee, "deadline": _iso(c.deadline), "comment": c.comment, "updated_by": c.updated_by,
+            "updated_at": _iso(c.updated_at), "version": c.version,
+            "overdue": bool(c.deadline and c.status == "退回整改" and c.deadline < today),
+            "overdue_days": (today - c.deadline).days if c.deadline and c.status == "退回整改"
+            and c.deadline < today else 0}
+
+
+def _finding_dict(f: ReviewFinding) -> dict[str, Any]:
+    return {"id": f.id, "case_id": f.case_id, "report_id": f.report_id, "key": f.key, "origin": f.origin,
+            "code": f.code, "severity": f.severity, "message": f.message, "path": f.path, "evidence": f.evidence,
+            "state": f.state, "decision": f.decision, "reason": f.reason, "note": f.note,
+            "decided_by": f.decided_by, "decided_at": _iso(f.decided_at), "version": f.version,
+            "shown": GONE_LABEL if f.state == "gone" else (f.decision or "待定")}
+
+
+def _event_dict(e: ReviewEvent) -> dict[str, Any]:
+    return {"id": e.id, "at": _iso(e.at), "user": e.user, "action": e.action,
+            "action_name": ACTIONS.get(e.action, e.action), "case_id": e.case_id, "report_id": e.report_id,
+            "agency_id": e.agency_id, "year": e.year, "finding_id": e.finding_id, "before": e.before,
+            "after": e.after, "comment": e.comment}
+
+
+class Review:
+    """The review tables of one store (nianbao.store.Store): its engine and its transactions."""
+
+    def __init__(self, store):
+        self.store = store
+
+    # ------------------------------------------------------------ trail
+    @staticmethod
+    def _event(s: Session, action: str, user: str | None, *, case: ReviewCase | None = None,
+               report_id: int | None = None, agency_id: int | None = None, year: int | None = None,
+               finding_id: int | None = None, before: dict | None = None, after: dict | None = None,
+               comment: str | None = None) -> None:
+        s.execute(insert(ReviewEvent).values(
+            at=_now(), user=user, action=action, case_id=case.id if case else None,
+            report_id=report_id if report_id is not None else (case.report_id if case else None),
+            agency_id=agency_id if agency_id is not None else (case.agency_id if case else None),
+            year=year if year is not None else (case.year if case else None), finding_id=finding_id,
+            before=before, after=after, comment=comment))
+
+    def record(self, action: str, user: str | None, *, report_id: int | None = None, agency_id: int | None = None,
+               year: int | None = None, before: dict | None = None, after: dict | None = None,
+               comment: str | None = None) -> None:
+        """Append one event to the trail (uploads and other actions the caller performs)."""
+        with self.store._write() as s:
+            case = self._find_case(s, agency_id, year, report_id) if agency_id is not None or report_id else None
+            self._event(s, action, user, case=case, report_id=report_id, agency_id=agency_id, year=year,
+                        before=before, after=after, comment=comment)
+
+    def trail(self, *, report_id: int | None = None, case_id: int | None = None, agency_id: int | None = None,
+              year: int | None = None, limit: int | None = 500, offset: int = 0) -> list[dict[str, Any]]:
+        """Events, oldest first: of a report's case (every version of its agency-year), a case, an agency."""
+        q = select(ReviewEvent).order_by(ReviewEvent.id)
+        if report_id is not None:
+            with self.store._read() as s:
+                row = s.get(ReportRow, report_id)
+                case = self._find_case(s, row.agency_id, row.year, report_id) if row else None
+            conds = [ReviewEvent.report_id == report_id]
+            if case is not None:
+                conds.append(ReviewEvent.case_id == case.id)
+            if row is not None and row.agency_id is not None and row.year is not None:
+                conds.append((ReviewEvent.agency_id == row.agency_id) & (ReviewEvent.year == row.year))
+            q = q.where(or_(*conds))
+        if case_id is not None:
+            q = q.where(ReviewEvent.case_id == case_id)
+        if agency_id is not None:
+            q = q.where(ReviewEvent.agency_id == agency_id)
+        if year is not None:
+            q = q.where(ReviewEvent.year == year)
+        q = q.offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.store._read() as s:
+            return [_event_dict(e) for e in s.scalars(q)]
+
+    # ------------------------------------------------------------ cases
+    @staticmethod
+    def _find_case(s: Session, agency_id: int | None, year: int | None, report_id: int | None) -> ReviewCase | None:
+        if agency_id is not None and year is not None:
+            return s.scalars(select(ReviewCase).where(ReviewCase.agency_id == agency_id,
+                                                      ReviewCase.year == year)).first()
+        if report_id is None:
+            return None
+        return s.scalars(select(ReviewCase).where(ReviewCase.report_id == report_id,
+                                                  ReviewCase.agency_id.is_(None))).first()
+
+    @staticmethod
+    def _target(s: Session, row: ReportRow) -> ReportRow:
+        """The report a case follows: the agency-year's current version."""
+        if row.agency_id is None or row.year is None or row.is_current:
+            return row
+        cur = s.scalars(select(ReportRow).where(ReportRow.agency_id == row.agency_id, ReportRow.year == row.year,
+                                                ReportRow.is_current)).first()
+        return cur or row
+
+    def case_for_report(self, report_id: int, user: str | None = None) -> dict[str, Any]:
+        """The case of a report's agency-year (created 待审 on first use), synced with its current
+        version: decisions carried over, gone findings marked, new ones open."""
+        for attempt in range(3):
+            with self.store._read() as s:
+                row = s.get(ReportRow, report_id)
+                if row is None:
+                    raise ReviewError(f"报告 {report_id} 不存在", "notfound")
+                target = self._target(s, row)
+                case = self._find_case(s, row.agency_id, row.year, report_id)
+                if case is not None and case.report_id == target.id and self._in_sync(s, case, target.id):
+                    return _case_dict(case)
+            try:
+                with self.store._write() as s:
+                    return self._sync(s, report_id, user)
+            except IntegrityError:          # a concurrent request created the same case or rows first
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _audit_keys(s: Session, report_id: int) -> tuple[list[str], list[Finding]]:
+        rows = list(s.scalars(select(Finding).where(Finding.report_id == report_id).order_by(Finding.id)))
+        return finding_keys([(f.code, f.path) for f in rows]), rows
+
+    def _in_sync(self, s: Session, case: ReviewCase, report_id: int) -> bool:
+        keys, _ = self._audit_keys(s, report_id)
+        have = set(s.scalars(select(ReviewFinding.key).where(ReviewFinding.case_id == case.id,
+                                                             ReviewFinding.origin == "audit",
+                                                             ReviewFinding.state == "open")))
+        return have == set(keys)
+
+    def _sync(self, s: Session, report_id: int, user: str | None) -> dict[str, Any]:
+        row = s.get(ReportRow, report_id)
+        if row is None:
+            raise ReviewError(f"报告 {report_id} 不存在", "notfound")
+        target = self._target(s, row)
+        case = self._find_case(s, row.agency_id, row.year, report_id)
+        now = _now()
+        if case is None:
+            case = ReviewCase(agency_id=target.agency_id if target.year is not None else None,
+                              year=target.year if target.agency_id is not None else None, report_id=None,
+                              status="待审", updated_at=now, version=1)
+            s.add(case)
+            s.flush()
+        previous = case.report_id
+        keys, found = self._audit_keys(s, target.id)
+        existing = {f.key: f for f in s.scalars(select(ReviewFinding).where(ReviewFinding.case_id == case.id))}
+        carried = new = gone = 0
+        for key, f in zip(keys, found):
+            ev = f.evidence
+            old = existing.get(key)
+            if old is None:
+                s.add(ReviewFinding(case_id=case.id, report_id=target.id, key=key, origin="audit", code=f.code,
+                                    severity=f.severity, message=f.message, path=f.path, evidence=ev, state="open",
+                                    created_at=now, version=1))
+                new += 1
+            else:
+                if old.decision is not None and old.report_id != target.id:
+                    carried += 1
+                old.report_id, old.message, old.severity, old.evidence = target.id, f.message, f.severity, ev
+                if old.state != "open":
+                    old.state = "open"
+                    old.version += 1
+        wanted = set(keys)
+        for key, old in existing.items():
+            if old.origin == "audit" and old.state == "open" and key not in wanted:
+                old.state = "gone"
+                old.version += 1
+                gone += 1
+            elif old.origin == "manual" and old.report_id != target.id:
+                old.report_id = target.id
+        case.report_id = target.id
+        if previous is not None and previous != target.id:
+            self._event(s, "new_version", user, case=case, before={"report_id": previous},
+                        after={"report_id": target.id, "carried": carried, "rectified": gone, "new": new})
+            if case.status == "退回整改":
+                self._event(s, "status", user, case=case, before={"status": case.status},
+                            after={"status": "已整改待复核"}, comment="收到整改后的新版本")
+                case.status = "已整改待复核"
+                case.updated_by, case.updated_at = user, now
+            case.version += 1
+        s.flush()
+        return _case_dict(case)
+
+    def case(self, case_id: int) -> dict[str, Any]:
+        with self.store._read() as s:
+            c = s.get(ReviewCase, case_id)
+            if c is None:
+                raise ReviewError(f"审核记录 {case_id} 不存在", "notfound")
+            return _case_dict(c)
+
+    def findings(self, case_id: int, *, state: str | None = None, decision: str | None = None,
+                 rule: str | None = None) -> list[dict[str, Any]]:
+        """The case's findings: open ones first (by severity, rule), then gone (已整改)."""
+        q = select(ReviewFinding).where(ReviewFinding.case_id == case_id)
+        if state:
+            q = q.where(ReviewFinding.state == state)
+        if decision == "待定":
+            q = q.where(ReviewFinding.decision.is_(None))
+        elif decision:
+            q = q.where(ReviewFinding.decision == decision)
+        if rule:
+            q = q.where(ReviewFinding.code.startswith(rule))
+        rank = {"error": 0, "warning": 1, "info": 2}
+        with self.store._read() as s:
+            rows = [_finding_dict(f) for f in s.scalars(q)]
+        return sorted(rows, key=lambda f: (f["state"] != "open", rank.get(f["severity"], 3), f["code"], f["id"]))
+
+    def finding(self, finding_id: int) -> dict[str, Any]:
+        with self.store._read() as s:
+            f = s.get(ReviewFinding, finding_id)
+            if f is None:
+                raise ReviewError(f"审核问题 {finding_id} 不存在", "notfound")
+            return _finding_dict(f)
+
+    # ------------------------------------------------------------ status, assignment
+    def set_status(self, report_id: int, status: str, user: str, *, comment: str | None = None,
+                   deadline: date | None = None, expected_version: int | None = None) -> dict[str, Any]:
+        """Move the report's case to `status` (the allowed transitions: TRANSITIONS). 退回整改 may
+        carry the reply deadline of the 整改通知."""
+        if status not in STATUSES:
+            raise ReviewError(f"未知状态「{status}」（可选：{'、'.join(STATUSES)}）")
+        self.case_for_report(report_id, user)
+        with self.store._write() as s:
+            row = s.get(ReportRow, report_id)
+            case = self._find_case(s, row.agency_id, row.year, report_id)
+            self._check_version(case, expected_version)
+            if status == case.status and deadline is None and comment is None:
+                return _case_dict(case)
+            if status != case.status and status not in TRANSITIONS[case.status]:
+                raise ReviewError(f"状态不能从「{case.status}」改为「{status}」（可改为："
+                                  f"{'、'.join(TRANSITIONS[case.status])}）")
+            before = {"status": case.status, "deadline": _iso(case.deadline), "comment": case.comment}
+            values: dict[str, Any] = {"status": status, "comment": comment, "updated_by": user,
+                                      "updated_at": _now(), "version": ReviewCase.version + 1}
+            if deadline is not None:
+                values["deadline"] = deadline
+            self._guarded_update(s, ReviewCase, case.id, case.version, values, "审核状态")
+            s.refresh(case)
+            self._event(s, "status", user, case=case, before=before,
+                        after={"status": case.status, "deadline": _iso(case.deadline)}, comment=comment)
+            return _case_dict(case)
+
+    def assign(self, report_ids: list[int], reviewer: str | None, user: str) -> list[dict[str, Any]]:
+        """Assign the reports' cases to a reviewer (None: unassign)."""
+        out = []
+        for rid in report_ids:
+            self.case_for_report(rid, user)
+            with self.store._write() as s:
+                row = s.get(ReportRow, rid)
+                case = self._find_case(s, row.agency_id, row.year, rid)
+                before = case.assignee
+                if before != reviewer:
+                    self._guarded_update(s, ReviewCase, case.id, case.version,
+                                         {"assignee": reviewer, "version": ReviewCase.version + 1}, "分配")
+                    s.refresh(case)
+                    self._event(s, "assign", user, case=case, before={"assignee": before},
+                                after={"assignee": reviewer})
+                out.append(_case_dict(case))
+        return out
+
+    # ------------------------------------------------------------ decisions
+    def decide(self, finding_id: int, decision: str | None, user: str, *, reason: str | None = None,
+               note: str | None = None, expected_version: int | None = None) -> dict[str, Any]:
+        """确认 / 误报 / 不适用 (None: back to undecided). Dismissing needs a reason. With
+        `expected_version` (what the reviewer saw), a change by someone else meanwhile → ConflictError."""
+        if decision is not None and decision not in DECISIONS:
+            raise ReviewError(f"未知决定「{decision}」（可选：{'、'.join(DECISIONS)}）")
+        if decision in DISMISSALS and not (reason or "").strip():
+            raise ReviewError(f"判为「{decision}」需要说明理由（--reason）")
+        with self.store._write() as s:
+            f = s.get(ReviewFinding, finding_id)
+            if f is None:
+                raise ReviewError(f"审核问题 {finding_id} 不存在", "notfound")
+            self._check_version(f, expected_version)
+            before = {k: v for k, v in _finding_dict(f).items() if k in ("decision", "reason", "note", "version")}
+            self._guarded_update(s, ReviewFinding, f.id, f.version,
+                                 {"decision": decision, "reason": reason, "note": note, "decided_by": user,
+                                  "decided_at": _now(), "version": ReviewFinding.version + 1}, "审核问题")
+            s.refresh(f)
+            case = s.get(ReviewCase, f.case_id)
+            self._event(s, "decision", user, case=case, finding_id=f.id, before=before,
+                        after={"decision": f.decision, "reason": f.reason, "note": f.note, "version": f.version,
+                               "code": f.code})
+            if case.status == "待审":          # the first decision starts the review
+                self._event(s, "status", user, case=case, before={"status": case.status},
+                            after={"status": "审核中"}, comment="开始审核")
+                s.execute(update(ReviewCase).where(ReviewCase.id == case.id).values(
+                    status="审核中", updated_by=user, updated_at=_now(), version=ReviewCase.version + 1))
+            return _finding_dict(f)
+
+    def add_finding(self, report_id: int, user: str, message: str, *, severity: str = "warning",
+                    path: str | None = None, line: int | None = None, code: str = MANUAL_CODE,
+                    note: str | None = None) -> dict[str, Any]:
+        """A finding the audit missed, pinned to a cell (`path`) or a line; confirmed by its author."""
+        if not message.strip():
+            raise ReviewError("问题描述不能为空")
+        if severity not in ("error", "warning", "info"):
+            raise ReviewError("级别只能是 error、warning、info")
+        if path is None and line is None:
+            raise ReviewError("请指明位置：单元格路径（--cell）或行号（--line）")
+        self.case_for_report(report_id, user)
+        with self.store._write() as s:
+            row = s.get(ReportRow, report_id)
+            case = self._find_case(s, row.agency_id, row.year, report_id)
+            n = s.scalar(select(func.count(ReviewFinding.id)).where(ReviewFinding.case_id == case.id,
+                                                                     ReviewFinding.origin == "manual")) or 0
+            now = _now()
+            f = ReviewFinding(case_id=case.id, report_id=case.report_id, key=f"manual|{path or ''}|{line or ''}|{n}",
+                              origin="manual", code=code[:10], severity=severity, message=message.strip(), path=path,
+                              evidence={"line": line} if line is not None else None, state="open", decision="确认",
+                              note=note, decided_by=user, decided_at=now, created_at=now, version=1)
+            s.add(f)
+            s.flush()
+            self._event(s, "add_finding", user, case=case, finding_id=f.id, before=None,
+                        after={"code": f.code, "message": f.message, "path": path, "line": line,
+                               "severity": severity})
+            return _finding_dict(f)
+
+    # ------------------------------------------------------------ locking
+    @staticmethod
+    def _check_version(obj, expected: int | None) -> None:
+        if expected is not None and obj.version != expected:
+            raise ConflictError(_conflict_message(obj, expected), _current(obj))
+
+    @staticmethod
+    def _guarded_update(s: Session, model, id: int, version: int, values: dict, what: str) -> None:
+        """UPDATE … WHERE version = the one read: 0 rows means a concurrent change won (on PostgreSQL
+        the second writer waits for the first and then sees the new version)."""
+        res = s.execute(update(model).where(model.id == id, model.version == version).values(**values)
+                        .execution_options(synchronize_session=False))
+        if res.rowcount != 1:
+            s.expire_all()
+            obj = s.get(model, id)
+            raise ConflictError(_conflict_message(obj, version), _current(obj))
+
+    # ------------------------------------------------------------ lists and figures
+    def cases(self, *, region: str | None = None, year: int | None = None, status: str | None = None,
+              assignee: str | None = None, rule: str | None = None, today: date | None = None,
+              limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Current reports with their review state (a report never reviewed shows 待审), filtered."""
+        rows = self._current_with_cases(region=region, year=year, rule=rule)
+        out = []
+        for rep, agency, reg, case in rows:
+            d = _case_dict(case, today) if case else {"id": None, "status": "待审", "assignee": None,
+                                                      "deadline": None, "overdue": False, "overdue_days": 0,
+                                                      "version": None}
+            if status and status != "逾期" and d["status"] != status or assignee and d["assignee"] != assignee:
+                continue
+            if status == "逾期" and not d["overdue"]:
+                continue
+            out.append(d | {"report_id": rep.id, "agency": agency, "region": reg, "year": rep.year,
+                            "agency_name": rep.agency_name, "errors": rep.errors, "warnings": rep.warnings})
+        return out[offset:offset + limit if limit is not None else None]
+
+    def _current_with_cases(self, *, region: str | None, year: int | None, rule: str | None = None):
+        q = (select(ReportRow, Agency.name, Agency.region).outerjoin(Agency, Agency.id == ReportRow.agency_id)
+             .where(ReportRow.is_current).order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id))
+        if region:
+            q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+        if year is not None:
+            q = q.where(ReportRow.year == year)
+        if rule:
+            q = q.where(ReportRow.id.in_(select(Finding.report_id).where(Finding.code.startswith(rule))))
+        with self.store._read() as s:
+            reps = s.execute(q).all()
+            cases = list(s.scalars(select(ReviewCase)))
+            s.expunge_all()
+        by_ay = {(c.agency_id, c.year): c for c in cases if c.agency_id is not None}
+        by_report = {c.report_id: c for c in cases if c.agency_id is None}
+        out = []
+        for rep, name, reg in reps:
+            case = by_ay.get((rep.agency_id, rep.year)) if rep.agency_id is not None and rep.year is not None \
+                else by_report.get(rep.id)
+            out.append((rep, name, reg, case))
+        return out
+
+    def progress(self, *, region: str | None = None, year: int | None = None,
+                 today: date | None = None) -> list[dict[str, Any]]:
+        """Per region: reports, reviewed (beyond 待审), in review, returned (退回整改), resubmitted
+        (已整改待复核), overdue (returned past the deadline), passed."""
+        today = today or date.today()
+        agg: dict[str, Counter] = defaultdict(Counter)
+        for rep, _name, reg, case in self._current_with_cases(region=region, year=year):
+            c = agg[reg or "（未识别地区）"]
+            st = case.status if case else "待审"
+            c["reports"] += 1
+            c["reviewed"] += st != "待审"
+            c["in_review"] += st == "审核中"
+            c["returned"] += st == "退回整改"
+            c["resubmitted"] += st == "已整改待复核"
+            c["passed"] += st == "通过"
+            c["overdue"] += bool(case and st == "退回整改" and case.deadline and case.deadline < today)
+        keys = ("reports", "reviewed", "in_review", "returned", "resubmitted", "overdue", "passed")
+        return [{"region": r, **{k: c[k] for k in keys}} for r, c in sorted(agg.items())]
+
+    def fp_rates(self, *, year: int | None = None, region: str | None = None) -> list[dict[str, Any]]:
+        """Per rule, from the decisions on audit findings: confirmed, 误报, 不适用, and the
+        false-positive rate 误报 ÷ (确认 + 误报) (None while nothing is decided)."""
+        q = (select(ReviewFinding.code, ReviewFinding.decision, func.count(ReviewFinding.id))
+             .join(ReviewCase, ReviewCase.id == ReviewFinding.case_id)
+             .outerjoin(Agency, Agency.id == ReviewCase.agency_id)
+             .where(ReviewFinding.origin == "audit", ReviewFinding.decision.is_not(None))
+             .group_by(ReviewFinding.code, ReviewFinding.decision))
+        if year is not None:
+            q = q.where(ReviewCase.year == year)
+        if region:
+            q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+        per: dict[str, Counter] = defaultdict(Counter)
+        with self.store._read() as s:
+            for code, decision, n in s.execute(q):
+                per[code][decision] += n
+        out = []
+        for code, c in sorted(per.items()):
+            judged = c["确认"] + c["误报"]
+            decided = judged + c["不适用"]
+            out.append({"code": code, "decided": decided, "confirmed": c["确认"], "false_positive": c["误报"],
+                        "not_applicable": c["不适用"],
+                        "fp_rate": round(c["误报"] / judged, 4) if judged else None,
+                        "dismissal_rate": round((c["误报"] + c["不适用"]) / decided, 4) if decided else None})
+        return out
+
+    def confirmed(self, report_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+        """The confirmed findings still open in these reports' cases ({report_id: findings})."""
+        out: dict[int, list[dict[str, Any]]] = {}
+        for rid in report_ids:
+            case = self.case_for_report(rid)
+            out[rid] = self.findings(case["id"], state="open", decision="确认")
+        return out
+
+    # ------------------------------------------------------------ soft delete
+    @staticmethod
+    def archive(s: Session, row: ReportRow, user: str | None, reason: str | None) -> None:
+        """Keep a report about to be deleted (its model, hash, agency-year) for restoring."""
+        s.add(DeletedReport(report_id=row.id, sha256=row.sha256, agency_id=row.agency_id, year=row.year,
+                            source_mtime=row.source_mtime, model=row.model, deleted_by=user, deleted_at=_now(),
+                            reason=reason))
+
+    def deleted(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self.store._read() as s:
+            rows = s.scalars(select(DeletedReport).order_by(DeletedReport.id.desc()).limit(limit))
+            return [{"id": d.id, "report_id": d.report_id, "sha256": d.sha256, "agency_id": d.agency_id,
+                     "year": d.year, "deleted_by": d.deleted_by, "deleted_at": _iso(d.deleted_at),
+                     "reason": d.reason, "file": (d.model.get("source") or {}).get("file")} for d in rows]
+
+
+def _current(obj) -> dict[str, Any]:
+    return _finding_dict(obj) if isinstance(obj, ReviewFinding) else _case_dict(obj)
+
+
+def _conflict_message(obj, expected: int) -> str:
+    if obj is None:
+        return "记录已被删除"
+    if isinstance(obj, ReviewFinding):
+        who = f"{obj.decided_by or '他人'}于 {obj.decided_at:%Y-%m-%d %H:%M}" if obj.decided_at else "他人"
+        return (f"冲突：审核问题 {obj.id} 已被{who}改为「{obj.decision or '待定'}」（当前版本 {obj.version}，"
+                f"你看到的是版本 {expected}）。请刷新后再决定")
+    return (f"冲突：审核状态已被{obj.updated_by or '他人'}改为「{obj.status}」（当前版本 {obj.version}，"
+            f"你看到的是版本 {expected}）。请刷新后再操作")
