@@ -258,3 +258,51 @@ def test_report_built_in_memory_is_keyed_by_its_content(store):
     second = store.save_report(changed)
     assert second.status == "stored" and second.report_id != first.report_id
     assert store.get_info(first.report_id).superseded_by == second.report_id
+
+
+def test_which_version_is_current_is_a_rule_not_the_save_order(store):
+    """Three files of one agency and year, same publication date: the latest file time is current
+    in every save order; deleting it promotes the next by the same rule."""
+    import itertools
+
+    from nianbao.store.store import newer_version
+
+    ag = random_agency(random.Random(13), "county_dept")
+    versions = []
+    for k, mtime in enumerate((1_700_000_300.0, 1_700_000_100.0, 1_700_000_200.0)):
+        r = _report(130 + k, 2023, ag)
+        r.meta.published = date(2024, 1, 20)
+        versions.append((r, mtime))
+    for n, order in enumerate(itertools.permutations(range(3))):
+        saved = {}
+        for i in order:
+            r, mtime = versions[i]
+            r = r.model_copy(deep=True)
+            r.source.sha256 = f"{n:02d}{i:062d}"       # a fresh file per round
+            saved[i] = store.save_report(r, mtime=mtime).report_id
+        assert store.get_info(saved[0]).is_current, order
+        assert {store.get_info(saved[i]).superseded_by for i in (1, 2)} == {saved[0]}
+        store.delete_report(saved[0])
+        assert store.get_info(saved[2]).is_current          # the next latest file time
+        for i in (1, 2):
+            store.delete_report(saved[i])
+    assert newer_version(("2024-01-20", 1.0, "a"), ("2024-01-19", 9.0, "b"))      # the later date first
+    assert newer_version(("2024-01-20", 1.0, "a"), (None, 9.0, "b"))              # a stated date beats none
+    assert newer_version((None, 5.0, "b"), (None, 5.0, "a")) and not newer_version((None, 5.0, "a"), (None, 5.0, "b"))
+
+
+def test_a_run_whose_process_is_gone_is_interrupted_with_its_counts_so_far(store):
+    import subprocess
+    import sys
+
+    run_id = store.start_run(["in/"])
+    store.finish_run(run_id, files=3, stored=2, duplicates=0, failed=1, errors=[{"file": "x", "message": "m"}],
+                     finished=False)
+    assert store.runs(1)[0]["status"] == "running"          # this process holds it
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    with store._write() as s:
+        from nianbao.store.models import IngestRun
+        s.get(IngestRun, run_id).pid = int(gone.stdout)
+    run = store.runs(1)[0]
+    assert run["status"] == "interrupted" and run["finished_at"] is None
+    assert (run["files"], run["failed"]) == (3, 1)
