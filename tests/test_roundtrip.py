@@ -148,24 +148,6 @@ XFAIL: dict[tuple[str, str], str] = {
         "the property's example (HYPOTHESIS_SHRINK=1 shrinks it), first wrong c"
         "ell ('tables.applications.denied.security_stability.natural_person', N"
         'one, 0)',
-    ("closing_pipes", "2021"):
-        'report(Random(0), nonzero=False, blanks=0.03), Style(): '
-        '2 cells wrong, e.g. applications.carried_over.other_org 17 read as Non'
-        'e; '
-        'text: 二、上年结转政府信息公开申请数量 |⏎0 |⏎0 |⏎0 |⏎0 |⏎17 |⏎17 |⏎||⏎三、本年度办理结果 |',
-    ("closing_pipes", "2019"):
-        'report(Random(1), nonzero=True, blanks=0.03), Style(): '
-        "1 cells wrong, e.g. applications.denied.internal_affairs.total 'null +"
-        " unread' read as 'null, not in unread'; "
-        'text: 5.属于三类内部事务信息 |⏎0 |⏎0 |⏎0 |⏎0 |⏎6 |⏎|||⏎6.属于四类过程性信息 |⏎0 |',
-    ("leading_pipe", "2021"):
-        'report(Random(5), nonzero=False, blanks=0.03), Style(): '
-        '2 cells wrong, e.g. active_disclosure.regulations.issued None read as '
-        '0; '
-        'text: | 规章 ||     0  |     0  ||⏎| 行政规范性文件 |     5  |     0  |   293  '
-        '||⏎| 第二十条第（五）项 |||||⏎| 信息内容 | 本年处理决定数量 ||||⏎| 行政许可 |     0  ||||⏎| 第二十'
-        '条第（六）项 |||||⏎| 信息内容 | 本年处理决定数量 ||||⏎| 行政处罚 |     0  ||||⏎| 行政强制 | ',
-
 }
 CASES = [(layout, fmt) for layout in ALL_LAYOUTS for fmt in FORMATS]
 
