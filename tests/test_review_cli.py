@@ -1,0 +1,89 @@
+"""`nianbao review …` on a SQLite store: every command answers --json, exit 0 on success, 2 with one
+line on a usage or input error (unknown report, forbidden transition, stale version), 1 only for
+`progress --fail-on-overdue` with overdue rectifications."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from nianbao.cli import app
+from nianbao.library import Library
+from test_review import _with_findings
+
+runner = CliRunner()
+
+
+def _run(*args, code=0):
+    r = runner.invoke(app, [str(a) for a in args])
+    assert r.exit_code == code, (r.exit_code, r.output)
+    return r
+
+
+@pytest.fixture
+def seeded(tmp_path):
+    url = f"sqlite:///{tmp_path / 'nianbao.db'}"
+    with Library(url, data_dir=tmp_path / "files") as lib:
+        rid, _ = _with_findings(lib)
+    return url, rid
+
+
+def test_status_decide_and_conflict_through_the_cli(seeded):
+    url, rid = seeded
+    got = json.loads(_run("review", "status", rid, "--db", url, "--json").output)
+    assert got["case"]["status"] == "待审" and got["findings"]
+    f = got["findings"][0]
+    d = json.loads(_run("review", "decide", f["id"], "fp", "--reason", "读错", "--version", f["version"],
+                        "--user", "甲", "--db", url, "--json").output)
+    assert d["decision"] == "误报" and d["decided_by"] == "甲"
+    r = _run("review", "decide", f["id"], "confirm", "--version", f["version"], "--user", "乙", "--db", url,
+             code=2)
+    assert "冲突" in r.output and "甲" in r.output
+    _run("review", "decide", f["id"], "maybe", "--db", url, code=2)
+    _run("review", "status", 9999, "--db", url, code=2)
+
+
+def test_status_transitions_assign_progress_and_trail(seeded):
+    url, rid = seeded
+    r = _run("review", "status", rid, "--set", "已整改待复核", "--db", url, code=2)
+    assert "不能从" in r.output
+    c = json.loads(_run("review", "status", rid, "--set", "退回整改", "--deadline", "2020-01-01", "--user", "甲",
+                        "--db", url, "--json").output)["case"]
+    assert c["status"] == "退回整改" and c["overdue"]
+    _run("review", "assign", rid, "--to", "张三", "--db", url, "--json")
+    rows = json.loads(_run("review", "list", "--assignee", "张三", "--db", url, "--json").output)
+    assert [x["report_id"] for x in rows] == [rid]
+    prog = json.loads(_run("review", "progress", "--db", url, "--json").output)
+    assert sum(p["overdue"] for p in prog) == 1
+    _run("review", "progress", "--fail-on-overdue", "--db", url, code=1)
+    trail = json.loads(_run("review", "trail", rid, "--db", url, "--json").output)
+    assert [e["action"] for e in trail] == ["upload", "status", "assign"]
+    csv_out = _run("review", "trail", rid, "--csv", "--db", url).output
+    assert csv_out.lstrip("\ufeff").startswith("时间,操作人,操作")
+
+
+def test_add_finding_fp_rate_notice_delete_restore(seeded, tmp_path):
+    url, rid = seeded
+    f = json.loads(_run("review", "add-finding", rid, "人工发现：数字不符", "--line", 7, "--user", "甲", "--db", url,
+                        "--json").output)
+    assert f["origin"] == "manual" and f["evidence"] == {"line": 7}
+    _run("review", "add-finding", rid, "无位置", "--db", url, code=2)
+    first = json.loads(_run("review", "status", rid, "--db", url, "--json").output)["findings"]
+    audit = next(x for x in first if x["origin"] == "audit")
+    _run("review", "decide", audit["id"], "confirm", "--db", url)
+    rates = json.loads(_run("review", "fp-rate", "--db", url, "--json").output)
+    assert any(r["code"] == audit["code"] and r["confirmed"] == 1 for r in rates)
+    out = tmp_path / "n.docx"
+    j = json.loads(_run("review", "notice", "--agency", "沙坡头区司法局", "--deadline", "2030-01-01", "--send",
+                        "-o", out, "--db", url, "--json").output)
+    assert out.exists() and j["bytes"] == out.stat().st_size
+    assert json.loads(_run("review", "status", rid, "--db", url, "--json").output)["case"]["status"] == "退回整改"
+    _run("review", "notice", "--db", url, code=2)
+    d = json.loads(_run("review", "delete", rid, "--reason", "重复", "--db", url, "--json").output)
+    _run("review", "status", rid, "--db", url, code=2)
+    back = json.loads(_run("review", "restore", d["restore_id"], "--db", url, "--json").output)
+    again = json.loads(_run("review", "status", back["report_id"], "--db", url, "--json").output)
+    assert again["case"]["report_id"] == back["report_id"]
+    assert "restore" in [e["action"] for e in json.loads(_run("review", "trail", back["report_id"], "--db", url,
+                                                              "--json").output)]
