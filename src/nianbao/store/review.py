@@ -358,6 +358,9 @@ class Review:
             if f is None:
                 raise ReviewError(f"审核问题 {finding_id} 不存在", "notfound")
             self._check_version(f, expected_version)
+            if expected_version is None and f.decision is not None and f.decided_by not in (None, user):
+                # another reviewer's decision is changed only by someone who says which version they saw
+                raise ConflictError(_conflict_message(f, None), _current(f))
             before = {k: v for k, v in _finding_dict(f).items() if k in ("decision", "reason", "note", "version")}
             self._guarded_update(s, ReviewFinding, f.id, f.version,
                                  {"decision": decision, "reason": reason, "note": note, "decided_by": user,
@@ -533,12 +536,13 @@ def _current(obj) -> dict[str, Any]:
     return _finding_dict(obj) if isinstance(obj, ReviewFinding) else _case_dict(obj)
 
 
-def _conflict_message(obj, expected: int) -> str:
+def _conflict_message(obj, expected: int | None) -> str:
     if obj is None:
         return "记录已被删除"
     if isinstance(obj, ReviewFinding):
         who = f"{obj.decided_by or '他人'}于 {obj.decided_at:%Y-%m-%d %H:%M}" if obj.decided_at else "他人"
+        seen = f"你看到的是版本 {expected}" if expected is not None else "改变他人的决定须指明你看到的版本（--version）"
         return (f"冲突：审核问题 {obj.id} 已被{who}改为「{obj.decision or '待定'}」（当前版本 {obj.version}，"
-                f"你看到的是版本 {expected}）。请刷新后再决定")
+                f"{seen}）。请刷新后再决定")
     return (f"冲突：审核状态已被{obj.updated_by or '他人'}改为「{obj.status}」（当前版本 {obj.version}，"
             f"你看到的是版本 {expected}）。请刷新后再操作")
