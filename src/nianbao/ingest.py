@@ -102,6 +102,13 @@ class Source:
         return h.hexdigest(), size, mtime
 
 
+def _one_line(e: BaseException) -> str:
+    """A library error as one line: the driver's own message, without SQL or "Background on this error"."""
+    orig = getattr(e, "orig", None) or e
+    text = str(orig).strip().splitlines()
+    return f"{type(orig).__name__}: {text[0]}" if text else type(orig).__name__
+
+
 def _os_message(e: OSError) -> str:
     if e.errno == errno.ELOOP:
         return "符号链接循环（链接指向自身），无法读取"
@@ -407,7 +414,7 @@ def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_ou
             decide(i, item, Outcome(name, "failed", message=f"未入库（数据库写入失败：{_SHORT.get(e.kind, e.kind)}）"))
             raise _Abort(e) from None
         except Exception as e:  # noqa: BLE001 — a database problem with one report must not stop the batch
-            decide(i, item, Outcome(name, "failed", message=f"入库失败（{type(e).__name__}: {e}）"))
+            decide(i, item, Outcome(name, "failed", message=f"入库失败（{_one_line(e)}）"))
             return
         message = None
         if keep is not None and res.status == "stored" and got.source.sha256:
