@@ -12,6 +12,8 @@ Which form (2021, or the 2019 layout) a table follows is told by its own words: 
 """
 from __future__ import annotations
 
+import re
+
 from ...document import Document
 from ...form import FORM_2019, FORM_2021, Form
 from ...model import LabelVariant
@@ -31,20 +33,18 @@ ASSEMBLERS = {"active_disclosure": assemble_active, "applications": assemble_app
               "review_litigation": assemble_review}
 
 
+_ACTIVE_2019 = re.compile("|".join(_ACTIVE_2019_WORDS))
+_OTHER_2021 = re.compile("|".join(_OTHER_ROWS_2021))
+
+
 def _format_of(tokens: list[Token]) -> tuple[bool, bool]:
     """(table 二 in the 2019 layout, table 三 in the 2019 layout)."""
-    active = app_other = app_2021 = False
-    for i, t in enumerate(tokens):
-        if t.kind != L:
-            continue
-        n = t.norm
-        if not active and any(w in n for w in _ACTIVE_2019_WORDS):
-            active = True
-        if n.endswith("其他处理") and (t.tail or i + 1 < len(tokens) and tokens[i + 1].kind in (V, B)):
-            app_other = True
-        if any(w in n for w in _OTHER_ROWS_2021):
-            app_2021 = True
-    return active, app_other and not app_2021
+    labels = "|".join(t.norm for t in tokens if t.kind == L)
+    active = _ACTIVE_2019.search(labels) is not None
+    app_other = "其他处理" in labels and any(
+        t.kind == L and t.norm.endswith("其他处理") and (t.tail or i + 1 < len(tokens) and tokens[i + 1].kind in (V, B))
+        for i, t in enumerate(tokens))
+    return active, app_other and _OTHER_2021.search(labels) is None
 
 
 def _variant(r: RowRead, form: Form) -> LabelVariant | None:

@@ -32,19 +32,22 @@ class Match:
 
 def _pieces(tokens: list[Token]) -> tuple[list[int], list[int]]:
     """Token indices of label pieces, and for each the index of its run (pieces with nothing but
-    lone pipes between them)."""
+    lone pipes between them; a piece with digits glued to it ends its run)."""
     idx: list[int] = []
     run: list[int] = []
     r = 0
-    prev = -2
+    broken = False                  # something other than a lone pipe since the last piece
     for i, t in enumerate(tokens):
-        if t.kind != L:
+        kind = t.kind
+        if kind != L:
+            if kind != PB:
+                broken = True
             continue
-        if idx and (any(tokens[j].kind != PB for j in range(prev + 1, i)) or tokens[prev].tail):
+        if idx and broken:
             r += 1
         idx.append(i)
         run.append(r)
-        prev = i
+        broken = bool(t.tail)
     return idx, run
 
 

@@ -52,21 +52,22 @@ def header_columns(tokens: list[Token], table: TableForm) -> dict[int, list[int]
     return out
 
 
-def grid_columns(rows: list[RowRead], n: int, unanimous: bool = False) -> dict[int, list[int]]:
+def grid_columns(rows: list[RowRead], n: int) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
     """Per grid, the columns its complete rows (n values, no blank) print their values in, when most
-    (or, `unanimous`, all) of them agree (a full grid: every row with all its label slots)."""
+    of them agree; and those where all agree (a full grid: every row with all its label slots)."""
     seen: dict[int, Counter] = {}
     for r in rows:
         vs = [t for t in r.values if t.kind == V]
         if len(vs) == n and all(t.grid >= 0 for t in vs) and len({t.grid for t in vs}) == 1:
             seen.setdefault(vs[0].grid, Counter())[tuple(t.col for t in vs)] += 1
-    out = {}
+    most, all_ = {}, {}
     for g, c in seen.items():
         cols, k = c.most_common(1)[0]
-        if (k == sum(c.values()) if unanimous else k * 2 > sum(c.values())) \
-                and all(b == a + 1 for a, b in zip(cols, cols[1:])):
-            out[g] = list(cols)
-    return out
+        if k * 2 > sum(c.values()) and all(b == a + 1 for a, b in zip(cols, cols[1:])):
+            most[g] = list(cols)
+            if k == sum(c.values()):
+                all_[g] = most[g]
+    return most, all_
 
 
 MAX_JOINT = 20_000
@@ -117,8 +118,7 @@ def assemble_applications(rows: list[RowRead], form: Form, res: TableResult,
         return
     table = rows[0].target.table
     n = len(table.columns)
-    learned = grid_columns(rows, n)
-    full = grid_columns(rows, n, unanimous=True)    # a full grid's own columns: trusted over the column sums
+    learned, full = grid_columns(rows, n)         # a full grid's own columns: trusted over the column sums
     cols = {**(header_columns(tokens, table) if tokens else {}), **learned}
     open_rows = []
     last_cols = None              # a table split over grids (a page break) keeps its columns

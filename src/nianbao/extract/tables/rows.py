@@ -91,9 +91,6 @@ def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> li
                     row.values.append(Token(V, t.tail, t.loc, _number(t.tail), glued=True))
             elif _transparent(t, target, headers, found_norm) or (
                     not row.values and len(t.norm) >= 2 and t.norm in target.group):   # group words beside it
-                joined = match_norm(row.found + t.text)
-                if any(s.startswith(joined) for s in target.full):      # the rest of a wrapped label
-                    row.found += t.text
                 if t.tail:
                     row.values.append(Token(V, t.tail, t.loc, _number(t.tail), glued=True))
             else:

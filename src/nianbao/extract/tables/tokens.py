@@ -79,14 +79,17 @@ def _grid_tokens(table: Table, gi: int) -> list[Token]:
             out.extend(Token(B, "", c.loc, grid=gi, row=ri, col=ci, floating=True) for ci, c in enumerate(row))
             continue
         toks: list[Token] = []
+        seen_label = False
         for ci, c in enumerate(row):
             if c.covered:
                 continue
-            toks.append(cell_token(c.text, c.loc, gi, ri, ci))
-        first_label = next((i for i, t in enumerate(toks) if t.kind == L), None)
-        if first_label:
-            # empty slots before a row's label are the label columns of a merged group cell
-            toks = [t for i, t in enumerate(toks) if i >= first_label or t.kind != B]
+            kind, text, value, norm, tail, glued = cell_spec(c.text)
+            if kind == L:
+                if not seen_label and toks:
+                    # empty slots before a row's label are the label columns of a merged group cell
+                    toks = [t for t in toks if t.kind != B]
+                seen_label = True
+            toks.append(Token(kind, text, c.loc, value, norm, tail, gi, ri, ci, glued))
         out.extend(toks)
     return out
 
