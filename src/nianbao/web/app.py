@@ -111,6 +111,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from . import pages, routes_api
     app.include_router(routes_api.router)
+    from . import routes_review
+    app.include_router(routes_review.router)
     app.include_router(pages.router)
 
     return app

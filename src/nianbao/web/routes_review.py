@@ -1,0 +1,177 @@
+"""The review workflow's JSON API under /api/review/ (in the OpenAPI at /api/openapi.json).
+
+Reading is open; every change needs a logged-in session and the CSRF token (`X-CSRF-Token`, from
+GET /api/session), and names who acts by the session. A change carries the `version` the client
+read: when someone changed the finding or the case meanwhile the answer is 409 with `current`
+(what it is now), never a silent overwrite. Errors are `{"detail": "<中文说明>"}`.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from ..errors import InputError
+from ..store.review import DECISIONS, STATUSES, ConflictError, ReviewError
+from . import auth
+
+router = APIRouter(prefix="/api/review", tags=["review"])
+
+_CONFLICT = {409: {"description": "冲突：他人已改动（返回 detail 与 current）"}}
+
+
+def _lib(request: Request):
+    """The application façade over the web's store and originals (made once per app)."""
+    lib = getattr(request.app.state, "library", None)
+    if lib is None:
+        from ..library import Library
+
+        lib = request.app.state.library = Library(store=request.app.state.backend.store,
+                                                  originals=request.app.state.sources)
+    return lib
+
+
+def _call(fn, *args, **kw):
+    """Review errors as HTTP answers: 404 unknown, 409 conflict (with `current`), 400 otherwise."""
+    try:
+        return fn(*args, **kw)
+    except ConflictError as e:
+        return JSONResponse({"detail": e.message, "current": e.current}, status_code=409)
+    except ReviewError as e:
+        raise HTTPException(404 if e.kind == "notfound" else 400, e.message) from None
+    except InputError as e:
+        raise HTTPException(400, e.message) from None
+
+
+class StatusIn(BaseModel):
+    status: str = Field(description="、".join(STATUSES))
+    comment: str | None = None
+    deadline: date | None = Field(None, description="回复期限（退回整改时）")
+    version: int = Field(description="读取时审核记录的版本")
+
+
+class DecisionIn(BaseModel):
+    decision: str | None = Field(description="、".join(DECISIONS) + "；null 为撤销决定")
+    reason: str | None = Field(None, description="误报、不适用时必填")
+    note: str | None = None
+    version: int = Field(description="读取时该问题的版本")
+
+
+class ManualFindingIn(BaseModel):
+    message: str
+    severity: str = "warning"
+    path: str | None = Field(None, description="单元格路径，如 tables.applications.received.total")
+    line: int | None = Field(None, description="原文行号")
+    note: str | None = None
+
+
+class AssignIn(BaseModel):
+    report_ids: list[int]
+    reviewer: str | None = Field(None, description="审核人；null 为取消分配")
+
+
+class DeleteIn(BaseModel):
+    reason: str = Field(min_length=1)
+
+
+@router.get("/reports/{report_id}", summary="一份报告（其机关与年度）的审核状态与审核问题")
+def report_review(request: Request, report_id: int) -> dict[str, Any]:
+    lib = _lib(request)
+    case = _call(lib.case, report_id)
+    if isinstance(case, Response):
+        return case
+    return {"case": case, "findings": lib.review.findings(case["id"])}
+
+
+@router.post("/reports/{report_id}/status", summary="改变审核状态（需登录）", responses=_CONFLICT)
+def set_status(request: Request, report_id: int, body: StatusIn, user: str = Depends(auth.require_writer)):
+    return _call(_lib(request).set_status, report_id, body.status, user=user, comment=body.comment,
+                 deadline=body.deadline, expected_version=body.version)
+
+
+@router.post("/findings/{finding_id}/decision", summary="确认、误报或不适用（需登录）", responses=_CONFLICT)
+def decide(request: Request, finding_id: int, body: DecisionIn, user: str = Depends(auth.require_writer)):
+    return _call(_lib(request).decide, finding_id, body.decision, user=user, reason=body.reason, note=body.note,
+                 expected_version=body.version)
+
+
+@router.post("/reports/{report_id}/findings", status_code=201, summary="人工添加审核问题（需登录）")
+def add_finding(request: Request, report_id: int, body: ManualFindingIn, user: str = Depends(auth.require_writer)):
+    return _call(_lib(request).add_finding, report_id, body.message, user=user, severity=body.severity,
+                 path=body.path, line=body.line, note=body.note)
+
+
+@router.post("/assign", summary="把报告分配给审核人（需登录）")
+def assign(request: Request, body: AssignIn, user: str = Depends(auth.require_writer)):
+    return _call(_lib(request).assign, body.report_ids, body.reviewer, user=user)
+
+
+@router.delete("/reports/{report_id}", summary="删除报告（软删除，可恢复，记入留痕；需登录）")
+def delete(request: Request, report_id: int, body: DeleteIn, user: str = Depends(auth.require_writer)):
+    lib = _lib(request)
+    if not lib.delete(report_id, user=user, reason=body.reason):
+        raise HTTPException(404, f"报告 {report_id} 不存在")
+    return {"deleted": report_id, "restore_id": lib.review.deleted(1)[0]["id"]}
+
+
+@router.get("/reports/{report_id}/trail", summary="一份报告（同一机关同一年度各版本）的留痕")
+def report_trail(request: Request, report_id: int, limit: int = Query(500, ge=1, le=5000),
+                 offset: int = Query(0, ge=0, le=10**9)):
+    lib = _lib(request)
+    if lib.store.get_info(report_id) is None and not lib.trail(report_id=report_id, limit=1):
+        raise HTTPException(404, f"报告 {report_id} 不存在")
+    return lib.trail(report_id=report_id, limit=limit, offset=offset)
+
+
+@router.get("/trail", summary="留痕（按机关、年度）")
+def trail(request: Request, agency_id: int | None = Query(None, ge=0, le=2**31), year: int | None = Query(None, ge=0, le=9999),
+          limit: int = Query(500, ge=1, le=5000), offset: int = Query(0, ge=0, le=10**9)):
+    return _lib(request).trail(agency_id=agency_id, year=year, limit=limit, offset=offset)
+
+
+@router.get("/cases", summary="审核状态一览（按地区、年度、状态（或 逾期）、规则、审核人筛选；分页）")
+def cases(request: Request, region: str | None = None, year: int | None = Query(None, ge=0, le=9999),
+          status: str | None = None, rule: str | None = None, assignee: str | None = None,
+          limit: int = Query(200, ge=1, le=2000), offset: int = Query(0, ge=0, le=10**9)):
+    return _lib(request).cases(region=region, year=year, status=status, rule=rule, assignee=assignee,
+                               limit=limit, offset=offset)
+
+
+@router.get("/progress", summary="各地区审核进度：已审、退回整改、待复核、逾期、通过")
+def progress(request: Request, region: str | None = None, year: int | None = Query(None, ge=0, le=9999)):
+    return _lib(request).progress(region=region, year=year)
+
+
+@router.get("/fp-rate", summary="各规则的误报率（误报 ÷ (确认 + 误报)）")
+def fp_rate(request: Request, region: str | None = None, year: int | None = Query(None, ge=0, le=9999)):
+    return _lib(request).fp_rates(region=region, year=year)
+
+
+def _download(data: bytes, filename: str, media: str) -> Response:
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+@router.get("/notice", summary="整改通知（一个机关 docx/xlsx，或一个地区所有机关的 zip）",
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def notice(request: Request, agency_id: int | None = Query(None, ge=0, le=2**31), region: str | None = None,
+           year: int | None = Query(None, ge=0, le=9999), fmt: str = "docx", deadline: date | None = None,
+           user: str | None = Depends(auth.current_user)):
+    if (agency_id is None) == (not region):
+        raise HTTPException(400, "请给出 agency_id 或 region 之一")
+    got = _call(_lib(request).notice, agency=agency_id, region=region, year=year, fmt=fmt, deadline=deadline,
+                user=user)
+    return got if isinstance(got, Response) else _download(*got)
+
+
+@router.get("/reports/{report_id}/original", summary="下载报告原文件（入库时保存了原文件的）",
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def original(request: Request, report_id: int):
+    got = _lib(request).original(report_id)
+    if got is None:
+        raise HTTPException(404, f"报告 {report_id} 不存在或未保存原文件")
+    return _download(got[0], got[1], "application/octet-stream")
