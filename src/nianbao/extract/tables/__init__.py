@@ -41,10 +41,11 @@ def _format_of(tokens: list[Token]) -> tuple[bool, bool]:
     """(table 二 in the 2019 layout, table 三 in the 2019 layout)."""
     labels = "|".join(t.norm for t in tokens if t.kind == L)
     active = _ACTIVE_2019.search(labels) is not None
-    app_other = "其他处理" in labels and any(
+    if "其他处理" not in labels or _OTHER_2021.search(labels) is not None:
+        return active, False
+    return active, any(
         t.kind == L and t.norm.endswith("其他处理") and (t.tail or i + 1 < len(tokens) and tokens[i + 1].kind in (V, B))
         for i, t in enumerate(tokens))
-    return active, app_other and _OTHER_2021.search(labels) is None
 
 
 def _variant(r: RowRead, form: Form) -> LabelVariant | None:

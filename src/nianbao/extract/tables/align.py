@@ -56,15 +56,17 @@ def align(tokens: list[Token], targets: Targets) -> list[Match]:
     n_t = len(targets)
     # candidates grouped by the piece they start at
     cands: list[tuple[int, int, int, float]] = []       # (start piece, end piece excl., target, score)
+    norms = [tokens[i].norm for i in idx]
+    similar = targets.similar
     for p in range(len(idx)):
         joined = ""
+        text = tokens[idx[p]].text
         for q in range(p, min(p + MAX_PIECES, len(idx))):
             if run[q] != run[p]:
                 break
-            joined += tokens[idx[q]].norm
-            text = tokens[idx[p]].text
+            joined += norms[q]
             head = head_norm(text) if q == p and ("（" in text or "(" in text) else ""
-            for ti, score in targets.similar(joined, head):
+            for ti, score in similar(joined, head):
                 if targets.items[ti].leaf in targets.header_words:
                     if _NUMBERED.match(tokens[idx[p]].text):
                         score += 0.5         # "3.其他", "（七）总计": the row, not a column header repeated
