@@ -778,7 +778,9 @@ def _app_block(w: _Writer, on: frozenset[str]) -> bool:
         w.end_sentence()
         return True
     # clauses that go with the head: its parts, its sum
-    if "app_parts" in on and v["new"] >= 2:
+    # parts of 新收, after a head whose count is 新收 (not 受理 N = 新收 + 结转)
+    first = [n for n in re.findall(r"\{(\w+)", head.text) if n in SLOTS][:1]
+    if "app_parts" in on and v["new"] >= 2 and first == ["new"]:
         kinds = rng.choice(APPLICANT_PARTS)
         parts = _split(rng, v["new"], [1.0] * len(kinds))
         w.used.add("app_parts")
