@@ -119,6 +119,13 @@ def test_each_phrasing_family_reads_back_exactly(family):
     _check(family_set(family), XFAIL.get(family))
 
 
+def test_the_module_example_holds():
+    import doctest
+
+    from nianbao.generate import sentences
+    assert doctest.testmod(sentences).failed == 0
+
+
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_each_family_is_written_in_its_own_test(family):
     """No family's test is vacuous: its phrasings appear in at least a sixth of its draws."""

@@ -27,7 +27,7 @@ perturbation tests (the audit must then fire the rule that compares that fact);
 Example:
     >>> c = compose(random.Random(5), families={"app_received", "app_forward"})
     >>> c.text
-    '2025年度，本单位接到政府信息公开申请5件，结转下年度办理1件。'
+    '本年度接到政府信息公开申请5件，结转下年度办理1件。'
     >>> c.facts
     [('applications.new_received', 5), ('applications.carried_forward', 1)]
 """
