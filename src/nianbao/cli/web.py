@@ -45,9 +45,10 @@ def user_add(
     name: str = typer.Argument(..., help="用户名"),
     db: str = typer.Option(None, "--db", help="数据库 URL（默认 $NIANBAO_DB 或 sqlite:///nianbao.db）"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取密码（一行）"),
+    role: str = typer.Option("reviewer", "--role", help="admin（管理员）、reviewer（审核人，可上传、审核、删除）、viewer（只读）"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
-    """添加一个可以上传和删除报告的账号（密码以 scrypt 加盐散列保存）。"""
+    """添加一个账号（密码以 scrypt 加盐散列保存）；角色决定能否修改。"""
     from ..web.auth import UserError, add_user
     from ..web.backend import Backend
     from ..web.db import ensure_tables
@@ -62,7 +63,7 @@ def user_add(
     backend = Backend(_db(db))
     ensure_tables(backend.engine)
     try:
-        add_user(backend.engine, name, password)
+        add_user(backend.engine, name, password, role=role)
     except UserError as e:
         report_error(str(e))
         raise typer.Exit(EXIT_INPUT) from None
@@ -90,3 +91,79 @@ def user_list(
     else:
         for n in names:
             console.print(n, highlight=False)
+
+
+def _change_user(db: str | None, name: str, change, done: str, as_json: bool, **extra) -> None:
+    """Run one account change; a missing user is one line, exit 2. The user's sessions end at once."""
+    from ..web.auth import UserError
+    from ..web.backend import Backend
+    from ..web.db import ensure_tables
+
+    backend = Backend(_db(db))
+    try:
+        ensure_tables(backend.engine)
+        change(backend.engine)
+    except UserError as e:
+        report_error(str(e))
+        raise typer.Exit(EXIT_INPUT) from None
+    finally:
+        backend.close()
+    if as_json:
+        print_json({"user": name, **extra})
+    else:
+        console.print(f"{done}（该用户已登录的会话立即失效）", highlight=False)
+
+
+@user_app.command("disable")
+def user_disable(name: str = typer.Argument(..., help="用户名"), db: str = typer.Option(None, "--db", help="数据库 URL"),
+                 as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
+    """停用账号：不能再登录，已登录的会话立即失效。"""
+    from ..web.auth import set_disabled
+    _change_user(db, name, lambda e: set_disabled(e, name, True), f"已停用用户 {name}", as_json, disabled=True)
+
+
+@user_app.command("enable")
+def user_enable(name: str = typer.Argument(..., help="用户名"), db: str = typer.Option(None, "--db", help="数据库 URL"),
+                as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
+    """重新启用账号。"""
+    from ..web.auth import set_disabled
+    _change_user(db, name, lambda e: set_disabled(e, name, False), f"已启用用户 {name}", as_json, disabled=False)
+
+
+@user_app.command("remove")
+def user_remove(name: str = typer.Argument(..., help="用户名"), db: str = typer.Option(None, "--db", help="数据库 URL"),
+                as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
+    """删除账号（留痕中的操作人名字保留），已登录的会话立即失效。"""
+    from ..web.auth import remove_user
+    _change_user(db, name, lambda e: remove_user(e, name), f"已删除用户 {name}", as_json, removed=True)
+
+
+@user_app.command("role")
+def user_role(name: str = typer.Argument(..., help="用户名"),
+              role: str = typer.Argument(..., help="admin、reviewer 或 viewer"),
+              db: str = typer.Option(None, "--db", help="数据库 URL"),
+              as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
+    """改变账号的角色（已登录的会话失效，需重新登录）。"""
+    from ..web.auth import set_role
+    _change_user(db, name, lambda e: set_role(e, name, role), f"用户 {name} 的角色改为 {role}", as_json, role=role)
+
+
+@user_app.command("reset-password")
+def user_reset_password(
+    name: str = typer.Argument(..., help="用户名"),
+    db: str = typer.Option(None, "--db", help="数据库 URL"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取新密码（一行）"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
+) -> None:
+    """重设密码；该用户已登录的会话立即失效。"""
+    from ..web.auth import set_password
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("新密码：")
+        if getpass.getpass("再输一次：") != password:
+            report_error("两次输入的密码不一致")
+            raise typer.Exit(EXIT_INPUT)
+    _change_user(db, name, lambda e: set_password(e, name, password), f"已重设用户 {name} 的密码", as_json,
+                 password_reset=True)

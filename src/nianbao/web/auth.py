@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from fastapi import HTTPException, Request
-from sqlalchemy import DateTime, Integer, String, select
+from sqlalchemy import Boolean, DateTime, Integer, String, false, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -38,6 +38,14 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True, nullable=False)   # uq_web_users_name
     password_hash: Mapped[str] = mapped_column(String(300), nullable=False)
     created: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=lambda: datetime.now(timezone.utc))
+    role: Mapped[str] = mapped_column(String(10), default="reviewer", server_default="reviewer")
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # bumped on disable, password reset and role change: every session signed before ends at once
+    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+ROLES = {"admin": "管理员", "reviewer": "审核人", "viewer": "只读"}
+WRITERS = ("admin", "reviewer")
 
 
 # ------------------------------------------------------------------ passwords
@@ -100,14 +108,19 @@ class UserError(ValueError):
     """A user cannot be added (message in Chinese)."""
 
 
-def add_user(engine: Engine, name: str, password: str) -> User:
+def add_user(engine: Engine, name: str, password: str, role: str = "reviewer") -> User:
     name = name.strip()
     if not name:
         raise UserError("用户名不能为空")
     if len(password) < 8:
         raise UserError("密码至少 8 个字符")
+    if role not in ROLES:
+        raise UserError(f"角色只能是 {'、'.join(ROLES)}")
     with Session(engine, expire_on_commit=False) as s:
-        user = User(name=name, password_hash=hash_password(password))
+        # a random first epoch: an account removed and added again under the same name (SQLite may even
+        # reuse its id) does not accept the old account's cookies
+        user = User(name=name, password_hash=hash_password(password), role=role,
+                    session_epoch=secrets.randbelow(2**30))
         s.add(user)
         try:
             s.commit()
@@ -124,7 +137,43 @@ def set_password(engine: Engine, name: str, password: str) -> None:
         if user is None:
             raise UserError(f"用户 {name} 不存在")
         user.password_hash = hash_password(password)
+        user.session_epoch = (user.session_epoch or 0) + 1      # a reset ends the old sessions
         s.commit()
+
+
+def _change(engine: Engine, name: str, **values) -> None:
+    """Change a user and end its sessions (the epoch its cookies carry no longer matches)."""
+    with Session(engine) as s:
+        res = s.execute(update(User).where(User.name == name.strip())
+                        .values(session_epoch=User.session_epoch + 1, **values))
+        if res.rowcount != 1:
+            raise UserError(f"用户 {name} 不存在")
+        s.commit()
+
+
+def set_role(engine: Engine, name: str, role: str) -> None:
+    if role not in ROLES:
+        raise UserError(f"角色只能是 {'、'.join(ROLES)}")
+    _change(engine, name, role=role)
+
+
+def set_disabled(engine: Engine, name: str, disabled: bool = True) -> None:
+    _change(engine, name, disabled=disabled)
+
+
+def remove_user(engine: Engine, name: str) -> None:
+    with Session(engine) as s:
+        user = s.scalar(select(User).where(User.name == name.strip()))
+        if user is None:
+            raise UserError(f"用户 {name} 不存在")
+        s.delete(user)
+        s.commit()
+
+
+def users(engine: Engine) -> list[dict]:
+    with Session(engine) as s:
+        return [{"name": u.name, "role": u.role, "disabled": bool(u.disabled), "created": u.created}
+                for u in s.scalars(select(User).order_by(User.name))]
 
 
 def authenticate(engine: Engine, name: str, password: str) -> User | None:
@@ -133,7 +182,8 @@ def authenticate(engine: Engine, name: str, password: str) -> User | None:
     if user is None:
         verify_password(password, _DUMMY_HASH)   # same work either way: no user enumeration by timing
         return None
-    return user if verify_password(password, user.password_hash) else None
+    ok = verify_password(password, user.password_hash)
+    return user if ok and not user.disabled else None
 
 
 def list_users(engine: Engine) -> list[str]:
@@ -170,18 +220,53 @@ def csrf_token(request: Request) -> str:
     return tok
 
 
+def _engine(request: Request) -> Engine:
+    return request.app.state.backend.engine
+
+
+def session_account(request: Request) -> tuple[str, str] | None:
+    """(name, role) of the session's user, checked against the database on every request: a user
+    removed, disabled, or whose password or role changed since the login has no session any more
+    (the cookie alone is not trusted for its 12 hours)."""
+    cached = getattr(request.state, "nianbao_account", False)
+    if cached is not False:
+        return cached
+    name = request.session.get("user")
+    account = None
+    if name:
+        with Session(_engine(request)) as s:
+            row = s.execute(select(User.id, User.role, User.disabled, User.session_epoch)
+                            .where(User.name == name)).first()
+        # the id too: a user removed and added again under the same name is another account
+        if row is not None and not row.disabled and row.id == request.session.get("uid") and \
+                (row.session_epoch or 0) == request.session.get("epoch"):
+            account = (name, row.role or "reviewer")
+        else:
+            for k in ("user", "uid", "epoch"):
+                request.session.pop(k, None)
+    request.state.nianbao_account = account
+    return account
+
+
 def current_user(request: Request) -> str | None:
-    return request.session.get("user")
+    account = session_account(request)
+    return account[0] if account else None
 
 
 def login_session(request: Request, name: str) -> None:
     request.session.clear()            # a fresh session on login: no fixation
+    with Session(_engine(request)) as s:
+        row = s.execute(select(User.id, User.session_epoch).where(User.name == name)).first()
     request.session["user"] = name
+    request.session["uid"] = row.id if row else None
+    request.session["epoch"] = (row.session_epoch or 0) if row else None
+    request.state.nianbao_account = False      # checked afresh
     csrf_token(request)
 
 
 def logout_session(request: Request) -> None:
     request.session.clear()
+    request.state.nianbao_account = None
 
 
 async def check_csrf(request: Request) -> None:
@@ -199,8 +284,10 @@ async def check_csrf(request: Request) -> None:
 
 async def require_writer(request: Request) -> str:
     """Dependency for write actions: a logged-in user and a valid CSRF token."""
-    user = current_user(request)
-    if not user:
+    account = session_account(request)
+    if not account:
         raise HTTPException(401, "请先登录")
+    if account[1] not in WRITERS:
+        raise HTTPException(403, "只读账号不能修改（请联系管理员）")
     await check_csrf(request)
-    return user
+    return account[0]

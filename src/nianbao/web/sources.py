@@ -15,6 +15,7 @@ to the model's section text.
 from __future__ import annotations
 
 import io
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
