@@ -24,6 +24,14 @@ def _report(seed: int):
     raise AssertionError
 
 
+def _text() -> bytes:
+    from nianbao.generate.text import render_bytes
+
+    r = random_report(random.Random(77), year=2022)
+    r.meta.agency = "中卫市中宁县民政局"
+    return render_bytes(r, "tabs", seed=1)
+
+
 @pytest.fixture
 def client(tmp_path):
     c, app = new_client(tmp_path)
@@ -77,12 +85,18 @@ def test_status_manual_finding_assign_progress_trail_notice_delete(client):
     n = c.get(f"/api/review/notice?agency_id={case['agency_id']}&fmt=xlsx")
     assert n.status_code == 200 and n.content[:2] == b"PK"
     trail = c.get(f"/api/review/reports/{rid}/trail").json()
-    assert [e["action"] for e in trail] == ["add_finding", "status", "assign", "notice"]
-    assert {e["user"] for e in trail[:3]} == {"reviewer"}
+    assert [e["action"] for e in trail] == ["upload", "add_finding", "status", "assign", "notice"]
+    assert {e["user"] for e in trail[1:4]} == {"reviewer"}
+    assert c.get(f"/api/review/reports/{rid}/original").status_code == 404     # stored without its file
+    up = c.post("/api/upload", headers=h, files={"files": ("a.txt", _text(), "text/plain")})
+    assert up.status_code == 201, up.text
+    new_id = up.json()["files"][0]["report_id"]
+    assert c.get(f"/api/review/reports/{new_id}/original").content == _text()
+    first = c.get(f"/api/review/reports/{new_id}/trail").json()[0]
+    assert first["action"] == "upload" and first["user"] == "reviewer"
     d = c.request("DELETE", f"/api/review/reports/{rid}", headers=h, json={"reason": "重复"})
     assert d.status_code == 200
     assert c.get(f"/api/review/reports/{rid}/trail").json()[-1]["action"] == "delete"
-    assert c.get(f"/api/review/reports/{rid}/original").status_code == 404
 
 
 def test_openapi_documents_the_review_endpoints(client):

@@ -19,7 +19,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.middleware.sessions import SessionMiddleware
 
 from . import auth
-from . import backend as backend_module
 from .backend import Backend
 from .db import ensure_tables
 from .jobs import JobRunner
@@ -58,8 +57,7 @@ def _templates() -> Jinja2Templates:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    backend = Backend(settings.db_url)
-    backend_module.PARSE_WORKERS = max(1, settings.workers)
+    backend = Backend(settings.db_url, workers=max(1, settings.workers))
     ensure_tables(backend.engine)
     data_dir = settings.resolved_data_dir(backend.url)
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -68,8 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         yield
         app.state.jobs.shutdown()
-        backend_module.shutdown_pool()
-        backend.close()
+        backend.close()         # the Library's parse workers, then the store
 
     app = FastAPI(title="nianbao 年报审核", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
                   openapi_url="/api/openapi.json",
@@ -77,6 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.backend = backend
     app.state.sources = SourceFiles(data_dir)
+    from ..library import Library
+    backend.use_library(Library(store=backend.store, originals=app.state.sources, workers=max(1, settings.workers)))
     app.state.jobs = JobRunner(settings.workers)
     app.state.templates = _templates()
     from .pages import PageCache

@@ -5,67 +5,17 @@ Pages and the JSON API call only `Backend`, so they hold no queries of their own
 """
 from __future__ import annotations
 
-import atexit
-import hashlib
-import multiprocessing
-import threading
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
 
-from ..errors import InputError
 from ..model import Report
+from ..library import Library
 from ..store import ReportInfo, Store, open_store
 from ..store.models import Finding as FindingRow
 from ..store.models import Report as ReportRow
-
-
-_POOL: ProcessPoolExecutor | None = None
-_POOL_LOCK = threading.Lock()
-PARSE_WORKERS = 2
-
-
-def _parse_pool() -> ProcessPoolExecutor:
-    """One pool per server process, started on the first upload (forkserver, as ingest does: the
-    server holds threads and database connections that must not be forked)."""
-    global _POOL
-    with _POOL_LOCK:
-        if _POOL is None:
-            ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["nianbao.api", "nianbao.extract", "nianbao.audit.registry"])
-            _POOL = ProcessPoolExecutor(max_workers=PARSE_WORKERS, mp_context=ctx)
-        return _POOL
-
-
-def shutdown_pool() -> None:
-    """Stop the parse workers (server shutdown). Explicitly: idle workers left behind would keep
-    the forkserver, and whatever pipes the server inherited, alive after the server is gone."""
-    global _POOL
-    with _POOL_LOCK:
-        pool, _POOL = _POOL, None
-    if pool is not None:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-atexit.register(shutdown_pool)
-
-
-def parse_in_worker(data: bytes, name: str) -> Report:
-    from ..ingest import parse_and_audit
-
-    global _POOL
-    try:
-        return _parse_pool().submit(parse_and_audit, data, name).result()
-    except InputError as e:             # crossed the process boundary without its file name
-        raise InputError(e.message, name) from None
-    except BrokenProcessPool:
-        with _POOL_LOCK:
-            _POOL = None                # a worker died (out of memory, a crashing library): start afresh
-        raise InputError("解析进程异常退出，文件可能已损坏", name) from None
 
 
 @dataclass
@@ -101,12 +51,26 @@ def _summary(info: ReportInfo, rules: dict[str, int] | None = None) -> Summary:
 
 
 class Backend:
-    def __init__(self, url: str | None):
+    def __init__(self, url: str | None, *, workers: int = 2):
         self.store: Store = open_store(url)
         self.engine = self.store.engine
         self.url = self.store.url
+        self.workers = workers
+        self._library: Library | None = None
+
+    @property
+    def library(self) -> Library:
+        """The application façade over this store (its parse workers start on the first upload)."""
+        if self._library is None:
+            self._library = Library(store=self.store, workers=self.workers)
+        return self._library
+
+    def use_library(self, library: Library) -> None:
+        self._library = library
 
     def close(self) -> None:
+        if self._library is not None:
+            self._library.close()
         self.store.close()
 
     # ---------------------------------------------------------------- reading
@@ -171,18 +135,13 @@ class Backend:
         return self.store.findings_summary(year=year, region=region or None, rule=rule or None)
 
     # ---------------------------------------------------------------- writing
-    def ingest(self, data: bytes, name: str, run_id: int | None = None) -> Summary:
-        """Parse, audit and store one file's bytes: the ingest's per-file work (ingest.parse_and_audit,
-        in a worker process so a heavy or crashing parse never stalls the pages) and the store's save
-        (cross-year rules included). InputError when it is not a readable report."""
-        known = self.store.report_id_by_sha256(hashlib.sha256(data).hexdigest())
-        if known is not None:              # the same bytes again: nothing to parse
-            s = self.get(known)[0]
-            s.duplicate = True
-            return s
-        res = self.store.save_report(parse_in_worker(data, name), run_id=run_id)
-        s = self.get(res.report_id)[0]
-        s.duplicate = res.status == "duplicate"
+    def ingest(self, data: bytes, name: str, run_id: int | None = None, user: str | None = None) -> Summary:
+        """Parse, audit and store one file's bytes (Library.add_file: in a worker process, so a heavy
+        or crashing parse never stalls the pages; trailed as `user`'s upload). InputError when it is
+        not a readable report. The caller keeps the original."""
+        got = self.library.add_file(data, name, user=user, run_id=run_id, keep_original=False)
+        s = self.get(got["report_id"])[0]
+        s.duplicate = got["duplicate"]
         return s
 
     def start_run(self, names: list[str]) -> int:
@@ -196,13 +155,13 @@ class Backend:
                               errors=[{"file": o["name"], "message": o["message"]} for o in outcomes
                                       if o["state"] == "error"])
 
-    def add_report(self, report: Report) -> Summary:
+    def add_report(self, report: Report, user: str | None = None) -> Summary:
         """Store an already parsed (and audited) report."""
-        res = self.store.save_report(report)
-        return self.get(res.report_id)[0]
+        return self.get(self.library.add_report(report, user=user))[0]
 
-    def delete(self, id: int) -> bool:
-        return self.store.delete_report(id)
+    def delete(self, id: int, user: str | None = None, reason: str | None = None) -> bool:
+        """Soft delete (Library.delete): kept for restoring, trailed; its original stays."""
+        return self.library.delete(id, user=user, reason=reason)
 
     # ---------------------------------------------------------------- compare and export
     def compare(self, ids: list[int] | None = None, agency_id: int | None = None, region: str | None = None,

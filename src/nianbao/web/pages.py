@@ -144,9 +144,7 @@ def report_page_png(request: Request, report_id: int, page: int):
 @router.post("/reports/{report_id}/delete")
 def report_delete(request: Request, report_id: int, user: str = Depends(auth.require_writer)):
     summary, report = _load(request, report_id)
-    request.app.state.backend.delete(report_id)
-    if not request.app.state.backend.has_sha(report.source.sha256):
-        request.app.state.sources.delete(report.source.sha256)
+    request.app.state.backend.delete(report_id, user=user)   # soft: kept for restoring, trailed; the original stays
     return RedirectResponse("/", status_code=303)
 
 
@@ -260,14 +258,14 @@ def start_ingest(request: Request, user: str, uploads: list[tuple[str, bytes]]):
             failed.append(e)
     backend = app.state.backend
     run_id = backend.start_run([name for name, _ in uploads])
-    items = [(f.name, _ingest_work(app, f.name, f.data, run_id)) for f in files]
+    items = [(f.name, _ingest_work(app, f.name, f.data, run_id, user)) for f in files]
     return app.state.jobs.start(user, items, failed,
                                 on_finish=lambda job: backend.finish_run(run_id, [f.as_dict() for f in job.files]))
 
 
-def _ingest_work(app, name: str, data: bytes, run_id: int):
+def _ingest_work(app, name: str, data: bytes, run_id: int, user: str | None = None):
     def work():
-        s = app.state.backend.ingest(data, name, run_id=run_id)
+        s = app.state.backend.ingest(data, name, run_id=run_id, user=user)
         if s.sha256:
             app.state.sources.save(s.sha256, data)
         return s.id, s.agency, s.year, s.duplicate

@@ -104,9 +104,7 @@ def get_findings(request: Request, report_id: int, severity: str | None = None,
 def delete_report(request: Request, report_id: int, user: str = Depends(auth.require_writer)) -> dict[str, Any]:
     s, r = _report_or_404(request, report_id)
     backend = request.app.state.backend
-    backend.delete(report_id)
-    if not backend.has_sha(r.source.sha256):
-        request.app.state.sources.delete(r.source.sha256)
+    backend.delete(report_id, user=user)          # soft: kept for restoring, trailed; the original stays
     return {"deleted": report_id}
 
 
@@ -181,7 +179,7 @@ async def upload(request: Request, files: list[UploadFile] = File(...), user: st
             statuses.append(_status_for(e))
         for f in got:
             try:
-                s = backend.ingest(f.data, f.name, run_id=run_id)
+                s = backend.ingest(f.data, f.name, run_id=run_id, user=user)
             except InputError as e:
                 results.append({"name": f.name, "ok": False, "message": e.message})
                 statuses.append(_status_for(e))

@@ -25,14 +25,8 @@ _CONFLICT = {409: {"description": "冲突：他人已改动（返回 detail 与 
 
 
 def _lib(request: Request):
-    """The application façade over the web's store and originals (made once per app)."""
-    lib = getattr(request.app.state, "library", None)
-    if lib is None:
-        from ..library import Library
-
-        lib = request.app.state.library = Library(store=request.app.state.backend.store,
-                                                  originals=request.app.state.sources)
-    return lib
+    """The application façade over the web's store and originals (web.app makes it)."""
+    return request.app.state.backend.library
 
 
 def _call(fn, *args, **kw):
