@@ -87,3 +87,39 @@ def test_add_finding_fp_rate_notice_delete_restore(seeded, tmp_path):
     assert again["case"]["report_id"] == back["report_id"]
     assert "restore" in [e["action"] for e in json.loads(_run("review", "trail", back["report_id"], "--db", url,
                                                               "--json").output)]
+
+
+def test_cli_ingest_trails_uploads_and_a_new_version_carries_the_decisions(tmp_path, monkeypatch):
+    import random
+
+    from nianbao.generate import random_report
+    from nianbao.generate.text import render_bytes
+
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    monkeypatch.setenv("NIANBAO_USER", "录入员")
+    rng = random.Random(5)
+    r = random_report(rng, year=2023)
+    r.meta.agency = "中卫市沙坡头区司法局"
+    r.meta.published = None
+    r.tables.applications["granted"].total = (r.tables.applications["granted"].total or 0) + 7   # a broken sum
+    (tmp_path / "v1").mkdir()
+    (tmp_path / "v1" / "a.txt").write_bytes(render_bytes(r, "tabs", seed=1))
+    out = json.loads(_run("ingest", tmp_path / "v1", "--db", url, "-j", "1", "--json").output)
+    rid = out["reports"][0]["report_id"]
+    trail = json.loads(_run("review", "trail", rid, "--db", url, "--json").output)
+    assert [(e["action"], e["user"]) for e in trail] == [("upload", "录入员")]
+    findings = json.loads(_run("review", "status", rid, "--db", url, "--json").output)["findings"]
+    assert findings
+    for f in findings:
+        _run("review", "decide", f["id"], "confirm", "--user", "甲", "--db", url)
+    _run("review", "status", rid, "--set", "退回整改", "--user", "甲", "--db", url)
+    # the same report again with a later file: a new version of the same agency-year, same findings
+    (tmp_path / "v2").mkdir()
+    (tmp_path / "v2" / "a.txt").write_bytes(render_bytes(r, "tabs", seed=1) + "\n".encode())
+    out2 = json.loads(_run("ingest", tmp_path / "v2", "--db", url, "-j", "1", "--json").output)
+    rid2 = out2["reports"][0]["report_id"]
+    got = json.loads(_run("review", "status", rid2, "--db", url, "--json").output)
+    assert got["case"]["status"] == "已整改待复核" and got["case"]["report_id"] == rid2
+    assert {f["key"]: f["decision"] for f in got["findings"]} == {f["key"]: "确认" for f in findings}
+    actions = [e["action"] for e in json.loads(_run("review", "trail", rid2, "--db", url, "--json").output)]
+    assert actions.count("upload") == 2 and "new_version" in actions

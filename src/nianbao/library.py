@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError
+from .errors import InputError, StoreError
 from .model import Report
 from .originals import Originals, originals_store
 from .store import Store, open_store
@@ -119,15 +119,20 @@ class Library:
                keep_originals: bool = False, on_outcome: Callable | None = None,
                on_total: Callable[[int], None] | None = None):
         """Files, folders and zips → the store (nianbao.ingest); each stored report is trailed as an
-        upload and its review case synced (a new version carries the decisions over)."""
+        upload, and a new version of an agency-year under review carries its decisions over."""
         from .ingest import ingest
 
         result = ingest(paths, self.store, jobs=jobs, on_outcome=on_outcome, on_total=on_total,
                         keep=self.originals.save if keep_originals else None)
-        if not result.store_error:
-            for o in result.outcomes:
-                if o.status == "stored" and o.report_id is not None:
-                    self._uploaded(o.report_id, user, o.name)
+        stored = [(o.report_id, o.name) for o in result.outcomes if o.status == "stored" and o.report_id is not None]
+        if stored and not result.store_error:
+            # one transaction for the trail; only agency-years already under review sync now (a new
+            # version carries their decisions over), the others get their case when first opened
+            try:
+                for rid in self.review.record_uploads(stored, user):
+                    self.review.case_for_report(rid, user)
+            except StoreError as e:          # the reports are stored; their trail could not be written
+                result.store_error = e.message
         return result
 
     def add_file(self, data: bytes, name: str, *, user: str | None = None, run_id: int | None = None,

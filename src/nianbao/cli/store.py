@@ -80,14 +80,10 @@ def ingest(
     跨年度规则（X001–X004）与库中上一年度报告比对。个别文件出错不影响其余文件，最后列出失败清单；
     全部成功退出码 0，有失败文件退出码 2。
     """
-    from ..ingest import ingest as run_ingest
+    from ..library import Library
 
     store = _open(db)
-    if keep_originals:
-        from ..web.app import originals_store
-        keep = originals_store(store.url, data_dir).save
-    else:
-        keep = None
+    library = Library(store=store, data_dir=data_dir)
     failed = 0
     with Progress(SpinnerColumn(), TextColumn("[bold]入库[/bold]"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                   TimeElapsedColumn(), console=err_console, transient=False,
@@ -101,13 +97,15 @@ def ingest(
             progress.update(task, advance=1, errors=failed)
 
         try:
-            result = run_ingest(paths, store, jobs=jobs, on_outcome=on_outcome, keep=keep,
-                                on_total=lambda n: progress.update(task, total=n))
+            result = library.ingest(paths, jobs=jobs, on_outcome=on_outcome, keep_originals=keep_originals,
+                                    user=os.environ.get("NIANBAO_USER") or _login_name(),
+                                    on_total=lambda n: progress.update(task, total=n))
             by_rule = []
             if result.count("stored") and not result.store_error:
                 with _store_errors():
                     by_rule = store.findings_summary(run_id=result.run_id, current=False)
         finally:
+            library.close()
             store.close()
     summary = result.to_dict()
     if json_out:
@@ -119,6 +117,15 @@ def ingest(
         if result.store_error:
             report_error(result.store_error)
     raise typer.Exit(EXIT_INPUT if result.failed or result.store_error else EXIT_OK)
+
+
+def _login_name() -> str | None:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):       # no name for this uid (a container)
+        return None
 
 
 def _print_ingest(summary: dict, db: str | None) -> None:

@@ -136,6 +136,24 @@ class Review:
             self._event(s, action, user, case=case, report_id=report_id, agency_id=agency_id, year=year,
                         before=before, after=after, comment=comment)
 
+    def record_uploads(self, uploads: list[tuple[int, str | None]], user: str | None) -> list[int]:
+        """Trail many stored reports as uploads in one transaction (a batch ingest); returns those
+        whose agency-year is already under review (their case needs syncing: a new version)."""
+        if not uploads:
+            return []
+        names = dict(uploads)
+        reviewed = []
+        with self.store._write() as s:
+            rows = s.execute(select(ReportRow.id, ReportRow.agency_id, ReportRow.year, ReportRow.sha256,
+                                    ReportRow.is_current).where(ReportRow.id.in_(list(names)))).all()
+            for rid, agency_id, year, sha, current in rows:
+                case = self._find_case(s, agency_id, year, rid)
+                self._event(s, "upload", user, case=case, report_id=rid, agency_id=agency_id, year=year,
+                            after={"report_id": rid, "file": names[rid], "sha256": sha, "is_current": current})
+                if case is not None:
+                    reviewed.append(rid)
+        return reviewed
+
     def trail(self, *, report_id: int | None = None, case_id: int | None = None, agency_id: int | None = None,
               year: int | None = None, limit: int | None = 500, offset: int = 0) -> list[dict[str, Any]]:
         """Events, oldest first: of a report's case (every version of its agency-year), a case, an agency."""
