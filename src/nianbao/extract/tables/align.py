@@ -51,28 +51,46 @@ def _pieces(tokens: list[Token]) -> tuple[list[int], list[int]]:
     return idx, run
 
 
+def _candidates(targets: Targets, text: str, norms: tuple[str, ...]) -> tuple[tuple[int, int, float], ...]:
+    """(pieces taken, target, score) of the labels starting with a piece printed as `text`, its
+    run's next pieces having the normalised texts `norms[1:]`. Pure in its arguments, so `align`
+    caches it per Targets: the same label pieces recur in every report."""
+    out: list[tuple[int, int, float]] = []
+    joined = ""
+    for k, norm in enumerate(norms):
+        joined += norm
+        head = head_norm(text) if k == 0 and ("（" in text or "(" in text) else ""
+        for ti, score in targets.similar(joined, head):
+            if targets.items[ti].leaf in targets.header_words:
+                if _NUMBERED.match(text):
+                    score += 0.5         # "3.其他", "（七）总计": the row, not a column header repeated
+                else:
+                    score = -score       # unnumbered: a row only right after its table's rows
+            out.append((k + 1, ti, score))
+    return tuple(out)
+
+
 def align(tokens: list[Token], targets: Targets) -> list[Match]:
     idx, run = _pieces(tokens)
     n_t = len(targets)
     # candidates grouped by the piece they start at
     cands: list[tuple[int, int, int, float]] = []       # (start piece, end piece excl., target, score)
     norms = [tokens[i].norm for i in idx]
-    similar = targets.similar
-    for p in range(len(idx)):
-        joined = ""
-        text = tokens[idx[p]].text
-        for q in range(p, min(p + MAX_PIECES, len(idx))):
-            if run[q] != run[p]:
-                break
-            joined += norms[q]
-            head = head_norm(text) if q == p and ("（" in text or "(" in text) else ""
-            for ti, score in similar(joined, head):
-                if targets.items[ti].leaf in targets.header_words:
-                    if _NUMBERED.match(tokens[idx[p]].text):
-                        score += 0.5         # "3.其他", "（七）总计": the row, not a column header repeated
-                    else:
-                        score = -score       # unnumbered: a row only right after its table's rows
-                cands.append((p, q + 1, ti, score))
+    cache = targets.piece_cache
+    n_p = len(idx)
+    for p in range(n_p):
+        q_end = p + 1
+        limit = min(p + MAX_PIECES, n_p)
+        while q_end < limit and run[q_end] == run[p]:
+            q_end += 1
+        key = (tokens[idx[p]].text, *norms[p:q_end])
+        found = cache.get(key)
+        if found is None:
+            found = _candidates(targets, key[0], key[1:])
+            if len(cache) >= 65536:
+                cache.clear()
+            cache[key] = found
+        cands.extend((p, p + k, ti, score) for k, ti, score in found)
     if not cands:
         return []
     # Weighted chain: best(c) = score(c) + max over committed c' (end <= start, target < target)

@@ -81,6 +81,8 @@ class Targets:
             for s in it.full:
                 self.exact.setdefault(s, []).append(it.index)
         self.cache: dict[tuple[str, str], tuple[tuple[int, float], ...]] = {}
+        # align's candidates per (first piece's text, the run's normalised pieces): see align._candidates
+        self.piece_cache: dict[tuple[str, ...], tuple[tuple[int, int, float], ...]] = {}
         # column labels that are row leaves as well ("其他", "总计")
         self.header_words = {match_norm(c.label) for t in tables for r in t.rows for c in r.columns}
         # fast rejects for the many labels that name no row (headings, headers, agency names)
@@ -128,9 +130,19 @@ class Targets:
         return res
 
 
-@lru_cache(maxsize=16)
+_TARGETS: dict[tuple[int, ...], tuple[tuple[TableForm, ...], Targets]] = {}
+
+
 def targets_for(tables: tuple[TableForm, ...]) -> Targets:
-    return Targets(tables)
+    """The Targets of these tables, built once. Keyed by the tables' identity: the forms are module
+    constants, and hashing a frozen TableForm hashes every row and column of it (~1 ms a call)."""
+    key = tuple(map(id, tables))
+    hit = _TARGETS.get(key)
+    if hit is None:
+        if len(_TARGETS) >= 16:
+            _TARGETS.clear()
+        hit = _TARGETS[key] = (tables, Targets(tables))   # the tables kept alive: their ids stay theirs
+    return hit[1]
 
 
 def form_tables(form: Form) -> tuple[TableForm, ...]:

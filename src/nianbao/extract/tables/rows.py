@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from ...form import TableForm
 from .align import Match
 from .match import Target, Targets, match_norm
 from .tokens import B, L, PB, Token, V, X
@@ -28,9 +27,10 @@ class RowRead:
 
 
 @lru_cache(maxsize=16)
-def _header_text(tables: tuple[TableForm, ...]) -> str:
+def _header_text(targets: Targets) -> str:
+    # keyed by the Targets (identity hash), not its tables: hashing a frozen TableForm walks all of it
     words: list[str] = []
-    for t in tables:
+    for t in targets.tables:
         words.extend(t.header_words)
         for r in t.rows:
             for c in r.columns:
@@ -57,7 +57,7 @@ def _transparent(tok: Token, target: Target, headers: str, found: str) -> bool:
 
 
 def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> list[RowRead]:
-    headers = _header_text(targets.tables)
+    headers = _header_text(targets)
     # grid rows holding a label: their empty cells belong to that label's row (a header's are layout)
     label_rows = {(t.grid, t.row) for t in tokens if t.kind == L and t.grid >= 0}
     out: list[RowRead] = []
