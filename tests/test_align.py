@@ -171,3 +171,46 @@ def test_a_table_printed_with_labels_but_no_values_is_said_to_be_so():
             "规章\n行政规范性文件\n第二十条第（五）项\n行政许可\n").encode()
     r = parse_bytes(text, "r.txt")
     assert r.extraction.tables_without_values == ["active_disclosure"]
+
+
+def _one_long_row(*cells: str) -> Document:
+    """Cells printed one per line read as one long grid row (the cells family: "\\t0" lines, a row
+    closed by two empty "\\t" lines)."""
+    return Document([Table([[Cell(t, Loc(table=0, row=0, col=i, line=i + 1)) for i, t in enumerate(cells)]])],
+                    reader="text")
+
+
+def test_cells_one_per_line_a_blank_first_cell_is_not_read_as_the_next_rows_zero():
+    # cells-2021 explore draw: "1.信访举报投诉类申请" then a blank cell, six 0s, and the two empty
+    # lines that close every row; the complete rows say the spare empty cells come after the values
+    zeros = ["0"] * 7
+    doc = _one_long_row("（五）不予处理", "1.信访举报投诉类申请", "", *["0"] * 6, "", "",
+                        "2.重复申请", *zeros, "", "", "3.要求提供公开出版物", *zeros, "", "",
+                        "4.无正当理由大量反复申请", *zeros, "", "")
+    res = tables.extract_tables(doc)
+    got = [res.cells[f"tables.applications.not_processed.petition.{c.key}"][0]
+           for c in FORM_2021.table("applications").columns]
+    assert got == [None, 0, 0, 0, 0, 0, 0]
+
+
+def _grid(*rows: list[str]) -> Document:
+    return Document([Table([[Cell(t, Loc(table=0, row=r, col=c)) for c, t in enumerate(cells)]
+                            for r, cells in enumerate(rows)])], reader="text")
+
+
+def test_a_merged_amount_cell_printed_twice_is_no_value_of_the_blank_item_count():
+    # markdown-2019 explore draw: 采购总金额 is merged over two columns and printed in both; the
+    # blank 采购项目数量 stays null, it does not take the amount's copy
+    res = tables.extract_tables(_grid(["信息内容", "采购项目数量", "采购总金额", "采购总金额"],
+                                      ["政府集中采购", "", "54.00", "54.00"]))
+    cells = {p.rsplit(".", 1)[1]: v for p, (v, _) in res.cells.items() if ".procurement." in p}
+    assert cells == {"items": None, "amount": 54.0}
+
+
+def test_a_merged_header_repeats_a_value_in_both_columns_of_the_fee_row():
+    res = tables.extract_tables(_grid(["信息内容", "上一年项目数量", "本年增/减", "本年增/减"],
+                                      ["行政事业性收费", "0", "-1", "-1"],
+                                      ["信息内容", "采购项目数量", "采购总金额", "采购总金额"],
+                                      ["政府集中采购", "3", "", ""]))
+    cells = {p.split(".", 3)[3]: v for p, (v, _) in res.cells.items() if ".fees." in p or ".procurement." in p}
+    assert cells == {"fees.prev_year_items": 0, "fees.change": -1, "procurement.items": 3, "procurement.amount": None}

@@ -21,6 +21,32 @@ def header_columns(tokens: list[Token]) -> dict[tuple[int, str], int]:
     return out
 
 
+def header_spans(tokens: list[Token]) -> dict[tuple[int, str], set[int]]:
+    """(grid, normalised header text) → every grid column it heads (a header merged over two
+    columns is printed in both: "采购总金额 | 采购总金额")."""
+    out: dict[tuple[int, str], set[int]] = {}
+    for t in tokens:
+        if t.grid >= 0 and t.kind == L:
+            out.setdefault((t.grid, t.norm), set()).add(t.col)
+    return out
+
+
+def _merged_repeats(run: list[Token], row, grid: int, cols: list[int],
+                    spans: dict[tuple[int, str], set[int]]) -> list[Token]:
+    """A row's value run without the copies of a merged cell: a cell under the same header as a
+    column's own cell, printed again (or left empty) in the slot the merge covers."""
+    own = {t.col: t for t in run if t.grid == grid}
+    drop: set[int] = set()
+    for c, col in zip(row.columns, cols):
+        span = set().union(*(spans.get((grid, match_norm(w)), set()) for w in (c.label, *c.variants)))
+        first = own.get(col)
+        for extra in span - {col}:
+            t = own.get(extra)
+            if t is not None and extra not in cols and (not t.text or first is not None and t.text == first.text):
+                drop.add(extra)
+    return [t for t in run if not (t.grid == grid and t.col in drop)]
+
+
 def _columns(row, grid: int, heads: dict[tuple[int, str], int]) -> list[int] | None:
     cols = []
     for c in row.columns:
@@ -35,6 +61,7 @@ def _columns(row, grid: int, heads: dict[tuple[int, str], int]) -> list[int] | N
 def assemble_active(rows: list[RowRead], form: Form, res: TableResult, tokens: list[Token] | None = None) -> None:
     mirrors = dict(form.mirrors)
     heads = header_columns(tokens) if tokens else {}
+    spans = header_spans(tokens) if tokens else {}
     for r in rows:
         row = r.target.row
         # what one cut piece may look like per column: signed (本年增/减), an amount (its last column)
@@ -42,7 +69,10 @@ def assemble_active(rows: list[RowRead], form: Form, res: TableResult, tokens: l
                  for c in row.columns]
         grids = {t.grid for t in r.values if t.kind == V}
         cols = _columns(row, next(iter(grids)), heads) if len(grids) == 1 and -1 not in grids else None
-        slots, why = place(r.values, len(row.columns), cols=cols if cols and len(cols) > 1 else None, signed=kinds)
+        run = r.values
+        if cols and len(cols) > 1:
+            run = _merged_repeats(run, row, next(iter(grids)), cols, spans)
+        slots, why = place(run, len(row.columns), cols=cols if cols and len(cols) > 1 else None, signed=kinds)
         record(res, row, slots, why, r)
         for col, tok in zip(row.columns, slots):
             path = row.path(col.key)

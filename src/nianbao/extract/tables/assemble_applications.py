@@ -12,7 +12,7 @@ from itertools import product
 
 from ...form import Form, TableForm
 from .match import match_norm
-from .place import place, values
+from .place import grid_leads, place, values
 from .result import TableResult
 from .rows import RowRead
 from .tokens import L, Token, V
@@ -120,6 +120,7 @@ def assemble_applications(rows: list[RowRead], form: Form, res: TableResult,
     n = len(table.columns)
     learned, full = grid_columns(rows, n)         # a full grid's own columns: trusted over the column sums
     cols = {**(header_columns(tokens, table) if tokens else {}), **learned}
+    leads = grid_leads([r.values for r in rows], n)
     open_rows = []
     last_cols = None              # a table split over grids (a page break) keeps its columns
     for r in rows:
@@ -129,7 +130,8 @@ def assemble_applications(rows: list[RowRead], form: Form, res: TableResult,
         last_cols = here or last_cols
         alts: list = []
         use = here or (last_cols if len(grids) == 1 else None)
-        slots, why = place(r.values, n, row_total, use, alts)
+        lead = leads.get(next(iter(grids))) if len(grids) == 1 else None
+        slots, why = place(r.values, n, row_total, use, alts, lead=lead)
         if use is not None and use in full.values() and not why:
             alts = []
         record(res, row, slots, why, r)

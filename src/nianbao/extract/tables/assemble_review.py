@@ -5,7 +5,7 @@ decides where a short run's gaps are."""
 from __future__ import annotations
 
 from ...form import Form
-from .place import place
+from .place import grid_leads, place
 from .result import TableResult
 from .rows import RowRead
 from .tokens import V
@@ -50,9 +50,12 @@ def assemble_review(rows: list[RowRead], form: Form, res: TableResult) -> None:
                 value = tok.value if tok is not None and tok.kind == V else None
                 res.set(row.path(col.key), value, tok.loc if tok is not None else None)
         return
+    leads = grid_leads([r.values for r in rows], width)
     for r in rows:
         row = r.target.row
-        slots, why = place(r.values, width, _group_totals(1, width))
+        grids = {t.grid for t in r.values if t.kind == V}
+        lead = leads.get(next(iter(grids))) if len(grids) == 1 else None
+        slots, why = place(r.values, width, _group_totals(1, width), lead=lead)
         record(res, row, slots, why, r)
         for col, tok in zip(row.columns, slots):
             value = tok.value if tok is not None and tok.kind == V else None

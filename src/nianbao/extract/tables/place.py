@@ -118,10 +118,33 @@ def _keep(alts: list | None, readings: list[list[Token | None]], check: Check | 
     alts[:] = list(distinct.values()) if len(distinct) > 1 else []
 
 
+def grid_leads(runs: Sequence[list[Token]], n: int) -> dict[int, int]:
+    """Per grid, how many empty slots stand before the values in every one of its complete rows
+    (n printed values, nothing more printed), when at least three such rows all agree. A grid whose
+    rows are not aligned in columns (cells one per line read as one long row) still says by its
+    complete rows where a row's spare empty slots go: before its values, or after them."""
+    seen: dict[int, set[int]] = {}
+    count: dict[int, int] = {}
+    for run in runs:
+        hard = [t for t in run if t.kind != PB]
+        printed = [t for t in hard if t.kind == V or t.text]
+        if len(printed) != n or not all(t.kind == V for t in printed) or len({t.grid for t in hard}) != 1 \
+                or hard[0].grid < 0:
+            continue
+        lead = next(i for i, t in enumerate(hard) if t.kind == V)
+        if any(t.kind != V for t in hard[lead:lead + n]):
+            continue
+        seen.setdefault(hard[0].grid, set()).add(lead)
+        count[hard[0].grid] = count.get(hard[0].grid, 0) + 1
+    return {g: next(iter(s)) for g, s in seen.items() if len(s) == 1 and count[g] >= 3}
+
+
 def place(run: list[Token], n: int, check: Check | None = None, cols: list[int] | None = None,
-          alts: list | None = None, signed: Sequence[bool] = ()) -> tuple[list[Token | None], str]:
+          alts: list | None = None, signed: Sequence[bool] = (), lead: int | None = None
+          ) -> tuple[list[Token | None], str]:
     """(slots, reason): `n` slots (None = null); reason is "" when placed, else why not (Chinese).
-    `cols`: the grid columns of the `n` slots, where the grid's header row names them."""
+    `cols`: the grid columns of the `n` slots, where the grid's header row names them.
+    `lead`: the empty slots before the values in the grid's complete rows (grid_leads)."""
     floating = [t for t in run if t.floating]
     if floating and len(run) - sum(1 for t in run if t.kind == PB) == n:
         run = [t for t in run if not t.floating]      # blanks counted, not placed: a gap to find
@@ -149,6 +172,11 @@ def place(run: list[Token], n: int, check: Check | None = None, cols: list[int] 
             got = _pick(readings, check)
             if got is not None:
                 return got, ""
+            if lead is not None and all(t.grid >= 0 for t in hard):
+                # the grid's complete rows say where the spare empty slots stand
+                same = [r for r in readings if lead <= len(hard) - n and r[0] is hard[lead]]
+                if len(same) == 1 and (check is None or check(values(same[0])) is not False):
+                    return same[0], ""
             if all(t.grid >= 0 for t in hard):
                 return _fit_grid(hard, n), ""
             return _consensus(readings, check, f"该行有{len(hard)}个单元格，应有{n}个，无法确定哪些是空白")
