@@ -201,3 +201,22 @@ def test_notice_lists_only_confirmed_findings_with_deadline_and_overdue(lib):
     z, zname, media = lib.notice(region="中卫市", fmt="docx")
     assert media == "application/zip" and len(zipfile.ZipFile(io.BytesIO(z)).namelist()) == 1
     assert [e["action"] for e in lib.trail(report_id=rid)].count("notice") == 3
+
+
+def test_spreadsheet_exports_keep_formula_like_text_as_text(lib):
+    from openpyxl import load_workbook
+
+    rid, r = _with_findings(lib, agency="中卫市沙坡头区司法局")
+    evil = '=HYPERLINK("http://x.invalid","点此")'
+    f = lib.add_finding(rid, evil, user="甲", line=3)
+    assert f["decision"] == "确认"
+    data, _, _ = lib.notice(agency="沙坡头区司法局", fmt="xlsx")
+    ws = load_workbook(io.BytesIO(data)).active
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == evil)
+    assert cell.data_type == "s"
+    other = _broken(500, "=cmd|' /C calc'!A0")
+    lib.add_report(other)
+    csv_text = lib.export("csv", "wide")[0].decode("utf-8-sig")
+    assert "'=cmd|" in csv_text and "\n=cmd" not in csv_text and ",=cmd" not in csv_text
+    xlsx = load_workbook(io.BytesIO(lib.export("xlsx", "wide")[0]))
+    assert all(c.data_type != "f" for ws in xlsx.worksheets for row in ws.iter_rows() for c in row)

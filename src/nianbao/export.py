@@ -174,11 +174,29 @@ def finding_rows(store: Store, infos: list[ReportInfo]) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- writers
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def safe_text(v: Any) -> Any:
+    """Text a spreadsheet would run as a formula (starting with = + - @: report text and reviewers'
+    notes are untrusted) kept as text in CSV: prefixed with an apostrophe."""
+    return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+
+
+def _text_only(wb) -> None:
+    """XLSX: a cell openpyxl took for a formula (text starting with =) is stored as the text it is."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    c.data_type = "s"
+
+
 def _csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     w.writeheader()
-    w.writerows(rows)
+    w.writerows({k: safe_text(v) for k, v in r.items()} for r in rows)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")     # BOM: Excel opens UTF-8 CSV correctly
 
 
@@ -235,6 +253,7 @@ def _xlsx(store: Store, infos: list[ReportInfo], form: str) -> bytes:
         _sheet(wb, "单元格", [h for _, h in LONG_COLUMNS], [[r[k] for k, _ in LONG_COLUMNS] for r in lr],
                {2: 24, 9: 50})
     buf = io.BytesIO()
+    _text_only(wb)
     wb.save(buf)
     return buf.getvalue()
 
@@ -337,6 +356,7 @@ def rectification_file(title: str, when: str, rows: list[list[Any]], fmt: str,
             for c in row:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
         buf = io.BytesIO()
+        _text_only(wb)
         wb.save(buf)
         return buf.getvalue()
     if fmt == "docx":

@@ -186,11 +186,6 @@ def _change(v) -> str:
     return str(v)
 
 
-def _safe(v):
-    """A CSV cell a spreadsheet will not run as a formula (text starting with = + - @)."""
-    return "'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v
-
-
 @review_app.command("trail")
 def trail(
     report_id: int = typer.Argument(None, help="报告编号（含同一机关同一年度的各版本）"),
@@ -208,6 +203,8 @@ def trail(
         print_json(events)
         return
     if csv_out:
+        from ..export import safe_text as _safe
+
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow([h for _, h in TRAIL_COLUMNS])
