@@ -214,3 +214,27 @@ def test_a_merged_header_repeats_a_value_in_both_columns_of_the_fee_row():
                                       ["政府集中采购", "3", "", ""]))
     cells = {p.split(".", 3)[3]: v for p, (v, _) in res.cells.items() if ".fees." in p or ".procurement." in p}
     assert cells == {"fees.prev_year_items": 0, "fees.change": -1, "procurement.items": 3, "procurement.amount": None}
+
+
+def _applications(printed: dict[str, str]) -> dict[str, list]:
+    """Table 三 printed as one line per row ("label v v …"), all-zero rows unless given."""
+    out = []
+    for row in FORM_2021.table("applications").rows:
+        out.append("".join(row.labels) + " " + printed.get(row.key, " ".join(["0"] * 7)))
+    res = tables.extract_tables(lines(*out))
+    keys = [c.key for c in FORM_2021.table("applications").columns]
+    return ({r.key: [res.cells[f"tables.applications.{r.key}.{k}"][0] for k in keys]
+             for r in FORM_2021.table("applications").rows},
+            {u.row.rsplit(".", 1)[1] if u.row.count(".") == 2 else u.row.split(".", 2)[2]: u.cells
+             for u in res.unread})
+
+
+def test_a_row_the_column_sums_decide_in_part_reads_those_cells_and_names_the_rest():
+    # paragraphs-2021 explore draw: a row with one blank dropped, "4 0 0 0 0 4"; the column sums
+    # rule out the blank at 自然人 or 其他组织, so 自然人 4 and 总计 4 are read; which 0 is blank is not
+    got, unread = _applications({"new_received": "4 0 0 0 0 0 4", "other.no_correction": "4 0 0 0 0 4",
+                                 "results_total": "4 0 0 0 0 0 4"})
+    row = got["other.no_correction"]
+    assert row[0] == 4 and row[6] == 4 and row[1:6] == [None] * 5
+    assert sorted(c.rsplit(".", 1)[1] for c in unread["other.no_correction"]) == \
+        sorted(["commercial", "research", "social_welfare", "legal_service", "other_org"])

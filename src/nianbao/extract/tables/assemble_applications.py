@@ -102,14 +102,29 @@ def _balance(table: TableForm, res: TableResult, open_rows: list[tuple[RowRead, 
         return
     for k, (r, alts) in enumerate(open_rows):
         picked = {tuple(values(alts[c[k]])) for c in survivors}
+        row = r.target.row
+        name = f"{row.path_prefix}.{row.key}"
         if len(picked) != 1:
+            # an unread row: the cells every surviving combination reads alike are read; the others stay
+            # null and named (a row placed by its grid's columns keeps its reading)
+            unread = [u for u in res.unread if u.row == name]
+            if not unread:
+                continue
+            chosen = alts[survivors[0][k]]
+            agreed = [len({values(alts[c[k]])[i] for c in survivors}) == 1 for i in range(len(row.columns))]
+            for col, tok, ok in zip(row.columns, chosen, agreed):
+                if ok and row.path(col.key) in unread[0].cells:
+                    value = tok.value if tok is not None and tok.kind == V else None
+                    res.cells[row.path(col.key)] = (value, tok.loc if tok is not None else None)
+            for u in unread:
+                u.cells = [p for p, ok in zip(row.paths(), agreed) if not ok and p in u.cells]
+            res.unread = [u for u in res.unread if u.row != name or u.cells]
             continue
         chosen = alts[survivors[0][k]]
-        row = r.target.row
         for col, tok in zip(row.columns, chosen):
             value = tok.value if tok is not None and tok.kind == V else None
             res.cells[row.path(col.key)] = (value, tok.loc if tok is not None else None)
-        res.unread = [u for u in res.unread if u.row != f"{row.path_prefix}.{row.key}"]
+        res.unread = [u for u in res.unread if u.row != name]
 
 
 def assemble_applications(rows: list[RowRead], form: Form, res: TableResult,
