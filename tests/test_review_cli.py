@@ -123,3 +123,14 @@ def test_cli_ingest_trails_uploads_and_a_new_version_carries_the_decisions(tmp_p
     assert {f["key"]: f["decision"] for f in got["findings"]} == {f["key"]: "确认" for f in findings}
     actions = [e["action"] for e in json.loads(_run("review", "trail", rid2, "--db", url, "--json").output)]
     assert actions.count("upload") == 2 and "new_version" in actions
+
+
+def test_rules_catalog_shows_each_rules_false_positive_rate_from_the_store(seeded):
+    url, rid = seeded
+    f = json.loads(_run("review", "status", rid, "--db", url, "--json").output)["findings"][0]
+    _run("review", "decide", f["id"], "fp", "--reason", "误读", "--db", url)
+    catalog = json.loads(_run("rules", "--db", url, "--json").output)
+    mine = next(r for r in catalog if r["code"] == f["code"])
+    assert mine["review"]["false_positive"] == 1 and mine["review"]["fp_rate"] == 1.0
+    assert "review" not in json.loads(_run("rules", "--json").output)[0]
+    assert "100%（1/1）" in _run("rules", "--db", url).output

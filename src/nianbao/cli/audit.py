@@ -72,9 +72,10 @@ def audit(
     """解析并审核年度报告：表内勾稽关系、完整性、日期、正文与表格一致等（规则见 nianbao rules）。"""
     work = _audit_file
     if db:
+        from ..library import Library
         from .store import _open
-        store = _open(db)
-        work = lambda path: store.audit(api.parse_file(path))  # noqa: E731
+        library = Library(store=_open(db))
+        work = lambda path: library.audit(library.parse(path))  # noqa: E731
     done, errors = each_file(files, work)
     total = len(done) + len(errors)
     reports = [r for _, r in done]
@@ -105,11 +106,21 @@ def audit(
 def rules(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
     markdown: bool = typer.Option(False, "--markdown", help="输出 Markdown（docs/rules.md）"),
+    db: str = typer.Option(None, "--db", help="数据库 URL：同时列出各规则的误报率（来自审核人的决定）"),
 ) -> None:
-    """列出审核规则：代码、级别、类别、提示语模板和说明。"""
+    """列出审核规则：代码、级别、类别、提示语模板和说明；给出 --db 时附误报率。"""
     catalog = all_rules()
+    rates: dict[str, dict] = {}
+    if db:
+        from ..library import Library
+        from .store import _open
+        store = _open(db)
+        try:
+            rates = {r["code"]: r for r in Library(store=store).review.fp_rates()}
+        finally:
+            store.close()
     if json_out:
-        print_json([r.to_dict() for r in catalog])
+        print_json([r.to_dict() | ({"review": rates.get(r.code)} if db else {}) for r in catalog])
         return
     if markdown:
         import sys
@@ -121,10 +132,17 @@ def rules(
     t.add_column("类别", no_wrap=True)
     t.add_column("检查内容", overflow="fold")
     t.add_column("提示语", overflow="fold")
+    if db:
+        t.add_column("误报率", justify="right", no_wrap=True)
     from ..audit.registry import FAMILIES
     for r in catalog:
         style = SEVERITY_STYLE[r.severity]
-        t.add_row(r.code, f"[{style}]{SEVERITY_NAMES[r.severity]}[/{style}]",
-                  FAMILIES.get(r.code[0], r.family) + ("（跨年）" if r.history else ""), escape(r.summary),
-                  escape(r.messages["default"]))
+        row = [r.code, f"[{style}]{SEVERITY_NAMES[r.severity]}[/{style}]",
+               FAMILIES.get(r.code[0], r.family) + ("（跨年）" if r.history else ""), escape(r.summary),
+               escape(r.messages["default"])]
+        if db:
+            x = rates.get(r.code)
+            row.append("—" if not x or x["fp_rate"] is None else
+                       f"{x['fp_rate'] * 100:.0f}%（{x['false_positive']}/{x['confirmed'] + x['false_positive']}）")
+        t.add_row(*row)
     console.print(t)
