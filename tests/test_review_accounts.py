@@ -97,3 +97,26 @@ def test_user_commands_disable_enable_role_reset_remove(tmp_path):
     r = run(cli, ["user", "remove", "甲", "--db", url])
     assert r.exit_code == 2 and "不存在" in r.output
     app.state.backend.close()
+
+
+def test_password_hashing_of_a_login_runs_off_the_event_loop(tmp_path, monkeypatch):
+    import asyncio
+
+    from web_support import new_client
+
+    c, app = new_client(tmp_path)
+    on_loop: list[bool] = []
+    real = auth.authenticate
+
+    def spy(*a, **kw):
+        try:
+            asyncio.get_running_loop()
+            on_loop.append(True)
+        except RuntimeError:
+            on_loop.append(False)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(auth, "authenticate", spy)
+    with c:
+        login(c)
+    assert on_loop == [False]

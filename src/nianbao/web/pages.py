@@ -324,7 +324,8 @@ async def login_post(request: Request, name: str = Form(...), password: str = Fo
     if wait:
         return render(request, "login.html", status=429, next=_safe_next(next),
                       error=f"登录失败次数过多，请 {(wait + 59) // 60} 分钟后再试")
-    user = auth.authenticate(request.app.state.backend.engine, name, password)
+    # scrypt takes tens of milliseconds by design: off the event loop, so login attempts never stall other pages
+    user = await run_in_threadpool(auth.authenticate, request.app.state.backend.engine, name, password)
     if user is None:
         throttle.failed(client, name)
         return render(request, "login.html", status=401, next=_safe_next(next), error="用户名或密码错误")
