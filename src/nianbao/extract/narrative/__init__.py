@@ -36,7 +36,7 @@ from .vetoes import trace, vetoes
 
 __all__ = ["cn_int", "extract_narrative", "iter_kind", "normalize", "sentences", "trace", "vetoes"]
 
-_SENT = re.compile(r"(?:[^。!?.]|(?<=\d)\.(?=\d))+(?:[。!?]|\.(?!\d))?")
+_SENT = re.compile(r"(?:[^。!?.]+|(?<=\d)\.(?=\d))+(?:[。!?]|\.(?!\d))?")
 _ENDS_SENTENCE = ("。", "!", "?")
 # a line that starts a numbered item or heading starts a new statement: no run goes on into it
 _ITEM_START = re.compile(r"^(?:[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+[、.是]|\d+[、.](?!\d)|第[一二三四五六七八九十]+)")

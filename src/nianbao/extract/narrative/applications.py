@@ -449,7 +449,8 @@ def read(sent: Sentence, ctx: Ctx) -> bool:
         if kind == K.NEW_RECEIVED:
             ctx.last_new = fact
         read_any = True
-    for m in ZERO_APP.finditer(s):
+    negated = "未" in s or "没" in s or "无" in s     # every zero phrase holds one of these
+    for m in ZERO_APP.finditer(s) if negated else ():
         span = m.group(0)
         if other_year(s[:m.start()][-12:], ctx.year):
             continue
@@ -458,7 +459,7 @@ def read(sent: Sentence, ctx: Ctx) -> bool:
             continue
         ctx.add(K.NEW_RECEIVED, 0, s, CountData(zero_phrase=True))
         break
-    if ZERO_CARRIED_OVER.search(s) and not other_year(s, ctx.year):
+    if negated and ZERO_CARRIED_OVER.search(s) and not other_year(s, ctx.year):
         ctx.add(K.CARRIED_OVER, 0, s, CountData(zero_phrase=True))
     return read_any
 

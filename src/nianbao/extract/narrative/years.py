@@ -11,7 +11,8 @@ from .context import Ctx
 from .tokens import Sentence
 from .vetoes import veto
 
-YEAR = re.compile(r"(?<![\d〔\[(])((?:19|20)\d\d)年(度)?")
+# the look-behind after the digits (not before them): the engine then only tries where a 19/20 stands
+YEAR = re.compile(r"((?:19|20)\d\d)(?<![\d〔\[(]\d{4})年(度)?")
 YEAR_COMPARE = re.compile(r"(较|比|同比|相比|对比|与|和|自|从|截至|截止|至|到|于|在|~|-)$")
 YEAR_AFTER_NOT_REPORT = re.compile(r"^(以来|以前|之前|前|起|至|到|底|末|初|中|上半年|下半年|\d|[一二三四五六七八九十]+月|同期|相比|相较|比)")
 YEAR_PLAN = re.compile(r"^[,]?[^,;:。]{0,14}?(将|计划|拟|力争|要|继续|持续|进一步|下一步|争取)")
@@ -34,7 +35,7 @@ def quoted_year(s: str, plain: str) -> bool:
 
 def role(plain: str, start: int, end: int) -> str:
     before, after = plain[:start], plain[end:]
-    if YEAR_COMPARE.search(before):
+    if YEAR_COMPARE.search(before[-3:]):     # anchored at the end: its longest word (2) and a final "\n"
         return "comparison"
     if YEAR_AFTER_NOT_REPORT.match(after):
         return "date"
