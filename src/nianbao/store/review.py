@@ -18,6 +18,7 @@ application (nianbao.library.Library) decides when to call what.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -106,6 +107,16 @@ def _event_dict(e: ReviewEvent) -> dict[str, Any]:
             "action_name": ACTIONS.get(e.action, e.action), "case_id": e.case_id, "report_id": e.report_id,
             "agency_id": e.agency_id, "year": e.year, "finding_id": e.finding_id, "before": e.before,
             "after": e.after, "comment": e.comment}
+
+
+@dataclass
+class _Rep:
+    id: int
+    agency_id: int | None
+    year: int | None
+    agency_name: str | None
+    errors: int
+    warnings: int
 
 
 class Review:
@@ -460,7 +471,10 @@ class Review:
         return out[offset:offset + limit if limit is not None else None]
 
     def _current_with_cases(self, *, region: str | None, year: int | None, rule: str | None = None):
-        q = (select(ReportRow, Agency.name, Agency.region).outerjoin(Agency, Agency.id == ReportRow.agency_id)
+        # the columns lists need, not the rows: a report row carries its whole model
+        cols = (ReportRow.id, ReportRow.agency_id, ReportRow.year, ReportRow.agency_name, ReportRow.errors,
+                ReportRow.warnings)
+        q = (select(*cols, Agency.name, Agency.region).outerjoin(Agency, Agency.id == ReportRow.agency_id)
              .where(ReportRow.is_current).order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id))
         if region:
             q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
@@ -475,7 +489,8 @@ class Review:
         by_ay = {(c.agency_id, c.year): c for c in cases if c.agency_id is not None}
         by_report = {c.report_id: c for c in cases if c.agency_id is None}
         out = []
-        for rep, name, reg in reps:
+        for *fields, name, reg in reps:
+            rep = _Rep(*fields)
             case = by_ay.get((rep.agency_id, rep.year)) if rep.agency_id is not None and rep.year is not None \
                 else by_report.get(rep.id)
             out.append((rep, name, reg, case))
