@@ -238,3 +238,18 @@ def test_a_row_the_column_sums_decide_in_part_reads_those_cells_and_names_the_re
     assert row[0] == 4 and row[6] == 4 and row[1:6] == [None] * 5
     assert sorted(c.rsplit(".", 1)[1] for c in unread["other.no_correction"]) == \
         sorted(["commercial", "research", "social_welfare", "legal_service", "other_org"])
+
+
+def test_a_page_number_copied_as_a_pipe_row_between_table_rows_is_no_cell():
+    # tabs-2021 draw: "4 |" between two pipe rows, set apart by blank lines, is the page's number
+    rows = ["| (四) 无法提供 | 1. 本机关不掌握相关政府信息 | 1 | 0 | 1 | 0 | 0 | 0 | 2 |",
+            "|  | 2. 没有现成信息需要另行制作 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            "|  | 3. 补正后申请内容仍不明确 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |", "", "4 |", "",
+            "| (五) 不予处理 | 1. 信访举报投诉类申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            "|  | 2. 重复申请 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |",
+            "|  | 3. 要求提供公开出版物 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |"]
+    text = "某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + "\n".join(rows) + "\n"
+    r = parse_bytes(text.encode(), "r.txt")
+    assert r.tables.applications["unavailable.unclear_after_correction"].total == 0
+    assert r.tables.applications["not_processed.petition"].natural_person == 0
+    assert not r.extraction.unread

@@ -74,7 +74,10 @@ def _grid_tokens(table: Table, gi: int) -> list[Token]:
     # cells printed one per line ("3 |"): a row of nothing but pipes counts the blank cells of the
     # row before it, without saying where they were
     one_per_line = sum(1 for r in table.rows if len(r) == 1) * 2 >= len(table.rows)
+    markers = set() if one_per_line else _page_markers(table)
     for ri, row in enumerate(table.rows):
+        if ri in markers:
+            continue
         if one_per_line and not any(c.text.strip() for c in row):
             out.extend(Token(B, "", c.loc, grid=gi, row=ri, col=ci, floating=True) for ci, c in enumerate(row))
             continue
@@ -91,6 +94,29 @@ def _grid_tokens(table: Table, gi: int) -> list[Token]:
                 seen_label = True
             toks.append(Token(kind, text, c.loc, value, norm, tail, gi, ri, ci, glued))
         out.extend(toks)
+    return out
+
+
+_PAGE_NO = re.compile(r"^\d{1,3}$")
+
+
+def _page_markers(table: Table) -> set[int]:
+    """Rows of a many-celled grid that are a page number copied as a row ("4 |"): one bare number
+    alone, set apart by blank lines from the rows around it, which hold several cells each."""
+    def filled(r) -> list[str]:
+        return [c.text.strip() for c in r if c.text.strip()]
+    wide = [len(filled(r)) >= 3 for r in table.rows]
+    if sum(wide) < 5:
+        return set()
+    out = set()
+    for ri in range(1, len(table.rows) - 1):
+        f = filled(table.rows[ri])
+        if len(f) != 1 or not _PAGE_NO.match(f[0]) or not (wide[ri - 1] and wide[ri + 1]):
+            continue
+        line = table.rows[ri][0].loc.line
+        before, after = table.rows[ri - 1][0].loc.line, table.rows[ri + 1][0].loc.line
+        if line and before and after and line - before > 1 and after - line > 1:
+            out.add(ri)
     return out
 
 
