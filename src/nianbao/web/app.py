@@ -112,6 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_api.router)
     from . import routes_review
     app.include_router(routes_review.router)
+    from . import review_pages
+    app.include_router(review_pages.router)
     app.include_router(pages.router)
 
     return app

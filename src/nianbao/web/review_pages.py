@@ -1,0 +1,86 @@
+"""The review panel of a report page (an HTMX fragment): status and its allowed changes, a decision
+per finding (确认 / 误报 / 不适用 with reason), the trail with its CSV export. Changes go through
+the Library with the version the page showed: a concurrent change re-renders the panel with the
+conflict named instead of overwriting it."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from ..export import safe_text, where
+from ..store.review import TRANSITIONS, ConflictError, ReviewError
+from . import auth
+
+router = APIRouter()
+
+
+def _panel(request: Request, report_id: int, error: str | None = None, status: int = 200) -> HTMLResponse:
+    lib = request.app.state.backend.library
+    try:
+        case = lib.case(report_id)
+    except ReviewError as e:
+        raise HTTPException(404, e.message) from None
+    findings = lib.review.findings(case["id"])
+    for f in findings:
+        f["where"] = where(f["evidence"]) or f["path"] or ""
+    ctx = {"report_id": report_id, "case": case, "findings": findings, "error": error,
+           "transitions": TRANSITIONS[case["status"]], "trail": lib.trail(report_id=report_id, limit=200),
+           "user": auth.current_user(request), "csrf": auth.csrf_token(request)}
+    return request.app.state.templates.TemplateResponse(request, "_review.html", ctx, status_code=status)
+
+
+@router.get("/reports/{report_id}/review", response_class=HTMLResponse, include_in_schema=False)
+def review_panel(request: Request, report_id: int):
+    return _panel(request, report_id)
+
+
+def _act(request: Request, report_id: int, fn, *args, **kw) -> HTMLResponse:
+    try:
+        fn(*args, **kw)
+    except ConflictError as e:
+        return _panel(request, report_id, f"{e.message}（已显示最新状态）")
+    except ReviewError as e:
+        if e.kind == "notfound":
+            raise HTTPException(404, e.message) from None
+        return _panel(request, report_id, e.message)
+    return _panel(request, report_id)
+
+
+@router.post("/reports/{report_id}/review/status", response_class=HTMLResponse, include_in_schema=False)
+def review_status(request: Request, report_id: int, status: str = Form(...), version: int = Form(...),
+                  deadline: str = Form(""), comment: str = Form(""), user: str = Depends(auth.require_writer)):
+    try:
+        due = date.fromisoformat(deadline) if deadline else None
+    except ValueError:
+        return _panel(request, report_id, "回复期限的日期格式不正确")
+    return _act(request, report_id, request.app.state.backend.library.set_status, report_id, status, user=user,
+                comment=comment or None, deadline=due, expected_version=version)
+
+
+@router.post("/reports/{report_id}/review/findings/{finding_id}", response_class=HTMLResponse,
+             include_in_schema=False)
+def review_decide(request: Request, report_id: int, finding_id: int, decision: str = Form(...),
+                  version: int = Form(...), reason: str = Form(""), note: str = Form(""),
+                  user: str = Depends(auth.require_writer)):
+    return _act(request, report_id, request.app.state.backend.library.decide, finding_id,
+                None if decision == "待定" else decision, user=user, reason=reason or None, note=note or None,
+                expected_version=version)
+
+
+@router.get("/reports/{report_id}/trail.csv", include_in_schema=False)
+def trail_csv(request: Request, report_id: int):
+    events = request.app.state.backend.library.trail(report_id=report_id, limit=None)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["时间", "操作人", "操作", "报告编号", "问题编号", "之前", "之后", "说明"])
+    for e in events:
+        change = lambda v: "；".join(f"{k}={x}" for k, x in (v or {}).items() if x is not None)  # noqa: E731
+        w.writerow([safe_text(x) for x in (e["at"], e["user"], e["action_name"], e["report_id"], e["finding_id"],
+                                           change(e["before"]), change(e["after"]), e["comment"])])
+    return Response(("\ufeff" + buf.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(f'留痕-报告{report_id}.csv')}"})
