@@ -135,13 +135,8 @@ def reports(draw, fmt: str = "2021"):
 # reader fix shows up as XPASS and its entry must go. Each reason is a small failing example:
 # "report(Random(s), nonzero=…, blanks=b), <style>" is rng = Random(s); random_report(rng, nonzero=…)
 # (→ as_2019(report, rng) for 2019) → blank_out(report, rng, b), rendered with seed=0; then the first
-# wrong cell and the text of its row ("⏎" = a line break). Refreshed against the committed reader at bffddc3.
+# wrong cell and the text of its row ("⏎" = a line break). At cedf24d every pair reads back.
 XFAIL: dict[tuple[str, str], str] = {
-    ("tabs", "2021"):
-        "no small example yet; the property's own draw (HYPOTHESIS_SHRINK=1 shrinks it): pipe rows "
-        "(pipe_rows='closed') with table 三 repeating its header after a page break (repeat_header), "
-        "blank='—', ascii_parens, label_variants: 7 cells wrong, e.g. "
-        "applications.unavailable.unclear_after_correction.natural_person 0 read as None",
 }
 CASES = [(layout, fmt) for layout in ALL_LAYOUTS for fmt in FORMATS]
 
