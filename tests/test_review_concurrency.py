@@ -78,3 +78,40 @@ def test_concurrent_status_changes_one_wins(db_url, tmp_path):
     for t in ts:
         t.join(120)
     assert sorted(type(v).__name__ for v in out.values()) == ["ConflictError", "dict"]
+
+
+def test_two_logged_in_reviewers_posting_the_same_decision_at_once_one_gets_409(db_url, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from nianbao.web import auth
+    from nianbao.web.app import Settings, create_app
+    from test_review_api import _report
+    from web_support import PASSWORD, login
+
+    app = create_app(Settings(db_url=db_url, data_dir=tmp_path / "files", secret="s", workers=1))
+    for name in ("甲", "乙"):
+        auth.add_user(app.state.backend.engine, name, PASSWORD)
+    with TestClient(app) as c1, TestClient(app) as c2:
+        rid = app.state.backend.add_report(_report(1)).id
+        tokens = {c1: login(c1, "甲"), c2: login(c2, "乙")}
+        for f in c1.get(f"/api/review/reports/{rid}").json()["findings"][:3]:
+            barrier = threading.Barrier(2)
+            answers = {}
+
+            def post(c, decision):
+                barrier.wait()
+                answers[decision] = c.post(f"/api/review/findings/{f['id']}/decision",
+                                           headers={"X-CSRF-Token": tokens[c]},
+                                           json={"decision": decision, "reason": "理由", "version": f["version"]})
+
+            ts = [threading.Thread(target=post, args=(c1, "确认")), threading.Thread(target=post, args=(c2, "误报"))]
+            for t in ts:
+                t.start()
+            for t in ts:
+                t.join(60)
+            codes = sorted(r.status_code for r in answers.values())
+            assert codes == [200, 409], {k: (r.status_code, r.text) for k, r in answers.items()}
+            won = next(k for k, r in answers.items() if r.status_code == 200)
+            lost = next(r for r in answers.values() if r.status_code == 409)
+            assert lost.json()["current"]["decision"] == won
+    app.state.backend.close()
