@@ -253,3 +253,16 @@ def test_a_page_number_copied_as_a_pipe_row_between_table_rows_is_no_cell():
     assert r.tables.applications["unavailable.unclear_after_correction"].total == 0
     assert r.tables.applications["not_processed.petition"].natural_person == 0
     assert not r.extraction.unread
+
+
+def test_a_page_number_between_space_aligned_rows_is_no_cell():
+    # spaces-2021 draw: the page's number "3" on its own line, set apart by blank lines, after a row
+    # whose wrapped label ends below its seven values
+    got = rows_of("（六）其他处理 2.申请人逾期未按收费通知要求缴纳", "费用、行政机关不再处理其政府信息 0 0 0 0 0 0 0",
+                  "公开申请", "", "3", "", "3.其他 1 0 0 0 0 0 1")
+    assert got["other.fee_unpaid"][1] == ["0"] * 7
+
+
+def test_every_cell_its_own_paragraph_keeps_a_lone_number_as_a_cell():
+    got = rows_of("3.其他", "", "1", "", "0", "", "0", "", "0", "", "0", "", "0", "", "1", "", "（七）总计")
+    assert got["other.other"][1] == ["1", "0", "0", "0", "0", "0", "1"]

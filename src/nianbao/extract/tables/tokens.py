@@ -102,7 +102,8 @@ _PAGE_NO = re.compile(r"^\d{1,3}$")
 
 def _page_markers(table: Table) -> set[int]:
     """Rows of a many-celled grid that are a page number copied as a row ("4 |"): one bare number
-    alone, set apart by blank lines from the rows around it, which hold several cells each."""
+    alone, set apart by blank lines from the rows around it, which hold several cells each (the next
+    may be a repeated header of two)."""
     def filled(r) -> list[str]:
         return [c.text.strip() for c in r if c.text.strip()]
     wide = [len(filled(r)) >= 3 for r in table.rows]
@@ -111,7 +112,7 @@ def _page_markers(table: Table) -> set[int]:
     out = set()
     for ri in range(1, len(table.rows) - 1):
         f = filled(table.rows[ri])
-        if len(f) != 1 or not _PAGE_NO.match(f[0]) or not (wide[ri - 1] and wide[ri + 1]):
+        if len(f) != 1 or not _PAGE_NO.match(f[0]) or not (wide[ri - 1] and len(filled(table.rows[ri + 1])) >= 2):
             continue
         line = table.rows[ri][0].loc.line
         before, after = table.rows[ri - 1][0].loc.line, table.rows[ri + 1][0].loc.line
@@ -150,7 +151,32 @@ def tokens_of(doc: Document) -> list[Token]:
             out.extend(_grid_tokens(b, gi))
         else:
             out.extend(paragraph_tokens(b))
-    return _pipes(out)
+    return _pipes(_lone_page_numbers(out))
+
+
+def _lone_page_numbers(toks: list[Token]) -> list[Token]:
+    """A page number left between the lines of a space-aligned table: a line of one bare number, set
+    apart by blank lines, a few lines after a row of several values (where every cell is its own
+    paragraph, the lines before hold one cell each)."""
+    lines: list[tuple[int, list[int]]] = []
+    for i, t in enumerate(toks):
+        if t.grid >= 0 or not t.loc.line:
+            continue
+        if lines and lines[-1][0] == t.loc.line:
+            lines[-1][1].append(i)
+        else:
+            lines.append((t.loc.line, [i]))
+    drop = set()
+    for k in range(1, len(lines) - 1):
+        line, idx = lines[k]
+        t = toks[idx[0]]
+        if len(idx) != 1 or t.kind != V or not _PAGE_NO.match(t.text):
+            continue
+        if line - lines[k - 1][0] < 2 or lines[k + 1][0] - line < 2:
+            continue
+        if any(sum(1 for i in ix if toks[i].kind == V) >= 3 for _, ix in lines[max(0, k - 3):k]):
+            drop.add(idx[0])
+    return [t for i, t in enumerate(toks) if i not in drop] if drop else toks
 
 
 def _pipes(toks: list[Token]) -> list[Token]:
