@@ -146,6 +146,9 @@ def normalise(text: str) -> str:
     return text
 
 
+_DEBRIS_MARKS = ("[", "{#", "**", "__", "\\", "#")    # what every cleanup in _clean_line needs in its line
+
+
 def _clean_line(line: str, lineno: int, removed: list[Removed], markdown_file: bool) -> str:
     if "[" in line or "{#" in line:
         for m in _BOOKMARK.finditer(line):
@@ -385,7 +388,10 @@ def read(data: bytes, name: str = "") -> Document:
             _emit(region_kind, region, blocks)
         region, region_kind = [], -1
 
-    lines = [_clean_line(raw, n, removed, markdown_file) for n, raw in enumerate(text.split("\n"), 1)]
+    if any(c in text for c in _DEBRIS_MARKS):
+        lines = [_clean_line(raw, n, removed, markdown_file) for n, raw in enumerate(text.split("\n"), 1)]
+    else:                                     # no line holds what _clean_line removes: nothing to clean
+        lines = text.split("\n")
     kinds = [_kind(line) for line in lines]
     _two_cell_pipe_rows(kinds)
     _numbers_that_are_cells(lines, kinds)
