@@ -266,3 +266,17 @@ def test_a_page_number_between_space_aligned_rows_is_no_cell():
 def test_every_cell_its_own_paragraph_keeps_a_lone_number_as_a_cell():
     got = rows_of("3.其他", "", "1", "", "0", "", "0", "", "0", "", "0", "", "0", "", "1", "", "（七）总计")
     assert got["other.other"][1] == ["1", "0", "0", "0", "0", "0", "1"]
+
+
+def test_many_open_outcome_rows_do_not_stop_the_column_sums_deciding_the_carried_over_row():
+    # paragraphs-2021 draw: 上年结转 "18 0 0 0 0 18" (one blank dropped) beside a dozen open outcome
+    # rows; T303 alone reaches it, so it is solved apart: 自然人 18 and 总计 18, the blank unread
+    short = "1 1 1 1 1 5"                         # open: which of the seven is blank?
+    printed = {"new_received": "30 6 6 6 6 0 54", "carried_over": "18 0 0 0 0 18",
+               "results_total": "48 6 6 6 6 0 72", "carried_forward": "0 0 0 0 0 0 0"}
+    outcome = [r.key for r in FORM_2021.table("applications").rows
+               if r.key not in printed][:12]
+    printed.update({k: short for k in outcome})
+    got, unread = _applications(printed)
+    assert got["carried_over"][0] == 18 and got["carried_over"][6] == 18
+    assert "natural_person" not in {c.rsplit(".", 1)[1] for c in unread["carried_over"]}

@@ -73,58 +73,106 @@ def grid_columns(rows: list[RowRead], n: int) -> tuple[dict[int, list[int]], dic
 MAX_JOINT = 20_000
 
 
+def _holds(checks, v: dict) -> bool:
+    return all(any(v.get(p) is None for p in i.paths)
+               or abs(sum(v[p] for p in i.lhs) - sum(v[p] for p in i.rhs)) < 1e-9 for i in checks)
+
+
+def _components(open_rows: list[tuple[RowRead, list]], ids) -> list[list[int]]:
+    """Open rows linked by a column sum that reaches both (T303 links 上年结转 to nothing open in the
+    outcome rows, T302 links the outcome rows): each group is solved on its own."""
+    paths = [set(r.target.row.paths()) for r, _ in open_rows]
+    parent = list(range(len(open_rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+    for ident in ids:
+        hit = [k for k, ps in enumerate(paths) if not ps.isdisjoint(ident.paths)]
+        for k in hit[1:]:
+            parent[find(k)] = find(hit[0])
+    groups: dict[int, list[int]] = {}
+    for k in range(len(open_rows)):
+        groups.setdefault(find(k), []).append(k)
+    return list(groups.values())
+
+
+def _survivors(group: list[tuple[RowRead, list]], base: dict, ids) -> list[list[int]]:
+    """Per row of the group, the readings some combination keeping every column sum uses. Too many
+    combinations to try: each row on its own, the group's other rows unknown (a sum with an unknown
+    cell says nothing, so no reading that could be right is ruled out)."""
+    paths = [r.target.row.paths() for r, _ in group]
+    touched = {p for ps in paths for p in ps}
+    checks = [i for i in ids if not touched.isdisjoint(i.paths)]
+    combos = 1
+    for _, alts in group:
+        combos *= len(alts)
+    if combos <= MAX_JOINT:
+        used: list[set[int]] = [set() for _ in group]
+        for choice in product(*[range(len(a)) for _, a in group]):
+            v = dict(base)
+            for (_, alts), ps, c in zip(group, paths, choice):
+                v.update(zip(ps, values(alts[c])))
+            if _holds(checks, v):
+                for k, c in enumerate(choice):
+                    used[k].add(c)
+        return [sorted(u) for u in used]
+    unknown = dict(base)
+    unknown.update((p, None) for p in touched)
+    out = []
+    for (_, alts), ps in zip(group, paths):
+        keep = []
+        for c, alt in enumerate(alts):
+            v = dict(unknown)
+            v.update(zip(ps, values(alt)))
+            if _holds(checks, v):
+                keep.append(c)
+        out.append(keep)
+    return out
+
+
 def _balance(table: TableForm, res: TableResult, open_rows: list[tuple[RowRead, list]]) -> None:
-    """Rows left open (several readings the row's own total allows): the readings of all of them
-    together that keep every column sum the form states (T302, T303; a sum with a blank cell says
-    nothing). A row all surviving combinations read alike is read so; a row placed by the grid's
-    columns keeps its reading otherwise, an unread row stays unread."""
+    """Rows left open (several readings the row's own total allows): the readings that keep every
+    column sum the form states (T302, T303; a sum with a blank cell says nothing), tried together for
+    the rows a sum links. A row all surviving readings read alike is read so; of an unread row, the
+    cells they agree on are read and the others stay unread; a row placed by the grid's columns keeps
+    its reading otherwise."""
     ids = [i for i in table.identities if i.rule in ("T302", "T303")]
     if not open_rows:
         return
-    combos = 1
-    for _, alts in open_rows:
-        combos *= len(alts)
-    if combos > MAX_JOINT:
-        return
     base = {p: v for p, (v, _) in res.cells.items()}
-    open_paths = [r.target.row.paths() for r, _ in open_rows]
-    touched = {p for ps in open_paths for p in ps}
-    checks = [i for i in ids if not touched.isdisjoint(i.paths)]
-    survivors: list[tuple[int, ...]] = []
-    for choice in product(*[range(len(a)) for _, a in open_rows]):
-        v = dict(base)
-        for (r, alts), ps, c in zip(open_rows, open_paths, choice):
-            v.update(zip(ps, values(alts[c])))
-        if all(any(v.get(p) is None for p in i.paths)
-               or abs(sum(v[p] for p in i.lhs) - sum(v[p] for p in i.rhs)) < 1e-9 for i in checks):
-            survivors.append(choice)
-    if not survivors:
+    for members in _components(open_rows, ids):
+        group = [open_rows[k] for k in members]
+        for (r, alts), keep in zip(group, _survivors(group, base, ids)):
+            if keep:
+                _apply(res, r, [alts[c] for c in keep])
+
+
+def _apply(res: TableResult, r: RowRead, kept: list) -> None:
+    row = r.target.row
+    name = f"{row.path_prefix}.{row.key}"
+    picked = {tuple(values(a)) for a in kept}
+    if len(picked) != 1:
+        # an unread row: the cells every surviving reading agrees on are read; the others stay
+        # null and named (a row placed by its grid's columns keeps its reading)
+        unread = [u for u in res.unread if u.row == name]
+        if not unread:
+            return
+        agreed = [len({values(a)[i] for a in kept}) == 1 for i in range(len(row.columns))]
+        for col, tok, ok in zip(row.columns, kept[0], agreed):
+            if ok and row.path(col.key) in unread[0].cells:
+                value = tok.value if tok is not None and tok.kind == V else None
+                res.cells[row.path(col.key)] = (value, tok.loc if tok is not None else None)
+        for u in unread:
+            u.cells = [p for p, ok in zip(row.paths(), agreed) if not ok and p in u.cells]
+        res.unread = [u for u in res.unread if u.row != name or u.cells]
         return
-    for k, (r, alts) in enumerate(open_rows):
-        picked = {tuple(values(alts[c[k]])) for c in survivors}
-        row = r.target.row
-        name = f"{row.path_prefix}.{row.key}"
-        if len(picked) != 1:
-            # an unread row: the cells every surviving combination reads alike are read; the others stay
-            # null and named (a row placed by its grid's columns keeps its reading)
-            unread = [u for u in res.unread if u.row == name]
-            if not unread:
-                continue
-            chosen = alts[survivors[0][k]]
-            agreed = [len({values(alts[c[k]])[i] for c in survivors}) == 1 for i in range(len(row.columns))]
-            for col, tok, ok in zip(row.columns, chosen, agreed):
-                if ok and row.path(col.key) in unread[0].cells:
-                    value = tok.value if tok is not None and tok.kind == V else None
-                    res.cells[row.path(col.key)] = (value, tok.loc if tok is not None else None)
-            for u in unread:
-                u.cells = [p for p, ok in zip(row.paths(), agreed) if not ok and p in u.cells]
-            res.unread = [u for u in res.unread if u.row != name or u.cells]
-            continue
-        chosen = alts[survivors[0][k]]
-        for col, tok in zip(row.columns, chosen):
-            value = tok.value if tok is not None and tok.kind == V else None
-            res.cells[row.path(col.key)] = (value, tok.loc if tok is not None else None)
-        res.unread = [u for u in res.unread if u.row != name]
+    for col, tok in zip(row.columns, kept[0]):
+        value = tok.value if tok is not None and tok.kind == V else None
+        res.cells[row.path(col.key)] = (value, tok.loc if tok is not None else None)
+    res.unread = [u for u in res.unread if u.row != name]
 
 
 def assemble_applications(rows: list[RowRead], form: Form, res: TableResult,
