@@ -104,15 +104,14 @@ def _page_markers(table: Table) -> set[int]:
     """Rows of a many-celled grid that are a page number copied as a row ("4 |"): one bare number
     alone, set apart by blank lines from the rows around it, which hold several cells each (the next
     may be a repeated header of two)."""
-    def filled(r) -> list[str]:
-        return [c.text.strip() for c in r if c.text.strip()]
-    wide = [len(filled(r)) >= 3 for r in table.rows]
+    fills = [[t for c in r if (t := c.text.strip())] for r in table.rows]     # each row's filled cells, once
+    wide = [len(f) >= 3 for f in fills]
     if sum(wide) < 5:
         return set()
     out = set()
     for ri in range(1, len(table.rows) - 1):
-        f = filled(table.rows[ri])
-        if len(f) != 1 or not _PAGE_NO.match(f[0]) or not (wide[ri - 1] and len(filled(table.rows[ri + 1])) >= 2):
+        f = fills[ri]
+        if len(f) != 1 or not _PAGE_NO.match(f[0]) or not (wide[ri - 1] and len(fills[ri + 1]) >= 2):
             continue
         line = table.rows[ri][0].loc.line
         before, after = table.rows[ri - 1][0].loc.line, table.rows[ri + 1][0].loc.line
