@@ -107,3 +107,14 @@ def test_openapi_documents_the_review_endpoints(client):
               "/api/review/notice", "/api/review/cases", "/api/review/reports/{report_id}/trail"):
         assert p in paths, p
     assert "409" in paths["/api/review/findings/{finding_id}/decision"]["post"]["responses"]
+
+
+def test_unknown_routes_and_out_of_range_numbers_answer_in_chinese_not_500(client):
+    c, _ = client
+    r = c.get("/api/no-such-thing")
+    assert r.status_code == 404 and r.json()["detail"] == "页面或接口不存在"
+    assert c.get("/no-such-page").status_code == 404 and "页面或接口不存在" in c.get("/no-such-page").text
+    assert c.post("/api/reports").json()["detail"] == "不支持该请求方法"
+    for url in ("/api/reports/100000000000000000000", "/api/review/reports/100000000000000000000"):
+        r = c.get(url)
+        assert r.status_code == 400 and r.json()["detail"] == "请求中的数字超出范围", (url, r.text)

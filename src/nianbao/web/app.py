@@ -10,10 +10,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import DataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.middleware.sessions import SessionMiddleware
@@ -28,6 +30,8 @@ from ..originals import default_data_dir, originals_store  # noqa: F401  (origin
 
 HERE = Path(__file__).parent
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
+STATUS_MESSAGES = {"Not Found": "页面或接口不存在", "Method Not Allowed": "不支持该请求方法",
+                   "Unsupported Media Type": "不支持的内容类型"}
 
 
 @dataclass
@@ -89,9 +93,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LimitAndHarden, max_request=settings.max_bytes * 10 + 2**20,
                        max_upload_mb=settings.max_upload_mb)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException):
-        return _error(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+    @app.exception_handler(StarletteHTTPException)     # FastAPI's HTTPException and the router's own 404/405
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        detail = STATUS_MESSAGES.get(str(exc.detail), str(exc.detail))
+        return _error(request, exc.status_code, detail, getattr(exc, "headers", None))
+
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def out_of_range(request: Request, exc: Exception):
+        # an id or number beyond what the database holds (/reports/1e17 is a 422 already; 10**20 got here)
+        return _error(request, 400, "请求中的数字超出范围")
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
