@@ -120,3 +120,16 @@ def test_password_hashing_of_a_login_runs_off_the_event_loop(tmp_path, monkeypat
     with c:
         login(c)
     assert on_loop == [False]
+
+
+@pytest.mark.parametrize("args, headers, allowed", [([], False, None),
+                                                     (["--trusted-proxy", "10.0.0.5"], True, "10.0.0.5")])
+def test_serve_trusts_forwarded_addresses_only_from_a_configured_proxy(tmp_path, monkeypatch, args, headers, allowed):
+    import uvicorn
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: seen.update(kw))
+    r = CliRunner().invoke(cli, ["serve", "--db", f"sqlite:///{tmp_path / 'n.db'}", "--data-dir", str(tmp_path / "f"),
+                                 *args])
+    assert r.exit_code == 0, r.output
+    assert seen["proxy_headers"] is headers and seen["forwarded_allow_ips"] == allowed

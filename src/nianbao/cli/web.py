@@ -27,6 +27,8 @@ def serve(
     max_upload_mb: int = typer.Option(50, "--max-upload-mb", help="每个上传文件的大小上限（MB）"),
     workers: int = typer.Option(2, "--workers", help="上传文件的后台解析进程数"),
     secure_cookies: bool = typer.Option(False, "--secure-cookies", help="会话 Cookie 只经 HTTPS 发送（部署在 HTTPS 之后时使用）"),
+    trusted_proxy: list[str] = typer.Option(None, "--trusted-proxy",
+                                            help="可信反向代理的地址（可重复）：只有来自它的 X-Forwarded-For 才被采信"),
 ) -> None:
     """启动网页界面（报告、审核问题、总览、上传、JSON 接口）。"""
     import uvicorn
@@ -37,7 +39,10 @@ def serve(
                         secure_cookies=secure_cookies)
     web = create_app(settings)
     console.print(f"nianbao 网页界面：http://{host}:{port}/  （数据库 {web.state.backend.url}）", highlight=False, soft_wrap=True)
-    uvicorn.run(web, host=host, port=port, log_level="warning")
+    # X-Forwarded-For names the client (and so the login throttle's key) only when it comes from a proxy
+    # configured as trusted; otherwise anyone could send a new address with every guess
+    uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=bool(trusted_proxy),
+                forwarded_allow_ips=",".join(trusted_proxy) if trusted_proxy else None)
 
 
 @user_app.command("add")
