@@ -134,3 +134,18 @@ def test_rules_catalog_shows_each_rules_false_positive_rate_from_the_store(seede
     assert mine["review"]["false_positive"] == 1 and mine["review"]["fp_rate"] == 1.0
     assert "review" not in json.loads(_run("rules", "--json").output)[0]
     assert "100%（1/1）" in _run("rules", "--db", url).output
+
+
+def test_assign_in_bulk_by_region_and_only_the_unassigned(tmp_path):
+    url = f"sqlite:///{tmp_path / 'n.db'}"
+    with Library(url, data_dir=tmp_path / "files") as lib:
+        a, _ = _with_findings(lib, 1, "中卫市沙坡头区司法局")
+        b, _ = _with_findings(lib, 100, "中卫市海原县财政局")
+        c, _ = _with_findings(lib, 200, "银川市兴庆区教育局")
+    _run("review", "assign", "--to", "张三", "--db", url, code=2)
+    _run("review", "assign", a, "--to", "李四", "--db", url)
+    got = json.loads(_run("review", "assign", "--region", "中卫市", "--unassigned", "--to", "张三", "--db", url,
+                          "--json").output)
+    assert [x["report_id"] for x in got] == [b]
+    rows = {x["report_id"]: x["assignee"] for x in json.loads(_run("review", "list", "--db", url, "--json").output)}
+    assert rows == {a: "李四", b: "张三", c: None}

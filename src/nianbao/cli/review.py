@@ -225,14 +225,24 @@ def trail(
 # ---------------------------------------------------------------- assign, list
 @review_app.command("assign")
 def assign(
-    report_ids: list[int] = typer.Argument(..., help="报告编号（可多个）"),
+    report_ids: list[int] = typer.Argument(None, help="报告编号（可多个）；不给时按 --region/--year/--status 选"),
     to: str = typer.Option(..., "--to", help="审核人（空字符串：取消分配）"),
+    region: str = typer.Option(None, "--region", help="一个地区的现行报告"),
+    year: int = typer.Option(None, "--year", help="年度"),
+    status_: str = typer.Option(None, "--status", help="只分配这个状态的"),
+    unassigned: bool = typer.Option(False, "--unassigned", help="只分配尚未分配的"),
     user: str = typer.Option(None, "--user", help=USER_HELP),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
-    """把报告分配给审核人。"""
+    """把报告分配给审核人：给出编号，或按地区、年度、状态成批分配。"""
+    if not report_ids and not (region or year or status_):
+        report_error("请给出报告编号，或 --region / --year / --status")
+        raise typer.Exit(EXIT_INPUT)
     with _library(db) as lib:
+        if not report_ids:
+            report_ids = [c["report_id"] for c in lib.cases(region=region, year=year, status=status_)
+                          if not (unassigned and c["assignee"])]
         cases = lib.assign(report_ids, to.strip() or None, user=_user(user))
     if json_out:
         print_json(cases)
