@@ -397,10 +397,12 @@ def read(sent: Sentence, ctx: Ctx) -> bool:
         ctx.last_new.certain, ctx.last_new.reason = False, UNCERTAIN_TOTAL
     ctx.last_new = None
     if not APP_CONTEXT.search(s):
-        plan = PLAN.search(CARRIED_FORWARD_PHRASE.sub("", s)) is not None
-        if ctx.cont and CONTINUES.match(s) and not plan:
+        # is it a plan: asked only of a sentence that would otherwise be read (most are not)
+        def plan() -> bool:
+            return PLAN.search(CARRIED_FORWARD_PHRASE.sub("", s)) is not None
+        if ctx.cont and CONTINUES.match(s) and not plan():
             continued = True
-        elif OUTCOME_WORDS.search(s) and sent.counts and _outcome_sentence(sent) and not plan:
+        elif OUTCOME_WORDS.search(s) and sent.counts and _outcome_sentence(sent) and not plan():
             outcomes_only = True
         else:
             return False

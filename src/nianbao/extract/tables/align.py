@@ -90,7 +90,8 @@ def align(tokens: list[Token], targets: Targets) -> list[Match]:
             if len(cache) >= 65536:
                 cache.clear()
             cache[key] = found
-        cands.extend((p, p + k, ti, score) for k, ti, score in found)
+        for k, ti, score in found:         # most pieces name no row: nothing to add
+            cands.append((p, p + k, ti, score))
     if not cands:
         return []
     # Weighted chain: best(c) = score(c) + max over committed c' (end <= start, target < target)
