@@ -56,6 +56,10 @@ def _transparent(tok: Token, target: Target, headers: str, found: str) -> bool:
     return len(n) >= 2 and n in target.leaf             # the rest of its wrapped label
 
 
+def _starts_any(full: tuple[str, ...], norm: str) -> bool:
+    return any(s.startswith(norm) for s in full)
+
+
 def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> list[RowRead]:
     headers = _header_text(targets)
     # grid rows holding a label: their empty cells belong to that label's row (a header's are layout)
@@ -85,7 +89,7 @@ def read_rows(tokens: list[Token], matches: list[Match], targets: Targets) -> li
                 row.end = i + 1
             elif t.kind == X:
                 break
-            elif any(s.startswith(match_norm(row.found + t.text)) for s in target.full):
+            elif _starts_any(target.full, match_norm(row.found + t.text)):
                 row.found += t.text               # the rest of its wrapped label ("卷", "不计其他情形）")
                 if t.tail:
                     row.values.append(Token(V, t.tail, t.loc, _number(t.tail), glued=True))
