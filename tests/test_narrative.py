@@ -226,10 +226,57 @@ def test_plans_after_the_applications_statement_are_not_counts():
     assert k == {"applications.new_received": [3]}
 
 
+def test_a_paragraph_opening_with_qizhong_goes_on_with_the_applications_of_the_paragraph_before():
+    # the report extractor hands paragraphs over one by one: the 其中 list on the next line is
+    # still the list of the applications counted before it (uncertain, as in one paragraph)
+    fs = extract_narrative([(1, "2024年共收到政府信息公开申请2件。", Loc(line=1)),
+                            (1, "其中，予以公开3件，办结3件，结转下年度继续办理0件。", Loc(line=2))], 2024)
+    assert [(f.kind, f.value, f.certain) for f in fs] == [
+        ("applications.new_received", 2, True), ("applications.granted", 3, False),
+        ("applications.completed", 3, False), ("applications.carried_forward", 0, False)]
+    assert fs[1].text.startswith("其中") and fs[1].evidence.line == 2
+
+
+def test_a_qizhong_paragraph_after_a_total_split_by_it_makes_the_total_received_total():
+    fs = extract_narrative([(1, "2023年，我局共收到政府信息公开申请15件。", Loc(line=1)),
+                            (1, "其中上年结转3件。", Loc(line=2))], 2023)
+    assert [(f.kind, f.value) for f in fs] == [("applications.received_total", 15),
+                                               ("applications.carried_over", 3)]
+
+
 def test_a_sentence_in_another_paragraph_does_not_go_on_with_the_applications():
+    # only a paragraph that opens with 其中 goes on, and only its 其中 sentence
     fs = extract_narrative([(1, "2023年，我局共收到政府信息公开申请3件。", Loc(line=1)),
-                            (1, "其中予以公开2件。行政复议1件。", Loc(line=2))], 2023)
-    assert [f.kind for f in fs] == ["applications.new_received"]
+                            (1, "其中予以公开2件。其中行政复议1件。", Loc(line=2)),
+                            (1, "予以公开2件。", Loc(line=3))], 2023)
+    assert [(f.kind, f.value) for f in fs] == [("applications.new_received", 3), ("applications.granted", 2)]
+
+
+def test_a_qizhong_paragraph_goes_on_only_after_an_applications_statement_in_its_section():
+    for before in ((1, "2023年，我局共收到政府信息公开申请3件。本年度主动公开信息120条。", Loc(line=1)),
+                   (2, "2023年，我局共收到政府信息公开申请3件。", Loc(line=1))):
+        fs = extract_narrative([before, (1, "其中予以公开2件，办结2件。", Loc(line=2))], 2023)
+        assert [(f.kind, f.value) for f in fs] == [("applications.new_received", 3)], before
+
+
+def test_a_respectively_list_ends_at_the_comma_after_its_last_items_count():
+    text = ("2025年度，本单位接到政府信息公开申请728件，已办结811件，其中予以公开、部分公开、不予公开、不予处理、"
+            "其他处理分别为370件、248件、91件、46件、56件，25件正在办理中。")
+    fs = extract_narrative([(3, text, Loc(line=1))], 2025)
+    assert [(f.kind, f.value, f.certain) for f in fs] == [
+        ("applications.new_received", 728, True), ("applications.completed", 811, True),
+        ("applications.granted", 370, True), ("applications.partially_granted", 248, True),
+        ("applications.denied", 91, True), ("applications.not_processed", 46, True),
+        ("applications.other_processing", 56, True), ("applications.carried_forward", 25, False)]
+    assert all(f.text == text for f in fs)
+
+
+def test_a_respectively_list_joined_by_commas_is_not_cut():
+    # with commas inside the list, where it ends cannot be told: the sentence stays unread
+    # (respectively_unpaired), as before
+    fs = extract_narrative([(3, "收到政府信息公开申请9件，其中予以公开、部分公开分别为3件，4件，2件正在办理中。",
+                             Loc(line=1))], 2025)
+    assert [f for f in fs if f.kind.startswith("applications.")] == []
 
 
 def test_all_completed_with_carried_over_included():

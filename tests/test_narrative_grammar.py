@@ -89,7 +89,6 @@ def mismatch(c: Composed) -> str | None:
 # and the smallest failing paragraph found (see first_failure); strict, so each flips to a failure
 # once the extractor reads the phrasing. `python tests/test_narrative_grammar.py --write` renews them.
 XFAIL: dict[str, tuple[int, str]] = {
-    'app_outcomes_paragraph': (340, "「2024年共收到政府信息公开申请2件。\n其中，予以公开3件，办结3件，结转下年度继续办理0件。」 (section 1): read [('applications.new_received', 2)]; missing [('applications.carried_forward', 0), ('applications.completed', 3), ('applications.granted', 3)], extra []"),
 }
 
 # examples per family (about 50 families); HYPOTHESIS_PROFILE=explore draws more, and new ones
@@ -165,7 +164,6 @@ def first_failure(families: frozenset[str], draws: int = 600, keep: int = 8) -> 
 # Families that read back each in its own test but not together: the families written in the
 # smallest failing paragraph (`failing_combo`), and that paragraph.
 XFAIL_COMBOS: dict[tuple[str, ...], tuple[int, str]] = {
-    ('app_in_progress', 'app_outcomes_respectively'): (56, "「2025年度，本单位接到政府信息公开申请728件，已办结811件，其中予以公开、部分公开、不予公开、不予处理、其他处理分别为370件、248件、91件、46件、56件，25件正在办理中。」 (section 3): read []; missing [('applications.carried_forward', 25), ('applications.completed', 811), ('applications.denied', 91), ('applications.granted', 370), ('applications.new_received', 728), ('applications.not_processed', 46), ('applications.other_processing', 56), ('applications.partially_granted', 248)], extra []"),
 }
 
 

@@ -121,8 +121,11 @@ def extract_narrative(paragraphs: Sequence[tuple[int | None, str, Loc]], year: i
     facts: list[NarrativeFact] = []
     run: list[tuple[int | None, str, Loc | None]] = []
     paras = [(section, normalize(text), loc) for section, text, loc in paragraphs if text and text.strip()]
+    ctx: Ctx | None = None
     for k, (section, text, loc) in enumerate(paras):
-        ctx = Ctx(section, loc, year, facts)
+        before, ctx = ctx, Ctx(section, loc, year, facts)
+        if before is not None:
+            ctx.go_on_from(before, text)
         for s in sentences(text):
             _sentence_facts(s, ctx)
         run.append((section, text, loc))

@@ -17,6 +17,10 @@ def position(loc: Loc | None) -> Position | None:
                     table=loc.table, row=loc.row, col=loc.col)
 
 
+# a paragraph that only goes on with the list of the one before
+CONTINUES_PARAGRAPH = re.compile(r"[,]?其中")
+
+
 class Ctx:
     __slots__ = ("section", "loc", "_pos", "year", "facts", "cont", "review_cont", "shown", "last_new")
 
@@ -37,6 +41,12 @@ class Ctx:
     def at(self, section: int | None, loc: Loc | None) -> None:
         """Read on from another paragraph."""
         self.section, self.loc, self._pos = section, loc, None
+
+    def go_on_from(self, before: Ctx, text: str) -> None:
+        """A paragraph that opens with 其中 goes on with the applications of the paragraph before,
+        in the same section ("…收到申请2件。" then "其中，予以公开3件，办结3件。"), as a sentence would."""
+        if before.cont and before.section == self.section and CONTINUES_PARAGRAPH.match(text):
+            self.cont, self.last_new = True, before.last_new
 
     def add(self, kind: FactKind, value, sentence: str, data=None, *, reason: str = "") -> NarrativeFact:
         """Record a fact; a `reason` makes it uncertain (the N rules then warn instead of erring)."""
@@ -85,10 +95,19 @@ def _expand_one(s: str) -> str | None:
     start = max(s.rfind(c, 0, m.start()) for c in ",;:") + 1
     subject = s[start:m.start()]
     items = [x for x in _ITEM_SEP.split(subject) if x]
-    counts = [c.group(0) for c in COUNT.finditer(m.group(1))]
+    found = list(COUNT.finditer(m.group(1)))
+    end = m.end()
+    n = len(items)
+    if 2 <= n < len(found) and "," in m.group(1)[found[n - 1].end():found[n].start()] \
+            and "," not in m.group(1)[:found[n - 1].end()]:
+        # "A、B分别为3件、4件，25件正在办理中": a list joined by 、 is over at the comma after its
+        # last item's count; what follows is a clause of its own (a list joined by commas is not cut)
+        end = m.start(1) + found[n - 1].end()
+        found = found[:n]
+    counts = [c.group(0) for c in found]
     if respectively_unpaired(items, counts):
         return None
     tail = _SHARED_TAIL.search(items[-1])       # the noun the items share, printed once after the last
     shared = items[-1][tail.start():] if tail else ""
     pieces = [(x if not shared or _SHARED_TAIL.search(x) else x + shared) + c for x, c in zip(items, counts)]
-    return s[:start] + ",".join(pieces) + s[m.end():]
+    return s[:start] + ",".join(pieces) + s[end:]
