@@ -118,3 +118,24 @@ def test_unknown_routes_and_out_of_range_numbers_answer_in_chinese_not_500(clien
     for url in ("/api/reports/100000000000000000000", "/api/review/reports/100000000000000000000"):
         r = c.get(url)
         assert r.status_code == 400 and r.json()["detail"] == "请求中的数字超出范围", (url, r.text)
+
+
+def test_an_anonymous_upload_is_refused_before_its_body_is_parsed(client, monkeypatch):
+    from starlette.formparsers import MultiPartParser
+
+    c, _ = client
+    parsed = []
+    real = MultiPartParser.parse
+
+    async def spy(self):
+        parsed.append(True)
+        return await real(self)
+
+    monkeypatch.setattr(MultiPartParser, "parse", spy)
+    for url in ("/api/upload", "/upload"):
+        r = c.post(url, files={"files": ("a.txt", b"x" * 200_000, "text/plain")})
+        assert r.status_code == 401 and "请先登录" in r.text
+    assert parsed == []
+    h = {"X-CSRF-Token": login(c)}
+    r = c.post("/api/upload", headers=h, files={"files": ("a.txt", _text(), "text/plain")})
+    assert r.status_code == 201 and parsed

@@ -86,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.page_cache = PageCache()
     app.state.login_throttle = auth.LoginThrottle()
 
+    from .guards import RefuseAnonymousUploads
+    app.add_middleware(RefuseAnonymousUploads)          # inside the session middleware: it reads the session
     app.add_middleware(SessionMiddleware, secret_key=settings.secret or auth.load_secret(data_dir),
                        session_cookie="nianbao_session", same_site="lax", https_only=settings.secure_cookies,
                        max_age=12 * 3600)

@@ -1,0 +1,30 @@
+"""Refuse what an anonymous client may not send before its body is read.
+
+Uploads need a login, but FastAPI parses (and spools to disk) a multipart body before the route's
+login check runs: an anonymous client could make the server take in up to the whole request limit
+for nothing. This middleware sits inside the session middleware and answers 401 at once when the
+session holds no valid user (checked against the database, as every request is: auth.session_account).
+"""
+from __future__ import annotations
+
+from fastapi import Request
+
+from . import auth
+
+UPLOAD_PATHS = ("/upload", "/api/upload")
+
+
+class RefuseAnonymousUploads:
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in UPLOAD_PATHS:
+            from starlette.concurrency import run_in_threadpool
+
+            request = Request(scope)
+            if await run_in_threadpool(auth.session_account, request) is None:
+                from .app import _error
+
+                return await _error(request, 401, "请先登录")(scope, receive, send)
+        await self.app(scope, receive, send)
