@@ -58,7 +58,7 @@ def build_demo(out: Path, *, jobs: int | None = None, agencies: int = 8):
     hints name an agency with several years and the one with the most errors, for the next commands."""
     from .ingest import ingest
     from .store import open_store
-    from .web.app import originals_store
+    from .originals import originals_store
 
     out.mkdir(parents=True, exist_ok=True)
     for f in out.glob("nianbao.db*"):
