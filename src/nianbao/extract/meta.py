@@ -124,13 +124,18 @@ CONTACT_PATTERNS = {
 }
 
 
+# a word each contact pattern cannot match without: most paragraphs are searched for none of them
+_CONTACT_NEEDS = {"address": ("址",), "postcode": ("编",), "phone": ("话",), "fax": ("真",), "email": ("@",),
+                  "website": ("://", "www.")}
+
+
 def find_contact(paras: list[Paragraph]) -> tuple[Contact, dict[str, Loc]]:
     contact = Contact()
     locs: dict[str, Loc] = {}
     for p in paras:
         t = p.text
         for fld, pat in CONTACT_PATTERNS.items():
-            if getattr(contact, fld) is not None:
+            if getattr(contact, fld) is not None or not any(w in t for w in _CONTACT_NEEDS[fld]):
                 continue
             m = pat.search(t)
             if not m:
