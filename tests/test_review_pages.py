@@ -29,3 +29,19 @@ def test_report_page_review_panel_decides_and_shows_conflicts_and_trail(tmp_path
         assert c.post(url, headers={"HX-Request": "true"}, data={"decision": "确认", "version": 1}).status_code in (401, 403)
         csv_text = c.get(f"/reports/{rid}/trail.csv").content.decode("utf-8-sig")
         assert csv_text.startswith("时间,操作人,操作") and "决定" in csv_text and "状态" in csv_text
+
+
+def test_review_page_shows_progress_per_region_and_filters_reports(tmp_path):
+    from datetime import date
+
+    c, app = new_client(tmp_path)
+    with c:
+        lib = app.state.backend.library
+        a = app.state.backend.add_report(_report(1)).id
+        lib.set_status(a, "退回整改", user="甲", deadline=date(2020, 1, 1))
+        page = c.get("/review")
+        assert page.status_code == 200 and "审核进度" in page.text and 'href="/review"' in page.text
+        assert f'<a href="/reports/{a}">' in page.text and "逾期" in page.text
+        assert f'<a href="/reports/{a}">' not in c.get("/review?status=通过").text
+        assert f'<a href="/reports/{a}">' in c.get("/review?status=逾期&year=2023").text
+        assert c.get("/review?year=1e17&offset=99999999999999").status_code == 200

@@ -84,3 +84,27 @@ def trail_csv(request: Request, report_id: int):
                                            change(e["before"]), change(e["after"]), e["comment"])])
     return Response(("\ufeff" + buf.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(f'留痕-报告{report_id}.csv')}"})
+
+
+PAGE = 200
+
+
+@router.get("/review", response_class=HTMLResponse, include_in_schema=False)
+def review_page(request: Request, region: str = "", year: str = "", status: str = "", rule: str = "",
+                assignee: str = "", offset: str = "0"):
+    """Progress per region and the reports with their review state, filtered and paged."""
+    from urllib.parse import urlencode
+
+    from ..store.review import STATUSES
+
+    y = int(year) if year.strip().isdigit() and len(year.strip()) <= 4 else None
+    off = int(offset) if offset.isdigit() and len(offset) <= 9 else 0
+    lib = request.app.state.backend.library
+    rows = lib.cases(region=region or None, year=y, status=status or None, rule=rule or None,
+                     assignee=assignee or None, limit=PAGE + 1, offset=off)
+    f = {"region": region, "year": y, "status": status, "rule": rule, "assignee": assignee}
+    ctx = {"f": f, "statuses": (*STATUSES, "逾期"), "progress": lib.progress(region=region or None, year=y),
+           "rows": rows[:PAGE], "more": len(rows) > PAGE, "offset": off, "limit": PAGE,
+           "query": urlencode({k: v for k, v in f.items() if v not in (None, "")}),
+           "user": auth.current_user(request), "csrf": auth.csrf_token(request)}
+    return request.app.state.templates.TemplateResponse(request, "review.html", ctx)
