@@ -220,3 +220,13 @@ def test_spreadsheet_exports_keep_formula_like_text_as_text(lib):
     assert "'=cmd|" in csv_text and "\n=cmd" not in csv_text and ",=cmd" not in csv_text
     xlsx = load_workbook(io.BytesIO(lib.export("xlsx", "wide")[0]))
     assert all(c.data_type != "f" for ws in xlsx.worksheets for row in ws.iter_rows() for c in row)
+
+
+def test_a_reused_report_id_does_not_inherit_the_deleted_reports_trail(lib):
+    rid, _ = _with_findings(lib, 1, "中卫市沙坡头区司法局")
+    lib.delete(rid, user="管理员", reason="错传")
+    other, _ = _with_findings(lib, 300, "银川市兴庆区教育局")
+    actions = [e["action"] for e in lib.trail(report_id=other)]
+    assert actions == ["upload"]
+    assert any(e["action"] == "delete" and e["report_id"] == rid
+               for e in lib.trail(agency_id=lib.store.find_agency("沙坡头区司法局").id))

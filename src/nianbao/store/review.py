@@ -173,7 +173,10 @@ class Review:
             with self.store._read() as s:
                 row = s.get(ReportRow, report_id)
                 case = self._find_case(s, row.agency_id, row.year, report_id) if row else None
-            conds = [ReviewEvent.report_id == report_id]
+            # SQLite may give a deleted report's id to the next one: events of that id from before this
+            # report was stored belong to the report that had it then
+            conds = [ReviewEvent.report_id == report_id] if row is None else \
+                [(ReviewEvent.report_id == report_id) & (ReviewEvent.at >= row.ingested_at)]
             if case is not None:
                 conds.append(ReviewEvent.case_id == case.id)
             if row is not None and row.agency_id is not None and row.year is not None:
