@@ -280,3 +280,19 @@ def test_many_open_outcome_rows_do_not_stop_the_column_sums_deciding_the_carried
     got, unread = _applications(printed)
     assert got["carried_over"][0] == 18 and got["carried_over"][6] == 18
     assert "natural_person" not in {c.rsplit(".", 1)[1] for c in unread["carried_over"]}
+
+
+def test_a_page_number_between_two_parts_of_a_tab_table_is_no_cell():
+    # cells-2021 draw: cells one per line ("\\t0"), the page's number "1" alone between two parts
+    row = lambda label, v: ["\t" + label] + ["\t" + x for x in v] + ["\t", "\t"]   # noqa: E731
+    text = "\n".join(["某局2023年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况",
+                      *row("(六) 其他处理", []),
+                      *row("1. 申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", ["0"] * 7),
+                      *row("2. 申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", ["0"] * 7)[:-2],
+                      "", "1", "",
+                      *row("3. 其他", ["2", "0", "0", "0", "0", "0", "2"])]) + "\n"
+    r = parse_bytes(text.encode(), "r.txt")
+    assert [r.tables.applications["other.fee_unpaid"].natural_person,
+            r.tables.applications["other.fee_unpaid"].total] == [0, 0]
+    assert r.tables.applications["other.other"].total == 2
+    assert not [u for u in r.extraction.unread if "fee_unpaid" in u.row]

@@ -156,7 +156,7 @@ def tokens_of(doc: Document) -> list[Token]:
 def _lone_page_numbers(toks: list[Token]) -> list[Token]:
     """A page number left between the lines of a space-aligned table: a line of one bare number, set
     apart by blank lines, a few lines after a row of several values (where every cell is its own
-    paragraph, the lines before hold one cell each)."""
+    paragraph, the lines before hold one cell each); or one number alone between two grids."""
     lines: list[tuple[int, list[int]]] = []
     for i, t in enumerate(toks):
         if t.grid >= 0 or not t.loc.line:
@@ -166,6 +166,13 @@ def _lone_page_numbers(toks: list[Token]) -> list[Token]:
         else:
             lines.append((t.loc.line, [i]))
     drop = set()
+    for i, t in enumerate(toks):
+        # one number alone between two grids (a tab table broken by the page's number)
+        if 0 < i < len(toks) - 1 and t.grid < 0 and t.kind == V and _PAGE_NO.match(t.text) \
+                and toks[i - 1].grid >= 0 and toks[i + 1].grid >= 0 and toks[i - 1].grid != toks[i + 1].grid \
+                and t.loc.line and toks[i - 1].loc.line and toks[i + 1].loc.line \
+                and t.loc.line - toks[i - 1].loc.line >= 2 and toks[i + 1].loc.line - t.loc.line >= 2:
+            drop.add(i)
     for k in range(1, len(lines) - 1):
         line, idx = lines[k]
         t = toks[idx[0]]
