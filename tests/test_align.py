@@ -296,3 +296,13 @@ def test_a_page_number_between_two_parts_of_a_tab_table_is_no_cell():
             r.tables.applications["other.fee_unpaid"].total] == [0, 0]
     assert r.tables.applications["other.other"].total == 2
     assert not [u for u in r.extraction.unread if "fee_unpaid" in u.row]
+
+
+def test_every_cell_its_own_paragraph_a_small_number_after_one_with_thousands_separators_is_a_cell():
+    # paragraphs-2021 draw: "187" after "1,136" (blank lines between) was taken for a page number
+    cells = ["1,136", "187", "260", "109", "192", "365", "2,249"]
+    text = "\n\n".join(["某局2023年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况",
+                        "一、本年新收政府信息公开申请数量", *cells, "二、上年结转政府信息公开申请数量"]) + "\n"
+    r = parse_bytes(text.encode(), "r.txt")
+    row = r.tables.applications["new_received"]
+    assert [row.natural_person, row.commercial, row.total] == [1136, 187, 2249]

@@ -366,9 +366,12 @@ def _nearest(lines: list[str], kinds: list[int], i: int, step: int) -> tuple[int
     return blanks, ""
 
 
+_GROUPED_NUMBER = re.compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$")     # "1,136": a cell with thousands separators
+
+
 def _bare_cell(s: str) -> bool:
     """A line that is one table cell: a number, or a short label without figures."""
-    return bool(s) and (bool(_SIGNED_NUMBER.match(s)) or len(s) <= 40 and "。" not in s
+    return bool(s) and (bool(_SIGNED_NUMBER.match(s) or _GROUPED_NUMBER.match(s)) or len(s) <= 40 and "。" not in s
                         and not _DIGITS.search(s.lstrip("0123456789.、．（()） ")))
 
 
