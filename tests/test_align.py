@@ -306,3 +306,14 @@ def test_every_cell_its_own_paragraph_a_small_number_after_one_with_thousands_se
     r = parse_bytes(text.encode(), "r.txt")
     row = r.tables.applications["new_received"]
     assert [row.natural_person, row.commercial, row.total] == [1136, 187, 2249]
+
+
+def test_the_2019_other_processing_row_is_told_when_its_first_cell_is_a_lone_pipe():
+    # lone_pipe-2019 draw: "（六）其他处理" then "|" (a blank 自然人) and six 0s: the 2019 table 三
+    text = "\n".join(["某局2019年政府信息公开工作年度报告", "三、收到和处理政府信息公开申请情况",
+                      "（五）不予处理", "1.信访举报投诉类申请", *["0"] * 7,
+                      "（六）其他处理", "|", *["0"] * 6, "（七）总计", *["0"] * 7]) + "\n"
+    r = parse_bytes(text.encode(), "r.txt")
+    assert r.format == "2019"
+    row = r.tables.legacy.applications.other_processing
+    assert [row.natural_person, row.commercial, row.total] == [None, 0, 0]

@@ -44,7 +44,7 @@ def _format_of(tokens: list[Token]) -> tuple[bool, bool]:
     if "其他处理" not in labels or _OTHER_2021.search(labels) is not None:
         return active, False
     return active, any(
-        t.kind == L and t.norm.endswith("其他处理") and (t.tail or i + 1 < len(tokens) and tokens[i + 1].kind in (V, B))
+        t.kind == L and t.norm.endswith("其他处理") and (t.tail or i + 1 < len(tokens) and tokens[i + 1].kind in (V, B, PB))
         for i, t in enumerate(tokens))
 
 
