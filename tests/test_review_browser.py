@@ -68,3 +68,108 @@ def test_keyboard_moves_confirms_and_dismisses_with_a_reason(tmp_path):
     finally:
         server.terminate()
         server.wait(10)
+
+
+def _versions(tmp_path: Path) -> tuple[Path, Path]:
+    """A report with two broken cells (v1) and its corrected version with one of them fixed (v2)."""
+    import random
+
+    from nianbao.generate.synthetic import perturb, random_report
+    from nianbao.generate.text import render_bytes
+
+    base = random_report(random.Random(6), year=2023)
+    base.meta.agency = "中卫市沙坡头区司法局"
+    fixed_one, _ = perturb(base, random.Random(42))
+    both, _ = perturb(fixed_one, random.Random(43))
+    v1, v2 = tmp_path / "年报.txt", tmp_path / "年报（整改后）.txt"
+    v1.write_bytes(render_bytes(both, "tabs", seed=1))
+    v2.write_bytes(render_bytes(fixed_one, "tabs", seed=1))
+    return v1, v2
+
+
+def test_the_review_loop_end_to_end_in_the_browser(tmp_path):
+    """Upload → findings → confirm and dismiss → return with a 整改通知 → upload the corrected version
+    → decisions carried over, the fixed finding 已整改 → pass; the trail shows every step."""
+    from playwright.sync_api import expect, sync_playwright
+
+    v1, v2 = _versions(tmp_path)
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    subprocess.run([*CLI, "user", "add", "审核员", "--db", db, "--password-stdin"], input=PASSWORD + "\n",
+                   text=True, check=True, capture_output=True)
+    port = free_port()
+    server = subprocess.Popen([*CLI, "serve", "--db", db, "--port", str(port), "--data-dir", str(tmp_path / "f")],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/login", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(base + "/upload")
+            page.fill("input[name=name]", "审核员")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("form.card button[type=submit]")
+            page.wait_for_url(base + "/upload")
+
+            def upload(path: Path) -> None:
+                page.goto(base + "/upload")
+                page.set_input_files("input[type=file]", str(path))
+                page.click("#upload-form button[type=submit]")
+                expect(page.locator("section.job[data-finished=yes]")).to_be_visible(timeout=30_000)
+                page.click("section.job tr.state-done a")
+                page.wait_for_url("**/reports/*")
+
+            upload(v1)
+            page.wait_for_selector("#review tr.current")
+            rows = page.locator("#review tr[id^=rf]")
+            n = rows.count()
+            assert n >= 2
+            ids = [rows.nth(i).get_attribute("id") for i in range(n)]
+            for i in range(n - 1):                       # confirm all but the last, which is dismissed
+                page.keyboard.press("c")
+                expect(page.locator(f"#{ids[i]} .decision")).to_contain_text("确认")
+                page.keyboard.press("j")
+            page.keyboard.press("f")
+            page.locator(f"#{ids[-1]} input[name=reason]").type("合并单元格读错")
+            page.keyboard.press("Enter")
+            expect(page.locator(f"#{ids[-1]} .decision")).to_contain_text("误报")
+            decided = {i: page.locator(f"#{i} .decision").inner_text().split()[0] for i in ids}
+
+            page.select_option("#review select[name=status]", "退回整改")
+            page.fill("#review input[name=deadline]", "2099-01-31")
+            page.click("#review .review-status-form button")
+            expect(page.locator("#review .review-status")).to_contain_text("退回整改")
+            rid = int(page.url.rsplit("/", 1)[1])
+            case = page.request.get(f"{base}/api/review/reports/{rid}").json()["case"]
+            notice = page.request.get(f"{base}/api/review/notice?agency_id={case['agency_id']}&fmt=docx")
+            assert notice.status == 200 and notice.body()[:2] == b"PK"
+
+            upload(v2)
+            rid2 = int(page.url.rsplit("/", 1)[1])
+            assert rid2 != rid
+            expect(page.locator("#review .review-status")).to_contain_text("已整改待复核")
+            shown = {i: page.locator(f"#{i} .decision").inner_text().split()[0] for i in ids}
+            assert list(shown.values()).count("已整改") == 1
+            assert all(shown[i] == decided[i] for i in ids if shown[i] != "已整改")
+
+            page.select_option("#review select[name=status]", "审核中")
+            page.click("#review .review-status-form button")
+            expect(page.locator("#review .review-status")).to_contain_text("审核中")
+            page.select_option("#review select[name=status]", "通过")
+            page.click("#review .review-status-form button")
+            expect(page.locator("#review .review-status")).to_contain_text("通过")
+
+            page.click("#review details.trail summary")
+            trail = page.locator("#review details.trail").inner_text()
+            for step in ("上传", "决定", "状态", "整改通知", "新版本"):
+                assert step in trail, step
+            assert trail.count("上传") == 2 and trail.count("决定") == n
+            browser.close()
+    finally:
+        server.terminate()
+        server.wait(10)

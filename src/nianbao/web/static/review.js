@@ -1,8 +1,9 @@
 // Keyboard shortcuts of a report page's review panel: j / k next / previous finding, c 确认,
 // f 误报, n 不适用 (误报 and 不适用 first ask for the reason: type it, Enter sends). Enter in a reason
-// field never sends a decision by itself (the form's first button would be 确认).
+// field never sends a decision by itself (the form's first button would be 确认). A key pressed
+// while the panel is being replaced waits for the new panel (its forms are live only then).
 (function () {
-  var current = 0;
+  var current = 0, busy = false, queued = null;
   var NAMES = { c: "确认", f: "误报", n: "不适用" };
 
   function rows() {
@@ -22,32 +23,48 @@
     if (btn) btn.click();
   }
 
+  function handle(key) {
+    var rs = rows();
+    if (!rs.length) return false;
+    if (key === "j" || key === "k") {
+      mark(current + (key === "j" ? 1 : -1));
+      return true;
+    }
+    if (!NAMES[key]) return false;
+    var row = rs[current], value = NAMES[key];
+    var reason = row.querySelector('input[name="reason"]');
+    if (value !== "确认" && reason && !reason.value.trim()) {
+      reason.dataset.pending = value;
+      reason.placeholder = "填写「" + value + "」的理由后按回车";
+      reason.focus();
+      return true;
+    }
+    decide(row, value);
+    return true;
+  }
+
   document.addEventListener("keydown", function (e) {
     var t = e.target;
     if (t && t.name === "reason" && e.key === "Enter") {
       e.preventDefault();
-      if (t.dataset.pending) decide(t.closest("tr"), t.dataset.pending);
+      if (t.dataset.pending && !busy) decide(t.closest("tr"), t.dataset.pending);
       return;
     }
     if (!t || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || e.ctrlKey || e.metaKey || e.altKey) return;
-    var rs = rows();
-    if (!rs.length) return;
-    if (e.key === "j" || e.key === "k") {
-      mark(current + (e.key === "j" ? 1 : -1));
-      e.preventDefault();
-    } else if (NAMES[e.key]) {
-      var row = rs[current], value = NAMES[e.key];
-      var reason = row.querySelector('input[name="reason"]');
-      e.preventDefault();
-      if (value !== "确认" && reason && !reason.value.trim()) {
-        reason.dataset.pending = value;
-        reason.placeholder = "填写「" + value + "」的理由后按回车";
-        reason.focus();
-        return;
-      }
-      decide(row, value);
+    if (busy) {
+      if ("jkcfn".indexOf(e.key) >= 0) { queued = e.key; e.preventDefault(); }
+      return;
     }
+    if (handle(e.key)) e.preventDefault();
   });
 
-  document.addEventListener("htmx:afterSettle", function () { mark(current); });
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    if (e.target.closest && e.target.closest("#review")) busy = true;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    busy = false;
+    mark(current);
+    if (queued) { var k = queued; queued = null; handle(k); }
+  });
+  document.addEventListener("htmx:responseError", function () { busy = false; });
 })();
