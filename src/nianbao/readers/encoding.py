@@ -69,16 +69,15 @@ def _record(e: UnicodeDecodeError) -> tuple[str, int]:
 codecs.register_error("nianbao-record", _record)
 
 
-_REPLACED_RUN = re.compile("\ufffd+")
-
-
 def _surely_too_many(data: bytes, limit: int) -> bool:
     """UTF-8 only: more than `limit` runs of bad sequences, told at C speed (a GB18030 file read as
     UTF-8 has hundreds, each a Python call in `_record`). "replace" puts one U+FFFD per bad sequence
     as `_record` does; a U+FFFD the file really holds (EF BF BD) can join two runs or make one, so
     the runs of U+FFFD less those are a floor of the true count."""
-    text = data.decode("utf-8", errors="replace")
-    return len(_REPLACED_RUN.findall(text)) - data.count(b"\xef\xbf\xbd") > limit
+    pieces = data.decode("utf-8", errors="replace").split(REPLACEMENT)
+    k = len(pieces) - 1                          # U+FFFDs; each after an empty piece continues a run
+    runs = k - pieces[1:k].count("")
+    return runs - data.count(b"\xef\xbf\xbd") > limit
 
 
 def _decode_counting(data: bytes, encoding: str, limit: int) -> tuple[str, list[tuple[int, int]], int] | None:
