@@ -158,21 +158,24 @@ def _lone_page_numbers(toks: list[Token]) -> list[Token]:
     apart by blank lines, a few lines after a row of several values (where every cell is its own
     paragraph, the lines before hold one cell each); or one number alone between two grids."""
     lines: list[tuple[int, list[int]]] = []
-    for i, t in enumerate(toks):
-        if t.grid >= 0 or not t.loc.line:
+    drop = set()
+    last = len(toks) - 1
+    for i, t in enumerate(toks):            # one pass: the lines of text tokens, and numbers between grids
+        if t.grid >= 0:
             continue
-        if lines and lines[-1][0] == t.loc.line:
+        line = t.loc.line
+        if not line:
+            continue
+        if lines and lines[-1][0] == line:
             lines[-1][1].append(i)
         else:
-            lines.append((t.loc.line, [i]))
-    drop = set()
-    for i, t in enumerate(toks):
+            lines.append((line, [i]))
         # one number alone between two grids (a tab table broken by the page's number)
-        if 0 < i < len(toks) - 1 and t.grid < 0 and t.kind == V and _PAGE_NO.match(t.text) \
-                and toks[i - 1].grid >= 0 and toks[i + 1].grid >= 0 and toks[i - 1].grid != toks[i + 1].grid \
-                and t.loc.line and toks[i - 1].loc.line and toks[i + 1].loc.line \
-                and t.loc.line - toks[i - 1].loc.line >= 2 and toks[i + 1].loc.line - t.loc.line >= 2:
-            drop.add(i)
+        if t.kind == V and 0 < i < last:
+            a, b = toks[i - 1], toks[i + 1]
+            if a.grid >= 0 and b.grid >= 0 and a.grid != b.grid and _PAGE_NO.match(t.text) \
+                    and a.loc.line and b.loc.line and line - a.loc.line >= 2 and b.loc.line - line >= 2:
+                drop.add(i)
     for k in range(1, len(lines) - 1):
         line, idx = lines[k]
         t = toks[idx[0]]
