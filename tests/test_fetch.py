@@ -269,3 +269,19 @@ def test_a_report_deleted_from_the_store_is_fetched_again_unconditionally(server
     assert (again.new, again.unchanged) == (1, first.new - 1)
     asked = [h for p, h in server.site.log[n:] if p == "/bm/files/k.docx"]
     assert len(asked) == 1 and "if-none-match" not in asked[0]
+
+
+def test_fetch_runs_from_a_thread_that_already_runs_an_event_loop(template, tmp_path):
+    """Called from inside a running loop (a notebook, a web handler), fetch runs its own loop in a thread."""
+    import asyncio
+
+    async def inside_a_loop():
+        with Server(template.fresh()) as srv:
+            s = open_store(f"sqlite:///{tmp_path / 'loop.db'}")
+            try:
+                return fetch([srv.url(COLUMN)], s, settings=FAST)
+            finally:
+                s.close()
+
+    result = asyncio.run(inside_a_loop())
+    assert result.new > 0

@@ -427,6 +427,29 @@ class _Run:
         fstate.save(self.store, new)
 
 
+def _run_coroutine(make: Callable[[], Any]) -> None:
+    """asyncio.run, or, where the calling thread already runs an event loop (a notebook, a web
+    handler, Playwright's sync API), the same in a thread of its own; exceptions come through."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(make())
+        return
+    errors: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(make())
+        except BaseException as e:          # handed to the caller's thread below
+            errors.append(e)
+
+    t = threading.Thread(target=target, name="nianbao-fetch")
+    t.start()
+    t.join()
+    if errors:
+        raise errors[0]
+
+
 def fetch(seeds: Iterable[Seed | str], store, *, year: int | None = None, settings: Settings | None = None,
           on_event: EventFn | None = None, keep: Callable[[str, bytes], Any] | None = None,
           workers: int = WORKERS) -> FetchResult:
@@ -444,7 +467,7 @@ def fetch(seeds: Iterable[Seed | str], store, *, year: int | None = None, settin
     run.result.run_id = fstate.start_run(store, urls)
     finished = False
     try:
-        asyncio.run(run.run())
+        _run_coroutine(run.run)
         finished = True
     except StoreError as e:
         run.result.store_error = e.message
