@@ -68,18 +68,18 @@ def too_long(chars: int) -> str:
             "远超一份年度报告的篇幅，未读取")
 
 
-def _damaged_text(data: bytes, name: str) -> tuple[bytes, tuple[int, list[Loc]] | None]:
-    """A text file as the text reader should see it: undamaged files unchanged; a file with a few
-    bytes that do not decode (a flipped byte, a NUL, a cut last character) re-encoded as UTF-8
-    with U+FFFD in their place, and where they were; a file that is not text refused."""
+def _damaged_text(data: bytes, name: str) -> tuple[str, tuple[int, list[Loc]] | None]:
+    """A text file decoded once for the text reader: a file with a few bytes that do not decode
+    (a flipped byte, a NUL, a cut last character) with U+FFFD in their place, and where they were;
+    a file that is not text refused."""
     d = encoding.decode(data)
     if not d.is_text:
         raise InputError(_not_text(data, name), name)
     if len(d.text) > MAX_TEXT_CHARS:
         raise InputError(too_long(len(d.text)), name)
-    if not d.count:
-        return data, None
-    return d.text.encode("utf-8"), (d.count, [Loc(line=n) for n in d.lines])
+    if not d.text.strip():
+        raise InputError("文件为空", name)
+    return d.text, ((d.count, [Loc(line=n) for n in d.lines]) if d.count else None)
 
 
 _MAGIC = ((b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"), (b"\x1f\x8b", "gzip 压缩文件"),

@@ -12,13 +12,13 @@ The reader only rebuilds grids; which table is which is the extractor's business
 """
 from __future__ import annotations
 
-import codecs
 import html
 import json
 import re
 
 from ..document import Cell, Document, Loc, Paragraph, Removed, Table
 from ..errors import InputError
+from . import encoding
 
 # ---------------------------------------------------------------- decoding
 _SPACE_LIKE = {c: " " for c in (0xA0, 0x3000, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008, 0x2009,
@@ -28,51 +28,21 @@ _FULLWIDTH_DIGITS = {0xFF10 + i: ord("0") + i for i in range(10)}
 _TRANSLATE = {**_SPACE_LIKE, **_INVISIBLE, **_FULLWIDTH_DIGITS}
 # Full-width decimal point between digits ("０．３５" → "0.35"); elsewhere punctuation is text.
 _FW_DECIMAL = re.compile(r"(?<=\d)．(?=\d)")
-_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
-_PLAUSIBLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\s\u2010-\u201f\u00a0]")
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """"utf-16-le"/"utf-16-be" for UTF-16 text saved without a BOM: NUL bytes, and one of the two
-    byte orders decodes to Chinese text and ASCII."""
-    head = data[:4096]
-    if b"\x00" not in head or len(head) < 8:
-        return None
-    for enc in ("utf-16-le", "utf-16-be"):
-        try:
-            text = head[: len(head) // 2 * 2].decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if text and len(_PLAUSIBLE.findall(text)) >= 0.95 * len(text):
-            return enc
-    return None
 
 
 def decode(data: bytes, name: str = "") -> str:
-    """Bytes → str: UTF-8 (with or without BOM), UTF-16 (with a BOM, or recognisable without),
-    else GB18030. Empty files, binary junk and JSON data files are refused."""
-    utf16 = None
-    if data.startswith(codecs.BOM_UTF8):
-        text = data[3:].decode("utf-8", errors="replace")
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16", errors="replace")
-    elif utf16 := _utf16_without_bom(data):
-        text = data.decode(utf16, errors="replace")
-    else:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("gb18030")
-            except UnicodeDecodeError:
-                text = data.decode("gb18030", errors="replace")
-    if not text.strip():
+    """Bytes → str by readers/encoding.py (BOM, UTF-16 by shape, UTF-8, GB18030; a few damaged
+    bytes replaced). Empty files, binary junk and JSON data files are refused."""
+    d = encoding.decode(data)
+    if not d.text.strip():
         raise InputError("文件为空", name)
-    bad = len(_CONTROL.findall(text[:200_000]))
-    if "\x00" in text or bad > max(8, len(text[:200_000]) // 50):
+    if not d.is_text:
         raise InputError("不是文本文件（含有大量无法识别的字符或二进制内容）", name)
-    head = text.lstrip("\ufeff \t\r\n")[:1]
-    if head in ("{", "["):
+    return _not_json(d.text, name)
+
+
+def _not_json(text: str, name: str) -> str:
+    if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
         try:
             json.loads(text)
         except ValueError:
@@ -375,8 +345,10 @@ def _bare_cell(s: str) -> bool:
                         and not _DIGITS.search(s.lstrip("0123456789.、．（()） ")))
 
 
-def read(data: bytes, name: str = "") -> Document:
-    text = normalise(decode(data, name))
+def read(data: bytes | str, name: str = "") -> Document:
+    """A text or Markdown report: bytes are decoded here; text already decoded (detect.read does,
+    to count damaged characters) is taken as it is."""
+    text = normalise(decode(data, name) if isinstance(data, bytes) else _not_json(data, name))
     markdown_file = name.lower().endswith((".md", ".markdown"))
     removed: list[Removed] = []
     blocks: list = []
