@@ -98,12 +98,12 @@ _ACTIVE = FORM_2021.table("active_disclosure")
 DocCounts = _row_model("DocCounts", _ACTIVE.row("regulations").columns)        # 本年制发/废止/现行有效
 Decisions = _row_model("Decisions", _ACTIVE.row("licensing").columns)          # 本年处理决定数量
 Fees = _row_model("Fees", _ACTIVE.row("fees").columns)                         # 本年收费金额（万元）
-_ACTIVE_ROW_MODEL = {r.key: next(m for m in (DocCounts, Decisions, Fees)
+ACTIVE_ROW_MODELS = {r.key: next(m for m in (DocCounts, Decisions, Fees)
                                  if tuple(m.model_fields) == tuple(c.key for c in r.columns)) for r in _ACTIVE.rows}
 ActiveDisclosure = _named(
     "ActiveDisclosure", _Sparse,
     "Table 二. In the 2019 format only the items it shares with 2021 are set; the rest is None and absent.",
-    **{k: (m | None, Field(default_factory=m)) for k, m in _ACTIVE_ROW_MODEL.items()})
+    **{k: (m | None, Field(default_factory=m)) for k, m in ACTIVE_ROW_MODELS.items()})
 ApplicantRow = _row_model("ApplicantRow", FORM_2021.table("applications").columns)
 _REVIEW = FORM_2021.table("review_litigation")
 ReviewRow = _row_model("ReviewRow", _REVIEW.columns)

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from .. import labels as L
-from ..form import form_for
+from ..form import FORM_2019, FORM_2021, form_for, normalize_label
 from ..model import CountData, EnumerationData, FactKind, NarrativeFact, Number, Report
 from .common import app_value, cell_paths, fmt, known
 from .registry import Hit, rule
 
 K = FactKind
+_APP_ROWS = FORM_2021.table("applications").row_keys
 # fact kind → (table-三 rows whose 总计 it states, Chinese name)
 APP_FACTS: dict[FactKind, tuple[list[str], str]] = {
     K.NEW_RECEIVED: (["new_received"], "本年新收申请"),
@@ -23,10 +23,10 @@ APP_FACTS: dict[FactKind, tuple[list[str], str]] = {
     K.GRANTED: (["granted"], "予以公开"),
     K.PARTIALLY_GRANTED: (["partially_granted"], "部分公开"),
     K.GRANTED_AND_PARTIAL: (["granted", "partially_granted"], "予以公开及部分公开"),
-    K.DENIED: ([k for k in L.APP_ROW_KEYS if k.startswith("denied.")], "不予公开"),
-    K.UNAVAILABLE: ([k for k in L.APP_ROW_KEYS if k.startswith("unavailable.")], "无法提供"),
-    K.NOT_PROCESSED: ([k for k in L.APP_ROW_KEYS if k.startswith("not_processed.")], "不予处理"),
-    K.OTHER_PROCESSING: ([k for k in L.APP_ROW_KEYS if k.startswith("other.")], "其他处理"),
+    K.DENIED: ([k for k in _APP_ROWS if k.startswith("denied.")], "不予公开"),
+    K.UNAVAILABLE: ([k for k in _APP_ROWS if k.startswith("unavailable.")], "无法提供"),
+    K.NOT_PROCESSED: ([k for k in _APP_ROWS if k.startswith("not_processed.")], "不予处理"),
+    K.OTHER_PROCESSING: ([k for k in _APP_ROWS if k.startswith("other.")], "其他处理"),
     K.COMPLETED: (["results_total"], "办结（办理结果总计）"),
     K.CARRIED_FORWARD: (["carried_forward"], "结转下年度"),
 }
@@ -113,7 +113,7 @@ def applications_text_vs_table(report: Report) -> Iterator[Hit]:
         severity, why = _certainty(f)
         if f.kind in APP_FACTS:
             rows, what = APP_FACTS[f.kind]
-            if f.kind == K.OTHER_PROCESSING and report.format == L.FORMAT_2019:
+            if f.kind == K.OTHER_PROCESSING and report.format == FORM_2019.version:
                 continue
             table = _rows_total(report, rows)
             if table is None or abs(table - f.value) < 1e-9:
@@ -234,7 +234,7 @@ def enumeration_does_not_add_up(report: Report) -> Iterator[Hit]:
 
 
 def _norm(label: str) -> str:
-    return L.normalize_label(label)
+    return normalize_label(label)
 
 
 @rule("N004", "warning", "N", "同一列举中「{item}」出现{times}次（{values}）：「{text}」")

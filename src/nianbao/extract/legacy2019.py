@@ -28,30 +28,20 @@ Provenance keys follow the same paths, e.g. `tables.legacy.active_disclosure.fee
 """
 from __future__ import annotations
 
-from .. import labels as L
+from ..form import FORM_2019
 
+_LEGACY = "tables.legacy."
+# the old layout's table 二 as the form declares it: row → its columns
 LEGACY_ACTIVE: dict[str, tuple[str, ...]] = {
-    "regulations": ("new_made", "new_published", "total_published"),
-    "normative_documents": ("new_made", "new_published", "total_published"),
-    "licensing": ("prev_year_items", "change", "decisions"),
-    "other_services": ("prev_year_items", "change", "decisions"),
-    "punishment": ("prev_year_items", "change", "decisions"),
-    "enforcement": ("prev_year_items", "change", "decisions"),
-    "fees": ("prev_year_items", "change"),
-    "procurement": ("items", "amount"),
-}
-SHARED_ACTIVE = ("licensing", "punishment", "enforcement")   # their `decisions` is also the model's
+    r.key: tuple(c.key for c in r.columns) for r in FORM_2019.table("active_disclosure").rows}
+SHARED_ACTIVE = tuple(FORM_2019.cell(legacy)[1].key for legacy, _ in FORM_2019.mirrors)   # their `decisions` is also the model's
 
 
 def legacy_cell_paths() -> list[str]:
     """Dotted paths of every cell the 2019 layout has beyond the shared model, in table order."""
-    out = [f"tables.legacy.active_disclosure.{row}.{col}" for row, cols in LEGACY_ACTIVE.items() for col in cols]
-    out += [f"tables.legacy.applications.{L.LEGACY_OTHER_2019}.{col}" for col in L.APPLICANT_KEYS]
-    return out
+    return [p for p in FORM_2019.cell_paths() if p.startswith(_LEGACY)]
 
 
 def cell_paths_2019() -> list[str]:
     """Every table cell of a 2019-format report: the shared ones, then the legacy ones."""
-    shared = [f"tables.active_disclosure.{row}.decisions" for row in SHARED_ACTIVE]
-    shared += [p for p in L.all_cell_paths(L.FORMAT_2019) if not p.startswith("tables.active_disclosure.")]
-    return shared + legacy_cell_paths()
+    return [p for p in FORM_2019.model_paths() if not p.startswith(_LEGACY)] + legacy_cell_paths()

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ... import labels as L
 from ...document import Loc
-from ...model import (ApplicantRow, Decisions, DocCounts, Fees, LabelVariant, Number, Report, ReviewRow,
-                      Unread)
+from ...form import FORM_2019, FORM_2021
+from ...model import ACTIVE_ROW_MODELS, ApplicantRow, LabelVariant, Number, Report, ReviewRow, Unread
 from ..values import position
 
-ACTIVE_ROW_MODELS = {"regulations": DocCounts, "normative_documents": DocCounts, "licensing": Decisions,
-                     "punishment": Decisions, "enforcement": Decisions, "fees": Fees}
-ORDER = ("active_disclosure", "applications", "review_litigation")
+ORDER = tuple(t.key for t in FORM_2021.tables)
+# table 三's rows a 2019 report has in the shared model (its （六）其他处理 lives under tables.legacy)
+_ROWS_2019 = tuple(r.key for r in FORM_2019.table("applications").rows
+                   if r.path_prefix == FORM_2021.table("applications").rows[0].path_prefix)
 
 
 @dataclass
@@ -57,8 +57,8 @@ class TableResult:
         ex.unread.extend(self.unread)
         ex.tables_without_values.extend(k for k in ORDER if k in self.without_values)
         if self.format_2019:
-            report.format = L.FORMAT_2019
-            t.applications = {k: t.applications[k] for k in L.APP_ROW_KEYS_2019 if k in t.applications}
+            report.format = FORM_2019.version
+            t.applications = {k: t.applications[k] for k in _ROWS_2019 if k in t.applications}
             if legacy.get("active_disclosure"):
                 t.active_disclosure.regulations = None
                 t.active_disclosure.normative_documents = None
