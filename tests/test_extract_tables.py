@@ -6,14 +6,16 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from nianbao import labels as L
 from nianbao.api import parse_bytes
 from nianbao.extract.values import BLANK, LABEL, VALUE, parse_cell
+from nianbao.form import FORM_2021, normalize_label
+from nianbao.form.form2021 import APPLICANT_KEYS, REVIEW_COL_KEYS
 
-CELL_PATHS = [p[len("tables."):] for p in L.all_cell_paths()]
+CELL_PATHS = [p[len("tables."):] for p in FORM_2021.cell_paths()]
 
-APP_LABELS = {r.key: r.label for r in L.APP_ROWS}
-APP_GROUPS = {r.key: r.group for r in L.APP_ROWS}
+ACTIVE = FORM_2021.table("active_disclosure")
+APPS = FORM_2021.table("applications")
+REVIEW = FORM_2021.table("review_litigation")
 
 
 def fmt(v) -> str:
@@ -28,25 +30,25 @@ def table_rows(values: dict[str, object]) -> dict[str, list[list[str]]]:
     """The three tables as grids of cell strings in the official layout (one label column per level)."""
     t2 = [["第二十条第（一）项"], ["信息内容", "本年制发件数", "本年废止件数", "现行有效件数"]]
     for key in ("regulations", "normative_documents"):
-        t2.append([L.ACTIVE_ROW_LABELS[key]] + [fmt(values[f"active_disclosure.{key}.{c}"]) for c, _ in L.ACTIVE_COLS[key]])
+        row = ACTIVE.row(key)
+        t2.append([row.leaf] + [fmt(values[f"active_disclosure.{key}.{c.key}"]) for c in row.columns])
     for item, keys in (("（五）", ["licensing"]), ("（六）", ["punishment", "enforcement"]), ("（八）", ["fees"])):
         t2.append([f"第二十条第{item}项"])
-        t2.append(["信息内容", L.ACTIVE_COLS[keys[0]][0][1]])
+        t2.append(["信息内容", ACTIVE.row(keys[0]).columns[0].label])
         for key in keys:
-            col = L.ACTIVE_COLS[key][0][0]
-            t2.append([L.ACTIVE_ROW_LABELS[key], fmt(values[f"active_disclosure.{key}.{col}"])])
+            col = ACTIVE.row(key).columns[0].key
+            t2.append([ACTIVE.row(key).leaf, fmt(values[f"active_disclosure.{key}.{col}"])])
     t3 = [["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "", "", "申请人情况"],
           ["", "", "", "自然人", "法人或其他组织", "", "", "", "", "总计"],
           ["", "", "", "", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", ""]]
-    for key in L.APP_ROW_KEYS:
-        group = APP_GROUPS[key] or ""
-        label = APP_LABELS[key]
+    for row in APPS.rows:
+        key, group, label = row.key, row.group or "", row.leaf
         head = [label, "", ""] if not group else ([group, label, ""] if group.startswith("三") else ["", group, label])
-        t3.append(head + [fmt(values[f"applications.{key}.{c}"]) for c in L.APPLICANT_KEYS])
+        t3.append(head + [fmt(values[f"applications.{key}.{c}"]) for c in APPLICANT_KEYS])
     t4 = [["行政复议", "", "", "", "", "行政诉讼"],
           ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "", "", "", "", "复议后起诉"],
           [""] * 5 + ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2,
-          [fmt(values[f"review_litigation.{g}.{c}"]) for g in L.REVIEW_GROUP_KEYS for c in L.REVIEW_COL_KEYS]]
+          [fmt(values[f"review_litigation.{g}.{c}"]) for g in REVIEW.row_keys for c in REVIEW_COL_KEYS]]
     return {"二": t2, "三": t3, "四": t4}
 
 
@@ -155,7 +157,7 @@ def test_missing_table_parses_with_nulls_and_is_not_listed_as_found():
     report = read_back(report_text(values, "tabs", drop="四"))
     assert report.extraction.tables_found == ["active_disclosure", "applications"]
     assert all(report.tables.cell(f"review_litigation.{g}.{c}") is None
-               for g in L.REVIEW_GROUP_KEYS for c in L.REVIEW_COL_KEYS)
+               for g in REVIEW.row_keys for c in REVIEW_COL_KEYS)
     assert report.tables.cell("applications.granted.total") == values["applications.granted.total"]
 
 
@@ -169,7 +171,7 @@ def test_misaligned_tab_rows_with_label_in_column_zero_and_merged_label_cells():
             "\t7.属于行政执法案卷\t—\t0\t0\t0\t0\t0\t0\n"
             "(七)总计\t\t\t\t\t0\t0\t0\t5\n")
     r = read_back(text)
-    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
+    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in APPLICANT_KEYS]
     assert row("new_received") == [1, 2, 3, 4, 5, 6, 21]
     assert row("denied.state_secret") == [7, 0, 0, 0, 0, 0, 7]
     assert row("denied.process_info") == [1234, 0, 0, 0, 0, 0, 1234]
@@ -185,7 +187,7 @@ def test_one_cell_per_line_with_labels_split_over_lines():
             "\t\n\t（五）不予\n处理\n\t1.信访举报\n投诉类申请\n\t1\n\t2\n\t  \n\t4\n\t5\n\t6\n\t18\n\n"
             "四、政府信息公开行政复议、行政诉讼情况\n")
     r = read_back(text)
-    assert [r.tables.cell(f"applications.not_processed.petition.{c}") for c in L.APPLICANT_KEYS] == \
+    assert [r.tables.cell(f"applications.not_processed.petition.{c}") for c in APPLICANT_KEYS] == \
         [1, 2, None, 4, 5, 6, 18]
     assert r.provenance["tables.applications.not_processed.petition.total"].line == 30
 
@@ -284,7 +286,7 @@ def test_row_label_broken_over_two_tab_rows_keeps_its_values_and_wording():
             "\t（二）部分公开（区分处理的，只计这一情形，不计其他\n情形）\t1\t2\t3\t4\t5\t6\t21\n"
             "四、结转下年度\t\n继续办理\t\t0\t0\t0\t0\t0\t0\t1\n")
     r = read_back(text)
-    assert [r.tables.cell(f"applications.partially_granted.{c}") for c in L.APPLICANT_KEYS] == [1, 2, 3, 4, 5, 6, 21]
+    assert [r.tables.cell(f"applications.partially_granted.{c}") for c in APPLICANT_KEYS] == [1, 2, 3, 4, 5, 6, 21]
     assert r.tables.cell("applications.carried_forward.total") == 1
     assert r.extraction.label_variants == []
 
@@ -314,8 +316,8 @@ def full_grid(rows: dict[str, list[str]]) -> str:
     """Table 三 as a full grid: 3 label slots then 7 value slots on every row (DOCX-style conversions)."""
     out = []
     for key, vals in rows.items():
-        r = L.APP_ROW_BY_KEY[key]
-        head = [r.label, "", ""] if not r.group else ["", r.group, r.label] if r.label[0].isdigit() else ["", r.label, ""]
+        r = APPS.row(key)
+        head = [r.leaf, "", ""] if not r.group else ["", r.group, r.leaf] if r.leaf[0].isdigit() else ["", r.leaf, ""]
         out.append("\t".join(head + vals))
     return "某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + HEADER3 + "\n".join(out) + "\n"
 
@@ -326,7 +328,7 @@ def test_full_grid_row_with_blank_total_or_blank_first_value_keeps_its_columns()
                       "granted": full, "partially_granted": ["56", "6", "7", "5", "8", "6", ""],
                       "denied.state_secret": ["", "6", "7", "5", "8", "6", "32"], "results_total": full})
     r = read_back(text)
-    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
+    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in APPLICANT_KEYS]
     assert row("carried_over") == [0, 0, 0, 0, 0, 0, None]
     assert row("partially_granted") == [56, 6, 7, 5, 8, 6, None]
     assert row("denied.state_secret") == [None, 6, 7, 5, 8, 6, 32]
@@ -337,7 +339,7 @@ def test_ambiguous_row_that_adds_up_in_no_reading_keeps_the_trusted_one():
     text = ("某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n" + HEADER3 +
             "一、本年新收政府信息公开申请数量\t\t\t1\t1\t1\t1\t1\t9\t\n")
     r = read_back(text)
-    assert [r.tables.cell(f"applications.new_received.{c}") for c in L.APPLICANT_KEYS] == [None, 1, 1, 1, 1, 1, 9]
+    assert [r.tables.cell(f"applications.new_received.{c}") for c in APPLICANT_KEYS] == [None, 1, 1, 1, 1, 1, 9]
 
 
 def test_wrapped_label_with_values_on_the_first_line_is_official_wording():
@@ -363,7 +365,7 @@ def test_prose_lines_with_figures_are_not_taken_for_space_separated_rows():
             "一、本年新收政府信息公开申请数量    8    0    0    0    1    0    9\n"
             "二、上年结转政府信息公开申请数量    1    0    0    0    1    0    2\n")
     r = read_back(text)
-    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
+    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in APPLICANT_KEYS]
     assert row("new_received") == [8, 0, 0, 0, 1, 0, 9]
     assert row("carried_over") == [1, 0, 0, 0, 1, 0, 2]
 
@@ -399,7 +401,7 @@ def test_cells_one_per_line_without_row_breaks_keep_blank_values_in_their_column
     text = ("某局2023年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n"
             + "".join(f"\t{c}\n" for c in cells) + "四、政府信息公开行政复议、行政诉讼情况\n")
     r = read_back(text)
-    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
+    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in APPLICANT_KEYS]
     assert row("new_received") == [None, 1, 2, 3, 4, 5, 15]
     assert row("carried_over") == [1, 0, 0, 0, 0, 0, None]
     assert row("granted") == [None] * 7
@@ -418,7 +420,7 @@ def test_ambiguous_tab_row_takes_the_reading_that_balances_table_three():
             "（七）总计\t\t221\t1\t6\t9\t0\t5\t242\t\n"
             "四、结转下年度继续办理\t\t\t0\t0\t0\t0\t0\t0\t0\n")
     r = read_back(text)
-    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
+    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in APPLICANT_KEYS]
     assert row("carried_over") == [15, 0, 0, 1, 0, None, None]
     assert row("new_received") == [None, 1, 6, 8, None, 5, 226]
 
@@ -426,7 +428,8 @@ def test_ambiguous_tab_row_takes_the_reading_that_balances_table_three():
 def test_ambiguous_outcome_row_takes_the_reading_that_adds_up_to_the_total_row():
     # （一）予以公开 as a full-grid row with a blank 总计, next to an artifact row whose spare slot trails
     # ("…\t6\t"): the two readings of 予以公开 differ; 总计 = the outcome rows (T302) tells which is right.
-    rows = {k: ["0"] * 7 for k in L.OUTCOME_ROW_KEYS}
+    outcomes = [FORM_2021.cell(p)[1].key for p in FORM_2021.identities("T302")[0].rhs]   # rows summed into 总计
+    rows = {k: ["0"] * 7 for k in outcomes}
     rows["results_total"] = ["33", "0", "6", "5", "0", "0", "39"]
     text = full_grid(rows)
     lines = text.split("\n")
@@ -434,15 +437,13 @@ def test_ambiguous_outcome_row_takes_the_reading_that_adds_up_to_the_total_row()
     lines[i] = "三、本年度办理结果\t（一）予以公开\t\t29\t0\t5\t4\t0\t0\t"
     lines[i + 1] = "\t（二）部分公开（区分处理的，只计这一情形，不计其他情形）\t4\t0\t1\t1\t0\t0\t6\t"
     r = read_back("\n".join(lines))
-    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in L.APPLICANT_KEYS]
+    row = lambda k: [r.tables.cell(f"applications.{k}.{c}") for c in APPLICANT_KEYS]
     assert row("granted") == [29, 0, 5, 4, 0, 0, None]
     assert row("partially_granted") == [4, 0, 1, 1, 0, 0, 6]
 
 
 def test_letter_spaced_numbering_is_stripped_from_a_label():
-    from nianbao.labels import match_app_row, normalize_label
     assert normalize_label("（ 七 ） 总 计") == "总计"
-    assert match_app_row("四 、 结 转 下 年 度 继 续 办 理") == "carried_forward"
 
 
 def _section_text(heading: str, *lines: str) -> bytes:

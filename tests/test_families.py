@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from nianbao import api
-from nianbao import labels as L
 from nianbao.extract.legacy2019 import cell_paths_2019
+from nianbao.form import FORM_2021
 
 FAMILIES_DIR = Path(__file__).parent / "fixtures" / "families"
 CASES = sorted(FAMILIES_DIR.glob("*__*__*.txt"))
@@ -116,7 +116,7 @@ def test_the_corpus_has_every_family_in_both_formats():
 def test_gold_names_every_cell_of_its_format(path):
     gold = gold_of(path)
     paths = {"tables." + ".".join(p) for p in gold_cells(gold["tables"])}
-    want = cell_paths_2019() if gold["format"] == "2019" else L.all_cell_paths()
+    want = cell_paths_2019() if gold["format"] == "2019" else FORM_2021.cell_paths()
     assert paths == set(want)
     assert gold["complete"] == all(v is not None for v in gold_cells(gold["tables"]).values())
 

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nianbao import api
-from nianbao import labels as L
 from nianbao.extract.legacy2019 import LEGACY_ACTIVE, cell_paths_2019, legacy_cell_paths
+from nianbao.form import FORM_2019, FORM_2021
 from nianbao.generate import random_report
 from nianbao.generate.docx import render_docx
 from nianbao.generate.html import render_html
@@ -42,7 +42,9 @@ def test_2019_report_keeps_shared_cells_drops_missing_ones_and_keeps_legacy(path
     d = report.to_dict()
     assert d["format"] == "2019"
     assert set(d["tables"]["active_disclosure"]) == {"licensing", "punishment", "enforcement"}
-    assert list(d["tables"]["applications"]) == L.APP_ROW_KEYS_2019
+    # the 2019 rows the 2021 model shares, in print order (its own （六）其他处理 lives under tables.legacy)
+    assert list(d["tables"]["applications"]) == [k for k in FORM_2019.table("applications").row_keys
+                                                 if k in FORM_2021.table("applications").by_key]
     assert set(d["tables"]["legacy"]["active_disclosure"]) == set(LEGACY_ACTIVE)
     expected = json.loads((FIXTURES / f"{path.name.split('.')[0]}.expected.json").read_text("utf-8"))
     for cell in cell_paths_2019():
@@ -55,7 +57,7 @@ def test_2019_table_three_has_one_other_processing_row_in_the_docx_grid():
     t3 = doc.tables()[1]
     rows = [r for r in t3.rows if "其他处理" in r[1].text]
     assert len(rows) == 1 and rows[0][2].covered and rows[0][2].text == "（六）其他处理"
-    assert len(t3.rows) == 3 + len(L.APP_ROW_KEYS_2019) + 1
+    assert len(t3.rows) == 3 + len(FORM_2019.table("applications").rows)
 
 
 def test_legacy_paths_cover_every_cell_of_the_old_layouts_table_two():

@@ -8,14 +8,16 @@ from dataclasses import replace
 
 import pytest
 
-from nianbao import labels as L
 from nianbao.generate.synthetic import random_report
 from nianbao.form import FORM_2019, FORM_2021, FORMS
+from nianbao.form.form2021 import APPLICANT_KEYS, REVIEW_COL_KEYS
 from nianbao.generate.cells import as_2019, cell
 from nianbao.generate.families import FAMILIES
 from nianbao.generate.text import (ALL_LAYOUTS, LAYOUTS, Style, _width, render, render_bytes, render_markdown,
                                    undecidable_cells)
 from nianbao.readers.text import read
+
+APPS = FORM_2021.table("applications")
 
 
 def report(seed: int = 1, **kw):
@@ -23,7 +25,7 @@ def report(seed: int = 1, **kw):
 
 
 def table_numbers(rep) -> list[str]:
-    return [str(rep.tables.cell(p[7:])) for p in L.all_cell_paths() if p.startswith("tables.applications")]
+    return [str(rep.tables.cell(p[7:])) for p in FORM_2021.cell_paths("applications")]
 
 
 @pytest.mark.parametrize("layout", ALL_LAYOUTS)
@@ -31,18 +33,18 @@ def test_every_layout_has_title_headings_labels_and_figures(layout):
     rep = report(3)
     text = render(rep, layout)
     assert rep.meta.title in text
-    for i, heading in enumerate(L.SECTION_HEADINGS):
-        assert f"{L.CHINESE_ORDINALS[i]}、{heading}" in text
+    for no in range(1, len(FORM_2021.sections) + 1):
+        assert FORM_2021.heading(no) in text
     # cell labels may be broken over lines, with a row's values (spaces layout) between the pieces
     flat = re.sub(r"\s+", "", re.sub(r"(?m) {2,}[\d.,—/-]+(?= |$)", "", text))
-    for row in L.APP_ROWS:
-        assert row.label in flat
-    for _, col in L.APPLICANTS:       # the spaces layout breaks 商业/企业 into one column over two lines
+    for row in APPS.rows:
+        assert row.leaf in flat
+    for col in (c.label for c in APPS.columns):       # the spaces layout breaks 商业/企业 into one column over two lines
         assert col in flat or (layout == "spaces" and any(re.search(rf"{col[:k]}.*\n.*{col[k:]}", text)
                                                           for k in range(1, len(col))))
     if layout == "glued":             # digits run together: each row's figures one string after its label
-        for row in L.APP_ROWS:
-            digits = "".join(str(getattr(rep.tables.applications[row.key], c)) for c in L.APPLICANT_KEYS)
+        for row in APPS.rows:
+            digits = "".join(str(getattr(rep.tables.applications[row.key], c)) for c in APPLICANT_KEYS)
             assert digits in flat
         return
     for v in set(table_numbers(rep)):
@@ -54,13 +56,13 @@ def test_tabs_layout_prints_rows_as_tab_separated_lines_with_merge_artifacts():
     text = render(rep, "tabs", Style(merge_artifacts=True))
     lines = text.split("\n")
     row = next(line for line in lines if line.startswith("一、本年新收"))
-    values = [str(getattr(rep.tables.applications["new_received"], c)) for c in L.APPLICANT_KEYS]
+    values = [str(getattr(rep.tables.applications["new_received"], c)) for c in APPLICANT_KEYS]
     assert row.split("\t")[2:9] == values
     assert any(line.startswith("\t\t2.其他法律行政法规禁止公开\t") or line.startswith("\t2.其他法律行政法规禁止公开\t")
                for line in lines)
     assert "行政复议\t\t\t\t\t行政诉讼" in text
     assert "\t".join(str(getattr(getattr(rep.tables.review_litigation, g), c))
-                     for g in L.REVIEW_GROUP_KEYS for c in L.REVIEW_COL_KEYS) in lines
+                     for g in FORM_2021.table("review_litigation").row_keys for c in REVIEW_COL_KEYS) in lines
 
 
 def test_tabs_layout_varies_the_merge_artifacts_between_reports():
@@ -92,7 +94,7 @@ def test_markdown_layout_uses_headings_and_pipe_tables():
 
 
 def all_values(rep):
-    return [rep.tables.cell(p[7:]) for p in L.all_cell_paths()]
+    return [rep.tables.cell(p[7:]) for p in FORM_2021.cell_paths()]
 
 
 def test_knobs_change_what_they_promise():
@@ -154,8 +156,8 @@ def test_render_markdown_is_a_clean_deterministic_draft():
     published = rep.meta.published
     assert published is not None
     assert f"{published.year}年{published.month}月{published.day}日" in md
-    for i, heading in enumerate(L.SECTION_HEADINGS):
-        assert f"## {L.CHINESE_ORDINALS[i]}、{heading}" in md
+    for no in range(1, len(FORM_2021.sections) + 1):
+        assert f"## {FORM_2021.heading(no)}" in md
 
 
 def test_unknown_layout_is_refused():
@@ -175,7 +177,7 @@ def test_spaces_layout_aligns_values_in_columns_and_wraps_long_labels():
     lines = text.split("\n")
     assert "\t" not in text and "|" not in text
     row = next(x for x in lines if x.startswith("一、本年新收"))
-    assert row.split()[1:] == [str(getattr(rep.tables.applications["new_received"], c)) for c in L.APPLICANT_KEYS]
+    assert row.split()[1:] == [str(getattr(rep.tables.applications["new_received"], c)) for c in APPLICANT_KEYS]
     i = next(i for i, x in enumerate(lines) if "1.申请人无正当理由逾期不补正" in x)
     assert lines[i + 1].strip().startswith(("政机关", "行政机关", "、行政机关"))   # the label continues below
     start = next(i for i, x in enumerate(lines) if x.startswith("五、"))
@@ -188,10 +190,10 @@ def test_render_markdown_of_an_empty_report_is_a_blank_template_with_every_secti
     from nianbao.model import Report
 
     md = render_markdown(Report())
-    for i, heading in enumerate(L.SECTION_HEADINGS):
-        assert f"## {L.CHINESE_ORDINALS[i]}、{heading}" in md
+    for no in range(1, len(FORM_2021.sections) + 1):
+        assert f"## {FORM_2021.heading(no)}" in md
     assert md.count("（待填写）") == 3                 # sections 一, 五, 六 ask for text
-    assert all(row.label in md for row in L.APP_ROWS)
+    assert all(row.leaf in md for row in APPS.rows)
     assert "None" not in md
 
 
@@ -267,13 +269,13 @@ def test_paragraphs_put_every_cell_in_its_own_paragraph():
     lines = tables_part(render(rep, "paragraphs", seed=1)).split("\n")
     i = lines.index("一、本年新收政府信息公开申请数量")
     row = rep.tables.applications["new_received"]
-    assert lines[i:i + 15:2] == ["一、本年新收政府信息公开申请数量"] + [str(getattr(row, c)) for c in L.APPLICANT_KEYS]
+    assert lines[i:i + 15:2] == ["一、本年新收政府信息公开申请数量"] + [str(getattr(row, c)) for c in APPLICANT_KEYS]
     assert set(lines[i + 1:i + 15:2]) == {""}
 
 
 def test_pipe_lines_put_a_lone_pipe_after_each_cell_or_each_row():
     rep = report(5)
-    row = [str(getattr(rep.tables.applications["new_received"], c)) for c in L.APPLICANT_KEYS]
+    row = [str(getattr(rep.tables.applications["new_received"], c)) for c in APPLICANT_KEYS]
     per_cell = tables_part(render(rep, "pipe_lines", Style(pipe_after="cell"), seed=1))
     assert "一、本年新收政府信息公开申请数量\n|\n" + "\n|\n".join(row) + "\n|\n" in per_cell
     per_row = tables_part(render(rep, "pipe_lines", Style(pipe_after="row"), seed=1))
@@ -283,7 +285,7 @@ def test_pipe_lines_put_a_lone_pipe_after_each_cell_or_each_row():
 def blank_in_row(key: str = "granted", col: str = "research"):
     rep = report(6)
     rep.tables.set_cell(f"applications.{key}.{col}", None)
-    return rep, [getattr(rep.tables.applications[key], c) for c in L.APPLICANT_KEYS]
+    return rep, [getattr(rep.tables.applications[key], c) for c in APPLICANT_KEYS]
 
 
 def test_lone_pipe_prints_a_blank_cell_as_a_lone_pipe_line():
@@ -302,12 +304,12 @@ def test_closing_pipes_drop_blank_cells_and_count_them_in_the_closing_run():
 
 def test_a_dropped_blank_in_a_zero_row_is_undecidable_and_one_the_columns_place_is_not():
     zero, nonzero = report(7), report(10)
-    for key in L.APP_ROW_KEYS:                                  # a zero row, and a row of distinct figures
+    for key in APPS.row_keys:                                  # a zero row, and a row of distinct figures
         if all(v == 0 for _, v in zero.tables.applications[key]):
             break
     zero.tables.set_cell(f"applications.{key}.research", None)
     certain, _ = undecidable_cells(zero, "closing_pipes", seed=1)
-    assert {f"tables.applications.{key}.{c}" for c in L.APPLICANT_KEYS} <= certain
+    assert {f"tables.applications.{key}.{c}" for c in APPLICANT_KEYS} <= certain
     g = nonzero.tables.applications["granted"]
     assert len({g.commercial, g.research, g.social_welfare}) == 3      # a shifted reading breaks a column sum
     nonzero.tables.set_cell("applications.granted.research", None)

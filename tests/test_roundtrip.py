@@ -16,8 +16,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from nianbao import api
-from nianbao import labels as L
-from nianbao.form import form_for
+from nianbao.form import FORM_2021, form_for
 from nianbao.generate.cells import as_2019, blank_out, cell, model_paths, zero_rows
 from nianbao.generate.synthetic import random_report
 from nianbao.generate.text import ALL_LAYOUTS, Style, render_bytes, undecidable_cells
@@ -48,7 +47,7 @@ def meta_differences(want, got) -> list[tuple[str, object, object]]:
 
 def differences(want, got) -> list[tuple[str, object, object]]:
     """What the parsed report gets wrong: table cells, meta fields, section numbers."""
-    out = [(p, want.tables.cell(p[7:]), got.tables.cell(p[7:])) for p in L.all_cell_paths()
+    out = [(p, want.tables.cell(p[7:]), got.tables.cell(p[7:])) for p in FORM_2021.cell_paths()
            if not same(want.tables.cell(p[7:]), got.tables.cell(p[7:]))]
     return out + meta_differences(want, got)
 
@@ -177,9 +176,8 @@ def test_empty_cells_between_values_keep_their_column_in_the_tabs_layout(seed):
     """Truly empty cells ("\\t\\t") inside a row: the values after them stay in their columns."""
     rng = random.Random(seed)
     report = random_report(rng)
-    inner = [p for p in L.all_cell_paths() if p.startswith("tables.applications")
-             and p.rsplit(".", 1)[1] not in ("natural_person", "total")]
-    for p in rng.sample(inner, 5) + rng.sample([p for p in L.all_cell_paths() if "review" in p], 3):
+    inner = [p for p in FORM_2021.cell_paths("applications") if p.rsplit(".", 1)[1] not in ("natural_person", "total")]
+    for p in rng.sample(inner, 5) + rng.sample(FORM_2021.cell_paths("review_litigation"), 3):
         report.tables.set_cell(p[7:], None)
     style = replace(Style.random(rng), blank="", numbering="chinese")
     got = api.parse_bytes(render_bytes(report, "tabs", style, seed=seed), "r.txt")
