@@ -45,7 +45,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("web")
     db = f"sqlite:///{tmp}/store.db"
@@ -75,7 +75,9 @@ def server(tmp_path_factory):
     proc.wait(10)
 
 
-@pytest.fixture(scope="session")
+# Module-scoped: Playwright's sync API keeps an event loop running in this thread while it is
+# open, which would break every later test that runs a loop of its own (fetch, the review browser).
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
