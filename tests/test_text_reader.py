@@ -201,3 +201,12 @@ def test_cells_each_closed_by_a_pipe_stay_a_grid_with_their_counted_blanks():
     doc = read("规章 |\n1 |\n|||\n行政规范性文件 |\n0 |\n".encode())
     (table,) = doc.tables()
     assert [[c.text for c in r] for r in table.rows] == [["规章"], ["1"], ["", ""], ["行政规范性文件"], ["0"]]
+
+
+def test_a_bare_zero_after_an_ebook_page_break_is_a_cell_not_a_page_number():
+    """No page is numbered 0: a lone 0 after a page marker and blank lines is the table's next cell."""
+    text = "尚未审结\n总计\n\n某局2025年度政府信息公开工作年度报告\n47/53\n\n0\n/\n0\n0\n"
+    doc = read(text.encode("utf-8"), "ebook.txt")
+    cells = [b.text for b in doc.blocks if getattr(b, "text", None) in ("0", "/")]
+    assert cells == ["0", "/", "0", "0"]
+    assert all(r.text != "0" for r in doc.removed)

@@ -304,6 +304,9 @@ def _numbers_that_are_cells(lines: list[str], kinds: list[int]) -> None:
     for i, k in enumerate(kinds):
         if k != PAGE or not _SIGNED_NUMBER.match(lines[i].strip()):
             continue
+        if int(lines[i].strip().replace("－", "-")) <= 0:
+            kinds[i] = TEXT                  # no page is numbered 0 or below: a cell (0, 本年增/减 -2)
+            continue
         j = i - 1
         while j > 0 and kinds[j] == PAGE and not _SIGNED_NUMBER.match(lines[j].strip()):
             j -= 1                           # a page marker ("第4页 共12页") between two cells of a row
