@@ -1,9 +1,10 @@
 """Document → Report: the extractor knows the report format, not file formats.
 
 meta.py (agency, year, period, dates, contact), sections.py (一…六 and the narrative
-paragraphs), tables.py (tables 二/三/四 by their labels), narrative.py (numbers the text
-states). Everything is matched by the official labels in labels.py, never by line
-numbers or column positions that only hold for one layout.
+paragraphs), tables/ (tables 二/三/四: one token stream aligned to the form's rows),
+narrative/ (numbers the text states, as typed facts). Everything is matched by the
+official forms in nianbao.form, never by line numbers or column positions that only
+hold for one layout.
 
 Provenance keys: "tables.<table>.<row>.<col>" (and "tables.legacy.…" for the 2019 layout),
 "meta.agency", "meta.title", "meta.year", "meta.period", "meta.published",
