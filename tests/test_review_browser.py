@@ -6,6 +6,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,15 +21,11 @@ SAMPLES = Path(__file__).resolve().parents[1] / "src" / "nianbao" / "samples"
 PASSWORD = "browser-test-password"
 
 
-def test_keyboard_moves_confirms_and_dismisses_with_a_reason(tmp_path):
-    from playwright.sync_api import expect, sync_playwright
-
-    db = f"sqlite:///{tmp_path / 'n.db'}"
+@contextmanager
+def served(db: str, tmp_path: Path) -> Iterator[str]:
+    """`nianbao serve` on a store with the reviewer account, until the block ends: its base URL."""
     subprocess.run([*CLI, "user", "add", "审核员", "--db", db, "--password-stdin"], input=PASSWORD + "\n",
                    text=True, check=True, capture_output=True)
-    out = subprocess.run([*CLI, "ingest", str(SAMPLES / "001_9944da9601cf06f9.txt"), "--db", db, "-j", "1",
-                          "--json"], text=True, check=True, capture_output=True).stdout
-    rid = __import__("json").loads(out)["reports"][0]["report_id"]
     port = free_port()
     server = subprocess.Popen([*CLI, "serve", "--db", db, "--port", str(port), "--data-dir", str(tmp_path / "f")],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -39,6 +37,20 @@ def test_keyboard_moves_confirms_and_dismisses_with_a_reason(tmp_path):
                 break
             except OSError:
                 time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_keyboard_moves_confirms_and_dismisses_with_a_reason(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    out = subprocess.run([*CLI, "ingest", str(SAMPLES / "001_9944da9601cf06f9.txt"), "--db", db, "-j", "1",
+                          "--json"], text=True, check=True, capture_output=True).stdout
+    rid = __import__("json").loads(out)["reports"][0]["report_id"]
+    with served(db, tmp_path) as base:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
             page = browser.new_page()
@@ -65,9 +77,6 @@ def test_keyboard_moves_confirms_and_dismisses_with_a_reason(tmp_path):
             expect(page.locator(f"#{first} .decision")).to_contain_text("误报")
             assert "表格读错" in page.locator(f"#{first}").inner_text()
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def _versions(tmp_path: Path) -> tuple[Path, Path]:
@@ -94,19 +103,7 @@ def test_the_review_loop_end_to_end_in_the_browser(tmp_path):
 
     v1, v2 = _versions(tmp_path)
     db = f"sqlite:///{tmp_path / 'n.db'}"
-    subprocess.run([*CLI, "user", "add", "审核员", "--db", db, "--password-stdin"], input=PASSWORD + "\n",
-                   text=True, check=True, capture_output=True)
-    port = free_port()
-    server = subprocess.Popen([*CLI, "serve", "--db", db, "--port", str(port), "--data-dir", str(tmp_path / "f")],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/login", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with served(db, tmp_path) as base:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -170,6 +167,3 @@ def test_the_review_loop_end_to_end_in_the_browser(tmp_path):
                 assert step in trail, step
             assert trail.count("上传") == 2 and trail.count("决定") == n
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(10)
