@@ -45,6 +45,17 @@ def serve(
                 forwarded_allow_ips=",".join(trusted_proxy) if trusted_proxy else None)
 
 
+def _read_password(from_stdin: bool, prompt: str) -> str:
+    """One line of standard input, or the password typed twice at a prompt (exit 2 when they differ)."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(prompt)
+    if getpass.getpass("再输一次：") != password:
+        report_error("两次输入的密码不一致")
+        raise typer.Exit(EXIT_INPUT)
+    return password
+
+
 @user_app.command("add")
 def user_add(
     name: str = typer.Argument(..., help="用户名"),
@@ -58,13 +69,7 @@ def user_add(
     from ..web.backend import Backend
     from ..web.db import ensure_tables
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass("密码：")
-        if getpass.getpass("再输一次：") != password:
-            report_error("两次输入的密码不一致")
-            raise typer.Exit(EXIT_INPUT)
+    password = _read_password(password_stdin, "密码：")
     backend = Backend(_db(db))
     ensure_tables(backend.engine)
     try:
@@ -163,12 +168,6 @@ def user_reset_password(
     """重设密码；该用户已登录的会话立即失效。"""
     from ..web.auth import set_password
 
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = getpass.getpass("新密码：")
-        if getpass.getpass("再输一次：") != password:
-            report_error("两次输入的密码不一致")
-            raise typer.Exit(EXIT_INPUT)
+    password = _read_password(password_stdin, "新密码：")
     _change_user(db, name, lambda e: set_password(e, name, password), f"已重设用户 {name} 的密码", as_json,
                  password_reset=True)
