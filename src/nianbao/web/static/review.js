@@ -1,9 +1,10 @@
 // Keyboard shortcuts of a report page's review panel: j / k next / previous finding, c 确认,
 // f 误报, n 不适用 (误报 and 不适用 first ask for the reason: type it, Enter sends). Enter in a reason
 // field never sends a decision by itself (the form's first button would be 确认). A key pressed
-// while the panel is being replaced waits for the new panel (its forms are live only then).
+// while the panel is being replaced waits for the new panel (its forms are live only then); keys
+// pressed meanwhile run in order once it is there.
 (function () {
-  var current = 0, busy = false, queued = null;
+  var current = 0, busy = false, queued = [];
   var NAMES = { c: "确认", f: "误报", n: "不适用" };
 
   function rows() {
@@ -52,7 +53,7 @@
     }
     if (!t || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || e.ctrlKey || e.metaKey || e.altKey) return;
     if (busy) {
-      if ("jkcfn".indexOf(e.key) >= 0) { queued = e.key; e.preventDefault(); }
+      if ("jkcfn".indexOf(e.key) >= 0) { queued.push(e.key); e.preventDefault(); }
       return;
     }
     if (handle(e.key)) e.preventDefault();
@@ -64,7 +65,9 @@
   document.addEventListener("htmx:afterSettle", function () {
     busy = false;
     mark(current);
-    if (queued) { var k = queued; queued = null; handle(k); }
+    // every key pressed meanwhile, in order ("j" then "f" must not become just "f"); a key that sends
+    // a decision makes the panel busy again, and the rest wait for its new panel
+    while (queued.length && !busy) handle(queued.shift());
   });
   document.addEventListener("htmx:responseError", function () { busy = false; });
 })();
