@@ -131,3 +131,4 @@ class FetchUrl(Base):
 
 
 from . import review_models  # noqa: E402,F401  (the review tables on the same metadata: migrations match it)
+from . import registry_models  # noqa: E402,F401  (the registry tables, likewise)
