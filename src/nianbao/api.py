@@ -3,10 +3,14 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .model import Extraction, Position, Report
 from .readers import MAX_BYTES, read
+
+if TYPE_CHECKING:
+    from .audit.context import AuditContext
 
 
 def read_path(path: str | Path) -> bytes:
@@ -56,10 +60,11 @@ def parse_file(path: str | Path) -> Report:
     return parse_bytes(read_path(path), str(path))
 
 
-def audit(report: Report, previous: Report | None = None) -> Report:
+def audit(report: Report, previous: Report | None = None, context: AuditContext | None = None) -> Report:
     """Fill `report.findings` by running every rule of the catalog (and the cross-year ones when
-    the previous year's report is given)."""
+    the previous year's report is given; the regional ones when `context` holds what they need —
+    the deadline that applies to the agency, sibling reports, the roll-up: audit/context.py)."""
     from .audit import run_rules
 
-    report.findings = run_rules(report, previous)
+    report.findings = run_rules(report, previous, context)
     return report

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from ..model import Report
+from .context import KIND_WHO, STATUTE, AuditContext
 from .registry import Hit, rule
 
 
@@ -136,39 +137,55 @@ def is_peoples_government(agency: str | None) -> bool:
 
 @rule("D004", "warning", "D", {
     "default": "发布日期{published}晚于法定期限{deadline}（条例第四十九条：{who}应于每年{deadline_md}前公布上一年度报告）",
+    "configured": "发布日期{published}晚于期限{deadline}（{source}：{who}应于每年{deadline_md}前公布上一年度报告）",
     "early": "落款日期{published}早于统计期间结束日{end}",
-})
-def published_late_or_early(report: Report) -> Iterator[Hit]:
+}, uses="deadline")
+def published_late_or_early(report: Report, context: AuditContext) -> Iterator[Hit]:
     """What it does:
-    Checks the publication (signature) date against 条例第四十九条: departments publish the
-    previous year's report by 31 January, people's governments by 31 March (the agency
-    type is taken from the agency name; a bare place name such as "红寺堡区" is the place's
-    government, and an unknown agency gets the later date). Also reports a signature date before the
+    Checks the publication (signature) date against the deadline that applies to the agency.
+    Without a registry that is 条例第四十九条: departments publish the previous year's report
+    by 31 January, people's governments by 31 March (the agency type is taken from the agency
+    name; a bare place name such as "红寺堡区" is the place's government, and an unknown agency
+    gets the later date). With the agency in the registry, the deadline of its kind set by its
+    region (or the nearest region above that sets one, e.g. a city's 28 January for departments)
+    applies, and the message names where it comes from. Also reports a signature date before the
     statistical period ends.
 
     Why it matters:
-    Late publication is a breach of the regulation that reviewers must record; a date before
-    the year ends means the report was written before its figures could be final (or the
-    date is a typo).
+    Late publication is a breach of the regulation (or of the region's stricter rule) that
+    reviewers must record; a date before the year ends means the report was written before its
+    figures could be final (or the date is a typo).
 
     Example:
-    A 司法局's 2023 report dated 2024年2月20日; or dated 2023年12月20日.
+    A 司法局's 2023 report dated 2024年2月20日; under a city rule of 28 January, one dated
+    2024年1月30日; or dated 2023年12月20日.
     """
     pub, y = report.meta.published, report.meta.year
     if pub is None or y is None:
         return
-    # with the agency unknown its kind is too: only a date late for a government too is late
-    gov = report.meta.agency is None or is_peoples_government(report.meta.agency)
-    deadline = date(y + 1, 3, 31) if gov else date(y + 1, 1, 31)
+    given = context.deadline
+    if given is not None:
+        deadline = given.date
+        md = f"{deadline.month}月{deadline.day}日"
+        who = KIND_WHO.get(given.kind, "该机关")
+        variant = "default" if given.statutory else "configured"
+        source = given.source
+    else:
+        # with the agency unknown its kind is too: only a date late for a government too is late
+        gov = report.meta.agency is None or is_peoples_government(report.meta.agency)
+        deadline = date(y + 1, 3, 31) if gov else date(y + 1, 1, 31)
+        md = "3月31日" if gov else "1月31日"
+        who = "县级以上人民政府" if gov else "政府部门"
+        variant, source = "default", STATUTE
     end = (report.meta.period.end if report.meta.period and report.meta.period.end else None) or date(y, 12, 31)
     # a period end in a wrong year is D001's business; measure against the report year then
     if end.year != y:
         end = date(y, 12, 31)
     if pub > deadline:
-        yield Hit("meta.published", {"published": _d(pub), "deadline": _d(deadline),
-                                     "deadline_md": "3月31日" if gov else "1月31日",
-                                     "who": "县级以上人民政府" if gov else "政府部门",
-                                     "published_iso": pub.isoformat(), "deadline_iso": deadline.isoformat()})
+        yield Hit("meta.published", {"published": _d(pub), "deadline": _d(deadline), "deadline_md": md,
+                                     "who": who, "source": source, "days_late": (pub - deadline).days,
+                                     "published_iso": pub.isoformat(), "deadline_iso": deadline.isoformat()},
+                  variant=variant)
     elif pub < end:
         yield Hit("meta.published", {"published": _d(pub), "end": _d(end), "published_iso": pub.isoformat(),
                                      "end_iso": end.isoformat()}, variant="early")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model import SEVERITY_RANK, Finding, Position, Report
+from .context import AuditContext
 
 FAMILIES = {
     "T": "表内勾稽关系",
@@ -51,6 +52,12 @@ class Rule:
     messages: dict[str, str]
     func: RuleFunc
     history: bool = False               # needs the previous year's report
+    needs: tuple[str, ...] = ()         # AuditContext fields it needs: skipped while any is None
+    uses: tuple[str, ...] = ()          # AuditContext fields it reads when set (runs without them)
+
+    @property
+    def takes_context(self) -> bool:
+        return bool(self.needs or self.uses)
 
     @property
     def doc(self) -> str:
@@ -76,15 +83,24 @@ class Rule:
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "severity": self.severity, "family": self.family,
                 "family_name": FAMILIES.get(self.code[0], ""), "history": self.history,
+                "needs": list(self.needs), "uses": list(self.uses),
                 "messages": dict(self.messages), "doc": self.doc}
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
+def _names(v: str | Iterable[str] | None) -> tuple[str, ...]:
+    return (v,) if isinstance(v, str) else tuple(v or ())
+
+
 def rule(code: str, severity: str, family: str, message: str | dict[str, str], *,
-         history: bool = False) -> Callable[[RuleFunc], RuleFunc]:
-    """Register a rule. `message` is a template (or {variant: template}) formatted with the hit's data."""
+         history: bool = False, needs: str | Iterable[str] | None = None,
+         uses: str | Iterable[str] | None = None) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule. `message` is a template (or {variant: template}) formatted with the hit's data.
+
+    `needs` / `uses` name AuditContext fields (audit/context.py): the rule is called with
+    `context=` (an AuditContext, never None); with `needs` it is skipped while a field is None."""
     if severity not in SEVERITY_RANK:
         raise ValueError(f"unknown severity {severity!r}")
 
@@ -92,7 +108,7 @@ def rule(code: str, severity: str, family: str, message: str | dict[str, str], *
         if code in REGISTRY:
             raise ValueError(f"rule {code} registered twice")
         messages = {"default": message} if isinstance(message, str) else dict(message)
-        REGISTRY[code] = Rule(code, severity, family, messages, func, history)
+        REGISTRY[code] = Rule(code, severity, family, messages, func, history, _names(needs), _names(uses))
         return func
 
     return deco
@@ -140,23 +156,31 @@ def _finding(r: Rule, report: Report, hit: Hit) -> Finding:
                    evidence=evidence, data=data)
 
 
-def run_rules(report: Report, previous: Report | None = None,
+def run_rules(report: Report, previous: Report | None = None, context: AuditContext | None = None,
               select: Iterable[str] | None = None) -> list[Finding]:
-    """Run the catalog on a report; history rules run only when the previous year's report is given.
+    """Run the catalog on a report; history rules run only when the previous year's report is given,
+    rules that need a context field only when `context` has it (audit/context.py).
 
     `select`: codes or code prefixes ("T", "N00") to run; all when None.
     """
+    if context is not None and not isinstance(context, AuditContext):
+        # run_rules(report, previous, ["T"]) was the call before the context came in: say so
+        raise TypeError("run_rules: the third argument is the AuditContext; pass codes as select=…")
+    ctx = context if context is not None else AuditContext()
     wanted = tuple(select) if select is not None else None
     out: list[Finding] = []
     for r in rules():
         if wanted is not None and not r.code.startswith(wanted):
             continue
-        if r.history:
-            if previous is None:
-                continue
-            hits: Iterator[Hit] | Iterable[Hit] = r.func(report, previous)
+        if r.history and previous is None:
+            continue
+        if any(ctx.get(name) is None for name in r.needs):
+            continue
+        args: tuple[Any, ...] = (report, previous) if r.history else (report,)
+        if r.takes_context:
+            hits: Iterator[Hit] | Iterable[Hit] = r.func(*args, context=ctx)
         else:
-            hits = r.func(report)
+            hits = r.func(*args)
         out.extend(_finding(r, report, h) for h in hits)
     return out
 
