@@ -1,0 +1,471 @@
+"""Risk indicators of reports and regions: 实质公开率, 不予公开率, 复议纠错率, 诉讼败诉率, 结转率,
+applications per agency and the year-over-year swing of new applications, each with its formula
+and a red/yellow mark from the jurisdiction's thresholds.
+
+    ind = indicators_for(report, previous=last_year_report)      # one Report model
+    ind["substantive_rate"].value, ind["substantive_rate"].display  # 0.6667, "66.7%"
+    res = region_indicators(lib, "中卫市", 2023)                   # every agency's current report
+    res.rows[0].indicators["denial_rate"].mark                     # "red" | "yellow" | None
+    res.totals["denial_rate"]                                      # Σ numerators ÷ Σ denominators
+
+Why numerators and denominators, not only values: a region's rate is the sum of its agencies'
+numerators over the sum of their denominators (a small agency's 100 % does not weigh as much as
+a large one's 20 %), and the page shows both beside the value so the reader can check it.
+
+Blanks and zeros: a part that sums several cells (不予公开 is eight rows) is the sum of the cells
+the report printed; when every cell of a part is blank the part is unknown. A zero or unknown
+denominator, or an unknown numerator, gives no value (None, shown "—") and says why — never 0,
+never a division error. A region counts only the reports whose indicator could be computed.
+
+The cells are read through the form (nianbao.form: table 三's 总计 column, table 四), and from
+the store in one GROUP BY over the cell table, so a region-year of thousands of reports answers
+in one query.
+"""
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+
+from ..form import form2021 as F21
+from ..model import Report
+from .config import Threshold, default_config
+
+RATE, FACTOR, COUNT = "rate", "factor", "count"
+
+# ---------------------------------------------------------------- the cells, named by the form
+_APP = F21.APPLICATIONS
+_RL = F21.REVIEW_LITIGATION
+_TOTAL = F21.APPLICANTS[-1].key                  # 总计 column of table 三
+_CORRECTED, _REV_TOTAL = "corrected", F21.REVIEW_COLS[-1].key
+
+
+def _app(*rows: str) -> tuple[str, ...]:
+    return tuple(_APP.row(r).path(_TOTAL) for r in rows)
+
+
+_DENIED = tuple(r.key for r in _APP.rows if r.group == F21.DENIED)
+_LITIGATION = tuple(r.key for r in _RL.rows if r.labels[0] == F21.LITIGATION)
+
+# part name → the cell paths it sums (each path in both forms: the 2019 form keeps these rows)
+PARTS: dict[str, tuple[str, ...]] = {
+    "granted": _app("granted", "partially_granted"),
+    "results_total": _app("results_total"),
+    "denied": _app(*_DENIED),
+    "review_corrected": (_RL.row("review").path(_CORRECTED),),
+    "review_total": (_RL.row("review").path(_REV_TOTAL),),
+    "litigation_corrected": tuple(_RL.row(r).path(_CORRECTED) for r in _LITIGATION),
+    "litigation_total": tuple(_RL.row(r).path(_REV_TOTAL) for r in _LITIGATION),
+    "carried_forward": _app("carried_forward"),
+    "new_received": _app("new_received"),
+    "intake": _app("new_received", "carried_over"),
+}
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One indicator: its key (config thresholds use it), Chinese name, formula as shown, and the
+    parts its numerator and denominator are."""
+    name: str
+    label: str
+    formula: str
+    kind: str                    # RATE (shown as %), FACTOR (倍), COUNT
+    numerator: str = ""
+    denominator: str = ""
+    note: str = ""
+
+
+DEFINITIONS: dict[str, Definition] = {d.name: d for d in (
+    Definition("substantive_rate", "实质公开率", "（予以公开 + 部分公开）÷ 办理结果总计", RATE,
+               "granted", "results_total", "表三总计列；办理结果总计 = 三（七）总计，即全部已办结申请"),
+    Definition("denial_rate", "不予公开率", "不予公开（1–8 项之和）÷ 办理结果总计", RATE,
+               "denied", "results_total", "表三总计列，三（三）不予公开各项之和"),
+    Definition("review_correction_rate", "复议纠错率", "行政复议 结果纠正 ÷ 行政复议 总计", RATE,
+               "review_corrected", "review_total", "表四 行政复议"),
+    Definition("litigation_loss_rate", "诉讼败诉率", "行政诉讼 结果纠正 ÷ 行政诉讼 总计（未经复议直接起诉 + 复议后起诉）",
+               RATE, "litigation_corrected", "litigation_total", "表四 行政诉讼两类之和"),
+    Definition("carryover_rate", "结转率", "结转下年度继续办理 ÷（本年新收 + 上年结转）", RATE,
+               "carried_forward", "intake", "表三总计列"),
+    Definition("applications_per_agency", "机关平均申请量", "本年新收申请 ÷ 机关数", COUNT,
+               "new_received", "agencies", "表三 一、本年新收 总计；一份报告即一个机关"),
+    Definition("yoy_swing", "新收申请同比波动", "max(本年新收, 上年新收) ÷ min(本年新收, 上年新收)", FACTOR,
+               "", "", "同一机关上年的现行报告；1 = 持平，2 = 翻倍或减半；地区为各机关较大值之和 ÷ 较小值之和"),
+)}
+NAMES = list(DEFINITIONS)
+
+REASONS = {"zero": "分母为 0", "blank": "分母空白", "blank_numerator": "分子空白",
+           "no_previous": "无上年报告或上年新收空白", "zero_new": "本年或上年新收为 0，倍数无从计算",
+           "no_reports": "没有可计算的报告"}
+
+
+# ---------------------------------------------------------------- values and marks
+@dataclass
+class Indicator:
+    name: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    mark: str | None = None              # "red" | "yellow" | None
+    reason: str | None = None            # why there is no value (Chinese)
+    reports: int | None = None           # a region's total: reports counted / all of them
+    of: int | None = None
+
+    @property
+    def definition(self) -> Definition:
+        return DEFINITIONS[self.name]
+
+    @property
+    def label(self) -> str:
+        return self.definition.label
+
+    @property
+    def formula(self) -> str:
+        return self.definition.formula
+
+    @property
+    def display(self) -> str:
+        return display(self.name, self.value)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {"name": self.name, "label": self.label, "formula": self.formula,
+             "value": None if self.value is None else round(self.value, 4), "display": self.display,
+             "numerator": _num(self.numerator), "denominator": _num(self.denominator), "mark": self.mark,
+             "reason": self.reason}
+        if self.of is not None:
+            d |= {"reports": self.reports, "of": self.of}
+        return d
+
+
+def _num(v: float | None) -> int | float | None:
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else round(v, 4)
+
+
+def display(name: str, value: float | None) -> str:
+    """"—" when there is no value; rates as percent, swings as 倍, counts as numbers."""
+    if value is None:
+        return "—"
+    kind = DEFINITIONS[name].kind
+    if kind == RATE:
+        return f"{value * 100:.1f}%"
+    if kind == FACTOR:
+        return f"{value:.2f} 倍"
+    return f"{value:.1f}".removesuffix(".0")
+
+
+def _threshold(t: Any) -> Threshold | None:
+    """A threshold from the configuration's model or a plain dict ({yellow, red, direction})."""
+    if t is None or isinstance(t, Threshold):
+        return t
+    return Threshold.model_validate(t if isinstance(t, Mapping) else
+                                    {k: getattr(t, k, None) for k in ("yellow", "red", "direction")})
+
+
+def mark(value: float | None, threshold: Any) -> str | None:
+    """"red", "yellow" or None (oversight.config.Threshold.mark): direction high marks values at or
+    above the threshold, low at or below. No value or no threshold: no mark."""
+    t = _threshold(threshold)
+    return None if t is None else t.mark(value)
+
+
+def thresholds(config: Any = None) -> dict[str, Threshold]:
+    """Indicator thresholds of a JurisdictionConfig (or its dict, or a mapping name → threshold);
+    None: the bundled default configuration."""
+    if config is None:
+        config = default_config()
+    inds = config.get("indicators", config) if isinstance(config, Mapping) else getattr(config, "indicators", {})
+    return {name: _threshold(t) for name, t in (inds or {}).items() if t is not None}
+
+
+# ---------------------------------------------------------------- computing
+def _sum(values: Iterable[float | None]) -> float | None:
+    present = [v for v in values if v is not None]
+    return float(sum(present)) if present else None
+
+
+def parts_of(report: Report) -> dict[str, float | None]:
+    """The parts (sums of cells; None when every cell is blank) of one Report model."""
+    return {name: _sum(report.tables.cell(p.removeprefix("tables.")) for p in paths)
+            for name, paths in PARTS.items()}
+
+
+def _ratio(name: str, num: float | None, den: float | None, th: Mapping[str, Threshold]) -> Indicator:
+    if den is None:
+        return Indicator(name, None, num, den, reason=REASONS["blank"])
+    if den == 0:
+        return Indicator(name, None, num, den, reason=REASONS["zero"])
+    if num is None:
+        return Indicator(name, None, num, den, reason=REASONS["blank_numerator"])
+    v = num / den
+    return Indicator(name, v, num, den, mark(v, th.get(name)))
+
+
+def _swing(current: float | None, previous: float | None) -> tuple[float | None, float | None]:
+    if current is None or previous is None:
+        return None, None
+    return max(current, previous), min(current, previous)
+
+
+def from_parts(parts: Mapping[str, float | None], previous_new: float | None = None,
+               th: Mapping[str, Threshold] | None = None, *, has_previous: bool = True) -> dict[str, Indicator]:
+    """Every indicator of one report from its parts; `previous_new` = the agency's 本年新收 the
+    year before (None: no previous report, or its cell blank)."""
+    th = thresholds() if th is None else th
+    out = {}
+    for d in DEFINITIONS.values():
+        if d.name == "yoy_swing":
+            hi, lo = _swing(parts.get("new_received"), previous_new)
+            if hi is None:
+                ind = Indicator(d.name, None, None, None, reason=REASONS["no_previous"])
+            else:
+                ind = _ratio(d.name, hi, lo, th)
+                if lo == 0:
+                    ind.reason = REASONS["zero_new"]
+        elif d.name == "applications_per_agency":
+            ind = _ratio(d.name, parts.get("new_received"), 1.0, th)
+        else:
+            ind = _ratio(d.name, parts.get(d.numerator), parts.get(d.denominator), th)
+        out[d.name] = ind
+    return out
+
+
+def indicators_for(report: Report, previous: Report | float | None = None, config: Any = None
+                   ) -> dict[str, Indicator]:
+    """Indicators of one report model. `previous`: the agency's report of the year before (or its
+    本年新收 总计) for the year-over-year swing. `config`: thresholds (default: the bundled ones)."""
+    prev = parts_of(previous)["new_received"] if isinstance(previous, Report) else previous
+    return from_parts(parts_of(report), prev, thresholds(config))
+
+
+def total(name: str, per_report: Iterable[Indicator], th: Mapping[str, Threshold]) -> Indicator:
+    """A region's indicator: Σ numerators ÷ Σ denominators over the reports where both are known
+    (a report with a zero denominator adds nothing to either)."""
+    items = list(per_report)
+    counted = [i for i in items if i.numerator is not None and i.denominator is not None]
+    if not counted:
+        return Indicator(name, None, None, None, reason=REASONS["no_reports"], reports=0, of=len(items))
+    num = sum(i.numerator for i in counted)
+    den = sum(i.denominator for i in counted)
+    ind = _ratio(name, num, den, th)
+    ind.reports, ind.of = sum(1 for i in counted if i.value is not None), len(items)
+    return ind
+
+
+def distribution(values: Iterable[float | None]) -> dict[str, Any]:
+    """The spread of one indicator over a region's reports: how many have a value (n) and how
+    many not (blank), the sorted values and their quartiles."""
+    given = list(values)
+    vals = sorted(v for v in given if v is not None)
+    out: dict[str, Any] = {"n": len(vals), "blank": len(given) - len(vals), "values": [round(v, 4) for v in vals]}
+    if vals:
+        q = statistics.quantiles(vals, n=4, method="inclusive") if len(vals) > 1 else [vals[0]] * 3
+        out |= {"min": round(vals[0], 4), "q1": round(q[0], 4), "median": round(q[1], 4), "q3": round(q[2], 4),
+                "max": round(vals[-1], 4)}
+    return out
+
+
+# ---------------------------------------------------------------- from the store, per region and year
+@dataclass
+class AgencyRow:
+    """One agency's current report of the year and its indicators."""
+    report_id: int
+    agency_id: int | None
+    agency: str | None
+    region: str | None
+    agency_name: str | None
+    year: int | None
+    indicators: dict[str, Indicator] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return (self.region or "") + (self.agency or self.agency_name or "（未识别机关）")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"report_id": self.report_id, "agency_id": self.agency_id, "agency": self.agency,
+                "region": self.region, "agency_name": self.agency_name, "year": self.year,
+                "indicators": {k: v.to_dict() for k, v in self.indicators.items()}}
+
+
+@dataclass
+class RegionIndicators:
+    region: str | None                  # as asked (or the registry's full name)
+    year: int | None
+    rows: list[AgencyRow]
+    totals: dict[str, Indicator]
+    distribution: dict[str, dict[str, Any]]
+    thresholds: dict[str, Threshold]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"region": self.region, "year": self.year,
+                "definitions": legend(),
+                "thresholds": {k: t.model_dump() for k, t in self.thresholds.items()},
+                "totals": {k: v.to_dict() for k, v in self.totals.items()},
+                "rows": [r.to_dict() for r in self.rows],
+                "distribution": self.distribution}
+
+
+def legend() -> list[dict[str, str]]:
+    """Every indicator's name, formula and note, in display order (the legend of tables and pages)."""
+    return [{"name": d.name, "label": d.label, "formula": d.formula, "kind": d.kind, "note": d.note}
+            for d in DEFINITIONS.values()]
+
+
+def _cell_key(path: str) -> tuple[str, str, str]:
+    from ..store.cells import split_path
+
+    return split_path(path)
+
+
+def _parts_columns():
+    """SUM(CASE …) per part over the cell table (NULL when every cell of the part is blank)."""
+    from ..store.models import Cell
+
+    cols = []
+    for name, paths in PARTS.items():
+        conds = [and_(Cell.table_key == t, Cell.row_key == r, Cell.col_key == c) for t, r, c in map(_cell_key, paths)]
+        cols.append(func.sum(case((or_(*conds), Cell.value))).label(name))
+    return cols
+
+
+def _parts_filter():
+    from ..store.models import Cell
+
+    keys = [_cell_key(p) for paths in PARTS.values() for p in paths]
+    return and_(Cell.table_key.in_(sorted({k[0] for k in keys})), Cell.row_key.in_(sorted({k[1] for k in keys})),
+                Cell.col_key.in_(sorted({k[2] for k in keys})))
+
+
+def _store(lib: Any):
+    return getattr(lib, "store", lib)
+
+
+def region_filter(lib: Any, region: int | str | None):
+    """(SQL condition on report/agency, label): the registry's region and everything under it
+    (its matched agencies, and store agencies whose region names it), else the store's own rule
+    (region string contains it or the agency name starts with it). None: every region."""
+    from ..store.models import Agency
+    from ..store.models import Report as ReportRow
+
+    if region in (None, ""):
+        return None, None
+    text = str(region)
+    reg = getattr(lib, "registry", None)
+    node = None
+    if reg is not None:
+        try:
+            node = reg.region(int(text) if text.isdigit() else text)
+        except Exception:           # noqa: BLE001 — no registry tables yet: the store's own rule
+            node = None
+    if node is not None:
+        ids = {e.agency_id for e in reg.expected(node.id, recursive=True) if e.agency_id is not None}
+        by_name = or_(Agency.region.contains(node.name), Agency.name.startswith(node.name))
+        cond = or_(ReportRow.agency_id.in_(sorted(ids)), by_name) if ids else by_name
+        return cond, node.full_name or node.name
+    return or_(Agency.region.contains(text), Agency.name.startswith(text)), text
+
+
+def _fetch(lib: Any, region: int | str | None, years: list[int] | None, agency: str | int | None = None):
+    """Current reports of the region in these years (None: all) with their parts, one query."""
+    from ..store.models import Agency, Cell
+    from ..store.models import Report as ReportRow
+
+    store = _store(lib)
+    cond, label = region_filter(lib, region)
+    q = (select(ReportRow.id, ReportRow.agency_id, Agency.name, Agency.region, ReportRow.agency_name, ReportRow.year,
+                *_parts_columns())
+         .select_from(ReportRow)
+         .outerjoin(Agency, Agency.id == ReportRow.agency_id)
+         .outerjoin(Cell, and_(Cell.report_id == ReportRow.id, _parts_filter()))
+         .where(ReportRow.is_current)
+         .group_by(ReportRow.id, ReportRow.agency_id, Agency.name, Agency.region, ReportRow.agency_name,
+                   ReportRow.year)
+         .order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id))
+    if cond is not None:
+        q = q.where(cond)
+    if years is not None:
+        q = q.where(ReportRow.year.in_(years))
+    if agency is not None:
+        ids = [a.id for a in store.agencies(name=str(agency))]
+        q = q.where(ReportRow.agency_id.in_(ids))
+    names = list(PARTS)
+    with store._read() as s:
+        rows = [(r[:6], dict(zip(names, r[6:]))) for r in s.execute(q)]
+    return rows, label
+
+
+def _rows(fetched, year: int | None, th) -> list[AgencyRow]:
+    """Rows of `year` (None: every year), their yoy swing from the same agency's row a year before."""
+    new_by = {(head[1], head[5]): parts["new_received"] for head, parts in fetched if head[1] is not None}
+    out = []
+    for head, parts in fetched:
+        rid, agency_id, agency, region, printed, y = head
+        if year is not None and y != year:
+            continue
+        prev = new_by.get((agency_id, y - 1)) if agency_id is not None and y is not None else None
+        parts = {k: (float(v) if v is not None else None) for k, v in parts.items()}
+        out.append(AgencyRow(rid, agency_id, agency, region, printed, y, from_parts(parts, prev, th)))
+    return out
+
+
+def summarize(rows: list[AgencyRow], th: Mapping[str, Threshold]) -> tuple[dict[str, Indicator], dict[str, dict]]:
+    """A region's totals and the distribution of each indicator over its reports."""
+    totals = {n: total(n, (r.indicators[n] for r in rows), th) for n in NAMES}
+    dist = {n: distribution(r.indicators[n].value for r in rows) for n in NAMES}
+    return totals, dist
+
+
+def config_thresholds(lib: Any, region: int | str | None) -> dict[str, Threshold]:
+    """The thresholds that apply to a region: its jurisdiction's configuration (Library.config_for,
+    the nearest region up the tree that has one), else the bundled default."""
+    cfg = None
+    if hasattr(lib, "config_for"):
+        node = None
+        reg = getattr(lib, "registry", None)
+        if reg is not None and region not in (None, ""):
+            try:
+                node = reg.region(int(region) if str(region).isdigit() else str(region))
+            except Exception:       # noqa: BLE001 — no registry yet
+                node = None
+        try:
+            cfg = lib.config_for(node.id if node is not None else None)
+        except Exception:           # noqa: BLE001 — a broken region document must not hide the indicators
+            cfg = None
+    return thresholds(cfg)
+
+
+def region_indicators(lib: Any, region: int | str | None, year: int, *, agency: str | int | None = None,
+                      config: Any = None) -> RegionIndicators:
+    """Per agency (current report of `year`) and the region's totals and distributions. `lib`: a
+    Library (its registry and jurisdiction configuration are used when present) or a Store."""
+    th = thresholds(config) if config is not None else config_thresholds(lib, region)
+    fetched, label = _fetch(lib, region, [year - 1, year], agency)
+    rows = _rows(fetched, year, th)
+    totals, dist = summarize(rows, th)
+    return RegionIndicators(label, year, rows, totals, dist, th)
+
+
+def region_trend(lib: Any, region: int | str | None, *, config: Any = None) -> dict[int, dict[str, Indicator]]:
+    """The region's totals year by year (every year with a current report), oldest first."""
+    th = thresholds(config) if config is not None else config_thresholds(lib, region)
+    fetched, _ = _fetch(lib, region, None)
+    rows = _rows(fetched, None, th)
+    by_year: dict[int, list[AgencyRow]] = {}
+    for r in rows:
+        if r.year is not None:
+            by_year.setdefault(r.year, []).append(r)
+    return {y: summarize(by_year[y], th)[0] for y in sorted(by_year)}
+
+
+def sort_rows(rows: list[AgencyRow], key: str, descending: bool = False) -> list[AgencyRow]:
+    """By an indicator's value (or "agency"); rows without a value always last."""
+    if key == "agency":
+        return sorted(rows, key=lambda r: r.name, reverse=descending)
+    if key not in DEFINITIONS:
+        raise ValueError(f"unknown indicator {key!r}")
+    present = [r for r in rows if r.indicators[key].value is not None]
+    blank = [r for r in rows if r.indicators[key].value is None]
+    return sorted(present, key=lambda r: r.indicators[key].value, reverse=descending) + blank
