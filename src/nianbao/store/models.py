@@ -27,7 +27,8 @@ class Agency(Base):
     region: Mapped[str] = mapped_column(String(200), default="")
     names: Mapped[list] = mapped_column(Json, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    __table_args__ = (UniqueConstraint("name", "region", name="uq_agency_name_region"),)
+    __table_args__ = (UniqueConstraint("name", "region", name="uq_agency_name_region"),
+                      Index("ix_agency_region_name", "region", "name"))    # list order (0007)
 
     reports: Mapped[list[Report]] = relationship(back_populates="agency")
 
@@ -78,6 +79,8 @@ class Report(Base):
         # at most one current report per agency and year; a concurrent writer gets IntegrityError
         Index("uq_report_current", "agency_id", "year", unique=True,
               sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+        Index("ix_report_current_year", "is_current", "year"),        # year counts, dashboard (0007)
+        Index("ix_report_ingest_run_id", "ingest_run_id"),
     )
 
     agency: Mapped[Agency | None] = relationship(back_populates="reports")
@@ -104,6 +107,10 @@ class Finding(Base):
     path: Mapped[str | None] = mapped_column(Text, nullable=True)
     evidence: Mapped[dict | None] = mapped_column(Json, nullable=True)   # position in this report
     data: Mapped[dict | None] = mapped_column(Json, nullable=True)       # numbers, the previous report …
+    __table_args__ = (   # covering indexes of the rules-per-report and findings-by-rule counts (0007)
+        Index("ix_finding_report_code", "report_id", "code", "severity"),
+        Index("ix_finding_code_severity", "code", "severity", "report_id"),
+    )
 
 
 class FetchUrl(Base):

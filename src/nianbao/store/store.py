@@ -265,9 +265,10 @@ class Store:
         with self._write() as s:
             s.execute(update(IngestRun).where(IngestRun.id == run_id).values(**values))
 
-    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+    def runs(self, limit: int | None = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """Ingest runs, newest first; `limit`/`offset` page them (count_runs counts them)."""
         with self._read() as s:
-            rows = s.scalars(select(IngestRun).order_by(IngestRun.id.desc()).limit(limit)).all()
+            rows = s.scalars(select(IngestRun).order_by(IngestRun.id.desc()).offset(offset).limit(limit)).all()
             # A run still going or killed has no counts yet; what it stored so far is in the reports.
             open_ids = [r.id for r in rows if r.finished_at is None]
             so_far = dict(s.execute(select(ReportRow.ingest_run_id, func.count()).where(
@@ -277,6 +278,10 @@ class Store:
                      "duplicates": r.duplicates, "failed": r.failed, "errors": r.errors, "paths": r.paths,
                      "kind": r.kind or "ingest"}
                     for r in rows]
+
+    def count_runs(self) -> int:
+        with self._read() as s:
+            return s.scalar(select(func.count(IngestRun.id))) or 0
 
     # ------------------------------------------------------------ agencies
     def _resolve_agency(self, s: Session, printed: str | None) -> Agency | None:
@@ -305,30 +310,47 @@ class Store:
             return a
         return None
 
-    def agencies(self, *, name: str | None = None, region: str | None = None) -> list[AgencyInfo]:
+    def agencies(self, *, name: str | None = None, region: str | None = None, limit: int | None = None,
+                 offset: int = 0) -> list[AgencyInfo]:
+        """Agencies by region and name; `limit`/`offset` page them (count_agencies counts them)."""
         with self._read() as s:
-            q = select(Agency).order_by(Agency.region, Agency.name)
-            if name is not None:
-                if str(name).isdigit():
-                    q = q.where(Agency.id == int(name))
-                else:
-                    reg, nm = split_agency(name)
-                    q = q.where(Agency.name == nm)
-                    if reg:
-                        q = q.where(or_(Agency.region == "", Agency.region.contains(reg),
-                                        func.length(Agency.region) < len(reg)))
-            if region:
-                q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+            q = self._agency_query(name, region).order_by(Agency.region, Agency.name, Agency.id)
+            if name is None:        # otherwise the region check below runs in Python: page after it
+                q = q.offset(offset).limit(limit)
             found = [a for a in s.scalars(q)
                      if not (name and not str(name).isdigit() and not regions_agree(a.region, split_agency(name)[0]))]
+            if name is not None:
+                found = found[offset:None if limit is None else offset + limit]
             years: dict[int, set[int]] = {}
             yq = select(ReportRow.agency_id, ReportRow.year).where(ReportRow.is_current, ReportRow.year.is_not(None))
-            if name is not None:
+            if name is not None or limit is not None:
                 yq = yq.where(ReportRow.agency_id.in_([a.id for a in found]))
             for aid, y in s.execute(yq):
                 years.setdefault(aid, set()).add(y)
             return [AgencyInfo(a.id, a.name, a.region, list(a.names or []), len(years.get(a.id, ())),
                                sorted(years.get(a.id, ()))) for a in found]
+
+    def count_agencies(self, *, name: str | None = None, region: str | None = None) -> int:
+        if name is not None:
+            return len(self.agencies(name=name, region=region))
+        with self._read() as s:
+            return s.scalar(self._agency_query(None, region).with_only_columns(func.count(Agency.id))) or 0
+
+    @staticmethod
+    def _agency_query(name: str | None, region: str | None):
+        q = select(Agency)
+        if name is not None:
+            if str(name).isdigit():
+                q = q.where(Agency.id == int(name))
+            else:
+                reg, nm = split_agency(name)
+                q = q.where(Agency.name == nm)
+                if reg:
+                    q = q.where(or_(Agency.region == "", Agency.region.contains(reg),
+                                    func.length(Agency.region) < len(reg)))
+        if region:
+            q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+        return q
 
     # ------------------------------------------------------------ saving
     def save_report(self, report: Report, *, run_id: int | None = None, history: bool = True,
@@ -533,14 +555,10 @@ class Store:
             *info, model = r
             return StoredReport(*info, report=Report.model_validate(model))
 
-    def list_reports(self, *, agency: str | int | None = None, region: str | None = None, year: int | None = None,
-                     search: str | None = None, code: str | None = None, current: bool | None = True,
-                     limit: int | None = None, offset: int = 0) -> list[ReportInfo]:
-        """Reports matching every filter given, by region, agency, year. `agency` is an id or a name
-        (with or without region prefixes); `region` matches the region or the start of the name;
-        `search` any part of a name; `code` reports with a finding of that code (or prefix);
-        `current=None` includes superseded versions."""
-        q = self._info_query()
+    def _where_reports(self, q, *, agency: str | int | None = None, region: str | None = None,
+                       year: int | None = None, search: str | None = None, code: str | None = None,
+                       current: bool | None = True):
+        """The filters of list_reports on a query over report (outer-joined to agency)."""
         if agency is not None:
             ids = [a.id for a in self.agencies(name=str(agency))]
             q = q.where(ReportRow.agency_id.in_(ids))
@@ -555,18 +573,66 @@ class Store:
             q = q.where(ReportRow.id.in_(select(Finding.report_id).where(Finding.code.startswith(code))))
         if current is not None:
             q = q.where(ReportRow.is_current == current)
+        return q
+
+    def list_reports(self, *, agency: str | int | None = None, region: str | None = None, year: int | None = None,
+                     search: str | None = None, code: str | None = None, current: bool | None = True,
+                     limit: int | None = None, offset: int = 0) -> list[ReportInfo]:
+        """Reports matching every filter given, by region, agency, year. `agency` is an id or a name
+        (with or without region prefixes); `region` matches the region or the start of the name;
+        `search` any part of a name; `code` reports with a finding of that code (or prefix);
+        `current=None` includes superseded versions. `limit`/`offset` page them (count_reports
+        counts the same selection)."""
+        q = self._where_reports(self._info_query(), agency=agency, region=region, year=year, search=search,
+                                code=code, current=current)
         q = q.order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id).offset(offset)
         if limit is not None:
             q = q.limit(limit)
         with self._read() as s:
             return [ReportInfo(*r) for r in s.execute(q)]
 
-    def count_reports(self, *, current: bool | None = True) -> int:
+    def count_reports(self, *, current: bool | None = True, **filters: Any) -> int:
+        """How many reports list_reports would give with the same filters (one COUNT query)."""
+        return self.report_totals(current=current, **filters)["reports"]
+
+    def report_totals(self, *, current: bool | None = True, **filters: Any) -> dict[str, int]:
+        """Reports and their findings by severity over list_reports' selection, summed in SQL:
+        {"reports", "errors", "warnings", "infos"}."""
+        q = select(func.count(ReportRow.id), func.coalesce(func.sum(ReportRow.errors), 0),
+                   func.coalesce(func.sum(ReportRow.warnings), 0), func.coalesce(func.sum(ReportRow.infos), 0))
+        if filters.get("region") or filters.get("search"):
+            q = q.select_from(ReportRow).outerjoin(Agency, Agency.id == ReportRow.agency_id)
+        q = self._where_reports(q, current=current, **filters)
         with self._read() as s:
-            q = select(func.count(ReportRow.id))
-            if current is not None:
-                q = q.where(ReportRow.is_current == current)
-            return s.scalar(q) or 0
+            n, e, w, i = s.execute(q).one()
+        return {"reports": n or 0, "errors": int(e or 0), "warnings": int(w or 0), "infos": int(i or 0)}
+
+    def year_counts(self, *, current: bool | None = True) -> list[tuple[int, int]]:
+        """(year, reports) for every year with reports, newest first (one GROUP BY)."""
+        q = select(ReportRow.year, func.count(ReportRow.id)).where(ReportRow.year.is_not(None)) \
+            .group_by(ReportRow.year).order_by(ReportRow.year.desc())
+        if current is not None:
+            q = q.where(ReportRow.is_current == current)
+        with self._read() as s:
+            return [(y, n) for y, n in s.execute(q)]
+
+    def rule_counts(self, report_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+        """Findings per rule of each of these reports, counted in SQL: {report_id: {code: n}}."""
+        ids = list(report_ids)
+        out: dict[int, dict[str, int]] = {i: {} for i in ids}
+        with self._read() as s:
+            for k in range(0, len(ids), 500):
+                q = (select(Finding.report_id, Finding.code, func.count(Finding.id))
+                     .where(Finding.report_id.in_(ids[k:k + 500]))
+                     .group_by(Finding.report_id, Finding.code).order_by(Finding.report_id, Finding.code))
+                for rid, code, n in s.execute(q):
+                    out[rid][code] = n
+        return out
+
+    def regions(self) -> list[str]:
+        """Every agency region (distinct, sorted), for filters."""
+        with self._read() as s:
+            return list(s.scalars(select(Agency.region).where(Agency.region != "").distinct().order_by(Agency.region)))
 
     def agency_history(self, agency_id: int) -> list[ReportInfo]:
         """Every stored report of one agency, all years and versions (current first within a year)."""
@@ -576,16 +642,22 @@ class Store:
             return [ReportInfo(*r) for r in s.execute(q)]
 
     def findings(self, *, report_ids: Iterable[int] | None = None, code: str | None = None,
-                 severity: str | None = None) -> list[dict[str, Any]]:
-        """Stored findings (as dicts), by report and order of the audit."""
+                 severity: str | None = None, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Stored findings (as dicts), by report and order of the audit; `limit`/`offset` page them
+        (count_findings counts the same selection)."""
         q = select(Finding).order_by(Finding.report_id, Finding.id)
         if code:
             q = q.where(Finding.code.startswith(code))
         if severity:
             q = q.where(Finding.severity == severity)
         ids = None if report_ids is None else list(report_ids)
-        queries = [q] if ids is None else [q.where(Finding.report_id.in_(ids[i:i + 500]))
-                                           for i in range(0, len(ids), 500)]
+        if limit is not None or offset:
+            if ids is not None:
+                q = q.where(Finding.report_id.in_(ids))
+            queries = [q.offset(offset).limit(limit)]
+        else:
+            queries = [q] if ids is None else [q.where(Finding.report_id.in_(ids[i:i + 500]))
+                                               for i in range(0, len(ids), 500)]
         with self._read() as s:
             return [{"report_id": f.report_id, "code": f.code, "severity": f.severity, "message": f.message,
                      "path": f.path, "evidence": f.evidence, "data": f.data}
@@ -611,6 +683,18 @@ class Store:
             q = q.where(ReportRow.ingest_run_id == run_id)
         with self._read() as s:
             return [{"code": c, "severity": sev, "findings": n, "reports": r} for c, sev, n, r in s.execute(q)]
+
+    def count_findings(self, *, report_ids: Iterable[int] | None = None, code: str | None = None,
+                       severity: str | None = None) -> int:
+        q = select(func.count(Finding.id))
+        if report_ids is not None:
+            q = q.where(Finding.report_id.in_(list(report_ids)))
+        if code:
+            q = q.where(Finding.code.startswith(code))
+        if severity:
+            q = q.where(Finding.severity == severity)
+        with self._read() as s:
+            return s.scalar(q) or 0
 
     def cells(self, report_ids: Iterable[int]) -> dict[int, dict[tuple[str, str, str], float | None]]:
         """Stored cells of these reports: {report_id: {(table, row, col): value}}."""
