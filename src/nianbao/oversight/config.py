@@ -90,6 +90,19 @@ class Scorecard(BaseModel):
             seen.add(it.id)
         return items
 
+    @field_validator("items")
+    @classmethod
+    def _scheme_keys(cls, items: tuple[ScoreItem, ...]) -> tuple[ScoreItem, ...]:
+        # the keys each `per` takes, cell paths, indicator names: oversight/scorecard.py's semantics
+        from .scorecard import SchemeError, parse_item
+
+        for i, it in enumerate(items):
+            try:
+                parse_item(it.model_dump(exclude_unset=True), i)
+            except SchemeError as e:
+                raise ValueError(e.within_items()) from None
+        return items
+
 
 _MD = re.compile(r"^(\d{2})-(\d{2})$")
 

@@ -1,0 +1,609 @@
+"""The scorecard: a jurisdiction's scheme turning findings, lateness, copied text, table cells and
+risk indicators into points per agency, ranked per region and year, every point explained.
+
+Assessment offices publish rules such as "未按时公开扣 5 分", "与往年雷同（重复率超过 50%）扣 10
+分", "每发生一起复议纠错扣 1 分"; the `scorecard:` section of a jurisdiction's YAML says the same:
+
+    scorecard:
+      base: 100                 # every agency starts here
+      floor: 0                  # the total never goes below (null: no floor)
+      items:
+        - {id: missing, name: 未公开年度报告, per: missing, points: -100}
+        - {id: late, name: 未按期公开, per: late_day, points: -1, cap: -20}
+        - {id: errors, name: 审核发现错误, per: finding, severity: error, points: -2, cap: -20}
+        - {id: copied, name: 雷同, per: finding, codes: [X002, X005], points: -10}
+        - {id: corrected, name: 复议纠错, per: cell, path: review_litigation.review.corrected, points: -1}
+        - {id: substantive, name: 实质公开率偏低, per: indicator, indicator: substantive_rate, red: -5, yellow: -2}
+
+`per` is what one occurrence is:
+  missing    the agency is expected (registry) but has no report for the year — 1
+  late       the report was published after its deadline — 1
+  late_day   each day past the deadline
+  finding    each audit finding (and reviewer-added finding) matching `severity` (one or a list)
+             and `codes` (codes such as X002 or family letters such as C); findings a reviewer
+             dismissed (误报 / 不适用) never count; `confirmed_only: true` counts only 确认 ones
+  cell       the value of a table cell (`path`, or `paths` summed), e.g. 复议 结果纠正
+  indicator  a risk indicator's mark: `red` / `yellow` points (thresholds: `indicators:` section)
+`points` per occurrence (negative deducts), `cap` bounds the line's total (same sign as points),
+`basis` (optional) names the rule the line applies (考核办法第几条).
+
+An item whose input is unavailable is *not evaluated* for that agency (no registry → no 未公开
+line; a blank cell; an indicator with a zero denominator; a report without a publication date),
+shown with the reason and left out of the total — never counted as 0. An agency without a report
+is scored by the `missing` item alone. Agencies are ranked by total, ties share a rank (1, 2, 2, 4).
+
+    card = lib.scorecard(region="中卫市", year=2023)          # Library → Scorecard
+    card.to_dict()["agencies"][0]["lines"][0]["text"]         # "逾期 20 天 × -1 分 = -20 分"
+    data = scorecard_xlsx(card)                              # ranking sheet + explanation lines
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from .config import ConfigError
+
+PERS = ("missing", "late", "late_day", "finding", "cell", "indicator")
+PER_NAMES = {"missing": "未公开报告", "late": "逾期公开（每次）", "late_day": "逾期天数（每天）",
+             "finding": "审核问题（每条）", "cell": "表格数值", "indicator": "风险指标标记"}
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+INDICATORS = {"substantive_rate": "实质公开率", "denial_rate": "不予公开率", "review_correction_rate": "复议纠错率",
+              "litigation_loss_rate": "诉讼败诉率", "carryover_rate": "结转率", "yoy_swing": "同比变动"}
+MARK_NAMES = {"red": "红色", "yellow": "黄色"}
+DISMISSED = ("误报", "不适用")
+_KEYS = {
+    "missing": {"points"}, "late": {"points", "cap"}, "late_day": {"points", "cap"},
+    "finding": {"points", "cap", "severity", "codes", "confirmed_only"},
+    "cell": {"points", "cap", "path", "paths"},
+    "indicator": {"indicator", "red", "yellow"},
+}
+_COMMON = {"id", "name", "per", "basis"}
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_CODE = re.compile(r"^(?:[A-Z](?:\d{3})?|人工)$")
+
+
+# ------------------------------------------------------------------ the scheme
+@dataclass(frozen=True)
+class Item:
+    id: str
+    name: str
+    per: str
+    points: float | None = None             # per occurrence (indicator: None, see red/yellow)
+    cap: float | None = None
+    basis: str | None = None
+    severity: tuple[str, ...] = ()
+    codes: tuple[str, ...] = ()
+    confirmed_only: bool = False
+    paths: tuple[str, ...] = ()
+    indicator: str | None = None
+    red: float | None = None
+    yellow: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
+        return {k: v for k, v in d.items() if v not in (None, [], False) or k in ("id", "name", "per")}
+
+    def describe(self) -> str:
+        """The rule in words, for the table heading and the explanation sheet."""
+        if self.per == "indicator":
+            parts = [f"{MARK_NAMES[m]} {_num(getattr(self, m))} 分" for m in ("red", "yellow")
+                     if getattr(self, m) is not None]
+            return f"{INDICATORS.get(self.indicator or '', self.indicator)}：" + "，".join(parts)
+        what = {"missing": "未公开", "late": "逾期公开", "late_day": "逾期每天"}.get(self.per)
+        if self.per == "finding":
+            sel = [SEVERITY_NAMES[s] for s in self.severity] + list(self.codes)
+            what = ("已确认的" if self.confirmed_only else "") + ("、".join(sel) or "全部") + "问题每条"
+        elif self.per == "cell":
+            what = "＋".join(_cell_name(p) for p in self.paths) + " 每 1"
+        s = f"{what} {_num(self.points)} 分"
+        if self.cap is not None:
+            s += f"，最多{'扣' if self.cap < 0 else '加'} {_num(abs(self.cap))} 分"
+        return s
+
+
+@dataclass(frozen=True)
+class Scheme:
+    base: float = 100
+    floor: float | None = 0
+    items: tuple[Item, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"base": _num(self.base), "floor": _num(self.floor), "items": [i.to_dict() for i in self.items]}
+
+
+class SchemeError(ConfigError):
+    """A scheme that cannot be used: `where` is the key ("items.1.per"), `detail` what is wrong."""
+
+    def __init__(self, where: str, detail: str):
+        super().__init__(f"配置项 scorecard.{where} 有误：{detail}")
+        self.where, self.detail = where, detail
+
+    def within_items(self) -> str:
+        """The message as the `items` validator of config.Scorecard reports it (its key is scorecard.items)."""
+        parts = self.where.split(".")
+        if len(parts) >= 2 and parts[0] == "items" and parts[1].isdigit():
+            key = ".".join(parts[2:])
+            return f"第 {int(parts[1]) + 1} 项" + (f"的 {key}" if key else "") + f"：{self.detail}"
+        return self.detail
+
+
+def _err(where: str, msg: str) -> SchemeError:
+    return SchemeError(where, msg)
+
+
+def _number(v: Any, where: str) -> float:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise _err(where, f"应为数字，而不是 {v!r}")
+    return float(v)
+
+
+def _strings(v: Any, where: str) -> tuple[str, ...]:
+    if isinstance(v, str):
+        v = [v]
+    if not isinstance(v, (list, tuple)) or not v or not all(isinstance(x, str) and x.strip() for x in v):
+        raise _err(where, "应为一个或一组文字")
+    return tuple(x.strip() for x in v)
+
+
+def parse_item(raw: Mapping[str, Any], i: int) -> Item:
+    at = f"items.{i}"
+    if not isinstance(raw, Mapping):
+        raise _err(at, "每个扣分项应是键值对（id、name、per、points …）")
+    for key in ("id", "name", "per"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            raise _err(f"{at}.{key}", "必填，应为文字")
+    iid, per = raw["id"].strip(), raw["per"].strip()
+    if not _ID.match(iid):
+        raise _err(f"{at}.id", f"「{iid}」应以字母开头，只含字母、数字和下划线")
+    if per not in PERS:
+        raise _err(f"{at}.per", f"未知的计分方式 {per}（可用：{'、'.join(PERS)}）")
+    unknown = sorted(set(raw) - _COMMON - _KEYS[per])
+    if unknown:
+        raise _err(f"{at}.{unknown[0]}", f"per: {per} 的扣分项不用这个键（可用：{'、'.join(sorted(_KEYS[per]))}）")
+    kw: dict[str, Any] = {"id": iid, "name": raw["name"].strip(), "per": per}
+    if raw.get("basis") is not None:
+        kw["basis"] = str(raw["basis"])
+    if per == "indicator":
+        name = raw.get("indicator")
+        if name not in INDICATORS:
+            raise _err(f"{at}.indicator", f"未知的指标 {name!r}（可用：{'、'.join(INDICATORS)}）")
+        if raw.get("red") is None and raw.get("yellow") is None:
+            raise _err(f"{at}.red", "指标扣分项至少给出 red 或 yellow 的分值")
+        kw["indicator"] = name
+        for m in ("red", "yellow"):
+            if raw.get(m) is not None:
+                kw[m] = _number(raw[m], f"{at}.{m}")
+        return Item(**kw)
+    if raw.get("points") is None:
+        raise _err(f"{at}.points", "必填：每次（每天、每条、每 1）的分值")
+    kw["points"] = _number(raw["points"], f"{at}.points")
+    if raw.get("cap") is not None:
+        cap = _number(raw["cap"], f"{at}.cap")
+        if cap * kw["points"] < 0:
+            raise _err(f"{at}.cap", f"上限 {_num(cap)} 应与 points {_num(kw['points'])} 同号（扣分项的上限也是负数）")
+        kw["cap"] = cap
+    if per == "finding":
+        if raw.get("severity") is not None:
+            sev = _strings(raw["severity"], f"{at}.severity")
+            bad = [s for s in sev if s not in SEVERITIES]
+            if bad:
+                raise _err(f"{at}.severity", f"未知的严重程度 {bad[0]}（可用：{'、'.join(SEVERITIES)}）")
+            kw["severity"] = sev
+        if raw.get("codes") is not None:
+            codes = _strings(raw["codes"], f"{at}.codes")
+            bad = [c for c in codes if not _CODE.match(c)]
+            if bad:
+                raise _err(f"{at}.codes", f"规则代码 {bad[0]!r} 应写作 X002 这样的代码或 C 这样的类别字母")
+            kw["codes"] = codes
+        if raw.get("confirmed_only") is not None:
+            if not isinstance(raw["confirmed_only"], bool):
+                raise _err(f"{at}.confirmed_only", "应为 true 或 false")
+            kw["confirmed_only"] = raw["confirmed_only"]
+    if per == "cell":
+        if (raw.get("path") is None) == (raw.get("paths") is None):
+            raise _err(f"{at}.path", "per: cell 的扣分项给出 path（一个单元格）或 paths（几个相加）之一")
+        key = "path" if raw.get("path") is not None else "paths"
+        paths = _strings(raw[key], f"{at}.{key}")
+        known = _cell_paths()
+        for p in paths:
+            if p.removeprefix("tables.") not in known:
+                raise _err(f"{at}.{key}", f"表格中没有单元格 {p}（写法如 review_litigation.review.corrected）")
+        kw["paths"] = tuple(p.removeprefix("tables.") for p in paths)
+    return Item(**kw)
+
+
+def parse_scheme(scorecard: Any) -> Scheme:
+    """The `scorecard` section (the lead's config.Scorecard model or a plain mapping) → Scheme;
+    ConfigError naming the bad key in Chinese."""
+    if hasattr(scorecard, "model_dump"):
+        scorecard = scorecard.model_dump(exclude_unset=True)
+    if not isinstance(scorecard, Mapping):
+        raise ConfigError("配置项 scorecard 有误：应是键值对（base、floor、items）")
+    unknown = sorted(set(scorecard) - {"base", "floor", "items"})
+    if unknown:
+        raise _err(unknown[0], "未知的键（可用：base、floor、items）")
+    base = _number(scorecard.get("base", 100), "base")
+    floor = scorecard.get("floor", 0)
+    floor = None if floor is None else _number(floor, "floor")
+    raw_items = scorecard.get("items") or ()
+    if not isinstance(raw_items, (list, tuple)):
+        raise _err("items", "应是扣分项的列表")
+    items = tuple(parse_item(_plain(r), i) for i, r in enumerate(raw_items))
+    seen: set[str] = set()
+    for i, it in enumerate(items):
+        if it.id in seen:
+            raise _err(f"items.{i}.id", f"扣分项 id 重复：{it.id}")
+        seen.add(it.id)
+    return Scheme(base=base, floor=floor, items=items)
+
+
+def load_scheme(text: str) -> Scheme:
+    """A YAML file with a `scorecard:` section (a jurisdiction document) or the section alone."""
+    import yaml
+
+    from .config import parse_document
+
+    try:
+        data = yaml.safe_load(text) if text and text.strip() else None
+    except yaml.YAMLError:
+        parse_document(text)            # raises ConfigError naming the line
+        raise
+    if isinstance(data, dict) and "scorecard" in data:
+        data = parse_document(text)["scorecard"]
+    if not isinstance(data, dict) or "items" not in data:
+        raise ConfigError("评分方案文件应含 scorecard: 一节（或直接给出 base、floor、items）")
+    return parse_scheme(data)
+
+
+def _plain(r: Any) -> Any:
+    return r.model_dump(exclude_unset=True) if hasattr(r, "model_dump") else r
+
+
+_CELLS: frozenset[str] | None = None
+
+
+def _cell_paths() -> frozenset[str]:
+    global _CELLS
+    if _CELLS is None:
+        from ..form import FORM_2019, FORM_2021
+
+        _CELLS = frozenset(p.removeprefix("tables.") for f in (FORM_2021, FORM_2019) for p in f.cell_paths())
+    return _CELLS
+
+
+def _cell_name(path: str) -> str:
+    from ..export import cell_label
+    from ..store.cells import split_path
+
+    try:
+        return cell_label(*split_path(path))
+    except Exception:  # noqa: BLE001 — a label is a nicety; the path is exact
+        return path
+
+
+# ------------------------------------------------------------------ inputs of one agency
+@dataclass
+class Lateness:
+    """Publication against the deadline: days late (0 = on time), from the registry's missing view
+    or the report's D004 finding."""
+    days: int
+    published: str | None = None
+    deadline: str | None = None
+    source: str | None = None          # where the deadline comes from (条例第四十九条, 中卫市规定)
+    finding_id: int | None = None      # the D004 finding it was read from
+    dismissed: bool = False            # the D004 finding was judged 误报 / 不适用
+
+
+@dataclass
+class AgencyInputs:
+    """Everything the scheme may count for one expected (or published) agency. None = unknown."""
+    agency: str
+    agency_id: int | None = None
+    region: str | None = None
+    report_id: int | None = None
+    entry_id: int | None = None
+    missing: bool | None = None                  # None: no registry says whether it is expected
+    missing_reason: str | None = None
+    lateness: Lateness | None = None
+    lateness_reason: str | None = None           # why lateness is None
+    findings: list[dict[str, Any]] = field(default_factory=list)   # id, code, severity, message, decision
+    cells: dict[str, float | None] | None = None  # path → value (None = blank); absent = not in the form
+    indicators: dict[str, Any] | None = None     # name → {value, numerator, denominator}
+    indicators_reason: str | None = None
+
+
+# ------------------------------------------------------------------ the result
+@dataclass
+class Line:
+    item: str
+    name: str
+    per: str
+    evaluated: bool
+    count: float | None = None
+    points: float | None = None         # after the cap
+    raw: float | None = None            # before the cap
+    capped: bool = False
+    text: str = ""                      # the line explained in words
+    reason: str | None = None           # why not evaluated
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        for k in ("count", "points", "raw"):
+            d[k] = _num(d[k])
+        return d
+
+
+@dataclass
+class AgencyScore:
+    agency: str
+    agency_id: int | None
+    region: str | None
+    report_id: int | None
+    entry_id: int | None
+    status: str                         # "published", "missing", "unknown" (no registry)
+    base: float
+    total: float
+    floored: bool
+    lines: list[Line]
+    rank: int = 0
+
+    @property
+    def not_evaluated(self) -> list[str]:
+        return [ln.item for ln in self.lines if not ln.evaluated]
+
+    @property
+    def key(self) -> str:
+        """How the explanation page names this agency: the store agency id, else the registry entry."""
+        if self.agency_id is not None:
+            return str(self.agency_id)
+        return f"e{self.entry_id}" if self.entry_id is not None else f"r{self.report_id}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rank": self.rank, "agency": self.agency, "agency_id": self.agency_id, "key": self.key,
+                "region": self.region, "report_id": self.report_id, "entry_id": self.entry_id,
+                "status": self.status, "status_name": STATUS_NAMES[self.status], "base": _num(self.base),
+                "total": _num(self.total), "floored": self.floored, "not_evaluated": self.not_evaluated,
+                "lines": [ln.to_dict() for ln in self.lines]}
+
+
+STATUS_NAMES = {"published": "已公开", "missing": "未公开", "unknown": "已公开（未导入名录）"}
+
+
+@dataclass
+class Scorecard:
+    region: str
+    year: int
+    scheme: Scheme
+    agencies: list[AgencyScore]
+    registry: bool                      # expected agencies come from the registry
+    scheme_source: str = "默认配置"
+    notes: list[str] = field(default_factory=list)
+
+    def agency(self, ref: str | int) -> AgencyScore | None:
+        """One agency by key (store id, "e<entry>", "r<report>") or name."""
+        ref = str(ref).strip()
+        for a in self.agencies:
+            if a.key == ref:
+                return a
+        for a in self.agencies:
+            if a.agency == ref or a.agency.endswith(ref):
+                return a
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"region": self.region, "year": self.year, "registry": self.registry,
+                "scheme_source": self.scheme_source, "scheme": self.scheme.to_dict(), "notes": self.notes,
+                "items": [{"id": i.id, "name": i.name, "per": i.per, "rule": i.describe(), "basis": i.basis}
+                          for i in self.scheme.items],
+                "agencies": [a.to_dict() for a in self.agencies]}
+
+
+# ------------------------------------------------------------------ evaluation (pure)
+def _num(v: float | None) -> int | float | None:
+    if v is None:
+        return None
+    v = round(float(v), 4)
+    return int(v) if v.is_integer() else v
+
+
+def _apply(item: Item, count: float) -> tuple[float, float, bool]:
+    raw = count * (item.points or 0)
+    if item.cap is None:
+        return raw, raw, False
+    bounded = max(raw, item.cap) if item.cap < 0 else min(raw, item.cap)
+    return raw, bounded, bounded != raw
+
+
+def _counted(item: Item, count: float, text: str, evidence: dict[str, Any]) -> Line:
+    raw, pts, capped = _apply(item, count)
+    text = f"{text} × {_num(item.points)} 分 = {_num(raw)} 分"
+    if capped:
+        text += f"，以 {_num(item.cap)} 分为限"
+    return Line(item.id, item.name, item.per, True, count=count, points=pts, raw=raw, capped=capped,
+                text=text, evidence=evidence)
+
+
+def _skip(item: Item, reason: str, evidence: dict[str, Any] | None = None) -> Line:
+    return Line(item.id, item.name, item.per, False, text=f"未评估：{reason}", reason=reason,
+                evidence=evidence or {})
+
+
+def _finding_matches(item: Item, f: Mapping[str, Any]) -> bool:
+    if item.severity and f.get("severity") not in item.severity:
+        return False
+    if item.codes:
+        code = f.get("code") or ""
+        return any(code == c or (len(c) == 1 and code.startswith(c) and code != "人工") for c in item.codes)
+    return True
+
+
+def _brief(f: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: f.get(k) for k in ("id", "review_id", "code", "severity", "message", "decision")}
+
+
+def evaluate_line(item: Item, inp: AgencyInputs, year: int) -> Line:
+    """One scheme line for one agency: counted, capped, explained — or not evaluated, with why."""
+    if item.per == "missing":
+        if inp.missing is None:
+            return _skip(item, inp.missing_reason or "未导入机构名录，无法判断哪些机关应公开而未公开")
+        if inp.missing:
+            return _counted(item, 1, f"未公开 {year} 年度报告 1 次", {"missing": True})
+        return _counted(item, 0, f"已公开 {year} 年度报告，0 次", {"missing": False, "report_id": inp.report_id})
+    if inp.missing:
+        return _skip(item, "未公开报告，只按「未公开」计分")
+    if item.per in ("late", "late_day"):
+        lt = inp.lateness
+        if lt is None:
+            return _skip(item, inp.lateness_reason or "报告未载明发布日期，无法判断是否逾期")
+        ev = {"days_late": lt.days, "published": lt.published, "deadline": lt.deadline, "source": lt.source,
+              "finding_id": lt.finding_id}
+        if lt.dismissed:
+            ev["dismissed"] = True
+            return _counted(item, 0, f"逾期认定（D004）已被审核判定为{'/'.join(DISMISSED)}，0 次", ev)
+        when = f"发布日期 {lt.published or '—'}，期限 {lt.deadline or '—'}" + (f"（{lt.source}）" if lt.source else "")
+        if item.per == "late_day":
+            return _counted(item, lt.days, f"{when}，逾期 {lt.days} 天", ev)
+        late = 1 if lt.days > 0 else 0
+        return _counted(item, late, f"{when}，" + (f"逾期 {lt.days} 天，计 1 次" if late else "按期公开，0 次"), ev)
+    if item.per == "finding":
+        hits, excluded = [], []
+        for f in inp.findings:
+            if not _finding_matches(item, f):
+                continue
+            if f.get("decision") in DISMISSED or (item.confirmed_only and f.get("decision") != "确认"):
+                excluded.append(_brief(f))
+            else:
+                hits.append(_brief(f))
+        codes = sorted({f["code"] for f in hits})
+        text = f"{len(hits)} 条" + (f"（{'、'.join(codes)}）" if codes else "")
+        if excluded:
+            why = "未经确认或已判定误报/不适用" if item.confirmed_only else "已判定误报/不适用"
+            text += f"，另有 {len(excluded)} 条{why}，不计"
+        return _counted(item, len(hits), text, {"findings": hits, "excluded": excluded})
+    if item.per == "cell":
+        if inp.cells is None:
+            return _skip(item, "报告表格数据不可用")
+        values = {p: inp.cells.get(p) for p in item.paths}
+        absent = [p for p in item.paths if p not in inp.cells]
+        blank = [p for p in item.paths if p in inp.cells and inp.cells[p] is None]
+        ev = {"cells": {p: _num(v) for p, v in values.items()}}
+        if absent:
+            return _skip(item, f"报告格式中没有单元格「{_cell_name(absent[0])}」", ev)
+        if blank:
+            return _skip(item, f"单元格「{_cell_name(blank[0])}」空白，不当作 0", ev)
+        total = sum(float(v) for v in values.values())     # type: ignore[arg-type]
+        shown = "＋".join(f"{_cell_name(p)} {_num(v)}" for p, v in values.items())
+        return _counted(item, total, shown, ev)
+    if item.per == "indicator":
+        if inp.indicators is None:
+            return _skip(item, inp.indicators_reason or "风险指标不可用")
+        ind = inp.indicators.get(item.indicator or "")
+        label = INDICATORS.get(item.indicator or "", item.indicator)
+        if ind is None or ind.get("value") is None:
+            ev = {"indicator": item.indicator, **(ind or {})}
+            why = (ind or {}).get("reason") or "分母为零或空白"
+            return _skip(item, f"{label}无法计算（{why}）", ev)
+        mark = ind.get("mark")
+        ev = {"indicator": item.indicator, "value": ind.get("value"), "numerator": ind.get("numerator"),
+              "denominator": ind.get("denominator"), "mark": mark}
+        shown = _pct(item.indicator, ind["value"])
+        pts = getattr(item, mark) if mark in ("red", "yellow") else None
+        if pts is None:
+            text = f"{label} {shown}" + (f"（{MARK_NAMES[mark]}，本方案不扣分）" if mark else "（未达预警线）") + "，0 分"
+            return Line(item.id, item.name, item.per, True, count=0, points=0, raw=0, text=text, evidence=ev)
+        return Line(item.id, item.name, item.per, True, count=1, points=pts, raw=pts,
+                    text=f"{label} {shown}（{MARK_NAMES[mark]}）：{_num(pts)} 分", evidence=ev)
+    raise AssertionError(item.per)
+
+
+def _pct(name: str | None, v: float) -> str:
+    return f"{v:.2f} 倍" if name == "yoy_swing" else f"{v * 100:.1f}%"
+
+
+def score_agency(scheme: Scheme, inp: AgencyInputs, year: int) -> AgencyScore:
+    lines = [evaluate_line(it, inp, year) for it in scheme.items]
+    total = scheme.base + sum(ln.points or 0 for ln in lines if ln.evaluated)
+    floored = scheme.floor is not None and total < scheme.floor
+    status = "missing" if inp.missing else ("published" if inp.missing is not None else "unknown")
+    return AgencyScore(inp.agency, inp.agency_id, inp.region, inp.report_id, inp.entry_id, status,
+                       scheme.base, scheme.floor if floored else total, floored, lines)   # type: ignore[arg-type]
+
+
+def rank(scores: Iterable[AgencyScore]) -> list[AgencyScore]:
+    """Highest total first; equal totals share a rank (1, 2, 2, 4), then by name."""
+    out = sorted(scores, key=lambda a: (-round(a.total, 4), a.agency))
+    for i, a in enumerate(out):
+        a.rank = out[i - 1].rank if i and round(out[i - 1].total, 4) == round(a.total, 4) else i + 1
+    return out
+
+
+def evaluate(scheme: Scheme, inputs: Iterable[AgencyInputs], *, region: str, year: int, registry: bool,
+             scheme_source: str = "默认配置", notes: list[str] | None = None) -> Scorecard:
+    return Scorecard(region, year, scheme, rank(score_agency(scheme, i, year) for i in inputs), registry,
+                     scheme_source, list(notes or []))
+
+
+# ------------------------------------------------------------------ XLSX
+def scorecard_xlsx(card: Scorecard) -> bytes:
+    """Ranking sheet (rank, agency, total, one column per item) + one sheet of explanation lines."""
+    from openpyxl import Workbook
+
+    from ..export import _sheet, _text_only, safe_text
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    items = card.scheme.items
+    head = ["名次", "机关", "地区", "状态", "基础分", *[f"{i.name}" for i in items], "总分", "未评估项"]
+    rows = []
+    for a in card.agencies:
+        by = {ln.item: ln for ln in a.lines}
+        rows.append([a.rank, a.agency, a.region or "", STATUS_NAMES[a.status], _num(a.base),
+                     *[_num(by[i.id].points) if by[i.id].evaluated else "—" for i in items],
+                     _num(a.total), "、".join(by[x].name for x in a.not_evaluated)])
+    ws = _sheet(wb, "排名", head, [[_xl(v, safe_text) for v in r] for r in rows],
+                {2: 30, 3: 16, len(head): 24})
+    ws.append([])
+    ws.append([f"{card.region} {card.year} 年度 · 评分方案：{card.scheme_source}；基础分 {_num(card.scheme.base)}"
+               + (f"，最低 {_num(card.scheme.floor)} 分" if card.scheme.floor is not None else "")])
+    for it in items:
+        ws.append([_xl(f"{it.name}：{it.describe()}" + (f"（依据：{it.basis}）" if it.basis else ""), safe_text)])
+    for n in card.notes:
+        ws.append([_xl(n, safe_text)])
+    lines = []
+    for a in card.agencies:
+        for ln in a.lines:
+            lines.append([a.rank, a.agency, ln.name, "是" if ln.evaluated else "否", _num(ln.count),
+                          _num(ln.points) if ln.evaluated else "—", ln.text, _evidence_text(ln)])
+    _sheet(wb, "扣分说明", ["名次", "机关", "扣分项", "已评估", "次数/数值", "得分", "说明", "依据材料"],
+           [[_xl(v, safe_text) for v in r] for r in lines], {2: 30, 3: 20, 7: 60, 8: 60})
+    _text_only(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _xl(v: Any, safe_text) -> Any:
+    # text from reports and configuration is untrusted: never a formula in the sheet
+    return safe_text(v) if isinstance(v, str) else v
+
+
+def _evidence_text(ln: Line) -> str:
+    ev = ln.evidence
+    parts = []
+    for f in ev.get("findings", []):
+        parts.append(f"{f['code']}#{f['id'] if f.get('id') is not None else f.get('review_id')} {f.get('message') or ''}")
+    for f in ev.get("excluded", []):
+        parts.append(f"（不计 {f['code']}：{f.get('decision') or '待定'}）")
+    for p, v in (ev.get("cells") or {}).items():
+        parts.append(f"{_cell_name(p)} = {'空白' if v is None else v}")
+    if "days_late" in ev:
+        parts.append(f"发布 {ev.get('published') or '—'}，期限 {ev.get('deadline') or '—'}，逾期 {ev['days_late']} 天")
+    if ev.get("indicator") and ev.get("value") is not None:
+        parts.append(f"{INDICATORS.get(ev['indicator'], ev['indicator'])} = {_num(ev.get('numerator'))} / "
+                     f"{_num(ev.get('denominator'))}")
+    return "；".join(parts)
