@@ -45,6 +45,7 @@ class AuditContext:
     deadline: Deadline | None = None    # D004: the deadline that applies to the report's agency
     siblings: list[Any] | None = None   # X005: other reports of the same year/region/kind (oversight.similarity)
     rollup: Any | None = None           # R001/R002: sums of sub-reports (oversight.rollup)
+    similarity: Any | None = None       # X002/X005: the jurisdiction's thresholds (oversight.config.Similarity)
 
     def get(self, name: str) -> Any:
         return getattr(self, name, None)
