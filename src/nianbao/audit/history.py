@@ -7,15 +7,17 @@ its year, file, sha256, model path, position and value; the store adds its `repo
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterator
 from typing import Any
 
 from ..model import Number, Report
 from ..form import FORM_2021
+from ..oversight.similarity import SECTIONS, compare_reports, containment, normalise_text, sections_text
 from .common import APPLICATIONS, app_path, app_value, fmt, known
+from .context import AuditContext
 from .registry import Hit, evidence_for, rule
+
+__all__ = ["containment", "history_findings", "normalise_text"]   # the measure lives in oversight.similarity
 
 
 def _previous(previous: Report, path: str, value: Number) -> dict[str, Any]:
@@ -50,53 +52,37 @@ def carried_over_matches_last_year(report: Report, previous: Report) -> Iterator
 
 
 # X002 ------------------------------------------------------------------------------------------
-# Measure: the share of this year's character 5-grams (of sections 一 总体情况 and 五 存在的主要问题
-# 及改进情况, the two sections an agency writes in its own words) that also occur in last year's
-# same sections — containment, not Jaccard, because the question is "how much of this year's text
-# was there last year", whatever last year's length. Text is normalised first: NFKC, no spaces or
-# punctuation, every digit run → "#", so a copy with the numbers updated still counts as a copy.
-# 5 characters are about two or three words of Chinese: long enough that ordinary shared vocabulary
-# (政府信息公开, 主动公开) alone does not make a match, short enough to survive small edits.
-# Threshold 0.6: reports written independently share set phrases (条例 names, 习近平新时代中国特色
-# 社会主义思想 …): real reports of different agencies of the same sector share at most 0.13 of their
-# 5-grams, templated ones of the same agency about 0.5; a text carried over with a few edits stays
-# above 0.8. Below 150 characters the text is too short to judge.
-SIMILARITY_SECTIONS = (1, 5)
-NGRAM = 5
-SIMILARITY_THRESHOLD = 0.6
-SIMILARITY_MIN_CHARS = 150
-_NON_TEXT = re.compile(r"[\W_]+", re.UNICODE)
-_DIGITS = re.compile(r"\d+")
+# Measure (shared with X005, oversight/similarity.py): the share of this year's character 5-grams of
+# sections 一 总体情况 and 五 存在的主要问题及改进情况 (normalised: no spaces, punctuation or
+# digits) that also occur in last year's same sections — containment, not Jaccard, because
+# the question is "how much of this year's text was there last year", whatever last year's length.
+# Real reports of different agencies of one sector share at most 0.13 of their 5-grams, templated
+# ones of the same agency about 0.5; a text carried over with a few edits stays above 0.8.
+# Threshold and minimum length come from the jurisdiction's configuration (`similarity.X002`,
+# `similarity.min_chars`: one city's rule counts more than 50 % repeated from last year); without
+# one, the bundled default's (oversight/default.yaml). Shorter texts are too short to judge.
+SIMILARITY_SECTIONS = SECTIONS
 
 
-def normalise_text(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text)
-    t = _DIGITS.sub("#", t)
-    return _NON_TEXT.sub("", t)
+def similarity_thresholds(context: AuditContext | None, code: str) -> tuple[float, int]:
+    """(threshold, min_chars) of X002/X005: the context's jurisdiction, else the bundled default."""
+    cfg = context.similarity if context is not None and context.similarity is not None else None
+    if cfg is None:
+        from ..oversight.config import default_config
 
-
-def ngrams(text: str, n: int = NGRAM) -> set[str]:
-    return {text[i:i + n] for i in range(len(text) - n + 1)}
-
-
-def containment(this: str, previous: str, n: int = NGRAM) -> float:
-    """Share of `this` text's n-grams that occur in `previous` (both normalised first)."""
-    a, b = ngrams(normalise_text(this), n), ngrams(normalise_text(previous), n)
-    return len(a & b) / len(a) if a else 0.0
-
-
-def _sections_text(report: Report) -> str:
-    return "\n".join(s.text for s in report.sections if s.no in SIMILARITY_SECTIONS)
+        cfg = default_config().similarity
+    return float(getattr(cfg, code)), int(cfg.min_chars)
 
 
 @rule("X002", "warning", "X",
-      "第一、五部分正文与{previous_year}年报告雷同：{percent}% 的内容与上年相同", history=True)
-def narrative_copied_from_last_year(report: Report, previous: Report) -> Iterator[Hit]:
+      "第一、五部分正文与{previous_year}年报告雷同：{percent}% 的内容与上年相同", history=True, uses="similarity")
+def narrative_copied_from_last_year(report: Report, previous: Report, context: AuditContext) -> Iterator[Hit]:
     """What it does:
     Measures how much of this year's 一、总体情况 and 五、存在的主要问题及改进情况 already
     stood in the previous year's report: the share of this year's character 5-grams (text
-    normalised: no spaces or punctuation, numbers masked) found in last year's. Fires at 60 %
-    or more, when this year's text has at least 150 characters.
+    normalised: no spaces or punctuation, numbers masked) found in last year's. Fires at the
+    jurisdiction's threshold (`similarity.X002`, default 50 %) when this year's text has at least
+    `similarity.min_chars` characters (default 200). The same measure as X005.
 
     Why it matters:
     The annual report is meant to describe this year's work and this year's problems; a text
@@ -105,18 +91,13 @@ def narrative_copied_from_last_year(report: Report, previous: Report) -> Iterato
     Example:
     2024's 总体情况 is 2023's with "2023年" changed to "2024年" and new counts: ~95 % shared.
     """
-    this, prev = _sections_text(report), _sections_text(previous)
-    if len(normalise_text(this)) < SIMILARITY_MIN_CHARS or not normalise_text(prev):
+    threshold, min_chars = similarity_thresholds(context, "X002")
+    cmp = compare_reports(report, previous)
+    if cmp.chars < min_chars or not normalise_text(sections_text(previous)):
         return
-    share = containment(this, prev)
-    if share >= SIMILARITY_THRESHOLD:
-        per_section = {}
-        for no in SIMILARITY_SECTIONS:
-            a, b = report.section(no), previous.section(no)
-            if a is not None and b is not None and normalise_text(a.text):
-                per_section[str(no)] = round(containment(a.text, b.text), 3)
-        yield Hit("sections", {"percent": round(share * 100), "similarity": round(share, 3),
-                               "threshold": SIMILARITY_THRESHOLD, "by_section": per_section,
+    if cmp.share >= threshold:
+        yield Hit("sections", {"percent": round(cmp.share * 100), "similarity": round(cmp.share, 3),
+                               "threshold": threshold, "by_section": cmp.by_section,
                                "previous_year": previous.meta.year,
                                "previous": _previous(previous, "sections", None)})
 
@@ -204,10 +185,16 @@ def active_documents_roll_forward(report: Report, previous: Report) -> Iterator[
                 "previous": _previous(previous, f"{base}.in_force", prev)})
 
 
-def history_findings(report: Report, previous: Report) -> list:
+def history_findings(report: Report, previous: Report, context: AuditContext | None = None) -> list:
     """Only the cross-year rules (the store runs these at save time; the single-report rules ran
-    when the file was parsed)."""
+    when the file was parsed). `context`: the jurisdiction's thresholds (X002), when known."""
     from .registry import REGISTRY, _finding
 
-    return [_finding(r, report, hit) for r in sorted(REGISTRY.values(), key=lambda r: r.code)
-            if r.history for hit in r.func(report, previous)]
+    ctx = context if context is not None else AuditContext()
+    out = []
+    for r in sorted(REGISTRY.values(), key=lambda r: r.code):
+        if not r.history or any(ctx.get(name) is None for name in r.needs):
+            continue
+        hits = r.func(report, previous, context=ctx) if r.takes_context else r.func(report, previous)
+        out.extend(_finding(r, report, hit) for hit in hits)
+    return out
