@@ -13,15 +13,18 @@ Indicators (from the current version of each report):
 - review_total / review_corrected / review_corrected_share: 行政复议 总计, 结果纠正, 纠正 ÷ 总计
 - litigation_total: 行政诉讼 (未经复议直接起诉 + 复议后起诉) 总计
 - errors / warnings / infos: audit findings by severity
+- the risk indicators of nianbao.oversight.indicators (实质公开率, 不予公开率, 复议纠错率, 诉讼败诉率,
+  结转率, 新收同比波动), each with its red/yellow mark in `marks` from the jurisdiction's thresholds
 A share is None when its denominator is 0 or blank.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .oversight import indicators as OI
 from .store import ReportInfo, Store
-from .store.cells import number
+from .store.cells import number, split_path
 
 INDICATORS: list[tuple[str, str]] = [
     ("received", "本年新收"),
@@ -34,12 +37,14 @@ INDICATORS: list[tuple[str, str]] = [
     ("review_corrected", "复议纠正"),
     ("review_corrected_share", "复议纠正率"),
     ("litigation_total", "行政诉讼"),
+    *((n, OI.DEFINITIONS[n].label) for n in OI.NAMES if n != "applications_per_agency"),   # received is it
     ("errors", "错误"),
     ("warnings", "警告"),
     ("infos", "提示"),
 ]
 SORT_KEYS = ["agency", "region", "year", *(k for k, _ in INDICATORS)]
-SHARES = {"granted_share", "review_corrected_share"}
+SHARES = {"granted_share", "review_corrected_share", *(n for n, d in OI.DEFINITIONS.items() if d.kind == OI.RATE)}
+RISK = [n for n in OI.NAMES if n != "applications_per_agency"]   # the indicators with a mark
 
 _CELLS = {
     "received": ("applications", "new_received", "total"),
@@ -69,9 +74,16 @@ class CompareRow:
     review_corrected: float | None = None
     review_corrected_share: float | None = None
     litigation_total: float | None = None
+    substantive_rate: float | None = None
+    denial_rate: float | None = None
+    review_correction_rate: float | None = None
+    litigation_loss_rate: float | None = None
+    carryover_rate: float | None = None
+    yoy_swing: float | None = None
     errors: int = 0
     warnings: int = 0
     infos: int = 0
+    marks: dict[str, str] = field(default_factory=dict)      # indicator → "red" | "yellow"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -83,9 +95,16 @@ def _share(part: float | None, whole: float | None) -> float | None:
     return round(part / whole, 4)
 
 
-def rows_for(store: Store, infos: list[ReportInfo]) -> list[CompareRow]:
-    """Indicator rows of these stored reports (in the order given)."""
+def _parts(c: dict[tuple[str, str, str], float | None]) -> dict[str, float | None]:
+    return {name: OI._sum(c.get(split_path(p)) for p in paths) for name, paths in OI.PARTS.items()}
+
+
+def rows_for(store: Store, infos: list[ReportInfo], thresholds: dict | None = None) -> list[CompareRow]:
+    """Indicator rows of these stored reports (in the order given). `thresholds`: the indicators'
+    (oversight.indicators.thresholds; default: the bundled configuration)."""
+    th = OI.thresholds() if thresholds is None else thresholds
     cells = store.cells([i.id for i in infos])
+    previous = OI.previous_new_received(store, [(i.agency_id, i.year) for i in infos])
     out = []
     for info in infos:
         c = cells.get(info.id, {})
@@ -97,23 +116,30 @@ def rows_for(store: Store, infos: list[ReportInfo]) -> list[CompareRow]:
         row.litigation_total = number(sum(v for v in lit if v is not None)) if any(v is not None for v in lit) else None
         row.granted_share = _share(row.granted, row.results_total)
         row.review_corrected_share = _share(row.review_corrected, row.review_total)
+        risk = OI.from_parts(_parts(c), previous.get((info.agency_id, info.year)), th)
+        for name in RISK:
+            v = risk[name].value
+            setattr(row, name, None if v is None else round(v, 4))
+            if risk[name].mark:
+                row.marks[name] = risk[name].mark
         out.append(row)
     return out
 
 
-def agency_years(store: Store, agency: str | int) -> list[CompareRow]:
+def agency_years(store: Store, agency: str | int, thresholds: dict | None = None) -> list[CompareRow]:
     """One agency (id, or name with or without region prefixes) over the years, oldest first."""
-    return rows_for(store, sorted(store.list_reports(agency=agency), key=lambda i: (i.year or 0, i.id)))
+    return rows_for(store, sorted(store.list_reports(agency=agency), key=lambda i: (i.year or 0, i.id)), thresholds)
 
 
-def region_year(store: Store, region: str | None = None, year: int | None = None) -> list[CompareRow]:
+def region_year(store: Store, region: str | None = None, year: int | None = None,
+                thresholds: dict | None = None) -> list[CompareRow]:
     """Every agency of a region (region or the start of the agency's name) in a year."""
-    return rows_for(store, store.list_reports(region=region, year=year))
+    return rows_for(store, store.list_reports(region=region, year=year), thresholds)
 
 
-def compare_reports(store: Store, ids: list[int]) -> list[CompareRow]:
+def compare_reports(store: Store, ids: list[int], thresholds: dict | None = None) -> list[CompareRow]:
     infos = [i for i in (store.get_info(x) for x in ids) if i is not None]
-    return rows_for(store, infos)
+    return rows_for(store, infos, thresholds)
 
 
 def sort_rows(rows: list[CompareRow], key: str, descending: bool = False) -> list[CompareRow]:

@@ -233,14 +233,17 @@ def print_findings_summary(summary: list[dict]) -> None:
 
 
 # ---------------------------------------------------------------- compare
-def _fmt_cell(key: str, v) -> str:
+def _fmt_cell(key: str, v, mark: str | None = None) -> str:
     from ..compare import SHARES
 
     if v is None:
         return "[dim]—[/dim]"
     if key in SHARES:
-        return f"{v * 100:.1f}%"
-    return f"{v:g}" if isinstance(v, float) else str(v)
+        text = f"{v * 100:.1f}%"
+    else:
+        text = f"{v:g}" if isinstance(v, float) else str(v)
+    style = {"red": "bold red", "yellow": "yellow"}.get(mark or "")
+    return f"[{style}]{text}[/{style}]" if style else text
 
 
 @app.command()
@@ -249,12 +252,14 @@ def compare(
     region: str = typer.Option(None, "--region", help="某地区各机关对比（地区名或机关名开头，如 中卫市、沙坡头区）"),
     year: int = typer.Option(None, "--year", help="年度"),
     sort: str = typer.Option(None, "--sort", help="排序列：agency region year received granted_share "
-                                                  "review_corrected_share errors warnings …"),
+                                                  "review_corrected_share substantive_rate denial_rate "
+                                                  "review_correction_rate litigation_loss_rate carryover_rate "
+                                                  "yoy_swing errors warnings …（无值者总在最后）"),
     desc: bool = typer.Option(False, "--desc", help="从大到小排序"),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
-    """主要指标对比：新收申请、予以公开占比、行政复议纠正率、审核问题数。"""
+    """主要指标对比：新收申请、予以公开占比、行政复议纠正率、风险指标（红/黄标记）、审核问题数。"""
     from ..compare import INDICATORS, SORT_KEYS, agency_years, region_year, sort_rows
     from ..errors import StoreError
 
@@ -293,20 +298,29 @@ def compare(
         t.add_column("机关", overflow="fold", min_width=10, ratio=1)
     t.add_column("年度", justify="right", no_wrap=True)
     shown = ["received", "results_total", "granted_share", "review_total", "review_corrected_share",
-             "litigation_total"]
+             "litigation_total", "substantive_rate", "denial_rate", "review_correction_rate", "litigation_loss_rate",
+             "carryover_rate", "yoy_swing"]
     short = {"received": "新收", "results_total": "办结", "granted_share": "公开率", "review_total": "复议",
-             "review_corrected_share": "纠正率", "litigation_total": "诉讼"}   # narrow: 80 columns hold it
+             "review_corrected_share": "纠正率", "litigation_total": "诉讼", "substantive_rate": "实质公开",
+             "denial_rate": "不予公开", "review_correction_rate": "复议纠错", "litigation_loss_rate": "诉讼败诉",
+             "carryover_rate": "结转", "yoy_swing": "新收波动"}
     for k in shown:
         t.add_column(short[k], justify="right", no_wrap=True)
     t.add_column("错/警/提", justify="right", no_wrap=True)
     for r in rows:
         d = r.to_dict()
         first = str(r.report_id) if agency else escape((r.region or "") + (r.agency or r.agency_name or "—"))
-        t.add_row(first, str(r.year or "—"), *[_fmt_cell(k, d[k]) for k in shown],
+        t.add_row(first, str(r.year or "—"), *[_fmt_cell(k, d[k], r.marks.get(k)) for k in shown],
                   f"[red]{r.errors}[/red]/[yellow]{r.warnings}[/yellow]/[cyan]{r.infos}[/cyan]")
     console.print(t)
     console.print("[dim]新收 = 本年新收申请；办结 = 办理结果总计；公开率 = 予以公开 ÷ 办结；复议 = 行政复议总计；"
                   "纠正率 = 复议结果纠正 ÷ 复议；诉讼 = 行政诉讼总计；错/警/提 = 审核问题数（错误/警告/提示）。[/dim]",
+                  soft_wrap=True)
+    from ..oversight.indicators import DEFINITIONS
+
+    console.print("[dim]" + "；".join(f"{short[n]} = {DEFINITIONS[n].label}：{DEFINITIONS[n].formula}"
+                                      for n in shown if n in DEFINITIONS)
+                  + "。[bold red]红[/bold red]/[yellow]黄[/yellow] = 超过所在地区配置的阈值；— = 分母为 0 或空白，无法计算。[/dim]",
                   soft_wrap=True)
 
 

@@ -397,6 +397,33 @@ def _fetch(lib: Any, region: int | str | None, years: list[int] | None, agency: 
     return rows, label
 
 
+def previous_new_received(lib: Any, pairs: Iterable[tuple[int | None, int | None]]
+                          ) -> dict[tuple[int, int], float | None]:
+    """For (agency_id, year) pairs: the 本年新收 总计 of the agency's current report of the year
+    before (absent: no such report), keyed by the pair asked."""
+    from ..store.models import Cell
+    from ..store.models import Report as ReportRow
+
+    by_year: dict[int, set[int]] = {}
+    for agency_id, year in pairs:
+        if agency_id is not None and year is not None:
+            by_year.setdefault(year, set()).add(agency_id)
+    t, r, c = _cell_key(PARTS["new_received"][0])
+    out: dict[tuple[int, int], float | None] = {}
+    with _store(lib)._read() as s:
+        for year, ids in by_year.items():
+            ids_l = sorted(ids)
+            for i in range(0, len(ids_l), 500):
+                q = (select(ReportRow.agency_id, Cell.value).select_from(ReportRow)
+                     .outerjoin(Cell, and_(Cell.report_id == ReportRow.id, Cell.table_key == t, Cell.row_key == r,
+                                           Cell.col_key == c))
+                     .where(ReportRow.is_current, ReportRow.year == year - 1,
+                            ReportRow.agency_id.in_(ids_l[i:i + 500])))
+                for agency_id, value in s.execute(q):
+                    out[(agency_id, year)] = None if value is None else float(value)
+    return out
+
+
 def _rows(fetched, year: int | None, th) -> list[AgencyRow]:
     """Rows of `year` (None: every year), their yoy swing from the same agency's row a year before."""
     new_by = {(head[1], head[5]): parts["new_received"] for head, parts in fetched if head[1] is not None}
