@@ -27,6 +27,7 @@ FAMILIES = {
     "N": "正文与表格一致",
     "X": "跨年度",
     "P": "合理性",
+    "R": "区域汇总",
     "A": "文档质量",
 }
 
@@ -126,6 +127,7 @@ def _load() -> None:
     from . import completeness, dates, narrative, plausibility, quality, tables  # noqa: F401
     try:
         from . import history  # noqa: F401  (cross-year rules, written with the store)
+        from . import region  # noqa: F401  (regional rules: X005, R001, R002)
     except ImportError:
         pass
 

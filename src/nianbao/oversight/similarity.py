@@ -112,6 +112,23 @@ def compare_reports(this: Any, other: Any) -> Comparison:
     return Comparison(share(shingles(na), other_set), by, len(na))
 
 
+@dataclass(frozen=True, slots=True)
+class SiblingText:
+    """Another agency's report of the same year, region and kind whose sections 一/五 were compared
+    with this report's (AuditContext.siblings, read by X005): `share` of this report's text found
+    in it, `other_share` the reverse."""
+    report_id: int
+    agency: str
+    year: int | None
+    share: float
+    other_share: float
+    by_section: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"report_id": self.report_id, "agency": self.agency, "year": self.year, "share": self.share,
+                "other_share": self.other_share, "by_section": dict(self.by_section)}
+
+
 # ------------------------------------------------------------------ the index
 @dataclass(frozen=True, slots=True)
 class Match:
