@@ -1,0 +1,476 @@
+"""The registry's persistence: the region tree and the agencies expected to publish in each
+(tables in registry_models.py; reading and validating files, and name matching, in
+oversight/registry.py). `Library.registry` is one bound to the library's store.
+
+    reg = Registry(store)
+    reg.import_rows(parse_registry("名录.xlsx"), user="张三")   # idempotent: re-import updates
+    city = reg.region("中卫市")                                  # id, name, full name
+    reg.expected(city.id, recursive=True)                       # every entry under the city
+    reg.set_deadline(city.id, "department", "01-28", user="张三")
+    reg.entry_for_agency(12)                                    # the entry a store agency matched
+
+The tree is small (thousands of nodes at most): reads load it whole and walk it in memory.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from ..errors import InputError
+from .models import Agency
+from .registry_models import EntryRow, RegionRow
+
+_UNSET: Any = object()
+
+
+class RegistryError(InputError):
+    """A registry operation that cannot be done: `kind` "notfound", "ambiguous", "invalid"."""
+
+    def __init__(self, message: str, kind: str = "invalid"):
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    id: int
+    name: str
+    full_name: str
+    level: str                      # province / city / county / township
+    parent_id: int | None
+    deadlines: dict[str, str] = field(default_factory=dict)   # {kind: "MM-DD"} set on this node
+    config: str | None = None       # jurisdiction YAML set on this node
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"has_config": self.config is not None}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    id: int
+    region_id: int
+    name: str                       # as the registry writes it
+    kind: str                       # government / department / township / zone
+    covers: str | None              # area / office / None (unknown)
+    agency_id: int | None           # the store agency it matched, None until one is found
+    deadline: str | None = None     # "MM-DD" for this agency alone
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    regions_created: int = 0
+    entries_created: int = 0
+    entries_updated: int = 0
+    entries_unchanged: int = 0
+    entries_removed: int = 0
+    matched: int = 0                # entries of the file matched to a store agency
+    unmatched: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _region(r: RegionRow) -> Region:
+    return Region(r.id, r.name, r.full_name, r.level, r.parent_id, dict(r.deadlines or {}), r.config)
+
+
+def _entry(e: EntryRow) -> Entry:
+    return Entry(e.id, e.region_id, e.name, e.kind, e.covers, e.agency_id, e.deadline)
+
+
+def _next_level(level: str | None) -> str:
+    from ..oversight.registry import LEVELS
+
+    if level is None:
+        return LEVELS[0]
+    i = LEVELS.index(level) if level in LEVELS else len(LEVELS) - 1
+    return LEVELS[min(i + 1, len(LEVELS) - 1)]
+
+
+class Registry:
+    """Regions and expected agencies in the store (see the module docstring)."""
+
+    def __init__(self, store):
+        self.store = store
+
+    # ------------------------------------------------------------ reading
+    def regions(self) -> list[Region]:
+        with self.store._read() as s:
+            return [_region(r) for r in s.scalars(select(RegionRow).order_by(RegionRow.full_name))]
+
+    def is_empty(self) -> bool:
+        with self.store._read() as s:
+            return not s.scalar(select(func.count(RegionRow.id)))
+
+    def find_regions(self, ref: int | str) -> list[Region]:
+        """Every region `ref` may name: an id, a full name, a name, or the end of a full name
+        ("中卫市沙坡头区" for "宁夏回族自治区中卫市沙坡头区")."""
+        regions = self.regions()
+        if isinstance(ref, int) or str(ref).strip().isdigit():
+            return [r for r in regions if r.id == int(ref)]
+        text = "".join(str(ref).split())
+        for test in (lambda r: r.full_name == text, lambda r: r.name == text, lambda r: r.full_name.endswith(text)):
+            found = [r for r in regions if test(r)]
+            if found:
+                return found
+        return []
+
+    def region(self, ref: int | str) -> Region | None:
+        """The region `ref` names (id, name, full name), or None when none or several do."""
+        found = self.find_regions(ref)
+        return found[0] if len(found) == 1 else None
+
+    def resolve(self, ref: int | str) -> Region:
+        """Like `region`, but a RegistryError (Chinese, naming the candidates) instead of None."""
+        found = self.find_regions(ref)
+        if not found:
+            raise RegistryError(f"区域「{ref}」不在名录中", "notfound")
+        if len(found) > 1:
+            raise RegistryError(f"区域「{ref}」不唯一：{'、'.join(r.full_name for r in found[:5])}；请写全称或编号",
+                                "ambiguous")
+        return found[0]
+
+    def children(self, region_id: int) -> list[Region]:
+        return [r for r in self.regions() if r.parent_id == region_id]
+
+    def subtree(self, region_id: int) -> list[Region]:
+        """The node and every descendant (depth first, children by name)."""
+        regions = self.regions()
+        kids: dict[int | None, list[Region]] = {}
+        for r in regions:
+            kids.setdefault(r.parent_id, []).append(r)
+        top = next((r for r in regions if r.id == region_id), None)
+        out: list[Region] = []
+        stack = [top] if top else []
+        while stack:
+            r = stack.pop()
+            out.append(r)
+            stack.extend(reversed(sorted(kids.get(r.id, []), key=lambda c: c.name)))
+        return out
+
+    def ancestors(self, region_id: int) -> list[Region]:
+        """The chain from the root down to the node (the node last)."""
+        by_id = {r.id: r for r in self.regions()}
+        chain: list[Region] = []
+        r = by_id.get(region_id)
+        while r is not None and len(chain) < 50:
+            chain.append(r)
+            r = by_id.get(r.parent_id) if r.parent_id is not None else None
+        return chain[::-1]
+
+    def expected(self, region_id: int, *, recursive: bool = False) -> list[Entry]:
+        ids = [r.id for r in self.subtree(region_id)] if recursive else [region_id]
+        with self.store._read() as s:
+            rows = s.scalars(select(EntryRow).where(EntryRow.region_id.in_(ids)).order_by(EntryRow.region_id,
+                                                                                         EntryRow.id))
+            return [_entry(e) for e in rows]
+
+    def entry(self, entry_id: int) -> Entry | None:
+        with self.store._read() as s:
+            e = s.get(EntryRow, entry_id)
+            return _entry(e) if e else None
+
+    def entries(self) -> list[Entry]:
+        with self.store._read() as s:
+            return [_entry(e) for e in s.scalars(select(EntryRow).order_by(EntryRow.id))]
+
+    def entry_for_agency(self, agency_id: int) -> Entry | None:
+        with self.store._read() as s:
+            e = s.scalars(select(EntryRow).where(EntryRow.agency_id == agency_id).order_by(EntryRow.id)).first()
+            return _entry(e) if e else None
+
+    def config_chain(self, region_id: int) -> list[tuple[Region, str]]:
+        """(region, YAML) of the nodes from the root down to `region_id` that set a configuration."""
+        return [(r, r.config) for r in self.ancestors(region_id) if r.config]
+
+    # ------------------------------------------------------------ import
+    def import_rows(self, rows: Iterable[Any], *, user: str | None = None, replace: bool = False) -> ImportResult:
+        """Validated rows (oversight.registry.RegistryRow, or dicts with the file's column names) →
+        regions and entries, in one transaction. Re-importing updates (kind, covers, deadline) and
+        never duplicates; `replace` also removes the entries of the file's regions that it no
+        longer lists. Entries are matched to store agencies afterwards."""
+        from ..oversight.registry import RegistryRow, rows_from_mappings
+
+        rows = list(rows)
+        if rows and isinstance(rows[0], Mapping):
+            rows = rows_from_mappings(rows)
+        if not all(isinstance(r, RegistryRow) for r in rows):
+            raise RegistryError("名录行应为 RegistryRow 或字典")
+        res = ImportResult(rows=len(rows))
+        now = _now()
+        touched: set[int] = set()
+        listed: dict[int, set[str]] = {}
+        with self.store._write() as s:
+            nodes = {r.id: r for r in s.scalars(select(RegionRow))}
+            by_parent = {(r.parent_id, r.name): r for r in nodes.values()}
+            file_names: dict[str, RegionRow] = {}      # layout 2: regions named by earlier rows
+
+            def node(parent: RegionRow | None, name: str, level: str | None) -> RegionRow:
+                key = (parent.id if parent else None, name)
+                r = by_parent.get(key)
+                if r is None and parent is None:
+                    # a file without the levels above: attach to the one region of that name and level
+                    same = [n for n in nodes.values() if n.name == name and (level is None or n.level == level)]
+                    if len(same) == 1:
+                        r = same[0]
+                if r is None:
+                    r = RegionRow(parent_id=key[0], name=name, level=level or _next_level(parent.level if parent
+                                                                                        else None),
+                                  full_name=(parent.full_name if parent else "") + name, deadlines={},
+                                  updated_by=user, updated_at=now)
+                    s.add(r)
+                    s.flush()
+                    nodes[r.id] = r
+                    by_parent[(r.parent_id, r.name)] = r
+                    res.regions_created += 1
+                return r
+
+            errors: list[str] = []
+            for row in rows:
+                if row.path:
+                    region: RegionRow | None = None
+                    for level, name in row.path:
+                        region = node(region, name, level)
+                else:
+                    parent = None
+                    if row.parent:
+                        parent = file_names.get(row.parent) or self._find_row(nodes, row.parent)
+                        if parent is None:
+                            errors.append(f"第 {row.line} 行：上级区域「{row.parent}」未找到（应在前面的行列出或已导入）")
+                            continue
+                    region = node(parent, row.region or "", row.level)
+                    file_names.setdefault(row.region or "", region)
+                assert region is not None
+                if row.name is None:
+                    continue
+                listed.setdefault(region.id, set()).add(row.name)
+                e = s.scalars(select(EntryRow).where(EntryRow.region_id == region.id,
+                                                     EntryRow.name == row.name)).first()
+                values = {"kind": row.kind, "covers": row.covers, "deadline": row.deadline}
+                if e is None:
+                    e = EntryRow(region_id=region.id, name=row.name, updated_by=user, updated_at=now, **values)
+                    s.add(e)
+                    s.flush()
+                    res.entries_created += 1
+                elif any(getattr(e, k) != v for k, v in values.items()):
+                    for k, v in values.items():
+                        setattr(e, k, v)
+                    e.updated_by, e.updated_at = user, now
+                    res.entries_updated += 1
+                else:
+                    res.entries_unchanged += 1
+                touched.add(e.id)
+            if errors:
+                raise RegistryError("；".join(errors[:3]) + (f"（另有 {len(errors) - 3} 处）" if len(errors) > 3 else ""))
+            if replace:
+                for region_id, names in listed.items():
+                    gone = s.execute(delete(EntryRow).where(EntryRow.region_id == region_id,
+                                                            EntryRow.name.not_in(names)))
+                    res.entries_removed += gone.rowcount or 0
+            self._rematch(s, touched)
+            matched = s.scalar(select(func.count(EntryRow.id)).where(EntryRow.id.in_(touched),
+                                                                     EntryRow.agency_id.is_not(None))) or 0
+        res.matched, res.unmatched = matched, len(touched) - matched
+        return res
+
+    @staticmethod
+    def _find_row(nodes: dict[int, RegionRow], ref: str) -> RegionRow | None:
+        for test in (lambda r: r.full_name == ref, lambda r: r.name == ref, lambda r: r.full_name.endswith(ref)):
+            found = [r for r in nodes.values() if test(r)]
+            if found:
+                return found[0] if len(found) == 1 else None
+        return None
+
+    # ------------------------------------------------------------ editing
+    def add_region(self, name: str, *, parent_id: int | None = None, level: str | None = None,
+                   user: str | None = None) -> Region:
+        from ..oversight.registry import LEVELS
+
+        name = "".join(name.split())
+        if not name:
+            raise RegistryError("区域名称不能为空")
+        if level is not None and level not in LEVELS:
+            raise RegistryError(f"层级「{level}」无效（可用：{'、'.join(LEVELS)}）")
+        with self.store._write() as s:
+            parent = s.get(RegionRow, parent_id) if parent_id is not None else None
+            if parent_id is not None and parent is None:
+                raise RegistryError(f"上级区域 {parent_id} 不存在", "notfound")
+            if s.scalars(select(RegionRow).where(RegionRow.parent_id == parent_id, RegionRow.name == name)).first():
+                raise RegistryError(f"区域「{name}」已存在")
+            r = RegionRow(parent_id=parent_id, name=name, level=level or _next_level(parent.level if parent else None),
+                          full_name=(parent.full_name if parent else "") + name, deadlines={}, updated_by=user,
+                          updated_at=_now())
+            s.add(r)
+            s.flush()
+            return _region(r)
+
+    def remove_region(self, region_id: int, *, user: str | None = None) -> bool:
+        """The region, its sub-regions and their entries."""
+        ids = [r.id for r in self.subtree(region_id)]
+        if not ids:
+            return False
+        with self.store._write() as s:
+            s.execute(delete(EntryRow).where(EntryRow.region_id.in_(ids)))
+            for rid in reversed(ids):           # children first (SQLite may not enforce the cascade)
+                s.execute(delete(RegionRow).where(RegionRow.id == rid))
+        return True
+
+    def _check_entry(self, kind: str | None, covers: str | None, deadline: str | None) -> str | None:
+        from ..oversight.registry import COVERS, KINDS, parse_md
+
+        if kind is not None and kind not in KINDS:
+            raise RegistryError(f"类型「{kind}」无效（可用：{'、'.join(KINDS)}）")
+        if covers is not None and covers not in COVERS:
+            raise RegistryError(f"报告范围「{covers}」无效（可用：{'、'.join(COVERS)}，或留空）")
+        if deadline:
+            try:
+                return parse_md(deadline)
+            except ValueError as e:
+                raise RegistryError(str(e)) from None
+        return None
+
+    def add_entry(self, region_id: int, name: str, kind: str, *, covers: str | None = None,
+                  deadline: str | None = None, user: str | None = None) -> Entry:
+        from ..agency import clean_name
+
+        name = clean_name(name)
+        if not name:
+            raise RegistryError("机关名称不能为空")
+        md = self._check_entry(kind, covers, deadline)
+        with self.store._write() as s:
+            if s.get(RegionRow, region_id) is None:
+                raise RegistryError(f"区域 {region_id} 不存在", "notfound")
+            if s.scalars(select(EntryRow).where(EntryRow.region_id == region_id, EntryRow.name == name)).first():
+                raise RegistryError(f"该区域已有机关「{name}」")
+            e = EntryRow(region_id=region_id, name=name, kind=kind, covers=covers, deadline=md, updated_by=user,
+                         updated_at=_now())
+            s.add(e)
+            s.flush()
+            self._rematch(s, {e.id})
+            return _entry(e)
+
+    def update_entry(self, entry_id: int, *, name: str = _UNSET, kind: str = _UNSET, covers: str | None = _UNSET,
+                     deadline: str | None = _UNSET, user: str | None = None) -> Entry:
+        from ..agency import clean_name
+
+        self._check_entry(None if kind is _UNSET else kind, None if covers is _UNSET else covers,
+                          None if deadline is _UNSET else deadline)
+        with self.store._write() as s:
+            e = s.get(EntryRow, entry_id)
+            if e is None:
+                raise RegistryError(f"名录条目 {entry_id} 不存在", "notfound")
+            if name is not _UNSET:
+                name = clean_name(name)
+                if not name:
+                    raise RegistryError("机关名称不能为空")
+                if name != e.name and s.scalars(select(EntryRow).where(EntryRow.region_id == e.region_id,
+                                                                       EntryRow.name == name)).first():
+                    raise RegistryError(f"该区域已有机关「{name}」")
+                e.name = name
+            if kind is not _UNSET:
+                e.kind = kind
+            if covers is not _UNSET:
+                e.covers = covers or None
+            if deadline is not _UNSET:
+                e.deadline = self._check_entry(None, None, deadline) if deadline else None
+            e.updated_by, e.updated_at = user, _now()
+            if name is not _UNSET:
+                self._rematch(s, {e.id})
+            return _entry(e)
+
+    def remove_entry(self, entry_id: int, *, user: str | None = None) -> bool:
+        with self.store._write() as s:
+            return bool(s.execute(delete(EntryRow).where(EntryRow.id == entry_id)).rowcount)
+
+    def set_deadline(self, region_id: int, kind: str, md: str | None, *, user: str | None = None) -> Region:
+        """The deadline (MM-DD of the next year) this region sets for one kind; None removes it
+        (the region then inherits its parent's)."""
+        from ..oversight.registry import KINDS, parse_md
+
+        if kind not in KINDS:
+            raise RegistryError(f"类型「{kind}」无效（可用：{'、'.join(KINDS)}）")
+        if md:
+            try:
+                md = parse_md(md)
+            except ValueError as e:
+                raise RegistryError(str(e)) from None
+        with self.store._write() as s:
+            r = s.get(RegionRow, region_id)
+            if r is None:
+                raise RegistryError(f"区域 {region_id} 不存在", "notfound")
+            d = dict(r.deadlines or {})
+            if md:
+                d[kind] = md
+            else:
+                d.pop(kind, None)
+            r.deadlines, r.updated_by, r.updated_at = d, user, _now()
+            return _region(r)
+
+    def set_config(self, region_id: int, text: str | None, *, user: str | None = None) -> Region:
+        """Store a jurisdiction configuration (YAML text; validated by oversight/config.py) on a
+        region; None or blank removes it."""
+        if text and text.strip():
+            from ..oversight.config import ConfigError, load_config
+
+            try:
+                load_config(text)
+            except ConfigError as e:
+                raise RegistryError(str(e)) from None
+        else:
+            text = None
+        with self.store._write() as s:
+            r = s.get(RegionRow, region_id)
+            if r is None:
+                raise RegistryError(f"区域 {region_id} 不存在", "notfound")
+            r.config, r.updated_by, r.updated_at = text, user, _now()
+            return _region(r)
+
+    # ------------------------------------------------------------ matching
+    def rematch(self, *, all: bool = False) -> int:
+        """Match entries to store agencies: those without one (after reports arrived), or every
+        entry (`all`). Returns how many entries changed their agency."""
+        with self.store._write() as s:
+            q = select(EntryRow.id)
+            if not all:
+                q = q.where(EntryRow.agency_id.is_(None))
+            ids = set(s.scalars(q))
+            return self._rematch(s, ids) if ids else 0
+
+    def _rematch(self, s: Session, entry_ids: set[int]) -> int:
+        from ..oversight.registry import Matcher
+
+        if not entry_ids:
+            return 0
+        matcher = Matcher.of((a.id, a.name, a.region, a.names or []) for a in s.scalars(select(Agency)))
+        nodes = {r.id: r for r in s.scalars(select(RegionRow))}
+        chains: dict[int, list[str]] = {}
+
+        def chain(rid: int) -> list[str]:
+            if rid not in chains:
+                out, r = [], nodes.get(rid)
+                while r is not None and len(out) < 50:
+                    out.append(r.name)
+                    r = nodes.get(r.parent_id) if r.parent_id is not None else None
+                chains[rid] = out[::-1]
+            return chains[rid]
+
+        changed = 0
+        for e in s.scalars(select(EntryRow).where(EntryRow.id.in_(entry_ids))).all():
+            aid = matcher.match(e.name, chain(e.region_id))
+            if aid != e.agency_id:
+                e.agency_id = aid
+                changed += 1
+        return changed
