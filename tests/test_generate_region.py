@@ -137,3 +137,13 @@ def test_registry_files_list_every_expected_agency_with_kind_and_coverage():
             assert levels[:2] == ["province", "city"]
             assert ("county" in levels) == (m.district is not None)
             assert ("township" in levels) == (m.kind == "township")
+
+
+def test_clean_agencies_have_no_red_or_yellow_indicator_and_the_silent_one_no_rates(region):
+    from nianbao.oversight.indicators import indicators_for
+
+    for (k, y), r in region.reports.items():
+        ind = indicators_for(r, region.reports.get((k, y - 1)))
+        assert not {n: i.mark for n, i in ind.items() if i.mark}, (k, y)
+        if (k, y) in region.key.no_applications:
+            assert ind["substantive_rate"].value is None and ind["denial_rate"].value is None

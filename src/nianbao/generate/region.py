@@ -392,6 +392,8 @@ def generate_region(seed: int = 0, *, years: tuple[int, int] = YEARS, districts:
     for m in members:
         hi = {"township": 40, "department": 300, "government": 120}[m.kind]
         sizes[m.key] = 0 if m.key == silent.key else rng.randint(12, hi)
+    for k, _ in missing:              # small: its area's figures do not swing when it stops reporting
+        sizes[k] = min(sizes[k], 30)
 
     def contributors(gov: Member, year: int) -> list[Member]:
         """The members whose stored reports an area report sums (see the module docstring)."""
