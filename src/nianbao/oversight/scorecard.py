@@ -42,17 +42,18 @@ import io
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from .config import ConfigError
+from .indicators import DEFINITIONS, display
 
 PERS = ("missing", "late", "late_day", "finding", "cell", "indicator")
 PER_NAMES = {"missing": "未公开报告", "late": "逾期公开（每次）", "late_day": "逾期天数（每天）",
              "finding": "审核问题（每条）", "cell": "表格数值", "indicator": "风险指标标记"}
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
-INDICATORS = {"substantive_rate": "实质公开率", "denial_rate": "不予公开率", "review_correction_rate": "复议纠错率",
-              "litigation_loss_rate": "诉讼败诉率", "carryover_rate": "结转率", "yoy_swing": "同比变动"}
+INDICATORS = {name: d.label for name, d in DEFINITIONS.items()}
 MARK_NAMES = {"red": "红色", "yellow": "黄色"}
 DISMISSED = ("误报", "不适用")
 _KEYS = {
@@ -84,7 +85,8 @@ class Item:
     yellow: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = {k: (list(v) if isinstance(v, tuple) else v) for k, v in asdict(self).items()}
+        d = {k: (list(v) if isinstance(v, tuple) else _num(v) if isinstance(v, float) else v)
+             for k, v in asdict(self).items()}
         return {k: v for k, v in d.items() if v not in (None, [], False) or k in ("id", "name", "per")}
 
     def describe(self) -> str:
@@ -465,7 +467,10 @@ def evaluate_line(item: Item, inp: AgencyInputs, year: int) -> Line:
         if lt.dismissed:
             ev["dismissed"] = True
             return _counted(item, 0, f"逾期认定（D004）已被审核判定为{'/'.join(DISMISSED)}，0 次", ev)
-        when = f"发布日期 {lt.published or '—'}，期限 {lt.deadline or '—'}" + (f"（{lt.source}）" if lt.source else "")
+        if lt.deadline is None:
+            when = f"发布日期 {lt.published or '—'}，审核未发现逾期（D004）"
+        else:
+            when = f"发布日期 {lt.published or '—'}，期限 {lt.deadline}" + (f"（{lt.source}）" if lt.source else "")
         if item.per == "late_day":
             return _counted(item, lt.days, f"{when}，逾期 {lt.days} 天", ev)
         late = 1 if lt.days > 0 else 0
@@ -511,7 +516,7 @@ def evaluate_line(item: Item, inp: AgencyInputs, year: int) -> Line:
         mark = ind.get("mark")
         ev = {"indicator": item.indicator, "value": ind.get("value"), "numerator": ind.get("numerator"),
               "denominator": ind.get("denominator"), "mark": mark}
-        shown = _pct(item.indicator, ind["value"])
+        shown = display(item.indicator or "", ind["value"])
         pts = getattr(item, mark) if mark in ("red", "yellow") else None
         if pts is None:
             text = f"{label} {shown}" + (f"（{MARK_NAMES[mark]}，本方案不扣分）" if mark else "（未达预警线）") + "，0 分"
@@ -519,10 +524,6 @@ def evaluate_line(item: Item, inp: AgencyInputs, year: int) -> Line:
         return Line(item.id, item.name, item.per, True, count=1, points=pts, raw=pts,
                     text=f"{label} {shown}（{MARK_NAMES[mark]}）：{_num(pts)} 分", evidence=ev)
     raise AssertionError(item.per)
-
-
-def _pct(name: str | None, v: float) -> str:
-    return f"{v:.2f} 倍" if name == "yoy_swing" else f"{v * 100:.1f}%"
 
 
 def score_agency(scheme: Scheme, inp: AgencyInputs, year: int) -> AgencyScore:
@@ -607,3 +608,254 @@ def _evidence_text(ln: Line) -> str:
         parts.append(f"{INDICATORS.get(ev['indicator'], ev['indicator'])} = {_num(ev.get('numerator'))} / "
                      f"{_num(ev.get('denominator'))}")
     return "；".join(parts)
+
+
+# ------------------------------------------------------------------ inputs from the Library
+def _region_node(lib: Any, region: int | str):
+    reg = getattr(lib, "registry", None)
+    if reg is None:
+        return None
+    text = str(region).strip()
+    try:
+        return reg.region(int(text) if text.isdigit() else text)
+    except Exception:  # noqa: BLE001 — registry tables not there yet: the store's region strings
+        return None
+
+
+def _config(lib: Any, node) -> Any:
+    from .config import default_config
+
+    if hasattr(lib, "config_for"):
+        return lib.config_for(node.id if node is not None else None)
+    return default_config()
+
+
+def _current_reports(lib: Any, year: int, *, agency_ids: Iterable[int] | None = None, region: str | None = None):
+    """Current reports of the year: of these store agencies, or matching the region (E1's rule)."""
+    from sqlalchemy import select
+
+    from ..store.models import Agency
+    from ..store.models import Report as ReportRow
+    from .indicators import region_filter
+
+    q = (select(ReportRow.id, ReportRow.agency_id, Agency.name, Agency.region, ReportRow.agency_name,
+                ReportRow.published)
+         .outerjoin(Agency, Agency.id == ReportRow.agency_id)
+         .where(ReportRow.is_current, ReportRow.year == year)
+         .order_by(Agency.region, Agency.name, ReportRow.id))
+    if agency_ids is not None:
+        ids = sorted(set(agency_ids))
+        if not ids:
+            return []
+        q = q.where(ReportRow.agency_id.in_(ids))
+    else:
+        cond, _ = region_filter(lib, region)
+        if cond is not None:
+            q = q.where(cond)
+    with lib.store._read() as s:
+        return [tuple(r) for r in s.execute(q)]
+
+
+def _findings(lib: Any, report_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    """Audit findings of the reports with the reviewers' decisions, and reviewer-added findings."""
+    from sqlalchemy import select
+
+    from ..store.models import Finding
+    from ..store.review import finding_keys
+    from ..store.review_models import ReviewFinding
+
+    out: dict[int, list[dict[str, Any]]] = {r: [] for r in report_ids}
+    decided: dict[tuple[int, str], tuple[int, str | None]] = {}
+    with lib.store._read() as s:
+        for i in range(0, len(report_ids), 500):
+            chunk = report_ids[i:i + 500]
+            for rf in s.scalars(select(ReviewFinding).where(ReviewFinding.report_id.in_(chunk),
+                                                            ReviewFinding.state == "open")):
+                if rf.origin == "audit":
+                    decided[(rf.report_id, rf.key)] = (rf.id, rf.decision)
+                else:
+                    out[rf.report_id].append({"id": None, "review_id": rf.id, "code": rf.code,
+                                              "severity": rf.severity, "message": rf.message,
+                                              "decision": rf.decision, "data": None})
+            rows: dict[int, list[Any]] = {}
+            for f in s.scalars(select(Finding).where(Finding.report_id.in_(chunk)).order_by(Finding.id)):
+                rows.setdefault(f.report_id, []).append(f)
+            for rid, fs in rows.items():
+                for key, f in zip(finding_keys([(f.code, f.path) for f in fs]), fs):
+                    rev_id, decision = decided.get((rid, key), (None, None))
+                    out[rid].append({"id": f.id, "review_id": rev_id, "code": f.code, "severity": f.severity,
+                                     "message": f.message, "decision": decision, "data": f.data})
+    return out
+
+
+def _cells(lib: Any, report_ids: list[int], paths: set[str]) -> dict[int, dict[str, float | None]]:
+    """The scheme's cells of each report: path → value (None: blank); a path the report's form
+    does not have is absent."""
+    from sqlalchemy import and_, or_, select
+
+    from ..store.cells import split_path
+    from ..store.models import Cell
+
+    out: dict[int, dict[str, float | None]] = {r: {} for r in report_ids}
+    if not paths or not report_ids:
+        return out
+    keys = {split_path(p): p for p in paths}
+    cond = or_(*(and_(Cell.table_key == t, Cell.row_key == r, Cell.col_key == c) for t, r, c in keys))
+    with lib.store._read() as s:
+        for i in range(0, len(report_ids), 500):
+            q = select(Cell).where(Cell.report_id.in_(report_ids[i:i + 500]), cond)
+            for c in s.scalars(q):
+                out[c.report_id][keys[(c.table_key, c.row_key, c.col_key)]] = c.value
+    return out
+
+
+def _indicators(lib: Any, region: str, year: int, config: Any,
+                reports: list[tuple]) -> dict[int, dict[str, Any]]:
+    """Indicators of each report (E1's region query with the jurisdiction's thresholds); a report
+    the region query does not cover is computed from its stored model."""
+    from .indicators import indicators_for, previous_new_received, region_indicators
+
+    got = {row.report_id: {k: v.to_dict() for k, v in row.indicators.items()}
+           for row in region_indicators(lib, region, year, config=config).rows}
+    for rid, agency_id, *_ in reports:
+        if rid not in got:
+            stored = lib.store.get_report(rid)
+            prev = previous_new_received(lib, [(agency_id, year)]).get((agency_id, year))
+            got[rid] = {k: v.to_dict() for k, v in indicators_for(stored.report, prev, config).items()}
+    return got
+
+
+def _lateness(findings: list[dict[str, Any]], published: str | None) -> tuple[Lateness | None, str | None]:
+    """From the report's D004 finding (measured against the deadline that applies to the agency)."""
+    for f in findings:
+        data = f.get("data") or {}
+        if f["code"] == "D004" and "deadline_iso" in data:        # not the "early" variant
+            days = data.get("days_late")
+            if days is None:
+                days = (date.fromisoformat(data["published_iso"]) - date.fromisoformat(data["deadline_iso"])).days
+            return Lateness(int(days), data.get("published_iso"), data.get("deadline_iso"), data.get("source"),
+                            f.get("id"), f.get("decision") in DISMISSED), None
+    if published is None:
+        return None, "报告未载明发布日期，无法判断是否逾期"
+    return Lateness(0, published), None
+
+
+def build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None = None,
+          scheme_source: str | None = None, direct: bool = False, today: date | None = None) -> Scorecard:
+    """The scorecard of a region and year: the registry's expected agencies (under the region,
+    or only directly in it with `direct`), else every agency with a current report there.
+    `scheme`: instead of the jurisdiction's own (`config_for`, else the bundled default)."""
+    from ..errors import InputError
+
+    node = _region_node(lib, region)
+    config = _config(lib, node)
+    if scheme is None:
+        scheme = parse_scheme(config.scorecard)
+        scheme_source = scheme_source or (f"{node.full_name or node.name}适用的配置" if node is not None
+                                          else "默认配置")
+    label = (node.full_name or node.name) if node is not None else str(region).strip()
+    view = _missing_view(lib, node, year, today) if node is not None else None
+    notes: list[str] = []
+    inputs: list[AgencyInputs] = []
+    registry = bool(view is not None and view.rows)
+    if registry:
+        rows = [r for r in view.rows if not direct or r.region.id == node.id]
+        not_due = [r for r in rows if r.status == "not_due"]
+        if not_due:
+            notes.append(f"{len(not_due)} 个机关尚未到公开期限且未见报告，未列入排名")
+        rows = [r for r in rows if r.status != "not_due"]
+        reports = _current_reports(lib, year, agency_ids=[r.agency_id for r in rows if r.report_id is not None])
+        by_agency = {r[1]: r for r in reports}
+        for r in rows:
+            rep = by_agency.get(r.agency_id) if r.report_id is not None else None
+            inp = AgencyInputs(agency=(rep[4] if rep is not None and rep[4] else None) or _entry_name(r.entry, r.region),
+                               agency_id=r.agency_id, region=r.region.full_name or r.region.name,
+                               report_id=rep[0] if rep is not None else None, entry_id=r.entry.id,
+                               missing=r.status == "missing")
+            if r.status in ("published", "late"):
+                inp.lateness = Lateness(r.days_late or 0, r.published.isoformat() if r.published else None,
+                                        r.deadline.date.isoformat(), r.deadline.source)
+            elif r.status == "unknown":
+                inp.lateness_reason = "已入库的各版本报告均未载明发布日期，无法判断是否逾期"
+            inputs.append(inp)
+        extra = [u for u in view.unregistered if not direct]
+        if extra:
+            notes.append(f"{len(extra)} 份报告的机关不在机构名录中，照常评分，「未公开」项不评估")
+            for u in _current_reports(lib, year, agency_ids=[u["agency_id"] for u in extra]):
+                inputs.append(AgencyInputs(agency=u[4] or f"{u[3] or ''}{u[2] or ''}", agency_id=u[1],
+                                           region=u[3] or None, report_id=u[0], missing=None,
+                                           missing_reason="不在机构名录中，无法判断是否应公开"))
+        reports = _current_reports(lib, year, agency_ids=[i.agency_id for i in inputs if i.report_id is not None])
+    else:
+        if node is not None:
+            notes.append(f"机构名录中没有{label}应公开的机关：按已入库的报告评分，无法判断未公开的机关")
+        else:
+            notes.append("未导入机构名录：按已入库的报告评分，「未公开」项不评估")
+        reports = _current_reports(lib, year, region=label if node is None else str(node.id))
+        if not reports:
+            raise InputError(f"地区「{label}」{year} 年度没有已入库的报告，机构名录中也没有它应公开的机关")
+        for rid, agency_id, name, reg, printed, _pub in reports:
+            inputs.append(AgencyInputs(agency=printed or f"{reg or ''}{name or '（未识别机关）'}", agency_id=agency_id,
+                                       region=reg or None, report_id=rid, missing=None))
+    by_report = {r[0]: r for r in reports}
+    rids = sorted(by_report)
+    findings = _findings(lib, rids)
+    paths = {p for it in scheme.items if it.per == "cell" for p in it.paths}
+    cells = _cells(lib, rids, paths) if paths else {}
+    wants_ind = any(it.per == "indicator" for it in scheme.items)
+    indicators = _indicators(lib, str(node.id) if node is not None else label, year, config, reports) \
+        if wants_ind and rids else {}
+    for inp in inputs:
+        if inp.report_id is None:
+            continue
+        inp.findings = findings.get(inp.report_id, [])
+        if registry and inp.entry_id is not None:
+            _mark_dismissed(inp)
+        else:
+            inp.lateness, inp.lateness_reason = _lateness(inp.findings, by_report[inp.report_id][5])
+        inp.cells = cells.get(inp.report_id, {}) if paths else None
+        if wants_ind:
+            inp.indicators = indicators.get(inp.report_id)
+    return evaluate(scheme, inputs, region=label, year=year, registry=registry,
+                    scheme_source=scheme_source or "指定的评分方案", notes=notes)
+
+
+def _entry_name(entry: Any, region: Any) -> str:
+    name = (entry.name or "").strip() or "（未命名机关）"
+    place = region.full_name or region.name or ""
+    return name if not place or name.startswith(place) or name.startswith(region.name) else place + name
+
+
+def _missing_view(lib: Any, node: Any, year: int, today: date | None):
+    """The registry's expected / published / late / missing view (oversight/missing.py)."""
+    from .missing import missing
+
+    return missing(lib.registry, node.id, year, today=today)
+
+
+def _mark_dismissed(inp: AgencyInputs) -> None:
+    """The registry's lateness, tied to the report's D004 finding when there is one (a reviewer who
+    judged it 误报 / 不适用 takes the lateness out of the score)."""
+    if inp.lateness is None:
+        return
+    for f in inp.findings:
+        if f["code"] == "D004" and "deadline_iso" in (f.get("data") or {}):
+            inp.lateness.finding_id = f.get("id")
+            inp.lateness.dismissed = f.get("decision") in DISMISSED
+            return
+
+
+def ranking_chart(card: Scorecard, limit: int = 60) -> dict[str, Any]:
+    """ECharts option: one horizontal bar per agency, best at the top; missing reports in grey."""
+    top = card.agencies[:limit]
+    names = [f"{a.rank}. {a.agency}" for a in reversed(top)]
+    colors = {"missing": "#98a2b3", "published": "#2e90fa", "unknown": "#2e90fa"}
+    data = [{"value": _num(a.total), "itemStyle": {"color": colors[a.status]}} for a in reversed(top)]
+    sub = f"共 {len(card.agencies)} 个机关" + (f"，图中为前 {limit} 名" if len(card.agencies) > limit else "")
+    return {"title": {"text": f"{card.region} {card.year} 年度评分排名", "subtext": sub, "left": 10, "top": 4,
+                      "textStyle": {"fontSize": 14}},
+            "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+            "grid": {"left": 20, "right": 40, "top": 60, "bottom": 20, "containLabel": True},
+            "xAxis": {"type": "value", "name": "总分"},
+            "yAxis": {"type": "category", "data": names, "axisLabel": {"width": 220, "overflow": "truncate"}},
+            "series": [{"type": "bar", "name": "总分", "data": data, "label": {"show": True, "position": "right"}}]}
