@@ -129,6 +129,13 @@ class Indicator:
     def display(self) -> str:
         return display(self.name, self.value)
 
+    @property
+    def fraction(self) -> str:
+        """"4 ÷ 8" (what the value is of), or the reason there is no value."""
+        if self.value is None:
+            return self.reason or "无法计算"
+        return f"{_num(self.numerator)} ÷ {_num(self.denominator)}"
+
     def to_dict(self) -> dict[str, Any]:
         d = {"name": self.name, "label": self.label, "formula": self.formula,
              "value": None if self.value is None else round(self.value, 4), "display": self.display,
@@ -298,6 +305,10 @@ class RegionIndicators:
     totals: dict[str, Indicator]
     distribution: dict[str, dict[str, Any]]
     thresholds: dict[str, Threshold]
+
+    def marked(self, name: str, level: str) -> int:
+        """How many agencies' `name` carries the mark `level` ("red" / "yellow")."""
+        return sum(1 for r in self.rows if r.indicators[name].mark == level)
 
     def to_dict(self) -> dict[str, Any]:
         return {"region": self.region, "year": self.year,
@@ -485,6 +496,17 @@ def region_trend(lib: Any, region: int | str | None, *, config: Any = None) -> d
         if r.year is not None:
             by_year.setdefault(r.year, []).append(r)
     return {y: summarize(by_year[y], th)[0] for y in sorted(by_year)}
+
+
+def busiest_year(lib: Any) -> int | None:
+    """The year with most current reports (the newest of equals): what a regional view opens on."""
+    from ..store.models import Report as ReportRow
+
+    q = (select(ReportRow.year, func.count(ReportRow.id)).where(ReportRow.is_current, ReportRow.year.is_not(None))
+         .group_by(ReportRow.year).order_by(func.count(ReportRow.id).desc(), ReportRow.year.desc()).limit(1))
+    with _store(lib)._read() as s:
+        row = s.execute(q).first()
+    return row[0] if row else None
 
 
 def sort_rows(rows: list[AgencyRow], key: str, descending: bool = False) -> list[AgencyRow]:
