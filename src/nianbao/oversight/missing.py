@@ -116,7 +116,8 @@ def missing(registry: Registry, region: int | str, year: int, *, today: date | N
             if any(e.agency_id is None for e in entries) else None
         matched_anywhere = set(s.scalars(select(EntryRow.agency_id).where(EntryRow.agency_id.is_not(None))))
         agency_of = {e.id: e.agency_id if e.agency_id is not None or matcher is None
-                     else matcher.match(e.name, [r.name for r in chain(e.region_id)]) for e in entries}
+                     else matcher.match(e.name, [r.name for r in chain(e.region_id)], chain(e.region_id)[0].level)
+                     for e in entries}
         ids = {a for a in agency_of.values() if a is not None}
         versions: dict[int, list[tuple[int, str | None, bool]]] = {}
         for rid, aid, pub, current in s.execute(select(ReportRow.id, ReportRow.agency_id, ReportRow.published,

@@ -243,10 +243,7 @@ def validate_rows(table: Sequence[tuple[int, Sequence[Any]]], file: str | None =
             filled = [(lvl, _norm(cells[i]) if i < len(cells) else "") for lvl, i in
                       sorted(levels.items(), key=lambda kv: LEVELS.index(kv[0]))]
             names = [(lvl, v) for lvl, v in filled if v]
-            # a gap (省 and 县 filled, 市 empty) leaves the county without its city: refuse to guess
-            at = [k for k, (_, v) in enumerate(filled) if v]
-            if at and any(not v for _, v in filled[at[0]:at[-1]]):
-                bad.append("区域层级中间有空格（如填了省和县而市为空）")
+            # a gap is allowed: 北京市/朝阳区 and 省直辖县 (河南省/济源市) skip the city level
             if not names:
                 bad.append("缺少区域（省/市/县/乡镇至少填一级）")
             path = tuple(names)
@@ -351,30 +348,52 @@ def entry_candidates(name: str, chain: Sequence[str]) -> list[str]:
     return out
 
 
+_PROVINCE_LEVEL = re.compile(r"(?:省|自治区|特别行政区)$|^(?:北京|天津|上海|重庆)市$")
+
+
+def chain_agrees(region: str, chain: Sequence[str], top_level: str | None) -> bool:
+    """Whether an agency's known region (the divisions it printed: "长春市", "宁夏回族自治区中卫市")
+    can lie on the registry chain (names top down; `top_level` the level of its first node): its
+    deepest place is on the chain, or every place it names is above the chain's top."""
+    places = _PLACES.findall(region or "")
+    if not places:
+        return True
+    top = LEVELS.index(top_level) if top_level in LEVELS else 0
+    for place in reversed(places):
+        if place in chain:
+            return True
+        if (0 if _PROVINCE_LEVEL.search(place) else 1) >= top:
+            return False                    # a place at the chain's levels that the chain does not name
+    return True
+
+
 @dataclass
 class Matcher:
     """Store agencies indexed by name key: `match(entry name, region chain)` → agency id or None."""
     index: dict[tuple[str, str], list[tuple[str, int]]] = field(default_factory=dict)
+    regions: dict[int, str] = field(default_factory=dict)     # agency id → its longest known region
 
     @classmethod
     def of(cls, agencies: Iterable[tuple[int, str, str, Iterable[str]]]) -> Matcher:
         """agencies: (id, name, region, printed names)."""
         m = cls()
         for aid, name, region, names in agencies:
+            m.regions[aid] = region or ""
             for printed in {region + name, *names}:
                 k = _key(printed)
                 if k is not None:
                     m.index.setdefault(k[1], []).append((k[0] or region, aid))
         return m
 
-    def match(self, name: str, chain: Sequence[str]) -> int | None:
+    def match(self, name: str, chain: Sequence[str], top_level: str | None = None) -> int | None:
+        """The agency an entry named `name` in the region chain `chain` (names, root first) is."""
         found: dict[int, int] = {}         # agency id → length of the agreeing region (the better match)
         for cand in entry_candidates(name, chain):
             k = _key(cand)
             if k is None:
                 continue
             for region, aid in self.index.get(k[1], ()):
-                if regions_agree(k[0], region):
+                if regions_agree(k[0], region) and chain_agrees(self.regions.get(aid, ""), chain, top_level):
                     found[aid] = max(found.get(aid, -1), min(len(k[0]), len(region)))
         if not found:
             return None

@@ -442,12 +442,14 @@ class Registry:
     def rematch(self, *, all: bool = False) -> int:
         """Match entries to store agencies: those without one (after reports arrived), or every
         entry (`all`). Returns how many entries changed their agency."""
+        q = select(EntryRow.id)
+        if not all:
+            q = q.where(EntryRow.agency_id.is_(None))
+        with self.store._read() as s:         # no write lock taken when there is nothing to match
+            if not s.scalar(select(func.count()).select_from(q.subquery())):
+                return 0
         with self.store._write() as s:
-            q = select(EntryRow.id)
-            if not all:
-                q = q.where(EntryRow.agency_id.is_(None))
-            ids = set(s.scalars(q))
-            return self._rematch(s, ids) if ids else 0
+            return self._rematch(s, set(s.scalars(q)))
 
     def _rematch(self, s: Session, entry_ids: set[int]) -> int:
         from ..oversight.registry import Matcher
@@ -456,20 +458,21 @@ class Registry:
             return 0
         matcher = Matcher.of((a.id, a.name, a.region, a.names or []) for a in s.scalars(select(Agency)))
         nodes = {r.id: r for r in s.scalars(select(RegionRow))}
-        chains: dict[int, list[str]] = {}
+        chains: dict[int, list[RegionRow]] = {}
 
-        def chain(rid: int) -> list[str]:
+        def chain(rid: int) -> list[RegionRow]:
             if rid not in chains:
                 out, r = [], nodes.get(rid)
                 while r is not None and len(out) < 50:
-                    out.append(r.name)
+                    out.append(r)
                     r = nodes.get(r.parent_id) if r.parent_id is not None else None
                 chains[rid] = out[::-1]
             return chains[rid]
 
         changed = 0
         for e in s.scalars(select(EntryRow).where(EntryRow.id.in_(entry_ids))).all():
-            aid = matcher.match(e.name, chain(e.region_id))
+            c = chain(e.region_id)
+            aid = matcher.match(e.name, [r.name for r in c], c[0].level if c else None)
             if aid != e.agency_id:
                 e.agency_id = aid
                 changed += 1
