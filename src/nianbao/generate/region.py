@@ -173,21 +173,27 @@ _SUBSTANTIVE = ("granted", "partially_granted")
 _OUTCOMES = [k for k in _ROWS if k not in ("new_received", "carried_over", "results_total", "carried_forward")]
 
 
+_COLS = [*_VALUE_COLS, "total"]
+
+
 def _zero_apps() -> dict[str, ApplicantRow]:
-    return {k: ApplicantRow(**dict.fromkeys([*_VALUE_COLS, "total"], 0)) for k in _ROWS}
+    return {k: ApplicantRow(**dict.fromkeys(_COLS, 0)) for k in _ROWS}
 
 
-def _retotal(apps: dict[str, ApplicantRow]) -> None:
-    for r in apps.values():
-        r.total = sum(getattr(r, c) for c in _VALUE_COLS)
+def _rows_of(cells: dict[str, dict[str, int]]) -> dict[str, ApplicantRow]:
+    """Plain dicts → table 三's rows, 总计 the sum of the six columns (built once: pydantic's
+    __setattr__ is slow for the bench's thousands of reports)."""
+    for r in cells.values():
+        r["total"] = sum(r[c] for c in _VALUE_COLS)
+    return {k: ApplicantRow(**cells[k]) for k in _ROWS}
 
 
 def _applications(rng: random.Random, n: int, carried: list[int], last: bool) -> dict[str, ApplicantRow]:
     """Table 三 of `n` new applications with `carried` over from last year: healthy rates. `last`: the
     agency has no report next year, so nothing is carried forward (it would be carried into nothing)."""
-    apps = _zero_apps()
+    cells = {k: dict.fromkeys(_COLS, 0) for k in _ROWS}
     if n == 0 and not any(carried):
-        return apps
+        return _rows_of(cells)
     person = rng.uniform(0.6, 0.95)
     shares = [person] + [0.0 if rng.random() < 0.4 else rng.random() * (1 - person) / 2 for _ in range(5)]
     new = S._split(rng, n, shares)
@@ -199,22 +205,30 @@ def _applications(rng: random.Random, n: int, carried: list[int], last: bool) ->
         handled = incoming[i] - fwd
         weights = [w * rng.uniform(0.7, 1.3) for w in _HEALTHY.values()]
         for key, v in zip(_HEALTHY, S._split(rng, handled, weights)):
-            setattr(apps[key], col, v)
-        setattr(apps["new_received"], col, new[i])
-        setattr(apps["carried_over"], col, carried[i])
-        setattr(apps["carried_forward"], col, fwd)
-        setattr(apps["results_total"], col, handled)
-    _retotal(apps)
-    # small agencies: keep the rates healthy whatever the draw (实质公开率 ≥ 0.6, 不予公开率 ≤ 0.15)
-    decided = apps["results_total"].total
-    while decided and (sum(apps[k].total for k in _SUBSTANTIVE) < 0.6 * decided
-                       or sum(apps[k].total for k in _OUTCOMES if k.startswith("denied.")) > 0.15 * decided):
-        key = next(k for k in _OUTCOMES if k not in _SUBSTANTIVE and apps[k].total)
-        col = next(c for c in _VALUE_COLS if getattr(apps[key], c))
-        setattr(apps[key], col, getattr(apps[key], col) - 1)
-        setattr(apps["granted"], col, getattr(apps["granted"], col) + 1)
-        _retotal(apps)
-    return apps
+            cells[key][col] = v
+        cells["new_received"][col] = new[i]
+        cells["carried_over"][col] = carried[i]
+        cells["carried_forward"][col] = fwd
+        cells["results_total"][col] = handled
+    # small agencies: keep the rates healthy whatever the draw (实质公开率 ≥ 0.6, 不予公开率 ≤ 0.15):
+    # cases move to 予以公开 from the other outcomes, denials first
+    decided = sum(incoming) - sum(cells["carried_forward"].values())
+
+    def total(keys) -> int:
+        return sum(cells[k][c] for k in keys for c in _VALUE_COLS)
+
+    denied = [k for k in _OUTCOMES if k.startswith("denied.")]
+    others = denied + [k for k in _OUTCOMES if k not in _SUBSTANTIVE and k not in denied]
+    need = max(0, -(-6 * decided // 10) - total(_SUBSTANTIVE), total(denied) - (15 * decided // 100))
+    for k in others:
+        for c in _VALUE_COLS:
+            if need <= 0:
+                break
+            m = min(need, cells[k][c])
+            cells[k][c] -= m
+            cells["granted"][c] += m
+            need -= m
+    return _rows_of(cells)
 
 
 def _review(rng: random.Random, busy: bool) -> ReviewLitigation:
@@ -235,17 +249,20 @@ def _zero_review() -> ReviewLitigation:
 
 def sum_tables(parts: list[Tables]) -> tuple[dict[str, ApplicantRow], ReviewLitigation]:
     """Table 三 and table 四 summed cell by cell (a government's area figures)."""
-    apps = _zero_apps()
-    rl = _zero_review()
+    cells = {k: dict.fromkeys(_COLS, 0) for k in _ROWS}
+    groups = ("review", "litigation_direct", "litigation_after_review")
+    rcols = ("maintained", "corrected", "other", "pending", "total")
+    rl = {g: dict.fromkeys(rcols, 0) for g in groups}
     for t in parts:
-        for k in _ROWS:
-            for c in [*_VALUE_COLS, "total"]:
-                setattr(apps[k], c, getattr(apps[k], c) + (getattr(t.applications[k], c) or 0))
-        for g in ("review", "litigation_direct", "litigation_after_review"):
-            a, b = getattr(rl, g), getattr(t.review_litigation, g)
-            for c in ("maintained", "corrected", "other", "pending", "total"):
-                setattr(a, c, getattr(a, c) + (getattr(b, c) or 0))
-    return apps, rl
+        for k, row in t.applications.items():
+            acc = cells[k]
+            for c in _VALUE_COLS:
+                acc[c] += getattr(row, c) or 0
+        for g in groups:
+            a, b = rl[g], getattr(t.review_litigation, g)
+            for c in rcols:
+                a[c] += getattr(b, c) or 0
+    return _rows_of(cells), ReviewLitigation(**{g: ReviewRow(**rl[g]) for g in groups})
 
 
 def table_cells(t: Tables) -> dict[str, int]:
@@ -327,16 +344,21 @@ def _deadline(kind: str, year: int, rules: list[dict[str, str]]) -> date:
 
 
 def generate_region(seed: int = 0, *, years: tuple[int, int] = YEARS, districts: int | None = None,
-                    departments: int = 3, city_departments: int = 4, townships: int = 2) -> Region:
-    """A city with 3–5 districts over two years, with every planted case of `AnswerKey`."""
+                    departments: int = 3, city_departments: int = 4, townships: int = 2,
+                    place: tuple[str, str, list[str]] | None = None, towns: list[str] | None = None) -> Region:
+    """A city with 3–5 districts over two years, with every planted case of `AnswerKey`. `place`:
+    (province, city, counties) instead of one of synthetic.REGIONS; `towns`: township names to use
+    (at least districts × townships of them; default synthetic.TOWNS)."""
     rng = random.Random(f"region/{seed}")
     y0, y1 = years
-    choices = [(p, c, cs) for p, cities in S.REGIONS.items() for c, cs in cities if len(cs) >= 3]
-    province, city, counties = rng.choice(choices)
+    if place is None:
+        choices = [(p, c, cs) for p, cities in S.REGIONS.items() for c, cs in cities if len(cs) >= 3]
+        place = rng.choice(choices)
+    province, city, counties = place
     n = districts or rng.randint(3, min(5, len(counties)))
     dists = rng.sample(counties, min(n, len(counties)))
     city_region = province + city
-    towns = rng.sample(S.TOWNS, len(dists) * townships)
+    towns = rng.sample(towns or S.TOWNS, len(dists) * townships)
 
     members: list[Member] = []
 
@@ -345,7 +367,7 @@ def generate_region(seed: int = 0, *, years: tuple[int, int] = YEARS, districts:
 
     add(f"{city}人民政府", city_region, "government",
         Agency(f"{city}人民政府", "city_gov", province, city, dists[0], "我市"), None, "area")
-    for low, _, ref in rng.sample(S.DEPARTMENTS, city_departments):
+    for low, _, ref in rng.sample(S.DEPARTMENTS, min(city_departments, len(S.DEPARTMENTS))):
         add(f"{city}{low}", city_region, "department", Agency(f"{city}{low}", "city_dept", province, city, dists[0], ref),
             None)
     office_district = dists[-1]              # its government reports on its own office only
@@ -353,7 +375,7 @@ def generate_region(seed: int = 0, *, years: tuple[int, int] = YEARS, districts:
         reg = city_region + d
         add(f"{d}人民政府", reg, "government", Agency(f"{d}人民政府", "county_gov", province, city, d, f"我{d[-1]}"),
             d, "office" if d == office_district else "area")
-        for low, _, ref in rng.sample(S.DEPARTMENTS, departments):
+        for low, _, ref in rng.sample(S.DEPARTMENTS, min(departments, len(S.DEPARTMENTS))):
             printed = f"{d}{low}" if rng.random() < 0.7 else f"{city}{d}{low}"
             add(f"{d}{low}", reg, "department", Agency(printed, "county_dept", province, city, d, ref), d)
         for town in towns[j * townships:(j + 1) * townships]:
@@ -479,9 +501,9 @@ def _plant_rollup(rng: random.Random, tables: Tables, table: str) -> set[str]:
         apps = tables.applications
         col = max(_VALUE_COLS, key=lambda c: getattr(apps["granted"], c))
         k = min(3, getattr(apps["granted"], col))
-        setattr(apps["granted"], col, getattr(apps["granted"], col) - k)
-        setattr(apps["partially_granted"], col, getattr(apps["partially_granted"], col) + k)
-        _retotal(apps)
+        for row, d in (("granted", -k), ("partially_granted", k)):
+            setattr(apps[row], col, getattr(apps[row], col) + d)
+            apps[row].total += d
     else:
         row = tables.review_litigation.review
         if not row.total:
@@ -567,3 +589,34 @@ def write_region(region: Region, out: str | Path, layouts: tuple[str, ...] | Non
     csv_path.write_bytes(registry_csv(region))
     xlsx_path.write_bytes(registry_xlsx(region))
     return Written(files, csv_path, xlsx_path, member_of)
+
+
+# ------------------------------------------------------------------ a province (the bench)
+_NAME_CHARS = "安宁平兴华东西南北青山川泉林源阳明德丰泰昌隆永嘉宜定远富康庆乐清崇新云枫柳桂松竹梅岚溪峰"
+
+
+def _invented(rng: random.Random, taken: set[str], suffixes: tuple[str, ...]) -> str:
+    while True:
+        name = rng.choice(_NAME_CHARS) + rng.choice(_NAME_CHARS) + rng.choice(suffixes)
+        if name[0] != name[1] and name[:2] not in {t[:2] for t in taken}:
+            taken.add(name)
+            return name
+
+
+def generate_province(seed: int = 0, cities: int = 40, *, province: str = "示范省", districts: int = 5,
+                      departments: int = 12, city_departments: int = 15, townships: int = 6,
+                      years: tuple[int, int] = YEARS) -> list[Region]:
+    """`cities` generated regions under one province, with invented place names (unique across the
+    province, so no two agencies share a name), each with its planted cases. The bench's store:
+    about (1 + city_departments + districts × (1 + departments + townships)) reports per city-year."""
+    rng = random.Random(f"province/{seed}")
+    taken: set[str] = set()
+    out = []
+    for i in range(cities):
+        city = _invented(rng, taken, ("市",))
+        counties = [_invented(rng, taken, ("区", "县")) for _ in range(districts)]
+        towns = [_invented(rng, taken, ("镇", "乡", "街道")) for _ in range(districts * townships)]
+        out.append(generate_region(seed * 1000 + i, years=years, districts=districts, departments=departments,
+                                   city_departments=city_departments, townships=townships,
+                                   place=(province, city, counties), towns=towns))
+    return out
