@@ -1,0 +1,164 @@
+"""Copied text and roll-up pages: two reports' sections 一/五 side by side with the copied passages
+marked (/copied/{id}/{other}: linked from the X002 and X005 findings of the report page), the
+copied pairs of a year (/copied), a region's roll-up (/rollup), and their JSON API
+(/api/copied, /api/copied/{id}/{other}, /api/rollup, POST /api/region-audit).
+
+A thin layer over Library.copied / copied_view / rollup / audit_region (nianbao.oversight).
+"""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import InputError
+from ..oversight.rollup import fmt
+from . import auth
+
+router = APIRouter()
+SECTION_NAMES = {1: "一、总体情况", 5: "五、存在的主要问题及改进情况"}
+
+
+def _int(v: str | None) -> int | None:
+    try:
+        n = int(v) if v not in (None, "") else None
+    except ValueError:
+        return None
+    return n if n is None or -10**9 < n < 10**9 else None
+
+
+def _render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
+    ctx.update(user=auth.current_user(request), csrf=auth.csrf_token(request))
+    return request.app.state.templates.TemplateResponse(request, name, ctx)
+
+
+def _lib(request: Request):
+    return request.app.state.backend.library
+
+
+def _year(request: Request, year: str | None) -> int | None:
+    y = _int(year)
+    if y is None:
+        years = request.app.state.backend.years()
+        y = years[0] if years else None
+    return y
+
+
+def _pct(v: float | None) -> str:
+    return "—" if v is None else f"{round(v * 100)}%"
+
+
+# ------------------------------------------------------------------ pages
+@router.get("/copied/{report_id}/{other_id}", response_class=HTMLResponse, include_in_schema=False)
+def copied_page(request: Request, report_id: int, other_id: int):
+    view = _lib(request).copied_view(report_id, other_id)
+    if view is None:
+        raise HTTPException(404, "报告不存在")
+    return _render(request, "copied.html", mode="pair", view=view, names=SECTION_NAMES, pct=_pct)
+
+
+@router.get("/copied", response_class=HTMLResponse, include_in_schema=False)
+def copied_list(request: Request, year: str | None = None, region: str | None = None):
+    y = _year(request, year)
+    pairs, error = [], None
+    if y is not None:
+        try:
+            pairs = _lib(request).copied(year=y, region=region or None)
+        except InputError as e:
+            error = e.message
+    return _render(request, "copied.html", mode="list", pairs=pairs, year=y, region=region or "", error=error,
+                   years=request.app.state.backend.years(), pct=_pct)
+
+
+@router.get("/rollup", response_class=HTMLResponse, include_in_schema=False)
+def rollup_page(request: Request, region: str | None = None, year: str | None = None, all: str | None = None):
+    y = _year(request, year)
+    ru, error = None, None
+    if region and y is not None:
+        try:
+            ru = _lib(request).rollup(region=region, year=y)
+        except InputError as e:
+            error = e.message
+    show_all = all in ("1", "true", "yes")
+    cells = []
+    if ru is not None and ru.computed:
+        diffs = {c.path for c in ru.differences()}
+        cells = [{"name": c.name, "government": fmt(c.government), "total": fmt(c.total), "difference": fmt(c.difference),
+                  "differs": c.path in diffs, "blank": c.blank,
+                  "lower_bound": bool(ru.missing) and c.difference is not None and c.difference > 0}
+                 for c in ru.cells if show_all or c.difference is None or abs(c.difference) > 1e-9]
+    q = urlencode({k: v for k, v in {"region": region or "", "year": y or "", "all": "1"}.items() if v})
+    return _render(request, "copied.html", mode="rollup", ru=ru, cells=cells, region=region or "", year=y,
+                   error=error, years=request.app.state.backend.years(), show_all=show_all, all_link=f"/rollup?{q}")
+
+
+# ------------------------------------------------------------------ JSON API
+class PairOut(BaseModel):
+    report_id: int
+    agency: str | None
+    region: str | None
+    other_report_id: int
+    other_agency: str | None
+    share: float
+    other_share: float
+    by_section: dict[str, float]
+    threshold: float
+    year: int
+
+
+@router.get("/api/copied", response_model=list[PairOut], tags=["oversight"],
+            summary="同级雷同的报告对（同一年度、地区、同类机关，第一、五部分相同比例达到阈值）")
+async def api_copied(request: Request, year: int, region: str | None = None):
+    try:
+        return await run_in_threadpool(_lib(request).copied, year=year, region=region or None)
+    except InputError as e:
+        raise HTTPException(404 if getattr(e, "kind", "") == "notfound" else 400, e.message) from None
+
+
+@router.get("/api/copied/{report_id}/{other_id}", tags=["oversight"],
+            summary="两份报告第一、五部分并排，标出相同段落（字符位置，左闭右开）")
+async def api_copied_pair(request: Request, report_id: int, other_id: int):
+    view = await run_in_threadpool(_lib(request).copied_view, report_id, other_id)
+    if view is None:
+        raise HTTPException(404, "报告不存在")
+
+    def spans(segments: list[tuple[str, bool]]) -> dict[str, Any]:
+        text, out, pos = "", [], 0
+        for piece, marked in segments:
+            if marked:
+                out.append([pos, pos + len(piece)])
+            text += piece
+            pos += len(piece)
+        return {"text": text, "spans": out}
+
+    return {k: v for k, v in view.items() if k != "sections"} | {
+        "sections": [{"no": s["no"], "this": spans(s["this"]), "other": spans(s["other"])} for s in view["sections"]]}
+
+
+@router.get("/api/rollup", tags=["oversight"],
+            summary="汇总比对：全域政府报告表三、表四与下属报告之和，逐单元格差额，计入与缺少的机关")
+async def api_rollup(request: Request, region: str, year: int):
+    try:
+        ru = await run_in_threadpool(_lib(request).rollup, region=region, year=year)
+    except InputError as e:
+        raise HTTPException(404 if getattr(e, "kind", "") == "notfound" else 400, e.message) from None
+    return ru.to_dict()
+
+
+class RegionAuditIn(BaseModel):
+    region: str | None = None
+    year: int | None = None
+
+
+@router.post("/api/region-audit", tags=["oversight"],
+             summary="区域审核：重跑 D004、X002、X005、R001、R002 并替换库中这些规则的问题（需登录）")
+async def api_region_audit(request: Request, body: RegionAuditIn, user: str = Depends(auth.require_writer)):
+    try:
+        res = await run_in_threadpool(_lib(request).audit_region, region=body.region, year=body.year, user=user)
+    except InputError as e:
+        raise HTTPException(404 if getattr(e, "kind", "") == "notfound" else 400, e.message) from None
+    return res.to_dict()
