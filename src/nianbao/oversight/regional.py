@@ -1,0 +1,289 @@
+"""The regional audit pass: the rules whose answer depends on the registry, the jurisdiction's
+configuration or other reports of the region — D004 (the deadline that applies), X002 (the
+configured threshold), X005 (sibling reports), R001/R002 (the roll-up) — re-run for the affected
+current reports, their findings of those codes replaced in the store (`Library.audit_region`;
+`Library.ingest` runs it for what a new report touches).
+
+What a report touches (`affected`): itself, its siblings of the year (their X005 may now name it),
+the governments of its region and of every region above (their roll-ups include it), and its own
+agency's report of the next year (X002 compares with it).
+
+Siblings: reports of the same year and kind in the same region (registry: the entry's region; a
+government's or a 乡镇's siblings are those under the same parent region). Without a registry the
+store's agency region string and the kind read from the name (audit/dates.py) stand in, and the
+roll-up is not computed (R001/R002 stay silent; the roll-up view says why).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..audit.context import AuditContext
+from ..audit.dates import is_peoples_government
+from ..audit.registry import run_rules
+from .config import default_config, load_config
+from .rollup import Rollup, compute_rollup
+from .similarity import CopyIndex, SiblingText, compare_reports
+
+CODES = ("D004", "X002", "X005", "R001", "R002")
+
+
+@dataclass
+class PassResult:
+    """What a regional pass did: reports audited, those whose findings changed, the findings of
+    the pass's codes that are new (were not there before), per report."""
+    audited: list[int] = field(default_factory=list)
+    changed: list[int] = field(default_factory=list)
+    new: list[dict[str, Any]] = field(default_factory=list)
+    registry: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"audited": len(self.audited), "changed": self.changed, "new": self.new, "registry": self.registry,
+                "codes": list(CODES)}
+
+
+class _World:
+    """The registry and the store's current reports of one year, loaded once for a pass."""
+
+    def __init__(self, lib, year: int):
+        self.lib, self.year = lib, year
+        self.registry = lib.registry
+        self.has_registry = not self.registry.is_empty()
+        self.regions = {r.id: r for r in self.registry.regions()} if self.has_registry else {}
+        self.entries = self.registry.entries() if self.has_registry else []
+        self.entry_of = {e.agency_id: e for e in self.entries if e.agency_id is not None}
+        self.infos = {i.id: i for i in lib.store.list_reports(year=year)}
+        self.report_of = {i.agency_id: i.id for i in self.infos.values() if i.agency_id is not None}
+        self._configs: dict[Any, Any] = {}
+
+    def group(self, report_id: int) -> tuple:
+        info = self.infos[report_id]
+        e = self.entry_of.get(info.agency_id)
+        if e is not None:
+            reg = self.regions.get(e.region_id)
+            up = reg is not None and (e.kind == "government" or reg.level == "township")
+            return ("registry", e.kind, reg.parent_id if up else e.region_id)
+        kind = "government" if is_peoples_government(info.agency_name or info.agency) else "department"
+        return ("store", kind, info.region or "")
+
+    def config(self, report_id: int):
+        e = self.entry_of.get(self.infos[report_id].agency_id)
+        rid = e.region_id if e is not None else None
+        if rid not in self._configs:
+            self._configs[rid] = config_for(self.lib, rid)
+        return self._configs[rid]
+
+    def governed_region(self, report_id: int) -> int | None:
+        """The region whose government this report is (None: not a government in the registry)."""
+        e = self.entry_of.get(self.infos[report_id].agency_id)
+        if e is None:
+            return None
+        reg = self.regions.get(e.region_id)
+        if e.kind == "government" or (e.kind == "township" and reg is not None and reg.level == "township"):
+            return e.region_id
+        return None
+
+    def rollup(self, region_id: int) -> Rollup:
+        sub = {r.id for r in self.registry.subtree(region_id)}
+        entries = [e for e in self.entries if e.region_id in sub]
+        ids = {self.report_of[e.agency_id] for e in entries if e.agency_id in self.report_of}
+        cells = self.lib.store.cells(ids)
+        formats = {i: self.infos[i].format for i in ids}
+        return compute_rollup(region_id, self.year, regions=self.regions, entries=entries, report_of=self.report_of,
+                              cells=cells, formats=formats)
+
+
+def config_for(lib, region_id: int | None):
+    """The jurisdiction configuration of a region (the nearest ancestor's document applies)."""
+    if hasattr(lib, "config_for"):
+        return lib.config_for(region_id)
+    if region_id is None:
+        return default_config()
+    return load_config(*[text for _, text in lib.registry.config_chain(region_id) if text])
+
+
+def rollup_for(lib, region: int | str, year: int) -> Rollup:
+    """The roll-up of a region (id or name) and year; without a registry it says it cannot be computed."""
+    if lib.registry.is_empty():
+        return Rollup(None, str(region), year, "no_registry")
+    reg = lib.registry.resolve(region)
+    return _World(lib, year).rollup(reg.id)
+
+
+def scope(lib, region: int | str | None, year: int | None) -> list[int]:
+    """Current reports of a region (its whole subtree; every report when None) and year."""
+    if region is None:
+        return [i.id for i in lib.store.list_reports(year=year)]
+    ids: set[int] = set()
+    if not lib.registry.is_empty():
+        reg = lib.registry.resolve(region)
+        agencies = {e.agency_id for e in lib.registry.expected(reg.id, recursive=True) if e.agency_id is not None}
+        ids |= {i.id for i in lib.store.list_reports(year=year) if i.agency_id in agencies}
+        region = reg.name
+    ids |= {i.id for i in lib.store.list_reports(region=str(region), year=year)}
+    return sorted(ids)
+
+
+def affected(lib, report_ids: Iterable[int]) -> list[int]:
+    """The current reports whose regional findings a new report changes (module docstring)."""
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for rid in report_ids:
+        info = lib.store.get_info(rid)
+        if info is not None and info.is_current and info.year is not None:
+            by_year[info.year].append(rid)
+    out: set[int] = set()
+    for year, ids in by_year.items():
+        w = _World(lib, year)
+        groups = {w.group(r) for r in ids if r in w.infos}
+        out |= {r for r in w.infos if w.group(r) in groups}
+        out |= set(ids)
+        for r in ids:
+            e = w.entry_of.get(w.infos[r].agency_id) if r in w.infos else None
+            if e is None:
+                continue
+            for reg in w.registry.ancestors(e.region_id):
+                for g in w.entries:
+                    if g.region_id == reg.id and g.agency_id in w.report_of and w.governed_region(
+                            w.report_of[g.agency_id]) == reg.id:
+                        out.add(w.report_of[g.agency_id])
+        nxt = {i.agency_id: i.id for i in lib.store.list_reports(year=year + 1)}
+        out |= {nxt[w.infos[r].agency_id] for r in ids if r in w.infos and w.infos[r].agency_id in nxt}
+    return sorted(out)
+
+
+def run_pass(lib, report_ids: Iterable[int], *, user: str | None = None) -> PassResult:
+    """Re-run CODES for these current reports and replace those findings in the store."""
+    result = PassResult()
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for rid in report_ids:
+        info = lib.store.get_info(rid)
+        if info is not None and info.is_current and info.year is not None:
+            by_year[info.year].append(rid)
+    for year in sorted(by_year):
+        w = _World(lib, year)
+        result.registry = w.has_registry
+        targets = [r for r in by_year[year] if r in w.infos]
+        siblings = _siblings(lib, w, targets)
+        rollups: dict[int, Rollup] = {}
+        for rid in targets:
+            stored = lib.store.get_report(rid)
+            report = stored.report
+            cfg = w.config(rid)
+            deadline = None
+            if w.has_registry:
+                from .deadlines import deadline_for
+
+                deadline = deadline_for(w.registry, stored.agency_id, year)
+            region_id = w.governed_region(rid)
+            rollup = None
+            if region_id is not None:
+                rollup = rollups.setdefault(region_id, w.rollup(region_id))
+            ctx = AuditContext(deadline=deadline, siblings=siblings.get(rid), rollup=rollup,
+                               similarity=cfg.similarity)
+            prev = lib.store.previous_report(report)
+            found = run_rules(report, prev.report if prev else None, ctx, select=CODES)
+            for f in found:
+                p = f.data.get("previous")
+                if prev is not None and isinstance(p, dict):
+                    p["report_id"] = prev.id
+            result.audited.append(rid)
+            before = {(f["code"], f["message"]) for f in lib.store.findings(report_ids=[rid]) if f["code"] in CODES}
+            if lib.store.replace_findings(rid, CODES, found):
+                result.changed.append(rid)
+                for f in found:
+                    if (f.code, f.message) not in before:
+                        result.new.append({"report_id": rid, "agency": stored.agency_name or stored.agency,
+                                           "year": year, **f.model_dump(mode="json")})
+    _sync_reviews(lib, result.changed, user)
+    return result
+
+
+def _siblings(lib, w: _World, targets: list[int]) -> dict[int, list[SiblingText]]:
+    """X005's context for each target: the siblings whose text holds at least the lowest configured
+    threshold of the target's (the rule applies the target's own threshold)."""
+    groups = {w.group(r) for r in targets}
+    pool = [r for r in w.infos if w.group(r) in groups]
+    threshold = min(w.config(r).similarity.X005 for r in targets) if targets else 0.5
+    min_chars = min(w.config(r).similarity.min_chars for r in targets) if targets else 0
+    texts = lib.store.section_texts(pool)
+    idx = CopyIndex(threshold=threshold, min_chars=min_chars)
+    for r in pool:
+        idx.add(r, "\n".join(t for _, t in sorted(texts.get(r, {}).items())), group=w.group(r))
+    out: dict[int, list[SiblingText]] = {}
+    for r in targets:
+        sibs = []
+        for m in idx.matches(r):
+            info = w.infos[m.other]
+            by = compare_reports({"sections": _sections(texts.get(r, {}))},
+                                 {"sections": _sections(texts.get(m.other, {}))}).by_section
+            sibs.append(SiblingText(m.other, info.agency_name or info.agency or "", info.year, m.share,
+                                    m.other_share, by))
+        out[r] = sibs
+    return out
+
+
+def _sections(texts: dict[int, str]) -> list[dict[str, Any]]:
+    return [{"no": no, "text": t} for no, t in texts.items()]
+
+
+def _sync_reviews(lib, report_ids: list[int], user: str | None) -> None:
+    """Agency-years under review follow their findings now (as ingest does for a new version); the
+    others get their case when first opened."""
+    if not report_ids:
+        return
+    years = {lib.store.get_info(r).year for r in report_ids}
+    reviewed = {c["report_id"] for y in years for c in lib.review.cases(year=y) if c.get("id") is not None}
+    for rid in report_ids:
+        if rid in reviewed:
+            lib.review.case_for_report(rid, user)
+
+
+def pairs(lib, year: int, region: int | str | None = None) -> list[dict[str, Any]]:
+    """Copied-text pairs among the current reports of a year (of a region): each report whose
+    share in a sibling's reaches its jurisdiction's X005 threshold, with the sibling and the shares."""
+    w = _World(lib, year)
+    targets = [r for r in scope(lib, region, year) if r in w.infos]
+    sibs = _siblings(lib, w, targets)
+    out = []
+    for r in targets:
+        t = w.config(r).similarity.X005
+        for s in sibs.get(r, []):
+            if s.share >= t:
+                info = w.infos[r]
+                out.append({"report_id": r, "agency": info.agency_name or info.agency, "region": info.region,
+                            "other_report_id": s.report_id, "other_agency": s.agency, "share": s.share,
+                            "other_share": s.other_share, "by_section": s.by_section, "threshold": t, "year": year})
+    return sorted(out, key=lambda p: (-p["share"], p["report_id"], p["other_report_id"]))
+
+
+def audit_region(lib, region: int | str | None = None, year: int | None = None, *,
+                 user: str | None = None) -> PassResult:
+    """The regional pass over every current report of a region (subtree) and year (all when None)."""
+    return run_pass(lib, scope(lib, region, year), user=user)
+
+
+def after_ingest(lib, report_ids: Iterable[int], *, user: str | None = None) -> PassResult:
+    """The regional pass over what newly stored reports touch (`affected`)."""
+    ids = list(report_ids)
+    return run_pass(lib, affected(lib, ids), user=user) if ids else PassResult()
+
+
+def copied_view(lib, report_id: int, other_id: int) -> dict[str, Any] | None:
+    """Two stored reports' sections 一/五 side by side, the copied passages marked (X002 and X005
+    alike): {"this", "other": report info, "share", "other_share", "by_section", "sections": [...]}.
+    None when either report is not in the store."""
+    from .similarity import side_by_side
+
+    a, b = lib.store.get_report(report_id), lib.store.get_report(other_id)
+    if a is None or b is None:
+        return None
+    view = side_by_side(a.report, b.report)
+
+    def info(s) -> dict[str, Any]:
+        return {"report_id": s.id, "agency": s.agency_name or s.agency, "agency_id": s.agency_id, "region": s.region,
+                "year": s.year, "is_current": s.is_current}
+
+    relation = "previous_year" if a.agency_id is not None and a.agency_id == b.agency_id else "sibling"
+    return {"this": info(a), "other": info(b), "relation": relation} | view
