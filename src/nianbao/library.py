@@ -289,3 +289,12 @@ class Library:
 
         return notice_bytes(self, agency=agency, region=region, year=year, fmt=fmt, deadline=deadline,
                             user=user, send=send, today=today)
+
+    # ------------------------------------------------------------ regional oversight: scorecard
+    def scorecard(self, region: int | str, year: int, *, scheme=None, scheme_source: str | None = None,
+                  direct: bool = False, today: date | None = None):
+        """The ranked scorecard of a region and year under its jurisdiction's scheme (or `scheme`,
+        an oversight.scorecard.Scheme), every agency's points explained (nianbao.oversight.scorecard)."""
+        from .oversight.scorecard import build
+
+        return build(self, region, year, scheme=scheme, scheme_source=scheme_source, direct=direct, today=today)

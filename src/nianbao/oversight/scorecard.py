@@ -98,7 +98,8 @@ class Item:
         what = {"missing": "未公开", "late": "逾期公开", "late_day": "逾期每天"}.get(self.per)
         if self.per == "finding":
             sel = [SEVERITY_NAMES[s] for s in self.severity] + list(self.codes)
-            what = ("已确认的" if self.confirmed_only else "") + ("、".join(sel) or "全部") + "问题每条"
+            sel_text = "、".join(sel) or "全部"
+            what = ("已确认的" if self.confirmed_only else "") + sel_text + (" " if sel_text[-1].isascii() else "") + "问题每条"
         elif self.per == "cell":
             what = "＋".join(_cell_name(p) for p in self.paths) + " 每 1"
         s = f"{what} {_num(self.points)} 分"
@@ -496,7 +497,7 @@ def evaluate_line(item: Item, inp: AgencyInputs, year: int) -> Line:
         values = {p: inp.cells.get(p) for p in item.paths}
         absent = [p for p in item.paths if p not in inp.cells]
         blank = [p for p in item.paths if p in inp.cells and inp.cells[p] is None]
-        ev = {"cells": {p: _num(v) for p, v in values.items()}}
+        ev = {"cells": {p: _num(v) for p, v in values.items()}, "labels": {p: _cell_name(p) for p in item.paths}}
         if absent:
             return _skip(item, f"报告格式中没有单元格「{_cell_name(absent[0])}」", ev)
         if blank:

@@ -1,0 +1,293 @@
+"""The scorecard (nianbao.oversight.scorecard): a small scheme's points computed by hand — caps,
+the floor, shared ranks, an agency without a report, items that cannot be evaluated — the scheme's
+validation errors (Chinese, naming the key), the XLSX, and `nianbao scorecard --json` over a store."""
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from nianbao.library import Library
+from nianbao.model import Finding, Meta, Report
+from nianbao.oversight.config import ConfigError, load_config
+from nianbao.oversight.scorecard import (AgencyInputs, Lateness, evaluate, load_scheme, parse_scheme,
+                                         scorecard_xlsx)
+from store_support import db_url  # noqa: F401  (fixture)
+
+SCHEME = {
+    "base": 100, "floor": 0,
+    "items": [
+        {"id": "missing", "name": "未公开年度报告", "per": "missing", "points": -100},
+        {"id": "late", "name": "未按期公开", "per": "late_day", "points": -1, "cap": -20},
+        {"id": "errors", "name": "审核错误", "per": "finding", "severity": "error", "points": -2, "cap": -5},
+        {"id": "copied", "name": "雷同", "per": "finding", "codes": ["X002", "X005"], "points": -10},
+        {"id": "corrected", "name": "复议诉讼纠错", "per": "cell", "points": -1,
+         "paths": ["review_litigation.review.corrected", "review_litigation.litigation_direct.corrected"]},
+        {"id": "substantive", "name": "实质公开率偏低", "per": "indicator", "indicator": "substantive_rate",
+         "red": -5, "yellow": -2},
+    ],
+}
+REV, LIT = "review_litigation.review.corrected", "review_litigation.litigation_direct.corrected"
+
+
+def _f(fid, code, severity="error", decision=None):
+    return {"id": fid, "review_id": None, "code": code, "severity": severity, "message": f"{code} 问题",
+            "decision": decision, "data": None}
+
+
+def _ind(value, mark=None):
+    return {"substantive_rate": {"value": value, "numerator": None, "denominator": None, "mark": mark,
+                                 "reason": None if value is not None else "分母为 0"}}
+
+
+def _agencies():
+    a = AgencyInputs("甲局", agency_id=1, report_id=11, missing=False, lateness=Lateness(0, "2024-01-20", "2024-01-31"),
+                     findings=[_f(1, "T001")], cells={REV: 2, LIT: 0}, indicators=_ind(0.45, "yellow"))
+    b = AgencyInputs("乙局", agency_id=2, report_id=12, missing=False,
+                     lateness=Lateness(30, "2024-03-01", "2024-01-31", "条例第四十九条", finding_id=9),
+                     findings=[_f(2, "T001"), _f(3, "T002"), _f(4, "T003"), _f(5, "N001"),
+                               _f(6, "X005", "warning"), _f(7, "T001", decision="误报")],
+                     cells={REV: 0, LIT: 0}, indicators=_ind(0.8))
+    c = AgencyInputs("丙局", entry_id=5, missing=True)
+    d = AgencyInputs("丁局", agency_id=4, report_id=14, missing=False, lateness=Lateness(25, "2024-02-25", "2024-01-31"),
+                     findings=[_f(8, "T001"), _f(9, "T001"), _f(10, "N002"), _f(11, "X002", "warning"),
+                               _f(12, "X005", "warning")],
+                     cells={REV: 40, LIT: 20}, indicators=_ind(0.1, "red"))
+    e = AgencyInputs("戊局", agency_id=5, report_id=15, missing=False, lateness=None,
+                     lateness_reason="报告未载明发布日期，无法判断是否逾期",
+                     findings=[], cells={REV: None, LIT: 1}, indicators=_ind(None))
+    return [a, b, c, d, e]
+
+
+def _card(agencies=None, registry=True):
+    return evaluate(parse_scheme(SCHEME), agencies or _agencies(), region="中卫市", year=2023, registry=registry)
+
+
+def test_points_by_hand_with_caps_floor_and_shared_rank():
+    card = _card()
+    got = {a.agency: (a.rank, a.total, a.floored) for a in card.agencies}
+    # 甲: -2 (one error) -2 (cells 2+0) -2 (yellow)                  = 94
+    # 乙: late 30 days capped at -20, 4 errors (-8) capped at -5, one X005 -10, the 误报 one not counted = 65
+    # 丙: no report: -100                                               = 0
+    # 丁: -20, 3 errors -5 (cap), X002+X005 -20, cells 40+20 -60, red -5 = -10 → floor 0
+    # 戊: nothing counted; a blank cell, an indicator without value and no date are not evaluated = 100
+    assert got == {"戊局": (1, 100, False), "甲局": (2, 94, False), "乙局": (3, 65, False),
+                   "丙局": (4, 0, False), "丁局": (4, 0, True)}
+    assert [a.agency for a in card.agencies] == ["戊局", "甲局", "乙局", "丁局", "丙局"]
+
+
+def test_cap_is_shown_with_the_uncapped_points():
+    b = _card().agency("乙局")
+    late = next(ln for ln in b.lines if ln.item == "late")
+    assert (late.count, late.raw, late.points, late.capped) == (30, -30, -20, True)
+    assert "逾期 30 天" in late.text and "以 -20 分为限" in late.text
+    assert late.evidence["days_late"] == 30 and late.evidence["finding_id"] == 9
+    errors = next(ln for ln in b.lines if ln.item == "errors")
+    assert (errors.count, errors.raw, errors.points) == (4, -8, -5)
+    assert [f["id"] for f in errors.evidence["findings"]] == [2, 3, 4, 5]
+    assert [f["id"] for f in errors.evidence["excluded"]] == [7] and "误报" in errors.text
+
+
+def test_missing_agency_is_scored_by_the_missing_item_alone():
+    c = _card().agency("丙局")
+    assert c.status == "missing" and c.key == "e5"
+    lines = {ln.item: ln for ln in c.lines}
+    assert lines["missing"].evaluated and lines["missing"].points == -100
+    assert all(not ln.evaluated and "未公开报告" in ln.reason for k, ln in lines.items() if k != "missing")
+
+
+def test_unavailable_inputs_are_not_evaluated_never_zero():
+    e = _card().agency("戊局")
+    lines = {ln.item: ln for ln in e.lines}
+    assert set(e.not_evaluated) == {"late", "corrected", "substantive"}
+    assert lines["late"].points is None and "发布日期" in lines["late"].reason
+    assert "空白" in lines["corrected"].reason and lines["corrected"].evidence["cells"] == {REV: None, LIT: 1}
+    assert "分母为 0" in lines["substantive"].reason
+    assert lines["errors"].evaluated and lines["errors"].points == 0
+
+
+def test_without_registry_the_missing_item_is_not_evaluated():
+    agencies = [a for a in _agencies() if not a.missing]
+    for a in agencies:
+        a.missing = None
+    card = _card(agencies, registry=False)
+    for a in card.agencies:
+        ln = next(ln for ln in a.lines if ln.item == "missing")
+        assert not ln.evaluated and "名录" in ln.reason and a.status == "unknown"
+    assert card.agency("甲局").total == 94
+
+
+def test_confirmed_only_counts_confirmed_findings():
+    scheme = {"base": 10, "floor": None, "items": [
+        {"id": "e", "name": "已确认错误", "per": "finding", "severity": ["error", "warning"], "points": -3,
+         "confirmed_only": True}]}
+    a = AgencyInputs("甲局", report_id=1, missing=False,
+                     findings=[_f(1, "T001", decision="确认"), _f(2, "T002"), _f(3, "D004", "warning", "确认")])
+    card = evaluate(parse_scheme(scheme), [a], region="r", year=2023, registry=True)
+    assert card.agencies[0].total == 4 and card.agencies[0].lines[0].count == 2
+
+
+def test_family_letter_selects_every_rule_of_the_family_and_floor_none_allows_negative():
+    scheme = {"base": 0, "floor": None, "items": [{"id": "t", "name": "表格", "per": "finding", "codes": ["T"],
+                                                   "points": -1}]}
+    a = AgencyInputs("甲局", report_id=1, missing=False, findings=[_f(1, "T001"), _f(2, "T101"), _f(3, "N001")])
+    card = evaluate(parse_scheme(scheme), [a], region="r", year=2023, registry=True)
+    assert card.agencies[0].total == -2
+
+
+def test_late_per_occurrence_counts_once():
+    scheme = {"base": 100, "items": [{"id": "late", "name": "逾期", "per": "late", "points": -5}]}
+    on_time = AgencyInputs("甲局", report_id=1, missing=False, lateness=Lateness(0, "2024-01-02", "2024-01-31"))
+    late = AgencyInputs("乙局", report_id=2, missing=False, lateness=Lateness(40, "2024-03-11", "2024-01-31"))
+    card = evaluate(parse_scheme(scheme), [on_time, late], region="r", year=2023, registry=True)
+    assert [(a.agency, a.total) for a in card.agencies] == [("甲局", 100), ("乙局", 95)]
+
+
+@pytest.mark.parametrize("items, where", [
+    ([{"id": "x", "name": "逾期", "per": "late_dy", "points": -1}], "scorecard.items.0.per"),
+    ([{"id": "x", "name": "纠错", "per": "cell", "path": "review_litigation.review.wrong", "points": -1}],
+     "scorecard.items.0.path"),
+    ([{"id": "x", "name": "错误", "per": "finding", "points": -1, "cap": 5}], "scorecard.items.0.cap"),
+    ([{"id": "x", "name": "错误", "per": "finding", "points": "很多"}], "scorecard.items.0.points"),
+    ([{"id": "x", "name": "纠错", "per": "cell", "path": REV, "points": -1, "severity": "error"}],
+     "scorecard.items.0.severity"),
+    ([{"id": "x", "name": "率", "per": "indicator", "indicator": "happiness", "red": -1}],
+     "scorecard.items.0.indicator"),
+    ([{"id": "x", "name": "a", "per": "missing", "points": -1}, {"id": "x", "name": "b", "per": "late", "points": -1}],
+     "scorecard.items.1.id"),
+    ([{"id": "x", "name": "错误", "per": "finding", "severity": "fatal", "points": -1}], "scorecard.items.0.severity"),
+])
+def test_scheme_errors_are_chinese_and_name_the_key(items, where):
+    with pytest.raises(ConfigError) as e:
+        parse_scheme({"base": 100, "items": items})
+    assert str(e.value).startswith(f"配置项 {where} 有误：")
+
+
+def test_jurisdiction_document_with_a_bad_item_fails_when_loaded_naming_item_and_key():
+    doc = "scorecard:\n  items:\n    - {id: a, name: 未公开, per: missing, points: -100}\n" \
+          "    - {id: b, name: 逾期, per: late_day, points: -1, cap: -20, codes: [D004]}\n"
+    with pytest.raises(ConfigError, match=r"配置项 scorecard\.items 有误：第 2 项的 codes"):
+        load_config(doc)
+
+
+def test_scheme_file_may_be_a_jurisdiction_document_or_the_section_alone():
+    assert load_scheme("scorecard:\n  base: 50\n  items: []\n").base == 50
+    assert len(load_scheme("base: 10\nitems:\n  - {id: m, name: 未公开, per: missing, points: -10}\n").items) == 1
+    with pytest.raises(ConfigError, match="未知的配置项"):
+        load_scheme("scorecard: {items: []}\nscore: 1\n")
+    with pytest.raises(ConfigError, match="scorecard"):
+        load_scheme("hello: 1\n")
+
+
+def test_default_scheme_is_valid():
+    scheme = parse_scheme(load_config().scorecard)
+    assert scheme.base == 100 and {i.per for i in scheme.items} >= {"missing", "late_day", "finding", "cell"}
+
+
+def test_xlsx_has_ranking_and_explanation_sheets_with_formula_text_escaped():
+    agencies = _agencies()
+    agencies[0].agency = "=HYPERLINK(\"http://x\")甲局"
+    wb = load_workbook(io.BytesIO(scorecard_xlsx(_card(agencies))))
+    assert wb.sheetnames == ["排名", "扣分说明"]
+    rank = [[c.value for c in row] for row in wb["排名"].iter_rows()]
+    assert rank[0][:5] == ["名次", "机关", "地区", "状态", "基础分"] and rank[0][-2:] == ["总分", "未评估项"]
+    body = {r[1]: r for r in rank[1:6]}
+    jia = body["'=HYPERLINK(\"http://x\")甲局"]
+    assert jia[0] == 2 and jia[-2] == 94 and jia[5:11] == [0, 0, -2, 0, -2, -2]
+    assert body["戊局"][-1] == "未按期公开、复议诉讼纠错、实质公开率偏低" and body["戊局"][6] == "—"
+    assert all(c.data_type != "f" for row in wb["排名"].iter_rows() for c in row)
+    lines = [[c.value for c in row] for row in wb["扣分说明"].iter_rows()]
+    assert lines[0] == ["名次", "机关", "扣分项", "已评估", "次数/数值", "得分", "说明", "依据材料"]
+    yi_late = next(r for r in lines if r[1] == "乙局" and r[2] == "未按期公开")
+    assert yi_late[4:6] == [30, -20] and "逾期 30 天" in yi_late[7]
+    assert len(lines) == 1 + 5 * len(SCHEME["items"])
+
+
+# ------------------------------------------------------------------ over a store
+def _report(agency: str, n: int, *, published: date | None, findings=(), corrected=None) -> Report:
+    r = Report(meta=Meta(agency=agency, year=2023, published=published), findings=list(findings))
+    r.source.file, r.source.sha256 = f"{n}.txt", f"{n:064x}"
+    if corrected is not None:
+        r.tables.set_cell(REV, corrected)
+    return r
+
+
+LATE = Finding(code="D004", severity="warning", message="发布日期晚于期限", path="meta.published",
+               data={"published_iso": "2024-02-20", "deadline_iso": "2024-01-31", "days_late": 20,
+                     "source": "条例第四十九条"})
+
+
+@pytest.fixture
+def stocked(db_url, tmp_path):  # noqa: F811
+    with Library(db_url, data_dir=tmp_path / "files") as lib:
+        lib.add_report(_report("中卫市沙坡头区司法局", 1, published=date(2024, 1, 20), corrected=2))
+        lib.add_report(_report("中卫市沙坡头区民政局", 2, published=date(2024, 2, 20), corrected=0, findings=[
+            LATE, Finding(code="T001", severity="error", message="表格不平", path="tables.applications.new_received.total"),
+            Finding(code="T002", severity="error", message="合计不符", path="tables.applications.granted.total")]))
+        lib.add_report(_report("中卫市沙坡头区财政局", 3, published=None))
+        lib.add_report(_report("银川市兴庆区财政局", 4, published=date(2024, 1, 2)))
+        yield lib, db_url
+
+
+def test_store_inputs_lateness_from_d004_findings_with_ids_and_review_dismissal(stocked):
+    lib, _ = stocked
+    card = lib.scorecard("沙坡头区", 2023)
+    assert not card.registry and [a.agency for a in card.agencies if a.agency.startswith("银川")] == []
+    minzheng = card.agency("中卫市沙坡头区民政局")
+    by = {ln.item: ln for ln in minzheng.lines}
+    assert (by["late"].count, by["late"].points) == (20, -20) and by["late"].evidence["deadline"] == "2024-01-31"
+    assert by["errors"].count == 2 and all(isinstance(f["id"], int) for f in by["errors"].evidence["findings"])
+    assert by["review_corrected"].evidence["cells"] == {REV: 0}
+    caizheng = card.agency("中卫市沙坡头区财政局")
+    assert "late" in caizheng.not_evaluated and "review_corrected" in caizheng.not_evaluated  # no date, blank cell
+    # a reviewer's 误报 takes the finding out of the count
+    rid = minzheng.report_id
+    t001 = next(f for f in lib.findings(rid) if f["code"] == "T001")
+    lib.decide(t001["id"], "误报", user="张三", reason="合并单元格读错", expected_version=t001["version"])
+    again = lib.scorecard("沙坡头区", 2023).agency("中卫市沙坡头区民政局")
+    errors = next(ln for ln in again.lines if ln.item == "errors")
+    assert errors.count == 1 and [f["code"] for f in errors.evidence["excluded"]] == ["T001"]
+    assert again.total == minzheng.total + 2
+
+
+def test_cli_json_and_explain_one_agency_and_xlsx(stocked, tmp_path):
+    from nianbao.cli import app
+
+    _, url = stocked
+    runner = CliRunner()
+    res = runner.invoke(app, ["scorecard", "--region", "沙坡头区", "--year", "2023", "--json", "--db", url,
+                              "--xlsx", str(tmp_path / "s.xlsx")])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [a["rank"] for a in data["agencies"]] == sorted(a["rank"] for a in data["agencies"])
+    assert {a["agency"] for a in data["agencies"]} == {"中卫市沙坡头区司法局", "中卫市沙坡头区民政局", "中卫市沙坡头区财政局"}
+    assert load_workbook(tmp_path / "s.xlsx").sheetnames == ["排名", "扣分说明"]
+    one = runner.invoke(app, ["scorecard", "-r", "沙坡头区", "-y", "2023", "--agency", "中卫市沙坡头区民政局",
+                              "--json", "--db", url])
+    assert one.exit_code == 0 and json.loads(one.stdout)["agency"] == "中卫市沙坡头区民政局"
+    table = runner.invoke(app, ["scorecard", "-r", "沙坡头区", "-y", "2023", "--db", url])
+    assert table.exit_code == 0 and "民政局" in table.stdout and "未评估" in table.stdout
+
+
+def test_cli_bad_scheme_and_unknown_region_are_one_line_exit_2(stocked, tmp_path):
+    from nianbao.cli import app
+
+    _, url = stocked
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("scorecard:\n  items:\n    - {id: x, name: 逾期, per: late_dy, points: -1}\n", encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(app, ["scorecard", "-r", "沙坡头区", "-y", "2023", "--scheme", str(bad), "--db", url])
+    assert res.exit_code == 2 and "scorecard.items.0.per" in res.output and "Traceback" not in res.output
+    res = runner.invoke(app, ["scorecard", "-r", "火星区", "-y", "2023", "--db", url])
+    assert res.exit_code == 2 and "火星区" in res.output and "Traceback" not in res.output
+    good = tmp_path / "good.yaml"
+    good.write_text("scorecard:\n  base: 10\n  items:\n    - {id: late, name: 逾期, per: late, points: -3}\n",
+                    encoding="utf-8")
+    res = runner.invoke(app, ["scorecard", "-r", "沙坡头区", "-y", "2023", "--scheme", str(good), "--json", "--db", url])
+    assert res.exit_code == 0
+    totals = {a["agency"]: a["total"] for a in json.loads(res.stdout)["agencies"]}
+    assert totals == {"中卫市沙坡头区司法局": 10, "中卫市沙坡头区民政局": 7, "中卫市沙坡头区财政局": 10}
