@@ -1,0 +1,135 @@
+"""R001/R002 on a roll-up computed from registry regions and entries (oversight.rollup), unit-level:
+who is in the sum, who is missing, which cells differ, and the government that reports only on
+its office."""
+from __future__ import annotations
+
+from nianbao.audit.context import AuditContext
+from nianbao.audit.registry import run_rules
+from nianbao.model import Meta, Report
+from nianbao.oversight.rollup import ASSUMED, OFFICE, compute_rollup
+from nianbao.store.registry import Entry, Region
+
+NEW = ("applications", "new_received", "total")
+GRANTED = ("applications", "granted", "total")
+REVIEW = ("review_litigation", "review", "total")
+
+# 中卫市 (1) → 沙坡头区 (2, area report), 中宁县 (3, office report), 海原县 (5, coverage unknown);
+# 沙坡头区 → 宣和镇 (4, a 乡镇 region)
+REGIONS = {
+    1: Region(1, "中卫市", "宁夏回族自治区中卫市", "city", None),
+    2: Region(2, "沙坡头区", "宁夏回族自治区中卫市沙坡头区", "county", 1),
+    3: Region(3, "中宁县", "宁夏回族自治区中卫市中宁县", "county", 1),
+    4: Region(4, "宣和镇", "宁夏回族自治区中卫市沙坡头区宣和镇", "township", 2),
+    5: Region(5, "海原县", "宁夏回族自治区中卫市海原县", "county", 1),
+}
+
+
+def _entries(city_covers: str | None = "area") -> list[Entry]:
+    return [
+        Entry(1, 1, "中卫市人民政府", "government", city_covers, 101),
+        Entry(2, 1, "中卫市司法局", "department", None, 102),
+        Entry(3, 1, "中卫市统计局", "department", None, 103),
+        Entry(4, 2, "沙坡头区人民政府", "government", "area", 104),
+        Entry(5, 2, "沙坡头区民政局", "department", None, 105),
+        Entry(6, 4, "宣和镇人民政府", "township", None, 106),
+        Entry(7, 3, "中宁县人民政府", "government", "office", 107),
+        Entry(8, 3, "中宁县教育局", "department", None, 108),
+        Entry(9, 5, "海原县人民政府", "government", None, 109),
+    ]
+
+
+def _cells(new, granted, review):
+    return {NEW: new, GRANTED: granted, REVIEW: review}
+
+
+# the city's parts: 司法局, 统计局, 沙坡头区 (area: its own report), 中宁县 office report + 教育局, 海原县
+PARTS = {202: _cells(10, 5, 1), 203: _cells(4, 2, 0), 204: _cells(30, 20, 2), 207: _cells(3, 1, 0),
+         208: _cells(7, 3, 1), 209: _cells(6, 4, 0)}
+
+
+def _rollup(city_cells, *, missing: tuple[int, ...] = (), city_covers: str | None = "area", year: int = 2023):
+    report_of = {a: a + 100 for a in range(101, 110) if a not in missing}
+    cells = {201: city_cells} | PARTS
+    return compute_rollup(1, year, regions=REGIONS, entries=_entries(city_covers), report_of=report_of, cells=cells)
+
+
+def _gov_report() -> Report:
+    return Report(meta=Meta(agency="中卫市人民政府", year=2023))
+
+
+def _run(rollup, codes=("R001", "R002")):
+    return run_rules(_gov_report(), None, AuditContext(rollup=rollup), select=codes)
+
+
+def test_rollup_sums_departments_and_subregions_as_the_registry_says():
+    ru = _rollup(_cells(60, 35, 4))
+    assert ru.computed and ru.complete
+    names = [(m.name, m.note) for m in ru.included]
+    # the city's departments, then each district: an area report stands for its district, an office
+    # report comes with the district's parts, an unknown coverage is counted as area and said so
+    assert sorted(names) == sorted([("中卫市司法局", ""), ("中卫市统计局", ""), ("沙坡头区人民政府", "全域报告"),
+                                    ("中宁县人民政府", OFFICE), ("中宁县教育局", ""), ("海原县人民政府", ASSUMED)])
+    assert "宣和镇人民政府" not in [m.name for m in ru.included]     # inside 沙坡头区's area report
+    by = {c.path: c for c in ru.cells}
+    assert by["tables.applications.new_received.total"].total == 60
+    assert ru.differences() == []
+    assert _run(ru) == []
+
+
+def test_r001_names_each_differing_cell_and_the_reports_in_the_sum():
+    ru = _rollup(_cells(65, 35, 3))                 # new +5, review −1
+    fs = _run(ru)
+    assert [f.code for f in fs] == ["R001", "R001"]
+    apps, review = fs
+    assert apps.path == "tables.applications" and review.path == "tables.review_litigation"
+    assert [c["path"] for c in apps.data["cells"]] == ["tables.applications.new_received.total"]
+    cell = apps.data["cells"][0]
+    assert (cell["government"], cell["total"], cell["difference"]) == (65, 60, 5)
+    assert "65" in apps.message and "60" in apps.message and "中卫市司法局" in apps.message
+    assert [m["name"] for m in apps.data["included"]][:2] == ["中卫市司法局", "中卫市统计局"]
+    assert apps.data["missing"] == [] and apps.severity == "warning"
+
+
+def test_with_reports_missing_only_a_figure_below_the_partial_sum_is_named_and_the_missing_are_listed():
+    ru = _rollup(_cells(70, 30, 4), missing=(103,))     # 统计局 missing: sum = 56 new, 33 granted
+    assert [m.name for m in ru.missing] == ["中卫市统计局"]
+    fs = _run(ru)
+    r001 = [f for f in fs if f.code == "R001"]
+    assert len(r001) == 1
+    # 70 > 56 may be the missing report's; 30 < 33 cannot be
+    assert [c["path"] for c in r001[0].data["cells"]] == ["tables.applications.granted.total"]
+    assert "中卫市统计局" in r001[0].message and "下限" in r001[0].message
+    r002 = [f for f in fs if f.code == "R002"]
+    assert len(r002) == 1 and r002[0].severity == "info"
+    assert "中卫市统计局" in r002[0].message and r002[0].data["count"] == 1
+
+
+def test_r002_lists_every_missing_agency_including_a_district_government():
+    ru = _rollup(_cells(60, 35, 4), missing=(103, 104, 108))
+    r002 = _run(ru, ("R002",))
+    assert sorted(m["name"] for m in r002[0].data["missing"]) == sorted(["中卫市统计局", "沙坡头区人民政府", "中宁县教育局"])
+    assert "3个机关" in r002[0].message
+
+
+def test_a_government_reporting_on_its_office_only_is_not_compared_and_says_so():
+    ru = _rollup(_cells(999, 0, 0), city_covers="office")
+    assert not ru.computed and ru.status == "office" and "本机关" in ru.reason
+    assert _run(ru) == []
+    unknown = _rollup(_cells(999, 0, 0), city_covers=None)
+    assert unknown.status == "unknown_cover" and _run(unknown) == []
+
+
+def test_a_blank_cell_in_a_part_leaves_the_sum_unknown_not_zero():
+    ru = _rollup(_cells(60, 35, 4))
+    parts = dict(PARTS)
+    parts[202] = _cells(10, None, 1)
+    report_of = {a: a + 100 for a in range(101, 110)}
+    ru = compute_rollup(1, 2023, regions=REGIONS, entries=_entries(), report_of=report_of,
+                        cells={201: _cells(60, 99, 4)} | parts)
+    c = next(c for c in ru.cells if c.path == "tables.applications.granted.total")
+    assert c.total is None and c.difference is None and c.blank == ("中卫市司法局",)
+    assert "tables.applications.granted.total" not in [d.path for d in ru.differences()]
+
+
+def test_rules_are_skipped_without_a_rollup():
+    assert run_rules(_gov_report(), None, None, select=["R"]) == []
