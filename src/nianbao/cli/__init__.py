@@ -3,8 +3,9 @@
 Each module registers its commands on the shared Typer app.
 """
 from .app import app
-from . import parse, audit, store, vetoes, web, fetch, review, indicators, rollup  # noqa: F401,E402  (registration by import)
-from . import scorecard, rollup  # noqa: F401,E402  (registration by import)
+from . import parse, audit, store, vetoes, web, fetch, review, indicators  # noqa: F401,E402  (registration by import)
+from . import scorecard  # noqa: F401,E402  (registration by import)
+from . import rollup  # noqa: F401,E402  (registration by import)
 
 
 def main() -> None:
