@@ -25,7 +25,7 @@ from .backend import Backend
 from .db import ensure_tables
 from .jobs import JobRunner
 from .sources import SourceFiles
-from .uploads import DEFAULT_MAX_MB
+from .uploads import DEFAULT_MAX_EXPANDED_MB, DEFAULT_MAX_MB, DEFAULT_USER_BUDGET_MB, Limits, UploadBudget
 from ..originals import default_data_dir, originals_store  # noqa: F401  (originals_store: its old home)
 
 HERE = Path(__file__).parent
@@ -43,6 +43,8 @@ class Settings:
     workers: int = 2
     secure_cookies: bool = False          # set behind HTTPS
     page_size: int = 200                  # rows per page of the report list
+    max_expanded_mb: int = DEFAULT_MAX_EXPANDED_MB    # one zip, all entries inflated
+    user_budget_mb: int = DEFAULT_USER_BUDGET_MB      # one user's uploads in flight, all requests together
 
     def resolved_data_dir(self, url: str) -> Path:
         return default_data_dir(url, self.data_dir)
@@ -50,6 +52,10 @@ class Settings:
     @property
     def max_bytes(self) -> int:
         return self.max_upload_mb * 2**20
+
+    @property
+    def upload_limits(self) -> Limits:
+        return Limits(self.max_bytes, self.max_expanded_mb * 2**20)
 
 
 def _templates() -> Jinja2Templates:
@@ -85,6 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from .pages import PageCache
     app.state.page_cache = PageCache()
     app.state.login_throttle = auth.LoginThrottle()
+    app.state.upload_budget = UploadBudget(settings.user_budget_mb * 2**20)
 
     from .guards import RefuseAnonymousUploads
     app.add_middleware(RefuseAnonymousUploads)          # inside the session middleware: it reads the session
@@ -121,12 +128,26 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # FastAPI's own page loads swagger-ui from a CDN; this one uses the bundled copy
         return app.state.templates.TemplateResponse(request, "api_docs.html", {})
 
+    @app.get("/api/health", summary="服务是否可用（数据库能否连接）", tags=["api"])
+    def health():
+        from sqlalchemy import text
+        from sqlalchemy.exc import SQLAlchemyError
+
+        try:
+            with backend.engine.connect() as c:
+                c.execute(text("SELECT 1"))
+        except SQLAlchemyError:
+            return JSONResponse({"status": "error", "detail": "数据库无法连接"}, status_code=503)
+        return {"status": "ok"}
+
     from . import pages, routes_api
     app.include_router(routes_api.router)
     from . import routes_review
     app.include_router(routes_review.router)
     from . import review_pages
     app.include_router(review_pages.router)
+    from . import routes_scorecard
+    app.include_router(routes_scorecard.router)
     app.include_router(pages.router)
 
     return app

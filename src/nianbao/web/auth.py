@@ -46,6 +46,7 @@ class User(Base):
 
 ROLES = {"admin": "管理员", "reviewer": "审核人", "viewer": "只读"}
 WRITERS = ("admin", "reviewer")
+READ_ONLY = "只读账号不能修改（请联系管理员）"
 
 
 # ------------------------------------------------------------------ passwords
@@ -288,6 +289,6 @@ async def require_writer(request: Request) -> str:
     if not account:
         raise HTTPException(401, "请先登录")
     if account[1] not in WRITERS:
-        raise HTTPException(403, "只读账号不能修改（请联系管理员）")
+        raise HTTPException(403, READ_ONLY)
     await check_csrf(request)
     return account[0]

@@ -3,7 +3,8 @@
 Uploads need a login, but FastAPI parses (and spools to disk) a multipart body before the route's
 login check runs: an anonymous client could make the server take in up to the whole request limit
 for nothing. This middleware sits inside the session middleware and answers 401 at once when the
-session holds no valid user (checked against the database, as every request is: auth.session_account).
+session holds no valid user (checked against the database, as every request is: auth.session_account),
+and 403 when the user may only read.
 """
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ class RefuseAnonymousUploads:
             from starlette.concurrency import run_in_threadpool
 
             request = Request(scope)
-            if await run_in_threadpool(auth.session_account, request) is None:
+            account = await run_in_threadpool(auth.session_account, request)
+            if account is None or account[1] not in auth.WRITERS:
                 from .app import _error
 
-                return await _error(request, 401, "请先登录")(scope, receive, send)
+                status, message = (401, "请先登录") if account is None else (403, auth.READ_ONLY)
+                return await _error(request, status, message)(scope, receive, send)
         await self.app(scope, receive, send)

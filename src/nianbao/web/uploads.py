@@ -6,7 +6,9 @@ per file on the upload page and returned as a 4xx by the API.
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
@@ -15,6 +17,9 @@ from ..readers import sniff
 
 DEFAULT_MAX_MB = 50
 MAX_ZIP_ENTRIES = 500
+DEFAULT_MAX_EXPANDED_MB = 200    # one archive, every entry inflated
+DEFAULT_USER_BUDGET_MB = 400     # one user's uploads in flight, all requests together
+MAX_USER_FILES = 1000            # files of one user in flight
 SUPPORTED = "支持 PDF、DOCX、DOC、HTML、TXT、Markdown 文件及其 ZIP 压缩包"
 
 
@@ -90,8 +95,39 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
     return name
 
 
-def expand(name: str, data: bytes, max_bytes: int) -> tuple[list[Upload], list[InputError]]:
-    """The files an upload holds: itself, or the entries of a zip (each checked on its own)."""
+def _entries(name: str, z: zipfile.ZipFile, max_expanded: int, max_entries: int) -> list[zipfile.ZipInfo]:
+    """The archive's files, refused as a whole when there are too many or, by the sizes its directory
+    declares, they would inflate beyond `max_expanded` — checked before a byte is inflated (zipfile never
+    yields more than an entry's declared size, so the declared total bounds the memory; a zip bomb of
+    1 MB declaring gigabytes is refused at once)."""
+    infos = [i for i in z.infolist() if not i.is_dir()]
+    if len(infos) > max_entries:
+        raise Refused(f"压缩包内文件过多（{len(infos)} 个，上限 {max_entries}）", name, 413)
+    total = sum(i.file_size for i in infos)
+    if total > max_expanded:
+        raise Refused(f"压缩包解压后过大（共 {_mb(total)}，上限 {max_expanded // 2**20} MB），未解压", name, 413)
+    return infos
+
+
+def footprint(name: str, data: bytes, max_bytes: int, max_expanded: int = DEFAULT_MAX_EXPANDED_MB * 2**20,
+              max_entries: int = MAX_ZIP_ENTRIES) -> tuple[int, int]:
+    """(bytes, files) an upload will hold once expanded, read from a zip's directory without inflating
+    anything; Refused when the upload alone is over its bounds."""
+    check_size(name, len(data), max_bytes)
+    if not is_zip_archive(data):
+        return len(data), 1
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = _entries(name, z, max_expanded, max_entries)
+    except zipfile.BadZipFile:
+        raise Refused("ZIP 压缩包已损坏", name, 422) from None
+    return sum(i.file_size for i in infos), len(infos)
+
+
+def expand(name: str, data: bytes, max_bytes: int, max_expanded: int = DEFAULT_MAX_EXPANDED_MB * 2**20,
+           max_entries: int = MAX_ZIP_ENTRIES) -> tuple[list[Upload], list[InputError]]:
+    """The files an upload holds: itself, or the entries of a zip (each checked on its own; the
+    archive as a whole bounded in entries and inflated bytes)."""
     check_size(name, len(data), max_bytes)
     if not is_zip_archive(data):
         check_type(name, data)
@@ -103,9 +139,7 @@ def expand(name: str, data: bytes, max_bytes: int) -> tuple[list[Upload], list[I
     except zipfile.BadZipFile:
         raise Refused("ZIP 压缩包已损坏", name, 422) from None
     with z:
-        infos = [i for i in z.infolist() if not i.is_dir()]
-        if len(infos) > MAX_ZIP_ENTRIES:
-            raise Refused(f"压缩包内文件过多（{len(infos)} 个，上限 {MAX_ZIP_ENTRIES}）", name, 413)
+        infos = _entries(name, z, max_expanded, max_entries)
         for info in infos:
             inner = _zip_name(info)
             base = PurePosixPath(inner).name
@@ -123,8 +157,94 @@ def expand(name: str, data: bytes, max_bytes: int) -> tuple[list[Upload], list[I
                 files.append(Upload(label, content))
             except InputError as e:
                 errors.append(e)
-            except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as e:   # encrypted or damaged entry
-                errors.append(Refused(f"无法解压（{e}）", label, 422))
+            except RuntimeError:               # zipfile: an encrypted entry needs a password
+                errors.append(Refused("无法解压（文件已加密）", label, 422))
+            except (zipfile.BadZipFile, OSError, EOFError):
+                # damaged, or more data than its declared size (a lying bomb): zipfile stops at the
+                # declared size and the checksum then fails
+                errors.append(Refused("无法解压（文件已损坏，或内容与压缩包记录的大小不符）", label, 422))
     if not files and not errors:
         raise Refused("压缩包内没有文件", name, 422)
     return files, errors
+
+
+# ------------------------------------------------------------------ per-user budget
+class UploadBudget:
+    """What one user's uploads may hold in memory at once, all requests together: a second (or
+    tenth) concurrent upload shares the first one's budget instead of getting its own. Bytes and
+    files are reserved from the sizes an upload declares before anything is inflated."""
+
+    def __init__(self, max_bytes: int = DEFAULT_USER_BUDGET_MB * 2**20, max_files: int = MAX_USER_FILES):
+        self.max_bytes, self.max_files = max_bytes, max_files
+        self._held: dict[str, tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    def held(self, user: str) -> tuple[int, int]:
+        with self._lock:
+            return self._held.get(user, (0, 0))
+
+    def reserve(self, user: str, nbytes: int, nfiles: int) -> Callable[[], None]:
+        """Take (nbytes, nfiles) for `user`, or Refused (429) when that would pass the budget; returns
+        the release function (idempotent)."""
+        with self._lock:
+            b, n = self._held.get(user, (0, 0))
+            if b + nbytes > self.max_bytes or n + nfiles > self.max_files:
+                raise Refused(f"您同时进行的上传过多（处理中 {_mb(b)}、{n} 个文件，本次 {_mb(nbytes)}、{nfiles} 个；"
+                              f"上限 {self.max_bytes // 2**20} MB、{self.max_files} 个），请等当前上传完成后再试",
+                              None, 429)
+            self._held[user] = (b + nbytes, n + nfiles)
+        released = False
+
+        def release() -> None:
+            nonlocal released
+            with self._lock:
+                if released:
+                    return
+                released = True
+                b, n = self._held.get(user, (0, 0))
+                left = (max(0, b - nbytes), max(0, n - nfiles))
+                if left == (0, 0):
+                    self._held.pop(user, None)
+                else:
+                    self._held[user] = left
+        return release
+
+
+@dataclass
+class Limits:
+    max_bytes: int                                   # one file
+    max_expanded: int = DEFAULT_MAX_EXPANDED_MB * 2**20   # one archive inflated
+    max_entries: int = MAX_ZIP_ENTRIES               # one archive's files
+
+
+def expand_all(uploads: list[tuple[str, bytes]], limits: Limits, budget: UploadBudget,
+               user: str) -> tuple[list[Upload], list[InputError], Callable[[], None]]:
+    """Every file of one request's uploads (zips expanded), the refusals per upload, and the release
+    of the user's budget, to call once the files are stored. Refused (429) for the whole request
+    when the user's uploads in flight would pass the budget — before anything is inflated."""
+    errors: list[InputError] = []
+    sized: list[tuple[str, bytes]] = []
+    nbytes = nfiles = 0
+    for name, data in uploads:
+        try:
+            b, n = footprint(name, data, limits.max_bytes, limits.max_expanded, limits.max_entries)
+        except InputError as e:
+            errors.append(e)
+            continue
+        sized.append((name, data))
+        nbytes, nfiles = nbytes + b, nfiles + n
+    release = budget.reserve(user, nbytes, nfiles)
+    files: list[Upload] = []
+    try:
+        for name, data in sized:
+            try:
+                got, errs = expand(name, data, limits.max_bytes, limits.max_expanded, limits.max_entries)
+            except InputError as e:
+                errors.append(e)
+                continue
+            files += got
+            errors += errs
+    except BaseException:
+        release()
+        raise
+    return files, errors, release
