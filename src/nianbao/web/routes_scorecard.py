@@ -1,0 +1,159 @@
+"""Scorecard pages: the ranked table of a region and year under its jurisdiction's scheme with a
+ranking chart (/scorecard), one agency's points explained line by line (/scorecard/agency/{key}),
+the XLSX (/scorecard.xlsx) and the JSON API (/api/scorecard).
+
+A thin layer over Library.scorecard (nianbao.oversight.scorecard); static/scorecard.js draws the
+chart from the ECharts option the page carries as JSON (no inline script: the CSP forbids it).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import InputError
+from ..oversight.config import ConfigError
+from ..oversight.scorecard import ranking_chart, scorecard_xlsx
+from . import auth
+
+router = APIRouter()
+
+
+def _int(v: str | None) -> int | None:
+    try:
+        n = int(v) if v not in (None, "") else None
+    except ValueError:
+        return None
+    return n if n is None or 0 < n < 10_000 else None
+
+
+def _render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
+    ctx.update(user=auth.current_user(request), csrf=auth.csrf_token(request))
+    return request.app.state.templates.TemplateResponse(request, name, ctx)
+
+
+def _regions(lib) -> list[str]:
+    """Registry regions (full names) first, then the regions the store's agencies name."""
+    out: list[str] = []
+    reg = getattr(lib, "registry", None)
+    if reg is not None:
+        try:
+            out = [r.full_name or r.name for r in reg.regions()]
+        except Exception:  # noqa: BLE001 — no registry tables: the store's region names only
+            out = []
+    return out + [g for g in lib.store.regions() if g and g not in out]
+
+
+def _card(request: Request, region: str, year: int):
+    lib = request.app.state.backend.library
+    try:
+        return lib.scorecard(region, year)
+    except InputError as e:
+        raise HTTPException(404, e.message) from None
+    except ConfigError as e:
+        raise HTTPException(400, f"{region} 的评分方案有误：{e}") from None
+
+
+# ------------------------------------------------------------------ pages
+@router.get("/scorecard", response_class=HTMLResponse, include_in_schema=False)
+async def scorecard_page(request: Request, region: str | None = None, year: str | None = None):
+    lib = request.app.state.backend.library
+    years = sorted(lib.store.years(), reverse=True)
+    y = _int(year) if year not in (None, "") else (years[0] if years else None)
+    region = (region or "").strip()
+    regions = await run_in_threadpool(_regions, lib)
+    card = await run_in_threadpool(_card, request, region, y) if region and y is not None else None
+    ctx: dict[str, Any] = {"region": region, "year": y, "years": years, "regions": regions, "card": card}
+    if card is not None:
+        ctx["data"] = card.to_dict()
+        ctx["chart"] = ranking_chart(card)
+        ctx["chart_height"] = max(260, 70 + 24 * min(len(card.agencies), 60))
+    return _render(request, "scorecard_index.html", **ctx)
+
+
+@router.get("/scorecard/agency/{key}", response_class=HTMLResponse, include_in_schema=False)
+async def scorecard_agency_page(request: Request, key: str, region: str, year: int):
+    card = await run_in_threadpool(_card, request, region.strip(), year)
+    one = card.agency(key)
+    if one is None:
+        raise HTTPException(404, f"{card.region} {year} 年度的评分中没有机关「{key}」")
+    return _render(request, "scorecard_agency.html", card=card, a=one.to_dict(), region=region.strip(), year=year,
+                   items={i.id: i for i in card.scheme.items})
+
+
+@router.get("/scorecard.xlsx", include_in_schema=False)
+async def scorecard_download(request: Request, region: str, year: int):
+    from .pages import download
+
+    card = await run_in_threadpool(_card, request, region.strip(), year)
+    data = await run_in_threadpool(scorecard_xlsx, card)
+    return download(data, f"评分-{card.region}-{year}.xlsx",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# ------------------------------------------------------------------ API
+class LineOut(BaseModel):
+    item: str = Field(description="扣分项 id（评分方案 items[].id）")
+    name: str
+    per: str = Field(description="计分方式：missing、late、late_day、finding、cell、indicator")
+    evaluated: bool = Field(description="是否评估；缺少输入（无名录、单元格空白、指标分母为 0 …）时为 false，不计入总分")
+    count: float | None = Field(None, description="次数、天数、条数或单元格数值")
+    points: float | None = Field(None, description="本项得分（已按上限截断）；未评估时为 null")
+    raw: float | None = Field(None, description="截断前的得分")
+    capped: bool
+    text: str = Field(description="本项的中文说明")
+    reason: str | None = Field(None, description="未评估的原因")
+    evidence: dict[str, Any] = Field(description="依据：findings（审核问题 id、代码）、excluded、days_late、cells、indicator …")
+
+
+class AgencyOut(BaseModel):
+    rank: int = Field(description="名次；同分同名次")
+    agency: str
+    agency_id: int | None
+    key: str = Field(description="说明页 /scorecard/agency/{key} 的机关标识")
+    region: str | None
+    report_id: int | None
+    entry_id: int | None = Field(description="机构名录条目 id")
+    status: str = Field(description="published、missing（名录应公开而未公开）、unknown（未导入名录）")
+    status_name: str
+    base: float
+    total: float
+    floored: bool = Field(description="总分低于最低分，按最低分计")
+    not_evaluated: list[str]
+    lines: list[LineOut]
+
+
+class ItemOut(BaseModel):
+    id: str
+    name: str
+    per: str
+    rule: str
+    basis: str | None = None
+
+
+class ScorecardOut(BaseModel):
+    region: str
+    year: int
+    registry: bool = Field(description="应公开的机关来自机构名录")
+    scheme_source: str
+    scheme: dict[str, Any] = Field(description="评分方案（base、floor、items）")
+    notes: list[str]
+    items: list[ItemOut]
+    agencies: list[AgencyOut]
+
+
+@router.get("/api/scorecard", response_model=ScorecardOut | AgencyOut, tags=["api"],
+            summary="一个地区一个年度的评分排名（按该地区适用的评分方案）；给出 agency 时只返回该机关的逐项说明",
+            responses={404: {"description": "地区没有报告也不在名录中，或没有该机关"},
+                       400: {"description": "该地区的评分方案有误"}})
+async def scorecard_api(request: Request, region: str, year: int, agency: str | None = None):
+    card = await run_in_threadpool(_card, request, region.strip(), year)
+    if agency:
+        one = card.agency(agency)
+        if one is None:
+            raise HTTPException(404, f"{card.region} {year} 年度的评分中没有机关「{agency}」")
+        return one.to_dict()
+    return card.to_dict()

@@ -1,0 +1,77 @@
+"""Scorecard in the web: the ranked table with its chart option, one agency's explanation page,
+the XLSX download and /api/scorecard (documented in the OpenAPI schema)."""
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import date
+
+from openpyxl import load_workbook
+
+from nianbao.model import Finding, Meta, Report
+from web_support import new_client
+
+
+def _report(agency: str, n: int, published: date | None, findings=()) -> Report:
+    r = Report(meta=Meta(agency=agency, year=2023, published=published), findings=list(findings))
+    r.source.file, r.source.sha256 = f"{n}.txt", f"{n:064x}"
+    r.tables.set_cell("review_litigation.review.corrected", n)
+    return r
+
+
+LATE = Finding(code="D004", severity="warning", message="发布日期晚于期限", path="meta.published",
+               data={"published_iso": "2024-02-05", "deadline_iso": "2024-01-31", "days_late": 5,
+                     "source": "条例第四十九条"})
+
+
+def _stock(app):
+    b = app.state.backend
+    b.add_report(_report("中卫市沙坡头区司法局", 1, date(2024, 1, 10)))
+    b.add_report(_report("中卫市沙坡头区民政局", 3, date(2024, 2, 5), [LATE]))
+    b.add_report(_report("中卫市沙坡头区审计局", 2, date(2024, 1, 12)))
+
+
+def test_ranking_page_lists_agencies_in_rank_order_with_chart_and_download(tmp_path):
+    c, app = new_client(tmp_path)
+    with c:
+        _stock(app)
+        page = c.get("/scorecard", params={"region": "沙坡头区", "year": 2023})
+        assert page.status_code == 200
+        html = page.text
+        # 司法局 100-1 = 99, 审计局 100-2 = 98, 民政局 100-5-3 = 92 (default scheme: -1 per day, -1 per 纠错)
+        order = [html.index(n) for n in ("中卫市沙坡头区司法局", "中卫市沙坡头区审计局", "中卫市沙坡头区民政局")]
+        assert order == sorted(order)
+        opt = json.loads(re.search(r'id="scorecard-chart-option">(.*?)</script>', html, re.S).group(1))
+        assert [d["value"] for d in opt["series"][0]["data"]] == [92, 98, 99]       # best at the top of the bars
+        assert '/static/scorecard.js' in html and "/static/vendor/echarts.min.js" in html
+        xlsx = c.get("/scorecard.xlsx", params={"region": "沙坡头区", "year": 2023})
+        assert xlsx.status_code == 200 and "attachment" in xlsx.headers["content-disposition"]
+        wb = load_workbook(io.BytesIO(xlsx.content))
+        assert [r[1] for r in wb["排名"].iter_rows(min_row=2, max_row=4, values_only=True)] == [
+            "中卫市沙坡头区司法局", "中卫市沙坡头区审计局", "中卫市沙坡头区民政局"]
+        assert c.get("/scorecard").status_code == 200                  # the form alone
+        missing = c.get("/scorecard", params={"region": "火星区", "year": 2023})
+        assert missing.status_code == 404 and "火星区" in missing.text
+
+
+def test_agency_page_explains_every_line_and_api_matches(tmp_path):
+    c, app = new_client(tmp_path)
+    with c:
+        _stock(app)
+        data = c.get("/api/scorecard", params={"region": "沙坡头区", "year": 2023}).json()
+        mz = next(a for a in data["agencies"] if a["agency"] == "中卫市沙坡头区民政局")
+        assert (mz["rank"], mz["total"]) == (3, 92)
+        late = next(ln for ln in mz["lines"] if ln["item"] == "late")
+        assert late["count"] == 5 and late["points"] == -5 and late["evidence"]["deadline"] == "2024-01-31"
+        assert "missing" in mz["not_evaluated"]
+        page = c.get(f"/scorecard/agency/{mz['key']}", params={"region": "沙坡头区", "year": 2023})
+        assert page.status_code == 200
+        assert "逾期 5 天" in page.text and "第 3 名" in page.text and "未评估" in page.text
+        assert "表四·行政复议·结果纠正 = 3" in page.text
+        one = c.get("/api/scorecard", params={"region": "沙坡头区", "year": 2023, "agency": mz["key"]}).json()
+        assert one["total"] == 92 and len(one["lines"]) == len(data["items"])
+        assert c.get("/api/scorecard", params={"region": "沙坡头区", "year": 2023, "agency": "无此局"}).status_code == 404
+        assert c.get("/scorecard/agency/9999", params={"region": "沙坡头区", "year": 2023}).status_code == 404
+        spec = c.get("/api/openapi.json").json()
+        assert "/api/scorecard" in spec["paths"] and "ScorecardOut" in spec["components"]["schemas"]
