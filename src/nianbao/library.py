@@ -18,6 +18,7 @@ import multiprocessing
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -101,18 +102,62 @@ class Library:
             return api.parse_bytes(source, name)
         return api.parse_file(source)
 
-    def audit(self, report: Report) -> Report:
+    def audit(self, report: Report, **kw) -> Report:
         """Every rule on `report`; the cross-year ones against the previous year's stored report
         (`data["previous"]["report_id"]` names it). Nothing is saved."""
         from . import api
 
         prev = self.store.previous_report(report)
-        api.audit(report, prev.report if prev else None)
+        kw.setdefault("context", self.audit_context(report))
+        api.audit(report, prev.report if prev else None, **kw)
         for f in report.findings:
             p = f.data.get("previous")
             if prev is not None and isinstance(p, dict):
                 p["report_id"] = prev.id
         return report
+
+    def audit_context(self, report: Report):
+        """What the regional rules need that the library knows of `report`: the deadline that
+        applies to its agency (registry; None when the agency is not in it — D004 keeps the statute)."""
+        from .audit.context import AuditContext
+
+        agency = self.store.find_agency(report.meta.agency) if report.meta.agency else None
+        return AuditContext(deadline=self.deadline_for(agency.id if agency else None, report.meta.year))
+
+    # ------------------------------------------------------------ registry (oversight/registry.py)
+    @cached_property
+    def registry(self):
+        """Regions and the agencies expected to publish in each (nianbao.store.registry.Registry)."""
+        from .store.registry import Registry
+
+        return Registry(self.store)
+
+    def import_registry(self, source: bytes | str | Path, name: str = "", *, user: str | None = None,
+                        replace: bool = False):
+        """A registry file (CSV/XLSX path or bytes) → the registry; RegistryImportError names bad lines."""
+        from .oversight.registry import parse_registry
+
+        return self.registry.import_rows(parse_registry(source, name), user=user, replace=replace)
+
+    def missing(self, region: int | str, year: int, *, today: date | None = None):
+        """Expected, published, late, missing per agency of a region (and its sub-regions) and year."""
+        from .oversight.missing import missing
+
+        return missing(self.registry, region, year, today=today)
+
+    def deadline_for(self, agency_id: int | None, year: int | None):
+        """The publication deadline (audit.context.Deadline) of an agency's report of `year`, or None
+        when the agency is not in the registry."""
+        from .oversight.deadlines import deadline_for
+
+        return deadline_for(self.registry, agency_id, year)
+
+    def _rematch_registry(self) -> None:
+        """New agencies may be the registry's unmatched entries (a read-only store keeps the old match)."""
+        try:
+            self.registry.rematch()
+        except StoreError:
+            pass
 
     # ------------------------------------------------------------ ingest
     def ingest(self, paths: Iterable[str | Path], *, user: str | None = None, jobs: int | None = None,
@@ -133,6 +178,7 @@ class Library:
                     self.review.case_for_report(rid, user)
             except StoreError as e:          # the reports are stored; their trail could not be written
                 result.store_error = e.message
+            self._rematch_registry()
         return result
 
     def add_file(self, data: bytes, name: str, *, user: str | None = None, run_id: int | None = None,
@@ -166,6 +212,7 @@ class Library:
                            after={"report_id": report_id, "file": name, "sha256": info.sha256,
                                   "is_current": info.is_current})
         self.review.case_for_report(report_id, user)
+        self._rematch_registry()
 
     def delete(self, report_id: int, *, user: str | None = None, reason: str | None = None) -> bool:
         """Soft delete: the report leaves the listings (the store deletes it, the next version takes
