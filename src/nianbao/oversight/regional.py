@@ -44,12 +44,22 @@ class PassResult:
                 "codes": list(CODES)}
 
 
+def registry_of(lib):
+    """The library's registry (`lib.registry`), or one bound to its store."""
+    reg = getattr(lib, "registry", None)
+    if reg is None:
+        from ..store.registry import Registry
+
+        reg = Registry(lib.store)
+    return reg
+
+
 class _World:
     """The registry and the store's current reports of one year, loaded once for a pass."""
 
     def __init__(self, lib, year: int):
         self.lib, self.year = lib, year
-        self.registry = lib.registry
+        self.registry = registry_of(lib)
         self.has_registry = not self.registry.is_empty()
         self.regions = {r.id: r for r in self.registry.regions()} if self.has_registry else {}
         self.entries = self.registry.entries() if self.has_registry else []
@@ -101,14 +111,15 @@ def config_for(lib, region_id: int | None):
         return lib.config_for(region_id)
     if region_id is None:
         return default_config()
-    return load_config(*[text for _, text in lib.registry.config_chain(region_id) if text])
+    return load_config(*[text for _, text in registry_of(lib).config_chain(region_id) if text])
 
 
 def rollup_for(lib, region: int | str, year: int) -> Rollup:
     """The roll-up of a region (id or name) and year; without a registry it says it cannot be computed."""
-    if lib.registry.is_empty():
+    registry = registry_of(lib)
+    if registry.is_empty():
         return Rollup(None, str(region), year, "no_registry")
-    reg = lib.registry.resolve(region)
+    reg = registry.resolve(region)
     return _World(lib, year).rollup(reg.id)
 
 
@@ -116,12 +127,20 @@ def scope(lib, region: int | str | None, year: int | None) -> list[int]:
     """Current reports of a region (its whole subtree; every report when None) and year."""
     if region is None:
         return [i.id for i in lib.store.list_reports(year=year)]
+    from ..store.registry import RegistryError
+
     ids: set[int] = set()
-    if not lib.registry.is_empty():
-        reg = lib.registry.resolve(region)
-        agencies = {e.agency_id for e in lib.registry.expected(reg.id, recursive=True) if e.agency_id is not None}
-        ids |= {i.id for i in lib.store.list_reports(year=year) if i.agency_id in agencies}
-        region = reg.name
+    registry = registry_of(lib)
+    if not registry.is_empty():
+        try:
+            reg = registry.resolve(region)
+        except RegistryError:       # not in the registry: the store's regions may still know it
+            if not lib.store.list_reports(region=str(region), year=year):
+                raise
+        else:
+            agencies = {e.agency_id for e in registry.expected(reg.id, recursive=True) if e.agency_id is not None}
+            ids |= {i.id for i in lib.store.list_reports(year=year) if i.agency_id in agencies}
+            region = reg.name
     ids |= {i.id for i in lib.store.list_reports(region=str(region), year=year)}
     return sorted(ids)
 
@@ -156,6 +175,9 @@ def affected(lib, report_ids: Iterable[int]) -> list[int]:
 def run_pass(lib, report_ids: Iterable[int], *, user: str | None = None) -> PassResult:
     """Re-run CODES for these current reports and replace those findings in the store."""
     result = PassResult()
+    registry = registry_of(lib)
+    if not registry.is_empty():
+        registry.rematch()          # entries whose agency's first report arrived since the import
     by_year: dict[int, list[int]] = defaultdict(list)
     for rid in report_ids:
         info = lib.store.get_info(rid)
@@ -265,9 +287,15 @@ def audit_region(lib, region: int | str | None = None, year: int | None = None, 
 
 
 def after_ingest(lib, report_ids: Iterable[int], *, user: str | None = None) -> PassResult:
-    """The regional pass over what newly stored reports touch (`affected`)."""
+    """The regional pass over what newly stored reports touch (`affected`), once a registry is
+    imported (before that, ingest stays as it was and `audit_region` runs the pass on demand)."""
     ids = list(report_ids)
-    return run_pass(lib, affected(lib, ids), user=user) if ids else PassResult()
+    registry = registry_of(lib)
+    if not ids or registry.is_empty():
+        # without a registry regional oversight is not set up: `audit_region` runs on demand
+        return PassResult()
+    registry.rematch()              # the new reports' agencies may be the registry's entries
+    return run_pass(lib, affected(lib, ids), user=user)
 
 
 def copied_view(lib, report_id: int, other_id: int) -> dict[str, Any] | None:
