@@ -3,6 +3,7 @@ idempotent re-import, name matching with and without region prefixes."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from openpyxl import Workbook
@@ -205,3 +206,51 @@ def test_editing_entries_and_regions(store):
     assert reg.remove_entry(e.id) and reg.entry(e.id) is None
     assert reg.remove_region(reg.region("沙坡头区").id)
     assert reg.region("镇罗镇") is None and len(reg.entries()) == 2
+
+
+# ------------------------------------------------------------------ CLI
+def cli(*args: str):
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_cli_import_show_deadline_config_and_missing(tmp_path):
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    f = tmp_path / "名录.csv"
+    f.write_text(CSV, encoding="utf-8")
+    res = cli("registry", "import", str(f), "--db", db, "--json")
+    assert res.exit_code == 0 and json.loads(res.stdout)["entries_created"] == 5
+    res = cli("registry", "deadline", "中卫市", "--kind", "部门", "1月28日", "--db", db)
+    assert res.exit_code == 0 and "1月28日（中卫市规定）" in res.stdout
+    res = cli("registry", "show", "沙坡头区", "--db", db, "--json")
+    shown = json.loads(res.stdout)
+    assert shown["deadlines_in_force"]["department"] == {"md": "01-28", "source": "中卫市规定", "region_id": 2}
+    assert len(shown["entries"]) == 3
+    y = tmp_path / "c.yaml"
+    y.write_text("deadlines: {department: 1月}\n", encoding="utf-8")
+    res = cli("registry", "config", "中卫市", str(y), "--db", db)
+    assert res.exit_code == 2 and "deadlines" in res.stderr
+    y.write_text('deadlines: {government: "02-28"}\n', encoding="utf-8")
+    assert cli("registry", "config", "中卫市", str(y), "--db", db).exit_code == 0
+    res = cli("missing", "--region", "沙坡头区", "--year", "2023", "--today", "2024-02-01", "--db", db, "--json")
+    view = json.loads(res.stdout)
+    assert res.exit_code == 0 and view["counts"]["missing"] == 1 and view["counts"]["not_due"] == 2
+    gov = next(a for a in view["agencies"] if a["name"] == "沙坡头区人民政府")
+    assert (gov["deadline"], gov["deadline_source"]) == ("2024-02-28", "中卫市规定")
+    res = cli("missing", "--region", "沙坡头区", "--year", "2023", "--db", db)
+    assert res.exit_code == 0 and "应公开 3" in res.stdout
+
+
+def test_cli_bad_file_and_unknown_region_exit_2_with_chinese_lines(tmp_path):
+    db = f"sqlite:///{tmp_path / 'c.db'}"
+    f = tmp_path / "bad.csv"
+    f.write_text("省,市,机关名称,类型\n宁夏回族自治区,中卫市,司法局,局\n宁夏回族自治区,中卫市,财政局,\n", encoding="utf-8")
+    res = cli("registry", "import", str(f), "--db", db)
+    assert res.exit_code == 2 and "第 2 行" in res.stderr and "第 3 行" in res.stderr and "Traceback" not in res.stderr
+    res = cli("missing", "--region", "海淀区", "--year", "2023", "--db", db)
+    assert res.exit_code == 2 and "不在名录中" in res.stderr
+    res = cli("registry", "deadline", "海淀区", "--kind", "局", "01-28", "--db", db)
+    assert res.exit_code == 2 and "机关类型「局」无法识别" in res.stderr
