@@ -291,3 +291,62 @@ def test_cli_bad_scheme_and_unknown_region_are_one_line_exit_2(stocked, tmp_path
     assert res.exit_code == 0
     totals = {a["agency"]: a["total"] for a in json.loads(res.stdout)["agencies"]}
     assert totals == {"中卫市沙坡头区司法局": 10, "中卫市沙坡头区民政局": 7, "中卫市沙坡头区财政局": 10}
+
+
+# ------------------------------------------------------------------ with a registry
+REGISTRY = """省,市,县（区）,机关名称,类型,报告范围,期限
+宁夏回族自治区,中卫市,沙坡头区,司法局,部门,,1月25日
+宁夏回族自治区,中卫市,沙坡头区,民政局,部门,,
+宁夏回族自治区,中卫市,沙坡头区,财政局,部门,,
+"""
+REGISTRY_SCHEME = {"base": 100, "floor": 0, "items": [
+    {"id": "missing", "name": "未公开", "per": "missing", "points": -100},
+    {"id": "late", "name": "逾期", "per": "late_day", "points": -1, "cap": -20},
+    {"id": "subst", "name": "实质公开率", "per": "indicator", "indicator": "substantive_rate", "red": -5, "yellow": -2},
+]}
+
+
+def _with_table(r: Report, granted: int, partial: int, total: int) -> Report:
+    r.tables.set_cell("applications.granted.total", granted)
+    r.tables.set_cell("applications.partially_granted.total", partial)
+    r.tables.set_cell("applications.results_total.total", total)
+    return r
+
+
+def test_registry_scores_expected_agencies_missing_one_and_its_own_deadline(tmp_path):
+    from nianbao.oversight.registry import parse_registry
+    from nianbao.oversight.regional import registry_of
+
+    with Library(f"sqlite:///{tmp_path / 'r.db'}", data_dir=tmp_path / "files") as lib:
+        registry_of(lib).import_rows(parse_registry(REGISTRY.encode(), "名录.csv"))
+        # 司法局: its own deadline 1月25日, published 28 Jan → 3 days; 1 of 4 granted = 25 % (red, ≤ 30 %)
+        lib.add_report(_with_table(_report("中卫市沙坡头区司法局", 1, published=date(2024, 1, 28)), 1, 0, 4))
+        # 民政局: statute's 31 Jan, published 20 Feb → 20 days; (2 + 1) of 4 = 75 % (no mark)
+        lib.add_report(_with_table(_report("中卫市沙坡头区民政局", 2, published=date(2024, 2, 20)), 2, 1, 4))
+        # 审计局 is not in the registry: scored, its 未公开 line not evaluated; 40 % is yellow (≤ 50 %)
+        lib.add_report(_with_table(_report("中卫市沙坡头区审计局", 3, published=date(2024, 1, 5)), 2, 0, 5))
+        card = lib.scorecard("沙坡头区", 2023, scheme=parse_scheme(REGISTRY_SCHEME), today=date(2025, 6, 1))
+    assert card.registry and card.region.endswith("沙坡头区")
+    got = {a.agency: (a.rank, a.total, a.status) for a in card.agencies}
+    assert got == {"中卫市沙坡头区审计局": (1, 98, "unknown"), "中卫市沙坡头区司法局": (2, 92, "published"),
+                   "中卫市沙坡头区民政局": (3, 80, "published"), "宁夏回族自治区中卫市沙坡头区财政局": (4, 0, "missing")}
+    sf = {ln.item: ln for ln in card.agency("中卫市沙坡头区司法局").lines}
+    assert sf["late"].evidence["deadline"] == "2024-01-25" and sf["late"].count == 3
+    assert sf["subst"].evidence["numerator"] == 1 and sf["subst"].evidence["denominator"] == 4
+    assert sf["subst"].evidence["mark"] == "red" and sf["missing"].points == 0
+    sj = card.agency("中卫市沙坡头区审计局")
+    assert sj.not_evaluated == ["missing"] and any("名录" in n for n in card.notes)
+    cz = card.agency("财政局")
+    assert cz.report_id is None and cz.entry_id is not None and cz.not_evaluated == ["late", "subst"]
+
+
+def test_registry_deadline_not_yet_passed_leaves_the_agency_out_with_a_note(tmp_path):
+    from nianbao.oversight.registry import parse_registry
+    from nianbao.oversight.regional import registry_of
+
+    with Library(f"sqlite:///{tmp_path / 'r.db'}", data_dir=tmp_path / "files") as lib:
+        registry_of(lib).import_rows(parse_registry(REGISTRY.encode(), "名录.csv"))
+        lib.add_report(_report("中卫市沙坡头区司法局", 1, published=date(2024, 1, 20)))
+        card = lib.scorecard("沙坡头区", 2023, scheme=parse_scheme(REGISTRY_SCHEME), today=date(2024, 1, 22))
+    assert [a.agency for a in card.agencies] == ["中卫市沙坡头区司法局"]
+    assert any("2 个机关尚未到公开期限" in n for n in card.notes)

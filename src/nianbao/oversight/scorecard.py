@@ -613,22 +613,21 @@ def _evidence_text(ln: Line) -> str:
 
 # ------------------------------------------------------------------ inputs from the Library
 def _region_node(lib: Any, region: int | str):
-    reg = getattr(lib, "registry", None)
-    if reg is None:
+    """The registry's region (id, name or full name), None without a registry or such a region."""
+    from .regional import registry_of
+
+    reg = registry_of(lib)
+    if reg.is_empty():
         return None
     text = str(region).strip()
-    try:
-        return reg.region(int(text) if text.isdigit() else text)
-    except Exception:  # noqa: BLE001 — registry tables not there yet: the store's region strings
-        return None
+    return reg.region(int(text) if text.isdigit() else text)
 
 
 def _config(lib: Any, node) -> Any:
-    from .config import default_config
+    """The jurisdiction's configuration: the nearest region up the tree with a document, else the default."""
+    from .regional import config_for
 
-    if hasattr(lib, "config_for"):
-        return lib.config_for(node.id if node is not None else None)
-    return default_config()
+    return config_for(lib, node.id if node is not None else None)
 
 
 def _current_reports(lib: Any, year: int, *, agency_ids: Iterable[int] | None = None, region: str | None = None):
@@ -710,20 +709,25 @@ def _cells(lib: Any, report_ids: list[int], paths: set[str]) -> dict[int, dict[s
     return out
 
 
-def _indicators(lib: Any, region: str, year: int, config: Any,
-                reports: list[tuple]) -> dict[int, dict[str, Any]]:
-    """Indicators of each report (E1's region query with the jurisdiction's thresholds); a report
-    the region query does not cover is computed from its stored model."""
-    from .indicators import indicators_for, previous_new_received, region_indicators
+def _indicators(lib: Any, year: int, config: Any, reports: list[tuple]) -> dict[int, dict[str, Any]]:
+    """Indicators of each report from its stored cells (E1's parts and formulas, the jurisdiction's
+    thresholds), the year-over-year swing against the agency's report of the year before."""
+    from .indicators import PARTS, from_parts, previous_new_received, thresholds
 
-    got = {row.report_id: {k: v.to_dict() for k, v in row.indicators.items()}
-           for row in region_indicators(lib, region, year, config=config).rows}
+    th = thresholds(config)
+    ids = [r[0] for r in reports]
+    cells = _cells(lib, ids, {p.removeprefix("tables.") for paths in PARTS.values() for p in paths})
+    prev = previous_new_received(lib, [(r[1], year) for r in reports])
+    out = {}
     for rid, agency_id, *_ in reports:
-        if rid not in got:
-            stored = lib.store.get_report(rid)
-            prev = previous_new_received(lib, [(agency_id, year)]).get((agency_id, year))
-            got[rid] = {k: v.to_dict() for k, v in indicators_for(stored.report, prev, config).items()}
-    return got
+        c = cells.get(rid, {})
+        parts = {}
+        for name, paths in PARTS.items():
+            present = [c[p.removeprefix("tables.")] for p in paths if c.get(p.removeprefix("tables.")) is not None]
+            parts[name] = float(sum(present)) if present else None       # every cell blank: unknown
+        got = from_parts(parts, prev.get((agency_id, year)), th)
+        out[rid] = {k: v.to_dict() for k, v in got.items()}
+    return out
 
 
 def _lateness(findings: list[dict[str, Any]], published: str | None) -> tuple[Lateness | None, str | None]:
@@ -792,7 +796,7 @@ def build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None = Non
             notes.append(f"机构名录中没有{label}应公开的机关：按已入库的报告评分，无法判断未公开的机关")
         else:
             notes.append("未导入机构名录：按已入库的报告评分，「未公开」项不评估")
-        reports = _current_reports(lib, year, region=label if node is None else str(node.id))
+        reports = _current_reports(lib, year, region=label if node is None else node.name)
         if not reports:
             raise InputError(f"地区「{label}」{year} 年度没有已入库的报告，机构名录中也没有它应公开的机关")
         for rid, agency_id, name, reg, printed, _pub in reports:
@@ -804,8 +808,7 @@ def build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None = Non
     paths = {p for it in scheme.items if it.per == "cell" for p in it.paths}
     cells = _cells(lib, rids, paths) if paths else {}
     wants_ind = any(it.per == "indicator" for it in scheme.items)
-    indicators = _indicators(lib, str(node.id) if node is not None else label, year, config, reports) \
-        if wants_ind and rids else {}
+    indicators = _indicators(lib, year, config, [by_report[r] for r in rids]) if wants_ind and rids else {}
     for inp in inputs:
         if inp.report_id is None:
             continue
@@ -830,8 +833,9 @@ def _entry_name(entry: Any, region: Any) -> str:
 def _missing_view(lib: Any, node: Any, year: int, today: date | None):
     """The registry's expected / published / late / missing view (oversight/missing.py)."""
     from .missing import missing
+    from .regional import registry_of
 
-    return missing(lib.registry, node.id, year, today=today)
+    return missing(registry_of(lib), node.id, year, today=today)
 
 
 def _mark_dismissed(inp: AgencyInputs) -> None:
