@@ -188,21 +188,25 @@ def test_default_scheme_is_valid():
     assert scheme.base == 100 and {i.per for i in scheme.items} >= {"missing", "late_day", "finding", "cell"}
 
 
-def test_xlsx_has_ranking_and_explanation_sheets_with_formula_text_escaped():
+def test_xlsx_has_ranking_and_explanation_sheets_and_formula_like_text_stays_text():
     agencies = _agencies()
     agencies[0].agency = "=HYPERLINK(\"http://x\")甲局"
+    agencies[1].agency = "@SUM(A1)乙局"
     wb = load_workbook(io.BytesIO(scorecard_xlsx(_card(agencies))))
     assert wb.sheetnames == ["排名", "扣分说明"]
     rank = [[c.value for c in row] for row in wb["排名"].iter_rows()]
     assert rank[0][:5] == ["名次", "机关", "地区", "状态", "基础分"] and rank[0][-2:] == ["总分", "未评估项"]
     body = {r[1]: r for r in rank[1:6]}
-    jia = body["'=HYPERLINK(\"http://x\")甲局"]
+    jia = body["=HYPERLINK(\"http://x\")甲局"]
     assert jia[0] == 2 and jia[-2] == 94 and jia[5:11] == [0, 0, -2, 0, -2, -2]
+    assert body["@SUM(A1)乙局"][-2] == 65
     assert body["戊局"][-1] == "未按期公开、复议诉讼纠错、实质公开率偏低" and body["戊局"][6] == "—"
-    assert all(c.data_type != "f" for row in wb["排名"].iter_rows() for c in row)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
+    assert next(c for c in cells if str(c.value).startswith("=HYPERLINK")).data_type == "s"
     lines = [[c.value for c in row] for row in wb["扣分说明"].iter_rows()]
     assert lines[0] == ["名次", "机关", "扣分项", "已评估", "次数/数值", "得分", "说明", "依据材料"]
-    yi_late = next(r for r in lines if r[1] == "乙局" and r[2] == "未按期公开")
+    yi_late = next(r for r in lines if r[1] == "@SUM(A1)乙局" and r[2] == "未按期公开")
     assert yi_late[4:6] == [30, -20] and "逾期 30 天" in yi_late[7]
     assert len(lines) == 1 + 5 * len(SCHEME["items"])
 

@@ -555,7 +555,9 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
     """Ranking sheet (rank, agency, total, one column per item) + one sheet of explanation lines."""
     from openpyxl import Workbook
 
-    from ..export import _sheet, _text_only, safe_text
+    from .. import export
+
+    text_only = getattr(export, "text_only", None) or export._text_only
 
     wb = Workbook()
     wb.remove(wb.active)
@@ -567,31 +569,25 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
         rows.append([a.rank, a.agency, a.region or "", STATUS_NAMES[a.status], _num(a.base),
                      *[_num(by[i.id].points) if by[i.id].evaluated else "—" for i in items],
                      _num(a.total), "、".join(by[x].name for x in a.not_evaluated)])
-    ws = _sheet(wb, "排名", head, [[_xl(v, safe_text) for v in r] for r in rows],
-                {2: 30, 3: 16, len(head): 24})
+    ws = export._sheet(wb, "排名", head, rows, {2: 30, 3: 16, len(head): 24})
     ws.append([])
     ws.append([f"{card.region} {card.year} 年度 · 评分方案：{card.scheme_source}；基础分 {_num(card.scheme.base)}"
                + (f"，最低 {_num(card.scheme.floor)} 分" if card.scheme.floor is not None else "")])
     for it in items:
-        ws.append([_xl(f"{it.name}：{it.describe()}" + (f"（依据：{it.basis}）" if it.basis else ""), safe_text)])
+        ws.append([f"{it.name}：{it.describe()}" + (f"（依据：{it.basis}）" if it.basis else "")])
     for n in card.notes:
-        ws.append([_xl(n, safe_text)])
+        ws.append([n])
     lines = []
     for a in card.agencies:
         for ln in a.lines:
             lines.append([a.rank, a.agency, ln.name, "是" if ln.evaluated else "否", _num(ln.count),
                           _num(ln.points) if ln.evaluated else "—", ln.text, _evidence_text(ln)])
-    _sheet(wb, "扣分说明", ["名次", "机关", "扣分项", "已评估", "次数/数值", "得分", "说明", "依据材料"],
-           [[_xl(v, safe_text) for v in r] for r in lines], {2: 30, 3: 20, 7: 60, 8: 60})
-    _text_only(wb)
+    export._sheet(wb, "扣分说明", ["名次", "机关", "扣分项", "已评估", "次数/数值", "得分", "说明", "依据材料"],
+                  lines, {2: 30, 3: 20, 7: 60, 8: 60})
+    text_only(wb)       # names and messages are untrusted: text starting with = stays text, never a formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
-
-
-def _xl(v: Any, safe_text) -> Any:
-    # text from reports and configuration is untrusted: never a formula in the sheet
-    return safe_text(v) if isinstance(v, str) else v
 
 
 def _evidence_text(ln: Line) -> str:

@@ -37,13 +37,9 @@ def _render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
 
 def _regions(lib) -> list[str]:
     """Registry regions (full names) first, then the regions the store's agencies name."""
-    out: list[str] = []
-    reg = getattr(lib, "registry", None)
-    if reg is not None:
-        try:
-            out = [r.full_name or r.name for r in reg.regions()]
-        except Exception:  # noqa: BLE001 — no registry tables: the store's region names only
-            out = []
+    from ..oversight.regional import registry_of
+
+    out = [r.full_name or r.name for r in registry_of(lib).regions()]
     return out + [g for g in lib.store.regions() if g and g not in out]
 
 
