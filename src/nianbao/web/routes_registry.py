@@ -1,0 +1,368 @@
+"""The registry in the web: the region tree (/registry), one region's agencies with their
+deadlines, editable by reviewers and admins (/registry/regions/{id}), the CSV/XLSX upload, the
+missing-reports view (/missing); and the JSON API under /api/registry/… and /api/missing (in
+the OpenAPI).
+
+Reading is open; every change needs a reviewer's or admin's session and the CSRF token (form
+field or `X-CSRF-Token`), as the review forms do. A thin layer over Library.registry,
+Library.import_registry and Library.missing. Errors are Chinese: a bad file lists its bad lines.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import InputError
+from ..oversight.registry import COVERS_NAMES, KIND_NAMES, KINDS, LEVEL_NAMES, RegistryImportError
+from ..store.registry import RegistryError
+from . import auth
+
+router = APIRouter()
+api = APIRouter(prefix="/api", tags=["registry"])
+MAX_FILE = 10 * 2**20          # a registry of every agency of a province is well under a megabyte
+
+
+def _lib(request: Request):
+    return request.app.state.backend.library
+
+
+def _render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+    ctx.update(user=auth.current_user(request), csrf=auth.csrf_token(request), kind_names=KIND_NAMES,
+               level_names=LEVEL_NAMES, covers_names=COVERS_NAMES, kinds=KINDS)
+    return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status)
+
+
+def _http(e: InputError) -> HTTPException:
+    return HTTPException(404 if getattr(e, "kind", "") == "notfound" else 400, e.message)
+
+
+def _region_or_404(lib, ref: int | str):
+    try:
+        return lib.registry.resolve(ref)
+    except RegistryError as e:
+        raise _http(e) from None
+
+
+def _tree(lib) -> tuple[list[dict[str, Any]], int]:
+    """The forest as nested dicts with entry counts (own and below)."""
+    regions = lib.registry.regions()
+    counts: dict[int, list[int]] = {}
+    for e in lib.registry.entries():
+        c = counts.setdefault(e.region_id, [0, 0])
+        c[0] += 1
+        c[1] += e.agency_id is not None
+    kids: dict[int | None, list] = {}
+    for r in regions:
+        kids.setdefault(r.parent_id, []).append(r)
+
+    def node(r) -> dict[str, Any]:
+        children = [node(c) for c in sorted(kids.get(r.id, []), key=lambda c: c.name)]
+        n, m = counts.get(r.id, (0, 0))
+        return {"region": r, "entries": n, "matched": m, "children": children,
+                "total": n + sum(c["total"] for c in children)}
+
+    return [node(r) for r in sorted(kids.get(None, []), key=lambda c: c.name)], len(regions)
+
+
+def _region_ctx(lib, region) -> dict[str, Any]:
+    from ..oversight.deadlines import region_rules
+
+    reg = lib.registry
+    entries = reg.expected(region.id)
+    ids = {e.agency_id for e in entries if e.agency_id is not None}
+    names = {a.id: a.region + a.name for a in lib.store.agencies()} if ids else {}
+    return {"region": region, "chain": reg.ancestors(region.id), "children": reg.children(region.id),
+            "entries": entries, "agency_names": names, "rules": region_rules(reg, region.id)}
+
+
+def _year(lib, year: str | None) -> int | None:
+    if year not in (None, ""):
+        try:
+            y = int(year)
+        except ValueError:
+            return None
+        return y if 1990 < y < 2200 else None
+    years = lib.store.years()
+    return max(years) if years else None
+
+
+# ------------------------------------------------------------------ pages
+@router.get("/registry", response_class=HTMLResponse, include_in_schema=False)
+async def registry_page(request: Request):
+    lib = _lib(request)
+    forest, n = await run_in_threadpool(_tree, lib)
+    return _render(request, "registry_index.html", forest=forest, regions=n)
+
+
+@router.post("/registry/upload", response_class=HTMLResponse, include_in_schema=False)
+async def registry_upload(request: Request, file: UploadFile = File(...), replace: str = Form(""),
+                          user: str = Depends(auth.require_writer)):
+    lib = _lib(request)
+    result, errors = None, []
+    data = await file.read(MAX_FILE + 1)
+    if len(data) > MAX_FILE:
+        errors = [f"文件过大（上限 {MAX_FILE // 2**20} MB）"]
+    else:
+        try:
+            result = await run_in_threadpool(lib.import_registry, data, file.filename or "", user=user,
+                                             replace=bool(replace))
+        except RegistryImportError as e:
+            errors = e.errors
+        except InputError as e:
+            errors = [e.message]
+    forest, n = await run_in_threadpool(_tree, lib)
+    return _render(request, "registry_index.html", status=400 if errors else 200, forest=forest, regions=n,
+                   result=result, errors=errors, filename=file.filename)
+
+
+@router.get("/registry/regions/{region_id}", response_class=HTMLResponse, include_in_schema=False)
+async def region_page(request: Request, region_id: int, error: str | None = None, done: str | None = None):
+    lib = _lib(request)
+    region = _region_or_404(lib, region_id)
+    ctx = await run_in_threadpool(_region_ctx, lib, region)
+    return _render(request, "registry_region.html", error=error, done=done, **ctx)
+
+
+def _back(region_id: int, done: str) -> RedirectResponse:
+    return RedirectResponse(f"/registry/regions/{region_id}?done={quote(done)}", status_code=303)
+
+
+async def _form_action(request: Request, region_id: int, fn, done: str) -> HTMLResponse | RedirectResponse:
+    """Run a change; a refused one re-renders the region page with the reason (400)."""
+    lib = _lib(request)
+    try:
+        await run_in_threadpool(fn)
+    except RegistryError as e:
+        if e.kind == "notfound":
+            raise _http(e) from None
+        region = _region_or_404(lib, region_id)
+        ctx = await run_in_threadpool(_region_ctx, lib, region)
+        return _render(request, "registry_region.html", status=400, error=e.message, **ctx)
+    return _back(region_id, done)
+
+
+@router.post("/registry/regions/{region_id}/entries", include_in_schema=False)
+async def entry_add(request: Request, region_id: int, name: str = Form(""), kind: str = Form(...),
+                    covers: str = Form(""), deadline: str = Form(""), user: str = Depends(auth.require_writer)):
+    reg = _lib(request).registry
+    return await _form_action(request, region_id, lambda: reg.add_entry(
+        region_id, name, kind, covers=covers or None, deadline=deadline or None, user=user), f"已添加「{name}」")
+
+
+@router.post("/registry/entries/{entry_id}", include_in_schema=False)
+async def entry_edit(request: Request, entry_id: int, name: str = Form(""), kind: str = Form(...),
+                     covers: str = Form(""), deadline: str = Form(""), user: str = Depends(auth.require_writer)):
+    reg = _lib(request).registry
+    e = reg.entry(entry_id)
+    if e is None:
+        raise HTTPException(404, f"名录条目 {entry_id} 不存在")
+    return await _form_action(request, e.region_id, lambda: reg.update_entry(
+        entry_id, name=name, kind=kind, covers=covers or None, deadline=deadline or None, user=user),
+        f"已保存「{name}」")
+
+
+@router.post("/registry/entries/{entry_id}/delete", include_in_schema=False)
+async def entry_delete(request: Request, entry_id: int, user: str = Depends(auth.require_writer)):
+    reg = _lib(request).registry
+    e = reg.entry(entry_id)
+    if e is None:
+        raise HTTPException(404, f"名录条目 {entry_id} 不存在")
+    return await _form_action(request, e.region_id, lambda: reg.remove_entry(entry_id, user=user),
+                              f"已删除「{e.name}」")
+
+
+@router.post("/registry/regions/{region_id}/deadline", include_in_schema=False)
+async def region_deadline(request: Request, region_id: int, kind: str = Form(...), md: str = Form(""),
+                          user: str = Depends(auth.require_writer)):
+    reg = _lib(request).registry
+    label = KIND_NAMES.get(kind, kind)
+    return await _form_action(request, region_id, lambda: reg.set_deadline(region_id, kind, md or None, user=user),
+                              f"已设定{label}期限 {md}" if md else f"已取消本级{label}期限")
+
+
+@router.get("/missing", response_class=HTMLResponse, include_in_schema=False)
+async def missing_page(request: Request, region: str | None = None, year: str | None = None):
+    lib = _lib(request)
+    y = _year(lib, year)
+    region = (region or "").strip()
+    view, error = None, None
+    if region and y is not None:
+        try:
+            view = await run_in_threadpool(lib.missing, region, y)
+        except RegistryError as e:
+            error = e.message
+    regions = await run_in_threadpool(lib.registry.regions)
+    years = sorted(set(lib.store.years()) | ({y} if y else set()), reverse=True)
+    return _render(request, "registry_missing.html", status=404 if error else 200, view=view, error=error,
+                   region=region, year=y, years=years, regions=regions)
+
+
+# ------------------------------------------------------------------ API
+class RegionOut(BaseModel):
+    id: int
+    name: str
+    full_name: str
+    level: str = Field(description="province、city、county、township")
+    parent_id: int | None
+    deadlines: dict[str, str] = Field(description="本级设定的期限 {机关类型: 'MM-DD'}（报告年度次年；下级继承）")
+    has_config: bool = Field(description="本级是否设有辖区配置 YAML")
+    entries: int = Field(0, description="本级名录中的机关数")
+    matched: int = Field(0, description="其中已对应到库中机关的")
+
+
+class EntryOut(BaseModel):
+    id: int
+    region_id: int
+    name: str = Field(description="名录中的名称")
+    kind: str = Field(description="government、department、township、zone")
+    covers: str | None = Field(description="area（全域）、office（本机关）、null（未知）")
+    agency_id: int | None = Field(description="对应的库中机关；尚无报告时为 null")
+    deadline: str | None = Field(description="本机关单独的期限 'MM-DD'")
+
+
+class RuleOut(BaseModel):
+    md: str = Field(description="期限 'MM-DD'（报告年度次年）")
+    source: str = Field(description="来源：条例第四十九条、某市规定 …")
+    region_id: int | None
+
+
+class RegionDetail(RegionOut):
+    deadlines_in_force: dict[str, RuleOut] = Field(description="各类机关适用的期限及来源")
+    children: list[RegionOut]
+    items: list[EntryOut] = Field(description="本级名录中的机关")
+
+
+class EntryIn(BaseModel):
+    name: str = Field(min_length=1)
+    kind: str = Field(description="government、department、township、zone")
+    covers: str | None = Field(None, description="area、office 或 null")
+    deadline: str | None = Field(None, description="本机关单独的期限，如 '01-28'")
+
+
+class EntryPatch(BaseModel):
+    name: str | None = None
+    kind: str | None = None
+    covers: str | None = Field(None, description="area、office；空串为未知")
+    deadline: str | None = Field(None, description="'MM-DD'；空串为取消")
+
+
+class DeadlineIn(BaseModel):
+    md: str | None = Field(description="期限 'MM-DD' 或 '1月28日'；null 为取消本级期限")
+
+
+class ConfigIn(BaseModel):
+    yaml: str | None = Field(description="辖区配置 YAML（deadlines、similarity、indicators、scorecard）；null 为删除")
+
+
+class ImportOut(BaseModel):
+    rows: int
+    regions_created: int
+    entries_created: int
+    entries_updated: int
+    entries_unchanged: int
+    entries_removed: int
+    matched: int
+    unmatched: int
+
+
+def _region_out(r, counts: dict[int, tuple[int, int]] | None = None) -> dict[str, Any]:
+    n, m = (counts or {}).get(r.id, (0, 0))
+    return r.to_dict() | {"entries": n, "matched": m}
+
+
+def _call(fn, *args, **kw):
+    try:
+        return fn(*args, **kw)
+    except RegistryImportError:
+        raise
+    except InputError as e:
+        raise _http(e) from None
+
+
+@api.get("/registry/regions", summary="名录中的全部地区", response_model=list[RegionOut])
+def api_regions(request: Request):
+    lib = _lib(request)
+    counts: dict[int, list[int]] = {}
+    for e in lib.registry.entries():
+        c = counts.setdefault(e.region_id, [0, 0])
+        c[0] += 1
+        c[1] += e.agency_id is not None
+    return [_region_out(r, {k: (v[0], v[1]) for k, v in counts.items()}) for r in lib.registry.regions()]
+
+
+@api.get("/registry/regions/{ref}", summary="一个地区（id、名称或全称）：适用期限、下级地区、本级机关",
+         response_model=RegionDetail)
+def api_region(request: Request, ref: str):
+    lib = _lib(request)
+    r = _region_or_404(lib, ref)
+    ctx = _region_ctx(lib, r)
+    return _region_out(r) | {"entries": len(ctx["entries"]),
+                             "matched": sum(e.agency_id is not None for e in ctx["entries"]),
+                             "deadlines_in_force": {k: v.to_dict() for k, v in ctx["rules"].items()},
+                             "children": [_region_out(c) for c in ctx["children"]],
+                             "items": [e.to_dict() for e in ctx["entries"]]}
+
+
+@api.post("/registry/import", summary="导入名录 CSV/XLSX（可重复导入；需登录）", response_model=ImportOut,
+          responses={400: {"description": "文件有误：detail.errors 逐行说明"}})
+async def api_import(request: Request, file: UploadFile = File(...), replace: bool = Form(False),
+                     user: str = Depends(auth.require_writer)):
+    data = await file.read(MAX_FILE + 1)
+    if len(data) > MAX_FILE:
+        raise HTTPException(413, f"文件过大（上限 {MAX_FILE // 2**20} MB）")
+    try:
+        res = await run_in_threadpool(_call, _lib(request).import_registry, data, file.filename or "", user=user,
+                                      replace=replace)
+    except RegistryImportError as e:       # every bad line, not only the first
+        return JSONResponse({"detail": e.message, "errors": e.errors}, status_code=400)
+    return res.to_dict()
+
+
+@api.post("/registry/regions/{region_id}/entries", status_code=201, summary="在地区下添加机关（需登录）",
+          response_model=EntryOut)
+def api_entry_add(request: Request, region_id: int, body: EntryIn, user: str = Depends(auth.require_writer)):
+    return _call(_lib(request).registry.add_entry, region_id, body.name, body.kind, covers=body.covers,
+                 deadline=body.deadline, user=user).to_dict()
+
+
+@api.patch("/registry/entries/{entry_id}", summary="修改名录中的机关（需登录）", response_model=EntryOut)
+def api_entry_edit(request: Request, entry_id: int, body: EntryPatch, user: str = Depends(auth.require_writer)):
+    changes = {k: (v or None) if k in ("covers", "deadline") else v
+               for k, v in body.model_dump(exclude_unset=True).items()}
+    return _call(_lib(request).registry.update_entry, entry_id, user=user, **changes).to_dict()
+
+
+@api.delete("/registry/entries/{entry_id}", summary="从名录删除机关（需登录）")
+def api_entry_delete(request: Request, entry_id: int, user: str = Depends(auth.require_writer)):
+    if not _lib(request).registry.remove_entry(entry_id, user=user):
+        raise HTTPException(404, f"名录条目 {entry_id} 不存在")
+    return {"deleted": entry_id}
+
+
+@api.put("/registry/regions/{region_id}/deadlines/{kind}", summary="设定地区对一类机关的期限（需登录）",
+         response_model=RegionOut)
+def api_deadline(request: Request, region_id: int, kind: str, body: DeadlineIn,
+                 user: str = Depends(auth.require_writer)):
+    return _region_out(_call(_lib(request).registry.set_deadline, region_id, kind, body.md, user=user))
+
+
+@api.put("/registry/regions/{region_id}/config", summary="保存地区的辖区配置 YAML（经校验；需登录）",
+         response_model=RegionOut)
+def api_config(request: Request, region_id: int, body: ConfigIn, user: str = Depends(auth.require_writer)):
+    return _region_out(_call(_lib(request).registry.set_config, region_id, body.yaml, user=user))
+
+
+@api.get("/missing", summary="一个地区（含下级）一个年度：应公开、按时、逾期、未公开的机关")
+def api_missing(request: Request, region: str = Query(..., description="地区：id、名称或全称"),
+                year: int = Query(..., ge=1990, le=2200), today: date | None = Query(None, description="按此日期判断是否已过期限")):
+    view = _call(_lib(request).missing, region, year, today=today)
+    return view.to_dict()
+
+
+router.include_router(api)      # one router for web/app.py to include: the pages and the API
