@@ -12,7 +12,6 @@ from nianbao.audit.context import AuditContext, Deadline
 from nianbao.audit.registry import REGISTRY, Hit, Rule, run_rules
 from nianbao.library import Library
 from nianbao.oversight.deadlines import deadline_for, default_rule, in_year, region_rules
-from nianbao.oversight.registry import parse_registry
 
 CSV = """省,市,县,机关名称,类型
 宁夏回族自治区,中卫市,,司法局,部门
