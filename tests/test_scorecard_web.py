@@ -7,6 +7,7 @@ import json
 import re
 from datetime import date
 
+import pytest
 from openpyxl import load_workbook
 
 from nianbao.model import Finding, Meta, Report
@@ -75,3 +76,31 @@ def test_agency_page_explains_every_line_and_api_matches(tmp_path):
         assert c.get("/scorecard/agency/9999", params={"region": "沙坡头区", "year": 2023}).status_code == 404
         spec = c.get("/api/openapi.json").json()
         assert "/api/scorecard" in spec["paths"] and "ScorecardOut" in spec["components"]["schemas"]
+
+
+@pytest.mark.browser
+def test_ranking_chart_draws_in_chromium_under_the_csp(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from nianbao.library import Library
+    from test_browser_web import CHROMIUM_ARGS, ensure_chromium
+    from test_review_browser import served
+
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    with Library(db, data_dir=tmp_path / "f") as lib:
+        lib.add_report(_report("中卫市沙坡头区司法局", 1, date(2024, 1, 10)))
+        lib.add_report(_report("中卫市沙坡头区民政局", 3, date(2024, 2, 5), [LATE]))
+    with served(db, tmp_path) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        errors: list[str] = []          # script errors (a CSP refusal included) and failed loads but the favicon
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "404" not in m.text else None)
+        page.on("response", lambda r: errors.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
+        page.goto(f"{base}/scorecard?region=沙坡头区&year=2023")
+        page.wait_for_selector("#scorecard-chart[data-rendered=yes] canvas", timeout=10_000)
+        assert errors == []
+        page.click("#scorecard-table a >> nth=1")
+        page.wait_for_selector("#scorecard-lines")
+        assert "逾期 5 天" in page.inner_text("#scorecard-lines")
+        browser.close()
