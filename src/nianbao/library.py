@@ -179,6 +179,11 @@ class Library:
             except StoreError as e:          # the reports are stored; their trail could not be written
                 result.store_error = e.message
             self._rematch_registry()
+            if not result.store_error:
+                try:                         # neighbours' X005 and the governments' roll-ups change too
+                    self._regional([rid for rid, _ in stored], user)
+                except StoreError as e:
+                    result.store_error = e.message
         return result
 
     def add_file(self, data: bytes, name: str, *, user: str | None = None, run_id: int | None = None,
@@ -213,6 +218,14 @@ class Library:
                                   "is_current": info.is_current})
         self.review.case_for_report(report_id, user)
         self._rematch_registry()
+        self._regional([report_id], user)
+
+    def _regional(self, report_ids: list[int], user: str | None):
+        """The regional pass for what new reports touch (nianbao.oversight.regional.after_ingest;
+        nothing without a registry: then `audit_region` runs it on demand)."""
+        from .oversight import regional
+
+        return regional.after_ingest(self, report_ids, user=user)
 
     def delete(self, report_id: int, *, user: str | None = None, reason: str | None = None) -> bool:
         """Soft delete: the report leaves the listings (the store deletes it, the next version takes
@@ -304,6 +317,32 @@ class Library:
 
     def cases(self, **kw) -> list[dict[str, Any]]:
         return self.review.cases(**kw)
+
+    # ------------------------------------------------------------ regional oversight (issue 16)
+    def audit_region(self, region: int | str | None = None, year: int | None = None, *, user: str | None = None):
+        """Re-run the registry-dependent rules (D004, X002, X005, R001, R002) for the current reports of
+        a region and year and replace those findings in the store (nianbao.oversight.regional)."""
+        from .oversight import regional
+
+        return regional.audit_region(self, region, year, user=user)
+
+    def rollup(self, region: int | str, year: int):
+        """A government's area report against the sum of its region's reports (oversight.rollup.Rollup)."""
+        from .oversight import regional
+
+        return regional.rollup_for(self, region, year)
+
+    def copied(self, *, year: int, region: int | str | None = None) -> list[dict[str, Any]]:
+        """Copied-text pairs (X005) among the current reports of a year, with their shares."""
+        from .oversight import regional
+
+        return regional.pairs(self, year, region)
+
+    def copied_view(self, report_id: int, other_id: int) -> dict[str, Any] | None:
+        """Two reports' sections 一/五 side by side, copied passages marked (X002 and X005)."""
+        from .oversight import regional
+
+        return regional.copied_view(self, report_id, other_id)
 
     # ------------------------------------------------------------ compare and export
     def compare(self, *, ids: list[int] | None = None, agency: str | int | None = None, region: str | None = None,

@@ -41,6 +41,13 @@ from .models import Agency, Cell, Finding, IngestRun
 from .models import Report as ReportRow
 
 HISTORY_PREFIX = "X"
+# X codes that compare other agencies' reports of the same year, not the previous year's: the
+# regional pass (nianbao.oversight.regional) replaces them, a cross-year re-audit keeps them
+REGIONAL_X = ("X005",)
+
+
+def _history(code: str) -> bool:
+    return code.startswith(HISTORY_PREFIX) and code not in REGIONAL_X
 
 
 def _now() -> datetime:
@@ -393,7 +400,7 @@ class Store:
         # a shallow copy: the caller's report keeps its findings and source untouched
         findings = list(report.findings)
         if history:
-            findings = [f for f in findings if not f.code.startswith(HISTORY_PREFIX)]
+            findings = [f for f in findings if not _history(f.code)]
             if keyed:
                 prev = self._current(s, agency.id, year - 1)
                 if prev is not None:
@@ -455,14 +462,15 @@ class Store:
     def _reaudit(self, s: Session, row: ReportRow, prev_row: ReportRow | None) -> None:
         """Replace the X findings of a stored report (its previous year changed)."""
         report = Report.model_validate(row.model)
-        report.findings = [f for f in report.findings if not f.code.startswith(HISTORY_PREFIX)]
+        report.findings = [f for f in report.findings if not _history(f.code)]
         if prev_row is not None:
             report.findings += self._history_findings(report, prev_row)
         row.model = report.to_dict()
         for k, v in _severity_counts(report.findings).items():
             setattr(row, k, v)
-        s.execute(delete(Finding).where(Finding.report_id == row.id, Finding.code.startswith(HISTORY_PREFIX)))
-        new = [f for f in report.findings if f.code.startswith(HISTORY_PREFIX)]
+        s.execute(delete(Finding).where(Finding.report_id == row.id, Finding.code.startswith(HISTORY_PREFIX),
+                                        Finding.code.not_in(REGIONAL_X)))
+        new = [f for f in report.findings if _history(f.code)]
         if new:
             s.execute(insert(Finding), _finding_rows(row.id, new))
 
@@ -695,6 +703,45 @@ class Store:
             q = q.where(Finding.severity == severity)
         with self._read() as s:
             return s.scalar(q) or 0
+
+    def replace_findings(self, report_id: int, codes: Iterable[str], findings: Iterable[FindingModel]) -> bool:
+        """Replace the findings of these rule codes of one report with `findings` (those of the
+        codes), in one transaction: the report's model, its finding rows and its counts by
+        severity. False, and nothing written, when they are the same already or the report is gone."""
+        codes = tuple(dict.fromkeys(codes))
+        new = [f for f in findings if f.code in codes]
+        with self._write() as s:
+            row = s.get(ReportRow, report_id)
+            if row is None:
+                return False
+            report = Report.model_validate(row.model)
+            old = [f for f in report.findings if f.code in codes]
+            if [f.model_dump(mode="json") for f in old] == [f.model_dump(mode="json") for f in new]:
+                return False
+            report.findings = [f for f in report.findings if f.code not in codes] + new
+            row.model = report.to_dict()
+            for k, v in _severity_counts(report.findings).items():
+                setattr(row, k, v)
+            s.execute(delete(Finding).where(Finding.report_id == report_id, Finding.code.in_(codes)))
+            if new:
+                s.execute(insert(Finding), _finding_rows(report_id, new))
+            return True
+
+    def section_texts(self, report_ids: Iterable[int], sections: Iterable[int] = (1, 5)) -> dict[int, dict[int, str]]:
+        """The text of some narrative sections of stored reports, {report_id: {no: text}}, read from
+        the model's sections alone (copied-text checks compare thousands of reports)."""
+        ids, wanted = list(report_ids), set(sections)
+        out: dict[int, dict[int, str]] = {i: {} for i in ids}
+        with self._read() as s:
+            for i in range(0, len(ids), 500):
+                q = select(ReportRow.id, ReportRow.model["sections"]).where(ReportRow.id.in_(ids[i:i + 500]))
+                for rid, secs in s.execute(q):
+                    texts = out[rid]
+                    for sec in secs or []:
+                        no, text = sec.get("no"), sec.get("text")
+                        if no in wanted and text:
+                            texts[no] = f"{texts[no]}\n{text}" if no in texts else text
+        return out
 
     def cells(self, report_ids: Iterable[int]) -> dict[int, dict[tuple[str, str, str], float | None]]:
         """Stored cells of these reports: {report_id: {(table, row, col): value}}."""

@@ -148,6 +148,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(review_pages.router)
     from . import routes_scorecard
     app.include_router(routes_scorecard.router)
+    from . import routes_copied
+    app.include_router(routes_copied.router)
     app.include_router(pages.router)
 
     return app
