@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import time
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -78,19 +80,40 @@ def test_agency_page_explains_every_line_and_api_matches(tmp_path):
         assert "/api/scorecard" in spec["paths"] and "ScorecardOut" in spec["components"]["schemas"]
 
 
+@contextmanager
+def _serving(app):
+    """The app under uvicorn in a thread of this process (no server process to start and import)."""
+    import threading
+
+    import uvicorn
+
+    from test_browser_web import free_port
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
 @pytest.mark.browser
 def test_ranking_chart_draws_in_chromium_under_the_csp(tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from nianbao.library import Library
     from test_browser_web import CHROMIUM_ARGS, ensure_chromium
-    from test_review_browser import served
+    from web_support import make_app
 
-    db = f"sqlite:///{tmp_path / 'n.db'}"
-    with Library(db, data_dir=tmp_path / "f") as lib:
-        lib.add_report(_report("中卫市沙坡头区司法局", 1, date(2024, 1, 10)))
-        lib.add_report(_report("中卫市沙坡头区民政局", 3, date(2024, 2, 5), [LATE]))
-    with served(db, tmp_path) as base, sync_playwright() as p:
+    app = make_app(tmp_path)
+    _stock(app)
+    with _serving(app) as base, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS)
         page = browser.new_page()
         errors: list[str] = []          # script errors (a CSP refusal included) and failed loads but the favicon
@@ -100,7 +123,7 @@ def test_ranking_chart_draws_in_chromium_under_the_csp(tmp_path):
         page.goto(f"{base}/scorecard?region=沙坡头区&year=2023")
         page.wait_for_selector("#scorecard-chart[data-rendered=yes] canvas", timeout=10_000)
         assert errors == []
-        page.click("#scorecard-table a >> nth=1")
+        page.click("#scorecard-table a >> nth=2")
         page.wait_for_selector("#scorecard-lines")
         assert "逾期 5 天" in page.inner_text("#scorecard-lines")
         browser.close()
