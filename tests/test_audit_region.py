@@ -133,3 +133,157 @@ def test_a_blank_cell_in_a_part_leaves_the_sum_unknown_not_zero():
 
 def test_rules_are_skipped_without_a_rollup():
     assert run_rules(_gov_report(), None, None, select=["R"]) == []
+
+
+# ------------------------------------------------------------------ the regional pass over a store
+import json  # noqa: E402
+import random  # noqa: E402
+
+import pytest  # noqa: E402
+from typer.testing import CliRunner  # noqa: E402
+
+from nianbao.cli import app as cli_app  # noqa: E402
+from nianbao.generate.region import sum_tables  # noqa: E402
+from nianbao.generate.synthetic import random_report  # noqa: E402
+from nianbao.library import Library  # noqa: E402
+from nianbao.model import Section, Tables  # noqa: E402
+from nianbao.oversight.registry import parse_registry  # noqa: E402
+
+from test_similarity import UNRELATED_1, UNRELATED_5, _filled  # noqa: E402
+
+REGISTRY_CSV = """省,市,县,机关名称,类型,报告范围
+宁夏回族自治区,中卫市,沙坡头区,沙坡头区人民政府,政府,{covers}
+宁夏回族自治区,中卫市,沙坡头区,司法局,部门,
+宁夏回族自治区,中卫市,沙坡头区,民政局,部门,
+宁夏回族自治区,中卫市,沙坡头区,财政局,部门,
+"""
+OWN_TEXT = {"财政局": (UNRELATED_1, UNRELATED_5)}
+
+
+def _dept(name: str, year: int, rng: random.Random, *, copied: bool) -> Report:
+    r = random_report(rng, year=year, agency="county_dept")
+    r.meta.agency = f"中卫市沙坡头区{name}"
+    if copied:
+        t = _filled(r.meta.agency, year, rng)
+        s1, s5 = t.section(1).text, t.section(5).text
+    else:
+        s1, s5 = OWN_TEXT[name]
+    r.sections = [s for s in r.sections if s.no not in (1, 5)] + [
+        Section(no=1, heading="总体情况", text=s1), Section(no=5, heading="存在的主要问题及改进情况", text=s5)]
+    return r
+
+
+def _gov(parts: list[Report], year: int, rng: random.Random, shift: int = 0) -> Report:
+    r = random_report(rng, year=year, agency="county_dept")
+    r.meta.agency = "中卫市沙坡头区人民政府"
+    apps, rl = sum_tables([p.tables for p in parts])
+    r.tables = Tables(active_disclosure=r.tables.active_disclosure, applications=apps, review_litigation=rl)
+    if shift:
+        r.tables.applications["new_received"].total += shift
+    r.sections = [s for s in r.sections if s.no not in (1, 5)] + [
+        Section(no=1, heading="总体情况", text="沙坡头区人民政府全面推进政务公开。" * 3),
+        Section(no=5, heading="存在的主要问题及改进情况", text="无。")]
+    return r
+
+
+@pytest.fixture
+def lib(tmp_path):
+    lib = Library(f"sqlite:///{tmp_path / 'n.db'}")
+    yield lib
+    lib.close()
+
+
+def _codes(lib: Library, rid: int, prefix: str = "") -> list[str]:
+    return [f["code"] for f in lib.store.findings(report_ids=[rid], code=prefix or None)]
+
+
+def test_a_new_report_updates_its_neighbours_x005_and_review_decisions_survive_the_pass(lib):
+    lib.import_registry(REGISTRY_CSV.format(covers="全域").encode(), "r.csv")
+    rng = random.Random(21)
+    a = lib.add_report(_dept("司法局", 2023, rng, copied=True))
+    c = lib.add_report(_dept("财政局", 2023, rng, copied=False))
+    assert "X005" not in _codes(lib, a) + _codes(lib, c)
+    b = lib.add_report(_dept("民政局", 2023, rng, copied=True))     # filled in 司法局's template
+    fa = [f for f in lib.store.findings(report_ids=[a]) if f["code"] == "X005"]
+    fb = [f for f in lib.store.findings(report_ids=[b]) if f["code"] == "X005"]
+    assert fa[0]["data"]["other_report_id"] == b and fb[0]["data"]["other_report_id"] == a
+    assert "X005" not in _codes(lib, c)
+    assert lib.store.get_info(a).warnings == sum(f["severity"] == "warning" for f in lib.store.findings(report_ids=[a]))
+    # a reviewer confirms a's X005; re-running the pass changes nothing and keeps the decision
+    finding = next(f for f in lib.findings(a) if f["code"] == "X005")
+    lib.decide(finding["id"], "确认", user="张三", expected_version=finding["version"])
+    again = lib.audit_region(region="沙坡头区", year=2023)
+    assert again.changed == [] and again.new == []
+    kept = next(f for f in lib.findings(a) if f["code"] == "X005")
+    assert kept["decision"] == "确认" and kept["state"] == "open"
+
+
+def test_cross_year_reaudit_keeps_the_sibling_finding(lib):
+    lib.import_registry(REGISTRY_CSV.format(covers="全域").encode(), "r.csv")
+    rng = random.Random(22)
+    a = lib.add_report(_dept("司法局", 2023, rng, copied=True))
+    lib.add_report(_dept("民政局", 2023, rng, copied=True))
+    assert "X005" in _codes(lib, a)
+    res = lib.store.save_report(_dept("司法局", 2022, rng, copied=True))   # store only
+    assert a in res.reaudited
+    assert "X005" in _codes(lib, a)
+
+
+def test_r001_on_the_government_report_names_the_cell_and_r002_the_missing_department(lib):
+    lib.import_registry(REGISTRY_CSV.format(covers="全域").encode(), "r.csv")
+    rng = random.Random(23)
+    parts = [_dept("司法局", 2023, rng, copied=True), _dept("财政局", 2023, rng, copied=False)]
+    for p in parts:
+        lib.add_report(p)
+    g = lib.add_report(_gov(parts, 2023, rng, shift=-5))         # below the partial sum: cannot be
+    r001 = [f for f in lib.store.findings(report_ids=[g]) if f["code"] == "R001"]
+    assert len(r001) == 1 and [c["path"] for c in r001[0]["data"]["cells"]] == [
+        "tables.applications.new_received.total"]
+    assert r001[0]["data"]["cells"][0]["difference"] == -5
+    r002 = [f for f in lib.store.findings(report_ids=[g]) if f["code"] == "R002"]
+    assert len(r002) == 1 and "民政局" in r002[0]["message"] and r002[0]["severity"] == "info"
+    ru = lib.rollup(region="沙坡头区", year=2023)
+    assert ru.computed and [m.name for m in ru.missing] == ["民政局"]
+
+
+def test_office_only_government_gets_no_r001_and_the_rollup_says_so(lib):
+    lib.import_registry(REGISTRY_CSV.format(covers="本机关").encode(), "r.csv")
+    rng = random.Random(24)
+    parts = [_dept("司法局", 2023, rng, copied=True), _dept("财政局", 2023, rng, copied=False)]
+    for p in parts:
+        lib.add_report(p)
+    g = lib.add_report(_gov(parts, 2023, rng, shift=40))
+    assert not {"R001", "R002"} & set(_codes(lib, g))
+    ru = lib.rollup(region="沙坡头区", year=2023)
+    assert ru.status == "office" and "只覆盖本机关" in ru.reason
+
+
+def test_without_a_registry_the_pass_runs_on_demand_and_the_rollup_cannot_be_computed(lib):
+    rng = random.Random(25)
+    a = lib.add_report(_dept("司法局", 2023, rng, copied=True))
+    b = lib.add_report(_dept("民政局", 2023, rng, copied=True))
+    assert "X005" not in _codes(lib, a)                        # nothing at ingest without a registry
+    res = lib.audit_region(year=2023)
+    assert sorted(res.changed) == sorted([a, b]) and not res.registry
+    assert lib.rollup(region="沙坡头区", year=2023).status == "no_registry"
+
+
+def test_cli_region_audit_copied_and_rollup(lib, tmp_path):
+    runner = CliRunner()
+    db = lib.store.url
+    rng = random.Random(26)
+    a = lib.add_report(_dept("司法局", 2023, rng, copied=True))
+    b = lib.add_report(_dept("民政局", 2023, rng, copied=True))
+    out = runner.invoke(cli_app, ["region-audit", "--year", "2023", "--db", db])
+    assert out.exit_code == 0, out.output
+    assert "X005" in out.output and "尚未导入机关登记册" in out.output
+    js = runner.invoke(cli_app, ["copied", "--year", "2023", "--db", db, "--json"])
+    pairs = json.loads(js.output)
+    assert {(p["report_id"], p["other_report_id"]) for p in pairs} == {(a, b), (b, a)}
+    table = runner.invoke(cli_app, ["copied", "--year", "2023", "--db", db])
+    assert "相同比例" in table.output
+    ru = runner.invoke(cli_app, ["rollup", "--region", "沙坡头区", "--year", "2023", "--db", db])
+    assert ru.exit_code == 0 and "尚未导入机关登记册" in ru.output
+    lib.import_registry(REGISTRY_CSV.format(covers="全域").encode(), "r.csv")
+    bad = runner.invoke(cli_app, ["rollup", "--region", "火星县", "--year", "2023", "--db", db])
+    assert bad.exit_code == 2 and "Traceback" not in bad.output
