@@ -287,3 +287,33 @@ def test_cli_region_audit_copied_and_rollup(lib, tmp_path):
     lib.import_registry(REGISTRY_CSV.format(covers="全域").encode(), "r.csv")
     bad = runner.invoke(cli_app, ["rollup", "--region", "火星县", "--year", "2023", "--db", db])
     assert bad.exit_code == 2 and "Traceback" not in bad.output
+
+
+from store_support import db_url  # noqa: E402,F401  (SQLite and PostgreSQL)
+
+from nianbao.model import Finding  # noqa: E402
+from nianbao.store import open_store  # noqa: E402
+
+
+def test_store_replaces_the_findings_of_given_codes_and_reads_sections_alone(db_url):  # noqa: F811
+    store = open_store(db_url)
+    try:
+        rng = random.Random(27)
+        r = _dept("司法局", 2023, rng, copied=True)
+        rid = store.save_report(r).report_id
+        texts = store.section_texts([rid])
+        assert texts[rid] == {1: r.section(1).text, 5: r.section(5).text}
+        before = store.findings(report_ids=[rid])
+        x5 = Finding(code="X005", severity="warning", message="雷同", path="sections", data={"other_report_id": 9})
+        assert store.replace_findings(rid, ["X005", "R001"], [x5]) is True
+        assert store.replace_findings(rid, ["X005", "R001"], [x5]) is False      # unchanged: nothing written
+        after = store.findings(report_ids=[rid])
+        assert [f["code"] for f in after] == [f["code"] for f in before] + ["X005"]
+        info = store.get_info(rid)
+        assert info.warnings == sum(f["severity"] == "warning" for f in after)
+        assert [f.code for f in store.get_report(rid).report.findings].count("X005") == 1
+        assert store.replace_findings(rid, ["X005"], []) is True
+        assert "X005" not in [f["code"] for f in store.findings(report_ids=[rid])]
+        assert store.get_info(rid).warnings == info.warnings - 1
+    finally:
+        store.close()
