@@ -637,6 +637,16 @@ class Store:
                     out[rid][code] = n
         return out
 
+    def data_version(self) -> tuple:
+        """A cheap fingerprint of the reports and findings (counts and highest ids, from the indexes):
+        it changes when a report is stored, superseded, deleted or re-audited, so figures computed
+        over the store can be reused while it holds."""
+        r, f = ReportRow.__table__, Finding.__table__
+        q = select(select(func.count()).select_from(r).scalar_subquery(), select(func.max(r.c.id)).scalar_subquery(),
+                   select(func.count()).select_from(f).scalar_subquery(), select(func.max(f.c.id)).scalar_subquery())
+        with self.engine.connect() as conn:
+            return tuple(conn.execute(q).one())
+
     def regions(self) -> list[str]:
         """Every agency region (distinct, sorted), for filters."""
         with self._read() as s:

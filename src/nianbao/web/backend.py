@@ -75,11 +75,7 @@ class Backend:
 
     # ---------------------------------------------------------------- reading
     def _rules(self, ids: list[int]) -> dict[int, dict[str, int]]:
-        out: dict[int, Counter] = {i: Counter() for i in ids}
-        if ids:
-            for f in self.store.findings(report_ids=ids):
-                out[f["report_id"]][f["code"]] += 1
-        return {i: dict(sorted(c.items())) for i, c in out.items()}
+        return self.store.rule_counts(ids) if ids else {}      # GROUP BY report, rule: no finding rows
 
     def summaries(self, year: int | None = None, region: str | None = None, rule: str | None = None,
                   agency: str | int | None = None, search: str | None = None, limit: int | None = None,
@@ -88,6 +84,20 @@ class Backend:
                                         agency=agency, search=search or None, limit=limit, offset=offset)
         rules = self._rules([i.id for i in infos])
         return [_summary(i, rules[i.id]) for i in infos]
+
+    def count(self, year: int | None = None, region: str | None = None, rule: str | None = None,
+              agency: str | int | None = None, search: str | None = None) -> dict[str, int]:
+        """What `summaries` selects, counted and summed in SQL: reports, errors, warnings, infos."""
+        return self.store.report_totals(year=year, region=region or None, code=rule or None, agency=agency,
+                                        search=search or None)
+
+    def data_version(self) -> tuple:
+        """Changes whenever a report is stored, superseded, deleted or re-audited (Store.data_version)."""
+        return self.store.data_version()
+
+    def year_counts(self) -> list[tuple[int, int]]:
+        """(year, current reports), newest first."""
+        return self.store.year_counts()
 
     def get(self, id: int) -> tuple[Summary, Report] | None:
         got = self.store.get_report(id)
@@ -113,7 +123,7 @@ class Backend:
         return sorted(self.store.years(), reverse=True)
 
     def regions(self) -> list[str]:
-        return sorted({a.region for a in self.store.agencies() if a.region})
+        return self.store.regions()
 
     def version(self, id: int) -> tuple | None:
         """A cheap fingerprint of a stored report that changes whenever its page would: superseded,

@@ -4,6 +4,7 @@ upload with live progress, login.
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter, OrderedDict
 from typing import Any
 from urllib.parse import quote
@@ -17,6 +18,7 @@ from ..form import FORM_2021, form_for
 from ..errors import InputError
 from ..model import SEVERITY_RANK, Report
 from . import auth
+from . import paging
 from .layout import report_grids
 from .sources import source_view
 from .uploads import expand
@@ -44,16 +46,35 @@ def _load(request: Request, report_id: int):
 
 
 # ------------------------------------------------------------------ lists
+def _year_param(year: str | None) -> int | None:
+    """A year filter from the query: empty → none; otherwise 0–9999, else 400 (Chinese)."""
+    if year is None or year.strip() == "":
+        return None
+    y = year.strip()
+    if not (y.isascii() and y.isdigit() and len(y) <= 4):
+        raise HTTPException(400, f"年度应为 0 到 9999 之间的整数（收到「{year[:40]}」）")
+    return int(y)
+
+
+def pager(page: int, total: int, size: int) -> dict[str, Any]:
+    """What the page links need: this page, the last, and the page numbers to show (… between)."""
+    last = max(1, -(-total // size))
+    shown = sorted({1, last, *range(max(1, page - 2), min(last, page + 2) + 1)})
+    return {"page": page, "last": last, "total": total, "size": size, "shown": shown,
+            "first_row": (page - 1) * size + 1 if total else 0, "last_row": min(total, page * size)}
+
+
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, year: str | None = None, q: str | None = None, page: str | None = None):
     backend = request.app.state.backend
     size = request.app.state.settings.page_size
-    n = max(1, _int(page) or 1)
-    # one row more than a page tells whether there is a next page, without counting them all
-    rows = backend.summaries(year=_int(year), search=q or None, limit=size + 1, offset=(n - 1) * size)
-    more = len(rows) > size
-    return render(request, "index.html", rows=rows[:size], years=backend.years(), year=_int(year), q=q or "",
-                  page=n, more=more)
+    y = _year_param(year)
+    n = paging.parse(page, None).page
+    sel = {"year": y, "search": q or None}
+    rows = backend.summaries(**sel, limit=size, offset=(n - 1) * size)
+    total = backend.count(**sel)["reports"]
+    return render(request, "index.html", rows=rows, years=backend.years(), year=y, q=q or "",
+                  page=n, more=n * size < total, pager=pager(n, total, size))
 
 
 # ------------------------------------------------------------------ report page
@@ -192,23 +213,92 @@ def agency_page(request: Request, agency_id: int):
 
 
 # ------------------------------------------------------------------ dashboard
-@router.get("/dashboard", response_class=HTMLResponse)
-def dashboard(request: Request, year: str | None = None, region: str | None = None, rule: str | None = None):
-    backend = request.app.state.backend
-    years = backend.years()
-    y = _int(year) if year is not None else (years[0] if years else None)
-    rows = backend.summaries(year=y, region=region or None, rule=rule or None)
+ALL_YEARS = "all"          # ?year=all: 全部年度
+DASHBOARD_PAGE = 50
+
+
+class DashboardCache:
+    """The dashboard's figures (everything but the page of rows) by filters, while the store holds
+    the same reports and findings (Backend.data_version) and for at most `ttl` seconds: under
+    load, every view of the same selection would otherwise repeat the same GROUP BYs."""
+
+    def __init__(self, ttl: float = 30.0, size: int = 64):
+        self.ttl, self.size = ttl, size
+        self._items: OrderedDict[tuple, tuple[float, tuple, dict]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, version: tuple) -> dict | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit and hit[1] == version and time.monotonic() - hit[0] < self.ttl:
+                return hit[2]
+        return None
+
+    def put(self, key: tuple, version: tuple, value: dict) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic(), version, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_cache_lock = threading.Lock()
+
+
+def _dashboard_cache(app) -> DashboardCache:
+    with _cache_lock:
+        if getattr(app.state, "dashboard_cache", None) is None:
+            app.state.dashboard_cache = DashboardCache()
+        return app.state.dashboard_cache
+
+
+def dashboard_figures(backend, year: int | None, region: str | None, rule: str | None) -> dict[str, Any]:
+    """Totals, the findings-by-rule chart and the filter choices, each aggregated in SQL (a constant
+    number of queries, whatever the number of reports)."""
+    from ..audit.titles import rule_label, rule_title
+
     by_rule: dict[str, Counter] = {}
-    for c in backend.rule_counts(year=y, region=region or None, rule=rule or None):
+    for c in backend.rule_counts(year=year, region=region, rule=rule):
         by_rule.setdefault(c["code"], Counter())[c["severity"]] += c["findings"]
     codes = sorted(by_rule)
-    chart = {"codes": codes,
+    chart = {"codes": codes, "labels": [rule_label(c) for c in codes],
              "series": [{"severity": sev, "name": label, "data": [by_rule[c][sev] for c in codes]}
                         for sev, label in (("error", "错误"), ("warning", "警告"), ("info", "提示"))]}
-    all_rules = sorted({c["code"] for c in backend.rule_counts(year=y)})
-    return render(request, "dashboard.html", rows=rows, years=years, year=y, region=region or "",
-                  regions=backend.regions(), rule=rule or "", rules=all_rules, chart=chart,
-                  exports=backend.export_kinds())
+    all_codes = codes if not (region or rule) else sorted({c["code"] for c in backend.rule_counts(year=year)})
+    return {"totals": backend.count(year=year, region=region, rule=rule), "chart": chart,
+            "rules": [(c, rule_title(c)) for c in all_codes], "regions": backend.regions()}
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, year: str | None = None, region: str | None = None, rule: str | None = None,
+              page: str | None = None):
+    """Opens on the year with the most reports (not the newest, which early in a year holds a few);
+    全部年度 with ?year=all. The table is paged on the server, DASHBOARD_PAGE rows a page."""
+    from ..audit.titles import rule_title
+
+    backend = request.app.state.backend
+    year_counts = backend.year_counts()
+    if year == ALL_YEARS:
+        y = None
+    elif year is None or year.strip() == "":
+        # the busiest year; on a tie the newer one
+        y = max(year_counts, key=lambda t: (t[1], t[0]))[0] if year_counts else None
+    else:
+        y = _year_param(year)
+    region, rule = region or None, rule or None
+    n = paging.parse(page, None).page
+    cache = _dashboard_cache(request.app)
+    key, version = (y, region, rule), backend.data_version()
+    figures = cache.get(key, version)
+    if figures is None:
+        figures = dashboard_figures(backend, y, region, rule)
+        cache.put(key, version, figures)
+    rows = backend.summaries(year=y, region=region, rule=rule, limit=DASHBOARD_PAGE,
+                             offset=(n - 1) * DASHBOARD_PAGE)
+    return render(request, "dashboard.html", rows=rows, year_counts=year_counts, year=y,
+                  year_param=ALL_YEARS if y is None else y, region=region or "", rule=rule or "",
+                  rule_titles={c: rule_title(c) for s in rows for c in s.rules}, **figures,
+                  pager=pager(n, figures["totals"]["reports"], DASHBOARD_PAGE), exports=backend.export_kinds())
 
 
 def download(data: bytes, filename: str, media: str) -> Response:

@@ -3,18 +3,22 @@
 Reading is open; upload and delete need a logged-in session and the CSRF token
 in the `X-CSRF-Token` header (GET /api/session gives it). Errors are
 `{"detail": "<中文说明>"}` with a 4xx status.
+
+Every list is paged (web/paging.py): `?page=` and `?limit=` (default 50, at most 500); the body is
+the page's items, the headers X-Total-Count, X-Page, X-Limit and Link (next/prev/first/last).
 """
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from ..errors import InputError
 from . import auth
 from .pages import agency_series, download, read_uploads
+from .paging import PAGE_HEADERS, Paging, paging
 from .uploads import expand
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -73,13 +77,65 @@ def session(request: Request):
     return {"user": auth.current_user(request), "csrf_token": auth.csrf_token(request)}
 
 
-@router.get("/reports", response_model=list[ReportSummaryOut], summary="报告列表（可按年度、地区、规则、机关筛选）")
-def list_reports(request: Request, year: int | None = None, region: str | None = None,
+_PAGED = {200: {"headers": PAGE_HEADERS}, 400: {"description": "页码或每页条数不正确"}}
+
+
+def _year(year: int | None) -> int | None:
+    if year is not None and not 0 <= year <= 9999:
+        raise HTTPException(400, f"年度应为 0 到 9999 之间的整数（收到 {year}）")
+    return year
+
+
+@router.get("/reports", response_model=list[ReportSummaryOut], responses=_PAGED,
+            summary="报告列表（可按年度、地区、规则、机关筛选；分页）")
+def list_reports(request: Request, response: Response, year: int | None = None, region: str | None = None,
                  rule: str | None = None, agency: str | None = None, q: str | None = None,
-                 limit: int | None = Query(None, ge=1, le=10_000), offset: int = Query(0, ge=0)):
-    rows = request.app.state.backend.summaries(year=year, region=region, rule=rule, agency=agency, search=q,
-                                               limit=limit, offset=offset)
+                 p: Paging = Depends(paging)):
+    backend = request.app.state.backend
+    sel = {"year": _year(year), "region": region, "rule": rule, "agency": agency, "search": q}
+    rows = backend.summaries(**sel, limit=p.limit, offset=p.offset)
+    p.headers(request, response, backend.count(**sel)["reports"])
     return [s.as_dict() for s in rows]
+
+
+@router.get("/agencies", responses=_PAGED, summary="机关列表（可按地区、名称筛选；分页）")
+def list_agencies(request: Request, response: Response, region: str | None = None, name: str | None = None,
+                  p: Paging = Depends(paging)) -> list[dict[str, Any]]:
+    store = request.app.state.backend.store
+    rows = store.agencies(name=name or None, region=region or None, limit=p.limit, offset=p.offset)
+    p.headers(request, response, store.count_agencies(name=name or None, region=region or None))
+    return [{"id": a.id, "name": a.name, "region": a.region, "names": a.names, "reports": a.reports,
+             "years": a.years} for a in rows]
+
+
+@router.get("/findings", responses=_PAGED, summary="审核问题列表（跨报告，可按规则、严重程度筛选；分页）")
+def list_findings(request: Request, response: Response, rule: str | None = None, severity: str | None = None,
+                  p: Paging = Depends(paging)) -> list[dict[str, Any]]:
+    store = request.app.state.backend.store
+    rows = store.findings(code=rule or None, severity=severity or None, limit=p.limit, offset=p.offset)
+    p.headers(request, response, store.count_findings(code=rule or None, severity=severity or None))
+    return rows
+
+
+@router.get("/findings/by-rule", summary="各规则的问题数与涉及报告数（按年度、地区筛选），附规则中文名")
+def findings_by_rule(request: Request, year: int | None = None, region: str | None = None) -> list[dict[str, Any]]:
+    from ..audit.titles import rule_title
+
+    rows = request.app.state.backend.rule_counts(year=_year(year), region=region)
+    return [r | {"title": rule_title(r["code"])} for r in rows]
+
+
+@router.get("/runs", responses=_PAGED, summary="入库记录（命令行入库、网页上传、抓取；新的在前；分页）")
+def list_runs(request: Request, response: Response, p: Paging = Depends(paging)) -> list[dict[str, Any]]:
+    store = request.app.state.backend.store
+    rows = store.runs(limit=p.limit, offset=p.offset)
+    p.headers(request, response, store.count_runs())
+    return rows
+
+
+@router.get("/exports", summary="可用的导出种类（GET /api/export?kind=…）")
+def list_exports(request: Request) -> list[dict[str, str]]:
+    return [{"kind": k, "label": label} for k, label in request.app.state.backend.export_kinds()]
 
 
 @router.get("/reports/{report_id}", summary="一份报告：摘要与完整模型（report-json）")
@@ -88,16 +144,15 @@ def get_report(request: Request, report_id: int) -> dict[str, Any]:
     return {"summary": s.as_dict(), "report": r.to_dict()}
 
 
-@router.get("/reports/{report_id}/findings", summary="一份报告的审核问题")
-def get_findings(request: Request, report_id: int, severity: str | None = None,
-                 rule: str | None = None) -> list[dict[str, Any]]:
+@router.get("/reports/{report_id}/findings", responses=_PAGED, summary="一份报告的审核问题（分页）")
+def get_findings(request: Request, response: Response, report_id: int, severity: str | None = None,
+                 rule: str | None = None, p: Paging = Depends(paging)) -> list[dict[str, Any]]:
     s, r = _report_or_404(request, report_id)
-    out = []
-    for i, f in enumerate(r.findings):
-        if severity and f.severity != severity or rule and f.code != rule:
-            continue
-        out.append({"index": i, **f.model_dump(mode="json", exclude_none=True)})
-    return out
+    chosen = [(i, f) for i, f in enumerate(r.findings)
+              if not (severity and f.severity != severity or rule and f.code != rule)]
+    p.headers(request, response, len(chosen))
+    return [{"index": i, **f.model_dump(mode="json", exclude_none=True)}
+            for i, f in chosen[p.offset:p.offset + p.limit]]
 
 
 @router.delete("/reports/{report_id}", summary="删除一份报告（需登录）")
