@@ -654,7 +654,7 @@ def _current_reports(lib: Any, year: int, *, agency_ids: Iterable[int] | None = 
 
 def _findings(lib: Any, report_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     """Audit findings of the reports with the reviewers' decisions, and reviewer-added findings."""
-    from sqlalchemy import select
+    from sqlalchemy import case, select
 
     from ..store.models import Finding
     from ..store.review import finding_keys
@@ -662,32 +662,35 @@ def _findings(lib: Any, report_ids: list[int]) -> dict[int, list[dict[str, Any]]
 
     out: dict[int, list[dict[str, Any]]] = {r: [] for r in report_ids}
     decided: dict[tuple[int, str], tuple[int, str | None]] = {}
+    rf_cols = (ReviewFinding.id, ReviewFinding.report_id, ReviewFinding.key, ReviewFinding.origin, ReviewFinding.code,
+               ReviewFinding.severity, ReviewFinding.message, ReviewFinding.decision)
+    f_cols = (Finding.id, Finding.report_id, Finding.code, Finding.path, Finding.severity, Finding.message,
+              case((Finding.code == "D004", Finding.data)))         # only D004's data is read (lateness)
     with lib.store._read() as s:
         for i in range(0, len(report_ids), 500):
             chunk = report_ids[i:i + 500]
-            for rf in s.scalars(select(ReviewFinding).where(ReviewFinding.report_id.in_(chunk),
-                                                            ReviewFinding.state == "open")):
-                if rf.origin == "audit":
-                    decided[(rf.report_id, rf.key)] = (rf.id, rf.decision)
+            q = select(*rf_cols).where(ReviewFinding.report_id.in_(chunk), ReviewFinding.state == "open")
+            for rid_, rep, key, origin, code, sev, msg, decision in s.execute(q):
+                if origin == "audit":
+                    decided[(rep, key)] = (rid_, decision)
                 else:
-                    out[rf.report_id].append({"id": None, "review_id": rf.id, "code": rf.code,
-                                              "severity": rf.severity, "message": rf.message,
-                                              "decision": rf.decision, "data": None})
+                    out[rep].append({"id": None, "review_id": rid_, "code": code, "severity": sev, "message": msg,
+                                     "decision": decision, "data": None})
             rows: dict[int, list[Any]] = {}
-            for f in s.scalars(select(Finding).where(Finding.report_id.in_(chunk)).order_by(Finding.id)):
-                rows.setdefault(f.report_id, []).append(f)
+            for row in s.execute(select(*f_cols).where(Finding.report_id.in_(chunk)).order_by(Finding.id)):
+                rows.setdefault(row[1], []).append(row)
             for rid, fs in rows.items():
-                for key, f in zip(finding_keys([(f.code, f.path) for f in fs]), fs):
+                for key, (fid, _, code, _path, sev, msg, data) in zip(finding_keys([(f[2], f[3]) for f in fs]), fs):
                     rev_id, decision = decided.get((rid, key), (None, None))
-                    out[rid].append({"id": f.id, "review_id": rev_id, "code": f.code, "severity": f.severity,
-                                     "message": f.message, "decision": decision, "data": f.data})
+                    out[rid].append({"id": fid, "review_id": rev_id, "code": code, "severity": sev, "message": msg,
+                                     "decision": decision, "data": data})
     return out
 
 
 def _cells(lib: Any, report_ids: list[int], paths: set[str]) -> dict[int, dict[str, float | None]]:
     """The scheme's cells of each report: path → value (None: blank); a path the report's form
     does not have is absent."""
-    from sqlalchemy import and_, or_, select
+    from sqlalchemy import select
 
     from ..store.cells import split_path
     from ..store.models import Cell
@@ -696,12 +699,17 @@ def _cells(lib: Any, report_ids: list[int], paths: set[str]) -> dict[int, dict[s
     if not paths or not report_ids:
         return out
     keys = {split_path(p): p for p in paths}
-    cond = or_(*(and_(Cell.table_key == t, Cell.row_key == r, Cell.col_key == c) for t, r, c in keys))
+    # IN on each key column (the primary key's order), the exact (table, row, col) picked here
+    narrow = (Cell.table_key.in_(sorted({k[0] for k in keys})), Cell.row_key.in_(sorted({k[1] for k in keys})),
+              Cell.col_key.in_(sorted({k[2] for k in keys})))
     with lib.store._read() as s:
         for i in range(0, len(report_ids), 500):
-            q = select(Cell).where(Cell.report_id.in_(report_ids[i:i + 500]), cond)
-            for c in s.scalars(q):
-                out[c.report_id][keys[(c.table_key, c.row_key, c.col_key)]] = c.value
+            q = select(Cell.report_id, Cell.table_key, Cell.row_key, Cell.col_key, Cell.value) \
+                .where(Cell.report_id.in_(report_ids[i:i + 500]), *narrow)
+            for rid, t, r, c, v in s.execute(q):
+                path = keys.get((t, r, c))
+                if path is not None:
+                    out[rid][path] = v
     return out
 
 
