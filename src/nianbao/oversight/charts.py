@@ -42,8 +42,9 @@ def trend_option(trend: dict[int, dict[str, Indicator]], region: str | None = No
     gap where a year has no value; applications per agency as bars on a second axis."""
     years = sorted(trend)
     opt = _base(f"{region or '全部地区'} 各年度指标趋势", "比率按地区合计（分子之和 ÷ 分母之和）")
+    opt["grid"] = {**opt["grid"], "top": 100}
     opt |= {
-        "legend": {"top": 40, "type": "scroll"},
+        "legend": {"top": 50, "type": "scroll"},
         "xAxis": {"type": "category", "data": [str(y) for y in years]},
         "yAxis": [{"type": "value", "name": "%", "min": 0, "axisLabel": {"formatter": "{value}%"}},
                   {"type": "value", "name": "件/机关", "min": 0, "splitLine": {"show": False}}],

@@ -24,6 +24,9 @@ in one query.
 from __future__ import annotations
 
 import statistics
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,8 +92,8 @@ DEFINITIONS: dict[str, Definition] = {d.name: d for d in (
                RATE, "litigation_corrected", "litigation_total", "表四 行政诉讼两类之和"),
     Definition("carryover_rate", "结转率", "结转下年度继续办理 ÷（本年新收 + 上年结转）", RATE,
                "carried_forward", "intake", "表三总计列"),
-    Definition("applications_per_agency", "机关平均申请量", "本年新收申请 ÷ 机关数", COUNT,
-               "new_received", "agencies", "表三 一、本年新收 总计；一份报告即一个机关"),
+    Definition("applications_per_agency", "每机关申请量", "本年新收申请 ÷ 机关数", COUNT,
+               "new_received", "agencies", "表三 一、本年新收 总计；一个机关即其本年新收，地区为各机关平均"),
     Definition("yoy_swing", "新收申请同比波动", "max(本年新收, 上年新收) ÷ min(本年新收, 上年新收)", FACTOR,
                "", "", "同一机关上年的现行报告；1 = 持平，2 = 翻倍或减半；地区为各机关较大值之和 ÷ 较小值之和"),
 )}
@@ -379,7 +382,61 @@ def region_filter(lib: Any, region: int | str | None):
     return or_(Agency.region.contains(text), Agency.name.startswith(text)), text
 
 
+class _FetchCache:
+    """The parts of a region's reports, kept while the store's reports are unchanged (a saved
+    report is a new row, a deleted one lowers the count: max(id) and the counts tell, from
+    indexes) and for at most `ttl` seconds (the registry's membership may change meanwhile).
+    Repeated views of a large region then skip the GROUP BY over its cells."""
+    # the ids of the current reports are summed too: a deleted newest report whose id SQLite gives
+    # to the next one is caught unless that one is current in its place (then the ttl bounds it)
+
+    def __init__(self, size: int = 64, ttl: float = 30.0):
+        self.size, self.ttl = size, ttl
+        self._items: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Any:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None or time.monotonic() - hit[0] > self.ttl:
+                return None
+            self._items.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: tuple, value: Any) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic(), value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_CACHE = _FetchCache()
+
+
+def _fingerprint(store: Any) -> tuple:
+    from ..store.models import Report as ReportRow
+
+    current = select(func.count(), func.sum(ReportRow.id)).where(ReportRow.is_current).subquery()
+    q = select(select(func.max(ReportRow.id)).scalar_subquery(), select(func.count(ReportRow.id)).scalar_subquery(),
+               current.c[0], current.c[1])
+    with store._read() as s:
+        return tuple(s.execute(q).one())
+
+
 def _fetch(lib: Any, region: int | str | None, years: list[int] | None, agency: str | int | None = None):
+    """Current reports of the region in these years (None: all) with their parts (cached while
+    the store is unchanged, see _FetchCache)."""
+    store = _store(lib)
+    key = (store.url, _fingerprint(store), str(region), tuple(years) if years is not None else None, str(agency))
+    got = _CACHE.get(key)
+    if got is None:
+        got = _query(lib, region, years, agency)
+        _CACHE.put(key, got)
+    return got
+
+
+def _query(lib: Any, region: int | str | None, years: list[int] | None, agency: str | int | None = None):
     """Current reports of the region in these years (None: all) with their parts, one query."""
     from ..store.models import Agency, Cell
     from ..store.models import Report as ReportRow
