@@ -21,7 +21,7 @@ from . import auth
 from . import paging
 from .layout import report_grids
 from .sources import source_view
-from .uploads import expand
+from .uploads import expand_all
 
 router = APIRouter(include_in_schema=False)
 
@@ -336,21 +336,22 @@ def upload_form(request: Request):
 
 
 def start_ingest(request: Request, user: str, uploads: list[tuple[str, bytes]]):
-    """Check every upload, then ingest the good ones in the background; returns the job."""
+    """Check every upload, then ingest the good ones in the background; returns the job. The user's
+    upload budget is held until the job is through (InputError 429 when it is spent)."""
     app = request.app
-    files, failed = [], []
-    for name, data in uploads:
-        try:
-            got, errs = expand(name, data, app.state.settings.max_bytes)
-            files += got
-            failed += errs
-        except InputError as e:
-            failed.append(e)
+    files, failed, release = expand_all(uploads, app.state.settings.upload_limits, app.state.upload_budget, user)
     backend = app.state.backend
-    run_id = backend.start_run([name for name, _ in uploads])
-    items = [(f.name, _ingest_work(app, f.name, f.data, run_id, user)) for f in files]
-    return app.state.jobs.start(user, items, failed,
-                                on_finish=lambda job: backend.finish_run(run_id, [f.as_dict() for f in job.files]))
+    try:
+        run_id = backend.start_run([name for name, _ in uploads])
+        items = [(f.name, _ingest_work(app, f.name, f.data, run_id, user)) for f in files]
+    except BaseException:
+        release()
+        raise
+
+    def finish(job):
+        release()
+        backend.finish_run(run_id, [f.as_dict() for f in job.files])
+    return app.state.jobs.start(user, items, failed, on_finish=finish)
 
 
 def _ingest_work(app, name: str, data: bytes, run_id: int, user: str | None = None):
@@ -378,7 +379,11 @@ async def upload_post(request: Request, files: list[UploadFile] = File(default=[
     uploads = [u for u in uploads if not (u[0] == "未命名文件" and not u[1])]
     if not uploads:
         raise HTTPException(400, "请选择要上传的文件")
-    job = start_ingest(request, user, uploads)
+    try:
+        # a zip is expanded and checked on a worker thread, not on the event loop
+        job = await run_in_threadpool(start_ingest, request, user, uploads)
+    except InputError as e:            # the user's uploads in flight are over budget
+        raise HTTPException(getattr(e, "status", 422), e.message) from None
     if request.headers.get("HX-Request"):
         return render(request, "_job.html", job=job)
     return RedirectResponse(f"/upload/jobs/{job.id}", status_code=303)

@@ -14,12 +14,13 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError
 from . import auth
 from .pages import agency_series, download, read_uploads
 from .paging import PAGE_HEADERS, Paging, paging
-from .uploads import expand
+from .uploads import expand_all
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -216,21 +217,24 @@ def rectification(request: Request, agency_id: int, fmt: str = "xlsx", year: int
                         415: {"description": "文件类型不支持"}, 422: {"description": "文件无法解析"}})
 async def upload(request: Request, files: list[UploadFile] = File(...), user: str = Depends(auth.require_writer)):
     """Synchronous: the answer says, per file, whether it was stored and why not."""
-    settings = request.app.state.settings
-    uploads = await read_uploads(files, settings.max_bytes)
+    uploads = await read_uploads(files, request.app.state.settings.max_bytes)
+    # expanding, parsing (a 200-page PDF) and storing wait on a worker thread, never on the event loop:
+    # other requests go on being answered meanwhile
+    return await run_in_threadpool(_store_uploads, request.app, user, uploads)
+
+
+def _store_uploads(app, user: str, uploads: list[tuple[str, bytes]]):
+    settings, backend = app.state.settings, app.state.backend
+    try:
+        got, refused, release = expand_all(uploads, settings.upload_limits, app.state.upload_budget, user)
+    except InputError as e:          # the user's uploads in flight are over budget
+        raise HTTPException(_status_for(e), e.message) from None
     results: list[dict[str, Any]] = []
     statuses: list[int] = []
-    backend = request.app.state.backend
-    run_id = backend.start_run([name for name, _ in uploads])
-    for name, data in uploads:
-        try:
-            got, errs = expand(name, data, settings.max_bytes)
-        except InputError as e:
-            results.append({"name": e.file or name, "ok": False, "message": e.message})
-            statuses.append(_status_for(e))
-            continue
-        for e in errs:
-            results.append({"name": e.file or name, "ok": False, "message": e.message})
+    try:
+        run_id = backend.start_run([name for name, _ in uploads])
+        for e in refused:
+            results.append({"name": e.file or "", "ok": False, "message": e.message})
             statuses.append(_status_for(e))
         for f in got:
             try:
@@ -244,12 +248,14 @@ async def upload(request: Request, files: list[UploadFile] = File(...), user: st
                 statuses.append(422)
                 continue
             if s.sha256:
-                request.app.state.sources.save(s.sha256, f.data)
+                app.state.sources.save(s.sha256, f.data)
             results.append({"name": f.name, "ok": True, "report_id": s.id, "agency": s.agency, "year": s.year,
                             "duplicate": s.duplicate, "message": "该文件此前已入库" if s.duplicate else ""})
-    backend.finish_run(run_id, [{"name": r["name"], "message": r["message"],
-                                 "state": "error" if not r["ok"] else "duplicate" if r.get("duplicate") else "done"}
-                                for r in results])
+        backend.finish_run(run_id, [{"name": r["name"], "message": r["message"],
+                                     "state": "error" if not r["ok"] else "duplicate" if r.get("duplicate")
+                                     else "done"} for r in results])
+    finally:
+        release()
     stored = sum(r["ok"] for r in results)
     body = {"stored": stored, "failed": len(results) - stored, "files": results}
     if stored == 0:
