@@ -174,22 +174,34 @@ def finding_rows(store: Store, infos: list[ReportInfo]) -> list[dict[str, Any]]:
 
 
 # ---------------------------------------------------------------- writers
-FORMULA_START = ("=", "+", "-", "@")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(v: Any) -> Any:
-    """Text a spreadsheet would run as a formula (starting with = + - @: report text and reviewers'
-    notes are untrusted) kept as text in CSV: prefixed with an apostrophe."""
-    return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+    """Text a spreadsheet would run as a formula (starting with = + - @, or a tab or CR before one:
+    report text and reviewers' notes are untrusted) kept as text in CSV: prefixed with an apostrophe.
+    Every CSV writer passes its cells through this (export, review trail). A line break inside a cell
+    becomes LF: the writers end rows with LF, so only LF makes the csv module quote the cell (a bare CR
+    left unquoted split the row in two in Excel)."""
+    if not isinstance(v, str):
+        return v
+    formula = v.startswith(FORMULA_START)
+    if "\r" in v:
+        v = v.replace("\r\n", "\n").replace("\r", "\n")
+    return "'" + v if formula else v
 
 
-def _text_only(wb) -> None:
-    """XLSX: a cell openpyxl took for a formula (text starting with =) is stored as the text it is."""
+def text_only(wb) -> None:
+    """XLSX: a cell openpyxl took for a formula (text starting with =) is stored as the text it is.
+    Every XLSX writer calls this on its workbook just before saving (export, 整改清单, 整改通知)."""
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for c in row:
                 if c.data_type == "f":
                     c.data_type = "s"
+
+
+_text_only = text_only       # the name other writers import (oversight.scorecard)
 
 
 def _csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
@@ -253,7 +265,7 @@ def _xlsx(store: Store, infos: list[ReportInfo], form: str) -> bytes:
         _sheet(wb, "单元格", [h for _, h in LONG_COLUMNS], [[r[k] for k, _ in LONG_COLUMNS] for r in lr],
                {2: 24, 9: 50})
     buf = io.BytesIO()
-    _text_only(wb)
+    text_only(wb)
     wb.save(buf)
     return buf.getvalue()
 
@@ -356,7 +368,7 @@ def rectification_file(title: str, when: str, rows: list[list[Any]], fmt: str,
             for c in row:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
         buf = io.BytesIO()
-        _text_only(wb)
+        text_only(wb)
         wb.save(buf)
         return buf.getvalue()
     if fmt == "docx":
