@@ -58,7 +58,7 @@ def test_ranking_page_lists_agencies_in_rank_order_with_chart_and_download(tmp_p
         assert missing.status_code == 404 and "火星区" in missing.text
 
 
-def test_agency_page_explains_every_line_and_api_matches(tmp_path):
+def test_agency_page_explains_every_line_api_matches_and_a_decision_rescores(tmp_path):
     c, app = new_client(tmp_path)
     with c:
         _stock(app)
@@ -76,6 +76,12 @@ def test_agency_page_explains_every_line_and_api_matches(tmp_path):
         assert one["total"] == 92 and len(one["lines"]) == len(data["items"])
         assert c.get("/api/scorecard", params={"region": "沙坡头区", "year": 2023, "agency": "无此局"}).status_code == 404
         assert c.get("/scorecard/agency/9999", params={"region": "沙坡头区", "year": 2023}).status_code == 404
+        # a reviewer's 误报 on the D004 finding changes the score at once (the cached scorecard is not reused)
+        lib = app.state.backend.library
+        d004 = next(f for f in lib.findings(mz["report_id"]) if f["code"] == "D004")
+        lib.decide(d004["id"], "误报", user="张三", reason="发布日期读错", expected_version=d004["version"])
+        again = c.get("/api/scorecard", params={"region": "沙坡头区", "year": 2023, "agency": mz["key"]}).json()
+        assert again["total"] == 97 and again["rank"] == 3
         spec = c.get("/api/openapi.json").json()
         assert "/api/scorecard" in spec["paths"] and "ScorecardOut" in spec["components"]["schemas"]
 

@@ -828,6 +828,27 @@ def build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None = Non
                     scheme_source=scheme_source or "指定的评分方案", notes=notes)
 
 
+def inputs_version(lib: Any) -> tuple:
+    """A cheap fingerprint of everything a scorecard reads — reports and findings (Store.data_version),
+    reviewers' decisions (every change bumps a finding's version), the registry (regions, entries,
+    deadlines, configuration documents) and today's date (deadlines pass) — so a computed scorecard
+    can be reused while it holds."""
+    from sqlalchemy import func, select
+
+    from ..store.registry_models import EntryRow, RegionRow
+    from ..store.review_models import ReviewFinding
+
+    rf, rg, en = ReviewFinding.__table__, RegionRow.__table__, EntryRow.__table__
+    q = select(*(select(agg).select_from(t).scalar_subquery() for t, aggs in (
+        (rf, (func.count(), func.sum(rf.c.version))),
+        (rg, (func.count(), func.max(rg.c.id), func.max(rg.c.updated_at))),
+        (en, (func.count(), func.max(en.c.id), func.max(en.c.updated_at), func.sum(en.c.agency_id))))
+        for agg in aggs))
+    with lib.store._read() as s:
+        own = tuple(str(v) for v in s.execute(q).one())
+    return (lib.store.data_version(), own, date.today().isoformat())
+
+
 def _entry_name(entry: Any, region: Any) -> str:
     name = (entry.name or "").strip() or "（未命名机关）"
     place = region.full_name or region.name or ""

@@ -7,16 +7,18 @@ chart from the ECharts option the page carries as JSON (no inline script: the CS
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError
 from ..oversight.config import ConfigError
-from ..oversight.scorecard import ranking_chart, scorecard_xlsx
+from ..oversight.scorecard import inputs_version, ranking_chart, scorecard_xlsx
 from . import auth
 
 router = APIRouter()
@@ -43,14 +45,59 @@ def _regions(lib) -> list[str]:
     return out + [g for g in lib.store.regions() if g and g not in out]
 
 
+class _Cache:
+    """Scorecards by (region, year), valid while their inputs hold (scorecard.inputs_version: the
+    reports, findings, decisions, registry and date): the page, its agencies' pages, the XLSX and
+    the API of one region-year compute it once."""
+
+    def __init__(self, size: int = 32):
+        self.size = size
+        self._items: OrderedDict[tuple[str, int], tuple[tuple, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, int], version: tuple):
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is not None and hit[0] == version:
+                self._items.move_to_end(key)
+                return hit[1]
+        return None
+
+    def put(self, key: tuple[str, int], version: tuple, card: Any) -> None:
+        with self._lock:
+            self._items[key] = (version, card)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_cache_lock = threading.Lock()
+
+
+def _cache(request: Request) -> _Cache:
+    """The app's own cache (one per app: two stores may well have the same fingerprint)."""
+    state = request.app.state
+    with _cache_lock:
+        if getattr(state, "scorecard_cache", None) is None:
+            state.scorecard_cache = _Cache()
+        return state.scorecard_cache
+
+
 def _card(request: Request, region: str, year: int):
     lib = request.app.state.backend.library
+    version = inputs_version(lib)
+    cache = _cache(request)
+    card = cache.get((region, year), version)
+    if card is not None:
+        return card
     try:
-        return lib.scorecard(region, year)
+        card = lib.scorecard(region, year)
     except InputError as e:
         raise HTTPException(404, e.message) from None
     except ConfigError as e:
         raise HTTPException(400, f"{region} 的评分方案有误：{e}") from None
+    cache.put((region, year), version, card)
+    return card
 
 
 # ------------------------------------------------------------------ pages
@@ -151,5 +198,6 @@ async def scorecard_api(request: Request, region: str, year: int, agency: str | 
         one = card.agency(agency)
         if one is None:
             raise HTTPException(404, f"{card.region} {year} 年度的评分中没有机关「{agency}」")
-        return one.to_dict()
-    return card.to_dict()
+        return JSONResponse(one.to_dict())
+    # the response model documents the answer; the dict is built to it (validating 100s of lines costs more than the score)
+    return JSONResponse(card.to_dict())
