@@ -354,3 +354,24 @@ def test_registry_deadline_not_yet_passed_leaves_the_agency_out_with_a_note(tmp_
         card = lib.scorecard("沙坡头区", 2023, scheme=parse_scheme(REGISTRY_SCHEME), today=date(2024, 1, 22))
     assert [a.agency for a in card.agencies] == ["中卫市沙坡头区司法局"]
     assert any("2 个机关尚未到公开期限" in n for n in card.notes)
+
+
+def test_a_region_scheme_applies_to_the_regions_under_it_and_a_bad_one_is_refused(tmp_path):
+    from nianbao.oversight.registry import parse_registry
+    from nianbao.oversight.regional import registry_of
+    from nianbao.store.registry import RegistryError
+
+    with Library(f"sqlite:///{tmp_path / 'r.db'}", data_dir=tmp_path / "files") as lib:
+        reg = registry_of(lib)
+        reg.import_rows(parse_registry(REGISTRY.encode(), "名录.csv"))
+        city = reg.region("中卫市")
+        reg.set_config(city.id, "scorecard:\n  base: 10\n  floor: null\n  items:\n"
+                                "    - {id: missing, name: 未公开, per: missing, points: -30, basis: 考核办法第五条}\n")
+        with pytest.raises(RegistryError, match=r"scorecard\.items 有误：第 1 项的 points"):
+            reg.set_config(city.id, "scorecard:\n  items:\n    - {id: m, name: 未公开, per: missing}\n")
+        lib.add_report(_report("中卫市沙坡头区司法局", 1, published=date(2024, 1, 20)))
+        card = lib.scorecard("沙坡头区", 2023, today=date(2025, 1, 1))
+    assert card.scheme.base == 10 and card.scheme.floor is None and "沙坡头区适用的配置" in card.scheme_source
+    assert {a.agency.removeprefix("宁夏回族自治区"): a.total for a in card.agencies} == {
+        "中卫市沙坡头区司法局": 10, "中卫市沙坡头区民政局": -20, "中卫市沙坡头区财政局": -20}
+    assert card.to_dict()["items"][0]["basis"] == "考核办法第五条"
