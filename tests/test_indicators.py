@@ -284,3 +284,24 @@ def test_cli_indicators_table_json_and_bad_input(tmp_path):
     assert p.returncode == 2 and "不存在市" in p.stderr and "Traceback" not in p.stderr
     p = run("--year", "2023", "--sort", "nonsense")
     assert p.returncode == 2 and "--sort" in p.stderr
+
+
+# ---------------------------------------------------------------- with a registry
+def test_registry_region_by_id_or_name_and_its_jurisdictions_thresholds(tmp_path):
+    from nianbao.library import Library
+
+    with Library(f"sqlite:///{tmp_path / 'r.db'}", data_dir=tmp_path / "files") as lib:
+        _region(lib.store)
+        lib.import_registry("省,市,县,机关名称,类型\n宁夏回族自治区,中卫市,沙坡头区,司法局,部门\n"
+                            "宁夏回族自治区,吴忠市,利通区,司法局,部门\n".encode(), "r.csv", user="t")
+        city = lib.registry.region("中卫市")
+        res = I.region_indicators(lib, city.id, 2023)
+        assert res.region == "宁夏回族自治区中卫市"
+        assert sorted(r.agency for r in res.rows) == ["中宁县财政局", "沙坡头区司法局", "海原县教育局"]
+        assert [r.agency for r in I.region_indicators(lib, "沙坡头区", 2023).rows] == ["沙坡头区司法局"]
+        assert res.totals["denial_rate"].mark == "yellow"                        # default: 30 % ≥ 20 %
+        lib.registry.set_config(city.id, "indicators:\n  denial_rate: {yellow: 0.35, red: 0.5}\n", user="t")
+        district = lib.registry.region("沙坡头区")                               # inherits the city's
+        assert I.region_indicators(lib, city.id, 2023).totals["denial_rate"].mark is None
+        assert I.config_thresholds(lib, district.id)["denial_rate"].yellow == 0.35
+        assert I.config_thresholds(lib, "吴忠市")["denial_rate"].yellow == 0.2

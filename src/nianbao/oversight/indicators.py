@@ -513,22 +513,31 @@ def summarize(rows: list[AgencyRow], th: Mapping[str, Threshold]) -> tuple[dict[
     return totals, dist
 
 
+def _node(lib: Any, region: int | str | None):
+    reg = getattr(lib, "registry", None)
+    if reg is None or region in (None, ""):
+        return None
+    try:
+        return reg.region(int(region) if str(region).isdigit() else str(region))
+    except Exception:               # noqa: BLE001 — no registry tables yet: the store's own regions
+        return None
+
+
 def config_thresholds(lib: Any, region: int | str | None) -> dict[str, Threshold]:
-    """The thresholds that apply to a region: its jurisdiction's configuration (Library.config_for,
-    the nearest region up the tree that has one), else the bundled default."""
+    """The thresholds that apply to a region: its jurisdiction's configuration (the nearest region
+    up the tree that has one: Library.config_for, else the registry's chain of documents), else the
+    bundled default."""
+    from .config import ConfigError, load_config
+
+    node = _node(lib, region)
     cfg = None
-    if hasattr(lib, "config_for"):
-        node = None
-        reg = getattr(lib, "registry", None)
-        if reg is not None and region not in (None, ""):
-            try:
-                node = reg.region(int(region) if str(region).isdigit() else str(region))
-            except Exception:       # noqa: BLE001 — no registry yet
-                node = None
-        try:
+    try:
+        if hasattr(lib, "config_for"):
             cfg = lib.config_for(node.id if node is not None else None)
-        except Exception:           # noqa: BLE001 — a broken region document must not hide the indicators
-            cfg = None
+        elif node is not None and hasattr(lib.registry, "config_chain"):
+            cfg = load_config(*(text for _, text in lib.registry.config_chain(node.id)))
+    except ConfigError:             # a document that no longer validates: the default, not an error page
+        cfg = None
     return thresholds(cfg)
 
 
