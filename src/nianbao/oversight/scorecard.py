@@ -32,8 +32,15 @@ line; a blank cell; an indicator with a zero denominator; a report without a pub
 shown with the reason and left out of the total — never counted as 0. An agency without a report
 is scored by the `missing` item alone. Agencies are ranked by total, ties share a rank (1, 2, 2, 4).
 
-    card = lib.scorecard(region="中卫市", year=2023)          # Library → Scorecard
-    card.to_dict()["agencies"][0]["lines"][0]["text"]         # "逾期 20 天 × -1 分 = -20 分"
+Who is scored: with a registry, every agency it expects under the region (oversight/missing.py:
+lateness against the deadline that applies to the agency; those not yet due are left out and
+noted) and the region's reports of agencies it does not list; without one, every agency with a
+current report in the region (lateness from the report's D004 finding). The scheme is the
+region's jurisdiction configuration (the nearest region up the tree with one), else the default.
+
+    card = lib.scorecard("中卫市", 2023)                       # Library → Scorecard
+    a = card.agency("沙坡头区司法局")                           # rank, total, lines
+    a.lines[1].text                                          # "发布日期 2024-02-20，期限 2024-01-31（条例第四十九条），逾期 20 天 × -1 分 = -20 分"
     data = scorecard_xlsx(card)                              # ranking sheet + explanation lines
 """
 from __future__ import annotations
@@ -49,8 +56,6 @@ from .config import ConfigError
 from .indicators import DEFINITIONS, display
 
 PERS = ("missing", "late", "late_day", "finding", "cell", "indicator")
-PER_NAMES = {"missing": "未公开报告", "late": "逾期公开（每次）", "late_day": "逾期天数（每天）",
-             "finding": "审核问题（每条）", "cell": "表格数值", "indicator": "风险指标标记"}
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 INDICATORS = {name: d.label for name, d in DEFINITIONS.items()}
@@ -374,7 +379,7 @@ class AgencyScore:
                 "lines": [ln.to_dict() for ln in self.lines]}
 
 
-STATUS_NAMES = {"published": "已公开", "missing": "未公开", "unknown": "已公开（未导入名录）"}
+STATUS_NAMES = {"published": "已公开", "missing": "未公开", "unknown": "已公开（未与名录对照）"}
 
 
 @dataclass
