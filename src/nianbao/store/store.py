@@ -714,6 +714,14 @@ class Store:
         with self._read() as s:
             return s.scalar(q) or 0
 
+    def current_reports(self, agency_ids: Iterable[int], year: int) -> list[ReportInfo]:
+        """The current reports of these agencies for one year (a registry subtree's reports)."""
+        ids = sorted(set(agency_ids))
+        with self._read() as s:
+            return [ReportInfo(*r) for k in range(0, len(ids), 500)
+                    for r in s.execute(self._info_query().where(ReportRow.agency_id.in_(ids[k:k + 500]),
+                                                                ReportRow.year == year, ReportRow.is_current))]
+
     def replace_findings(self, report_id: int, codes: Iterable[str], findings: Iterable[FindingModel]) -> bool:
         """Replace the findings of these rule codes of one report with `findings` (those of the
         codes), in one transaction: the report's model, its finding rows and its counts by
