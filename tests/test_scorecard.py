@@ -375,3 +375,35 @@ def test_a_region_scheme_applies_to_the_regions_under_it_and_a_bad_one_is_refuse
     assert {a.agency.removeprefix("宁夏回族自治区"): a.total for a in card.agencies} == {
         "中卫市沙坡头区司法局": 10, "中卫市沙坡头区民政局": -20, "中卫市沙坡头区财政局": -20}
     assert card.to_dict()["items"][0]["basis"] == "考核办法第五条"
+
+
+def test_generated_city_scorecard_deducts_for_the_planted_late_and_missing_and_nobody_else(tmp_path):
+    from nianbao import api
+    from nianbao.generate.region import CITY_DEADLINES, generate_region, registry_csv
+    from nianbao.oversight.registry import parse_registry
+    from nianbao.oversight.regional import registry_of
+
+    region = generate_region(0, districts=3, departments=3, city_departments=2, townships=1)
+    y = region.years[1]
+    scheme = parse_scheme({"base": 100, "items": [
+        {"id": "missing", "name": "未公开", "per": "missing", "points": -100},
+        {"id": "late", "name": "逾期", "per": "late", "points": -5}]})
+    with Library(f"sqlite:///{tmp_path / 'g.db'}", data_dir=tmp_path / "files") as lib:
+        reg = registry_of(lib)
+        reg.import_rows(parse_registry(registry_csv(region), "名录.csv"))
+        city = reg.region(region.city)
+        for kind, md in CITY_DEADLINES.items():
+            reg.set_deadline(city.id, kind, md)
+        for (_, year), r in sorted(region.reports.items()):
+            if year == y:
+                lib.store.save_report(api.audit(r))
+        card = lib.scorecard(region.city, y, scheme=scheme, today=date(y + 2, 1, 1))
+    late = {k for k, yy in region.key.late if yy == y}
+    missing = {k for k, yy in region.key.missing if yy == y}
+    assert late and missing and region.key.late_by_region_rule          # the case the city's 01-28 makes late
+    by_key = {next(m.key for m in region.members if a.agency.endswith(m.key)): a for a in card.agencies}
+    assert set(by_key) == {m.key for m in region.members}
+    for key, a in by_key.items():
+        want = 0 if key in missing else 95 if key in late else 100
+        assert a.total == want, (key, a.total, [ln.text for ln in a.lines])
+    assert {k for k, a in by_key.items() if a.status == "missing"} == missing
