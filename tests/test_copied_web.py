@@ -59,6 +59,9 @@ def test_copied_pairs_page_and_api_list_the_pair_and_not_the_unrelated_report(tm
     c, app = new_client(tmp_path)
     with c:
         ids = _store_region(app)
+        assert c.get("/api/copied?year=2023").json() == []      # not compared yet: registry came after
+        assert "nianbao region-audit" in c.get("/copied?year=2023").text
+        app.state.backend.library.audit_region(year=2023)
         pairs = c.get("/api/copied?year=2023").json()
         got = {(p["report_id"], p["other_report_id"]) for p in pairs}
         a, b = ids["司法局"], ids["民政局"]

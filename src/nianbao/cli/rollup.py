@@ -61,7 +61,7 @@ def copied(
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
-    """同级雷同：同一年度、同一地区、同类机关之间第一、五部分正文相同比例达到阈值的报告对。"""
+    """同级雷同：同一年度、同一地区、同类机关之间第一、五部分正文相同比例达到阈值的报告对（区域审核 X005 的结果）。"""
     from .review import _library
 
     with _library(db) as lib:
@@ -72,6 +72,8 @@ def copied(
     title = f"{region or '全部地区'} {year} 年度 同级雷同"
     if not pairs:
         console.print(f"{escape(title)}：没有相同比例达到阈值的报告。", highlight=False)
+        console.print("[dim]同级比较由区域审核完成（X005）：导入机关登记册后新入库的报告自动比较，"
+                      "此前入库的请先运行 nianbao region-audit。[/dim]")
         return
     t = Table(box=box.SIMPLE_HEAD, title=title)
     for col in ("报告", "机关", "相同比例", "雷同对象", "对方报告", "对方相同比例", "阈值"):

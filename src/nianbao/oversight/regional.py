@@ -115,12 +115,19 @@ def config_for(lib, region_id: int | None):
 
 
 def rollup_for(lib, region: int | str, year: int) -> Rollup:
-    """The roll-up of a region (id or name) and year; without a registry it says it cannot be computed."""
+    """The roll-up of a region (id or name) and year; without a registry it says it cannot be computed.
+    Reads only the region's subtree: its regions, entries, their current reports and cells."""
     registry = registry_of(lib)
     if registry.is_empty():
         return Rollup(None, str(region), year, "no_registry")
     reg = registry.resolve(region)
-    return _World(lib, year).rollup(reg.id)
+    regions = {r.id: r for r in registry.regions()}
+    entries = registry.expected(reg.id, recursive=True)
+    infos = lib.store.current_reports([e.agency_id for e in entries if e.agency_id is not None], year)
+    report_of = {i.agency_id: i.id for i in infos}
+    ids = list(report_of.values())
+    return compute_rollup(reg.id, year, regions=regions, entries=entries, report_of=report_of,
+                          cells=lib.store.cells(ids), formats={i.id: i.format for i in infos})
 
 
 def scope(lib, region: int | str | None, year: int | None) -> list[int]:
@@ -138,8 +145,12 @@ def scope(lib, region: int | str | None, year: int | None) -> list[int]:
             if not lib.store.list_reports(region=str(region), year=year):
                 raise
         else:
-            agencies = {e.agency_id for e in registry.expected(reg.id, recursive=True) if e.agency_id is not None}
-            ids |= {i.id for i in lib.store.list_reports(year=year) if i.agency_id in agencies}
+            agencies = [e.agency_id for e in registry.expected(reg.id, recursive=True) if e.agency_id is not None]
+            if year is not None:
+                ids |= {i.id for i in lib.store.current_reports(agencies, year)}
+            else:
+                wanted = set(agencies)
+                ids |= {i.id for i in lib.store.list_reports() if i.agency_id in wanted}
             region = reg.name
     ids |= {i.id for i in lib.store.list_reports(region=str(region), year=year)}
     return sorted(ids)
@@ -263,21 +274,24 @@ def _sync_reviews(lib, report_ids: list[int], user: str | None) -> None:
 
 
 def pairs(lib, year: int, region: int | str | None = None) -> list[dict[str, Any]]:
-    """Copied-text pairs among the current reports of a year (of a region): each report whose
-    share in a sibling's reaches its jurisdiction's X005 threshold, with the sibling and the shares."""
-    w = _World(lib, year)
-    targets = [r for r in scope(lib, region, year) if r in w.infos]
-    sibs = _siblings(lib, w, targets)
-    out = []
-    for r in targets:
-        t = w.config(r).similarity.X005
-        for s in sibs.get(r, []):
-            if s.share >= t:
-                info = w.infos[r]
-                out.append({"report_id": r, "agency": info.agency_name or info.agency, "region": info.region,
-                            "other_report_id": s.report_id, "other_agency": s.agency, "share": s.share,
-                            "other_share": s.other_share, "by_section": s.by_section, "threshold": t, "year": year})
-    return sorted(out, key=lambda p: (-p["share"], p["report_id"], p["other_report_id"]))
+    """Copied-text pairs among the current reports of a year (of a region), as the regional pass
+    found them: every X005 finding with the sibling it names and the others it lists, the shares
+    and the threshold applied."""
+    ids = scope(lib, region, year)
+    out, infos = [], {}
+    for f in lib.store.findings(report_ids=ids, code="X005"):
+        d = f.get("data") or {}
+        if f["report_id"] not in infos:
+            infos[f["report_id"]] = lib.store.get_info(f["report_id"])
+        info = infos[f["report_id"]]
+        for o in [d.get("other") or {}, *(d.get("others") or [])]:
+            if not o.get("report_id"):
+                continue
+            out.append({"report_id": f["report_id"], "agency": (info.agency_name or info.agency) if info else None,
+                        "region": info.region if info else None, "other_report_id": o["report_id"],
+                        "other_agency": o.get("agency"), "share": o.get("share"), "other_share": o.get("other_share"),
+                        "by_section": o.get("by_section") or {}, "threshold": d.get("threshold"), "year": year})
+    return sorted(out, key=lambda p: (-(p["share"] or 0), p["report_id"], p["other_report_id"]))
 
 
 def audit_region(lib, region: int | str | None = None, year: int | None = None, *,
