@@ -377,7 +377,7 @@ def test_a_region_scheme_applies_to_the_regions_under_it_and_a_bad_one_is_refuse
     assert card.to_dict()["items"][0]["basis"] == "考核办法第五条"
 
 
-def test_generated_city_scorecard_deducts_for_the_planted_late_and_missing_and_nobody_else(tmp_path):
+def test_generated_city_scorecard_deducts_for_the_planted_late_missing_and_copied_and_nobody_else(tmp_path):
     from nianbao import api
     from nianbao.generate.region import CITY_DEADLINES, generate_region, registry_csv
     from nianbao.oversight.registry import parse_registry
@@ -394,10 +394,12 @@ def test_generated_city_scorecard_deducts_for_the_planted_late_and_missing_and_n
         city = reg.region(region.city)
         for kind, md in CITY_DEADLINES.items():
             reg.set_deadline(city.id, kind, md)
-        for (_, year), r in sorted(region.reports.items()):
-            if year == y:
-                lib.store.save_report(api.audit(r))
+        for (_, year), r in sorted(region.reports.items(), key=lambda kv: kv[0][1]):
+            lib.store.save_report(api.audit(r))
+        lib.audit_region(year=y)               # D004 with the registry's deadlines, X002, X005
         card = lib.scorecard(region.city, y, scheme=scheme, today=date(y + 2, 1, 1))
+        copied = lib.scorecard(region.city, y, scheme=parse_scheme({"base": 0, "floor": None, "items": [
+            {"id": "copied", "name": "雷同", "per": "finding", "codes": ["X002", "X005"], "points": -10}]}))
     late = {k for k, yy in region.key.late if yy == y}
     missing = {k for k, yy in region.key.missing if yy == y}
     assert late and missing and region.key.late_by_region_rule          # the case the city's 01-28 makes late
@@ -407,3 +409,10 @@ def test_generated_city_scorecard_deducts_for_the_planted_late_and_missing_and_n
         want = 0 if key in missing else 95 if key in late else 100
         assert a.total == want, (key, a.total, [ln.text for ln in a.lines])
     assert {k for k, a in by_key.items() if a.status == "missing"} == missing
+    # copied text: X002 (last year's own) and X005 (a sibling's template) findings of the regional pass
+    copiers = {next(m.key for m in region.members if a.agency.endswith(m.key)) for a in copied.agencies if a.total < 0}
+    planted = {k for k, yy in region.key.copied_last_year if yy == y} | \
+        {k for pair, yy in region.key.copied_sibling if yy == y for k in pair}
+    assert copiers and copiers <= planted
+    assert {k for k, yy in region.key.copied_last_year if yy == y} <= copiers
+    assert all(pair & copiers for pair, yy in region.key.copied_sibling if yy == y)
