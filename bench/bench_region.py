@@ -9,31 +9,37 @@ and townships, every region with its planted cases), the registry of all of them
   pairs, roll-up — p50/p95 per view. The web latency goal is p95 ≤ 100 ms.
 
 The reports are generated models audited and saved directly (no rendering, no parsing: the parse
-is bench_parse's business). The store is built once per run (~3 minutes on 2 cores, mostly the
-5,000 saves).
+is bench_parse's business). The store (registry, deadlines, reports; before the pass) is built once
+and cached under the temp directory like bench_web's (webload.py); every run times the pass on a
+copy, then serves that copy.
 
     .venv/bin/python bench/bench_region.py
     .venv/bin/python bench/run.py region
+    NIANBAO_BENCH_REGION_REPORTS=500 .venv/bin/python bench/bench_region.py     # a quick look
 """
 from __future__ import annotations
 
 import os
 import random
-import statistics
+import shutil
+import sqlite3
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-REPORTS = 5000
+from webload import CACHE, _fast_sqlite, measure, serve  # noqa: E402
+
+REPORTS = int(os.environ.get("NIANBAO_BENCH_REGION_REPORTS", "5000"))
 CLIENTS = 4
-REQUESTS = 120            # per view, shared by the clients
+REQUESTS = 100            # per view, shared by the clients
 PER_CITY = 111            # reports of one city-year with generate_province's defaults
+SEED_VERSION = 1          # bump when the store built below changes: cached stores are rebuilt
 USER = "bench"
 
 # (name, path template): {city}, {district} (a district of that city), {year}
@@ -47,50 +53,69 @@ VIEWS = [
 ]
 
 
-def build(db: str, n: int | None = None) -> dict:
-    """The store: registry, deadlines, `n` audited reports of one year, the regional pass.
-    Returns the timings and what the views need (cities, districts, year)."""
+def build_store(path: Path, n: int) -> dict[str, float]:
+    """The registry of a generated province, each city's 01-28 deadline for departments, and `n`
+    audited reports of one year saved through the store (no regional pass yet). Seconds taken."""
     from nianbao import api
     from nianbao.generate.region import CITY_DEADLINES, REGISTRY_HEADER, generate_province, registry_rows
     from nianbao.library import Library
     from nianbao.oversight.registry import parse_registry
 
-    n = n or REPORTS
     t0 = time.perf_counter()
     regions = generate_province(seed=1, cities=-(-n // PER_CITY))
     year = regions[0].years[1]
     reports = [r for reg in regions for (_, y), r in sorted(reg.reports.items()) if y == year][:n]
-    t_gen = time.perf_counter() - t0
-    rows = [REGISTRY_HEADER] + [row for reg in regions for row in registry_rows(reg)]
-    csv = "\n".join(",".join(r) for r in rows).encode()
-    out: dict = {"year": year, "cities": [], "generate_s": t_gen, "reports": len(reports)}
-    with Library(db, data_dir=Path(db.removeprefix("sqlite:///")).parent / "files") as lib:
+    out = {"generate_s": time.perf_counter() - t0}
+    csv = "\n".join(",".join(r) for r in [REGISTRY_HEADER] + [row for reg in regions for row in registry_rows(reg)])
+    with Library(f"sqlite:///{path}", data_dir=path.parent / "files") as lib:
+        _fast_sqlite(lib.store.engine)
         t = time.perf_counter()
-        lib.registry.import_rows(parse_registry(csv, "registry.csv"), user=USER)
+        lib.registry.import_rows(parse_registry(csv.encode(), "registry.csv"), user=USER)
         for reg in regions:
             node = lib.registry.region(reg.city_region)
             for kind, md in CITY_DEADLINES.items():
                 lib.registry.set_deadline(node.id, kind, md, user=USER)
-            out["cities"].append((reg.city, reg.districts))
         out["registry_s"] = time.perf_counter() - t
         t = time.perf_counter()
         for r in reports:
-            lib.store.save_report(api.audit(r))
+            lib.store.save_report(api.audit(r), history=False)
+        lib.registry.rematch(all=True)
         out["save_s"] = time.perf_counter() - t
-        if hasattr(lib.registry, "rematch"):
-            lib.registry.rematch(all=True)
-        t = time.perf_counter()
-        res = lib.audit_region(year=year, user=USER)
-        out["pass_s"] = time.perf_counter() - t
-        out["pass_audited"] = len(res.audited)
-        out["pass_new"] = len(res.new)
     return out
 
 
-def _get(port: int, path: str) -> tuple[int, float]:
+def region_store(n: int) -> Path:
+    """The bench's store of n reports, built on first use and kept under the temp directory."""
+    from nianbao.store import db
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / f"region-{n}-v{SEED_VERSION}-{db.head_revision()}.db"
+    if not path.exists():
+        tmp = path.with_suffix(".building")
+        for p in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            p.unlink(missing_ok=True)
+        built = build_store(tmp, n)
+        print(f"[bench_region] store built: " + ", ".join(f"{k} {v:.1f}" for k, v in built.items()), file=sys.stderr)
+        tmp.rename(path)
+    return path
+
+
+def _places(db: Path) -> tuple[int, list[tuple[str, list[str]]], int]:
+    """(year, [(city, [its districts])], current reports) read from the store."""
+    with sqlite3.connect(db) as c:
+        year, reports = c.execute("SELECT max(year), count(*) FROM report WHERE is_current").fetchone()
+        rows = c.execute("SELECT id, parent_id, level, name FROM region").fetchall()
+    cities = {i: (name, []) for i, _, level, name in rows if level == "city"}
+    for _, parent, level, name in rows:
+        if level == "county" and parent in cities:
+            cities[parent][1].append(name)
+    return year, sorted(cities.values()), reports
+
+
+def _first(base: str, path: str) -> tuple[int, float]:
     t = time.perf_counter()
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=60) as r:
+        with urllib.request.urlopen(base + path, timeout=120) as r:
             r.read()
             status = r.status
     except urllib.error.HTTPError as e:
@@ -98,73 +123,43 @@ def _get(port: int, path: str) -> tuple[int, float]:
     return status, time.perf_counter() - t
 
 
-def measure_views(port: int, info: dict, clients: int = CLIENTS, requests: int = REQUESTS) -> dict[str, dict]:
-    from bench_web import _client
-    from urllib.parse import quote
-
-    rng = random.Random(3)
-    out = {}
-    for name, template in VIEWS:
-        def path() -> str:
-            city, districts = rng.choice(info["cities"])
-            return template.format(city=quote(city), district=quote(rng.choice(districts)), year=info["year"])
-
-        status, first = _get(port, path())
-        if status != 200:
-            out[name] = {"error": f"HTTP {status}"}
-            continue
-        paths = [path() for _ in range(requests)]
-        lat: list[float] = []
-        errors: list[str] = []
-        threads = [threading.Thread(target=_client, args=(port, paths[i::clients], lat, errors))
-                   for i in range(clients)]
-        t0 = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall = time.perf_counter() - t0
-        if errors or len(lat) < 2:
-            out[name] = {"error": f"{len(errors)} failed, e.g. {errors[:2]}"}
-            continue
-        q = statistics.quantiles(lat, n=100)
-        out[name] = {"p50_ms": 1000 * q[49], "p95_ms": 1000 * q[94], "first_ms": 1000 * first,
-                     "rps": len(lat) / wall}
-    return out
-
-
 def run() -> list[tuple[str, str | float]]:
-    from bench_web import _start
+    from nianbao.library import Library
 
+    db = region_store(REPORTS)
+    year, cities, reports = _places(db)
+    rows: list[tuple[str, str | float]] = [(f"store: {reports} reports of {year}, {len(cities)} cities "
+                                            f"with their districts; {CLIENTS} clients, {REQUESTS} GETs per view", "")]
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-region-") as d:
-        tmp = Path(d)
-        db = f"sqlite:///{tmp}/region.db"
-        info = build(db)
-        proc, port = _start(db, tmp)
-        try:
-            views = measure_views(port, info)
-        finally:
-            proc.terminate()
-            proc.wait(10)
-    rows: list[tuple[str, str | float]] = [
-        (f"store: {info['reports']} reports of {info['year']}, {len(info['cities'])} cities — generate (s)",
-         round(info["generate_s"], 1)),
-        ("store: audit + save of every report (s)", round(info["save_s"], 1)),
-        (f"regional pass over the year, {info['pass_audited']} reports (batch, s)", round(info["pass_s"], 1)),
-    ]
-    for name, m in views.items():
-        if "error" in m:
-            rows.append((f"web {name}", f"(failed: {m['error']})"))
-            continue
-        rows.append((f"web {name} p95 / p50, {CLIENTS} clients (ms; goal p95 ≤ 100)",
-                     f"{m['p95_ms']:.1f} / {m['p50_ms']:.1f}"))
-        rows.append((f"web {name} first request (ms)", round(m["first_ms"], 1)))
+        copy = Path(d) / "store.db"
+        shutil.copy(db, copy)
+        with Library(f"sqlite:///{copy}", data_dir=Path(d) / "files") as lib:
+            t = time.perf_counter()
+            res = lib.audit_region(year=year, user=USER)
+            took = time.perf_counter() - t
+        rows.append((f"regional pass over the year: {len(res.audited)} reports audited, "
+                     f"{len(res.new)} findings new (batch, s)", round(took, 1)))
+        with serve(copy) as base:
+            for name, template in VIEWS:
+                def path(rng: random.Random, template=template) -> str:
+                    city, districts = rng.choice(cities)
+                    return template.format(city=quote(city), district=quote(rng.choice(districts)), year=year)
+
+                status, first = _first(base, path(random.Random(0)))
+                if status != 200:
+                    rows.append((f"web {name}", f"(HTTP {status})"))
+                    continue
+                try:
+                    m = measure(base, path, clients=CLIENTS, requests=REQUESTS)
+                except RuntimeError as e:
+                    rows.append((f"web {name}", f"(failed: {e})"))
+                    continue
+                rows.append((f"web {name}: p50 / p95 / first ms (goal p95 ≤ 100)",
+                             f"{m['p50_ms']:.0f} / {m['p95_ms']:.0f} / {1000 * first:.0f}"))
     return rows
 
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
-    if len(sys.argv) > 1:          # a smaller store for a quick look: bench_region.py 500
-        REPORTS = int(sys.argv[1])
     for what, fig in run():
         print(f"{what}: {fig}")

@@ -31,6 +31,7 @@ class World:
     reports: dict[int, tuple[str, int]]           # stored report id → (member key, year)
     ids: dict[tuple[str, int], int]               # (member key, year) → current report id
     after_ingest: set[tuple]                      # the regional codes' findings ingest left
+    url: str
 
     def findings(self, code: str) -> list[dict]:
         return [f for f in self.lib.store.findings(code=code) if f["report_id"] in self.reports]
@@ -49,7 +50,8 @@ def world(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("region")
     region = generate_region(SEED)
     written = write_region(region, tmp)
-    lib = Library(f"sqlite:///{tmp}/nianbao.db", data_dir=tmp / "files")
+    url = f"sqlite:///{tmp}/nianbao.db"
+    lib = Library(url, data_dir=tmp / "files")
     try:
         lib.import_registry(written.registry_xlsx, written.registry_xlsx.name, user=USER)
         city = lib.registry.region(region.city_region)
@@ -67,7 +69,7 @@ def world(tmp_path_factory):
                 assert m is not None, info.agency_name
                 reports[info.id] = (m.key, year)
                 ids[(m.key, year)] = info.id
-        yield World(region, lib, tmp, reports, ids, after_ingest)
+        yield World(region, lib, tmp, reports, ids, after_ingest, url)
     finally:
         lib.close()
 
@@ -109,6 +111,23 @@ def test_missing_view_lists_exactly_the_planted_missing_and_late_agencies(world)
             published = world.region.reports[(name, year)].meta.published
             assert row.days_late == (published - key.deadlines[(name, year)]).days
         assert not view.unregistered and not view.of("unknown") and not view.of("not_due")
+
+
+def test_cli_missing_lists_the_planted_missing_and_late_agencies(world):
+    import json
+
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app as cli_app
+
+    key, year = world.region.key, world.region.years[1]
+    res = CliRunner().invoke(cli_app, ["missing", "--region", world.region.city, "--year", str(year),
+                                       "--status", "missing", "--status", "late", "--today", f"{year + 2}-01-01",
+                                       "--json", "--db", world.url])
+    assert res.exit_code == 0, res.output
+    got = {(a["name"], a["status"]) for a in json.loads(res.output)["agencies"]}
+    assert got == {(k, "missing") for k, y in key.missing if y == year} | \
+        {(k, "late") for k, y in key.late if y == year}
 
 
 def test_d004_fires_on_exactly_the_late_reports_with_the_deadline_that_applies(world):
