@@ -1,4 +1,4 @@
-"""`nianbao audit FILE --db URL` and Store.audit: the cross-year rules against the stored previous year."""
+"""`nianbao audit FILE --db URL` and Library.audit: the cross-year rules against the stored previous year."""
 from __future__ import annotations
 
 import json
@@ -42,10 +42,12 @@ def test_audit_with_db_compares_with_the_stored_previous_year(db_url, tmp_path):
     assert not [f for f in json.loads(p.stdout)["findings"] if f["code"].startswith("X")]
 
 
-def test_store_audit_saves_nothing(store):
+def test_library_audit_saves_nothing(store):
+    from nianbao.library import Library
+
     prev, cur = _pair(4)
     store.save_report(prev)
-    out = store.audit(cur)
+    out = Library(store=store).audit(cur)
     assert any(f.code == "X001" for f in out.findings)
     assert store.count_reports(current=None) == 1
     assert store.previous_report(prev) is None

@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 from nianbao.generate import sample_reports
 from nianbao.generate.text import render_bytes
 from nianbao.ingest import ingest, iter_sources
+from nianbao.library import Library
 from nianbao.store import open_store
 from store_support import db_url, store  # noqa: F401  (fixtures)
 
@@ -268,9 +269,10 @@ def test_x001_from_ingested_files_points_at_lines_of_both_reports(store, tmp_pat
     d.mkdir()
     (d / "b_2023.txt").write_bytes(render_bytes(cur, "tabs", seed=1))     # the later year first
     (d / "a_2022.txt").write_bytes(render_bytes(prev, "tabs", seed=2))
-    res = ingest([d / "b_2023.txt"], store, jobs=1)
+    lib = Library(store=store)            # the façade hands the store the cross-year rules
+    res = lib.ingest([d / "b_2023.txt"], jobs=1)
     cur_id = res.outcomes[0].report_id
-    prev_id = ingest([d / "a_2022.txt"], store, jobs=1).outcomes[0].report_id
+    prev_id = lib.ingest([d / "a_2022.txt"], jobs=1).outcomes[0].report_id
     x = [f for f in store.get_report(cur_id).report.findings if f.code == "X001" and f.data["col"] == "total"]
     assert len(x) == 1
     f = x[0]

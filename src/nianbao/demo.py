@@ -56,8 +56,7 @@ def generate_files(folder: Path, agencies: int = 8, years: tuple[int, ...] = (20
 def build_demo(out: Path, *, jobs: int | None = None, agencies: int = 8):
     """(IngestResult, database URL, findings summary, hints) of a freshly built demo store under `out`;
     hints name an agency with several years and the one with the most errors, for the next commands."""
-    from .ingest import ingest
-    from .store import open_store
+    from .library import Library
     from .originals import originals_store
 
     out.mkdir(parents=True, exist_ok=True)
@@ -70,8 +69,9 @@ def build_demo(out: Path, *, jobs: int | None = None, agencies: int = 8):
     generated = out / "generated"
     shutil.rmtree(generated, ignore_errors=True)
     generate_files(generated, agencies)
-    with open_store(url) as store:
-        result = ingest([SAMPLES, generated], store, jobs=jobs, keep=originals.save)
+    with Library(url, originals=originals) as lib:
+        store = lib.store
+        result = lib.ingest([SAMPLES, generated], jobs=jobs, keep_originals=True)
         summary = store.findings_summary()
         several = [a for a in store.agencies() if len(a.years) > 1]
         worst = max(store.list_reports(), key=lambda i: (i.errors, i.warnings), default=None)

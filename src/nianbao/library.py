@@ -70,14 +70,25 @@ class ParsePool:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+def history_rules(report: Report, previous: Report) -> list:
+    """The auditor's cross-year rules (X…), handed to the store: it re-runs them when a year or the
+    year before it changes, and never imports the audit itself."""
+    from .audit.history import history_findings
+
+    return history_findings(report, previous)
+
+
 class Library:
     """Reports, their review and their files. `Library(url)` opens the store (SQLite file or
-    PostgreSQL URL, $NIANBAO_DB, ./nianbao.db); `close()` (or `with`) when done."""
+    PostgreSQL URL, $NIANBAO_DB, ./nianbao.db); `close()` (or `with`) when done. A store passed in
+    gets the auditor's cross-year rules unless it has its own."""
 
     def __init__(self, url: str | None = None, *, store: Store | None = None, data_dir: str | Path | None = None,
                  originals: Originals | None = None, workers: int = 2):
         self._own_store = store is None
-        self.store: Store = store if store is not None else open_store(url)
+        self.store: Store = store if store is not None else open_store(url, history_rules=history_rules)
+        if self.store.history_rules is None:
+            self.store.history_rules = history_rules
         self.originals: Originals = originals if originals is not None else originals_store(self.store.url, data_dir)
         self.pool = ParsePool(workers)
         self.review = Review(self.store)
@@ -104,7 +115,7 @@ class Library:
 
     def audit(self, report: Report, **kw) -> Report:
         """Every rule on `report`; the cross-year ones against the previous year's stored report
-        (`data["previous"]["report_id"]` names it). Nothing is saved."""
+        (`data["previous"]["report_id"]` names it). Nothing is saved. `kw` goes to api.audit."""
         from . import api
 
         prev = self.store.previous_report(report)
@@ -229,37 +240,25 @@ class Library:
 
     def delete(self, report_id: int, *, user: str | None = None, reason: str | None = None) -> bool:
         """Soft delete: the report leaves the listings (the store deletes it, the next version takes
-        over), its model is kept in deleted_report for `restore`, the trail records who and why."""
-        from .store.review_models import DeletedReport
-        from .store.models import Report as ReportRow
-
-        with self.store._write() as s:
-            row = s.get(ReportRow, report_id)
-            if row is None:
-                return False
-            self.review.archive(s, row, user, reason)
-            before = {"report_id": row.id, "agency_id": row.agency_id, "year": row.year, "sha256": row.sha256,
-                      "file": row.source_file, "is_current": row.is_current}
-        try:
-            gone = self.store.delete_report(report_id)
-        except BaseException:
-            with self.store._write() as s:        # not deleted after all: drop the archive copy
-                s.query(DeletedReport).filter(DeletedReport.report_id == report_id).delete()
-            raise
+        over), its model is kept in deleted_report for `restore` (in the same transaction), and the
+        trail records who and why."""
+        info = self.store.get_info(report_id)
+        if info is None:
+            return False
+        gone = self.store.delete_report(report_id, keep=lambda s, row: self.review.archive(s, row, user, reason))
         if gone:
-            self.review.record("delete", user, report_id=report_id, agency_id=before["agency_id"],
-                               year=before["year"], before=before, comment=reason)
+            before = {"report_id": info.id, "agency_id": info.agency_id, "year": info.year, "sha256": info.sha256,
+                      "file": info.source_file, "is_current": info.is_current}
+            self.review.record("delete", user, report_id=report_id, agency_id=info.agency_id, year=info.year,
+                               before=before, comment=reason)
         return gone
 
     def restore(self, deleted_id: int, *, user: str | None = None) -> int:
         """Put a deleted report back (as a new stored report; versions follow the usual rule)."""
-        from .store.review_models import DeletedReport
-
-        with self.store._read() as s:
-            d = s.get(DeletedReport, deleted_id)
-            if d is None:
-                raise ReviewError(f"已删除报告记录 {deleted_id} 不存在", "notfound")
-            model, mtime, old_id = d.model, d.source_mtime, d.report_id
+        got = self.store.deleted_report(deleted_id)
+        if got is None:
+            raise ReviewError(f"已删除报告记录 {deleted_id} 不存在", "notfound")
+        old_id, model, mtime = got
         res = self.store.save_report(Report.model_validate(model), mtime=mtime)
         info = self.store.get_info(res.report_id)
         self.review.record("restore", user, report_id=res.report_id, agency_id=info.agency_id, year=info.year,

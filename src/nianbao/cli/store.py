@@ -28,11 +28,13 @@ app.add_typer(db_app, name="db")
 
 
 def _open(db: str | None):
+    """The store as the application opens it (with the auditor's cross-year rules: nianbao.library)."""
     from ..errors import StoreError
+    from ..library import history_rules
     from ..store import open_store
 
     try:
-        return open_store(db)
+        return open_store(db, history_rules=history_rules)
     except StoreError as e:         # disk full, read-only and not at the current schema, unreachable …
         report_error(e.message)
         raise typer.Exit(EXIT_INPUT) from None

@@ -12,8 +12,13 @@ one. Which one is current is a rule, not the order files finish in (`newer_versi
 ingested files, the later stated publication date (one stating a date beats one stating none),
 then the later file modification time, then the larger SHA-256. A report saved without a file
 time (the API, built in memory) replaces the current one unless that one states a later
-publication date. Deleting the current version promotes the newest remaining one by the same rule. Saving re-runs the cross-year rules (X…) against the previous year's
-current report, and re-audits the following year's current report against the new one.
+publication date. Deleting the current version promotes the newest remaining one by the same rule.
+
+Cross-year findings: the store is persistence only and never runs an audit by itself. The
+application (nianbao.library.Library) hands it the cross-year rules (`history_rules`); with them,
+saving re-runs those rules (X…) against the previous year's current report and re-audits the
+following year's current report against the new one (deleting re-audits likewise). Without them
+a report's findings are stored as given.
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ import hashlib
 import json
 import os
 import socket
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -48,6 +53,8 @@ REGIONAL_X = ("X005",)
 
 def _history(code: str) -> bool:
     return code.startswith(HISTORY_PREFIX) and code not in REGIONAL_X
+# the cross-year rules: (report, the previous year's report) → their findings (Library hands them in)
+HistoryRules = Callable[[Report, Report], list[FindingModel]]
 
 
 def _now() -> datetime:
@@ -198,8 +205,9 @@ def _insert_cells(conn, rows: list[tuple]) -> None:
 class Store:
     """A database of reports. Use `open_store(url)`; `close()` (or `with`) when done."""
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True):
+    def __init__(self, url: str | None = None, *, migrate: bool = True, history_rules: HistoryRules | None = None):
         self.url = db.resolve_url(url)
+        self.history_rules = history_rules
         # a SQLite file that cannot be written (read-only mount, no permission) is opened read-only:
         # queries work, a write says why it cannot
         self.read_only = db.sqlite_read_only(self.url)
@@ -362,8 +370,9 @@ class Store:
     # ------------------------------------------------------------ saving
     def save_report(self, report: Report, *, run_id: int | None = None, history: bool = True,
                     attempts: int = 5, mtime: float | None = None) -> SaveResult:
-        """Store one report in one transaction (idempotent by sha256). With `history`, the X rules run
-        against the previous year's report in the store, and the next year's report is re-audited."""
+        """Store one report in one transaction (idempotent by sha256). With `history` and the store's
+        `history_rules`, the X rules run against the previous year's report in the store (replacing
+        the report's own X findings), and the next year's report is re-audited."""
         sha = report_sha256(report)
         last: Exception | None = None
         for _ in range(attempts):
@@ -399,6 +408,7 @@ class Store:
 
         # a shallow copy: the caller's report keeps its findings and source untouched
         findings = list(report.findings)
+        history = history and self.history_rules is not None
         if history:
             findings = [f for f in findings if not _history(f.code)]
             if keyed:
@@ -449,10 +459,8 @@ class Store:
                                                  ReportRow.is_current)).first()
 
     def _history_findings(self, report: Report, prev_row: ReportRow) -> list[FindingModel]:
-        from ..audit.history import history_findings
-
         prev = Report.model_validate(prev_row.model)
-        out = history_findings(report, prev)
+        out = self.history_rules(report, prev)
         for f in out:
             p = f.data.get("previous")
             if isinstance(p, dict):
@@ -460,7 +468,10 @@ class Store:
         return out
 
     def _reaudit(self, s: Session, row: ReportRow, prev_row: ReportRow | None) -> None:
-        """Replace the X findings of a stored report (its previous year changed)."""
+        """Replace the X findings of a stored report (its previous year changed); without the
+        cross-year rules there is nothing to recompute."""
+        if self.history_rules is None:
+            return
         report = Report.model_validate(row.model)
         report.findings = [f for f in report.findings if not _history(f.code)]
         if prev_row is not None:
@@ -487,26 +498,17 @@ class Store:
                         return self.get_report(row.id)
         return None
 
-    def audit(self, report: Report) -> Report:
-        """Run every rule on `report`, the cross-year ones against the previous year's report in the
-        store (nothing is saved). `data["previous"]["report_id"]` names the stored report."""
-        from ..api import audit
-
-        prev = self.previous_report(report)
-        audit(report, prev.report if prev else None)
-        for f in report.findings:
-            p = f.data.get("previous")
-            if prev is not None and isinstance(p, dict):
-                p["report_id"] = prev.id
-        return report
-
-    def delete_report(self, report_id: int) -> bool:
+    def delete_report(self, report_id: int, *, keep: Callable[[Session, ReportRow], None] | None = None) -> bool:
         """Delete a report; if it was current, the most recently stored other version of the same
-        agency and year becomes current, and the next year is re-audited."""
+        agency and year becomes current, and the next year is re-audited. `keep(session, row)` runs
+        first in the same transaction (the review archives the report there for restoring: both
+        happen or neither)."""
         with self._write() as s:
             row = s.get(ReportRow, report_id)
             if row is None:
                 return False
+            if keep is not None:
+                keep(s, row)
             was_current, agency_id, year = row.is_current, row.agency_id, row.year
             s.execute(update(ReportRow).where(ReportRow.superseded_by == report_id).values(superseded_by=None))
             s.delete(row)
@@ -545,6 +547,32 @@ class Store:
             for i in range(0, len(shas), 500):
                 out.update(s.scalars(select(ReportRow.sha256).where(ReportRow.sha256.in_(shas[i:i + 500]))))
         return out
+
+    def deleted_report(self, deleted_id: int) -> tuple[int, dict, float | None] | None:
+        """A soft-deleted report kept for restoring: (its former id, its model, its file time)."""
+        from .review_models import DeletedReport
+
+        with self._read() as s:
+            d = s.get(DeletedReport, deleted_id)
+            return None if d is None else (d.report_id, d.model, d.source_mtime)
+
+    def report_version(self, report_id: int) -> tuple | None:
+        """A cheap fingerprint of a stored report that changes whenever what is shown of it would:
+        superseded, re-audited (its findings replaced) or deleted (None). One indexed query, Core
+        (no ORM session): the web asks it on every page view to reuse a rendered page."""
+        r, f = ReportRow.__table__, Finding.__table__
+        mine = f.c.report_id == r.c.id
+        q = select(r.c.is_current, r.c.superseded_by, r.c.errors, r.c.warnings, r.c.infos,
+                   select(func.count()).where(mine).scalar_subquery(),
+                   select(func.max(f.c.id)).where(mine).scalar_subquery()).where(r.c.id == report_id)
+        try:
+            with self.engine.connect() as conn:
+                row = conn.execute(q).first()
+        except (DBAPIError, OSError) as e:
+            if db.error_kind(e) not in db.FATAL:
+                raise
+            raise db.describe(e, self.url, "读取") from None
+        return tuple(row) if row else None
 
     def _info_query(self):
         return select(*_INFO_COLS).outerjoin(Agency, Agency.id == ReportRow.agency_id)
@@ -598,6 +626,23 @@ class Store:
             q = q.limit(limit)
         with self._read() as s:
             return [ReportInfo(*r) for r in s.execute(q)]
+
+    def report_ids(self, *, current: bool | None = True, **filters: Any) -> list[int]:
+        """The ids list_reports would give, in its order, read from indexes only (no report rows:
+        they carry the whole model) — the web pages a cached copy of it."""
+        q = select(ReportRow.id).outerjoin(Agency, Agency.id == ReportRow.agency_id)
+        q = self._where_reports(q, current=current, **filters) \
+            .order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id)
+        with self._read() as s:
+            return list(s.scalars(q))
+
+    def report_infos(self, ids: Iterable[int]) -> list[ReportInfo]:
+        """The listed facts of these reports, in the order given (missing ids left out)."""
+        ids = list(ids)
+        with self._read() as s:
+            got = {r[0]: ReportInfo(*r) for k in range(0, len(ids), 500)
+                   for r in s.execute(self._info_query().where(ReportRow.id.in_(ids[k:k + 500])))}
+        return [got[i] for i in ids if i in got]
 
     def count_reports(self, *, current: bool | None = True, **filters: Any) -> int:
         """How many reports list_reports would give with the same filters (one COUNT query)."""
@@ -685,20 +730,23 @@ class Store:
                          current: bool = True, run_id: int | None = None) -> list[dict[str, Any]]:
         """Findings per rule over the matching reports: code, severity, findings, reports (affected).
         `run_id`: only the reports stored by that ingest run."""
-        q = (select(Finding.code, Finding.severity, func.count(Finding.id), func.count(func.distinct(Finding.report_id)))
-             .join(ReportRow, ReportRow.id == Finding.report_id)
-             .outerjoin(Agency, Agency.id == ReportRow.agency_id)
-             .group_by(Finding.code, Finding.severity).order_by(Finding.code))
+        # the reports as a subquery over report's covering indexes: a join would read each finding's
+        # report row, and a report row carries its whole model
+        reports = select(ReportRow.id)
         if current:
-            q = q.where(ReportRow.is_current)
+            reports = reports.where(ReportRow.is_current)
         if year is not None:
-            q = q.where(ReportRow.year == year)
+            reports = reports.where(ReportRow.year == year)
         if region:
-            q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+            reports = reports.outerjoin(Agency, Agency.id == ReportRow.agency_id) \
+                .where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+        if run_id is not None:
+            reports = reports.where(ReportRow.ingest_run_id == run_id)
+        q = (select(Finding.code, Finding.severity, func.count(Finding.id), func.count(func.distinct(Finding.report_id)))
+             .where(Finding.report_id.in_(reports))
+             .group_by(Finding.code, Finding.severity).order_by(Finding.code))
         if rule:
             q = q.where(Finding.code.startswith(rule))
-        if run_id is not None:
-            q = q.where(ReportRow.ingest_run_id == run_id)
         with self._read() as s:
             return [{"code": c, "severity": sev, "findings": n, "reports": r} for c, sev, n, r in s.execute(q)]
 
@@ -794,6 +842,6 @@ class Store:
             }
 
 
-def open_store(url: str | None = None) -> Store:
+def open_store(url: str | None = None, *, history_rules: HistoryRules | None = None) -> Store:
     """Open (and create or upgrade to the latest schema) the store at `url`, $NIANBAO_DB or ./nianbao.db."""
-    return Store(url)
+    return Store(url, history_rules=history_rules)
