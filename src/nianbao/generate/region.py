@@ -368,8 +368,8 @@ def generate_region(seed: int = 0, *, years: tuple[int, int] = YEARS, districts:
     add(f"{city}人民政府", city_region, "government",
         Agency(f"{city}人民政府", "city_gov", province, city, dists[0], "我市"), None, "area")
     for low, _, ref in rng.sample(S.DEPARTMENTS, min(city_departments, len(S.DEPARTMENTS))):
-        add(f"{city}{low}", city_region, "department", Agency(f"{city}{low}", "city_dept", province, city, dists[0], ref),
-            None)
+        add(f"{city}{low}", city_region, "department",
+            Agency(f"{city}{low}", "city_dept", province, city, dists[0], ref), None)
     office_district = dists[-1]              # its government reports on its own office only
     for j, d in enumerate(dists):
         reg = city_region + d
@@ -400,9 +400,9 @@ def generate_region(seed: int = 0, *, years: tuple[int, int] = YEARS, districts:
     missing = {(depts[d_missing][0].key, y1)}
     copy_pair = (depts[d_copy][1], depts[d_copy][2])          # the second copies the first, in y1
     copy_last = city_depts[0]                                   # y1 copies its own y0
-    late = {(city_depts[1].key, y1): 2,                         # 01-30: late only by the city's 01-28
-            (govs[area_dists[-1]].key, y0): 9,                  # 04-09: late by 条例第四十九条
-            (twns[d_rollup][0].key, y1): 20}                    # 04-20
+    late = {(city_depts[1].key, y1): 2,                         # days after the deadline that applies:
+            (govs[area_dists[-1]].key, y0): 9,                  # 01-30, late only by the city's 01-28;
+            (twns[d_rollup][0].key, y1): 20}                    # 04-09 and 04-20, late by 条例第四十九条
     late_rule = {(city_depts[1].key, y1)}
     silent = twns[d_missing][-1] if len(twns[d_missing]) > 1 else depts[d_missing][-1]   # no applications
     wrong = {(govs[d_rollup].key, y1): "applications", (city_gov.key, y0): "review_litigation"}
@@ -464,8 +464,7 @@ def generate_region(seed: int = 0, *, years: tuple[int, int] = YEARS, districts:
             due = _deadline(m.kind, year, rules)
             key.deadlines[(m.key, year)] = due
             if (m.key, year) in late:
-                published = date(year + 1, 1, 28) + timedelta(days=late[(m.key, year)]) if m.kind == "department" \
-                    else date(year + 1, 3, 31) + timedelta(days=late[(m.key, year)])
+                published = due + timedelta(days=late[(m.key, year)])
             else:
                 first = date(year + 1, 1, 5)
                 published = first + timedelta(days=arng.randint(0, (due - first).days - 3))
