@@ -862,6 +862,8 @@ def _entry_name(entry: Any, region: Any) -> str:
 
 def _missing_view(lib: Any, node: Any, year: int, today: date | None):
     """The registry's expected / published / late / missing view (oversight/missing.py)."""
+    if hasattr(lib, "missing"):
+        return lib.missing(node.id, year, today=today)
     from .missing import missing
     from .regional import registry_of
 
