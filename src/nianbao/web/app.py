@@ -150,6 +150,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_scorecard.router)
     from . import routes_copied
     app.include_router(routes_copied.router)
+    from . import routes_registry
+    app.include_router(routes_registry.router)
     app.include_router(pages.router)
 
     return app
