@@ -133,3 +133,24 @@ def test_ranking_chart_draws_in_chromium_under_the_csp(tmp_path):
         page.wait_for_selector("#scorecard-lines")
         assert "逾期 5 天" in page.inner_text("#scorecard-lines")
         browser.close()
+
+
+def test_missing_agency_of_the_registry_has_its_page_and_grey_bar(tmp_path):
+    from nianbao.oversight.registry import parse_registry
+
+    registry = "省,市,县（区）,机关名称,类型,报告范围,期限\n宁夏回族自治区,中卫市,沙坡头区,司法局,部门,,\n" \
+               "宁夏回族自治区,中卫市,沙坡头区,民政局,部门,,\n宁夏回族自治区,中卫市,沙坡头区,审计局,部门,,\n" \
+               "宁夏回族自治区,中卫市,沙坡头区,财政局,部门,,\n"
+    c, app = new_client(tmp_path)
+    with c:
+        app.state.backend.library.registry.import_rows(parse_registry(registry.encode(), "名录.csv"))
+        _stock(app)
+        data = c.get("/api/scorecard", params={"region": "沙坡头区", "year": 2023}).json()
+        assert data["registry"] is True
+        cz = data["agencies"][-1]
+        assert cz["status"] == "missing" and cz["total"] == 0 and cz["key"].startswith("e")
+        page = c.get(f"/scorecard/agency/{cz['key']}", params={"region": "沙坡头区", "year": 2023})
+        assert page.status_code == 200 and "未公开" in page.text and "只按「未公开」计分" in page.text
+        html = c.get("/scorecard", params={"region": "沙坡头区", "year": 2023}).text
+        opt = json.loads(re.search(r'id="scorecard-chart-option">(.*?)</script>', html, re.S).group(1))
+        assert opt["series"][0]["data"][0] == {"value": 0, "itemStyle": {"color": "#98a2b3"}}
