@@ -40,7 +40,7 @@ region's jurisdiction configuration (the nearest region up the tree with one), e
 
     card = lib.scorecard("中卫市", 2023)                       # Library → Scorecard
     a = card.agency("沙坡头区司法局")                           # rank, total, lines
-    a.lines[1].text                                          # "发布日期 2024-02-20，期限 2024-01-31（条例第四十九条），逾期 20 天 × -1 分 = -20 分"
+    a.lines[1].text      # "发布日期 2024-02-20，期限 2024-01-31（条例第四十九条），逾期 20 天 × -1 分 = -20 分"
     data = scorecard_xlsx(card)                              # ranking sheet + explanation lines
 """
 from __future__ import annotations
@@ -599,7 +599,8 @@ def _evidence_text(ln: Line) -> str:
     ev = ln.evidence
     parts = []
     for f in ev.get("findings", []):
-        parts.append(f"{f['code']}#{f['id'] if f.get('id') is not None else f.get('review_id')} {f.get('message') or ''}")
+        fid = f["id"] if f.get("id") is not None else f.get("review_id")
+        parts.append(f"{f['code']}#{fid} {f.get('message') or ''}")
     for f in ev.get("excluded", []):
         parts.append(f"（不计 {f['code']}：{f.get('decision') or '待定'}）")
     for p, v in (ev.get("cells") or {}).items():
@@ -782,7 +783,8 @@ def build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None = Non
         by_agency = {r[1]: r for r in reports}
         for r in rows:
             rep = by_agency.get(r.agency_id) if r.report_id is not None else None
-            inp = AgencyInputs(agency=(rep[4] if rep is not None and rep[4] else None) or _entry_name(r.entry, r.region),
+            printed = rep[4] if rep is not None else None
+            inp = AgencyInputs(agency=printed or _entry_name(r.entry, r.region),
                                agency_id=r.agency_id, region=r.region.full_name or r.region.name,
                                report_id=rep[0] if rep is not None else None, entry_id=r.entry.id,
                                missing=r.status == "missing")

@@ -199,5 +199,6 @@ async def scorecard_api(request: Request, region: str, year: int, agency: str | 
         if one is None:
             raise HTTPException(404, f"{card.region} {year} 年度的评分中没有机关「{agency}」")
         return JSONResponse(one.to_dict())
-    # the response model documents the answer; the dict is built to it (validating 100s of lines costs more than the score)
+    # the response model documents the answer; the dict is built to it (validating hundreds of lines
+    # again would cost more than the score)
     return JSONResponse(card.to_dict())
