@@ -19,9 +19,11 @@ from .review import DB_HELP
 
 @app.command()
 def scorecard(
-    region: str = typer.Option(..., "--region", "-r", help="地区：名录中的地区名、全称或 id；未导入名录时按机关所属地区匹配"),
+    region: str = typer.Option(
+        ..., "--region", "-r", help="地区：名录中的地区名、全称或 id；未导入名录时按机关所属地区匹配"),
     year: int = typer.Option(..., "--year", "-y", help="报告年度"),
-    scheme: Path | None = typer.Option(None, "--scheme", help="评分方案 YAML（含 scorecard: 一节）；默认用该地区适用的配置（期限、指标阈值总按该地区的配置）"),
+    scheme: Path | None = typer.Option(
+        None, "--scheme", help="评分方案 YAML（含 scorecard: 一节）；默认用该地区适用的配置（期限、指标阈值总按该地区的配置）"),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="同时导出 XLSX（排名表 + 扣分说明）"),
     agency: str | None = typer.Option(None, "--agency", "-a", help="只列出一个机关的逐项说明（名称或 id）"),
     direct: bool = typer.Option(False, "--direct", help="只评名录中直属该地区的机关（默认含下级地区）"),
