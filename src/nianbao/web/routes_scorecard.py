@@ -11,7 +11,7 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
@@ -192,7 +192,11 @@ class ScorecardOut(BaseModel):
             summary="一个地区一个年度的评分排名（按该地区适用的评分方案）；给出 agency 时只返回该机关的逐项说明",
             responses={404: {"description": "地区没有报告也不在名录中，或没有该机关"},
                        400: {"description": "该地区的评分方案有误"}})
-async def scorecard_api(request: Request, region: str, year: int, agency: str | None = None):
+async def scorecard_api(
+        request: Request,
+        region: str = Query(description="地区：名录中的地区名、全称或 id；未导入名录时按机关所属地区匹配"),
+        year: int = Query(ge=1990, le=2100, description="报告年度"),
+        agency: str | None = Query(None, description="只要一个机关：排名中的 key（机关 id 或 e<名录条目 id>）或名称")):
     card = await run_in_threadpool(_card, request, region.strip(), year)
     if agency:
         one = card.agency(agency)
