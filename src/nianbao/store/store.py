@@ -809,15 +809,21 @@ class Store:
                             texts[no] = f"{texts[no]}\n{text}" if no in texts else text
         return out
 
-    def cells(self, report_ids: Iterable[int]) -> dict[int, dict[tuple[str, str, str], float | None]]:
-        """Stored cells of these reports: {report_id: {(table, row, col): value}}."""
+    def cells(self, report_ids: Iterable[int], tables: Iterable[str] | None = None
+              ) -> dict[int, dict[tuple[str, str, str], float | None]]:
+        """Stored cells of these reports (of some tables only): {report_id: {(table, row, col): value}}.
+        Plain rows, no ORM objects: a region's roll-up reads tens of thousands of cells."""
         ids = list(report_ids)
         out: dict[int, dict[tuple[str, str, str], float | None]] = {i: {} for i in ids}
+        c = Cell.__table__.c
         with self._read() as s:
             for i in range(0, len(ids), 500):
-                q = select(Cell).where(Cell.report_id.in_(ids[i:i + 500]))
-                for c in s.scalars(q):
-                    out[c.report_id][(c.table_key, c.row_key, c.col_key)] = c.value
+                q = select(c.report_id, c.table_key, c.row_key, c.col_key, c.value).where(
+                    c.report_id.in_(ids[i:i + 500]))
+                if tables is not None:
+                    q = q.where(c.table_key.in_(list(tables)))
+                for rid, t, r, col, v in s.execute(q):
+                    out[rid][(t, r, col)] = v
         return out
 
     def years(self) -> list[int]:
