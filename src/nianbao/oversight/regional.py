@@ -24,7 +24,7 @@ from ..audit.context import AuditContext
 from ..audit.dates import is_peoples_government
 from ..audit.registry import run_rules
 from .config import default_config, load_config
-from .rollup import Rollup, compute_rollup
+from .rollup import TABLES, Rollup, compute_rollup
 from .similarity import CopyIndex, SiblingText, compare_reports
 
 CODES = ("D004", "X002", "X005", "R001", "R002")
@@ -79,11 +79,43 @@ class _World:
         return ("store", kind, info.region or "")
 
     def config(self, report_id: int):
+        """The jurisdiction configuration of the report's region: the documents set on its chain,
+        outermost first (the nearest region's settings win); the bundled default outside the registry."""
         e = self.entry_of.get(self.infos[report_id].agency_id)
         rid = e.region_id if e is not None else None
         if rid not in self._configs:
-            self._configs[rid] = config_for(self.lib, rid)
+            docs = [r.config for r in self.chain(rid)] if rid is not None else []
+            self._configs[rid] = load_config(*[d for d in docs if d]) if any(docs) else default_config()
         return self._configs[rid]
+
+    def subtree(self, region_id: int) -> set[int]:
+        kids: dict[int, list[int]] = defaultdict(list)
+        for r in self.regions.values():
+            if r.parent_id is not None:
+                kids[r.parent_id].append(r.id)
+        out, stack = set(), [region_id]
+        while stack:
+            rid = stack.pop()
+            out.add(rid)
+            stack.extend(kids.get(rid, ()))
+        return out
+
+    def chain(self, region_id: int) -> list[Any]:
+        """The regions from the root down to `region_id` (from the tree loaded once)."""
+        out, r = [], self.regions.get(region_id)
+        while r is not None and len(out) < 50:
+            out.append(r)
+            r = self.regions.get(r.parent_id) if r.parent_id is not None else None
+        return out[::-1]
+
+    def deadline(self, agency_id: int | None):
+        """D004's deadline for the agency's report of the year (None: not in the registry)."""
+        from .deadlines import entry_rule
+
+        e = self.entry_of.get(agency_id) if agency_id is not None else None
+        if e is None:
+            return None
+        return entry_rule(self.registry, e, self.chain(e.region_id)).on(self.year, e.kind)
 
     def governed_region(self, report_id: int) -> int | None:
         """The region whose government this report is (None: not a government in the registry)."""
@@ -96,13 +128,21 @@ class _World:
         return None
 
     def rollup(self, region_id: int) -> Rollup:
-        sub = {r.id for r in self.registry.subtree(region_id)}
+        sub = self.subtree(region_id)
         entries = [e for e in self.entries if e.region_id in sub]
-        ids = {self.report_of[e.agency_id] for e in entries if e.agency_id in self.report_of}
-        cells = self.lib.store.cells(ids)
-        formats = {i: self.infos[i].format for i in ids}
-        return compute_rollup(region_id, self.year, regions=self.regions, entries=entries, report_of=self.report_of,
-                              cells=cells, formats=formats)
+        return _rollup(self.lib, region_id, self.year, self.regions, entries, self.report_of,
+                       {i: info.format for i, info in self.infos.items()})
+
+
+def _rollup(lib, region_id: int, year: int, regions, entries, report_of, formats) -> Rollup:
+    """Who is in the sum first, then the cells of those reports only (not the whole subtree's)."""
+    members = compute_rollup(region_id, year, regions=regions, entries=entries, report_of=report_of, cells=None,
+                             formats=formats)
+    if not members.computed:
+        return members
+    ids = [m.report_id for m in [members.government, *members.included]]
+    return compute_rollup(region_id, year, regions=regions, entries=entries, report_of=report_of,
+                          cells=lib.store.cells(ids, tables=TABLES), formats=formats)
 
 
 def config_for(lib, region_id: int | None):
@@ -124,10 +164,8 @@ def rollup_for(lib, region: int | str, year: int) -> Rollup:
     regions = {r.id: r for r in registry.regions()}
     entries = registry.expected(reg.id, recursive=True)
     infos = lib.store.current_reports([e.agency_id for e in entries if e.agency_id is not None], year)
-    report_of = {i.agency_id: i.id for i in infos}
-    ids = list(report_of.values())
-    return compute_rollup(reg.id, year, regions=regions, entries=entries, report_of=report_of,
-                          cells=lib.store.cells(ids), formats={i.id: i.format for i in infos})
+    return _rollup(lib, reg.id, year, regions, entries, {i.agency_id: i.id for i in infos},
+                   {i.id: i.format for i in infos})
 
 
 def scope(lib, region: int | str | None, year: int | None) -> list[int]:
@@ -173,7 +211,7 @@ def affected(lib, report_ids: Iterable[int]) -> list[int]:
             e = w.entry_of.get(w.infos[r].agency_id) if r in w.infos else None
             if e is None:
                 continue
-            for reg in w.registry.ancestors(e.region_id):
+            for reg in w.chain(e.region_id):
                 for g in w.entries:
                     if g.region_id == reg.id and g.agency_id in w.report_of and w.governed_region(
                             w.report_of[g.agency_id]) == reg.id:
@@ -204,11 +242,7 @@ def run_pass(lib, report_ids: Iterable[int], *, user: str | None = None) -> Pass
             stored = lib.store.get_report(rid)
             report = stored.report
             cfg = w.config(rid)
-            deadline = None
-            if w.has_registry:
-                from .deadlines import deadline_for
-
-                deadline = deadline_for(w.registry, stored.agency_id, year)
+            deadline = w.deadline(stored.agency_id)
             region_id = w.governed_region(rid)
             rollup = None
             if region_id is not None:

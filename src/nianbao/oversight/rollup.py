@@ -138,11 +138,11 @@ def _government(entries: Iterable[Any], level: str | None) -> Any | None:
 
 
 def compute_rollup(region_id: int, year: int, *, regions: Mapping[int, Any], entries: Iterable[Any],
-                   report_of: Mapping[int, int], cells: Mapping[int, Mapping[tuple[str, str, str], float | None]],
+                   report_of: Mapping[int, int], cells: Mapping[int, Mapping[tuple[str, str, str], float | None]] | None,
                    formats: Mapping[int, str] | None = None) -> Rollup:
     """The roll-up of one region and year from the registry (`regions` by id, every `entries` of the
     subtree) and the store (`report_of`: agency id → its current report of the year; `cells` of
-    those reports; `formats`: report id → form version)."""
+    those reports, None: members only, no sums; `formats`: report id → form version)."""
     region = regions.get(region_id)
     if region is None:
         return Rollup(region_id, "", year, "no_region")
@@ -193,6 +193,8 @@ def compute_rollup(region_id: int, year: int, *, regions: Mapping[int, Any], ent
         return Rollup(region_id, full, year, "no_parts", top, gov.covers)
     included = [m for m in parts if m.report_id is not None]
     missing = [m for m in parts if m.report_id is None]
+    if cells is None:                   # who is in the sum only (the caller fetches their cells next)
+        return Rollup(region_id, full, year, "ok", top, gov.covers, included, missing)
     version = (formats or {}).get(top.report_id, "2021")
     form = form_for(version)
     gov_cells = cells.get(top.report_id, {})
