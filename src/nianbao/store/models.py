@@ -79,7 +79,8 @@ class Report(Base):
         # at most one current report per agency and year; a concurrent writer gets IntegrityError
         Index("uq_report_current", "agency_id", "year", unique=True,
               sqlite_where=text("is_current"), postgresql_where=text("is_current")),
-        Index("ix_report_current_year", "is_current", "year"),        # year counts, dashboard (0007)
+        # covering: year counts, totals, the list's ids without reading rows that carry the model (0007)
+        Index("ix_report_list", "is_current", "year", "agency_id", "errors", "warnings", "infos"),
         Index("ix_report_ingest_run_id", "ingest_run_id"),
     )
 

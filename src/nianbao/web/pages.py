@@ -70,9 +70,7 @@ def index(request: Request, year: str | None = None, q: str | None = None, page:
     size = request.app.state.settings.page_size
     y = _year_param(year)
     n = paging.parse(page, None).page
-    sel = {"year": y, "search": q or None}
-    rows = backend.summaries(**sel, limit=size, offset=(n - 1) * size)
-    total = backend.count(**sel)["reports"]
+    rows, total = backend.page(year=y, search=q or None, limit=size, offset=(n - 1) * size)
     return render(request, "index.html", rows=rows, years=backend.years(), year=y, q=q or "",
                   page=n, more=n * size < total, pager=pager(n, total, size))
 
@@ -224,17 +222,17 @@ class DashboardCache:
 
     def __init__(self, ttl: float = 30.0, size: int = 64):
         self.ttl, self.size = ttl, size
-        self._items: OrderedDict[tuple, tuple[float, tuple, dict]] = OrderedDict()
+        self._items: OrderedDict[tuple, tuple[float, tuple, Any]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: tuple, version: tuple) -> dict | None:
+    def get(self, key: tuple, version: tuple) -> Any:
         with self._lock:
             hit = self._items.get(key)
             if hit and hit[1] == version and time.monotonic() - hit[0] < self.ttl:
                 return hit[2]
         return None
 
-    def put(self, key: tuple, version: tuple, value: dict) -> None:
+    def put(self, key: tuple, version: tuple, value: Any) -> None:
         with self._lock:
             self._items[key] = (time.monotonic(), version, value)
             self._items.move_to_end(key)
@@ -277,7 +275,12 @@ def dashboard(request: Request, year: str | None = None, region: str | None = No
     from ..audit.titles import rule_title
 
     backend = request.app.state.backend
-    year_counts = backend.year_counts()
+    cache = _dashboard_cache(request.app)
+    version = backend.data_version()
+    year_counts = cache.get(("years",), version)
+    if year_counts is None:
+        year_counts = backend.year_counts()
+        cache.put(("years",), version, year_counts)
     if year == ALL_YEARS:
         y = None
     elif year is None or year.strip() == "":
@@ -287,14 +290,12 @@ def dashboard(request: Request, year: str | None = None, region: str | None = No
         y = _year_param(year)
     region, rule = region or None, rule or None
     n = paging.parse(page, None).page
-    cache = _dashboard_cache(request.app)
-    key, version = (y, region, rule), backend.data_version()
+    key = (y, region, rule)
     figures = cache.get(key, version)
     if figures is None:
         figures = dashboard_figures(backend, y, region, rule)
         cache.put(key, version, figures)
-    rows = backend.summaries(year=y, region=region, rule=rule, limit=DASHBOARD_PAGE,
-                             offset=(n - 1) * DASHBOARD_PAGE)
+    rows, _ = backend.page(year=y, region=region, rule=rule, limit=DASHBOARD_PAGE, offset=(n - 1) * DASHBOARD_PAGE)
     return render(request, "dashboard.html", rows=rows, year_counts=year_counts, year=y,
                   year_param=ALL_YEARS if y is None else y, region=region or "", rule=rule or "",
                   rule_titles={c: rule_title(c) for s in rows for c in s.rules}, **figures,

@@ -94,8 +94,8 @@ def list_reports(request: Request, response: Response, year: int | None = None, 
                  p: Paging = Depends(paging)):
     backend = request.app.state.backend
     sel = {"year": _year(year), "region": region, "rule": rule, "agency": agency, "search": q}
-    rows = backend.summaries(**sel, limit=p.limit, offset=p.offset)
-    p.headers(request, response, backend.count(**sel)["reports"])
+    rows, total = backend.page(**sel, limit=p.limit, offset=p.offset)
+    p.headers(request, response, total)
     return [s.as_dict() for s in rows]
 
 

@@ -1,5 +1,6 @@
 """Indexes for the paged lists and the dashboard's aggregates at a few thousand reports:
-current reports by year (year counts, the dashboard's selection), findings by report and rule
+current reports by year with their agency and finding counts (year counts, totals and the list's
+ids read from this index alone: a report row carries its whole model), findings by report and rule
 (rules per listed report, covering) and by rule and severity (the findings-by-rule GROUP BY,
 covering), reports by ingest run, agencies in list order (region, name).
 
@@ -15,7 +16,7 @@ branch_labels = None
 depends_on = None
 
 INDEXES = [
-    ("ix_report_current_year", "report", ["is_current", "year"]),
+    ("ix_report_list", "report", ["is_current", "year", "agency_id", "errors", "warnings", "infos"]),
     ("ix_report_ingest_run_id", "report", ["ingest_run_id"]),
     ("ix_finding_report_code", "finding", ["report_id", "code", "severity"]),
     ("ix_finding_code_severity", "finding", ["code", "severity", "report_id"]),
