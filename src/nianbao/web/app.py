@@ -6,6 +6,7 @@ untrusted) with HTMX for the interactive parts; static assets are bundled.
 """
 from __future__ import annotations
 
+import re
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +63,7 @@ def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.globals["SEVERITY_LABELS"] = SEVERITY_LABELS
+    env.globals["account_role"] = _account_role       # base.html shows admins the 用户 link
     return Jinja2Templates(env=env)
 
 
@@ -115,11 +117,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
-        parts = []
+        parts, status = [], 422
         for e in exc.errors():
-            where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "body", "path"))
-            parts.append(f"{where}：{e.get('msg', '')}" if where else e.get("msg", ""))
-        return _error(request, 422, "请求参数不正确（" + "；".join(parts) + "）")
+            where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "body", "path", "form"))
+            said, too_big = validation_message(e)
+            status = 400 if too_big else status
+            parts.append(f"{where}：{said}" if where else said)
+        return _error(request, status, "请求参数不正确（" + "；".join(parts) + "）")
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -152,9 +156,45 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_copied.router)
     from . import routes_registry
     app.include_router(routes_registry.router)
+    from . import routes_admin, routes_rules
+    app.include_router(routes_admin.router)
+    app.include_router(routes_rules.router)
     app.include_router(pages.router)
 
     return app
+
+
+_NUMBER = re.compile(r"\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*")
+_VALIDATION_ZH = {
+    "missing": "缺少此项", "int_parsing": "应为整数", "int_type": "应为整数", "int_from_float": "应为整数",
+    "float_parsing": "应为数字", "float_type": "应为数字", "bool_parsing": "应为 true 或 false",
+    "bool_type": "应为 true 或 false", "string_type": "应为文本", "list_type": "应为列表",
+    "dict_type": "应为对象", "model_type": "应为对象", "model_attributes_type": "应为对象",
+    "json_invalid": "不是有效的 JSON", "date_parsing": "应为日期（如 2024-01-31）",
+    "date_from_datetime_parsing": "应为日期（如 2024-01-31）", "date_type": "应为日期（如 2024-01-31）",
+    "datetime_parsing": "应为日期时间", "greater_than_equal": "不能小于 {ge}", "greater_than": "应大于 {gt}",
+    "less_than_equal": "不能大于 {le}", "less_than": "应小于 {lt}", "string_too_long": "最多 {max_length} 个字符",
+    "string_too_short": "至少 {min_length} 个字符", "too_long": "最多 {max_length} 项", "too_short": "至少 {min_length} 项",
+    "literal_error": "只能是 {expected}", "enum": "只能是 {expected}", "extra_forbidden": "不是可用的参数",
+    "string_pattern_mismatch": "格式不正确",
+}
+
+
+def validation_message(e: dict) -> tuple[str, bool]:
+    """A pydantic error in Chinese, and whether it is a number too large or not a plain integer
+    (`?page=1e17`, `?year=99999999999999999999`): those answer 400, other bad input 422."""
+    kind, ctx, given = e.get("type", ""), e.get("ctx") or {}, e.get("input")
+    said = _VALIDATION_ZH.get(kind, "格式不正确")
+    try:
+        said = said.format(**{k: str(v) for k, v in ctx.items()})
+    except (KeyError, IndexError):
+        said = _VALIDATION_ZH.get(kind, "格式不正确").split("{")[0].strip() or "格式不正确"
+    numeric = isinstance(given, str) and _NUMBER.fullmatch(given) is not None
+    too_big = kind in ("less_than_equal", "less_than") or (kind.startswith(("int_", "float_")) and numeric)
+    if given is not None and not isinstance(given, (dict, list)) and kind != "missing":
+        shown = str(given)
+        said += f"，收到「{shown[:40]}{'…' if len(shown) > 40 else ''}」"
+    return said, too_big
 
 
 SECURITY_HEADERS = [
@@ -208,6 +248,14 @@ def _error(request: Request, status: int, message: str, headers: dict | None = N
                                        "user": session.get("user") if session else None,
                                        "csrf": auth.csrf_token(request) if session is not None else ""},
                                       status_code=status, headers=headers)
+
+
+def _account_role(request: Request | None) -> str | None:
+    """The role of the request's user (None without a valid session, or before the session middleware)."""
+    if request is None or request.scope.get("session") is None:
+        return None
+    account = auth.session_account(request)
+    return account[1] if account else None
 
 
 def _esc(s: str) -> str:
