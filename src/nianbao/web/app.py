@@ -154,6 +154,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_scorecard.router)
     from . import routes_copied
     app.include_router(routes_copied.router)
+    from . import routes_oversight
+    app.include_router(routes_oversight.router)
     from . import routes_registry
     app.include_router(routes_registry.router)
     from . import routes_admin, routes_rules

@@ -173,7 +173,7 @@ class IndicatorsOut(BaseModel):
     distribution: dict[str, dict[str, Any]]
 
 
-@router.get("/api/indicators", response_model=IndicatorsOut, tags=["api"],
+@router.get("/api/indicators", response_model=IndicatorsOut, tags=["oversight"],
          summary="风险指标：一个地区一个年度各机关的实质公开率、不予公开率、复议纠错率、诉讼败诉率、结转率、申请量、同比波动",
          description="每个指标给出公式、分子、分母、值与红/黄标记（阈值取所在地区的配置）；分母为 0 或空白时值为 null、"
                      "display 为“—”并说明原因。totals 为地区合计（各机关分子之和 ÷ 分母之和），distribution 为各机关取值的分布。"
