@@ -80,7 +80,7 @@ def narrative_copied_from_last_year(report: Report, previous: Report, context: A
     """What it does:
     Measures how much of this year's 一、总体情况 and 五、存在的主要问题及改进情况 already
     stood in the previous year's report: the share of this year's character 5-grams (text
-    normalised: no spaces or punctuation, numbers masked) found in last year's. Fires at the
+    normalised: no spaces, punctuation or numbers) found in last year's. Fires at the
     jurisdiction's threshold (`similarity.X002`, default 50 %) when this year's text has at least
     `similarity.min_chars` characters (default 200). The same measure as X005.
 
