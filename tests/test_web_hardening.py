@@ -4,6 +4,7 @@ and unknown routes in Chinese, spreadsheet cells that are text and never formula
 from __future__ import annotations
 
 import io
+import re
 import struct
 import threading
 import time
@@ -336,3 +337,73 @@ def test_xlsx_of_the_notice_and_the_export_keep_formula_like_text_as_text(web):
     csv_text = c.get("/api/export", params={"kind": "csv-wide"}).content.decode("utf-8-sig")
     assert "'=cmd|" in csv_text and ",=cmd" not in csv_text
     assert evil_agency
+
+
+# ------------------------------------------------------------------ login throttle behind a proxy
+def _serve(app, **options):
+    """The app under a real uvicorn server (as nianbao serve runs it) in a thread; returns (url, stop)."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", **options))
+    t = threading.Thread(target=server.run, daemon=True)
+    t.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+
+    def stop():
+        server.should_exit = True
+        t.join(10)
+    return f"http://127.0.0.1:{port}", stop
+
+
+def _guesses(base: str, forwarded: list[str], name: str = "reviewer") -> list[int]:
+    """Wrong-password logins, one per X-Forwarded-For address given; their statuses."""
+    import httpx
+
+    out = []
+    with httpx.Client(base_url=base, timeout=20) as h:
+        for address in forwarded:
+            token = re.search(r'name="csrf_token" value="([^"]+)"', h.get("/login").text).group(1)
+            r = h.post("/login", data={"name": name, "password": "wrong password", "csrf_token": token},
+                       headers={"X-Forwarded-For": address})
+            out.append(r.status_code)
+    return out
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_x_forwarded_for_bypasses_the_login_throttle_only_from_a_trusted_proxy(tmp_path, trusted):
+    from nianbao.cli.web import proxy_options
+
+    c, app = new_client(tmp_path)
+    base, stop = _serve(app, **proxy_options(["127.0.0.1"] if trusted else None))
+    try:
+        spoofed = _guesses(base, [f"203.0.113.{i}" for i in range(8)])
+        if trusted:
+            # the proxy names each client: eight addresses, eight first tries, none refused
+            assert spoofed == [401] * 8
+            assert _guesses(base, ["198.51.100.7"] * 6) == [401] * 5 + [429]
+        else:
+            # a client making up addresses is still one client: refused after five failures
+            assert spoofed == [401] * 5 + [429] * 3
+    finally:
+        stop()
+
+
+def test_login_throttle_stops_one_client_spraying_many_names_and_stays_bounded():
+    from nianbao.web.auth import LoginThrottle
+
+    now = [0.0]
+    t = LoginThrottle(limit=5, window=60, clock=lambda: now[0], client_limit=10, max_keys=100)
+    for i in range(10):
+        assert t.wait_seconds("10.0.0.1", f"用户{i}") == 0
+        t.failed("10.0.0.1", f"用户{i}")
+    assert t.wait_seconds("10.0.0.1", "新名字") > 0           # any name: the client has failed too often
+    assert t.wait_seconds("10.0.0.2", "新名字") == 0          # another client is not affected
+    for i in range(500):
+        t.failed(f"10.1.{i // 250}.{i % 250}", f"名{i}")
+    assert len(t._failures) <= 100 and len(t._by_client) <= 100
+    now[0] += 61
+    assert t.wait_seconds("10.0.0.1", "新名字") == 0

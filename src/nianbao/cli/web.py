@@ -39,10 +39,15 @@ def serve(
                         secure_cookies=secure_cookies)
     web = create_app(settings)
     console.print(f"nianbao 网页界面：http://{host}:{port}/  （数据库 {web.state.backend.url}）", highlight=False, soft_wrap=True)
-    # X-Forwarded-For names the client (and so the login throttle's key) only when it comes from a proxy
-    # configured as trusted; otherwise anyone could send a new address with every guess
-    uvicorn.run(web, host=host, port=port, log_level="warning", proxy_headers=bool(trusted_proxy),
-                forwarded_allow_ips=",".join(trusted_proxy) if trusted_proxy else None)
+    uvicorn.run(web, host=host, port=port, log_level="warning", **proxy_options(trusted_proxy))
+
+
+def proxy_options(trusted_proxy: list[str] | None) -> dict:
+    """uvicorn's options for X-Forwarded-For: it names the client (and so the login throttle's key) only
+    when it comes from a proxy configured as trusted; otherwise anyone could send a new address with
+    every guess (uvicorn on its own trusts it from 127.0.0.1)."""
+    return {"proxy_headers": bool(trusted_proxy),
+            "forwarded_allow_ips": ",".join(trusted_proxy) if trusted_proxy else None}
 
 
 def _read_password(from_stdin: bool, prompt: str) -> str:

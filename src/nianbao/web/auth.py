@@ -73,31 +73,54 @@ def verify_password(password: str, stored: str) -> bool:
 class LoginThrottle:
     """Refuses logins for a (client address, user name) after `limit` failures within `window`
     seconds, until the oldest of them is `window` seconds old: password guessing gets a handful
-    of tries per quarter hour. In memory, so per server process (nianbao serve runs one)."""
+    of tries per quarter hour. A client is also refused after `client_limit` failures under any
+    names (spraying many names from one address), and the table keeps at most `max_keys` entries
+    (old ones are dropped first), so login spam cannot grow it without bound. In memory, so per
+    server process (nianbao serve runs one). The client is the socket's peer unless the server
+    trusts a proxy's X-Forwarded-For (nianbao serve --trusted-proxy)."""
 
-    def __init__(self, limit: int = 5, window: float = 900.0, clock=time.monotonic):
+    def __init__(self, limit: int = 5, window: float = 900.0, clock=time.monotonic, client_limit: int = 50,
+                 max_keys: int = 50_000):
         self.limit, self.window, self.clock = limit, window, clock
+        self.client_limit, self.max_keys = client_limit, max_keys
         self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
+        self._by_client: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
 
-    def _recent(self, key: tuple[str, str]) -> deque[float]:
-        q = self._failures[key]
+    def _recent(self, q: deque[float]) -> deque[float]:
         now = self.clock()
         while q and now - q[0] >= self.window:
             q.popleft()
         return q
 
+    def _wait(self, q: deque[float], limit: int) -> int:
+        if len(self._recent(q)) < limit:
+            return 0
+        return max(1, int(q[-limit] + self.window - self.clock()) + 1)
+
     def wait_seconds(self, client: str, name: str) -> int:
         """0 when a login may be tried now, else the seconds until one may."""
         with self._lock:
-            q = self._recent((client, name.strip()))
-            if len(q) < self.limit:
-                return 0
-            return max(1, int(q[0] + self.window - self.clock()) + 1)
+            key = (client, name.strip())
+            waits = [self._wait(self._failures[key], self.limit) if key in self._failures else 0,
+                     self._wait(self._by_client[client], self.client_limit) if client in self._by_client else 0]
+            return max(waits)
 
     def failed(self, client: str, name: str) -> None:
         with self._lock:
-            self._recent((client, name.strip())).append(self.clock())
+            now = self.clock()
+            self._failures[(client, name.strip())].append(now)
+            self._by_client[client].append(now)
+            if len(self._failures) > self.max_keys or len(self._by_client) > self.max_keys:
+                self._prune()
+
+    def _prune(self) -> None:
+        for table in (self._failures, self._by_client):
+            for key in [k for k, q in table.items() if not self._recent(q)]:
+                del table[key]
+            if len(table) > self.max_keys:        # still full of live entries: drop the oldest half
+                for key, _ in sorted(table.items(), key=lambda kv: kv[1][-1])[: len(table) // 2]:
+                    del table[key]
 
     def succeeded(self, client: str, name: str) -> None:
         with self._lock:
