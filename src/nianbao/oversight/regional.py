@@ -194,28 +194,36 @@ def scope(lib, region: int | str | None, year: int | None) -> list[int]:
     return sorted(ids)
 
 
+def _current_by_year(lib, report_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The current ones of these reports, by year (one query for many, one each for a few)."""
+    ids = list(dict.fromkeys(report_ids))
+    if len(ids) > 50:
+        wanted = set(ids)
+        infos = [i for i in lib.store.list_reports() if i.id in wanted]
+    else:
+        infos = [i for i in map(lib.store.get_info, ids) if i is not None and i.is_current]
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for info in infos:
+        if info.year is not None:
+            by_year[info.year].append(info.id)
+    return by_year
+
+
 def affected(lib, report_ids: Iterable[int]) -> list[int]:
     """The current reports whose regional findings a new report changes (module docstring)."""
-    by_year: dict[int, list[int]] = defaultdict(list)
-    for rid in report_ids:
-        info = lib.store.get_info(rid)
-        if info is not None and info.is_current and info.year is not None:
-            by_year[info.year].append(rid)
+    by_year = _current_by_year(lib, report_ids)
     out: set[int] = set()
     for year, ids in by_year.items():
         w = _World(lib, year)
         groups = {w.group(r) for r in ids if r in w.infos}
         out |= {r for r in w.infos if w.group(r) in groups}
         out |= set(ids)
+        governs = {w.governed_region(r): r for r in w.infos}       # region id → its government's report
         for r in ids:
             e = w.entry_of.get(w.infos[r].agency_id) if r in w.infos else None
             if e is None:
                 continue
-            for reg in w.chain(e.region_id):
-                for g in w.entries:
-                    if g.region_id == reg.id and g.agency_id in w.report_of and w.governed_region(
-                            w.report_of[g.agency_id]) == reg.id:
-                        out.add(w.report_of[g.agency_id])
+            out |= {governs[reg.id] for reg in w.chain(e.region_id) if reg.id in governs}
         nxt = {i.agency_id: i.id for i in lib.store.list_reports(year=year + 1)}
         out |= {nxt[w.infos[r].agency_id] for r in ids if r in w.infos and w.infos[r].agency_id in nxt}
     return sorted(out)
@@ -227,11 +235,7 @@ def run_pass(lib, report_ids: Iterable[int], *, user: str | None = None) -> Pass
     registry = registry_of(lib)
     if not registry.is_empty():
         registry.rematch()          # entries whose agency's first report arrived since the import
-    by_year: dict[int, list[int]] = defaultdict(list)
-    for rid in report_ids:
-        info = lib.store.get_info(rid)
-        if info is not None and info.is_current and info.year is not None:
-            by_year[info.year].append(rid)
+    by_year = _current_by_year(lib, report_ids)
     for year in sorted(by_year):
         w = _World(lib, year)
         result.registry = w.has_registry
