@@ -347,12 +347,28 @@ class Library:
     def compare(self, *, ids: list[int] | None = None, agency: str | int | None = None, region: str | None = None,
                 year: int | None = None):
         from . import compare as C
+        from .oversight.indicators import config_thresholds
 
+        th = config_thresholds(self, region)          # the indicators' marks: the region's thresholds
         if ids:
-            return C.compare_reports(self.store, ids)
+            return C.compare_reports(self.store, ids, th)
         if agency is not None:
-            return C.agency_years(self.store, agency)
-        return C.region_year(self.store, region=region, year=year)
+            return C.agency_years(self.store, agency, th)
+        return C.region_year(self.store, region=region, year=year, thresholds=th)
+
+    def indicators(self, *, region: int | str | None = None, year: int, agency: str | int | None = None):
+        """Risk indicators of every agency of a region (registry id or name, or the store's region
+        string) and year, the region's totals and distributions, marked by the region's thresholds
+        (nianbao.oversight.indicators)."""
+        from .oversight.indicators import region_indicators
+
+        return region_indicators(self, region, year, agency=agency)
+
+    def indicator_trend(self, *, region: int | str | None = None):
+        """The region's indicator totals year by year (nianbao.oversight.indicators)."""
+        from .oversight.indicators import region_trend
+
+        return region_trend(self, region)
 
     def export(self, fmt: str = "xlsx", form: str = "wide", **selection) -> tuple[bytes, str, str]:
         from .export import export_bytes
