@@ -90,3 +90,16 @@ def test_region_audit_api_needs_a_login(tmp_path):
         token = login(c)
         r = c.post("/api/region-audit", json={"region": "沙坡头区", "year": 2023}, headers={"X-CSRF-Token": token})
         assert r.status_code == 200 and r.json()["audited"] == 3
+
+
+def test_x002_finding_links_to_last_years_report_side_by_side(tmp_path):
+    c, app = new_client(tmp_path)
+    with c:
+        rng = random.Random(12)
+        backend = app.state.backend
+        prev = backend.add_report(_filled("中卫市沙坡头区司法局", 2022, rng)).id
+        cur = backend.add_report(_filled("中卫市沙坡头区司法局", 2023, rng)).id
+        page = c.get(f"/reports/{cur}")
+        assert "X002" in page.text and f'href="/copied/{cur}/{prev}"' in page.text
+        view = c.get(f"/copied/{cur}/{prev}")
+        assert view.status_code == 200 and "与上年报告雷同" in view.text and "<mark>" in view.text
