@@ -254,3 +254,28 @@ def test_cli_bad_file_and_unknown_region_exit_2_with_chinese_lines(tmp_path):
     assert res.exit_code == 2 and "不在名录中" in res.stderr
     res = cli("registry", "deadline", "海淀区", "--kind", "局", "01-28", "--db", db)
     assert res.exit_code == 2 and "机关类型「局」无法识别" in res.stderr
+
+
+def test_xlsx_date_cells_and_layout_errors(store):
+    from datetime import datetime
+
+    rows = [["省", "市", "机关名称", "类型", "期限"], ["宁夏回族自治区", "中卫市", "司法局", "部门", datetime(2024, 1, 28)]]
+    reg = Registry(store)
+    reg.import_rows(parse_registry(xlsx(rows), "d.xlsx"))
+    assert reg.entries()[0].deadline == "01-28"            # an Excel date cell is its month and day
+    with pytest.raises(RegistryError, match="第 2 行：上级区域「火星市」未找到"):
+        reg.import_rows(parse_registry("上级区域,区域,机关名称,类型\n火星市,某区,司法局,部门\n".encode(), "e.csv"))
+    with pytest.raises(RegistryImportError, match="两种写法不能混用"):
+        parse_registry("省,区域,机关名称\n宁夏回族自治区,中卫市,司法局\n".encode(), "f.csv")
+
+
+def test_import_of_a_thousand_agencies_is_quick(store):
+    import time
+
+    lines = ["省,市,县,机关名称,类型"] + [f"某省,某市,第{i // 50}区,第{i}局,部门" for i in range(1000)]
+    reg = Registry(store)
+    t = time.perf_counter()
+    res = reg.import_rows(parse_registry("\n".join(lines).encode(), "big.csv"))
+    assert res.entries_created == 1000 and res.regions_created == 22
+    again = reg.import_rows(parse_registry("\n".join(lines).encode(), "big.csv"))
+    assert again.entries_unchanged == 1000 and time.perf_counter() - t < 20

@@ -217,6 +217,7 @@ class Registry:
             nodes = {r.id: r for r in s.scalars(select(RegionRow))}
             by_parent = {(r.parent_id, r.name): r for r in nodes.values()}
             file_names: dict[str, RegionRow] = {}      # layout 2: regions named by earlier rows
+            existing = {(e.region_id, e.name): e for e in s.scalars(select(EntryRow))}
 
             def node(parent: RegionRow | None, name: str, level: str | None) -> RegionRow:
                 key = (parent.id if parent else None, name)
@@ -257,13 +258,13 @@ class Registry:
                 if row.name is None:
                     continue
                 listed.setdefault(region.id, set()).add(row.name)
-                e = s.scalars(select(EntryRow).where(EntryRow.region_id == region.id,
-                                                     EntryRow.name == row.name)).first()
+                e = existing.get((region.id, row.name))
                 values = {"kind": row.kind, "covers": row.covers, "deadline": row.deadline}
                 if e is None:
                     e = EntryRow(region_id=region.id, name=row.name, updated_by=user, updated_at=now, **values)
                     s.add(e)
                     s.flush()
+                    existing[(region.id, row.name)] = e
                     res.entries_created += 1
                 elif any(getattr(e, k) != v for k, v in values.items()):
                     for k, v in values.items():
