@@ -43,7 +43,7 @@ class Settings:
     secret: str | None = None
     workers: int = 2
     secure_cookies: bool = False          # set behind HTTPS
-    page_size: int = 200                  # rows per page of the report list
+    page_size: int = 50                   # rows per page of the report list (paging.DEFAULT_LIMIT)
     max_expanded_mb: int = DEFAULT_MAX_EXPANDED_MB    # one zip, all entries inflated
     user_budget_mb: int = DEFAULT_USER_BUDGET_MB      # one user's uploads in flight, all requests together
 
@@ -208,9 +208,22 @@ SECURITY_HEADERS = [
 ]
 
 
+FORM_BODY_MAX = 2 * 2**20      # a form or JSON body (no file in it): decisions, notes, bulk assignments
+
+
+class _TooLarge(StarletteHTTPException):
+    """Raised from the body stream: an HTTP error, so FastAPI's body parsing passes it on as it is and
+    the app's handler answers 413 in Chinese."""
+
+    def __init__(self, message: str):
+        super().__init__(413, message)
+
+
 class LimitAndHarden:
     """Pure ASGI middleware (cheaper than BaseHTTPMiddleware on every request): refuse an oversized
-    body before it is read (each file is checked again on its own) and add the security headers."""
+    body before it is read — a multipart upload beyond `max_request`, any other body (a form, JSON)
+    beyond FORM_BODY_MAX — by its Content-Length, and while it streams in when it has none (chunked);
+    each file is checked again on its own. Adds the security headers."""
 
     def __init__(self, app, max_request: int, max_upload_mb: int):
         self.app, self.max_request, self.max_upload_mb = app, max_request, max_upload_mb
@@ -218,22 +231,44 @@ class LimitAndHarden:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if scope["method"] in ("POST", "PUT"):
-            length = dict(scope["headers"]).get(b"content-length", b"")
-            if length.isdigit() and int(length) > self.max_request:
-                msg = (f"上传内容过大（上限每个文件 {self.max_upload_mb} MB，"
-                       f"单次共 {self.max_request // 2**20} MB）")
-                response = _error(Request(scope), 413, msg)
-                return await response(scope, receive, send)
+        started = False
 
         async def send_hardened(message):
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 have = {k.lower() for k, _ in message.get("headers", [])}
                 message["headers"] = list(message.get("headers", [])) + [
                     (k, v) for k, v in SECURITY_HEADERS if k not in have]
             await send(message)
 
-        await self.app(scope, receive, send_hardened)
+        if scope["method"] not in ("POST", "PUT", "PATCH", "DELETE"):
+            return await self.app(scope, receive, send_hardened)
+        headers = dict(scope["headers"])
+        upload = headers.get(b"content-type", b"").startswith(b"multipart/form-data")
+        limit = self.max_request if upload else FORM_BODY_MAX
+        msg = (f"上传内容过大（上限每个文件 {self.max_upload_mb} MB，单次共 {self.max_request // 2**20} MB）" if upload
+               else f"请求内容过大（上限 {FORM_BODY_MAX // 2**20} MB）")
+        length = headers.get(b"content-length", b"")
+        if length.isdigit() and int(length) > limit:
+            return await _error(Request(scope), 413, msg)(scope, receive, send_hardened)
+        seen = 0
+
+        async def counted():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:           # no (or a false) Content-Length: stop reading at the limit
+                    raise _TooLarge(msg)
+            return message
+
+        try:
+            await self.app(scope, counted, send_hardened)
+        except _TooLarge:                  # raised outside the app's exception handlers
+            if started:
+                raise
+            await _error(Request(scope), 413, msg)(scope, receive, send_hardened)
 
 
 def _error(request: Request, status: int, message: str, headers: dict | None = None) -> Response:

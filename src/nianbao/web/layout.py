@@ -67,24 +67,29 @@ def finding_index(findings: list[Finding]) -> tuple[dict[str, list[int]], dict[s
     return by_path, by_table
 
 
-def _value_cell(report: Report, path: str, by_path: dict[str, list[int]]) -> Cell:
+def _value_cell(report: Report, path: str, by_path: dict[str, list[int]], unread: set[str] | None = None) -> Cell:
     rel = path.removeprefix("tables.")
     try:
         v = report.tables.cell(rel)
     except (AttributeError, KeyError, ValueError):
         v = None
     hits: list[int] = []
-    # a finding on the cell, or on its row (e.g. a T301 row total); row keys may contain a dot
-    parts = path.split(".")
-    for k in range(3, len(parts) + 1):
-        hits += by_path.get(".".join(parts[:k]), [])
-    hits = sorted(set(hits))
-    found = form_for(report.format).cell(path)
-    amount = found is not None and found[1].kind == "amount"       # an amount keeps its decimals: 3.0 万元
+    if by_path:
+        # a finding on the cell, or on its row (e.g. a T301 row total); row keys may contain a dot
+        parts = path.split(".")
+        for k in range(3, len(parts) + 1):
+            hits += by_path.get(".".join(parts[:k]), [])
+        hits = sorted(set(hits))
+    if v is None or isinstance(v, float) and v.is_integer():
+        found = form_for(report.format).cell(path)
+        amount = found is not None and found[1].kind == "amount"   # an amount keeps its decimals: 3.0 万元
+    else:
+        amount = False
     text = "" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() and not amount
                                   else str(v))
     # a cell the extractor could not place (C007) is not a blank the report left
-    blank = "" if v is not None else (" unread" if path in _unread(report) else " blank")
+    blank = "" if v is not None else (" unread" if path in (unread if unread is not None else _unread(report))
+                                      else " blank")
     cls = "val" + blank + (" flagged" if hits else "")
     return Cell(text=text, path=path, value=v, findings=hits, cls=cls)
 
@@ -93,11 +98,11 @@ def _unread(report: Report) -> set[str]:
     return {p for u in report.extraction.unread for p in u.cells}
 
 
-def _cell(slot: Slot, report: Report, by_path: dict[str, list[int]]) -> Cell:
+def _cell(slot: Slot, report: Report, by_path: dict[str, list[int]], unread: set[str] | None = None) -> Cell:
     """A layout slot as a page cell: a value slot filled (and marked) from the report, a label or
     header slot with its class (item, group, rowlabel, corner)."""
     if slot.path:
-        c = _value_cell(report, slot.path, by_path)
+        c = _value_cell(report, slot.path, by_path, unread)
         c.rowspan, c.colspan = slot.rowspan, slot.colspan
         return c
     return Cell(slot.text, th=True, colspan=slot.colspan, rowspan=slot.rowspan, cls=slot.kind)
@@ -106,7 +111,8 @@ def _cell(slot: Slot, report: Report, by_path: dict[str, list[int]]) -> Cell:
 def table_grid(report: Report, table: TableForm, by_path, by_table) -> Grid:
     """One table of the report's form in its printed layout (form/: the same slots the DOCX and
     HTML generators fill), the header rows apart."""
-    rows = [[_cell(slot, report, by_path) for slot in row] for row in table.layout]
+    unread = _unread(report)        # once per table, not once per blank cell
+    rows = [[_cell(slot, report, by_path, unread) for slot in row] for row in table.layout]
     return Grid(table.key, table.title, rows[:table.header_rows], rows[table.header_rows:],
                 by_table.get(table.key, []))
 

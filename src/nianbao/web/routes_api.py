@@ -9,6 +9,7 @@ the page's items, the headers X-Total-Count, X-Page, X-Limit and Link (next/prev
 """
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile
@@ -20,6 +21,7 @@ from ..errors import InputError
 from . import auth
 from .pages import agency_series, download, read_uploads
 from .paging import PAGE_HEADERS, Paging, paging
+from .viewcache import view
 from .uploads import expand_all
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -94,9 +96,16 @@ def list_reports(request: Request, response: Response, year: int | None = None, 
                  p: Paging = Depends(paging)):
     backend = request.app.state.backend
     sel = {"year": _year(year), "region": region, "rule": rule, "agency": agency, "search": q}
-    rows, total = backend.page(**sel, limit=p.limit, offset=p.offset)
-    p.headers(request, response, total)
-    return [s.as_dict() for s in rows]
+
+    def body() -> tuple[bytes, int]:
+        rows, total = backend.page(**sel, limit=p.limit, offset=p.offset)
+        return json.dumps([s.as_dict() for s in rows], ensure_ascii=False, separators=(",", ":")).encode(), total
+
+    # the same page for every client until the store changes (viewcache): serialised once
+    data, total = view(request.app, ("api-reports", *sel.values(), p.offset, p.limit), body)
+    out = Response(data, media_type="application/json")
+    p.headers(request, out, total)
+    return out
 
 
 @router.get("/agencies", responses=_PAGED, summary="机关列表（可按地区、名称筛选；分页）")

@@ -1,0 +1,63 @@
+"""Rendered views and figures over the whole store, kept while the store holds the same reports.
+
+Why: the dashboard, the report list and /api/reports are the same for every viewer until a report is
+stored, superseded, deleted or re-audited; 20 reviewers opening the dashboard would otherwise each
+repeat its GROUP BYs and its rendering. An entry is valid while Backend.data_version() (counts and
+highest ids of reports and findings: one query on indexes) is unchanged, and for at most `ttl`
+seconds, which bounds what a change the fingerprint cannot see (an agency's region learned from an
+earlier report, say) can leave stale.
+
+    html = view(request.app, ("index", year, q, page), lambda: render_body(...))
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class ViewCache:
+    def __init__(self, ttl: float = 30.0, size: int = 512):
+        self.ttl, self.size = ttl, size
+        self._items: OrderedDict[tuple, tuple[float, tuple, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, version: tuple) -> Any:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit and hit[1] == version and time.monotonic() - hit[0] < self.ttl:
+                self._items.move_to_end(key)
+                return hit[2]
+        return None
+
+    def put(self, key: tuple, version: tuple, value: Any) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic(), version, value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_lock = threading.Lock()
+
+
+def view_cache(app) -> ViewCache:
+    with _lock:
+        if getattr(app.state, "view_cache", None) is None:
+            app.state.view_cache = ViewCache()
+        return app.state.view_cache
+
+
+def view(app, key: tuple, compute: Callable[[], T], version: tuple | None = None) -> T:
+    """The cached value of `key` for the store's current data version, computed when missing."""
+    cache = view_cache(app)
+    version = version if version is not None else app.state.backend.data_version()
+    got = cache.get(key, version)
+    if got is None:
+        got = compute()
+        cache.put(key, version, got)
+    return got
