@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from ..audit.context import STATUTE, Deadline
@@ -54,7 +55,9 @@ def in_year(year: int, md: str) -> date:
         return date(year, m, 28)
 
 
+@cache
 def default_rule(kind: str) -> DeadlineRule:
+    """The bundled default's rule for `kind` (default.yaml is part of the package: cached)."""
     from .config import default_config
 
     md = default_config().deadlines.get(kind) or ("01-31" if kind == "department" else "03-31")
@@ -68,14 +71,19 @@ def default_rule(kind: str) -> DeadlineRule:
 def _config_deadline(text: str | None, kind: str) -> str | None:
     if not text:
         return None
+    md = _config_deadlines(text).get(kind)
+    return str(md) if md else None
+
+
+@lru_cache(maxsize=256)
+def _config_deadlines(text: str) -> dict[str, Any]:
     from .config import ConfigError, parse_document
 
     try:
         d = parse_document(text).get("deadlines") or {}
     except ConfigError:
-        return None                     # stored before it was validated: it sets nothing
-    md = d.get(kind) if isinstance(d, dict) else None
-    return str(md) if md else None
+        return {}                       # stored before it was validated: it sets nothing
+    return d if isinstance(d, dict) else {}
 
 
 def region_rule(chain: list[Region], kind: str) -> DeadlineRule:
@@ -87,12 +95,19 @@ def region_rule(chain: list[Region], kind: str) -> DeadlineRule:
     return default_rule(kind)
 
 
-def entry_rule(registry: Registry, entry: Entry, chain: list[Region] | None = None) -> DeadlineRule:
+def entry_rule(registry: Registry, entry: Entry, chain: list[Region] | None = None,
+               memo: dict[tuple[int, str], DeadlineRule] | None = None) -> DeadlineRule:
+    """The rule of one entry; `memo` keeps the region rules across many entries of one view."""
     chain = chain if chain is not None else registry.ancestors(entry.region_id)
     if entry.deadline:
         region = chain[-1].name if chain else ""
         return DeadlineRule(entry.deadline, f"{region}名录中{entry.name}的期限", entry.region_id)
-    return region_rule(chain, entry.kind)
+    if memo is None:
+        return region_rule(chain, entry.kind)
+    key = (entry.region_id, entry.kind)
+    if key not in memo:
+        memo[key] = region_rule(chain, entry.kind)
+    return memo[key]
 
 
 def deadline_for(registry: Registry, agency_id: int | None, year: int | None) -> Deadline | None:

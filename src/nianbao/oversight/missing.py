@@ -112,9 +112,10 @@ def missing(registry: Registry, region: int | str, year: int, *, today: date | N
 
     with store._read() as s:
         agencies = s.execute(select(Agency.id, Agency.name, Agency.region, Agency.names)).all()
-        matcher = Matcher.of((a.id, a.name, a.region, a.names or []) for a in agencies) \
-            if any(e.agency_id is None for e in entries) else None
         matched_anywhere = set(s.scalars(select(EntryRow.agency_id).where(EntryRow.agency_id.is_not(None))))
+        # an unmatched entry is looked for among the agencies no entry has taken yet
+        matcher = Matcher.of((a.id, a.name, a.region, a.names or []) for a in agencies
+                             if a.id not in matched_anywhere) if any(e.agency_id is None for e in entries) else None
         agency_of = {e.id: e.agency_id if e.agency_id is not None or matcher is None
                      else matcher.match(e.name, [r.name for r in chain(e.region_id)], chain(e.region_id)[0].level)
                      for e in entries}
@@ -141,8 +142,9 @@ def missing(registry: Registry, region: int | str, year: int, *, today: date | N
 
     view = MissingView(top, year, today, unregistered=unregistered)
     chains = {r.id: chain(r.id) for r in regions}
+    memo: dict = {}
     for e in entries:
-        deadline = entry_rule(registry, e, chains.get(e.region_id)).on(year, e.kind)
+        deadline = entry_rule(registry, e, chains.get(e.region_id), memo).on(year, e.kind)
         aid = agency_of[e.id]
         got = versions.get(aid, []) if aid is not None else []
         row = AgencyStatus(e, by_id[e.region_id], deadline, "missing", aid)

@@ -173,10 +173,12 @@ class Registry:
 
     def expected(self, region_id: int, *, recursive: bool = False) -> list[Entry]:
         ids = [r.id for r in self.subtree(region_id)] if recursive else [region_id]
-        with self.store._read() as s:
-            rows = s.scalars(select(EntryRow).where(EntryRow.region_id.in_(ids)).order_by(EntryRow.region_id,
-                                                                                         EntryRow.id))
-            return [_entry(e) for e in rows]
+        cols = (EntryRow.id, EntryRow.region_id, EntryRow.name, EntryRow.kind, EntryRow.covers, EntryRow.agency_id,
+                EntryRow.deadline)
+        with self.store._read() as s:      # plain rows: a province's thousands of entries without ORM objects
+            rows = s.execute(select(*cols).where(EntryRow.region_id.in_(ids)).order_by(EntryRow.region_id,
+                                                                                      EntryRow.id))
+            return [Entry(*r) for r in rows]
 
     def entry(self, entry_id: int) -> Entry | None:
         with self.store._read() as s:
