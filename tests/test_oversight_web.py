@@ -101,3 +101,33 @@ def test_pages_with_no_reports_say_so_and_bad_numbers_are_no_error(tmp_path):
         r = c.get("/regions/overview", params={"year": "1e17"})
         assert r.status_code == 200 and "没有符合条件的报告" in r.text
         assert c.get("/api/indicators", params={"year": 10**20}).status_code in (400, 422)
+
+
+@pytest.mark.browser
+def test_overview_draws_its_charts_and_the_dashboard_loads_the_panel_in_chromium(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from nianbao.store import open_store
+    from test_browser_web import CHROMIUM_ARGS, ensure_chromium
+    from test_review_browser import served
+
+    db = f"sqlite:///{tmp_path / 'store.db'}"
+    s = open_store(db)
+    _region(s)
+    s.close()
+    with served(db, tmp_path) as base, sync_playwright() as p:
+        b = p.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS, headless=True)
+        page = b.new_page(viewport={"width": 1400, "height": 1000})
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "/regions/overview?region=中卫市&year=2023")
+        for name in ("trend", "distribution", "ranking"):
+            chart = page.locator(f'[data-oversight-chart="{name}"]')
+            expect(chart).to_have_attribute("data-rendered", "yes", timeout=10_000)
+            expect(chart.locator("canvas")).to_have_count(1)
+        page.goto(base + "/dashboard?year=2023")
+        panel = page.locator("#indicators-panel")                  # swapped in by htmx
+        expect(panel).to_contain_text("实质公开率", timeout=10_000)
+        expect(panel.locator("td.mark-red").first).to_be_visible()
+        assert not errors, errors
+        b.close()
