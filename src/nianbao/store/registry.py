@@ -452,14 +452,19 @@ class Registry:
             if not s.scalar(select(func.count()).select_from(q.subquery())):
                 return 0
         with self.store._write() as s:
-            return self._rematch(s, set(s.scalars(q)))
+            return self._rematch(s, set(s.scalars(q)), free_only=not all)
 
-    def _rematch(self, s: Session, entry_ids: set[int]) -> int:
+    def _rematch(self, s: Session, entry_ids: set[int], *, free_only: bool = False) -> int:
+        """Match the entries `entry_ids`; `free_only`: among the agencies no other entry has taken (the
+        unmatched entries after an upload: the index stays small however many agencies are stored)."""
         from ..oversight.registry import Matcher
 
         if not entry_ids:
             return 0
-        matcher = Matcher.of((a.id, a.name, a.region, a.names or []) for a in s.scalars(select(Agency)))
+        q = select(Agency.id, Agency.name, Agency.region, Agency.names)
+        if free_only:
+            q = q.where(Agency.id.not_in(select(EntryRow.agency_id).where(EntryRow.agency_id.is_not(None))))
+        matcher = Matcher.of((a.id, a.name, a.region, a.names or []) for a in s.execute(q))
         nodes = {r.id: r for r in s.scalars(select(RegionRow))}
         chains: dict[int, list[RegionRow]] = {}
 
