@@ -103,3 +103,23 @@ def test_x002_finding_links_to_last_years_report_side_by_side(tmp_path):
         assert "X002" in page.text and f'href="/copied/{cur}/{prev}"' in page.text
         view = c.get(f"/copied/{cur}/{prev}")
         assert view.status_code == 200 and "与上年报告雷同" in view.text and "<mark>" in view.text
+
+
+def test_r001_finding_links_to_the_rollup_page(tmp_path):
+    from test_audit_region import REGISTRY_CSV, _dept, _gov
+
+    c, app = new_client(tmp_path)
+    with c:
+        lib = app.state.backend.library
+        lib.import_registry(REGISTRY_CSV.format(covers="全域").encode(), "r.csv")
+        rng = random.Random(13)
+        parts = [_dept(n, 2023, rng, copied=(n != "财政局")) for n in ("司法局", "民政局", "财政局")]
+        for p in parts:
+            lib.add_report(p)
+        g = lib.add_report(_gov(parts, 2023, rng, shift=7))
+        page = c.get(f"/reports/{g}")
+        assert "R001" in page.text and "/rollup?region=" in page.text
+        link = page.text.split('class="rollup-link small" href="')[1].split('"')[0].replace("&amp;", "&")
+        rollup = c.get(link)
+        assert rollup.status_code == 200 and "不一致" in rollup.text and "7" in rollup.text
+        assert "沙坡头区司法局" in rollup.text or "司法局" in rollup.text
