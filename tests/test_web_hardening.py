@@ -407,3 +407,65 @@ def test_login_throttle_stops_one_client_spraying_many_names_and_stays_bounded()
     assert len(t._failures) <= 100 and len(t._by_client) <= 100
     now[0] += 61
     assert t.wait_seconds("10.0.0.1", "新名字") == 0
+
+
+def test_login_spam_hashes_a_few_at_a_time_and_pages_keep_answering(web, monkeypatch):
+    """Many logins at once: the password hashing runs on worker threads, at most half the cores'
+    worth at a time (so a burst of logins never takes every thread or core), and other requests are
+    answered meanwhile."""
+    import os
+
+    c, app = web
+    running, most, lock = [0], [0], threading.Lock()
+
+    def slow_authenticate(engine, name, password):       # stands in for a 0.1 s scrypt
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.1)
+        with lock:
+            running[0] -= 1
+        return None
+
+    monkeypatch.setattr(auth, "authenticate", slow_authenticate)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', c.get("/login").text).group(1)
+    statuses: list[int] = []
+    threads = [threading.Thread(target=lambda i=i: statuses.append(c.post(
+        "/login", data={"name": f"spam{i}", "password": "x", "csrf_token": token}).status_code)) for i in range(12)]
+    for t in threads:
+        t.start()
+    time.sleep(0.15)
+    t0 = time.monotonic()
+    assert c.get("/api/health").status_code == 200
+    waited = time.monotonic() - t0
+    for t in threads:
+        t.join(30)
+    assert sorted(statuses) == [401] * 12
+    assert most[0] == max(1, (os.cpu_count() or 2) // 2)
+    assert waited < 0.5
+
+
+def test_a_form_or_json_body_is_bounded_even_without_a_content_length(web, monkeypatch):
+    from starlette.formparsers import MultiPartParser
+
+    c, _ = web
+    big = b"name=" + b"x" * (3 * 2**20)
+    r = c.post("/login", content=big, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 413 and "请求内容过大（上限 2 MB）" in r.text
+
+    def chunks():                                   # chunked: no Content-Length to refuse it by
+        for _ in range(48):
+            yield b"x" * 65536
+    r = c.post("/api/review/assign", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["detail"] == "请求内容过大（上限 2 MB）"
+    # an anonymous multipart body to any path (not only the report upload) is refused unread
+    parsed = []
+    real = MultiPartParser.parse
+
+    async def spy(self):
+        parsed.append(True)
+        return await real(self)
+
+    monkeypatch.setattr(MultiPartParser, "parse", spy)
+    r = c.post("/api/review/assign", files={"file": ("名录.csv", b"x" * 100_000)})
+    assert r.status_code == 401 and parsed == []

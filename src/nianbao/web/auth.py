@@ -210,6 +210,22 @@ def authenticate(engine: Engine, name: str, password: str) -> User | None:
     return user if ok and not user.disabled else None
 
 
+# scrypt is CPU-bound by design: at most this many hashes at once, so a burst of logins (spam)
+# neither holds every worker thread of the pages nor every core
+_HASHING = None
+
+
+async def authenticate_off_loop(engine: Engine, name: str, password: str) -> User | None:
+    """`authenticate` on a worker thread, at most half the cores' worth at a time: the event loop
+    and the other requests' threads stay free while logins hash."""
+    global _HASHING
+    import anyio
+
+    if _HASHING is None:
+        _HASHING = anyio.CapacityLimiter(max(1, (os.cpu_count() or 2) // 2))
+    return await anyio.to_thread.run_sync(lambda: authenticate(engine, name, password), limiter=_HASHING)
+
+
 def list_users(engine: Engine) -> list[str]:
     with Session(engine) as s:
         return list(s.scalars(select(User.name).order_by(User.name)))
