@@ -162,3 +162,19 @@ def test_registry_api_reads_changes_and_is_documented(tmp_path):
         assert c.delete(f"/api/registry/entries/{eid}", headers=h).json() == {"deleted": eid}
         assert c.delete(f"/api/registry/entries/{eid}", headers=h).status_code == 404
         assert c.get("/api/registry/regions/火星区").status_code == 404
+
+
+def test_region_config_is_saved_validated_and_removed_by_form(tmp_path):
+    c, app = new_client(tmp_path)
+    with c:
+        token = login(c)
+        _upload(c, token)
+        reg = app.state.backend.library.registry
+        city = reg.region("中卫市").id
+        bad = c.post(f"/registry/regions/{city}/config", data={"csrf_token": token, "yaml": "deadlines: {局: '01-01'}"})
+        assert bad.status_code == 400 and "未知的机关类型" in bad.text and reg.region(city).config is None
+        ok = c.post(f"/registry/regions/{city}/config", data={"csrf_token": token, "yaml": 'deadlines: {department: "01-26"}'})
+        assert ok.status_code == 200 and "已保存辖区配置" in ok.text
+        assert "01-26" in c.get(f"/registry/regions/{reg.region('沙坡头区').id}").text     # inherited by the district
+        c.post(f"/registry/regions/{city}/config", data={"csrf_token": token, "yaml": ""})
+        assert reg.region(city).config is None

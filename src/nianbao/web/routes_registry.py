@@ -186,6 +186,15 @@ async def region_deadline(request: Request, region_id: int, kind: str = Form(...
                               f"已设定{label}期限 {md}" if md else f"已取消本级{label}期限")
 
 
+@router.post("/registry/regions/{region_id}/config", include_in_schema=False)
+async def region_config(request: Request, region_id: int, yaml: str = Form(""),
+                        user: str = Depends(auth.require_writer)):
+    reg = _lib(request).registry
+    text = yaml.strip() or None
+    return await _form_action(request, region_id, lambda: reg.set_config(region_id, text, user=user),
+                              "已保存辖区配置" if text else "已删除本级辖区配置")
+
+
 @router.get("/missing", response_class=HTMLResponse, include_in_schema=False)
 async def missing_page(request: Request, region: str | None = None, year: str | None = None):
     lib = _lib(request)
