@@ -317,3 +317,16 @@ def test_store_replaces_the_findings_of_given_codes_and_reads_sections_alone(db_
         assert store.get_info(rid).warnings == info.warnings - 1
     finally:
         store.close()
+
+
+def test_deleting_a_sibling_clears_the_x005_naming_it_and_restoring_brings_it_back(lib):
+    lib.import_registry(REGISTRY_CSV.format(covers="全域").encode(), "r.csv")
+    rng = random.Random(28)
+    a = lib.add_report(_dept("司法局", 2023, rng, copied=True))
+    b = lib.add_report(_dept("民政局", 2023, rng, copied=True))
+    assert "X005" in _codes(lib, a)
+    assert lib.delete(b, user="张三", reason="重复上传")
+    assert "X005" not in _codes(lib, a)
+    deleted = lib.review.deleted()[0]["id"]
+    b2 = lib.restore(deleted, user="张三")
+    assert [f["data"]["other_report_id"] for f in lib.store.findings(report_ids=[a], code="X005")] == [b2]

@@ -242,15 +242,19 @@ class Library:
         """Soft delete: the report leaves the listings (the store deletes it, the next version takes
         over), its model is kept in deleted_report for `restore` (in the same transaction), and the
         trail records who and why."""
+        from .oversight import regional
+
         info = self.store.get_info(report_id)
         if info is None:
             return False
+        touched = regional.before_delete(self, report_id)     # siblings naming it, governments summing it
         gone = self.store.delete_report(report_id, keep=lambda s, row: self.review.archive(s, row, user, reason))
         if gone:
             before = {"report_id": info.id, "agency_id": info.agency_id, "year": info.year, "sha256": info.sha256,
                       "file": info.source_file, "is_current": info.is_current}
             self.review.record("delete", user, report_id=report_id, agency_id=info.agency_id, year=info.year,
                                before=before, comment=reason)
+            regional.after_delete(self, touched, info.agency_id, info.year, user=user)
         return gone
 
     def restore(self, deleted_id: int, *, user: str | None = None) -> int:
@@ -264,6 +268,7 @@ class Library:
         self.review.record("restore", user, report_id=res.report_id, agency_id=info.agency_id, year=info.year,
                            before={"report_id": old_id}, after={"report_id": res.report_id})
         self.review.case_for_report(res.report_id, user)
+        self._regional([res.report_id], user)
         return res.report_id
 
     def original(self, report_id: int) -> tuple[bytes, str] | None:

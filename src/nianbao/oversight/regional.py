@@ -367,3 +367,20 @@ def copied_view(lib, report_id: int, other_id: int) -> dict[str, Any] | None:
 
     relation = "previous_year" if a.agency_id is not None and a.agency_id == b.agency_id else "sibling"
     return {"this": info(a), "other": info(b), "relation": relation} | view
+
+
+def before_delete(lib, report_id: int) -> list[int]:
+    """The other reports whose regional findings name or sum a report about to be deleted (run
+    `after_delete` with them once it is gone); none without a registry."""
+    if registry_of(lib).is_empty():
+        return []
+    return [r for r in affected(lib, [report_id]) if r != report_id]
+
+
+def after_delete(lib, touched: list[int], agency_id: int | None, year: int | None, *,
+                 user: str | None = None) -> PassResult:
+    """The regional pass over `touched` and the version of the agency-year that took over."""
+    ids = list(touched)
+    if touched and agency_id is not None and year is not None:
+        ids += [i.id for i in lib.store.current_reports([agency_id], year)]
+    return run_pass(lib, ids, user=user) if ids else PassResult()
