@@ -39,7 +39,8 @@ def endpoints(ids: list[int]) -> list[tuple[str, object, int]]:
     return [
         ("dashboard (busiest year)", lambda rng: "/dashboard", 1),
         ("dashboard, 全部年度, a random page", lambda rng: f"/dashboard?year=all&page={rng.randint(1, pages)}", 1),
-        ("report page, a random report of all", lambda rng: f"/reports/{rng.choice(ids)}", 0),
+        ("report page, a random one of all (mostly first views)", lambda rng: f"/reports/{rng.choice(ids)}", 0),
+        ("report page, one of 200 viewed before", lambda rng: f"/reports/{rng.choice(ids[:200])}", 600),
         ("/api/reports default page", lambda rng: "/api/reports", 1),
         ("/api/reports, a random page", lambda rng: f"/api/reports?page={rng.randint(1, pages)}", 0),
         ("index page /, a random page", lambda rng: f"/?page={rng.randint(1, max(1, len(ids) // 200))}", 0),
