@@ -222,8 +222,9 @@ def rectification(request: Request, agency_id: int, fmt: str = "xlsx", year: int
 
 @router.post("/upload", response_model=UploadResult, status_code=201,
              summary="上传报告文件（可多个或 ZIP），解析、审核并入库（需登录）",
-             responses={400: {"description": "没有文件"}, 413: {"description": "文件过大"},
-                        415: {"description": "文件类型不支持"}, 422: {"description": "文件无法解析"}})
+             responses={400: {"description": "没有文件"}, 413: {"description": "文件过大，或压缩包解压后过大、文件过多"},
+                        415: {"description": "文件类型不支持"}, 422: {"description": "文件无法解析"},
+                        429: {"description": "同一用户同时进行的上传超出额度（字节数或文件数）"}})
 async def upload(request: Request, files: list[UploadFile] = File(...), user: str = Depends(auth.require_writer)):
     """Synchronous: the answer says, per file, whether it was stored and why not."""
     uploads = await read_uploads(files, request.app.state.settings.max_bytes)
