@@ -305,3 +305,14 @@ def test_registry_region_by_id_or_name_and_its_jurisdictions_thresholds(tmp_path
         assert I.region_indicators(lib, city.id, 2023).totals["denial_rate"].mark is None
         assert I.config_thresholds(lib, district.id)["denial_rate"].yellow == 0.35
         assert I.config_thresholds(lib, "吴忠市")["denial_rate"].yellow == 0.2
+
+
+def test_a_new_or_deleted_report_shows_at_once_despite_the_cache(store):
+    _region(store)
+    before = I.region_indicators(store, "中卫市", 2023)
+    assert before.totals["substantive_rate"].value == 0.5
+    rid = store.save_report(build("中卫市海原县民政局", 2023, granted=10, results_total=10))
+    assert I.region_indicators(store, "中卫市", 2023).totals["substantive_rate"].value == 0.75     # 15 ÷ 20
+    store.delete_report(rid.report_id)
+    assert I.region_indicators(store, "中卫市", 2023).totals["substantive_rate"].value == 0.5
+    assert I.region_indicators(store, "中卫市", 2023) is I.region_indicators(store, "中卫市", 2023)   # kept

@@ -424,11 +424,29 @@ def _fingerprint(store: Any) -> tuple:
         return tuple(s.execute(q).one())
 
 
+def _registry_fingerprint(store: Any) -> tuple | None:
+    """Counts, last id and last change of the registry's regions and entries (small tables): any
+    import, edit, deadline or configuration changes it. None without registry tables."""
+    try:
+        from ..store.registry_models import EntryRow, RegionRow
+    except ImportError:
+        return None
+    q = select(*(c for t in (RegionRow, EntryRow)
+                 for c in (select(func.count(t.id)).scalar_subquery(), select(func.max(t.id)).scalar_subquery(),
+                           select(func.max(t.updated_at)).scalar_subquery())))
+    try:
+        with store._read() as s:
+            return tuple(str(v) for v in s.execute(q).one())
+    except Exception:               # noqa: BLE001 — a store without the registry's migration
+        return None
+
+
 def _fetch(lib: Any, region: int | str | None, years: list[int] | None, agency: str | int | None = None):
     """Current reports of the region in these years (None: all) with their parts (cached while
-    the store is unchanged, see _FetchCache)."""
+    the store and the registry are unchanged, see _FetchCache)."""
     store = _store(lib)
-    key = (store.url, _fingerprint(store), str(region), tuple(years) if years is not None else None, str(agency))
+    key = (store.url, _fingerprint(store), _registry_fingerprint(store) if region not in (None, "") else None,
+           str(region), tuple(years) if years is not None else None, str(agency))
     got = _CACHE.get(key)
     if got is None:
         got = _query(lib, region, years, agency)
@@ -523,10 +541,23 @@ def _node(lib: Any, region: int | str | None):
         return None
 
 
+_THRESHOLDS = _FetchCache(size=128)
+
+
 def config_thresholds(lib: Any, region: int | str | None) -> dict[str, Threshold]:
     """The thresholds that apply to a region: its jurisdiction's configuration (the nearest region
     up the tree that has one: Library.config_for, else the registry's chain of documents), else the
-    bundled default."""
+    bundled default. Kept while the registry (where the documents live) is unchanged."""
+    store = _store(lib)
+    key = (getattr(store, "url", None), str(region), _registry_fingerprint(store) if hasattr(store, "_read") else None)
+    got = _THRESHOLDS.get(key)
+    if got is None:
+        got = _config_thresholds(lib, region)
+        _THRESHOLDS.put(key, got)
+    return got
+
+
+def _config_thresholds(lib: Any, region: int | str | None) -> dict[str, Threshold]:
     from .config import ConfigError, load_config
 
     node = _node(lib, region)
@@ -541,27 +572,51 @@ def config_thresholds(lib: Any, region: int | str | None) -> dict[str, Threshold
     return thresholds(cfg)
 
 
+_RESULTS = _FetchCache(size=64)
+
+
+def _cached(lib: Any, what: str, region: Any, years: Any, agency: Any, th: Mapping[str, Threshold], compute):
+    """A computed region result, kept on the same terms as the fetched parts (_FetchCache) and for
+    the same thresholds: a large region's rows are not recomputed on every page view."""
+    store = _store(lib)
+    key = (what, store.url, _fingerprint(store), _registry_fingerprint(store) if region not in (None, "") else None,
+           str(region), years, str(agency),
+           tuple(sorted((k, t.yellow, t.red, t.direction) for k, t in th.items())))
+    got = _RESULTS.get(key)
+    if got is None:
+        got = compute()
+        _RESULTS.put(key, got)
+    return got
+
+
 def region_indicators(lib: Any, region: int | str | None, year: int, *, agency: str | int | None = None,
                       config: Any = None) -> RegionIndicators:
     """Per agency (current report of `year`) and the region's totals and distributions. `lib`: a
     Library (its registry and jurisdiction configuration are used when present) or a Store."""
     th = thresholds(config) if config is not None else config_thresholds(lib, region)
-    fetched, label = _fetch(lib, region, [year - 1, year], agency)
-    rows = _rows(fetched, year, th)
-    totals, dist = summarize(rows, th)
-    return RegionIndicators(label, year, rows, totals, dist, th)
+
+    def compute() -> RegionIndicators:
+        fetched, label = _fetch(lib, region, [year - 1, year], agency)
+        rows = _rows(fetched, year, th)
+        totals, dist = summarize(rows, th)
+        return RegionIndicators(label, year, rows, totals, dist, th)
+
+    return _cached(lib, "region", region, year, agency, th, compute)
 
 
 def region_trend(lib: Any, region: int | str | None, *, config: Any = None) -> dict[int, dict[str, Indicator]]:
     """The region's totals year by year (every year with a current report), oldest first."""
     th = thresholds(config) if config is not None else config_thresholds(lib, region)
-    fetched, _ = _fetch(lib, region, None)
-    rows = _rows(fetched, None, th)
-    by_year: dict[int, list[AgencyRow]] = {}
-    for r in rows:
-        if r.year is not None:
-            by_year.setdefault(r.year, []).append(r)
-    return {y: summarize(by_year[y], th)[0] for y in sorted(by_year)}
+
+    def compute() -> dict[int, dict[str, Indicator]]:
+        fetched, _ = _fetch(lib, region, None)
+        by_year: dict[int, list[AgencyRow]] = {}
+        for r in _rows(fetched, None, th):
+            if r.year is not None:
+                by_year.setdefault(r.year, []).append(r)
+        return {y: summarize(by_year[y], th)[0] for y in sorted(by_year)}
+
+    return _cached(lib, "trend", region, None, None, th, compute)
 
 
 def busiest_year(lib: Any) -> int | None:
