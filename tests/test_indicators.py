@@ -316,3 +316,21 @@ def test_a_new_or_deleted_report_shows_at_once_despite_the_cache(store):
     store.delete_report(rid.report_id)
     assert I.region_indicators(store, "中卫市", 2023).totals["substantive_rate"].value == 0.5
     assert I.region_indicators(store, "中卫市", 2023) is I.region_indicators(store, "中卫市", 2023)   # kept
+
+
+def test_cli_compare_marks_by_the_regions_configured_thresholds(tmp_path):
+    from nianbao.library import Library
+
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    with Library(url, data_dir=tmp_path / "files") as lib:
+        _region(lib.store)
+        lib.import_registry("省,市,县,机关名称,类型\n宁夏回族自治区,中卫市,沙坡头区,司法局,部门\n".encode(), "r.csv", user="t")
+        assert {r.agency: r.marks.get("denial_rate") for r in region_year(lib.store, "中卫市", 2023)}[
+            "中宁县财政局"] == "red"                                               # default: 50 % ≥ 40 %
+        lib.registry.set_config(lib.registry.region("中卫市").id, "indicators:\n  denial_rate: {yellow: 0.6, red: 0.9}\n",
+                                user="t")
+    p = subprocess.run([*CLI, "compare", "--db", url, "--region", "中卫市", "--year", "2023", "--json"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    rows = {r["agency"]: r for r in json.loads(p.stdout)["rows"]}
+    assert rows["中宁县财政局"]["denial_rate"] == 0.5 and "denial_rate" not in rows["中宁县财政局"]["marks"]

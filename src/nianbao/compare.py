@@ -133,8 +133,10 @@ def agency_years(store: Store, agency: str | int, thresholds: dict | None = None
 
 def region_year(store: Store, region: str | None = None, year: int | None = None,
                 thresholds: dict | None = None) -> list[CompareRow]:
-    """Every agency of a region (region or the start of the agency's name) in a year."""
-    return rows_for(store, store.list_reports(region=region, year=year), thresholds)
+    """Every agency of a region (region or the start of the agency's name) in a year; the marks
+    by the region's thresholds (its jurisdiction's configuration) unless `thresholds` is given."""
+    th = OI.config_thresholds(store, region) if thresholds is None else thresholds
+    return rows_for(store, store.list_reports(region=region, year=year), th)
 
 
 def compare_reports(store: Store, ids: list[int], thresholds: dict | None = None) -> list[CompareRow]:

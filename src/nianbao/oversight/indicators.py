@@ -357,6 +357,18 @@ def _store(lib: Any):
     return getattr(lib, "store", lib)
 
 
+def _registry(lib: Any):
+    """The registry of a Library, or of a plain Store (the same tables), or None."""
+    reg = getattr(lib, "registry", None)
+    if reg is not None or not hasattr(lib, "_read"):
+        return reg
+    try:
+        from ..store.registry import Registry
+    except ImportError:
+        return None
+    return Registry(lib)
+
+
 def region_filter(lib: Any, region: int | str | None):
     """(SQL condition on report/agency, label): the registry's region and everything under it
     (its matched agencies, and store agencies whose region names it), else the store's own rule
@@ -367,7 +379,7 @@ def region_filter(lib: Any, region: int | str | None):
     if region in (None, ""):
         return None, None
     text = str(region)
-    reg = getattr(lib, "registry", None)
+    reg = _registry(lib)
     node = None
     if reg is not None:
         try:
@@ -532,7 +544,7 @@ def summarize(rows: list[AgencyRow], th: Mapping[str, Threshold]) -> tuple[dict[
 
 
 def _node(lib: Any, region: int | str | None):
-    reg = getattr(lib, "registry", None)
+    reg = _registry(lib)
     if reg is None or region in (None, ""):
         return None
     try:
@@ -565,8 +577,8 @@ def _config_thresholds(lib: Any, region: int | str | None) -> dict[str, Threshol
     try:
         if hasattr(lib, "config_for"):
             cfg = lib.config_for(node.id if node is not None else None)
-        elif node is not None and hasattr(lib.registry, "config_chain"):
-            cfg = load_config(*(text for _, text in lib.registry.config_chain(node.id)))
+        elif node is not None and hasattr(_registry(lib), "config_chain"):
+            cfg = load_config(*(text for _, text in _registry(lib).config_chain(node.id)))
     except ConfigError:             # a document that no longer validates: the default, not an error page
         cfg = None
     return thresholds(cfg)
