@@ -18,10 +18,10 @@ application (nianbao.library.Library) decides when to call what.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import case as sql_case
 from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -109,16 +109,6 @@ def _event_dict(e: ReviewEvent) -> dict[str, Any]:
             "after": e.after, "comment": e.comment}
 
 
-@dataclass
-class _Rep:
-    id: int
-    agency_id: int | None
-    year: int | None
-    agency_name: str | None
-    errors: int
-    warnings: int
-
-
 class Review:
     """The review tables of one store (nianbao.store.Store): its engine and its transactions."""
 
@@ -167,11 +157,28 @@ class Review:
 
     def trail(self, *, report_id: int | None = None, case_id: int | None = None, agency_id: int | None = None,
               year: int | None = None, limit: int | None = 500, offset: int = 0) -> list[dict[str, Any]]:
-        """Events, oldest first: of a report's case (every version of its agency-year), a case, an agency."""
-        q = select(ReviewEvent).order_by(ReviewEvent.id)
+        """Events, oldest first: of a report's case (every version of its agency-year), a case, an agency;
+        paged in SQL (count_trail counts the same selection)."""
+        q = self._trail_query(select(ReviewEvent), report_id=report_id, case_id=case_id, agency_id=agency_id,
+                              year=year).order_by(ReviewEvent.id).offset(offset)
+        if limit is not None:
+            q = q.limit(limit)
+        with self.store._read() as s:
+            return [_event_dict(e) for e in s.scalars(q)]
+
+    def count_trail(self, *, report_id: int | None = None, case_id: int | None = None,
+                    agency_id: int | None = None, year: int | None = None) -> int:
+        q = self._trail_query(select(func.count(ReviewEvent.id)), report_id=report_id, case_id=case_id,
+                              agency_id=agency_id, year=year)
+        with self.store._read() as s:
+            return s.scalar(q) or 0
+
+    def _trail_query(self, q, *, report_id: int | None, case_id: int | None, agency_id: int | None,
+                     year: int | None):
         if report_id is not None:
-            with self.store._read() as s:
-                row = s.get(ReportRow, report_id)
+            with self.store._read() as s:      # the columns needed, not the row (it carries the model)
+                row = s.execute(select(ReportRow.agency_id, ReportRow.year, ReportRow.ingested_at)
+                                .where(ReportRow.id == report_id)).first()
                 case = self._find_case(s, row.agency_id, row.year, report_id) if row else None
             # SQLite may give a deleted report's id to the next one: events of that id from before this
             # report was stored belong to the report that had it then
@@ -188,11 +195,7 @@ class Review:
             q = q.where(ReviewEvent.agency_id == agency_id)
         if year is not None:
             q = q.where(ReviewEvent.year == year)
-        q = q.offset(offset)
-        if limit is not None:
-            q = q.limit(limit)
-        with self.store._read() as s:
-            return [_event_dict(e) for e in s.scalars(q)]
+        return q
 
     # ------------------------------------------------------------ cases
     @staticmethod
@@ -455,66 +458,79 @@ class Review:
             raise ConflictError(_conflict_message(obj, version), _current(obj))
 
     # ------------------------------------------------------------ lists and figures
-    def cases(self, *, region: str | None = None, year: int | None = None, status: str | None = None,
-              assignee: str | None = None, rule: str | None = None, today: date | None = None,
-              limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
-        """Current reports with their review state (a report never reviewed shows 待审), filtered."""
-        rows = self._current_with_cases(region=region, year=year, rule=rule)
-        out = []
-        for rep, agency, reg, case in rows:
-            d = _case_dict(case, today) if case else {"id": None, "status": "待审", "assignee": None,
-                                                      "deadline": None, "overdue": False, "overdue_days": 0,
-                                                      "version": None}
-            if status and status != "逾期" and d["status"] != status or assignee and d["assignee"] != assignee:
-                continue
-            if status == "逾期" and not d["overdue"]:
-                continue
-            out.append(d | {"report_id": rep.id, "agency": agency, "region": reg, "year": rep.year,
-                            "agency_name": rep.agency_name, "errors": rep.errors, "warnings": rep.warnings})
-        return out[offset:offset + limit if limit is not None else None]
-
-    def _current_with_cases(self, *, region: str | None, year: int | None, rule: str | None = None):
-        # the columns lists need, not the rows: a report row carries its whole model
-        cols = (ReportRow.id, ReportRow.agency_id, ReportRow.year, ReportRow.agency_name, ReportRow.errors,
-                ReportRow.warnings)
-        q = (select(*cols, Agency.name, Agency.region).outerjoin(Agency, Agency.id == ReportRow.agency_id)
-             .where(ReportRow.is_current).order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id))
+    def _cases_query(self, cols, *, region: str | None, year: int | None, status: str | None = None,
+                     assignee: str | None = None, rule: str | None = None, today: date | None = None):
+        """Current reports outer-joined to their case (the agency-year's; a report naming neither has
+        a case of its own), filtered in SQL."""
+        rc = ReviewCase
+        keyed = ReportRow.agency_id.is_not(None) & ReportRow.year.is_not(None)
+        on = or_(keyed & (rc.agency_id == ReportRow.agency_id) & (rc.year == ReportRow.year),
+                 ~keyed & rc.agency_id.is_(None) & (rc.report_id == ReportRow.id))
+        q = (select(*cols).select_from(ReportRow).outerjoin(Agency, Agency.id == ReportRow.agency_id)
+             .outerjoin(rc, on).where(ReportRow.is_current))
         if region:
             q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
         if year is not None:
             q = q.where(ReportRow.year == year)
         if rule:
             q = q.where(ReportRow.id.in_(select(Finding.report_id).where(Finding.code.startswith(rule))))
-        with self.store._read() as s:
-            reps = s.execute(q).all()
-            cases = list(s.scalars(select(ReviewCase)))
-            s.expunge_all()
-        by_ay = {(c.agency_id, c.year): c for c in cases if c.agency_id is not None}
-        by_report = {c.report_id: c for c in cases if c.agency_id is None}
+        if status == "逾期":
+            q = q.where(rc.status == "退回整改", rc.deadline < (today or date.today()))
+        elif status == "待审":
+            q = q.where(or_(rc.id.is_(None), rc.status == "待审"))
+        elif status:
+            q = q.where(rc.status == status)
+        if assignee:
+            q = q.where(rc.assignee == assignee)
+        return q
+
+    def cases(self, *, region: str | None = None, year: int | None = None, status: str | None = None,
+              assignee: str | None = None, rule: str | None = None, today: date | None = None,
+              limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+        """Current reports with their review state (a report never reviewed shows 待审), filtered and
+        paged in SQL (count_cases counts the same selection)."""
+        cols = (ReportRow.id, ReportRow.agency_id, ReportRow.year, ReportRow.agency_name, ReportRow.errors,
+                ReportRow.warnings, Agency.name, Agency.region, ReviewCase)
+        q = self._cases_query(cols, region=region, year=year, status=status, assignee=assignee, rule=rule,
+                              today=today).order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id)
+        q = q.offset(offset).limit(limit)
         out = []
-        for *fields, name, reg in reps:
-            rep = _Rep(*fields)
-            case = by_ay.get((rep.agency_id, rep.year)) if rep.agency_id is not None and rep.year is not None \
-                else by_report.get(rep.id)
-            out.append((rep, name, reg, case))
+        with self.store._read() as s:
+            for rid, _aid, y, printed, errors, warnings, name, reg, case in s.execute(q):
+                d = _case_dict(case, today) if case else {"id": None, "status": "待审", "assignee": None,
+                                                          "deadline": None, "overdue": False, "overdue_days": 0,
+                                                          "version": None}
+                out.append(d | {"report_id": rid, "agency": name, "region": reg, "year": y,
+                                "agency_name": printed, "errors": errors, "warnings": warnings})
         return out
+
+    def count_cases(self, *, region: str | None = None, year: int | None = None, status: str | None = None,
+                    assignee: str | None = None, rule: str | None = None, today: date | None = None) -> int:
+        q = self._cases_query((func.count(ReportRow.id),), region=region, year=year, status=status,
+                              assignee=assignee, rule=rule, today=today)
+        with self.store._read() as s:
+            return s.scalar(q) or 0
 
     def progress(self, *, region: str | None = None, year: int | None = None,
                  today: date | None = None) -> list[dict[str, Any]]:
         """Per region: reports, reviewed (beyond 待审), in review, returned (退回整改), resubmitted
-        (已整改待复核), overdue (returned past the deadline), passed."""
+        (已整改待复核), overdue (returned past the deadline), passed — counted in SQL (GROUP BY)."""
         today = today or date.today()
+        overdue = func.sum(sql_case(((ReviewCase.status == "退回整改") & (ReviewCase.deadline < today), 1), else_=0))
+        q = self._cases_query((Agency.region, ReviewCase.status, func.count(ReportRow.id), overdue),
+                              region=region, year=year).group_by(Agency.region, ReviewCase.status)
         agg: dict[str, Counter] = defaultdict(Counter)
-        for rep, _name, reg, case in self._current_with_cases(region=region, year=year):
-            c = agg[reg or "（未识别地区）"]
-            st = case.status if case else "待审"
-            c["reports"] += 1
-            c["reviewed"] += st != "待审"
-            c["in_review"] += st == "审核中"
-            c["returned"] += st == "退回整改"
-            c["resubmitted"] += st == "已整改待复核"
-            c["passed"] += st == "通过"
-            c["overdue"] += bool(case and st == "退回整改" and case.deadline and case.deadline < today)
+        with self.store._read() as s:
+            for reg, st, n, late in s.execute(q):
+                c = agg[reg or "（未识别地区）"]
+                st = st or "待审"
+                c["reports"] += n
+                c["reviewed"] += n if st != "待审" else 0
+                c["in_review"] += n if st == "审核中" else 0
+                c["returned"] += n if st == "退回整改" else 0
+                c["resubmitted"] += n if st == "已整改待复核" else 0
+                c["passed"] += n if st == "通过" else 0
+                c["overdue"] += int(late or 0)
         keys = ("reports", "reviewed", "in_review", "returned", "resubmitted", "overdue", "passed")
         return [{"region": r, **{k: c[k] for k in keys}} for r, c in sorted(agg.items())]
 

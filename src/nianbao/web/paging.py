@@ -97,3 +97,13 @@ def paging(page: Annotated[str | None, Query(description=f"页码，从 1 起（
            offset: Annotated[str | None, Query(description="跳过的条数（代替 page，兼容旧客户端）")] = None) -> Paging:
     """FastAPI dependency: `p: Paging = Depends(paging)`."""
     return parse(page, limit, offset)
+
+
+def with_offset(page: str | None, limit: int, offset: int = 0) -> Paging:
+    """Paging for a route that validates its own `limit`/`offset` (older review routes): `page`,
+    when given, takes the place of `offset`."""
+    n = _small_int(page, "页码 page ", 1, MAX_PAGE)
+    return Paging(n or 1, limit, None if n is not None else offset)
+
+
+PAGE_PARAM = Query(None, description=f"页码，从 1 起（至多 {MAX_PAGE}；给出时代替 offset）", examples=["1"])

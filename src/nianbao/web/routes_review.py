@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from ..errors import InputError
 from ..store.review import DECISIONS, STATUSES, ConflictError, ReviewError
 from . import auth
+from .paging import PAGE_HEADERS, PAGE_PARAM, with_offset
 
 router = APIRouter(prefix="/api/review", tags=["review"])
 
@@ -112,27 +113,37 @@ def delete(request: Request, report_id: int, body: DeleteIn, user: str = Depends
     return {"deleted": report_id, "restore_id": lib.review.deleted(1)[0]["id"]}
 
 
-@router.get("/reports/{report_id}/trail", summary="一份报告（同一机关同一年度各版本）的留痕")
-def report_trail(request: Request, report_id: int, limit: int = Query(500, ge=1, le=5000),
-                 offset: int = Query(0, ge=0, le=10**9)):
-    lib = _lib(request)
+_PAGED = {200: {"headers": PAGE_HEADERS}}
+
+
+@router.get("/reports/{report_id}/trail", summary="一份报告（同一机关同一年度各版本）的留痕（分页）", responses=_PAGED)
+def report_trail(request: Request, response: Response, report_id: int, limit: int = Query(50, ge=1, le=5000),
+                 offset: int = Query(0, ge=0, le=10**9), page: str | None = PAGE_PARAM):
+    lib, p = _lib(request), with_offset(page, limit, offset)
     if lib.store.get_info(report_id) is None and not lib.trail(report_id=report_id, limit=1):
         raise HTTPException(404, f"报告 {report_id} 不存在")
-    return lib.trail(report_id=report_id, limit=limit, offset=offset)
+    p.headers(request, response, lib.review.count_trail(report_id=report_id))
+    return lib.trail(report_id=report_id, limit=p.limit, offset=p.offset)
 
 
-@router.get("/trail", summary="留痕（按机关、年度）")
-def trail(request: Request, agency_id: int | None = Query(None, ge=0, le=2**31), year: int | None = Query(None, ge=0, le=9999),
-          limit: int = Query(500, ge=1, le=5000), offset: int = Query(0, ge=0, le=10**9)):
-    return _lib(request).trail(agency_id=agency_id, year=year, limit=limit, offset=offset)
+@router.get("/trail", summary="留痕（按机关、年度；分页）", responses=_PAGED)
+def trail(request: Request, response: Response, agency_id: int | None = Query(None, ge=0, le=2**31),
+          year: int | None = Query(None, ge=0, le=9999), limit: int = Query(50, ge=1, le=5000),
+          offset: int = Query(0, ge=0, le=10**9), page: str | None = PAGE_PARAM):
+    lib, p = _lib(request), with_offset(page, limit, offset)
+    p.headers(request, response, lib.review.count_trail(agency_id=agency_id, year=year))
+    return lib.trail(agency_id=agency_id, year=year, limit=p.limit, offset=p.offset)
 
 
-@router.get("/cases", summary="审核状态一览（按地区、年度、状态（或 逾期）、规则、审核人筛选；分页）")
-def cases(request: Request, region: str | None = None, year: int | None = Query(None, ge=0, le=9999),
-          status: str | None = None, rule: str | None = None, assignee: str | None = None,
-          limit: int = Query(200, ge=1, le=2000), offset: int = Query(0, ge=0, le=10**9)):
-    return _lib(request).cases(region=region, year=year, status=status, rule=rule, assignee=assignee,
-                               limit=limit, offset=offset)
+@router.get("/cases", summary="审核状态一览（按地区、年度、状态（或 逾期）、规则、审核人筛选；分页）", responses=_PAGED)
+def cases(request: Request, response: Response, region: str | None = None,
+          year: int | None = Query(None, ge=0, le=9999), status: str | None = None, rule: str | None = None,
+          assignee: str | None = None, limit: int = Query(50, ge=1, le=2000), offset: int = Query(0, ge=0, le=10**9),
+          page: str | None = PAGE_PARAM):
+    lib, p = _lib(request), with_offset(page, limit, offset)
+    sel = {"region": region, "year": year, "status": status, "rule": rule, "assignee": assignee}
+    p.headers(request, response, lib.review.count_cases(**sel))
+    return lib.cases(**sel, limit=p.limit, offset=p.offset)
 
 
 @router.get("/progress", summary="各地区审核进度：已审、退回整改、待复核、逾期、通过")
