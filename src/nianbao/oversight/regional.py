@@ -145,6 +145,17 @@ def _rollup(lib, region_id: int, year: int, regions, entries, report_of, formats
                           cells=lib.store.cells(ids, tables=TABLES), formats=formats)
 
 
+def config_for(lib, region_id: int | None):
+    """The jurisdiction configuration of a region: the documents on its chain, outermost first (the
+    nearest region's settings win); the bundled default without a region (scorecard.py uses it too)."""
+    if hasattr(lib, "config_for"):
+        return lib.config_for(region_id)
+    if region_id is None:
+        return default_config()
+    docs = [text for _, text in registry_of(lib).config_chain(region_id) if text]
+    return load_config(*docs) if docs else default_config()
+
+
 def rollup_for(lib, region: int | str, year: int) -> Rollup:
     """The roll-up of a region (id or name) and year; without a registry it says it cannot be computed.
     Reads only the region's subtree: its regions, entries, their current reports and cells."""
