@@ -172,7 +172,7 @@ def test_rules_page_shows_each_rules_false_positive_rate_with_its_decisions(tmp_
         same = [f for f in findings if f["code"] == code]
         page = c.get("/rules").text
         row = re.search(rf'<tr data-rule="{code}">(.*?)</tr>', page, re.S).group(1)
-        assert re.search(r'class="num fp"[^>]*>—<', row)                     # nothing decided yet: no rate
+        assert re.search(r'class="num fp[^"]*"[^>]*>—<', row)                     # nothing decided yet: no rate
         lib.decide(same[0]["id"], "误报", user="甲", reason="读错", expected_version=same[0]["version"])
         page = c.get("/rules").text
         row = re.search(rf'<tr data-rule="{code}">(.*?)</tr>', page, re.S).group(1)
@@ -184,7 +184,7 @@ def test_rules_page_shows_each_rules_false_positive_rate_with_its_decisions(tmp_
         assert "误报率" in page and 'href="/rules"' in page
         other = next(r for r in re.findall(r'<tr data-rule="(\w+)">', page) if r != code)
         row = re.search(rf'<tr data-rule="{other}">(.*?)</tr>', page, re.S).group(1)
-        assert re.search(r'class="num fp"[^>]*>—<', row)
+        assert re.search(r'class="num fp[^"]*"[^>]*>—<', row)
         assert c.get("/rules", params={"year": "2024"}).status_code == 200
         r = c.get("/rules", params={"year": "99999999999999999999"})
         assert r.status_code == 400 and "年度" in r.text
