@@ -57,7 +57,8 @@ def test_region_overview_embeds_trend_distribution_and_ranking_with_vendored_ech
     assert "https://" not in "".join(re.findall(r"<script[^>]*>", r.text))           # no CDN
     opts = json.loads(re.search(r'<script type="application/json" id="oversight-charts">(.*?)</script>', r.text,
                                 re.S).group(1))
-    assert set(opts) == {"trend", "distribution", "ranking"}
+    assert set(opts) == {"trend", "subregions", "distribution", "ranking"}
+    assert [x["name"] for x in opts["subregions"]["series"]] == ["中卫市"]     # no registry: the store's regions
     assert opts["trend"]["xAxis"]["data"] == ["2022", "2023"]
     assert opts["ranking"]["yAxis"]["data"][::-1][0] == "中卫市中宁县财政局" or \
         opts["ranking"]["yAxis"]["data"][::-1][0] == "中卫市沙坡头区司法局"        # 50 % each, the low end first
@@ -121,7 +122,7 @@ def test_overview_draws_its_charts_and_the_dashboard_loads_the_panel_in_chromium
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         page.goto(base + "/regions/overview?region=中卫市&year=2023")
-        for name in ("trend", "distribution", "ranking"):
+        for name in ("trend", "subregions", "distribution", "ranking"):
             chart = page.locator(f'[data-oversight-chart="{name}"]')
             expect(chart).to_have_attribute("data-rendered", "yes", timeout=10_000)
             expect(chart.locator("canvas")).to_have_count(1)

@@ -131,3 +131,21 @@ def ranking_option(name: str, rows: list[AgencyRow], threshold: Any = None,
                                   "itemStyle": {"color": MARK_COLORS[r.indicators[name].mark]}} for r in shown],
                         **({"markLine": ml} if (ml := _threshold_lines(name, threshold, "xAxis")) else {})}]}
     return opt
+
+
+def subregion_option(name: str, trend: dict[str, dict[int, Indicator]], threshold: Any = None) -> dict[str, Any]:
+    """One indicator per sub-region over the years (a line each, a gap where a year has no value),
+    the thresholds as dashed lines."""
+    d = DEFINITIONS[name]
+    years = sorted({y for per in trend.values() for y in per})
+    opt = _base(f"各下级地区 {d.label} 趋势", f"{d.formula}；各地区合计")
+    opt["grid"] = {**opt["grid"], "top": 100}
+    series = [{"name": k, "type": "line", "connectNulls": False,
+               "data": [_scaled(name, per[y].value) if y in per else None for y in years]} for k, per in trend.items()]
+    if series and (ml := _threshold_lines(name, threshold, "yAxis")):
+        series[0]["markLine"] = ml
+    opt |= {"legend": {"top": 50, "type": "scroll"},
+            "xAxis": {"type": "category", "data": [str(y) for y in years]},
+            "yAxis": {"type": "value", "name": _unit(name), "min": 0},
+            "series": series}
+    return opt

@@ -631,6 +631,37 @@ def region_trend(lib: Any, region: int | str | None, *, config: Any = None) -> d
     return _cached(lib, "trend", region, None, None, th, compute)
 
 
+def subregion_trend(lib: Any, region: int | str | None, name: str, *, config: Any = None, limit: int = 12
+                    ) -> dict[str, dict[int, Indicator]]:
+    """One indicator of each sub-region, year by year: the registry's children of the region (an
+    agency belongs to the child its region or name names), else the store's own region strings
+    of the region's agencies. At most `limit` sub-regions, those with most reports."""
+    th = thresholds(config) if config is not None else config_thresholds(lib, region)
+
+    def compute() -> dict[str, dict[int, Indicator]]:
+        fetched, _ = _fetch(lib, region, None)
+        rows = _rows(fetched, None, th)
+        node = _node(lib, region)
+        reg = _registry(lib)
+        children = [c.name for c in reg.children(node.id)] if node is not None else []
+        groups: dict[str, list[AgencyRow]] = {}
+        for r in rows:
+            where = (r.region or "") + (r.agency or "")
+            key = next((c for c in children if c in where), None) if children else (r.region or None)
+            if key is not None and r.year is not None:
+                groups.setdefault(key, []).append(r)
+        chosen = sorted(groups, key=lambda k: (-len(groups[k]), k))[:limit]
+        out = {}
+        for k in sorted(chosen):
+            by_year: dict[int, list[AgencyRow]] = {}
+            for r in groups[k]:
+                by_year.setdefault(r.year, []).append(r)
+            out[k] = {y: total(name, (r.indicators[name] for r in by_year[y]), th) for y in sorted(by_year)}
+        return out
+
+    return _cached(lib, "sub:" + name, region, limit, None, th, compute)
+
+
 def busiest_year(lib: Any) -> int | None:
     """The year with most current reports (the newest of equals): what a regional view opens on."""
     from ..store.models import Report as ReportRow

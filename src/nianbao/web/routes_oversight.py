@@ -99,6 +99,9 @@ def region_overview(request: Request, region: str | None = None, year: str | Non
     trend = lib.indicator_trend(region=region or None)
     th = res.thresholds.get(name) if res else None
     options = {"trend": charts.trend_option(trend, res.region if res else region)}
+    sub = OI.subregion_trend(lib, region or None, name)
+    if sub:
+        options["subregions"] = charts.subregion_option(name, sub, th if res else None)
     if res is not None:
         options |= {"distribution": charts.distribution_option(name, res.rows, th),
                     "ranking": charts.ranking_option(name, res.rows, th)}
