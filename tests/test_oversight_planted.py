@@ -230,3 +230,24 @@ def test_scorecard_ranks_planted_bad_agencies_below_clean_ones_with_their_deduct
         for k in clean:
             s = by_name[k]
             assert s.total == s.base and not [ln.item for ln in s.lines if ln.evaluated and ln.points], k
+
+
+def test_web_api_answers_the_missing_view_and_the_copied_pairs_of_the_planted_region(world):
+    from fastapi.testclient import TestClient
+
+    from nianbao.web.app import Settings, create_app
+
+    key, year = world.region.key, world.region.years[1]
+    app = create_app(Settings(db_url=world.url, data_dir=world.tmp / "files", secret="test-secret", workers=1))
+    with TestClient(app) as client:
+        r = client.get("/api/missing", params={"region": world.region.city, "year": year,
+                                               "today": f"{year + 2}-01-01"})
+        assert r.status_code == 200, r.text
+        got = {(a["name"], a["status"]) for a in r.json()["agencies"] if a["status"] != "published"}
+        assert got == {(k, "missing") for k, y in key.missing if y == year} | \
+            {(k, "late") for k, y in key.late if y == year}
+        r = client.get("/api/copied", params={"year": year, "region": world.region.city})
+        assert r.status_code == 200, r.text
+        pairs = {(frozenset({world.reports[p["report_id"]][0], world.reports[p["other_report_id"]][0]}), year)
+                 for p in r.json()}
+        assert pairs == {(ks, y) for ks, y in key.copied_sibling if y == year}
