@@ -8,7 +8,10 @@ agency without applications, and the scorecard's ranking and deduction lines.
 One region is built per module (about 60 text reports; a few seconds)."""
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,12 +48,38 @@ def _regional_findings(lib: Library) -> set[tuple]:
             for f in lib.store.findings(code=code)}
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
+@contextmanager
+def _database(backend: str, tmp: Path, config) -> Iterator[str]:
+    """A fresh store URL: a SQLite file, or a PostgreSQL schema of the session's test database
+    (store_support.py), dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp}/nianbao.db"
+        return
+    from sqlalchemy import text
+
+    from store_support import _pg_database
+
+    url, eng = _pg_database(config)
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with eng.connect() as c:
+        c.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    finally:
+        with eng.connect() as c:
+            c.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def world(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("region")
     region = generate_region(SEED)
     written = write_region(region, tmp)
-    url = f"sqlite:///{tmp}/nianbao.db"
+    with _database(request.param, tmp, request.config) as url:
+        yield from _world(region, written, tmp, url)
+
+
+def _world(region: Region, written, tmp: Path, url: str) -> Iterator[World]:
     lib = Library(url, data_dir=tmp / "files")
     try:
         lib.import_registry(written.registry_xlsx, written.registry_xlsx.name, user=USER)
