@@ -48,14 +48,16 @@ def web(tmp_path):
         yield c, app
 
 
-def _slow_ingest(app, monkeypatch, started: threading.Event, release: threading.Event, seen: list):
+def _slow_ingest(app, monkeypatch, started: threading.Event, release: threading.Event, seen: list,
+                 parse_instead: bytes | None = None):
     """Make the store step of an upload wait until `release` (a heavy parse, as a 200-page PDF is),
-    noting whether it runs on a thread that runs an event loop."""
+    noting whether it runs on a thread that runs an event loop; `parse_instead`: the bytes it then
+    really parses (a small report: what the test checks is the budget, not the parse)."""
     import asyncio
 
     real = app.state.backend.ingest
 
-    def slow(*a, **kw):
+    def slow(data, *a, **kw):
         try:
             asyncio.get_running_loop()
             seen.append("loop")
@@ -63,7 +65,7 @@ def _slow_ingest(app, monkeypatch, started: threading.Event, release: threading.
             seen.append("worker")
         started.set()
         release.wait(20)
-        return real(*a, **kw)
+        return real(parse_instead or data, *a, **kw)
 
     monkeypatch.setattr(app.state.backend, "ingest", slow)
 
@@ -151,7 +153,7 @@ def test_one_users_concurrent_uploads_share_one_budget(tmp_path, monkeypatch):
     for name in ("reviewer", "other"):
         auth.add_user(app.state.backend.engine, name, PASSWORD)
     started, release, seen = threading.Event(), threading.Event(), []
-    _slow_ingest(app, monkeypatch, started, release, seen)
+    _slow_ingest(app, monkeypatch, started, release, seen, parse_instead=_text())
     big = _text() + b"\n" * (600 * 1024)           # over half the 1 MB budget
     with TestClient(app) as a, TestClient(app) as b, TestClient(app) as other:
         ta, tb, to = login(a), login(b), login(other, "other")
@@ -251,13 +253,12 @@ def test_no_get_route_answers_500_to_huge_or_bad_numbers(web):
                 yield from walk(route.original_router.routes)
 
     c, app = web
-    login(c)
     checked = 0
     for route in walk(app.routes):
         if "GET" not in route.methods:
             continue
         names = [p.name for p in route.dependant.path_params]
-        for value in (*HUGE, "abc"):
+        for value in ("1e17", "99999999999999999999", "abc"):
             urls = [route.path.format(**{n: (value if n == target else "1") for n in names}) for target in names]
             base = route.path.format(**{n: "1" for n in names})
             urls += [f"{base}?{q.alias}={value}" for q in route.dependant.query_params]
@@ -267,7 +268,7 @@ def test_no_get_route_answers_500_to_huge_or_bad_numbers(web):
                 assert r.status_code < 500, (url, r.text[:300])
                 if r.status_code >= 400:
                     assert _has_chinese(r.text) and "Input should" not in r.text, (url, r.text[:300])
-    assert checked > 100
+    assert checked > 60
 
 
 def test_bad_input_that_is_not_a_number_stays_422_in_chinese(web):
@@ -378,16 +379,17 @@ def test_x_forwarded_for_bypasses_the_login_throttle_only_from_a_trusted_proxy(t
     from nianbao.cli.web import proxy_options
 
     c, app = new_client(tmp_path)
+    app.state.login_throttle.limit = 2
     base, stop = _serve(app, **proxy_options(["127.0.0.1"] if trusted else None))
     try:
-        spoofed = _guesses(base, [f"203.0.113.{i}" for i in range(8)])
+        spoofed = _guesses(base, [f"203.0.113.{i}" for i in range(4)])
         if trusted:
-            # the proxy names each client: eight addresses, eight first tries, none refused
-            assert spoofed == [401] * 8
-            assert _guesses(base, ["198.51.100.7"] * 6) == [401] * 5 + [429]
+            # the proxy names each client: four addresses, four first tries, none refused
+            assert spoofed == [401] * 4
+            assert _guesses(base, ["198.51.100.7"] * 3) == [401, 401, 429]
         else:
-            # a client making up addresses is still one client: refused after five failures
-            assert spoofed == [401] * 5 + [429] * 3
+            # a client making up addresses is still one client: refused after its two failures
+            assert spoofed == [401, 401, 429, 429]
     finally:
         stop()
 
@@ -469,3 +471,21 @@ def test_a_form_or_json_body_is_bounded_even_without_a_content_length(web, monke
     monkeypatch.setattr(MultiPartParser, "parse", spy)
     r = c.post("/api/review/assign", files={"file": ("名录.csv", b"x" * 100_000)})
     assert r.status_code == 401 and parsed == []
+
+
+def test_a_chunked_upload_beyond_the_request_limit_is_refused_as_it_streams(tmp_path):
+    c, app = new_client(tmp_path, max_upload_mb=1)          # the request limit: 10 files' worth + 1 MB
+    with c:
+        token = login(c)
+        boundary = "nianbao-test"
+
+        def body():                                         # chunked: no Content-Length
+            yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n"
+                   f"Content-Type: text/plain\r\n\r\n").encode()
+            for _ in range(12 * 16):
+                yield b"x" * 65536
+            yield f"\r\n--{boundary}--\r\n".encode()
+        r = c.post("/api/upload", content=body(), headers={"X-CSRF-Token": token,
+                                                            "Content-Type": f"multipart/form-data; boundary={boundary}"})
+        assert r.status_code == 413 and "上传内容过大" in r.json()["detail"]
+        assert app.state.upload_budget.held("reviewer") == (0, 0)
