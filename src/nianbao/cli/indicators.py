@@ -16,7 +16,7 @@ from .app import EXIT_INPUT, app, console, print_json, report_error
 STYLE = {"red": "bold red", "yellow": "yellow"}
 SHORT = {"substantive_rate": "实质公开", "denial_rate": "不予公开", "review_correction_rate": "复议纠错",
          "litigation_loss_rate": "诉讼败诉", "carryover_rate": "结转", "applications_per_agency": "新收",
-         "yoy_swing": "新收波动"}
+         "yoy_swing": "波动"}
 
 
 def _cell(ind) -> str:
@@ -64,12 +64,13 @@ def indicators(
         console.print(f"[yellow]{escape(title)}：没有符合条件的报告。[/yellow]")
         return
     t = Table(box=box.SIMPLE_HEAD, title=title, show_footer=True)
-    t.add_column("机关", footer="地区合计", overflow="fold", min_width=10, ratio=1)
+    t.add_column("机关", footer="地区合计", overflow="fold", min_width=12, ratio=1)
     for name in DEFINITIONS:
         tot = res.totals[name]
         t.add_column(SHORT[name], footer=_cell(tot), justify="right", no_wrap=True)
     for r in rows:
-        t.add_row(escape(r.name), *[_cell(r.indicators[n]) for n in DEFINITIONS])
+        name = (r.agency or r.agency_name or "（未识别机关）") if region else r.name   # the region is in the title
+        t.add_row(escape(name), *[_cell(r.indicators[n]) for n in DEFINITIONS])
     console.print(t)
     lines = []
     for name, d in DEFINITIONS.items():
