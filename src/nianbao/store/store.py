@@ -247,6 +247,18 @@ class Store:
             raise db.describe(e, self.url, "读取") from None
 
     @contextmanager
+    def _core(self) -> Iterator[Any]:
+        """A plain connection for the listing hot paths (no ORM session: its set-up costs more than
+        a small indexed query); database-wide failures become a StoreError like _read's."""
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except (DBAPIError, OSError) as e:
+            if db.error_kind(e) not in db.FATAL:
+                raise
+            raise db.describe(e, self.url, "读取") from None
+
+    @contextmanager
     def _write(self) -> Iterator[Session]:
         """One transaction; SQLite takes the write lock up front (BEGIN IMMEDIATE). A full disk, a
         read-only database, an I/O error become a StoreError (one line: what, where, what to do)."""
@@ -584,8 +596,8 @@ class Store:
 
     def get_report(self, report_id: int) -> StoredReport | None:
         """A stored report with its model (findings included)."""
-        with self._read() as s:
-            r = s.execute(self._info_query().add_columns(ReportRow.model).where(ReportRow.id == report_id)).first()
+        with self._core() as c:      # no ORM session: the report page asks this on every first view
+            r = c.execute(self._info_query().add_columns(ReportRow.model).where(ReportRow.id == report_id)).first()
             if r is None:
                 return None
             *info, model = r
@@ -633,15 +645,15 @@ class Store:
         q = select(ReportRow.id).outerjoin(Agency, Agency.id == ReportRow.agency_id)
         q = self._where_reports(q, current=current, **filters) \
             .order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id)
-        with self._read() as s:
-            return list(s.scalars(q))
+        with self._core() as c:
+            return list(c.scalars(q))
 
     def report_infos(self, ids: Iterable[int]) -> list[ReportInfo]:
         """The listed facts of these reports, in the order given (missing ids left out)."""
         ids = list(ids)
-        with self._read() as s:
+        with self._core() as c:
             got = {r[0]: ReportInfo(*r) for k in range(0, len(ids), 500)
-                   for r in s.execute(self._info_query().where(ReportRow.id.in_(ids[k:k + 500])))}
+                   for r in c.execute(self._info_query().where(ReportRow.id.in_(ids[k:k + 500])))}
         return [got[i] for i in ids if i in got]
 
     def count_reports(self, *, current: bool | None = True, **filters: Any) -> int:
@@ -666,19 +678,19 @@ class Store:
             .group_by(ReportRow.year).order_by(ReportRow.year.desc())
         if current is not None:
             q = q.where(ReportRow.is_current == current)
-        with self._read() as s:
-            return [(y, n) for y, n in s.execute(q)]
+        with self._core() as c:
+            return [(y, n) for y, n in c.execute(q)]
 
     def rule_counts(self, report_ids: Iterable[int]) -> dict[int, dict[str, int]]:
         """Findings per rule of each of these reports, counted in SQL: {report_id: {code: n}}."""
         ids = list(report_ids)
         out: dict[int, dict[str, int]] = {i: {} for i in ids}
-        with self._read() as s:
+        with self._core() as c:
             for k in range(0, len(ids), 500):
                 q = (select(Finding.report_id, Finding.code, func.count(Finding.id))
                      .where(Finding.report_id.in_(ids[k:k + 500]))
                      .group_by(Finding.report_id, Finding.code).order_by(Finding.report_id, Finding.code))
-                for rid, code, n in s.execute(q):
+                for rid, code, n in c.execute(q):
                     out[rid][code] = n
         return out
 
@@ -689,7 +701,7 @@ class Store:
         r, f = ReportRow.__table__, Finding.__table__
         q = select(select(func.count()).select_from(r).scalar_subquery(), select(func.max(r.c.id)).scalar_subquery(),
                    select(func.count()).select_from(f).scalar_subquery(), select(func.max(f.c.id)).scalar_subquery())
-        with self.engine.connect() as conn:
+        with self._core() as conn:
             return tuple(conn.execute(q).one())
 
     def regions(self) -> list[str]:

@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..model import SEVERITY_RANK, Report
 from . import auth
 from . import paging
-from .viewcache import view
+from .viewcache import view, view_async
 from .layout import report_grids
 from .sources import source_view
 from .uploads import expand_all
@@ -66,7 +66,7 @@ def pager(page: int, total: int, size: int) -> dict[str, Any]:
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request, year: str | None = None, q: str | None = None, page: str | None = None):
+async def index(request: Request, year: str | None = None, q: str | None = None, page: str | None = None):
     backend = request.app.state.backend
     size = request.app.state.settings.page_size
     y = _year_param(year)
@@ -78,7 +78,7 @@ def index(request: Request, year: str | None = None, q: str | None = None, page:
         return Markup(tpl.render(rows=rows, years=backend.years(), year=y, q=q or "", page=n,
                                  more=n * size < total, pager=pager(n, total, size)))
 
-    return render(request, "index.html", body=view(request.app, ("index", y, q or "", n, size), body))
+    return render(request, "index.html", body=await view_async(request.app, ("index", y, q or "", n, size), body))
 
 
 # ------------------------------------------------------------------ report page
@@ -243,14 +243,14 @@ def dashboard_figures(backend, year: int | None, region: str | None, rule: str |
 
 
 @router.get("/dashboard", response_class=HTMLResponse)
-def dashboard(request: Request, year: str | None = None, region: str | None = None, rule: str | None = None,
+async def dashboard(request: Request, year: str | None = None, region: str | None = None, rule: str | None = None,
               page: str | None = None):
     """Opens on the year with the most reports (not the newest, which early in a year holds a few);
     全部年度 with ?year=all. The table is paged on the server, DASHBOARD_PAGE rows a page. The body
     is rendered once per selection and page while the store holds the same reports (viewcache)."""
     backend = request.app.state.backend
     version = backend.data_version()
-    year_counts = view(request.app, ("years",), backend.year_counts, version)
+    year_counts = await view_async(request.app, ("years",), backend.year_counts, version)
     if year == ALL_YEARS:
         y = None
     elif year is None or year.strip() == "":
@@ -275,7 +275,7 @@ def dashboard(request: Request, year: str | None = None, region: str | None = No
             pager=pager(n, figures["totals"]["reports"], DASHBOARD_PAGE), exports=backend.export_kinds(),
             **figures))
 
-    html = view(request.app, ("dashboard", y, region, rule, n), body, version)
+    html = await view_async(request.app, ("dashboard", y, region, rule, n), body, version)
     return render(request, "dashboard.html", body=html, year=y, region=region or "", rule=rule or "")
 
 

@@ -21,7 +21,7 @@ from ..errors import InputError
 from . import auth
 from .pages import agency_series, download, read_uploads
 from .paging import PAGE_HEADERS, Paging, paging
-from .viewcache import view
+from .viewcache import view_async
 from .uploads import expand_all
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -91,7 +91,7 @@ def _year(year: int | None) -> int | None:
 
 @router.get("/reports", response_model=list[ReportSummaryOut], responses=_PAGED,
             summary="报告列表（可按年度、地区、规则、机关筛选；分页）")
-def list_reports(request: Request, response: Response, year: int | None = None, region: str | None = None,
+async def list_reports(request: Request, response: Response, year: int | None = None, region: str | None = None,
                  rule: str | None = None, agency: str | None = None, q: str | None = None,
                  p: Paging = Depends(paging)):
     backend = request.app.state.backend
@@ -102,7 +102,7 @@ def list_reports(request: Request, response: Response, year: int | None = None, 
         return json.dumps([s.as_dict() for s in rows], ensure_ascii=False, separators=(",", ":")).encode(), total
 
     # the same page for every client until the store changes (viewcache): serialised once
-    data, total = view(request.app, ("api-reports", *sel.values(), p.offset, p.limit), body)
+    data, total = await view_async(request.app, ("api-reports", *sel.values(), p.offset, p.limit), body)
     out = Response(data, media_type="application/json")
     p.headers(request, out, total)
     return out
