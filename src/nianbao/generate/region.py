@@ -79,7 +79,7 @@ def _w(rng: random.Random, pool: list[str]) -> str:
 
 def _sentence(rng: random.Random, ref: str) -> str:
     def a(pool: list[str]) -> str:
-        return rng.choice(pool)
+        return _w(rng, pool)
 
     kind = rng.randrange(6)
     if kind == 0:
@@ -111,18 +111,16 @@ class Prose:
     plans: list[str]
     inline: bool               # subsection headings inline ("（一）主动公开情况。…") or on their own line
 
+    def _map(self, fn) -> Prose:
+        return Prose(fn(self.intro), [fn(s) for s in self.subs], [fn(s) for s in self.problems],
+                     [fn(s) for s in self.plans], self.inline)
+
     def replace(self, old: str, new: str) -> Prose:
-        def r(s: str) -> str:
-            return s.replace(old, new)
-        return Prose(r(self.intro), [r(s) for s in self.subs], [r(s) for s in self.problems],
-                     [r(s) for s in self.plans], self.inline)
+        return self._map(lambda s: s.replace(old, new))
 
     def renumber(self, rng: random.Random) -> Prose:
         """The same words with every count drawn anew (a copy with the numbers updated)."""
-        def r(s: str) -> str:
-            return re.sub(r"(?<![\d年])\d{1,3}(?=[项个次场期批])", lambda m: str(rng.randint(2, 60)), s)
-        return Prose(r(self.intro), [r(s) for s in self.subs], [r(s) for s in self.problems],
-                     [r(s) for s in self.plans], self.inline)
+        return self._map(lambda s: re.sub(r"(?<![\d年])\d{1,3}(?=[项个次场期批])", lambda m: str(rng.randint(2, 60)), s))
 
 
 def _prose(rng: random.Random, ag: Agency) -> Prose:
