@@ -190,13 +190,17 @@ def test_upload_budget_counts_files_too_and_release_is_idempotent():
     give_back()
     assert budget.held("甲") == (0, 0)
     budget.reserve("甲", 10_000, 3)()
+    with pytest.raises(Refused) as e:             # alone over the budget: not "too many at once" but too large
+        budget.reserve("甲", 10_001, 1)
+    assert e.value.status == 413 and "请分批上传" in e.value.message
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         for i in range(4):
             z.writestr(f"{i}.txt", "x")
-    with pytest.raises(Refused):                  # four entries: over the three files of the budget
+    budget.reserve("甲", 0, 1)
+    with pytest.raises(Refused):                  # four more entries: over the three files of the budget
         expand_all([("a.zip", buf.getvalue())], Limits(2**20), budget, "甲")
-    assert budget.held("甲") == (0, 0)
+    assert budget.held("甲") == (0, 1)          # the refused archive took nothing
 
 
 def test_a_viewer_upload_is_refused_before_its_body_is_parsed(web, monkeypatch):

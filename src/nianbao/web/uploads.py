@@ -18,7 +18,7 @@ from ..readers import sniff
 DEFAULT_MAX_MB = 50
 MAX_ZIP_ENTRIES = 500
 DEFAULT_MAX_EXPANDED_MB = 200    # one archive, every entry inflated
-DEFAULT_USER_BUDGET_MB = 400     # one user's uploads in flight, all requests together
+DEFAULT_USER_BUDGET_MB = 600     # one user's uploads in flight, all requests together (≥ one full request)
 MAX_USER_FILES = 1000            # files of one user in flight
 SUPPORTED = "支持 PDF、DOCX、DOC、HTML、TXT、Markdown 文件及其 ZIP 压缩包"
 
@@ -188,6 +188,10 @@ class UploadBudget:
         the release function (idempotent)."""
         with self._lock:
             b, n = self._held.get(user, (0, 0))
+            if (b, n) == (0, 0) and (nbytes > self.max_bytes or nfiles > self.max_files):
+                # nothing else in flight: this upload alone is too large, waiting would not help
+                raise Refused(f"本次上传解压后共 {_mb(nbytes)}、{nfiles} 个文件，超过每位用户同时处理的上限"
+                              f"（{self.max_bytes // 2**20} MB、{self.max_files} 个），请分批上传", None, 413)
             if b + nbytes > self.max_bytes or n + nfiles > self.max_files:
                 raise Refused(f"您同时进行的上传过多（处理中 {_mb(b)}、{n} 个文件，本次 {_mb(nbytes)}、{nfiles} 个；"
                               f"上限 {self.max_bytes // 2**20} MB、{self.max_files} 个），请等当前上传完成后再试",
