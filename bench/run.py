@@ -5,8 +5,11 @@ A bench module is bench/bench_<what>.py with
     def run() -> list[tuple[str, str | float]]:    # (what was measured, the figure)
 
 It may build its input from bench/corpus.py (`text_corpus(n)`: rendered synthetic reports with
-their models; `timed`, `summary` for per-item timings). Modules run in name order, each in this
-process; one that fails prints its error as its figure and the others still run.
+their models; `timed`, `summary` for per-item timings); a web bench from bench/webload.py
+(`bench_store(n)`: a cached store of n audited synthetic reports, `serve(db)`: `nianbao serve` over
+a copy, `measure(base, path, clients=20)`: p50/p95 latency, req/s and server CPU per request).
+Adding a bench is adding a file: modules run in name order, each in this process; one that fails
+prints its error as its figure and the others still run.
 
     .venv/bin/python bench/run.py              # all modules
     .venv/bin/python bench/run.py parse audit  # only bench_parse.py and bench_audit.py

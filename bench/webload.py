@@ -118,9 +118,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class Server(str):
+    """The server's base URL (a str), with its process id for `cpu_seconds`."""
+    pid: int
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) the process has used so far; None where /proc is not there. Unlike
+    latency it does not depend on what else the machine runs."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def serve(db: Path) -> Iterator[str]:
-    """`nianbao serve` over a copy of the store at `db`; yields its base URL."""
+def serve(db: Path) -> Iterator[Server]:
+    """`nianbao serve` over a copy of the store at `db`; yields its base URL (with `.pid`)."""
     with tempfile.TemporaryDirectory(prefix="nianbao-bench-web-") as d:
         copy = Path(d) / "store.db"
         shutil.copy(db, copy)
@@ -129,7 +144,8 @@ def serve(db: Path) -> Iterator[str]:
                                  str(port), "--data-dir", str(Path(d) / "files")],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 env={**os.environ, "PYTHONWARNINGS": "ignore"})
-        base = f"http://127.0.0.1:{port}"
+        base = Server(f"http://127.0.0.1:{port}")
+        base.pid = proc.pid
         deadline = time.time() + 60
         while True:
             try:
@@ -177,7 +193,7 @@ def measure(base: str, path: Callable[[random.Random], str], *, clients: int = 2
             warm: int = 0, seed: int = 1) -> dict[str, float]:
     """`requests` GETs of path(rng) shared by `clients` concurrent keep-alive clients (after `warm`
     requests from one client, not counted; each client's connection is open before the clock
-    starts): p50, p95, max latency (ms) and requests per second."""
+    starts): p50, p95, max latency (ms), requests per second, and the server's CPU ms per request."""
     rng = random.Random(seed)
     paths = [path(rng) for _ in range(requests + warm)]
     lat: list[float] = []
@@ -185,19 +201,22 @@ def measure(base: str, path: Callable[[random.Random], str], *, clients: int = 2
     if warm:
         _client(base, paths[:warm], [], errors)
     paths = paths[warm:]
+    pid = getattr(base, "pid", None)
     ready = threading.Barrier(clients + 1)
     threads = [threading.Thread(target=_client, args=(base, paths[i::clients], lat, errors, ready))
                for i in range(clients)]
     for t in threads:
         t.start()
     ready.wait()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), cpu_seconds(pid) if pid else None
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
+    cpu1 = cpu_seconds(pid) if pid else None
     if errors:
         raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[:3]}")
     lat.sort()
     q = statistics.quantiles(lat, n=100)
     return {"p50_ms": 1000 * q[49], "p95_ms": 1000 * q[94], "max_ms": 1000 * lat[-1], "rps": len(lat) / wall,
-            "requests": len(lat)}
+            "requests": len(lat),
+            "cpu_ms": 1000 * (cpu1 - cpu0) / len(lat) if cpu0 is not None and cpu1 is not None else None}
