@@ -147,3 +147,14 @@ def test_a_new_or_deleted_report_shows_in_the_lists_at_once(tmp_path):
         got = c.get("/api/reports")
         assert got.headers["x-total-count"] == "3" and ids[0] not in {r["id"] for r in got.json()}
         assert new in {r["id"] for r in got.json()}
+
+
+def test_compare_of_a_region_year_is_paged_and_too_many_ids_are_refused(site):
+    c, app, ids = site
+    r = c.get("/api/compare", params={"year": 2023, "limit": 20, "page": 3})
+    assert r.status_code == 200 and r.headers["x-total-count"] == "55"
+    everything = [x["id"] for x in c.get("/api/reports", params={"limit": 500}).json()]
+    assert [row["report_id"] for row in r.json()["rows"]] == everything[40:55]
+    assert "indicators" in r.json()
+    r = c.get("/api/compare", params=[("ids", i) for i in [ids[0]] * 501])
+    assert r.status_code == 400 and "500" in r.json()["detail"]

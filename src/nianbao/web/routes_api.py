@@ -183,17 +183,31 @@ def agency(request: Request, agency_id: int) -> dict[str, Any]:
     return {"agency": info, "reports": [s.as_dict() for s, _ in history], "series": agency_series(history)}
 
 
-@router.get("/compare", summary="比较指标：给定报告、一个机关的历年，或一个地区一个年度的所有机关")
-def compare(request: Request, ids: list[int] = Query(default=[], description="报告 id，可重复：?ids=1&ids=2"),
-            agency_id: int | None = None, region: str | None = None, year: int | None = None) -> dict[str, Any]:
+@router.get("/compare", responses=_PAGED,
+            summary="比较指标：给定报告、一个机关的历年，或一个地区一个年度的所有机关（后者分页）")
+def compare(request: Request, response: Response,
+            ids: list[int] = Query(default=[], description="报告 id，可重复：?ids=1&ids=2（至多 500 个）"),
+            agency_id: int | None = None, region: str | None = None, year: int | None = None,
+            p: Paging = Depends(paging)) -> dict[str, Any]:
     backend = request.app.state.backend
+    if len(ids) > 500:
+        raise HTTPException(400, f"一次至多比较 500 份报告（收到 {len(ids)} 个 id）")
     for i in ids:
         _report_or_404(request, i)
     if agency_id is not None and backend.agency(agency_id) is None:
         raise HTTPException(404, f"机关 {agency_id} 不存在")
     if not ids and agency_id is None and region is None and year is None:
         raise HTTPException(400, "请给出 ids、agency_id，或 region / year")
-    return backend.compare(ids=ids or None, agency_id=agency_id, region=region, year=year)
+    if ids or agency_id is not None:
+        return backend.compare(ids=ids or None, agency_id=agency_id)
+    # every agency of a region and year: one page of them (their cells are read for the page only)
+    from .. import compare as C
+
+    store = backend.store
+    infos = store.list_reports(region=region or None, year=_year(year), limit=p.limit, offset=p.offset)
+    p.headers(request, response, store.count_reports(region=region or None, year=year))
+    return {"indicators": dict(C.INDICATORS), "shares": sorted(C.SHARES),
+            "rows": [r.to_dict() for r in C.rows_for(store, infos)]}
 
 
 @router.get("/export", summary="导出所选报告（xlsx、csv-wide、csv-long、json）",
