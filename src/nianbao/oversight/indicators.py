@@ -369,31 +369,6 @@ def _registry(lib: Any):
     return Registry(lib)
 
 
-def region_filter(lib: Any, region: int | str | None):
-    """(SQL condition on report/agency, label): the registry's region and everything under it
-    (its matched agencies, and store agencies whose region names it), else the store's own rule
-    (region string contains it or the agency name starts with it). None: every region."""
-    from ..store.models import Agency
-    from ..store.models import Report as ReportRow
-
-    if region in (None, ""):
-        return None, None
-    text = str(region)
-    reg = _registry(lib)
-    node = None
-    if reg is not None:
-        try:
-            node = reg.region(int(text) if text.isdigit() else text)
-        except Exception:           # noqa: BLE001 — no registry tables yet: the store's own rule
-            node = None
-    if node is not None:
-        ids = {e.agency_id for e in reg.expected(node.id, recursive=True) if e.agency_id is not None}
-        by_name = or_(Agency.region.contains(node.name), Agency.name.startswith(node.name))
-        cond = or_(ReportRow.agency_id.in_(sorted(ids)), by_name) if ids else by_name
-        return cond, node.full_name or node.name
-    return or_(Agency.region.contains(text), Agency.name.startswith(text)), text
-
-
 class _FetchCache:
     """The parts of a region's reports, kept while the store's reports are unchanged (a saved
     report is a new row, a deleted one lowers the count: max(id) and the counts tell, from
@@ -421,6 +396,40 @@ class _FetchCache:
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+
+_FILTERS = _FetchCache(size=128)
+
+
+def region_filter(lib: Any, region: int | str | None):
+    """(SQL condition on report/agency, label): the registry's region and everything under it
+    (its matched agencies, and store agencies whose region names it), else the store's own rule
+    (region string contains it or the agency name starts with it). None: every region. Kept while
+    the registry is unchanged."""
+    store = _store(lib)
+    key = (getattr(store, "url", None), str(region), _registry_fingerprint(store) if hasattr(store, "_read") else None)
+    got = _FILTERS.get(key)
+    if got is None:
+        got = _region_filter(lib, region)
+        _FILTERS.put(key, got)
+    return got
+
+
+def _region_filter(lib: Any, region: int | str | None):
+    from ..store.models import Agency
+    from ..store.models import Report as ReportRow
+
+    if region in (None, ""):
+        return None, None
+    text = str(region)
+    reg = _registry(lib)
+    node = _node(lib, region)
+    if node is not None:
+        ids = {e.agency_id for e in reg.expected(node.id, recursive=True) if e.agency_id is not None}
+        by_name = or_(Agency.region.contains(node.name), Agency.name.startswith(node.name))
+        cond = or_(ReportRow.agency_id.in_(sorted(ids)), by_name) if ids else by_name
+        return cond, node.full_name or node.name
+    return or_(Agency.region.contains(text), Agency.name.startswith(text)), text
 
 
 _CACHE = _FetchCache()
@@ -543,14 +552,26 @@ def summarize(rows: list[AgencyRow], th: Mapping[str, Threshold]) -> tuple[dict[
     return totals, dist
 
 
+_NODES = _FetchCache(size=256)
+
+
 def _node(lib: Any, region: int | str | None):
+    """The registry's region `region` names (id, name, full name), or None; kept while the
+    registry is unchanged (each lookup reads the whole region tree)."""
     reg = _registry(lib)
     if reg is None or region in (None, ""):
         return None
-    try:
-        return reg.region(int(region) if str(region).isdigit() else str(region))
-    except Exception:               # noqa: BLE001 — no registry tables yet: the store's own regions
-        return None
+    store = _store(lib)
+    key = (getattr(store, "url", None), str(region), _registry_fingerprint(store) if hasattr(store, "_read") else None)
+    got = _NODES.get(key)
+    if got is None:
+        try:
+            node = reg.region(int(region) if str(region).isdigit() else str(region))
+        except Exception:           # noqa: BLE001 — no registry tables yet: the store's own regions
+            node = None
+        got = (node,)
+        _NODES.put(key, got)
+    return got[0]
 
 
 _THRESHOLDS = _FetchCache(size=128)
