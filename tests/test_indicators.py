@@ -297,10 +297,12 @@ def test_registry_region_by_id_or_name_and_its_jurisdictions_thresholds(tmp_path
 
     with Library(f"sqlite:///{tmp_path / 'r.db'}", data_dir=tmp_path / "files") as lib:
         _region(lib.store)
+        assert I.region_indicators(lib, "中卫市", 2023).region == "中卫市"          # no registry yet
         lib.import_registry("省,市,县,机关名称,类型\n宁夏回族自治区,中卫市,沙坡头区,司法局,部门\n"
                             "宁夏回族自治区,中卫市,中宁县,财政局,部门\n宁夏回族自治区,中卫市,海原县,教育局,部门\n"
                             "宁夏回族自治区,吴忠市,利通区,司法局,部门\n".encode(), "r.csv", user="t")
         city = lib.registry.region("中卫市")
+        assert I.region_indicators(lib, "中卫市", 2023).region == "宁夏回族自治区中卫市"   # the import is seen
         res = I.region_indicators(lib, city.id, 2023)
         assert res.region == "宁夏回族自治区中卫市"
         assert sorted(r.agency for r in res.rows) == ["中宁县财政局", "沙坡头区司法局", "海原县教育局"]
