@@ -89,7 +89,8 @@ def _threshold_lines(name: str, threshold: Any, axis: str) -> dict[str, Any] | N
         if t is not None:
             lines.append({axis: _scaled(name, t), "name": "黄色" if level == "yellow" else "红色",
                           "lineStyle": {"color": MARK_COLORS[level], "type": "dashed"},
-                          "label": {"formatter": f"{'黄' if level == 'yellow' else '红'} {display(name, t)}"}})
+                          "label": {"formatter": f"{'黄' if level == 'yellow' else '红'} {display(name, t)}",
+                                    **({"position": "insideEndTop"} if axis == "yAxis" else {})}})
     return {"symbol": "none", "silent": True, "data": lines} if lines else None
 
 
