@@ -8,5 +8,7 @@
 - `indicators`  risk indicators (实质公开率, 不予公开率, 复议纠错率 …) with red/yellow marks.
 - `similarity`  copied text between reports (MinHash LSH), for X002 and X005.
 - `rollup`      a government's area report against the sum of its departments and sub-regions (R rules).
+- `regional`    the regional pass: re-runs the rules that depend on the registry and on other
+                reports (D004, X002, X005, R001, R002) for what a new or deleted report touches.
 - `scorecard`   a jurisdiction's scheme turning findings, lateness and indicators into a ranking.
 """
