@@ -283,6 +283,17 @@ def test_bad_input_that_is_not_a_number_stays_422_in_chinese(web):
     assert r.status_code == 422 and "不能小于 1" in r.json()["detail"]
 
 
+def test_validation_messages_are_chinese_with_the_value_received():
+    from nianbao.web.app import validation_message
+
+    assert validation_message({"type": "literal_error", "ctx": {"expected": "'xlsx', 'docx' or 'zip'"},
+                               "input": "pdf"}) == ("只能是 'xlsx'、'docx'、'zip'，收到「pdf」", False)
+    assert validation_message({"type": "less_than_equal", "ctx": {"le": 9999}, "input": "99999"}) == \
+        ("不能大于 9999，收到「99999」", True)
+    assert validation_message({"type": "missing", "loc": ("query", "year")}) == ("缺少此项", False)
+    assert validation_message({"type": "something_new", "input": "x" * 60})[0] == f"格式不正确，收到「{'x' * 40}…」"
+
+
 def test_unknown_routes_answer_chinese_json_under_api_and_a_chinese_page_elsewhere(web):
     c, _ = web
     r = c.get("/api/没有这个接口")

@@ -182,13 +182,18 @@ _VALIDATION_ZH = {
 }
 
 
+def _zh_list(text: str) -> str:
+    """pydantic's "'a', 'b' or 'c'" as 'a'、'b'、'c'."""
+    return text.replace("' or '", "'、'").replace("', '", "'、'")
+
+
 def validation_message(e: dict) -> tuple[str, bool]:
     """A pydantic error in Chinese, and whether it is a number too large or not a plain integer
     (`?page=1e17`, `?year=99999999999999999999`): those answer 400, other bad input 422."""
     kind, ctx, given = e.get("type", ""), e.get("ctx") or {}, e.get("input")
     said = _VALIDATION_ZH.get(kind, "格式不正确")
     try:
-        said = said.format(**{k: str(v) for k, v in ctx.items()})
+        said = said.format(**{k: _zh_list(str(v)) for k, v in ctx.items()})
     except (KeyError, IndexError):
         said = _VALIDATION_ZH.get(kind, "格式不正确").split("{")[0].strip() or "格式不正确"
     numeric = isinstance(given, str) and _NUMBER.fullmatch(given) is not None
