@@ -504,3 +504,30 @@ def test_a_chunked_upload_beyond_the_request_limit_is_refused_as_it_streams(tmp_
                                                             "Content-Type": f"multipart/form-data; boundary={boundary}"})
         assert r.status_code == 413 and "上传内容过大" in r.json()["detail"]
         assert app.state.upload_budget.held("reviewer") == (0, 0)
+
+
+def test_the_upload_page_holds_the_budget_until_its_background_job_is_through(web, monkeypatch):
+    c, app = web
+    token = login(c)
+    started, release, seen = threading.Event(), threading.Event(), []
+    _slow_ingest(app, monkeypatch, started, release, seen)
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("一.txt", _text())
+    r = c.post("/upload", data={"csrf_token": token}, files={"files": ("批.zip", buf.getvalue())},
+               follow_redirects=False)
+    assert r.status_code == 303
+    job = r.headers["location"].rsplit("/", 1)[-1]
+    assert started.wait(20)
+    assert app.state.upload_budget.held("reviewer") == (len(_text()), 1)      # parsing: still held
+    release.set()
+    for _ in range(200):
+        if c.get(f"/api/jobs/{job}").json()["finished"]:
+            break
+        time.sleep(0.05)
+    assert c.get(f"/api/jobs/{job}").json()["files"][0]["state"] == "done" and seen == ["worker"]
+    for _ in range(40):                      # on_finish runs just after the last file's state is set
+        if app.state.upload_budget.held("reviewer") == (0, 0):
+            break
+        time.sleep(0.05)
+    assert app.state.upload_budget.held("reviewer") == (0, 0)
