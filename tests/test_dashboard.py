@@ -149,3 +149,5 @@ def test_dashboard_and_paged_lists_work_on_sqlite_and_postgresql(db_url, tmp_pat
         assert sorted(everything) == sorted(ids)
         assert c.get("/api/reports", params={"page": str(10**30)}).status_code == 400
         assert c.get("/api/findings/by-rule").status_code == 200
+        _seed(app, {2023: 1}, start=55)                 # the cached pages see a new report at once
+        assert "53 份报告" in c.get("/dashboard").text and c.get("/api/reports").headers["x-total-count"] == "56"

@@ -699,8 +699,14 @@ class Store:
         it changes when a report is stored, superseded, deleted or re-audited, so figures computed
         over the store can be reused while it holds."""
         r, f = ReportRow.__table__, Finding.__table__
-        q = select(select(func.count()).select_from(r).scalar_subquery(), select(func.max(r.c.id)).scalar_subquery(),
-                   select(func.count()).select_from(f).scalar_subquery(), select(func.max(f.c.id)).scalar_subquery())
+        if self.dialect == "sqlite":      # SQLite counts a table's rows from its smallest index at once
+            q = select(select(func.count()).select_from(r).scalar_subquery(),
+                       select(func.max(r.c.id)).scalar_subquery(),
+                       select(func.count()).select_from(f).scalar_subquery(),
+                       select(func.max(f.c.id)).scalar_subquery())
+        else:   # PostgreSQL scans to count: the reports' finding counts stand in for the findings'
+            q = select(func.count(r.c.id), func.max(r.c.id), func.sum(r.c.errors), func.sum(r.c.warnings),
+                       func.sum(r.c.infos), select(func.max(f.c.id)).scalar_subquery())
         with self._core() as conn:
             return tuple(conn.execute(q).one())
 
