@@ -6,6 +6,8 @@ from __future__ import annotations
 import html
 import json
 import re
+import time
+import urllib.request
 
 import pytest
 
@@ -117,6 +119,12 @@ def test_overview_draws_its_charts_and_the_dashboard_loads_the_panel_in_chromium
     _region(s)
     s.close()
     with served(db, tmp_path) as base, sync_playwright() as p:
+        for _ in range(300):                     # served() waits 10 s; a loaded machine may need more
+            try:
+                urllib.request.urlopen(base + "/login", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
         b = p.chromium.launch(executable_path=ensure_chromium(), args=CHROMIUM_ARGS, headless=True)
         page = b.new_page(viewport={"width": 1400, "height": 1000})
         errors: list[str] = []
@@ -124,11 +132,11 @@ def test_overview_draws_its_charts_and_the_dashboard_loads_the_panel_in_chromium
         page.goto(base + "/regions/overview?region=中卫市&year=2023")
         for name in ("trend", "subregions", "distribution", "ranking"):
             chart = page.locator(f'[data-oversight-chart="{name}"]')
-            expect(chart).to_have_attribute("data-rendered", "yes", timeout=10_000)
+            expect(chart).to_have_attribute("data-rendered", "yes", timeout=30_000)
             expect(chart.locator("canvas")).to_have_count(1)
         page.goto(base + "/dashboard?year=2023")
         panel = page.locator("#indicators-panel")                  # swapped in by htmx
-        expect(panel).to_contain_text("实质公开率", timeout=10_000)
+        expect(panel).to_contain_text("实质公开率", timeout=30_000)
         expect(panel.locator("td.mark-red").first).to_be_visible()
         assert not errors, errors
         b.close()
