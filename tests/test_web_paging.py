@@ -158,3 +158,13 @@ def test_compare_of_a_region_year_is_paged_and_too_many_ids_are_refused(site):
     assert "indicators" in r.json()
     r = c.get("/api/compare", params=[("ids", i) for i in [ids[0]] * 501])
     assert r.status_code == 400 and "500" in r.json()["detail"]
+
+
+def test_openapi_documents_paging_parameters_and_headers(site):
+    c, app, ids = site
+    spec = c.get("/api/openapi.json").json()
+    for path in ("/api/reports", "/api/agencies", "/api/findings", "/api/runs", "/api/review/cases",
+                 "/api/review/trail"):
+        op = spec["paths"][path]["get"]
+        assert "page" in {p["name"] for p in op["parameters"]}, path
+        assert "X-Total-Count" in op["responses"]["200"]["headers"], path
