@@ -244,7 +244,7 @@ def dashboard_figures(backend, year: int | None, region: str | None, rule: str |
 
 @router.get("/dashboard", response_class=HTMLResponse)
 async def dashboard(request: Request, year: str | None = None, region: str | None = None, rule: str | None = None,
-              page: str | None = None):
+                    page: str | None = None):
     """Opens on the year with the most reports (not the newest, which early in a year holds a few);
     全部年度 with ?year=all. The table is paged on the server, DASHBOARD_PAGE rows a page. The body
     is rendered once per selection and page while the store holds the same reports (viewcache)."""
