@@ -109,3 +109,33 @@ def test_delete_and_restore_are_in_the_trail_and_the_archive_is_one_transaction(
     assert delete["before"]["report_id"] == rid and delete["comment"] == "传错文件"
     assert not lib.delete(10**6, user="乙")       # unknown: nothing archived, nothing trailed
     assert lib.review.deleted(5)[0]["report_id"] == rid
+
+
+def test_one_parse_pool_for_web_uploads_survives_a_killed_worker(tmp_path):
+    import os
+    import signal
+
+    from nianbao.errors import InputError
+    from nianbao.generate import sample_reports
+    from nianbao.generate.text import render_bytes
+    from nianbao.ingest import ParsePool
+
+    reports = sample_reports(2, seed=4)
+    data = [render_bytes(r, "tabs", seed=i) for i, r in enumerate(reports)]
+    lib = Library(f"sqlite:///{tmp_path / 'p.db'}", data_dir=tmp_path / "files", workers=1)
+    try:
+        assert isinstance(lib.pool, ParsePool)          # the ingest's pool class: one implementation
+        first = lib.add_file(data[0], "a.txt", user="甲")
+        assert not first["duplicate"]
+        for pid in list(lib.pool._pool._processes):     # the worker dies (OOM killer, a crashing library)
+            os.kill(pid, signal.SIGKILL)
+        second = lib.add_file(data[1], "b.txt", user="甲")    # parsed afresh, not failed
+        assert second["report_id"] != first["report_id"] and not second["duplicate"]
+        try:
+            lib.add_file(b"\x00not a report", "c.txt", user="甲")
+            raise AssertionError("no InputError")
+        except InputError as e:
+            assert e.file == "c.txt" and e.message
+        assert lib.original(second["report_id"])[0] == data[1]
+    finally:
+        lib.close()

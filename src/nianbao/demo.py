@@ -10,6 +10,7 @@ one agency's second year is drawn without regard to the first (X001, X004).
 """
 from __future__ import annotations
 
+import os
 import random
 import shutil
 from collections import Counter
@@ -69,7 +70,7 @@ def build_demo(out: Path, *, jobs: int | None = None, agencies: int = 8):
     generated = out / "generated"
     shutil.rmtree(generated, ignore_errors=True)
     generate_files(generated, agencies)
-    with Library(url, originals=originals) as lib:
+    with Library(url, originals=originals, workers=jobs or os.cpu_count() or 1) as lib:
         store = lib.store
         result = lib.ingest([SAMPLES, generated], jobs=jobs, keep_originals=True)
         summary = store.findings_summary()

@@ -8,6 +8,7 @@ and skips what the store holds already (so a re-run after a crash only parses wh
 worker processes read each file by its path, parse and audit it (the single-report rules); the
 parent writes each report in its own transaction, where the cross-year rules run against the store
 (Store.save_report). What is in flight is bounded by count and by bytes (MAX_INFLIGHT_BYTES).
+The workers are a `ParsePool`: the same pool parses the web's uploads (Library.add_file).
 
 Every input gets exactly one outcome: "stored", "duplicate" (already stored — by an earlier run,
 or by an earlier copy in this batch that was stored) or "failed" with its reason; a second copy of
@@ -30,11 +31,12 @@ import os
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+import threading
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from .errors import InputError, StoreError
 from .model import Report
@@ -298,11 +300,11 @@ def parse_and_audit(data: bytes, name: str) -> Report:
     return api.audit(api.parse_bytes(data, name))
 
 
-def _work(src: Source) -> Report | InputError:
-    """Read one input by its path (in the worker: the parent never holds the bytes), parse, audit."""
-    name = src.name
+def _guarded(name: str, read: Callable[[], bytes]) -> Report | InputError:
+    """Parse and audit in a worker: every failure is this file's one-line InputError (returned, so it
+    crosses the process boundary with its file name), never the batch's or the server's."""
     try:
-        return parse_and_audit(src.read(), name)
+        return parse_and_audit(read(), name)
     except InputError as e:
         e.file = name
         return e
@@ -312,14 +314,148 @@ def _work(src: Source) -> Report | InputError:
         return InputError(f"无法处理（{type(e).__name__}: {e}）", name)
 
 
-def _pool(jobs: int) -> ProcessPoolExecutor:
-    # forkserver: the parent runs a progress thread and holds database connections; forking that is unsafe
+def _work(src: Source) -> Report | InputError:
+    """Read one input by its path (in the worker: the parent never holds the bytes), parse, audit."""
+    return _guarded(src.name, src.read)
+
+
+def _work_bytes(data: bytes, name: str) -> Report | InputError:
+    """One uploaded file's bytes (the web), parsed and audited like an ingested file."""
+    return _guarded(name, lambda: data)
+
+
+def _work_item(item: _Item) -> Report | InputError:
+    return _work(item.src)
+
+
+def _context():
+    # forkserver: the parent runs threads (progress, the web server) and holds database connections;
+    # forking that is unsafe
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["nianbao.api", "nianbao.extract", "nianbao.audit.registry"])
-    else:   # Windows
-        ctx = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        return ctx
+    return multiprocessing.get_context("spawn")      # Windows
+
+
+BROKEN = "解析进程异常退出（文件可能触发了解析器崩溃或内存耗尽）"
+T = TypeVar("T")
+
+
+class ParsePool:
+    """Worker processes that parse and audit files: one implementation for the command line's batch
+    ingest (`map`: bounded in flight, results saved as they come) and the web's uploads (`parse`:
+    one file, from any thread). Started on first use; `shutdown()` when done.
+
+    A worker that dies (a parser crash, out of memory, killed) breaks every file in flight with it.
+    Those files are parsed again one at a time in a worker of their own, so only the file that really
+    kills its worker fails; the pool starts afresh for the next ones."""
+
+    def __init__(self, workers: int = 2):
+        self.workers = max(1, workers)
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
+            return self._pool
+
+    def _discard(self, broken: ProcessPoolExecutor) -> None:
+        """Drop a broken executor (once, whichever thread sees it first); the next call starts a new one."""
+        with self._lock:
+            if self._pool is broken:
+                self._pool = None
+        broken.shutdown(wait=False, cancel_futures=True)
+
+    def _submit(self, fn, *args) -> tuple[ProcessPoolExecutor, Future]:
+        ex = self._executor()
+        try:
+            return ex, ex.submit(fn, *args)
+        except (BrokenProcessPool, RuntimeError):      # broke (or was shut down) since: once more, afresh
+            self._discard(ex)
+            ex = self._executor()
+            return ex, ex.submit(fn, *args)
+
+    @staticmethod
+    def _isolated(name: str, fn, *args) -> Report | InputError:
+        """Parse one file in a worker of its own (after a worker died with it in flight)."""
+        with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+            try:
+                return pool.submit(fn, *args).result()
+            except BrokenProcessPool:
+                return InputError(BROKEN, name)
+
+    def parse(self, data: bytes, name: str) -> Report:
+        """One file's bytes → the audited Report (single-report rules), in a worker process, so a
+        heavy or crashing parse never stalls the caller. InputError (with `name`) when it is not a
+        readable report."""
+        ex, fut = self._submit(_work_bytes, data, name)
+        try:
+            got = fut.result()
+        except BrokenProcessPool:
+            self._discard(ex)
+            got = self._isolated(name, _work_bytes, data, name)
+        if isinstance(got, InputError):
+            raise InputError(got.message, name)
+        return got
+
+    def map(self, items: Iterable[T], work: Callable[[T], Report | InputError],
+            save: Callable[[T, Report | InputError], None], *, name: Callable[[T], str],
+            size: Callable[[T], int] = lambda _: 0, max_bytes: int = MAX_INFLIGHT_BYTES) -> None:
+        """`work(item)` in the workers (a picklable top-level function returning the report or the
+        file's InputError), `save(item, result)` here as results come. In flight: at most workers × 4
+        items and `max_bytes` of them by `size` (always at least one)."""
+        ex = self._executor()
+        pending: dict[Future, T] = {}
+        suspects: list[T] = []
+
+        def collect(futures) -> None:
+            for fut in futures:
+                item = pending.pop(fut)
+                try:
+                    got = fut.result()
+                except BrokenProcessPool:
+                    suspects.append(item)
+                    continue
+                except Exception as e:  # noqa: BLE001 — cancelled or unforeseen: that file fails, the batch goes on
+                    got = InputError(f"处理进程异常（{type(e).__name__}: {e}）", name(item))
+                save(item, got)
+
+        def recover() -> ProcessPoolExecutor:
+            """The executor broke: let the rest of its files finish (or fail), retry the suspects alone."""
+            wait(pending)
+            collect(list(pending))
+            self._discard(ex)
+            for it in suspects:
+                save(it, self._isolated(name(it), work, it))
+            suspects.clear()
+            return self._executor()
+
+        for item in items:
+            try:
+                pending[ex.submit(work, item)] = item
+            except (BrokenProcessPool, RuntimeError):
+                suspects.append(item)
+            while pending and (len(pending) >= self.workers * 4 or suspects
+                               or sum(size(it) for it in pending.values()) > max_bytes):
+                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                collect(done)
+                if suspects:
+                    ex = recover()
+            if suspects and not pending:
+                ex = recover()
+        wait(pending)
+        collect(list(pending))
+        if suspects:
+            recover()
+
+    def shutdown(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ---------------------------------------------------------------- the batch
@@ -349,13 +485,14 @@ class _Abort(Exception):
 
 def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_outcome: ProgressFn | None = None,
            on_total: Callable[[int], None] | None = None, history: bool = True,
-           keep: Callable[[str, bytes], Any] | None = None) -> IngestResult:
+           keep: Callable[[str, bytes], Any] | None = None, pool: ParsePool | None = None) -> IngestResult:
     """Ingest every report under `paths` into `store` (a nianbao.store.Store). Returns the outcome per
     file; never raises for a bad file, nor for a database that fails (`IngestResult.store_error`).
-    `jobs`: worker processes (default: all CPUs; 1 = in process). `keep(sha256, data)` is called for
-    each file stored (e.g. web.sources.SourceFiles.save, so the web shows findings in the original)."""
+    `jobs`: worker processes (default: all CPUs; 1 = in process); `pool`: parse in this ParsePool
+    (the Library's) instead of one of `jobs` workers for this batch. `keep(sha256, data)` is called
+    for each file stored (e.g. Originals.save, so the web shows findings in the original)."""
     paths = [str(p) for p in paths]
-    jobs = max(1, jobs or os.cpu_count() or 1)
+    jobs = pool.workers if pool is not None and jobs is None else max(1, jobs or os.cpu_count() or 1)
     t0 = time.perf_counter()
     sources = list(iter_sources(paths))
     if on_total:
@@ -468,11 +605,17 @@ def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_ou
         yield from flush()
 
     try:
-        if jobs == 1:
+        if jobs == 1 and pool is None:
             for item in dispatched():
                 save(item, _work(item.src))
         else:
-            _run_pool(dispatched(), jobs, save)
+            own = pool is None
+            workers = ParsePool(jobs) if own else pool
+            try:
+                workers.map(dispatched(), _work_item, save, name=lambda it: it.src.name, size=lambda it: it.size)
+            finally:
+                if own:
+                    workers.shutdown()
     except _Abort as e:
         result.store_error = e.error.message
     except StoreError as e:                    # the store failed while checking what it holds
@@ -491,72 +634,3 @@ def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_ou
         except StoreError as e:
             result.store_error = result.store_error or e.message
     return result
-
-
-def _run_pool(items: Iterator[_Item], jobs: int, save: Callable[[_Item, Report | InputError], None]) -> None:
-    """Parse in `jobs` worker processes, saving results as they come. In flight: at most jobs × 4
-    files and MAX_INFLIGHT_BYTES of them (always at least one); workers read the files themselves.
-
-    A worker that dies (a parser crash, out of memory, killed) breaks the whole pool and every file
-    in flight with it. Those files are then parsed again one at a time in a fresh single worker, so
-    only the file that really kills its worker fails; the batch goes on with a new pool."""
-    pool = _pool(jobs)
-    pending: dict[Future, _Item] = {}
-    suspects: list[_Item] = []
-
-    def collect(futures) -> bool:
-        """Save finished results; True when the pool broke (its files are parked in `suspects`)."""
-        broken = False
-        for fut in futures:
-            item = pending.pop(fut)
-            try:
-                got = fut.result()
-            except BrokenProcessPool:
-                suspects.append(item)
-                broken = True
-                continue
-            except Exception as e:  # noqa: BLE001 — cancelled or unforeseen: that file fails, the batch goes on
-                got = InputError(f"处理进程异常（{type(e).__name__}: {e}）", item.src.name)
-            save(item, got)
-        return broken
-
-    def inflight_bytes() -> int:
-        return sum(it.size for it in pending.values())
-
-    try:
-        for item in items:
-            try:
-                pending[pool.submit(_work, item.src)] = item
-            except BrokenProcessPool:
-                suspects.append(item)
-            while pending and (len(pending) >= jobs * 4 or inflight_bytes() > MAX_INFLIGHT_BYTES or suspects):
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
-                if collect(done) or suspects:
-                    wait(pending)
-                    collect(list(pending))
-                    pool.shutdown(wait=True, cancel_futures=True)
-                    for it in suspects:
-                        save(it, _isolated(it.src))
-                    suspects.clear()
-                    pool = _pool(jobs)
-            if suspects and not pending:
-                pool.shutdown(wait=True, cancel_futures=True)
-                for it in suspects:
-                    save(it, _isolated(it.src))
-                suspects.clear()
-                pool = _pool(jobs)
-        wait(pending)
-        if collect(list(pending)):
-            for it in suspects:
-                save(it, _isolated(it.src))
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _isolated(src: Source) -> Report | InputError:
-    """Parse one file in a worker of its own (after a worker died with it in flight)."""
-    with _pool(1) as pool:
-        try:
-            return pool.submit(_work, src).result()
-        except BrokenProcessPool:
-            return InputError("解析进程异常退出（文件可能触发了解析器崩溃或内存耗尽）", src.name)

@@ -14,60 +14,18 @@ store (nianbao.store) is persistence only.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import threading
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .errors import InputError, StoreError
+from .errors import StoreError
+from .ingest import ParsePool
 from .model import Report
 from .originals import Originals, originals_store
 from .store import Store, open_store
 from .store.review import Review, ReviewError
-
-
-class ParsePool:
-    """Worker processes that parse and audit one file each (forkserver: the caller holds threads
-    and database connections that must not be forked), started on first use; a worker that dies
-    (out of memory, a crashing library) fails its file and the pool starts afresh."""
-
-    def __init__(self, workers: int = 2):
-        self.workers = max(1, workers)
-        self._pool = None
-        self._lock = threading.Lock()
-
-    def _get(self):
-        from concurrent.futures import ProcessPoolExecutor
-
-        with self._lock:
-            if self._pool is None:
-                ctx = multiprocessing.get_context("forkserver")
-                ctx.set_forkserver_preload(["nianbao.api", "nianbao.extract", "nianbao.audit.registry"])
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
-            return self._pool
-
-    def parse_and_audit(self, data: bytes, name: str) -> Report:
-        from concurrent.futures.process import BrokenProcessPool
-
-        from .ingest import parse_and_audit
-
-        try:
-            return self._get().submit(parse_and_audit, data, name).result()
-        except InputError as e:             # crossed the process boundary without its file name
-            raise InputError(e.message, name) from None
-        except BrokenProcessPool:
-            with self._lock:
-                self._pool = None
-            raise InputError("解析进程异常退出，文件可能已损坏", name) from None
-
-    def shutdown(self) -> None:
-        with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def history_rules(report: Report, previous: Report) -> list:
@@ -178,7 +136,9 @@ class Library:
         upload, and a new version of an agency-year under review carries its decisions over."""
         from .ingest import ingest
 
-        result = ingest(paths, self.store, jobs=jobs, on_outcome=on_outcome, on_total=on_total,
+        # the Library's worker pool unless another number of workers is asked for (1: in this process)
+        pool = None if jobs == 1 or (jobs is not None and jobs != self.pool.workers) else self.pool
+        result = ingest(paths, self.store, jobs=jobs, on_outcome=on_outcome, on_total=on_total, pool=pool,
                         keep=self.originals.save if keep_originals else None)
         stored = [(o.report_id, o.name) for o in result.outcomes if o.status == "stored" and o.report_id is not None]
         if stored and not result.store_error:
@@ -205,7 +165,7 @@ class Library:
         known = self.store.report_id_by_sha256(hashlib.sha256(data).hexdigest())
         if known is not None:
             return {"report_id": known, "duplicate": True, "is_current": self.store.get_info(known).is_current}
-        res = self.store.save_report(self.pool.parse_and_audit(data, name), run_id=run_id)
+        res = self.store.save_report(self.pool.parse(data, name), run_id=run_id)
         info = self.store.get_info(res.report_id)
         if keep_original and info is not None:
             self.originals.save(info.sha256, data)

@@ -85,7 +85,7 @@ def ingest(
     from ..library import Library
 
     store = _open(db)
-    library = Library(store=store, data_dir=data_dir)
+    library = Library(store=store, data_dir=data_dir, workers=jobs or os.cpu_count() or 1)
     failed = 0
     with Progress(SpinnerColumn(), TextColumn("[bold]入库[/bold]"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                   TimeElapsedColumn(), console=err_console, transient=False,
