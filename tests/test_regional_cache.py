@@ -1,0 +1,95 @@
+"""The registry's region tree is read once and kept while the region table is unchanged; every edit
+(import, new or removed region, deadline, configuration) is seen at once — through the same
+Registry, another Registry over the same store, and another process's store on the same file."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+
+from nianbao.oversight.registry import parse_registry
+from nianbao.store import open_store
+from nianbao.store.registry import Registry
+from nianbao.store.registry_models import RegionRow
+
+CSV = """省,市,县（区）,机关名称,类型,报告范围,期限
+宁夏回族自治区,中卫市,,中卫市人民政府,政府,全域,
+宁夏回族自治区,中卫市,沙坡头区,沙坡头区人民政府,政府,全域,
+宁夏回族自治区,中卫市,中宁县,中宁县人民政府,政府,全域,
+"""
+
+
+@pytest.fixture
+def path(tmp_path):
+    return f"sqlite:///{tmp_path / 'c.db'}"
+
+
+@pytest.fixture
+def reg(path):
+    with open_store(path) as store:
+        r = Registry(store)
+        r.import_rows(parse_registry(CSV.encode(), "名录.csv"), user="t")
+        yield r
+
+
+def test_region_tree_is_read_once_while_unchanged(reg):
+    first = reg.regions()
+    assert reg.regions()[0] is first[0]              # the same objects: not rebuilt
+    assert reg.region("中卫市") is reg.region("宁夏回族自治区中卫市")
+
+
+def test_new_region_is_found_at_once(reg):
+    city = reg.region("中卫市")
+    assert reg.region("海原县") is None
+    reg.add_region("海原县", parent_id=city.id)
+    assert reg.region("海原县").parent_id == city.id
+    assert "海原县" in {c.name for c in reg.children(city.id)}
+    assert "海原县" in {r.name for r in reg.subtree(city.id)}
+
+
+def test_removed_region_is_gone_at_once(reg):
+    city = reg.region("中卫市")
+    reg.remove_region(reg.region("中宁县").id)
+    assert reg.region("中宁县") is None
+    assert [c.name for c in reg.children(city.id)] == ["沙坡头区"]
+
+
+def test_deadline_and_config_edits_are_seen_at_once(reg):
+    city = reg.region("中卫市")
+    reg.set_deadline(city.id, "department", "01-20", user="t")
+    assert reg.region(city.id).deadlines == {"department": "01-20"}
+    assert reg.ancestors(reg.region("沙坡头区").id)[1].deadlines == {"department": "01-20"}
+    reg.set_deadline(city.id, "department", None, user="t")
+    assert reg.region(city.id).deadlines == {}
+    reg.set_config(city.id, "deadlines: {department: \"01-25\"}\n", user="t")
+    assert reg.config_chain(reg.region("沙坡头区").id)[0][0].id == city.id
+
+
+def test_reimport_with_new_regions_is_seen_by_another_registry_of_the_store(reg):
+    other = Registry(reg.store)
+    assert other.region("中卫市") is not None
+    reg.import_rows(parse_registry((CSV + "宁夏回族自治区,中卫市,海原县,海原县人民政府,政府,全域,\n").encode(),
+                                   "名录.csv"), user="t")
+    assert other.region("海原县") is not None
+
+
+def test_edit_by_another_process_is_seen_at_once(reg, path):
+    """A second store on the same file (as the CLI beside the web server): its edit reaches the
+    first store's cached tree through the table's fingerprint, not through the cache's own reset."""
+    assert reg.region("沙坡头区").deadlines == {}
+    with open_store(path) as store2:
+        Registry(store2).set_deadline(reg.region("沙坡头区").id, "government", "02-20", user="cli")
+    assert reg.region("沙坡头区").deadlines == {"government": "02-20"}
+    with open_store(path) as store2:
+        Registry(store2).add_region("新区", parent_id=reg.region("中卫市").id)
+    assert reg.region("新区") is not None
+
+
+def test_direct_table_change_with_newer_timestamp_is_seen(reg):
+    """Any write that stamps updated_at (as every registry write does) is a new fingerprint."""
+    from datetime import UTC, datetime, timedelta
+
+    rid = reg.region("中宁县").id
+    with reg.store._write() as s:
+        s.execute(update(RegionRow).where(RegionRow.id == rid)
+                  .values(deadlines={"zone": "01-15"}, updated_at=datetime.now(UTC) + timedelta(seconds=1)))
+    assert reg.region(rid).deadlines == {"zone": "01-15"}
