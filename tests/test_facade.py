@@ -139,3 +139,25 @@ def test_one_parse_pool_for_web_uploads_survives_a_killed_worker(tmp_path):
         assert lib.original(second["report_id"])[0] == data[1]
     finally:
         lib.close()
+
+
+def test_web_backend_asks_the_library_not_the_store_tables():
+    mods = _imports(SRC / "web" / "backend.py")
+    assert not {m for m in mods if m.startswith(("sqlalchemy", "nianbao.store.models", "nianbao.store.review_models",
+                                                 "nianbao.ingest", "nianbao.export"))}
+    src = (SRC / "web" / "backend.py").read_text(encoding="utf-8")
+    assert "self.store." not in src          # every read and write goes through self.library
+
+
+def test_web_backend_over_the_library_pages_and_fingerprints_reports(store):
+    from nianbao.web.backend import Backend
+
+    prev, cur = _pair(11)
+    lib = Library(store=store)
+    b = Backend(lib)
+    rid = lib.add_report(cur, user="甲")
+    v1 = b.version(rid)
+    lib.add_report(prev, user="甲")              # re-audits the later year: its page changes
+    assert b.version(rid) != v1 and b.version(10**6) is None
+    assert [s.id for s in b.summaries(year=2023)] == [rid]
+    assert b.get(rid)[0].rules.get("X001")

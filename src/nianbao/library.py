@@ -239,6 +239,71 @@ class Library:
         data = self.originals.load(info.sha256)
         return None if data is None else (data, info.source_file or f"report-{report_id}.bin")
 
+    # ------------------------------------------------------------ reading (the store's queries)
+    def reports(self, **filters) -> list:
+        """Stored reports without their models, by region, agency, year (Store.list_reports filters)."""
+        return self.store.list_reports(**filters)
+
+    def report(self, report_id: int):
+        """A stored report with its model and findings (StoredReport), or None."""
+        return self.store.get_report(report_id)
+
+    def report_info(self, report_id: int):
+        return self.store.get_info(report_id)
+
+    def report_version(self, report_id: int) -> tuple | None:
+        """Changes whenever a report's page would (superseded, re-audited, deleted: None)."""
+        return self.store.report_version(report_id)
+
+    def report_ids(self, **filters) -> list[int]:
+        return self.store.report_ids(**filters)
+
+    def report_infos(self, ids: Iterable[int]) -> list:
+        return self.store.report_infos(ids)
+
+    def report_totals(self, **filters) -> dict[str, int]:
+        return self.store.report_totals(**filters)
+
+    def rule_counts(self, report_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+        return self.store.rule_counts(report_ids)
+
+    def data_version(self) -> tuple:
+        return self.store.data_version()
+
+    def has_file(self, sha256: str) -> bool:
+        return self.store.report_id_by_sha256(sha256) is not None
+
+    def agencies(self, **kw) -> list:
+        return self.store.agencies(**kw)
+
+    def agency_history(self, agency_id: int) -> list:
+        return self.store.agency_history(agency_id)
+
+    def years(self) -> list[int]:
+        return self.store.years()
+
+    def year_counts(self) -> list[tuple[int, int]]:
+        return self.store.year_counts()
+
+    def regions(self) -> list[str]:
+        return self.store.regions()
+
+    def findings_summary(self, **kw) -> list[dict[str, Any]]:
+        """Findings per rule over the matching reports (Store.findings_summary)."""
+        return self.store.findings_summary(**kw)
+
+    def start_run(self, paths: Iterable[str] = ()) -> int:
+        return self.store.start_run(paths)
+
+    def finish_run(self, run_id: int, **counts) -> None:
+        self.store.finish_run(run_id, **counts)
+
+    def runs(self, limit: int = 20) -> list[dict[str, Any]]:
+        return self.store.runs(limit)
+
+    def stats(self) -> dict[str, Any]:
+        return self.store.stats() | {"years": self.store.years()}
+
     # ------------------------------------------------------------ review
     def case(self, report_id: int, user: str | None = None) -> dict[str, Any]:
         return self.review.case_for_report(report_id, user)

@@ -69,10 +69,16 @@ def _templates() -> Jinja2Templates:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    backend = Backend(settings.db_url, workers=max(1, settings.workers))
-    ensure_tables(backend.engine)
-    data_dir = settings.resolved_data_dir(backend.url)
+    from ..library import Library
+    from ..store import resolve_url
+
+    url = resolve_url(settings.db_url)
+    data_dir = settings.resolved_data_dir(url)
     data_dir.mkdir(parents=True, exist_ok=True)
+    sources = SourceFiles(data_dir)
+    # the application façade: store, originals, parse workers; pages and routes ask it (via Backend)
+    backend = Backend(Library(url, originals=sources, workers=max(1, settings.workers)))
+    ensure_tables(backend.engine)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -85,9 +91,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   description="政府信息公开工作年度报告：报告、审核问题、比较与上传的 JSON 接口。")
     app.state.settings = settings
     app.state.backend = backend
-    app.state.sources = SourceFiles(data_dir)
-    from ..library import Library
-    backend.use_library(Library(store=backend.store, originals=app.state.sources, workers=max(1, settings.workers)))
+    app.state.sources = sources
     app.state.jobs = JobRunner(settings.workers)
     app.state.templates = _templates()
     from .pages import PageCache

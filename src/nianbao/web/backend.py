@@ -1,7 +1,8 @@
-"""What the pages need from the store, in one small interface over the store's Python API
-(nianbao.store.Store, nianbao.ingest, nianbao.compare, nianbao.export).
+"""What the pages need, in one small interface over the application façade (nianbao.library.Library:
+store, originals, parse workers, review, compare, export).
 
-Pages and the JSON API call only `Backend`, so they hold no queries of their own.
+Pages and the JSON API call `Backend` (or its `library`), so they hold no queries of their own;
+Backend itself asks the Library, never the store's tables.
 """
 from __future__ import annotations
 
@@ -10,13 +11,9 @@ from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-
-from ..model import Report
 from ..library import Library
-from ..store import ReportInfo, Store, open_store
-from ..store.models import Finding as FindingRow
-from ..store.models import Report as ReportRow
+from ..model import Report
+from ..store import ReportInfo, Store
 
 
 @dataclass
@@ -52,33 +49,27 @@ def _summary(info: ReportInfo, rules: dict[str, int] | None = None) -> Summary:
 
 
 class Backend:
-    def __init__(self, url: str | None, *, workers: int = 2):
-        self.store: Store = open_store(url)
-        self.engine = self.store.engine
-        self.url = self.store.url
-        self.workers = workers
-        self._library: Library | None = None
+    def __init__(self, library: Library | str | None = None, *, workers: int = 2):
+        """Over `library` (the web app's, with its originals), or a Library opened on a URL."""
+        self._own = not isinstance(library, Library)
+        self.library: Library = library if isinstance(library, Library) else Library(library, workers=workers)
+        self.engine = self.library.store.engine  # the web's own tables (accounts) live in the same database
+        self.url = self.library.store.url
+        self.workers = self.library.pool.workers
         self._ids: OrderedDict[tuple, tuple[tuple, list[int]]] = OrderedDict()    # Backend.page
         self._ids_lock = threading.Lock()
 
     @property
-    def library(self) -> Library:
-        """The application façade over this store (its parse workers start on the first upload)."""
-        if self._library is None:
-            self._library = Library(store=self.store, workers=self.workers)
-        return self._library
-
-    def use_library(self, library: Library) -> None:
-        self._library = library
+    def store(self) -> Store:
+        """The Library's store (for routes that read it; Backend's own methods go through the Library)."""
+        return self.library.store
 
     def close(self) -> None:
-        if self._library is not None:
-            self._library.close()
-        self.store.close()
+        self.library.close()
 
     # ---------------------------------------------------------------- reading
     def _rules(self, ids: list[int]) -> dict[int, dict[str, int]]:
-        return self.store.rule_counts(ids) if ids else {}      # GROUP BY report, rule: no finding rows
+        return self.library.rule_counts(ids) if ids else {}      # GROUP BY report, rule: no finding rows
 
     def page(self, *, limit: int, offset: int = 0, year: int | None = None, region: str | None = None,
              rule: str | None = None, agency: str | int | None = None,
@@ -91,7 +82,7 @@ class Backend:
         with self._ids_lock:
             hit = self._ids.get(key)
         if hit is None or hit[0] != version:
-            ids = self.store.report_ids(year=year, region=region or None, code=rule or None, agency=agency,
+            ids = self.library.report_ids(year=year, region=region or None, code=rule or None, agency=agency,
                                         search=search or None)
             hit = (version, ids)
             with self._ids_lock:
@@ -100,14 +91,14 @@ class Backend:
                 while len(self._ids) > 32:
                     self._ids.popitem(last=False)
         ids = hit[1][offset:offset + limit]
-        infos = self.store.report_infos(ids)
+        infos = self.library.report_infos(ids)
         rules = self._rules([i.id for i in infos])
         return [_summary(i, rules[i.id]) for i in infos], len(hit[1])
 
     def summaries(self, year: int | None = None, region: str | None = None, rule: str | None = None,
                   agency: str | int | None = None, search: str | None = None, limit: int | None = None,
                   offset: int = 0) -> list[Summary]:
-        infos = self.store.list_reports(year=year, region=region or None, code=rule or None,
+        infos = self.library.reports(year=year, region=region or None, code=rule or None,
                                         agency=agency, search=search or None, limit=limit, offset=offset)
         rules = self._rules([i.id for i in infos])
         return [_summary(i, rules[i.id]) for i in infos]
@@ -115,31 +106,31 @@ class Backend:
     def count(self, year: int | None = None, region: str | None = None, rule: str | None = None,
               agency: str | int | None = None, search: str | None = None) -> dict[str, int]:
         """What `summaries` selects, counted and summed in SQL: reports, errors, warnings, infos."""
-        return self.store.report_totals(year=year, region=region or None, code=rule or None, agency=agency,
+        return self.library.report_totals(year=year, region=region or None, code=rule or None, agency=agency,
                                         search=search or None)
 
     def data_version(self) -> tuple:
         """Changes whenever a report is stored, superseded, deleted or re-audited (Store.data_version)."""
-        return self.store.data_version()
+        return self.library.data_version()
 
     def year_counts(self) -> list[tuple[int, int]]:
         """(year, current reports), newest first."""
-        return self.store.year_counts()
+        return self.library.year_counts()
 
     def get(self, id: int) -> tuple[Summary, Report] | None:
-        got = self.store.get_report(id)
+        got = self.library.report(id)
         if got is None:
             return None
         return _summary(got, dict(sorted(Counter(f.code for f in got.report.findings).items()))), got.report
 
     def agency(self, agency_id: int) -> dict[str, Any] | None:
-        a = next(iter(self.store.agencies(name=str(agency_id))), None)
+        a = next(iter(self.library.agencies(name=str(agency_id))), None)
         return None if a is None else {"id": a.id, "name": a.name, "region": a.region, "names": a.names}
 
     def history(self, agency_id: int) -> list[tuple[Summary, Report]]:
         """The current report of each year of one agency, oldest first."""
         out = []
-        for info in self.store.agency_history(agency_id):
+        for info in self.library.agency_history(agency_id):
             if info.is_current:
                 got = self.get(info.id)
                 if got:
@@ -147,29 +138,22 @@ class Backend:
         return sorted(out, key=lambda t: t[0].year or 0)
 
     def years(self) -> list[int]:
-        return sorted(self.store.years(), reverse=True)
+        return sorted(self.library.years(), reverse=True)
 
     def regions(self) -> list[str]:
-        return self.store.regions()
+        return self.library.regions()
 
     def version(self, id: int) -> tuple | None:
         """A cheap fingerprint of a stored report that changes whenever its page would: superseded,
-        re-audited (its findings replaced) or deleted (None). One indexed query on the store's tables."""
-        r, f = ReportRow.__table__, FindingRow.__table__
-        mine = f.c.report_id == r.c.id
-        q = select(r.c.is_current, r.c.superseded_by, r.c.errors, r.c.warnings, r.c.infos,
-                   select(func.count()).where(mine).scalar_subquery(),
-                   select(func.max(f.c.id)).where(mine).scalar_subquery()).where(r.c.id == id)
-        with self.engine.connect() as conn:          # Core, no ORM session: this runs on every page view
-            row = conn.execute(q).first()
-        return tuple(row) if row else None
+        re-audited (its findings replaced) or deleted (None) — Store.report_version, one indexed query."""
+        return self.library.report_version(id)
 
     def has_sha(self, sha256: str | None) -> bool:
-        return bool(sha256) and self.store.report_id_by_sha256(sha256) is not None
+        return bool(sha256) and self.library.has_file(sha256)
 
     def rule_counts(self, year: int | None = None, region: str | None = None,
                     rule: str | None = None) -> list[dict[str, Any]]:
-        return self.store.findings_summary(year=year, region=region or None, rule=rule or None)
+        return self.library.findings_summary(year=year, region=region or None, rule=rule or None)
 
     # ---------------------------------------------------------------- writing
     def ingest(self, data: bytes, name: str, run_id: int | None = None, user: str | None = None) -> Summary:
@@ -182,12 +166,12 @@ class Backend:
         return s
 
     def start_run(self, names: list[str]) -> int:
-        return self.store.start_run(names)
+        return self.library.start_run(names)
 
     def finish_run(self, run_id: int, outcomes: list[dict[str, Any]]) -> None:
         """Record a web upload like a command-line ingest run (nianbao runs lists both)."""
         n = lambda st: sum(1 for o in outcomes if o["state"] == st)  # noqa: E731
-        self.store.finish_run(run_id, files=len(outcomes), stored=n("done"), duplicates=n("duplicate"),
+        self.library.finish_run(run_id, files=len(outcomes), stored=n("done"), duplicates=n("duplicate"),
                               failed=n("error"),
                               errors=[{"file": o["name"], "message": o["message"]} for o in outcomes
                                       if o["state"] == "error"])
@@ -207,12 +191,7 @@ class Backend:
         or every agency of a region and year."""
         from .. import compare as C
 
-        if ids:
-            rows = C.compare_reports(self.store, ids)
-        elif agency_id is not None:
-            rows = C.agency_years(self.store, agency_id)
-        else:
-            rows = C.region_year(self.store, region=region or None, year=year)
+        rows = self.library.compare(ids=ids or None, agency=agency_id, region=region or None, year=year)
         return {"indicators": dict(C.INDICATORS), "shares": sorted(C.SHARES), "rows": [r.to_dict() for r in rows]}
 
     EXPORTS = [("xlsx", "Excel（报告、各表、审核问题）", "xlsx", "wide"),
@@ -226,13 +205,9 @@ class Backend:
     def export(self, kind: str, year: int | None = None, region: str | None = None,
                agency: int | None = None) -> tuple[bytes, str, str]:
         """(bytes, file name, media type) of the selected reports (nianbao.export)."""
-        from ..export import export_bytes
-
         fmt, form = next((f, fo) for k, _, f, fo in self.EXPORTS if k == kind)
-        return export_bytes(self.store, fmt, form, agency=agency, region=region or None, year=year)
+        return self.library.export(fmt, form, agency=agency, region=region or None, year=year)
 
     def rectification(self, agency_id: int, fmt: str = "xlsx", year: int | None = None) -> tuple[bytes, str, str]:
         """The 整改清单 of one agency (nianbao.export)."""
-        from ..export import rectification_bytes
-
-        return rectification_bytes(self.store, agency_id, fmt, year=year)
+        return self.library.rectification(agency_id, fmt, year=year)
