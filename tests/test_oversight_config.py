@@ -31,7 +31,7 @@ def test_scorecard_section_is_replaced_whole():
 
 
 @pytest.mark.parametrize("text, words", [
-    ('deadlines: {department: "1-28"}', ["deadlines", "月-日"]),
+    ('deadlines: {department: "13-01"}', ["deadlines", "月-日"]),
     ('deadlines: {bureau: "01-28"}', ["未知的机关类型", "bureau"]),
     ("similarity: {X005: 1.5}", ["similarity.X005"]),
     ("indicators: {denial_rate: {yellow: 0.4, red: 0.2}}", ["indicators.denial_rate", "red"]),
@@ -59,3 +59,28 @@ def test_threshold_marks_by_direction(direction, value, mark):
 
 def test_threshold_without_value_marks_nothing():
     assert Threshold(yellow=0.1, red=0.2).mark(None) is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("scorecard:\n  base: abc", "配置项 scorecard.base 有误：应为数字"),
+    ("similarity: {X005: 1.5}", "配置项 similarity.X005 有误：应不大于 1.0"),
+    ("indicators: {denial_rate: {direction: sideways}}", "配置项 indicators.denial_rate.direction 有误：应为 'high'、'low' 之一"),
+    ("scorecard:\n  items:\n    - {id: a, per: late}", "配置项 scorecard.items[1].name 有误：缺少此项"),
+])
+def test_validation_messages_are_chinese_not_pydantics_english(text, message):
+    with pytest.raises(ConfigError) as e:
+        load_config(text)
+    assert str(e.value) == message
+
+
+def test_impossible_date_is_refused_and_chinese_date_accepted():
+    with pytest.raises(ConfigError, match="02-30"):
+        load_config("deadlines: {department: 02-30}")
+    assert load_config('deadlines: {department: "1月28日"}').deadlines["department"] == "01-28"
+
+
+def test_threshold_override_keeps_the_default_direction():
+    cfg = load_config("indicators: {substantive_rate: {yellow: 0.78, red: 0.76}}")
+    t = cfg.indicators["substantive_rate"]
+    assert (t.yellow, t.red, t.direction) == (0.78, 0.76, "low")
+    assert t.mark(0.77) == "yellow"

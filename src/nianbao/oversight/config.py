@@ -12,7 +12,6 @@ The nearest region up the tree that has a document applies (`Library.config_for`
 """
 from __future__ import annotations
 
-import re
 from functools import cache
 from importlib.resources import files
 from typing import Any, Literal
@@ -20,8 +19,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-KINDS = ("government", "department", "township", "zone")
-KIND_NAMES = {"government": "人民政府", "department": "政府部门", "township": "乡镇（街道）", "zone": "开发区"}
+from .registry import KINDS, parse_md
+
 
 
 class ConfigError(ValueError):
@@ -104,9 +103,6 @@ class Scorecard(BaseModel):
         return items
 
 
-_MD = re.compile(r"^(\d{2})-(\d{2})$")
-
-
 class JurisdictionConfig(_Strict):
     deadlines: dict[str, str] = Field(default_factory=dict)     # kind → "MM-DD" of the next year
     similarity: Similarity = Similarity()
@@ -116,26 +112,22 @@ class JurisdictionConfig(_Strict):
     @field_validator("deadlines")
     @classmethod
     def _deadlines(cls, v: dict[str, str]) -> dict[str, str]:
-        for kind, md in v.items():
+        for kind in v:
             if kind not in KINDS:
                 raise ValueError(f"未知的机关类型 {kind}（可用：{'、'.join(KINDS)}）")
-            _parse_md(str(md))
-        return {k: str(md) for k, md in v.items()}
+        return {k: parse_md(md) for k, md in v.items()}
 
     def deadline_md(self, kind: str) -> tuple[int, int] | None:
         md = self.deadlines.get(kind)
-        return _parse_md(md) if md else None
-
-
-def _parse_md(md: str) -> tuple[int, int]:
-    m = _MD.match(md.strip())
-    if not m or not (1 <= int(m.group(1)) <= 12 and 1 <= int(m.group(2)) <= 31):
-        raise ValueError(f"期限 {md!r} 应写作 月-日，如 \"01-31\"")
-    return int(m.group(1)), int(m.group(2))
+        return (int(md[:2]), int(md[3:])) if md else None
 
 
 def _where(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(p) for p in loc) or "（顶层）"
+    """("scorecard", "items", 0, "name") → "scorecard.items[1].name" (items counted from 1)."""
+    out = ""
+    for p in loc:
+        out += f"[{p + 1}]" if isinstance(p, int) else (f".{p}" if out else str(p))
+    return out or "（顶层）"
 
 
 def parse_document(text: str) -> dict[str, Any]:
@@ -144,7 +136,7 @@ def parse_document(text: str) -> dict[str, Any]:
         data = yaml.safe_load(text) if text and text.strip() else {}
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f"第 {mark.line + 1} 行" if mark is not None else ""
+        where = f"（第 {mark.line + 1} 行）" if mark is not None else ""
         raise ConfigError(f"配置文件不是有效的 YAML{where}") from None
     if data is None:
         return {}
@@ -158,14 +150,38 @@ def parse_document(text: str) -> dict[str, Any]:
 
 def merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
     """`override` replaces the top-level sections it names; the mapping sections (deadlines,
-    similarity, indicators) are merged key by key."""
+    similarity, indicators) are merged key by key, and an indicator's threshold field by field (a
+    region that sets only `yellow` keeps the default's direction)."""
     out = dict(base)
     for key, value in override.items():
         if key in ("deadlines", "similarity", "indicators") and isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = {**out[key], **value}
+            merged = {**out[key], **value}
+            if key == "indicators":
+                merged.update({name: {**out[key][name], **t} for name, t in value.items()
+                               if isinstance(t, dict) and isinstance(out[key].get(name), dict)})
+            out[key] = merged
         else:
             out[key] = value
     return out
+
+
+# pydantic's error types in the words a user of the YAML file understands
+_ERRORS = {
+    "float_parsing": "应为数字", "float_type": "应为数字", "int_parsing": "应为整数", "int_type": "应为整数",
+    "int_from_float": "应为整数", "string_type": "应为文字", "bool_parsing": "应为 true 或 false",
+    "dict_type": "应为键值对", "list_type": "应为列表", "tuple_type": "应为列表", "missing": "缺少此项",
+    "extra_forbidden": "是未知的配置项", "less_than_equal": "应不大于 {le}", "less_than": "应小于 {lt}",
+    "greater_than": "应大于 {gt}", "greater_than_equal": "应不小于 {ge}", "literal_error": "应为 {expected} 之一",
+}
+
+
+def _message(err: dict[str, Any]) -> str:
+    if err["type"] == "value_error":
+        return str(err["ctx"]["error"])
+    template = _ERRORS.get(err["type"])
+    if template is None:
+        return "取值无效"
+    return template.format(**{k: str(v).replace(" or ", "、") for k, v in (err.get("ctx") or {}).items()})
 
 
 def validate(data: dict[str, Any]) -> JurisdictionConfig:
@@ -173,8 +189,7 @@ def validate(data: dict[str, Any]) -> JurisdictionConfig:
         return JurisdictionConfig.model_validate(data)
     except ValidationError as e:
         err = e.errors()[0]
-        msg = err["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"配置项 {_where(err['loc'])} 有误：{msg}") from None
+        raise ConfigError(f"配置项 {_where(err['loc'])} 有误：{_message(err)}") from None
 
 
 @cache
