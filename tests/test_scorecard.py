@@ -416,3 +416,10 @@ def test_generated_city_scorecard_deducts_for_the_planted_late_missing_and_copie
     assert copiers and copiers <= planted
     assert {k for k, yy in region.key.copied_last_year if yy == y} <= copiers
     assert all(pair & copiers for pair, yy in region.key.copied_sibling if yy == y)
+
+
+def test_scheme_without_items_names_the_bad_key_not_the_section():
+    from nianbao.oversight.scorecard import load_scheme
+
+    with pytest.raises(ConfigError, match="scorecard.base"):
+        load_scheme("scorecard:\n  base: abc")

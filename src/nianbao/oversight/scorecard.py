@@ -262,7 +262,7 @@ def load_scheme(text: str) -> Scheme:
         raise
     if isinstance(data, dict) and "scorecard" in data:
         data = parse_document(text)["scorecard"]
-    if not isinstance(data, dict) or "items" not in data:
+    if not isinstance(data, dict) or not {"base", "floor", "items"} & data.keys():
         raise ConfigError("评分方案文件应含 scorecard: 一节（或直接给出 base、floor、items）")
     return parse_scheme(data)
 
