@@ -82,8 +82,10 @@ def test_status_manual_finding_assign_progress_trail_notice_delete(client):
     assert c.post("/api/review/assign", headers=h, json={"report_ids": [rid], "reviewer": "张三"}).status_code == 200
     assert [x["report_id"] for x in c.get("/api/review/cases?assignee=张三").json()] == [rid]
     assert sum(p["overdue"] for p in c.get("/api/review/progress").json()) == 1
-    n = c.get(f"/api/review/notice?agency_id={case['agency_id']}&fmt=xlsx")
+    n = c.get(f"/api/review/notice?agency_id={case['agency_id']}&fmt=xlsx")       # a download: no trail
     assert n.status_code == 200 and n.content[:2] == b"PK"
+    sent = c.post("/api/review/notice", headers=h, json={"agency_id": case["agency_id"], "fmt": "xlsx"})
+    assert sent.status_code == 200 and sent.content[:2] == b"PK"
     trail = c.get(f"/api/review/reports/{rid}/trail").json()
     assert [e["action"] for e in trail] == ["upload", "add_finding", "status", "assign", "notice"]
     assert {e["user"] for e in trail[1:4]} == {"reviewer"}

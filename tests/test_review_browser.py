@@ -143,7 +143,10 @@ def test_the_review_loop_end_to_end_in_the_browser(tmp_path):
             expect(page.locator("#review .review-status")).to_contain_text("退回整改")
             rid = int(page.url.rsplit("/", 1)[1])
             case = page.request.get(f"{base}/api/review/reports/{rid}").json()["case"]
-            notice = page.request.get(f"{base}/api/review/notice?agency_id={case['agency_id']}&fmt=docx")
+            # 发出整改通知 (POST: the session's CSRF token); a GET would only download it
+            token = page.request.get(f"{base}/api/session").json()["csrf_token"]
+            notice = page.request.post(f"{base}/api/review/notice", headers={"X-CSRF-Token": token},
+                                       data={"agency_id": case["agency_id"], "fmt": "docx", "deadline": "2099-01-31"})
             assert notice.status == 200 and notice.body()[:2] == b"PK"
 
             upload(v2)

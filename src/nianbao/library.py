@@ -231,6 +231,11 @@ class Library:
         self._regional([res.report_id], user)
         return res.report_id
 
+    def has_original(self, report_id: int) -> bool:
+        """Whether a report's original file was kept (without reading it)."""
+        info = self.store.get_info(report_id)
+        return info is not None and self.originals.has(info.sha256)
+
     def original(self, report_id: int) -> tuple[bytes, str] | None:
         """(bytes, file name) of a report's original file, when it was kept."""
         info = self.store.get_info(report_id)
@@ -413,13 +418,14 @@ class Library:
 
     def notice(self, *, agency: str | int | None = None, region: str | None = None, year: int | None = None,
                fmt: str = "docx", deadline: date | None = None, user: str | None = None,
-               send: bool = False, today: date | None = None) -> tuple[bytes, str, str]:
+               send: bool = False, today: date | None = None, record: bool = True) -> tuple[bytes, str, str]:
         """The 整改通知 of the confirmed findings of one agency, or of every agency of a region (a
-        zip, one notice per agency). `send`: also return each report (退回整改, with the deadline)."""
+        zip, one notice per agency). `send`: also return each report (退回整改, with the deadline);
+        the notice is trailed unless `record=False` (a plain download changes nothing)."""
         from .notice import notice_bytes
 
         return notice_bytes(self, agency=agency, region=region, year=year, fmt=fmt, deadline=deadline,
-                            user=user, send=send, today=today)
+                            user=user, send=send, today=today, record=record)
 
     # ------------------------------------------------------------ regional oversight: scorecard
     def scorecard(self, region: int | str, year: int, *, scheme=None, scheme_source: str | None = None,

@@ -37,7 +37,7 @@ def _rows(lib, report_id: int, confirmed: list[dict[str, Any]], year: int | None
 
 
 def _one(lib, info, fmt: str, deadline: date | None, user: str | None, send: bool,
-         today: date) -> tuple[bytes, str, int]:
+         today: date, record: bool = True) -> tuple[bytes, str, int]:
     case = lib.case(info.id, user)
     if send:
         if case["status"] != "退回整改":
@@ -60,16 +60,19 @@ def _one(lib, info, fmt: str, deadline: date | None, user: str | None, send: boo
     if user:
         lines.append(f"审核人：{user}")
     data = rectification_file(title, today.isoformat(), rows, fmt, lines)
-    lib.review.record("notice", user, report_id=case["report_id"], agency_id=info.agency_id, year=info.year,
-                      after={"findings": len(rows), "deadline": due.isoformat() if due else None, "format": fmt})
+    if record or send:
+        lib.review.record("notice", user, report_id=case["report_id"], agency_id=info.agency_id, year=info.year,
+                          after={"findings": len(rows), "deadline": due.isoformat() if due else None, "format": fmt})
     return data, f"整改通知-{name}{'-' + str(info.year) if info.year else ''}.{fmt}", len(rows)
 
 
 def notice_bytes(lib, *, agency: str | int | None = None, region: str | None = None, year: int | None = None,
                  fmt: str = "docx", deadline: date | None = None, user: str | None = None, send: bool = False,
-                 today: date | None = None) -> tuple[bytes, str, str]:
+                 today: date | None = None, record: bool = True) -> tuple[bytes, str, str]:
     """(bytes, file name, media type): one agency → its notice (DOCX or XLSX; the newest year unless
-    `year`); a region → a zip of the notices of its agencies that have confirmed findings."""
+    `year`); a region → a zip of the notices of its agencies that have confirmed findings.
+    `send`: each report is returned (退回整改, with the deadline) and the notice trailed; otherwise
+    `record=False` only reads (a download: no trail, no change)."""
     if fmt not in ("docx", "xlsx"):
         raise InputError(f"整改通知只能导出为 docx 或 xlsx，不支持 {fmt}")
     today = today or datetime.now().date()
@@ -81,7 +84,7 @@ def notice_bytes(lib, *, agency: str | int | None = None, region: str | None = N
         if not infos:
             raise InputError(f"库中没有机关「{ag.name}」{year or ''}年的报告")
         info = max(infos, key=lambda i: i.year or 0)
-        data, name, _ = _one(lib, info, fmt, deadline, user, send, today)
+        data, name, _ = _one(lib, info, fmt, deadline, user, send, today, record)
         return data, name, MEDIA[fmt]
     if not region:
         raise InputError("请指明机关（--agency）或地区（--region）")
@@ -93,7 +96,7 @@ def notice_bytes(lib, *, agency: str | int | None = None, region: str | None = N
             case = lib.case(info.id, user)
             if not lib.review.findings(case["id"], state="open", decision="确认"):
                 continue        # nothing confirmed: no notice
-            data, name, _ = _one(lib, info, fmt, deadline, user, send, today)
+            data, name, _ = _one(lib, info, fmt, deadline, user, send, today, record)
             zf.writestr(name, data)
             written += 1
     if not written:

@@ -30,6 +30,7 @@ def _panel(request: Request, report_id: int, error: str | None = None, status: i
         f["where"] = where(f["evidence"]) or f["path"] or ""
     ctx = {"report_id": report_id, "case": case, "findings": findings, "error": error,
            "transitions": TRANSITIONS[case["status"]], "trail": lib.trail(report_id=report_id, limit=200),
+           "has_original": lib.has_original(report_id),
            "user": auth.current_user(request), "csrf": auth.csrf_token(request)}
     return request.app.state.templates.TemplateResponse(request, "_review.html", ctx, status_code=status)
 

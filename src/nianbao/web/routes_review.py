@@ -161,16 +161,33 @@ def _download(data: bytes, filename: str, media: str) -> Response:
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
-@router.get("/notice", summary="整改通知（一个机关 docx/xlsx，或一个地区所有机关的 zip）",
-            responses={200: {"content": {"application/octet-stream": {}}}})
-def notice(request: Request, agency_id: int | None = Query(None, ge=0, le=2**31), region: str | None = None,
-           year: int | None = Query(None, ge=0, le=9999), fmt: str = "docx", deadline: date | None = None,
-           user: str | None = Depends(auth.current_user)):
+class NoticeIn(BaseModel):
+    agency_id: int | None = Field(None, ge=0, le=2**31, description="一个机关（与 region 二选一）")
+    region: str | None = Field(None, description="一个地区的所有机关（zip）")
+    year: int | None = Field(None, ge=0, le=9999)
+    fmt: str = Field("docx", description="docx 或 xlsx")
+    deadline: date | None = Field(None, description="回复期限")
+
+
+def _notice(request: Request, agency_id: int | None, region: str | None, **kw) -> Response:
     if (agency_id is None) == (not region):
         raise HTTPException(400, "请给出 agency_id 或 region 之一")
-    got = _call(_lib(request).notice, agency=agency_id, region=region, year=year, fmt=fmt, deadline=deadline,
-                user=user)
+    got = _call(_lib(request).notice, agency=agency_id, region=region, **kw)
     return got if isinstance(got, Response) else _download(*got)
+
+
+@router.get("/notice", summary="下载整改通知（一个机关 docx/xlsx，或一个地区所有机关的 zip；只读，不改变状态、不记留痕）",
+            responses={200: {"content": {"application/octet-stream": {}}}})
+def notice(request: Request, agency_id: int | None = Query(None, ge=0, le=2**31), region: str | None = None,
+           year: int | None = Query(None, ge=0, le=9999), fmt: str = "docx", deadline: date | None = None):
+    return _notice(request, agency_id, region, year=year, fmt=fmt, deadline=deadline, record=False)
+
+
+@router.post("/notice", summary="发出整改通知（需登录）：报告退回整改（附回复期限），记入留痕，返回通知文件",
+             responses={200: {"content": {"application/octet-stream": {}}}})
+def send_notice(request: Request, body: NoticeIn, user: str = Depends(auth.require_writer)):
+    return _notice(request, body.agency_id, body.region, year=body.year, fmt=body.fmt, deadline=body.deadline,
+                   user=user, send=True)
 
 
 @router.get("/reports/{report_id}/original", summary="下载报告原文件（入库时保存了原文件的）",
