@@ -20,6 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+
 from ..audit.context import AuditContext
 from ..audit.dates import is_peoples_government
 from ..audit.registry import run_rules
@@ -66,7 +68,16 @@ class _World:
         self.entry_of = {e.agency_id: e for e in self.entries if e.agency_id is not None}
         self.infos = {i.id: i for i in lib.store.list_reports(year=year)}
         self.report_of = {i.agency_id: i.id for i in self.infos.values() if i.agency_id is not None}
+        self.formats = {i: info.format for i, info in self.infos.items()}
         self._configs: dict[Any, Any] = {}
+        # the tree's links and the entries by region, once (a pass computes a roll-up per government)
+        self.kids: dict[int, list[Any]] = defaultdict(list)
+        for r in self.regions.values():
+            if r.parent_id is not None:
+                self.kids[r.parent_id].append(r)
+        self.entries_of: dict[int, list[Any]] = defaultdict(list)
+        for e in self.entries:
+            self.entries_of[e.region_id].append(e)
 
     def group(self, report_id: int) -> tuple:
         info = self.infos[report_id]
@@ -89,15 +100,11 @@ class _World:
         return self._configs[rid]
 
     def subtree(self, region_id: int) -> set[int]:
-        kids: dict[int, list[int]] = defaultdict(list)
-        for r in self.regions.values():
-            if r.parent_id is not None:
-                kids[r.parent_id].append(r.id)
         out, stack = set(), [region_id]
         while stack:
             rid = stack.pop()
             out.add(rid)
-            stack.extend(kids.get(rid, ()))
+            stack.extend(r.id for r in self.kids.get(rid, ()))
         return out
 
     def chain(self, region_id: int) -> list[Any]:
@@ -127,11 +134,25 @@ class _World:
             return e.region_id
         return None
 
+    def _members(self, region_id: int) -> tuple[list[Any], Rollup]:
+        entries = [e for rid in sorted(self.subtree(region_id)) for e in self.entries_of.get(rid, ())]
+        entries.sort(key=lambda e: e.id)        # as the registry lists them
+        return entries, compute_rollup(region_id, self.year, regions=self.regions, entries=entries,
+                                       report_of=self.report_of, cells=None, formats=self.formats, children=self.kids)
+
     def rollup(self, region_id: int) -> Rollup:
-        sub = self.subtree(region_id)
-        entries = [e for e in self.entries if e.region_id in sub]
-        return _rollup(self.lib, region_id, self.year, self.regions, entries, self.report_of,
-                       {i: info.format for i, info in self.infos.items()})
+        return self.rollups([region_id])[region_id]
+
+    def rollups(self, region_ids: Iterable[int]) -> dict[int, Rollup]:
+        """The roll-ups of these regions, the cells of all their reports read at once."""
+        members = {rid: self._members(rid) for rid in dict.fromkeys(region_ids)}
+        ids = sorted({m.report_id for _, ru in members.values() if ru.computed
+                      for m in [ru.government, *ru.included]})
+        cells = self.lib.store.cells(ids, tables=TABLES) if ids else {}
+        return {rid: ru if not ru.computed else
+                compute_rollup(rid, self.year, regions=self.regions, entries=entries, report_of=self.report_of,
+                               cells=cells, formats=self.formats, children=self.kids)
+                for rid, (entries, ru) in members.items()}
 
 
 def _rollup(lib, region_id: int, year: int, regions, entries, report_of, formats) -> Rollup:
@@ -231,8 +252,14 @@ def affected(lib, report_ids: Iterable[int]) -> list[int]:
     return sorted(out)
 
 
+CHUNK = 200      # reports whose models are held at once during a pass
+
+
 def run_pass(lib, report_ids: Iterable[int], *, user: str | None = None) -> PassResult:
-    """Re-run CODES for these current reports and replace those findings in the store."""
+    """Re-run CODES for these current reports and replace those findings in the store.
+
+    Batched: the reports' models, their previous years' and the roll-ups' cells are read a chunk at
+    a time in a few queries; a report whose findings of CODES come out the same is not written."""
     result = PassResult()
     registry = registry_of(lib)
     if not registry.is_empty():
@@ -244,33 +271,104 @@ def run_pass(lib, report_ids: Iterable[int], *, user: str | None = None) -> Pass
         targets = [r for r in by_year[year] if r in w.infos]
         siblings = _siblings(lib, w, targets)
         rollups: dict[int, Rollup] = {}
-        for rid in targets:
-            stored = lib.store.get_report(rid)
-            report = stored.report
-            cfg = w.config(rid)
-            deadline = w.deadline(stored.agency_id)
-            region_id = w.governed_region(rid)
-            rollup = None
-            if region_id is not None:
-                rollup = rollups.setdefault(region_id, w.rollup(region_id))
-            ctx = AuditContext(deadline=deadline, siblings=siblings.get(rid), rollup=rollup,
-                               similarity=cfg.similarity)
-            prev = lib.store.previous_report(report)
-            found = run_rules(report, prev.report if prev else None, ctx, select=CODES)
-            for f in found:
-                p = f.data.get("previous")
-                if prev is not None and isinstance(p, dict):
-                    p["report_id"] = prev.id
-            result.audited.append(rid)
-            before = {(f["code"], f["message"]) for f in lib.store.findings(report_ids=[rid]) if f["code"] in CODES}
-            if lib.store.replace_findings(rid, CODES, found):
-                result.changed.append(rid)
+        previous = _Previous(lib)
+        for k in range(0, len(targets), CHUNK):
+            chunk = targets[k:k + CHUNK]
+            models = _models(lib, chunk)
+            prev_of = previous.of({rid: models[rid] for rid in chunk if rid in models})
+            prev_models = _models(lib, sorted(set(prev_of.values())))
+            governed = {rid: w.governed_region(rid) for rid in chunk}
+            rollups.update(w.rollups(g for g in governed.values() if g is not None and g not in rollups))
+            for rid in chunk:
+                report = models.get(rid)
+                if report is None:      # gone since the pass began
+                    continue
+                info = w.infos[rid]
+                cfg = w.config(rid)
+                deadline = w.deadline(info.agency_id)
+                region_id = governed[rid]
+                ctx = AuditContext(deadline=deadline, siblings=siblings.get(rid),
+                                   rollup=rollups[region_id] if region_id is not None else None,
+                                   similarity=cfg.similarity)
+                prev_id = prev_of.get(rid)
+                prev = prev_models.get(prev_id) if prev_id is not None else None
+                found = run_rules(report, prev, ctx, select=CODES)
                 for f in found:
-                    if (f.code, f.message) not in before:
-                        result.new.append({"report_id": rid, "agency": stored.agency_name or stored.agency,
-                                           "year": year, **f.model_dump(mode="json")})
+                    p = f.data.get("previous")
+                    if prev is not None and isinstance(p, dict):
+                        p["report_id"] = prev_id
+                result.audited.append(rid)
+                old = [f for f in report.findings if f.code in CODES]
+                new = [f for f in found if f.code in CODES]
+                if [f.model_dump(mode="json") for f in old] == [f.model_dump(mode="json") for f in new]:
+                    continue            # what the store holds already: no write
+                before = {(f.code, f.message) for f in old}
+                if lib.store.replace_findings(rid, CODES, found):
+                    result.changed.append(rid)
+                    for f in found:
+                        if (f.code, f.message) not in before:
+                            result.new.append({"report_id": rid, "agency": info.agency_name or info.agency,
+                                               "year": year, **f.model_dump(mode="json")})
     _sync_reviews(lib, result.changed, user)
     return result
+
+
+def _models(lib, ids: list[int]) -> dict[int, Any]:
+    """{report id: Report model} of these stored reports, read in one query per 500."""
+    from ..model import Report
+    from ..store.models import Report as ReportRow
+
+    out: dict[int, Any] = {}
+    with lib.store._core() as c:
+        for k in range(0, len(ids), 500):
+            for rid, model in c.execute(select(ReportRow.id, ReportRow.model).where(ReportRow.id.in_(ids[k:k + 500]))):
+                out[rid] = Report.model_validate(model)
+    return out
+
+
+class _Previous:
+    """Store.previous_report for many reports at once: the current report of the year before of
+    an agency of the same name whose region agrees (agencies by id, as the store scans them)."""
+
+    def __init__(self, lib):
+        from ..store.models import Agency
+
+        self.lib = lib
+        self.by_name: dict[str, list[tuple[int, str | None]]] = defaultdict(list)
+        with lib.store._core() as c:
+            for aid, name, region in c.execute(select(Agency.id, Agency.name, Agency.region).order_by(Agency.id)):
+                self.by_name[name].append((aid, region))
+        self._current: dict[int, dict[int, int]] = {}
+
+    def current(self, year: int) -> dict[int, int]:
+        """{agency id: its current report id} of a year."""
+        if year not in self._current:
+            from ..store.models import Report as ReportRow
+
+            got: dict[int, int] = {}
+            with self.lib.store._core() as c:
+                for rid, aid in c.execute(select(ReportRow.id, ReportRow.agency_id)
+                                          .where(ReportRow.year == year, ReportRow.is_current)
+                                          .order_by(ReportRow.id)):
+                    got.setdefault(aid, rid)
+            self._current[year] = got
+        return self._current[year]
+
+    def of(self, models: dict[int, Any]) -> dict[int, int]:
+        """{report id: its previous report's id} for those that have one."""
+        from ..agency import regions_agree, split_agency
+
+        out: dict[int, int] = {}
+        for rid, report in models.items():
+            if not report.meta.agency or report.meta.year is None:
+                continue
+            region, name = split_agency(report.meta.agency)
+            current = self.current(report.meta.year - 1)
+            for aid, aregion in self.by_name.get(name, ()):
+                if regions_agree(aregion, region) and aid in current:
+                    out[rid] = current[aid]
+                    break
+        return out
 
 
 def _siblings(lib, w: _World, targets: list[int]) -> dict[int, list[SiblingText]]:

@@ -139,20 +139,23 @@ def _government(entries: Iterable[Any], level: str | None) -> Any | None:
 
 def compute_rollup(region_id: int, year: int, *, regions: Mapping[int, Any], entries: Iterable[Any],
                    report_of: Mapping[int, int], cells: Mapping[int, Mapping[tuple[str, str, str], float | None]] | None,
-                   formats: Mapping[int, str] | None = None) -> Rollup:
+                   formats: Mapping[int, str] | None = None,
+                   children: Mapping[int, list[Any]] | None = None) -> Rollup:
     """The roll-up of one region and year from the registry (`regions` by id, every `entries` of the
     subtree) and the store (`report_of`: agency id → its current report of the year; `cells` of
-    those reports, None: members only, no sums; `formats`: report id → form version)."""
+    those reports, None: members only, no sums; `formats`: report id → form version). `children`:
+    the regions by parent id when the caller has them already (a pass computes many roll-ups)."""
     region = regions.get(region_id)
     if region is None:
         return Rollup(region_id, "", year, "no_region")
     by_region: dict[int, list[Any]] = {}
     for e in entries:
         by_region.setdefault(e.region_id, []).append(e)
-    children: dict[int, list[Any]] = {}
-    for r in regions.values():
-        if r.parent_id is not None:
-            children.setdefault(r.parent_id, []).append(r)
+    if children is None:
+        children = {}
+        for r in regions.values():
+            if r.parent_id is not None:
+                children.setdefault(r.parent_id, []).append(r)
 
     def member(e: Any, note: str = "") -> Member:
         rid = report_of.get(e.agency_id) if e.agency_id is not None else None
