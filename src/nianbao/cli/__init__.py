@@ -10,4 +10,21 @@ from . import registry  # noqa: F401,E402  (registration by import)
 
 
 def main() -> None:
-    app()
+    """The `nianbao` command: click's usage errors become one Chinese line and exit 2."""
+    import sys
+
+    from .app import EXIT_INPUT, report_error
+    from .usage import ce, chinese_usage_error
+
+    try:
+        code = app(standalone_mode=False)
+    except ce.NoArgsIsHelpError as e:        # `nianbao` alone, or a group without its command: the help
+        e.show()
+        sys.exit(EXIT_INPUT)
+    except ce.UsageError as e:
+        report_error(chinese_usage_error(e))
+        sys.exit(EXIT_INPUT)
+    except ce.Abort:
+        report_error("已中断")
+        sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,35 @@
+"""Usage errors of the `nianbao` command: one Chinese line naming the option, exit 2, no traceback."""
+import sys
+
+import pytest
+
+from nianbao.cli import main
+
+
+def run(monkeypatch, capsys, *args: str) -> tuple[int, str]:
+    monkeypatch.setattr(sys, "argv", ["nianbao", *args])
+    with pytest.raises(SystemExit) as e:
+        main()
+    return e.value.code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args, words", [
+    (("indicators", "--region", "某市", "--year", "abc"), ["--year", "应为整数"]),
+    (("review", "delete", "43"), ["缺少选项 --reason"]),
+    (("indicatorz",), ["没有命令 indicatorz", "indicators"]),
+    (("missing", "--region", "某市", "--yaer", "2023"), ["没有选项 --yaer", "--year"]),
+    (("missing", "--region", "某市", "--year"), ["选项 --year 需要一个值"]),
+    (("parse",), ["缺少参数 FILES"]),
+])
+def test_usage_errors_are_one_chinese_line_with_exit_2(monkeypatch, capsys, args, words):
+    code, err = run(monkeypatch, capsys, *args)
+    assert code == 2
+    assert "Traceback" not in err and "Usage:" not in err
+    assert len(err.strip().splitlines()) == 1
+    for w in words:
+        assert w in err
+
+
+def test_a_command_that_succeeds_exits_0(monkeypatch, capsys):
+    code, _ = run(monkeypatch, capsys, "rules", "--json")
+    assert code == 0
