@@ -111,11 +111,13 @@ def missing(registry: Registry, region: int | str, year: int, *, today: date | N
         return out[::-1]
 
     with store._read() as s:
-        agencies = s.execute(select(Agency.id, Agency.name, Agency.region, Agency.names)).all()
-        matched_anywhere = set(s.scalars(select(EntryRow.agency_id).where(EntryRow.agency_id.is_not(None))))
-        # an unmatched entry is looked for among the agencies no entry has taken yet
-        matcher = Matcher.of((a.id, a.name, a.region, a.names or []) for a in agencies
-                             if a.id not in matched_anywhere) if any(e.agency_id is None for e in entries) else None
+        # only the agencies no entry has taken are read (an unmatched entry is looked for among them,
+        # and only they can be `unregistered`): at 5,000 reports nearly every agency is matched
+        taken = select(EntryRow.agency_id).where(EntryRow.agency_id.is_not(None))
+        free = s.execute(select(Agency.id, Agency.name, Agency.region, Agency.names)
+                         .where(Agency.id.not_in(taken)).order_by(Agency.id)).all()
+        matcher = Matcher.of((a.id, a.name, a.region, a.names or []) for a in free) \
+            if any(e.agency_id is None for e in entries) else None
         agency_of = {e.id: e.agency_id if e.agency_id is not None or matcher is None
                      else matcher.match(e.name, [r.name for r in chain(e.region_id)], chain(e.region_id)[0].level)
                      for e in entries}
@@ -127,16 +129,15 @@ def missing(registry: Registry, region: int | str, year: int, *, today: date | N
             versions.setdefault(aid, []).append((rid, pub, current))
         # reports of the subtree's places whose agency no entry names
         names = {r.name for r in regions}
-        names_of = {a.id: (a.name, a.region) for a in agencies}
+        names_of = {a.id: (a.name, a.region) for a in free if a.id not in ids
+                    and names & set(_PLACES.findall((a.region or "") + (a.name or "")))}
         unregistered = []
-        for rid, aid, printed, pub in s.execute(
-                select(ReportRow.id, ReportRow.agency_id, ReportRow.agency_name, ReportRow.published)
-                .where(ReportRow.year == year, ReportRow.is_current, ReportRow.agency_id.is_not(None))
-                .order_by(ReportRow.id)):
-            if aid in ids or aid in matched_anywhere:
-                continue
-            name, reg = names_of.get(aid, ("", ""))
-            if names & set(_PLACES.findall(reg + name)):
+        if names_of:
+            for rid, aid, printed, pub in s.execute(
+                    select(ReportRow.id, ReportRow.agency_id, ReportRow.agency_name, ReportRow.published)
+                    .where(ReportRow.year == year, ReportRow.is_current, ReportRow.agency_id.in_(sorted(names_of)))
+                    .order_by(ReportRow.id)):
+                name, reg = names_of[aid]
                 unregistered.append({"report_id": rid, "agency_id": aid, "agency": name, "region": reg,
                                      "agency_name": printed, "published": pub})
 
