@@ -231,6 +231,10 @@ class Library:
         self._regional([res.report_id], user)
         return res.report_id
 
+    def deleted(self, limit: int = 100) -> list[dict[str, Any]]:
+        """The reports deleted most recently, newest first (each `id` is what `restore` takes)."""
+        return self.review.deleted(limit)
+
     def has_original(self, report_id: int) -> bool:
         """Whether a report's original file was kept (without reading it)."""
         info = self.store.get_info(report_id)
@@ -277,6 +281,10 @@ class Library:
 
     def has_file(self, sha256: str) -> bool:
         return self.store.report_id_by_sha256(sha256) is not None
+
+    def find_agency(self, name: str | int):
+        """The agency a printed name (with or without region prefixes) or an id refers to, or None."""
+        return self.store.find_agency(str(name))
 
     def agencies(self, **kw) -> list:
         return self.store.agencies(**kw)

@@ -70,13 +70,16 @@ def audit(
     db: str = typer.Option(None, "--db", help="数据库 URL：与库中同一机关上一年度的报告比对（跨年度规则 X001–X004）"),
 ) -> None:
     """解析并审核年度报告：表内勾稽关系、完整性、日期、正文与表格一致等（规则见 nianbao rules）。"""
-    work = _audit_file
+    work, library = _audit_file, None
     if db:
-        from ..library import Library
-        from .store import _open
-        library = Library(store=_open(db))
+        from .store import _library
+        library = _library(db)
         work = lambda path: library.audit(library.parse(path))  # noqa: E731
-    done, errors = each_file(files, work)
+    try:
+        done, errors = each_file(files, work)
+    finally:
+        if library is not None:
+            library.close()
     total = len(done) + len(errors)
     reports = [r for _, r in done]
     if json_out:
@@ -112,13 +115,12 @@ def rules(
     catalog = all_rules()
     rates: dict[str, dict] = {}
     if db:
-        from ..library import Library
-        from .store import _open
-        store = _open(db)
+        from .store import _library
+        lib = _library(db)
         try:
-            rates = {r["code"]: r for r in Library(store=store).review.fp_rates()}
+            rates = {r["code"]: r for r in lib.fp_rates()}
         finally:
-            store.close()
+            lib.close()
     if json_out:
         print_json([r.to_dict() | ({"review": rates.get(r.code)} if db else {}) for r in catalog])
         return

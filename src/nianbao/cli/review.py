@@ -43,12 +43,10 @@ def _user(user: str | None) -> str:
 def _library(db: str | None, data_dir: Path | None = None) -> Iterator:
     """The Library over the store; every error a user can act on → one line, exit 2."""
     from ..errors import InputError, StoreError
-    from ..library import Library
     from ..store.review import ReviewError
-    from .store import _open
+    from .store import _library as open_library
 
-    store = _open(db)
-    lib = Library(store=store, data_dir=data_dir)
+    lib = open_library(db, data_dir=data_dir)
     try:
         yield lib
     except (ReviewError, InputError, StoreError) as e:
@@ -56,7 +54,6 @@ def _library(db: str | None, data_dir: Path | None = None) -> Iterator:
         raise typer.Exit(EXIT_INPUT) from None
     finally:
         lib.close()
-        store.close()
 
 
 def _date(s: str | None) -> date | None:
@@ -115,7 +112,7 @@ def status(
                                   expected_version=version)
         else:
             case = lib.case(report_id, _user(user))
-        findings = lib.review.findings(case["id"])
+        findings = lib.findings(report_id)
     if json_out:
         print_json({"case": case, "findings": findings})
         return
@@ -374,7 +371,7 @@ def delete(
     """删除一份报告（软删除：从列表中移除，内容保留可恢复，留痕记录操作人与原因）。"""
     with _library(db) as lib:
         ok = lib.delete(report_id, user=_user(user), reason=reason)
-        deleted = lib.review.deleted(1) if ok else []
+        deleted = lib.deleted(1) if ok else []
     if not ok:
         report_error(f"报告 {report_id} 不存在")
         raise typer.Exit(EXIT_INPUT)

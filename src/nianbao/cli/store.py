@@ -1,6 +1,7 @@
 """Commands on the store: ingest, compare, export, demo, db (info, runs, upgrade).
 
-A thin layer over nianbao.ingest, nianbao.compare, nianbao.export and nianbao.store.
+A thin layer over the application façade (nianbao.library.Library: ingest, compare, export, the
+store's queries).
 """
 from __future__ import annotations
 
@@ -28,13 +29,27 @@ app.add_typer(db_app, name="db")
 
 
 def _open(db: str | None):
-    """The store as the application opens it (with the auditor's cross-year rules: nianbao.library)."""
-    from ..errors import StoreError
+    """The store as the application opens it (with the auditor's cross-year rules: nianbao.library),
+    for commands that hand a store to a module of their own (fetch)."""
     from ..library import history_rules
     from ..store import open_store
 
+    return _opening(db, lambda: open_store(db, history_rules=history_rules))
+
+
+def _library(db: str | None, **kw):
+    """The Library over the store at `db` (close it when done); a store that cannot be opened is one
+    line, exit 2."""
+    from ..library import Library
+
+    return _opening(db, lambda: Library(db, **kw))
+
+
+def _opening(db: str | None, open_it):
+    from ..errors import StoreError
+
     try:
-        return open_store(db, history_rules=history_rules)
+        return open_it()
     except StoreError as e:         # disk full, read-only and not at the current schema, unreachable …
         report_error(e.message)
         raise typer.Exit(EXIT_INPUT) from None
@@ -82,10 +97,7 @@ def ingest(
     跨年度规则（X001–X004）与库中上一年度报告比对。个别文件出错不影响其余文件，最后列出失败清单；
     全部成功退出码 0，有失败文件退出码 2。
     """
-    from ..library import Library
-
-    store = _open(db)
-    library = Library(store=store, data_dir=data_dir, workers=jobs or os.cpu_count() or 1)
+    library = _library(db, data_dir=data_dir, workers=jobs or os.cpu_count() or 1)
     failed = 0
     with Progress(SpinnerColumn(), TextColumn("[bold]入库[/bold]"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                   TimeElapsedColumn(), console=err_console, transient=False,
@@ -105,10 +117,9 @@ def ingest(
             by_rule = []
             if result.count("stored") and not result.store_error:
                 with _store_errors():
-                    by_rule = store.findings_summary(run_id=result.run_id, current=False)
+                    by_rule = library.findings_summary(run_id=result.run_id, current=False)
         finally:
             library.close()
-            store.close()
     summary = result.to_dict()
     if json_out:
         print_json(summary | {"findings_by_rule": by_rule})
@@ -165,13 +176,13 @@ def _print_ingest(summary: dict, db: str | None) -> None:
 def db_info(db: str = typer.Option(None, "--db", help=DB_HELP),
             json_out: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
     """数据库概况：报告数、机关数、审核问题数、年度。"""
-    store = _open(db)
+    lib = _library(db)
     try:
         with _store_errors():
-            stats = store.stats() | {"years": store.years()}
-            summary = store.findings_summary()
+            stats = lib.stats()
+            summary = lib.findings_summary()
     finally:
-        store.close()
+        lib.close()
     if json_out:
         print_json(stats | {"findings_by_rule": summary})
         return
@@ -187,12 +198,12 @@ def db_runs(db: str = typer.Option(None, "--db", help=DB_HELP),
             limit: int = typer.Option(20, help="显示最近几次"),
             json_out: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
     """最近的入库记录（开始、结束、文件数、失败）。"""
-    store = _open(db)
+    lib = _library(db)
     try:
         with _store_errors():
-            runs = store.runs(limit)
+            runs = lib.runs(limit)
     finally:
-        store.close()
+        lib.close()
     if json_out:
         print_json(runs)
         return
@@ -211,11 +222,12 @@ def db_runs(db: str = typer.Option(None, "--db", help=DB_HELP),
 @db_app.command("upgrade")
 def db_upgrade(db: str = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """把数据库结构升级到最新版本（打开数据库时也会自动升级）。"""
-    store = _open(db)
+    lib = _library(db)
     try:
-        console.print(f"数据库结构版本：{store.stats()['revision']}")
+        with _store_errors():
+            console.print(f"数据库结构版本：{lib.stats()['revision']}")
     finally:
-        store.close()
+        lib.close()
 
 
 def print_findings_summary(summary: list[dict]) -> None:
@@ -262,28 +274,28 @@ def compare(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """主要指标对比：新收申请、予以公开占比、行政复议纠正率、风险指标（红/黄标记）、审核问题数。"""
-    from ..compare import INDICATORS, SORT_KEYS, agency_years, region_year, sort_rows
+    from ..compare import INDICATORS, SORT_KEYS, sort_rows
     from ..errors import StoreError
 
     if sort and sort not in SORT_KEYS:
         report_error(f"--sort 只能是：{'、'.join(SORT_KEYS)}")
         raise typer.Exit(EXIT_INPUT)
-    store = _open(db)
+    lib = _library(db)
     try:
         if agency:
-            if store.find_agency(agency) is None:
+            if lib.find_agency(agency) is None:
                 report_error(f"库中没有机关「{agency}」的报告")
                 raise typer.Exit(EXIT_INPUT)
-            rows = agency_years(store, agency)
+            rows = lib.compare(agency=agency)
             if year is not None:
                 rows = [r for r in rows if r.year == year]
         else:
-            rows = region_year(store, region, year)
+            rows = lib.compare(region=region, year=year)
     except StoreError as e:
         report_error(e.message)
         raise typer.Exit(EXIT_INPUT) from None
     finally:
-        store.close()
+        lib.close()
     if sort:
         rows = sort_rows(rows, sort, desc)
     if json_out:
@@ -349,15 +361,14 @@ def export(
 ) -> None:
     """导出库中的报告（长表/宽表；xlsx 每张表一页并附审核问题），或某机关的整改清单。"""
     from ..errors import InputError, StoreError
-    from ..export import export_bytes, rectification_bytes
 
-    store = _open(db)
+    lib = _library(db)
     try:
         if rectification:
-            data, name, _ = rectification_bytes(store, rectification, fmt, year)
+            data, name, _ = lib.rectification(rectification, fmt, year)
         else:
-            data, name, _ = export_bytes(store, fmt, form, agency=agency, region=region, year=year,
-                                         current=None if all_versions else True)
+            data, name, _ = lib.export(fmt, form, agency=agency, region=region, year=year,
+                                       current=None if all_versions else True)
     except InputError as e:
         report_error(e)
         raise typer.Exit(EXIT_INPUT) from None
@@ -365,7 +376,7 @@ def export(
         report_error(e.message)
         raise typer.Exit(EXIT_INPUT) from None
     finally:
-        store.close()
+        lib.close()
     if out is None and fmt in ("csv", "json") and not rectification and not json_out:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
