@@ -151,3 +151,12 @@ def test_dashboard_and_paged_lists_work_on_sqlite_and_postgresql(db_url, tmp_pat
         assert c.get("/api/findings/by-rule").status_code == 200
         _seed(app, {2023: 1}, start=55)                 # the cached pages see a new report at once
         assert "53 份报告" in c.get("/dashboard").text and c.get("/api/reports").headers["x-total-count"] == "56"
+
+
+def test_every_registered_rule_has_a_chinese_name():
+    from nianbao.audit.registry import rules
+    from nianbao.audit.titles import TITLES
+
+    for r in rules():
+        assert r.code in TITLES and r.title == TITLES[r.code], r.code
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in r.title)

@@ -65,6 +65,14 @@ class Rule:
         return inspect.cleandoc(self.func.__doc__ or "")
 
     @property
+    def title(self) -> str:
+        """The rule's short Chinese name for lists and charts (audit/titles.py; its family's name
+        when it has none)."""
+        from .titles import rule_title
+
+        return rule_title(self.code)
+
+    @property
     def summary(self) -> str:
         """The first sentence of the docstring's "What it does" part."""
         lines: list[str] = []
