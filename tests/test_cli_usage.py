@@ -33,3 +33,10 @@ def test_usage_errors_are_one_chinese_line_with_exit_2(monkeypatch, capsys, args
 def test_a_command_that_succeeds_exits_0(monkeypatch, capsys):
     code, _ = run(monkeypatch, capsys, "rules", "--json")
     assert code == 0
+
+
+@pytest.mark.parametrize("command", ["scorecard", "missing", "indicators", "rollup"])
+@pytest.mark.parametrize("year, words", [("99999", "应不大于 2100"), ("-5", "应不小于 1990")])
+def test_a_year_out_of_range_is_refused_before_any_date_is_built(monkeypatch, capsys, command, year, words):
+    code, err = run(monkeypatch, capsys, command, "--region", "某市", "--year", year)
+    assert code == 2 and "--year" in err and words in err and "Traceback" not in err

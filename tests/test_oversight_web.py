@@ -97,12 +97,12 @@ def test_api_indicators_gives_rows_totals_and_formulas_and_is_documented(client)
     assert "实质公开率" in spec["paths"]["/api/indicators"]["get"]["summary"]
 
 
-def test_pages_with_no_reports_say_so_and_bad_numbers_are_no_error(tmp_path):
+def test_pages_with_no_reports_say_so_and_bad_numbers_are_a_chinese_400(tmp_path):
     c, _ = new_client(tmp_path)
     with c:
         assert "没有符合条件的报告" in c.get("/compare/agencies").text
         r = c.get("/regions/overview", params={"year": "1e17"})
-        assert r.status_code == 200 and "没有符合条件的报告" in r.text
+        assert r.status_code == 400 and "年度应为 1990 到 2100 之间的整数" in r.text
         assert c.get("/api/indicators", params={"year": 10**20}).status_code in (400, 422)
 
 

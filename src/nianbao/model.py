@@ -55,6 +55,11 @@ class Contact(_Model):
     website: str | None = None
 
 
+# The report years nianbao accepts from users (CLI options, web parameters): the 条例 dates from
+# 2008; a year outside this range is a typo, and dates built from it would overflow.
+YEAR_MIN, YEAR_MAX = 1990, 2100
+
+
 class Meta(_Model):
     agency: str | None = None
     title: str | None = None

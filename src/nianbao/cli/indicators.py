@@ -11,6 +11,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from ..model import YEAR_MAX, YEAR_MIN
 from .app import EXIT_INPUT, app, console, print_json, report_error
 
 STYLE = {"red": "bold red", "yellow": "yellow"}
@@ -29,7 +30,7 @@ def _cell(ind) -> str:
 @app.command()
 def indicators(
     region: str = typer.Option(None, "--region", help="地区（名称、全称或登记表中的编号；省略则为全部地区）"),
-    year: int = typer.Option(..., "--year", help="年度"),
+    year: int = typer.Option(..., "--year", help="年度", min=YEAR_MIN, max=YEAR_MAX),
     agency: str = typer.Option(None, "--agency", help="只看一个机关（名称可带或不带地区前缀，或机关编号）"),
     sort: str = typer.Option(None, "--sort", help="排序指标：substantive_rate denial_rate review_correction_rate "
                                                   "litigation_loss_rate carryover_rate applications_per_agency "

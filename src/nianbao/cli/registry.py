@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from ..errors import InputError, StoreError
+from ..model import YEAR_MAX, YEAR_MIN
 from .app import EXIT_INPUT, app, console, err_console, print_json, report_error
 
 DB_HELP = "数据库 URL：sqlite:///路径 或 postgresql+psycopg://…（默认 $NIANBAO_DB，否则 ./nianbao.db）"
@@ -285,7 +286,7 @@ def config(
 @app.command("missing")
 def missing_(
     region: str = typer.Option(..., "--region", "-r", help="地区：名称、全称或 id（含下级地区）"),
-    year: int = typer.Option(..., "--year", "-y", help="报告年度"),
+    year: int = typer.Option(..., "--year", "-y", help="报告年度", min=YEAR_MIN, max=YEAR_MAX),
     status: list[str] = typer.Option([], "--status", "-s",
                                      help="只列出这些状态：missing、late、unknown、not_due、published"),
     today: str | None = typer.Option(None, "--today", help="按此日期判断是否已过期限（默认今天），如 2024-03-01"),

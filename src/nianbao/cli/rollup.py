@@ -12,6 +12,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from ..model import YEAR_MAX, YEAR_MIN
 from .app import app, console, print_json
 
 SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]", "info": "[dim]提示[/dim]"}
@@ -25,7 +26,7 @@ def _pct(v: float | None) -> str:
 @app.command("region-audit")
 def region_audit(
     region: str = typer.Option(None, "--region", help="地区（名称、全称或登记表中的编号；省略则为全部地区）"),
-    year: int = typer.Option(None, "--year", help="年度（省略则为全部年度）"),
+    year: int = typer.Option(None, "--year", help="年度（省略则为全部年度）", min=YEAR_MIN, max=YEAR_MAX),
     user: str = typer.Option(None, "--user", help="操作人（写入审核记录）"),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
@@ -56,7 +57,7 @@ def region_audit(
 
 @app.command()
 def copied(
-    year: int = typer.Option(..., "--year", help="年度"),
+    year: int = typer.Option(..., "--year", help="年度", min=YEAR_MIN, max=YEAR_MAX),
     region: str = typer.Option(None, "--region", help="地区（省略则为全部地区）"),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
@@ -88,7 +89,7 @@ def copied(
 @app.command()
 def rollup(
     region: str = typer.Option(..., "--region", help="地区（名称、全称或登记表中的编号）"),
-    year: int = typer.Option(..., "--year", help="年度"),
+    year: int = typer.Option(..., "--year", help="年度", min=YEAR_MIN, max=YEAR_MAX),
     all_cells: bool = typer.Option(False, "--all", help="列出全部单元格（默认只列差额不为 0 或无法计算的）"),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),

@@ -13,6 +13,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from ..model import YEAR_MAX, YEAR_MIN
 from .app import EXIT_INPUT, app, console, print_json, report_error
 from .review import DB_HELP
 
@@ -21,7 +22,7 @@ from .review import DB_HELP
 def scorecard(
     region: str = typer.Option(
         ..., "--region", "-r", help="地区：名录中的地区名、全称或 id；未导入名录时按机关所属地区匹配"),
-    year: int = typer.Option(..., "--year", "-y", help="报告年度"),
+    year: int = typer.Option(..., "--year", "-y", help="报告年度", min=YEAR_MIN, max=YEAR_MAX),
     scheme: Path | None = typer.Option(
         None, "--scheme", help="评分方案 YAML（含 scorecard: 一节）；默认用该地区适用的配置（期限、指标阈值总按该地区的配置）"),
     xlsx: Path | None = typer.Option(None, "--xlsx", help="同时导出 XLSX（排名表 + 扣分说明）"),

@@ -18,7 +18,10 @@ ce = sys.modules[typer.BadParameter.__module__]
 _TYPE_MESSAGES = [      # click's and typer's (pydantic's) sentences → Chinese
     (re.compile(r"^Input should be a valid integer.*$"), "应为整数"),
     (re.compile(r"^Input should be a valid number.*$"), "应为数字"),
-    (re.compile(r"^Input should be (?:a valid )?(?P<c>.+?)$"), "应为 {c}"),
+    (re.compile(r"^Input should be less than or equal to (?P<n>\S+?)\.?$"), "应不大于 {n}"),
+    (re.compile(r"^Input should be greater than or equal to (?P<n>\S+?)\.?$"), "应不小于 {n}"),
+    (re.compile(r"^Input should be less than (?P<n>\S+?)\.?$"), "应小于 {n}"),
+    (re.compile(r"^Input should be greater than (?P<n>\S+?)\.?$"), "应大于 {n}"),
     (re.compile(r"^'?(?P<v>.*?)'? is not a valid (?:integer|float|int|number)\.?$"), "应为数字，而不是 {v}"),
     (re.compile(r"^(?P<v>.*?) is not in the range (?P<r>.+?)\.?$"), "{v} 超出范围 {r}"),
     (re.compile(r"^'?(?P<v>.*?)'? is not one of (?P<c>.+?)\.?$"), "{v} 不是可选值（{c}）"),

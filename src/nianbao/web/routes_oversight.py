@@ -19,17 +19,10 @@ from starlette.concurrency import run_in_threadpool
 from ..oversight import charts
 from ..oversight import indicators as OI
 from . import auth
+from .params import page_param, year_param, year_query
 
 router = APIRouter()
 PAGE = 200                     # agencies per page of the compare table
-
-
-def _int(v: str | None) -> int | None:
-    try:
-        n = int(v) if v not in (None, "") else None
-    except ValueError:
-        return None
-    return n if n is None or -10**9 < n < 10**9 else None     # a huge number is no year
 
 
 def _render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
@@ -65,13 +58,13 @@ def _legend(res: OI.RegionIndicators) -> list[dict[str, Any]]:
 @router.get("/compare/agencies", response_class=HTMLResponse, include_in_schema=False)
 def compare_agencies(request: Request, region: str | None = None, year: str | None = None,
                      sort: str | None = None, desc: str | None = None, page: str | None = None):
-    years, regions, y = _choices(request, _int(year))
+    years, regions, y = _choices(request, year_param(year))
     key = sort if sort in (*OI.DEFINITIONS, "agency") else None
     descending = desc in ("1", "true", "yes")
     lib = request.app.state.backend.library
     res = lib.indicators(region=region or None, year=y) if y is not None else None
     rows = (OI.sort_rows(res.rows, key, descending) if key else res.rows) if res else []
-    n = max(1, _int(page) or 1)
+    n = page_param(page)
     shown = rows[(n - 1) * PAGE:n * PAGE]
 
     def link(**kw) -> str:
@@ -92,7 +85,7 @@ def compare_agencies(request: Request, region: str | None = None, year: str | No
 @router.get("/regions/overview", response_class=HTMLResponse, include_in_schema=False)
 def region_overview(request: Request, region: str | None = None, year: str | None = None,
                     indicator: str | None = None):
-    years, regions, y = _choices(request, _int(year))
+    years, regions, y = _choices(request, year_param(year))
     name = indicator if indicator in OI.DEFINITIONS else "denial_rate"
     lib = request.app.state.backend.library
     res = lib.indicators(region=region or None, year=y) if y is not None else None
@@ -117,7 +110,7 @@ def region_overview(request: Request, region: str | None = None, year: str | Non
 @router.get("/regions/indicators-panel", response_class=HTMLResponse, include_in_schema=False)
 def indicators_panel(request: Request, region: str | None = None, year: str | None = None):
     """The dashboard's indicators panel (HTMX fragment): the region's totals with marks and formulas."""
-    y = _int(year)
+    y = year_param(year)
     if y is None:
         y = OI.busiest_year(request.app.state.backend.library)
     res = request.app.state.backend.library.indicators(region=region or None, year=y) if y is not None else None
@@ -181,7 +174,7 @@ class IndicatorsOut(BaseModel):
          description="每个指标给出公式、分子、分母、值与红/黄标记（阈值取所在地区的配置）；分母为 0 或空白时值为 null、"
                      "display 为“—”并说明原因。totals 为地区合计（各机关分子之和 ÷ 分母之和），distribution 为各机关取值的分布。"
                      "sort 为指标名时按其排序（无值者总在最后）。")
-async def api_indicators(request: Request, year: int = Query(..., ge=1900, le=2999, description="年度"),
+async def api_indicators(request: Request, year: int = year_query(description="年度"),
                          region: str | None = Query(None, description="地区名称、全称或登记表编号；省略为全部地区"),
                          agency: str | None = Query(None, description="只看一个机关（名称或编号）"),
                          sort: str | None = Query(None, description="排序指标，如 denial_rate"),

@@ -20,16 +20,9 @@ from ..errors import InputError
 from ..oversight.config import ConfigError
 from ..oversight.scorecard import inputs_version, ranking_chart, scorecard_xlsx
 from . import auth
+from .params import year_param, year_query
 
 router = APIRouter()
-
-
-def _int(v: str | None) -> int | None:
-    try:
-        n = int(v) if v not in (None, "") else None
-    except ValueError:
-        return None
-    return n if n is None or 0 < n < 10_000 else None
 
 
 def _render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
@@ -105,7 +98,7 @@ def _card(request: Request, region: str, year: int):
 async def scorecard_page(request: Request, region: str | None = None, year: str | None = None):
     lib = request.app.state.backend.library
     years = sorted(lib.store.years(), reverse=True)
-    y = _int(year) if year not in (None, "") else (years[0] if years else None)
+    y = year_param(year) if year not in (None, "") else (years[0] if years else None)
     region = (region or "").strip()
     regions = await run_in_threadpool(_regions, lib)
     card = await run_in_threadpool(_card, request, region, y) if region and y is not None else None
@@ -118,7 +111,7 @@ async def scorecard_page(request: Request, region: str | None = None, year: str 
 
 
 @router.get("/scorecard/agency/{key}", response_class=HTMLResponse, include_in_schema=False)
-async def scorecard_agency_page(request: Request, key: str, region: str, year: int):
+async def scorecard_agency_page(request: Request, key: str, region: str, year: int = year_query()):
     card = await run_in_threadpool(_card, request, region.strip(), year)
     one = card.agency(key)
     if one is None:
@@ -128,7 +121,7 @@ async def scorecard_agency_page(request: Request, key: str, region: str, year: i
 
 
 @router.get("/scorecard.xlsx", include_in_schema=False)
-async def scorecard_download(request: Request, region: str, year: int):
+async def scorecard_download(request: Request, region: str, year: int = year_query()):
     from .pages import download
 
     card = await run_in_threadpool(_card, request, region.strip(), year)
@@ -195,7 +188,7 @@ class ScorecardOut(BaseModel):
 async def scorecard_api(
         request: Request,
         region: str = Query(description="地区：名录中的地区名、全称或 id；未导入名录时按机关所属地区匹配"),
-        year: int = Query(ge=1990, le=2100, description="报告年度"),
+        year: int = year_query(),
         agency: str | None = Query(None, description="只要一个机关：排名中的 key（机关 id 或 e<名录条目 id>）或名称")):
     card = await run_in_threadpool(_card, request, region.strip(), year)
     if agency:
