@@ -229,6 +229,24 @@ class Registry:
                                                                                       EntryRow.id))
             return [Entry(*r) for r in rows]
 
+    def entry_counts(self) -> dict[int, tuple[int, int]]:
+        """{region id: (entries, of them matched to a store agency)}, counted by the database."""
+        q = select(EntryRow.region_id, func.count(EntryRow.id), func.count(EntryRow.agency_id)) \
+            .group_by(EntryRow.region_id)
+        with self.store._read() as s:
+            return {rid: (n, m) for rid, n, m in s.execute(q)}
+
+    def agency_names(self, agency_ids: Iterable[int]) -> dict[int, str]:
+        """{agency id: region + name} of these store agencies (the entries' matches, as shown)."""
+        ids = sorted(set(agency_ids))
+        out: dict[int, str] = {}
+        with self.store._read() as s:
+            for k in range(0, len(ids), 500):
+                for aid, region, name in s.execute(select(Agency.id, Agency.region, Agency.name)
+                                                   .where(Agency.id.in_(ids[k:k + 500]))):
+                    out[aid] = (region or "") + name
+        return out
+
     def entry(self, entry_id: int) -> Entry | None:
         with self.store._read() as s:
             e = s.get(EntryRow, entry_id)

@@ -52,11 +52,7 @@ def _region_or_404(lib, ref: int | str):
 def _tree(lib) -> tuple[list[dict[str, Any]], int]:
     """The forest as nested dicts with entry counts (own and below)."""
     regions = lib.registry.regions()
-    counts: dict[int, list[int]] = {}
-    for e in lib.registry.entries():
-        c = counts.setdefault(e.region_id, [0, 0])
-        c[0] += 1
-        c[1] += e.agency_id is not None
+    counts = lib.registry.entry_counts()
     kids: dict[int | None, list] = {}
     for r in regions:
         kids.setdefault(r.parent_id, []).append(r)
@@ -76,7 +72,7 @@ def _region_ctx(lib, region) -> dict[str, Any]:
     reg = lib.registry
     entries = reg.expected(region.id)
     ids = {e.agency_id for e in entries if e.agency_id is not None}
-    names = {a.id: a.region + a.name for a in lib.store.agencies()} if ids else {}
+    names = reg.agency_names(ids) if ids else {}
     return {"region": region, "chain": reg.ancestors(region.id), "children": reg.children(region.id),
             "entries": entries, "agency_names": names, "rules": region_rules(reg, region.id)}
 
@@ -297,12 +293,8 @@ def _call(fn, *args, **kw):
 @api.get("/registry/regions", summary="名录中的全部地区", response_model=list[RegionOut])
 def api_regions(request: Request):
     lib = _lib(request)
-    counts: dict[int, list[int]] = {}
-    for e in lib.registry.entries():
-        c = counts.setdefault(e.region_id, [0, 0])
-        c[0] += 1
-        c[1] += e.agency_id is not None
-    return [_region_out(r, {k: (v[0], v[1]) for k, v in counts.items()}) for r in lib.registry.regions()]
+    counts = lib.registry.entry_counts()
+    return [_region_out(r, counts) for r in lib.registry.regions()]
 
 
 @api.get("/registry/regions/{ref}", summary="一个地区（id、名称或全称）：适用期限、下级地区、本级机关",
