@@ -32,7 +32,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, insert, or_, select, update
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -167,6 +167,22 @@ _INFO_COLS = (ReportRow.id, ReportRow.agency_id, Agency.name, Agency.region, Rep
               ReportRow.format, ReportRow.published, ReportRow.source_file, ReportRow.sha256, ReportRow.errors,
               ReportRow.warnings, ReportRow.infos, ReportRow.is_current, ReportRow.superseded_by,
               ReportRow.ingested_at, ReportRow.ingest_run_id)
+
+
+# Statements asked on every report page view, built once (building a select costs more than running it)
+_INFO_QUERY = select(*_INFO_COLS).outerjoin(Agency, Agency.id == ReportRow.agency_id)
+_REPORT_QUERY = _INFO_QUERY.add_columns(ReportRow.model).where(ReportRow.id == bindparam("id"))
+
+
+def _version_query():
+    r, f = ReportRow.__table__, Finding.__table__
+    mine = f.c.report_id == r.c.id
+    return select(r.c.is_current, r.c.superseded_by, r.c.errors, r.c.warnings, r.c.infos,
+                  select(func.count()).where(mine).scalar_subquery(),
+                  select(func.max(f.c.id)).where(mine).scalar_subquery()).where(r.c.id == bindparam("id"))
+
+
+_VERSION_QUERY = _version_query()
 
 
 def _severity_counts(findings: Iterable[FindingModel]) -> dict[str, int]:
@@ -572,14 +588,9 @@ class Store:
         """A cheap fingerprint of a stored report that changes whenever what is shown of it would:
         superseded, re-audited (its findings replaced) or deleted (None). One indexed query, Core
         (no ORM session): the web asks it on every page view to reuse a rendered page."""
-        r, f = ReportRow.__table__, Finding.__table__
-        mine = f.c.report_id == r.c.id
-        q = select(r.c.is_current, r.c.superseded_by, r.c.errors, r.c.warnings, r.c.infos,
-                   select(func.count()).where(mine).scalar_subquery(),
-                   select(func.max(f.c.id)).where(mine).scalar_subquery()).where(r.c.id == report_id)
         try:
             with self.engine.connect() as conn:
-                row = conn.execute(q).first()
+                row = conn.execute(_VERSION_QUERY, {"id": report_id}).first()
         except (DBAPIError, OSError) as e:
             if db.error_kind(e) not in db.FATAL:
                 raise
@@ -587,7 +598,7 @@ class Store:
         return tuple(row) if row else None
 
     def _info_query(self):
-        return select(*_INFO_COLS).outerjoin(Agency, Agency.id == ReportRow.agency_id)
+        return _INFO_QUERY
 
     def get_info(self, report_id: int) -> ReportInfo | None:
         with self._read() as s:
@@ -597,7 +608,7 @@ class Store:
     def get_report(self, report_id: int) -> StoredReport | None:
         """A stored report with its model (findings included)."""
         with self._core() as c:      # no ORM session: the report page asks this on every first view
-            r = c.execute(self._info_query().add_columns(ReportRow.model).where(ReportRow.id == report_id)).first()
+            r = c.execute(_REPORT_QUERY, {"id": report_id}).first()
             if r is None:
                 return None
             *info, model = r
