@@ -183,6 +183,15 @@ def _version_query():
 
 
 _VERSION_QUERY = _version_query()
+_R, _F = ReportRow.__table__, Finding.__table__
+# the store's fingerprint (Store.data_version): SQLite counts a table's rows from its smallest index at
+# once; PostgreSQL scans to count, so there the reports' finding counts stand in for the findings'
+_DATA_VERSION_SQLITE = select(select(func.count()).select_from(_R).scalar_subquery(),
+                              select(func.max(_R.c.id)).scalar_subquery(),
+                              select(func.count()).select_from(_F).scalar_subquery(),
+                              select(func.max(_F.c.id)).scalar_subquery())
+_DATA_VERSION_OTHER = select(func.count(_R.c.id), func.max(_R.c.id), func.sum(_R.c.errors), func.sum(_R.c.warnings),
+                             func.sum(_R.c.infos), select(func.max(_F.c.id)).scalar_subquery())
 
 
 def _severity_counts(findings: Iterable[FindingModel]) -> dict[str, int]:
@@ -709,15 +718,7 @@ class Store:
         """A cheap fingerprint of the reports and findings (counts and highest ids, from the indexes):
         it changes when a report is stored, superseded, deleted or re-audited, so figures computed
         over the store can be reused while it holds."""
-        r, f = ReportRow.__table__, Finding.__table__
-        if self.dialect == "sqlite":      # SQLite counts a table's rows from its smallest index at once
-            q = select(select(func.count()).select_from(r).scalar_subquery(),
-                       select(func.max(r.c.id)).scalar_subquery(),
-                       select(func.count()).select_from(f).scalar_subquery(),
-                       select(func.max(f.c.id)).scalar_subquery())
-        else:   # PostgreSQL scans to count: the reports' finding counts stand in for the findings'
-            q = select(func.count(r.c.id), func.max(r.c.id), func.sum(r.c.errors), func.sum(r.c.warnings),
-                       func.sum(r.c.infos), select(func.max(f.c.id)).scalar_subquery())
+        q = _DATA_VERSION_SQLITE if self.dialect == "sqlite" else _DATA_VERSION_OTHER
         with self._core() as conn:
             return tuple(conn.execute(q).one())
 
