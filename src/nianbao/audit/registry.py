@@ -25,7 +25,7 @@ FAMILIES = {
     "C": "完整性与格式",
     "D": "日期与统计期间",
     "N": "正文与表格一致",
-    "X": "跨年度",
+    "X": "跨年度与同级比对",      # X001–X004 against last year, X005 against sibling agencies
     "P": "合理性",
     "R": "区域汇总",
     "A": "文档质量",
@@ -89,8 +89,15 @@ class Rule:
         m = re.search(r"\.(\s|$)", text)
         return text[:m.start() + 1] if m else text
 
+    @property
+    def title(self) -> str:
+        """The short Chinese name lists and charts show beside the code (audit/titles.py)."""
+        from .titles import rule_title
+
+        return rule_title(self.code)
+
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "severity": self.severity, "family": self.family,
+        return {"code": self.code, "title": self.title, "severity": self.severity, "family": self.family,
                 "family_name": FAMILIES.get(self.code[0], ""), "history": self.history,
                 "needs": list(self.needs), "uses": list(self.uses),
                 "messages": dict(self.messages), "doc": self.doc}

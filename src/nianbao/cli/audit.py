@@ -111,7 +111,7 @@ def rules(
     markdown: bool = typer.Option(False, "--markdown", help="输出 Markdown（docs/rules.md）"),
     db: str = typer.Option(None, "--db", help="数据库 URL：同时列出各规则的误报率（来自审核人的决定）"),
 ) -> None:
-    """列出审核规则：代码、级别、类别、提示语模板和说明；给出 --db 时附误报率。"""
+    """列出审核规则：代码、级别、类别和名称（提示语与说明见 --json、--markdown）；给出 --db 时附误报率。"""
     catalog = all_rules()
     rates: dict[str, dict] = {}
     if db:
@@ -132,16 +132,14 @@ def rules(
     t.add_column("规则", no_wrap=True)
     t.add_column("级别", no_wrap=True)
     t.add_column("类别", no_wrap=True)
-    t.add_column("检查内容", overflow="fold")
-    t.add_column("提示语", overflow="fold")
+    t.add_column("名称", overflow="fold")
     if db:
         t.add_column("误报率", justify="right", no_wrap=True)
     from ..audit.registry import FAMILIES
     for r in catalog:
         style = SEVERITY_STYLE[r.severity]
         row = [r.code, f"[{style}]{SEVERITY_NAMES[r.severity]}[/{style}]",
-               FAMILIES.get(r.code[0], r.family) + ("（跨年）" if r.history else ""), escape(r.summary),
-               escape(r.messages["default"])]
+               FAMILIES.get(r.code[0], r.family) + ("（跨年）" if r.history else ""), escape(r.title)]
         if db:
             x = rates.get(r.code)
             row.append("—" if not x or x["fp_rate"] is None else
