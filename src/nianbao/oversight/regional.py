@@ -184,7 +184,7 @@ def rollup_for(lib, region: int | str, year: int) -> Rollup:
     if registry.is_empty():
         return Rollup(None, str(region), year, "no_registry")
     reg = registry.resolve(region)
-    regions = {r.id: r for r in registry.regions()}
+    regions = {r.id: r for r in registry.subtree(reg.id)}      # all a roll-up of it looks at
     entries = registry.expected(reg.id, recursive=True)
     infos = lib.store.current_reports([e.agency_id for e in entries if e.agency_id is not None], year)
     return _rollup(lib, reg.id, year, regions, entries, {i.agency_id: i.id for i in infos},
@@ -203,7 +203,7 @@ def scope(lib, region: int | str | None, year: int | None) -> list[int]:
         try:
             reg = registry.resolve(region)
         except RegistryError:       # not in the registry: the store's regions may still know it
-            if not lib.store.list_reports(region=str(region), year=year):
+            if not _store_region_ids(lib, str(region), year):
                 raise
         else:
             agencies = [e.agency_id for e in registry.expected(reg.id, recursive=True) if e.agency_id is not None]
@@ -213,8 +213,27 @@ def scope(lib, region: int | str | None, year: int | None) -> list[int]:
                 wanted = set(agencies)
                 ids |= {i.id for i in lib.store.list_reports() if i.agency_id in wanted}
             region = reg.name
-    ids |= {i.id for i in lib.store.list_reports(region=str(region), year=year)}
+    ids |= _store_region_ids(lib, str(region), year)
     return sorted(ids)
+
+
+def _store_region_ids(lib, region: str, year: int | None) -> set[int]:
+    """Ids of the current reports Store.list_reports(region=, year=) lists (the agency's region
+    names it or its name starts with it), in one query over the agency table and the report index
+    (not the listing's join and ordering: a city's views ask this on every request)."""
+    from sqlalchemy import or_
+
+    from ..store.models import Agency
+    from ..store.models import Report as ReportRow
+
+    if not region:
+        return {i.id for i in lib.store.list_reports(year=year)}
+    agencies = select(Agency.id).where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+    q = select(ReportRow.id).where(ReportRow.agency_id.in_(agencies), ReportRow.is_current)
+    if year is not None:
+        q = q.where(ReportRow.year == year)
+    with lib.store._core() as c:
+        return {rid for (rid,) in c.execute(q)}
 
 
 def _current_by_year(lib, report_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -416,12 +435,12 @@ def pairs(lib, year: int, region: int | str | None = None) -> list[dict[str, Any
     found them: every X005 finding with the sibling it names and the others it lists, the shares
     and the threshold applied."""
     ids = scope(lib, region, year)
-    out, infos = [], {}
-    for f in lib.store.findings(report_ids=ids, code="X005"):
+    out = []
+    found = lib.store.findings(report_ids=ids, code="X005")
+    infos = {i.id: i for i in lib.store.report_infos({f["report_id"] for f in found})}
+    for f in found:
         d = f.get("data") or {}
-        if f["report_id"] not in infos:
-            infos[f["report_id"]] = lib.store.get_info(f["report_id"])
-        info = infos[f["report_id"]]
+        info = infos.get(f["report_id"])
         for o in [d.get("other") or {}, *(d.get("others") or [])]:
             if not o.get("report_id"):
                 continue
