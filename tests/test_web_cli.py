@@ -26,8 +26,11 @@ def test_user_add_reads_the_password_from_stdin_and_stores_only_a_hash(tmp_path)
         assert "a long password" not in user.password_hash and user.password_hash.startswith("scrypt$")
         assert authenticate(store.engine, "张三", "a long password") is not None
         assert authenticate(store.engine, "张三", "a wrong password") is None
-    listed = runner.invoke(app, ["user", "list", "--db", db, "--json"])
-    assert json.loads(listed.stdout) == ["张三"]
+    listed = json.loads(runner.invoke(app, ["user", "list", "--db", db, "--json"]).stdout)
+    assert [(u["name"], u["role"], u["disabled"]) for u in listed] == [("张三", "reviewer", False)]
+    runner.invoke(app, ["user", "disable", "张三", "--db", db])
+    table = runner.invoke(app, ["user", "list", "--db", db]).stdout
+    assert "张三" in table and "审核人" in table and "已停用" in table
 
 
 def test_user_add_refuses_a_duplicate_and_a_short_password(tmp_path):

@@ -93,19 +93,27 @@ def user_list(
     db: str = typer.Option(None, "--db", help="数据库 URL"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
-    """列出网页登录账号。"""
-    from ..web.auth import list_users
+    """列出网页登录账号：角色、是否停用、创建时间。"""
+    from rich import box
+    from rich.table import Table
+
+    from ..web.auth import ROLES, users
     from ..web.backend import Backend
     from ..web.db import ensure_tables
 
     backend = Backend(_db(db))
     ensure_tables(backend.engine)
-    names = list_users(backend.engine)
+    rows = users(backend.engine)
     if as_json:
-        print_json(names)
-    else:
-        for n in names:
-            console.print(n, highlight=False)
+        print_json(rows)
+        return
+    t = Table(box=box.SIMPLE_HEAD)
+    for col in ("账号", "角色", "状态", "创建时间"):
+        t.add_column(col, no_wrap=True)
+    for u in rows:
+        t.add_row(u["name"], ROLES.get(u["role"], u["role"]), "已停用" if u["disabled"] else "正常",
+                  f"{u['created']:%Y-%m-%d %H:%M}" if u["created"] else "—")
+    console.print(t)
 
 
 def _change_user(db: str | None, name: str, change, done: str, as_json: bool, **extra) -> None:

@@ -226,11 +226,6 @@ async def authenticate_off_loop(engine: Engine, name: str, password: str) -> Use
     return await anyio.to_thread.run_sync(lambda: authenticate(engine, name, password), limiter=_HASHING)
 
 
-def list_users(engine: Engine) -> list[str]:
-    with Session(engine) as s:
-        return list(s.scalars(select(User.name).order_by(User.name)))
-
-
 _DUMMY_HASH = hash_password("not a real password")
 
 
