@@ -183,6 +183,11 @@ def _version_query():
 
 
 _VERSION_QUERY = _version_query()
+# a page of a list: its reports' listed columns, and their findings per rule
+_INFOS_QUERY = _INFO_QUERY.where(ReportRow.id.in_(bindparam("ids", expanding=True)))
+_RULE_COUNTS_QUERY = (select(Finding.report_id, Finding.code, func.count(Finding.id))
+                      .where(Finding.report_id.in_(bindparam("ids", expanding=True)))
+                      .group_by(Finding.report_id, Finding.code).order_by(Finding.report_id, Finding.code))
 _R, _F = ReportRow.__table__, Finding.__table__
 # the store's fingerprint (Store.data_version): SQLite counts a table's rows from its smallest index at
 # once; PostgreSQL scans to count, so there the reports' finding counts stand in for the findings'
@@ -673,7 +678,7 @@ class Store:
         ids = list(ids)
         with self._core() as c:
             got = {r[0]: ReportInfo(*r) for k in range(0, len(ids), 500)
-                   for r in c.execute(self._info_query().where(ReportRow.id.in_(ids[k:k + 500])))}
+                   for r in c.execute(_INFOS_QUERY, {"ids": ids[k:k + 500]})}
         return [got[i] for i in ids if i in got]
 
     def count_reports(self, *, current: bool | None = True, **filters: Any) -> int:
@@ -707,10 +712,7 @@ class Store:
         out: dict[int, dict[str, int]] = {i: {} for i in ids}
         with self._core() as c:
             for k in range(0, len(ids), 500):
-                q = (select(Finding.report_id, Finding.code, func.count(Finding.id))
-                     .where(Finding.report_id.in_(ids[k:k + 500]))
-                     .group_by(Finding.report_id, Finding.code).order_by(Finding.report_id, Finding.code))
-                for rid, code, n in c.execute(q):
+                for rid, code, n in c.execute(_RULE_COUNTS_QUERY, {"ids": ids[k:k + 500]}):
                     out[rid][code] = n
         return out
 
