@@ -144,7 +144,7 @@ class Registry:
         """The region tree, read whole in one plain query and kept while the region table is
         unchanged (a province has ~1,650 nodes: building them costs ~40 ms, the check ~1 ms)."""
         fp_q = select(func.count(RegionRow.id), func.max(RegionRow.id), func.max(RegionRow.updated_at))
-        with self.store._read() as s:
+        with self._conn() as s:
             fp = tuple(s.execute(fp_q).one())
             with _TREES_LOCK:
                 got = _TREES.get(self.store)
@@ -156,6 +156,11 @@ class Registry:
             _TREES[self.store] = (fp, tree)
         return tree
 
+    def _conn(self):
+        """A plain connection for the plain-row reads (no ORM session to set up per lookup)."""
+        core = getattr(self.store, "_core", None)
+        return core() if core is not None else self.store._read()
+
     def _changed(self) -> None:
         """Forget the cached tree of this store (called after every write to the region table)."""
         with _TREES_LOCK:
@@ -165,7 +170,7 @@ class Registry:
         return list(self._tree().regions)
 
     def is_empty(self) -> bool:
-        with self.store._read() as s:
+        with self._conn() as s:
             return not s.scalar(select(RegionRow.id).limit(1))
 
     def find_regions(self, ref: int | str) -> list[Region]:
@@ -224,7 +229,7 @@ class Registry:
 
     def expected(self, region_id: int, *, recursive: bool = False) -> list[Entry]:
         ids = [r.id for r in self.subtree(region_id)] if recursive else [region_id]
-        with self.store._read() as s:      # plain rows: a province's thousands of entries without ORM objects
+        with self._conn() as s:      # plain rows: a province's thousands of entries without ORM objects
             rows = s.execute(select(*_ENTRY_COLS).where(EntryRow.region_id.in_(ids)).order_by(EntryRow.region_id,
                                                                                       EntryRow.id))
             return [Entry(*r) for r in rows]
@@ -233,14 +238,14 @@ class Registry:
         """{region id: (entries, of them matched to a store agency)}, counted by the database."""
         q = select(EntryRow.region_id, func.count(EntryRow.id), func.count(EntryRow.agency_id)) \
             .group_by(EntryRow.region_id)
-        with self.store._read() as s:
+        with self._conn() as s:
             return {rid: (n, m) for rid, n, m in s.execute(q)}
 
     def agency_names(self, agency_ids: Iterable[int]) -> dict[int, str]:
         """{agency id: region + name} of these store agencies (the entries' matches, as shown)."""
         ids = sorted(set(agency_ids))
         out: dict[int, str] = {}
-        with self.store._read() as s:
+        with self._conn() as s:
             for k in range(0, len(ids), 500):
                 for aid, region, name in s.execute(select(Agency.id, Agency.region, Agency.name)
                                                    .where(Agency.id.in_(ids[k:k + 500]))):
@@ -253,7 +258,7 @@ class Registry:
             return _entry(e) if e else None
 
     def entries(self) -> list[Entry]:
-        with self.store._read() as s:      # plain rows: thousands of entries without ORM objects
+        with self._conn() as s:      # plain rows: thousands of entries without ORM objects
             return [Entry(*r) for r in s.execute(select(*_ENTRY_COLS).order_by(EntryRow.id))]
 
     def entry_for_agency(self, agency_id: int) -> Entry | None:
