@@ -630,8 +630,11 @@ class Store:
 
     def _where_reports(self, q, *, agency: str | int | None = None, region: str | None = None,
                        year: int | None = None, search: str | None = None, code: str | None = None,
-                       current: bool | None = True):
-        """The filters of list_reports on a query over report (outer-joined to agency)."""
+                       current: bool | None = True, where: Any = None):
+        """The filters of list_reports on a query over report (outer-joined to agency). `where`: a
+        prepared SQL condition over the agency (a region's scope, nianbao.oversight.scope)."""
+        if where is not None:
+            q = q.where(where)
         if agency is not None:
             ids = [a.id for a in self.agencies(name=str(agency))]
             q = q.where(ReportRow.agency_id.in_(ids))
@@ -650,14 +653,14 @@ class Store:
 
     def list_reports(self, *, agency: str | int | None = None, region: str | None = None, year: int | None = None,
                      search: str | None = None, code: str | None = None, current: bool | None = True,
-                     limit: int | None = None, offset: int = 0) -> list[ReportInfo]:
+                     limit: int | None = None, offset: int = 0, where: Any = None) -> list[ReportInfo]:
         """Reports matching every filter given, by region, agency, year. `agency` is an id or a name
         (with or without region prefixes); `region` matches the region or the start of the name;
         `search` any part of a name; `code` reports with a finding of that code (or prefix);
         `current=None` includes superseded versions. `limit`/`offset` page them (count_reports
         counts the same selection)."""
         q = self._where_reports(self._info_query(), agency=agency, region=region, year=year, search=search,
-                                code=code, current=current)
+                                code=code, current=current, where=where)
         q = q.order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id).offset(offset)
         if limit is not None:
             q = q.limit(limit)
@@ -690,7 +693,7 @@ class Store:
         {"reports", "errors", "warnings", "infos"}."""
         q = select(func.count(ReportRow.id), func.coalesce(func.sum(ReportRow.errors), 0),
                    func.coalesce(func.sum(ReportRow.warnings), 0), func.coalesce(func.sum(ReportRow.infos), 0))
-        if filters.get("region") or filters.get("search"):
+        if filters.get("region") or filters.get("search") or filters.get("where") is not None:
             q = q.select_from(ReportRow).outerjoin(Agency, Agency.id == ReportRow.agency_id)
         q = self._where_reports(q, current=current, **filters)
         with self._read() as s:
@@ -759,7 +762,7 @@ class Store:
                     for qq in queries for f in s.scalars(qq)]
 
     def findings_summary(self, *, year: int | None = None, region: str | None = None, rule: str | None = None,
-                         current: bool = True, run_id: int | None = None) -> list[dict[str, Any]]:
+                         current: bool = True, run_id: int | None = None, where: Any = None) -> list[dict[str, Any]]:
         """Findings per rule over the matching reports: code, severity, findings, reports (affected).
         `run_id`: only the reports stored by that ingest run."""
         # the reports as a subquery over report's covering indexes: a join would read each finding's
@@ -772,6 +775,8 @@ class Store:
         if region:
             reports = reports.outerjoin(Agency, Agency.id == ReportRow.agency_id) \
                 .where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+        elif where is not None:
+            reports = reports.outerjoin(Agency, Agency.id == ReportRow.agency_id).where(where)
         if run_id is not None:
             reports = reports.where(ReportRow.ingest_run_id == run_id)
         q = (select(Finding.code, Finding.severity, func.count(Finding.id), func.count(func.distinct(Finding.report_id)))
