@@ -459,7 +459,8 @@ class Review:
 
     # ------------------------------------------------------------ lists and figures
     def _cases_query(self, cols, *, region: str | None, year: int | None, status: str | None = None,
-                     assignee: str | None = None, rule: str | None = None, today: date | None = None):
+                     assignee: str | None = None, rule: str | None = None, today: date | None = None,
+                     where: Any = None):
         """Current reports outer-joined to their case (the agency-year's; a report naming neither has
         a case of its own), filtered in SQL."""
         rc = ReviewCase
@@ -470,6 +471,8 @@ class Review:
              .outerjoin(rc, on).where(ReportRow.is_current))
         if region:
             q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+        if where is not None:       # a region's scope (nianbao.oversight.scope), prepared by the caller
+            q = q.where(where)
         if year is not None:
             q = q.where(ReportRow.year == year)
         if rule:
@@ -486,13 +489,13 @@ class Review:
 
     def cases(self, *, region: str | None = None, year: int | None = None, status: str | None = None,
               assignee: str | None = None, rule: str | None = None, today: date | None = None,
-              limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+              limit: int | None = None, offset: int = 0, where: Any = None) -> list[dict[str, Any]]:
         """Current reports with their review state (a report never reviewed shows 待审), filtered and
         paged in SQL (count_cases counts the same selection)."""
         cols = (ReportRow.id, ReportRow.agency_id, ReportRow.year, ReportRow.agency_name, ReportRow.errors,
                 ReportRow.warnings, Agency.name, Agency.region, ReviewCase)
         q = self._cases_query(cols, region=region, year=year, status=status, assignee=assignee, rule=rule,
-                              today=today).order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id)
+                              today=today, where=where).order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id)
         q = q.offset(offset).limit(limit)
         out = []
         with self.store._read() as s:
@@ -505,23 +508,28 @@ class Review:
         return out
 
     def count_cases(self, *, region: str | None = None, year: int | None = None, status: str | None = None,
-                    assignee: str | None = None, rule: str | None = None, today: date | None = None) -> int:
+                    assignee: str | None = None, rule: str | None = None, today: date | None = None,
+                    where: Any = None) -> int:
         q = self._cases_query((func.count(ReportRow.id),), region=region, year=year, status=status,
-                              assignee=assignee, rule=rule, today=today)
+                              assignee=assignee, rule=rule, today=today, where=where)
         with self.store._read() as s:
             return s.scalar(q) or 0
 
     def progress(self, *, region: str | None = None, year: int | None = None,
-                 today: date | None = None) -> list[dict[str, Any]]:
+                 today: date | None = None, where: Any = None,
+                 groups: dict[int, str] | None = None) -> list[dict[str, Any]]:
         """Per region: reports, reviewed (beyond 待审), in review, returned (退回整改), resubmitted
-        (已整改待复核), overdue (returned past the deadline), passed — counted in SQL (GROUP BY)."""
+        (已整改待复核), overdue (returned past the deadline), passed — counted in SQL (GROUP BY).
+        `groups`: agency id → region name (the registry's), before the agency's own region string."""
         today = today or date.today()
         overdue = func.sum(sql_case(((ReviewCase.status == "退回整改") & (ReviewCase.deadline < today), 1), else_=0))
-        q = self._cases_query((Agency.region, ReviewCase.status, func.count(ReportRow.id), overdue),
-                              region=region, year=year).group_by(Agency.region, ReviewCase.status)
+        keys_ = (Agency.region,) if groups is None else (Agency.region, ReportRow.agency_id)
+        q = self._cases_query((*keys_, ReviewCase.status, func.count(ReportRow.id), overdue),
+                              region=region, year=year, where=where).group_by(*keys_, ReviewCase.status)
         agg: dict[str, Counter] = defaultdict(Counter)
         with self.store._read() as s:
-            for reg, st, n, late in s.execute(q):
+            for row in s.execute(q):
+                reg, (st, n, late) = (row[0], row[1:]) if groups is None else (groups.get(row[1]) or row[0], row[2:])
                 c = agg[reg or "（未识别地区）"]
                 st = st or "待审"
                 c["reports"] += n
@@ -534,7 +542,8 @@ class Review:
         keys = ("reports", "reviewed", "in_review", "returned", "resubmitted", "overdue", "passed")
         return [{"region": r, **{k: c[k] for k in keys}} for r, c in sorted(agg.items())]
 
-    def fp_rates(self, *, year: int | None = None, region: str | None = None) -> list[dict[str, Any]]:
+    def fp_rates(self, *, year: int | None = None, region: str | None = None,
+                 where: Any = None) -> list[dict[str, Any]]:
         """Per rule, from the decisions on audit findings: confirmed, 误报, 不适用, and the
         false-positive rate 误报 ÷ (确认 + 误报) (None while nothing is decided)."""
         q = (select(ReviewFinding.code, ReviewFinding.decision, func.count(ReviewFinding.id))
@@ -546,6 +555,8 @@ class Review:
             q = q.where(ReviewCase.year == year)
         if region:
             q = q.where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
+        if where is not None:
+            q = q.where(where)
         per: dict[str, Counter] = defaultdict(Counter)
         with self.store._read() as s:
             for code, decision, n in s.execute(q):
