@@ -110,7 +110,9 @@ def delete(request: Request, report_id: int, body: DeleteIn, user: str = Depends
     lib = _lib(request)
     if not lib.delete(report_id, user=user, reason=body.reason):
         raise HTTPException(404, f"报告 {report_id} 不存在")
-    return {"deleted": report_id, "restore_id": lib.review.deleted(1)[0]["id"]}
+    # this report's archive entry (not merely the newest: someone else may have deleted one meanwhile)
+    restore_id = next((d["id"] for d in lib.deleted(20) if d["report_id"] == report_id), None)
+    return {"deleted": report_id, "restore_id": restore_id}
 
 
 _PAGED = {200: {"headers": PAGE_HEADERS}}
@@ -120,7 +122,7 @@ _PAGED = {200: {"headers": PAGE_HEADERS}}
 def report_trail(request: Request, response: Response, report_id: int, limit: int = Query(50, ge=1, le=5000),
                  offset: int = Query(0, ge=0, le=10**9), page: str | None = PAGE_PARAM):
     lib, p = _lib(request), with_offset(page, limit, offset)
-    if lib.store.get_info(report_id) is None and not lib.trail(report_id=report_id, limit=1):
+    if lib.report_info(report_id) is None and not lib.trail(report_id=report_id, limit=1):
         raise HTTPException(404, f"报告 {report_id} 不存在")
     p.headers(request, response, lib.review.count_trail(report_id=report_id))
     return lib.trail(report_id=report_id, limit=p.limit, offset=p.offset)
