@@ -250,8 +250,15 @@ class Library:
 
     # ------------------------------------------------------------ reading (the store's queries)
     def reports(self, **filters) -> list:
-        """Stored reports without their models, by region, agency, year (Store.list_reports filters)."""
-        return self.store.list_reports(**filters)
+        """Stored reports without their models, by region, agency, year (Store.list_reports filters;
+        a region is resolved by nianbao.oversight.scope: the registry's subtree, else the store's text)."""
+        return self.store.list_reports(**self._scoped(filters))
+
+    def _scoped(self, filters: dict[str, Any]) -> dict[str, Any]:
+        """`region` → the region scope's SQL condition (RegionNotFound, an InputError, when unknown)."""
+        from .oversight.scope import scoped
+
+        return scoped(self, filters)
 
     def report(self, report_id: int):
         """A stored report with its model and findings (StoredReport), or None."""
@@ -265,13 +272,13 @@ class Library:
         return self.store.report_version(report_id)
 
     def report_ids(self, **filters) -> list[int]:
-        return self.store.report_ids(**filters)
+        return self.store.report_ids(**self._scoped(filters))
 
     def report_infos(self, ids: Iterable[int]) -> list:
         return self.store.report_infos(ids)
 
     def report_totals(self, **filters) -> dict[str, int]:
-        return self.store.report_totals(**filters)
+        return self.store.report_totals(**self._scoped(filters))
 
     def rule_counts(self, report_ids: Iterable[int]) -> dict[int, dict[str, int]]:
         return self.store.rule_counts(report_ids)
@@ -303,7 +310,7 @@ class Library:
 
     def findings_summary(self, **kw) -> list[dict[str, Any]]:
         """Findings per rule over the matching reports (Store.findings_summary)."""
-        return self.store.findings_summary(**kw)
+        return self.store.findings_summary(**self._scoped(kw))
 
     def start_run(self, paths: Iterable[str] = ()) -> int:
         return self.store.start_run(paths)
@@ -344,7 +351,10 @@ class Library:
         return self.review.trail(**kw)
 
     def progress(self, **kw) -> list[dict[str, Any]]:
-        return self.review.progress(**kw)
+        """Review progress per region: the registry's regions when one is imported (scope.group_labels)."""
+        from .oversight.scope import group_labels
+
+        return self.review.progress(**self._scoped(kw), groups=group_labels(self))
 
     def fp_rates(self, **kw) -> list[dict[str, Any]]:
         """Per rule: decisions and false-positive rate, with the rule's family and summary."""
@@ -352,13 +362,16 @@ class Library:
 
         catalog = {r.code: r for r in rules()}
         out = []
-        for row in self.review.fp_rates(**kw):
+        for row in self.review.fp_rates(**self._scoped(kw)):
             r = catalog.get(row["code"])
             out.append(row | {"family": FAMILIES.get(row["code"][:1], ""), "summary": r.summary if r else ""})
         return out
 
     def cases(self, **kw) -> list[dict[str, Any]]:
-        return self.review.cases(**kw)
+        return self.review.cases(**self._scoped(kw))
+
+    def count_cases(self, **kw) -> int:
+        return self.review.count_cases(**self._scoped(kw))
 
     # ------------------------------------------------------------ regional oversight (issue 16)
     def audit_region(self, region: int | str | None = None, year: int | None = None, *, user: str | None = None):

@@ -88,7 +88,7 @@ def notice_bytes(lib, *, agency: str | int | None = None, region: str | None = N
         return data, name, MEDIA[fmt]
     if not region:
         raise InputError("请指明机关（--agency）或地区（--region）")
-    infos = lib.store.list_reports(region=region, year=year)
+    infos = lib.reports(region=region, year=year)       # the region's scope (registry subtree), not text
     buf = io.BytesIO()
     written = 0
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
