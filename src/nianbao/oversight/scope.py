@@ -1,0 +1,264 @@
+"""Which reports a region is: the one answer every `--region` / `?region=` filter uses (compare,
+export, review lists, progress and notices, the dashboard, indicators, scorecard, the regional pass).
+
+    sc = resolve(lib, "温州市")           # RegionScope, resolved once per registry/agency change
+    sc.require()                          # RegionNotFound (Chinese, exit 2 / 404) when unknown
+    q = q.where(sc.condition)             # SQL over the agency table (outer-joined to the report)
+
+How a region is found, nearest first:
+1. the registry (when one is imported): a node by id, name or full name; its scope is every store
+   agency a registry entry of its subtree matched, plus the store agencies no entry matched whose
+   region string or name names it (reports of agencies the registry does not list yet);
+2. without such a node, the store's own region strings — only when the store knows the text (some
+   agency's region contains it or its name starts with it);
+3. otherwise the region is unknown: `known` is False and the caller says so (never an empty table
+   that looks like "no reports").
+
+Why one module: the region filters used to be written four times (text match in the store, the
+registry subtree in indicators, another in the regional pass), so one command showed 8 reports of
+a city and the next 22. Store stays persistence: it takes the prepared condition, not the registry.
+
+Coverage: a government's report that covers its whole area (registry 报告范围 全域, covers="area")
+already sums the reports under it; region totals leave it out (`area_agencies`). Without a registry
+coverage is unknown and a total may count an area twice (`totals_note` says which).
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, false, func, or_, select
+
+from ..errors import InputError
+
+NO_REGION = "（未识别地区）"
+NOTE_AREA = "地区合计不含汇总全域数据的政府报告，避免重复计算"
+NOTE_UNKNOWN = "未导入名录，无法判断政府报告是否汇总全域数据，地区合计可能重复计算"
+NOTE_PARTLY = "名录未注明报告范围的政府报告计入合计，可能重复计算"
+
+
+class RegionNotFound(InputError):
+    """A region that neither the registry nor the store's agencies know (or that names several)."""
+
+
+@dataclass(frozen=True)
+class RegionScope:
+    asked: str | None                     # as the user wrote it (None: every region)
+    label: str | None                     # the registry's full name, or the store text
+    node: Any = None                      # registry Region, or None
+    condition: Any = None                 # SQL over Agency (None: every report)
+    known: bool = True
+    message: str | None = None            # why not known (Chinese)
+    registry: bool = False                # a registry is imported
+    area_agencies: frozenset[int] = frozenset()    # reports covering the whole area (left out of totals)
+    covers_known: frozenset[int] = frozenset()     # agencies whose coverage the registry states
+    region_of: dict[int, str] = field(default_factory=dict)   # agency id → registry full region name
+
+    def require(self) -> RegionScope:
+        """Itself, or RegionNotFound (its Chinese message) when the region is unknown."""
+        if not self.known:
+            raise RegionNotFound(self.message or f"地区「{self.asked}」不在名录中")
+        return self
+
+    @property
+    def everything(self) -> bool:
+        return self.condition is None
+
+    def region_name(self, agency_id: int | None, store_region: str | None = None) -> str | None:
+        """The agency's region as the registry names it (full name), else the store's string."""
+        if agency_id is not None and agency_id in self.region_of:
+            return self.region_of[agency_id]
+        return store_region or None
+
+    def totals_note(self, governments_unknown: int = 0) -> str:
+        """What a region's total leaves out or may count twice (the legend's footnote)."""
+        if not self.registry:
+            return NOTE_UNKNOWN
+        if governments_unknown:
+            return f"{NOTE_AREA}；{NOTE_PARTLY}（{governments_unknown} 份）"
+        return NOTE_AREA
+
+
+class _TTL:
+    """A small cache kept while its key holds and for at most `ttl` seconds."""
+
+    def __init__(self, size: int = 128, ttl: float = 30.0):
+        self.size, self.ttl = size, ttl
+        self._items: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Any:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None or time.monotonic() - hit[0] > self.ttl:
+                return None
+            self._items.move_to_end(key)
+            return hit[1]
+
+    def put(self, key: tuple, value: Any) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic(), value)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+_SCOPES = _TTL()
+_MAPS = _TTL(size=16)
+
+
+def store_of(lib: Any):
+    return getattr(lib, "store", lib)
+
+
+def registry_of(lib: Any):
+    """The registry of a Library, or of a plain Store (the same tables), or None."""
+    reg = getattr(lib, "registry", None)
+    if reg is not None or not hasattr(lib, "_read"):
+        return reg
+    try:
+        from ..store.registry import Registry
+    except ImportError:
+        return None
+    return Registry(lib)
+
+
+def registry_fingerprint(store: Any) -> tuple | None:
+    """Counts, last id and last change of the registry's regions and entries (small tables): any
+    import, edit, deadline or configuration changes it. None without registry tables."""
+    try:
+        from ..store.registry_models import EntryRow, RegionRow
+    except ImportError:
+        return None
+    q = select(*(c for t in (RegionRow, EntryRow)
+                 for c in (select(func.count(t.id)).scalar_subquery(), select(func.max(t.id)).scalar_subquery(),
+                           select(func.max(t.updated_at)).scalar_subquery())))
+    try:
+        with store._read() as s:
+            return tuple(str(v) for v in s.execute(q).one())
+    except Exception:               # noqa: BLE001 — a store without the registry's migration
+        return None
+
+
+def _agency_fingerprint(store: Any) -> tuple:
+    from ..store.models import Agency
+
+    with store._read() as s:
+        return tuple(s.execute(select(func.count(Agency.id), func.max(Agency.id))).one())
+
+
+def text_condition(text: str):
+    """The store's own rule: the agency's region string contains it or its name starts with it."""
+    from ..store.models import Agency
+
+    return or_(Agency.region.contains(text), Agency.name.startswith(text))
+
+
+class _Maps:
+    """The registry's facts every scope needs, read once per registry change."""
+
+    def __init__(self, reg):
+        regions = {r.id: r for r in reg.regions()}
+        entries = reg.entries()
+        self.regions = regions
+        self.entries = entries
+        self.region_of = {e.agency_id: regions[e.region_id].full_name for e in entries
+                          if e.agency_id is not None and e.region_id in regions}
+        self.matched = frozenset(e.agency_id for e in entries if e.agency_id is not None)
+        self.area = frozenset(e.agency_id for e in entries if e.agency_id is not None and e.covers == "area")
+        self.covers_known = frozenset(e.agency_id for e in entries if e.agency_id is not None and e.covers)
+
+
+def _maps(lib: Any, fp: tuple | None) -> _Maps | None:
+    reg = registry_of(lib)
+    if reg is None or fp is None:
+        return None
+    key = (getattr(store_of(lib), "url", None), fp)
+    got = _MAPS.get(key)
+    if got is None:
+        try:
+            got = (_Maps(reg) if not reg.is_empty() else None,)
+        except Exception:           # noqa: BLE001 — no registry tables yet: the store's own regions
+            got = (None,)
+        _MAPS.put(key, got)
+    return got[0]
+
+
+def resolve(lib: Any, region: int | str | None) -> RegionScope:
+    """The scope of `region` (registry id, name or full name, or a store region string); cached
+    while the registry and the agency table are unchanged (module docstring)."""
+    store = store_of(lib)
+    fp = registry_fingerprint(store) if hasattr(store, "_read") else None
+    key = (getattr(store, "url", None), str(region).strip() if region is not None else None, fp,
+           _agency_fingerprint(store) if region not in (None, "") else None)
+    got = _SCOPES.get(key)
+    if got is None:
+        got = _resolve(lib, region, fp)
+        _SCOPES.put(key, got)
+    return got
+
+
+def _resolve(lib: Any, region: int | str | None, fp: tuple | None) -> RegionScope:
+    from ..store.models import Agency
+
+    maps = _maps(lib, fp)
+    base = dict(registry=maps is not None, region_of=maps.region_of if maps else {},
+                area_agencies=maps.area if maps else frozenset(), covers_known=maps.covers_known if maps else frozenset())
+    text = "".join(str(region).split()) if region is not None else ""
+    if not text:
+        return RegionScope(None, None, **base)
+    if maps is not None:
+        found = registry_of(lib).find_regions(text)
+        if len(found) > 1:
+            names = "、".join(r.full_name for r in found[:5])
+            return RegionScope(text, text, known=False, message=f"地区「{text}」不唯一：{names}；请写全称或编号", **base)
+        if found:
+            node = found[0]
+            sub = _subtree(maps, node.id)
+            ids = frozenset(e.agency_id for e in maps.entries if e.region_id in sub and e.agency_id is not None)
+            others = sorted(maps.matched - ids)
+            by_text = text_condition(node.name)
+            if others:          # an agency the registry places elsewhere is not this region's by its text
+                by_text = and_(by_text, Agency.id.not_in(others))
+            cond = or_(Agency.id.in_(sorted(ids)), by_text) if ids else by_text
+            base["area_agencies"] = frozenset(a for a in maps.area if a in ids)
+            return RegionScope(text, node.full_name or node.name, node, cond, **base)
+    cond = text_condition(text)
+    with store_of(lib)._read() as s:
+        known = s.execute(select(Agency.id).where(cond).limit(1)).first() is not None
+    if not known:
+        return RegionScope(text, text, condition=false(), known=False, message=f"地区「{text}」不在名录中", **base)
+    return RegionScope(text, text, None, cond, **base)
+
+
+def _subtree(maps: _Maps, region_id: int) -> set[int]:
+    kids: dict[int, list[int]] = {}
+    for r in maps.regions.values():
+        if r.parent_id is not None:
+            kids.setdefault(r.parent_id, []).append(r.id)
+    out, stack = set(), [region_id]
+    while stack:
+        rid = stack.pop()
+        if rid not in out:
+            out.add(rid)
+            stack.extend(kids.get(rid, ()))
+    return out
+
+
+def scoped(lib: Any, filters: dict[str, Any]) -> dict[str, Any]:
+    """Store filters with `region` replaced by the scope's SQL condition (`where`); RegionNotFound
+    when the region is unknown. Filters without a region pass unchanged."""
+    region = filters.get("region")
+    if region in (None, ""):
+        return {k: v for k, v in filters.items() if k != "region"}
+    sc = resolve(lib, region).require()
+    return {k: v for k, v in filters.items() if k != "region"} | {"where": sc.condition}
+
+
+def group_labels(lib: Any) -> dict[int, str] | None:
+    """agency id → the registry's full region name, for grouping by region (None: no registry)."""
+    sc = resolve(lib, None)
+    return dict(sc.region_of) if sc.registry else None
