@@ -1,8 +1,10 @@
 """Background ingest of uploaded files with per-file progress the upload page polls.
 
-A small thread pool parses and stores files one by one; a bad file gets its own
-Chinese message and the rest go on. Jobs live in memory: they are progress
-reports, not records (what was stored is in the store).
+A few threads hand the files one by one to the Library (Library.add_file), which parses them in
+its one worker-process pool (ingest.ParsePool, the pool `nianbao ingest` uses) and stores them;
+the threads only wait and record each file's state. A bad file gets its own Chinese message and
+the rest go on. Jobs live in memory: they are progress reports, not records (what was stored is
+in the store).
 """
 from __future__ import annotations
 
