@@ -44,10 +44,11 @@ def _write_corpus(folder: Path) -> tuple[int, int]:
 
 def _ingest(url: str, folder: Path) -> list[tuple[str, str]]:
     from nianbao.ingest import ingest
+    from nianbao.library import history_rules
     from nianbao.store import open_store
 
     jobs = os.cpu_count() or 1
-    with open_store(url) as store:
+    with open_store(url, history_rules=history_rules) as store:     # as the Library opens it: X rules too
         t = time.perf_counter()
         res = ingest([folder], store, jobs=jobs)
         wall = time.perf_counter() - t
