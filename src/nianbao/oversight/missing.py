@@ -123,9 +123,11 @@ def missing(registry: Registry, region: int | str, year: int, *, today: date | N
                      for e in entries}
         ids = {a for a in agency_of.values() if a is not None}
         versions: dict[int, list[tuple[int, str | None, bool]]] = {}
+        # `year + 0`: SQLite would otherwise walk the year's index over every report of the year
+        # (~7 ms at 5,000) instead of the agencies' (~0.1 ms for a city)
         for rid, aid, pub, current in s.execute(select(ReportRow.id, ReportRow.agency_id, ReportRow.published,
                                                         ReportRow.is_current)
-                                                 .where(ReportRow.agency_id.in_(ids), ReportRow.year == year)):
+                                                 .where(ReportRow.agency_id.in_(ids), ReportRow.year + 0 == year)):
             versions.setdefault(aid, []).append((rid, pub, current))
         # reports of the subtree's places whose agency no entry names
         names = {r.name for r in regions}
