@@ -77,10 +77,10 @@ def notice_bytes(lib, *, agency: str | int | None = None, region: str | None = N
         raise InputError(f"整改通知只能导出为 docx 或 xlsx，不支持 {fmt}")
     today = today or datetime.now().date()
     if agency is not None:
-        ag = lib.store.find_agency(str(agency))
+        ag = lib.find_agency(agency)
         if ag is None:
             raise InputError(f"库中没有机关「{agency}」的报告")
-        infos = [i for i in lib.store.list_reports(agency=ag.id) if year is None or i.year == year]
+        infos = [i for i in lib.reports(agency=ag.id) if year is None or i.year == year]
         if not infos:
             raise InputError(f"库中没有机关「{ag.name}」{year or ''}年的报告")
         info = max(infos, key=lambda i: i.year or 0)
