@@ -28,6 +28,7 @@ from .jobs import JobRunner
 from .sources import SourceFiles
 from .uploads import DEFAULT_MAX_EXPANDED_MB, DEFAULT_MAX_MB, DEFAULT_USER_BUDGET_MB, Limits, UploadBudget
 from ..originals import default_data_dir, originals_store  # noqa: F401  (originals_store: its old home)
+from ..oversight.scope import RegionNotFound
 
 HERE = Path(__file__).parent
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -107,6 +108,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.add_middleware(LimitAndHarden, max_request=settings.max_bytes * 10 + 2**20,
                        max_upload_mb=settings.max_upload_mb)
+
+    @app.exception_handler(RegionNotFound)             # ?region= that neither registry nor store knows
+    async def unknown_region(request: Request, exc: RegionNotFound):
+        return _error(request, 404, str(exc))
 
     @app.exception_handler(StarletteHTTPException)     # FastAPI's HTTPException and the router's own 404/405
     async def http_error(request: Request, exc: StarletteHTTPException):
