@@ -275,7 +275,7 @@ def compare(
 ) -> None:
     """主要指标对比：新收申请、予以公开占比、行政复议纠正率、风险指标（红/黄标记）、审核问题数。"""
     from ..compare import INDICATORS, SORT_KEYS, sort_rows
-    from ..errors import StoreError
+    from ..errors import InputError, StoreError
 
     if sort and sort not in SORT_KEYS:
         report_error(f"--sort 只能是：{'、'.join(SORT_KEYS)}")
@@ -293,6 +293,9 @@ def compare(
             rows = lib.compare(region=region, year=year)
     except StoreError as e:
         report_error(e.message)
+        raise typer.Exit(EXIT_INPUT) from None
+    except InputError as e:         # a region neither the registry nor the store knows (不在名录中)
+        report_error(e)
         raise typer.Exit(EXIT_INPUT) from None
     finally:
         lib.close()
