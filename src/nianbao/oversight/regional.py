@@ -148,7 +148,7 @@ class _World:
         members = {rid: self._members(rid) for rid in dict.fromkeys(region_ids)}
         ids = sorted({m.report_id for _, ru in members.values() if ru.computed
                       for m in [ru.government, *ru.included]})
-        cells = self.lib.store.cells(ids, tables=TABLES) if ids else {}
+        cells = _cells(self.lib, ids) if ids else {}
         return {rid: ru if not ru.computed else
                 compute_rollup(rid, self.year, regions=self.regions, entries=entries, report_of=self.report_of,
                                cells=cells, formats=self.formats, children=self.kids)
@@ -163,7 +163,23 @@ def _rollup(lib, region_id: int, year: int, regions, entries, report_of, formats
         return members
     ids = [m.report_id for m in [members.government, *members.included]]
     return compute_rollup(region_id, year, regions=regions, entries=entries, report_of=report_of,
-                          cells=lib.store.cells(ids, tables=TABLES), formats=formats)
+                          cells=_cells(lib, ids), formats=formats)
+
+
+def _cells(lib, ids: list[int]) -> dict[int, dict[tuple[str, str, str], float | None]]:
+    """Store.cells(ids, tables=TABLES), each chunk fetched whole (a city's roll-up reads ~20,000
+    cells: row-by-row fetching was most of its time)."""
+    from ..store.models import Cell
+
+    out: dict[int, dict[tuple[str, str, str], float | None]] = {i: {} for i in ids}
+    c = Cell.__table__.c
+    with lib.store._core() as conn:
+        for k in range(0, len(ids), 500):
+            q = select(c.report_id, c.table_key, c.row_key, c.col_key, c.value).where(
+                c.report_id.in_(ids[k:k + 500]), c.table_key.in_(TABLES))
+            for rid, t, r, col, v in conn.execute(q).all():
+                out[rid][(t, r, col)] = v
+    return out
 
 
 def config_for(lib, region_id: int | None):
@@ -192,48 +208,20 @@ def rollup_for(lib, region: int | str, year: int) -> Rollup:
 
 
 def scope(lib, region: int | str | None, year: int | None) -> list[int]:
-    """Current reports of a region (its whole subtree; every report when None) and year."""
-    if region is None:
-        return [i.id for i in lib.store.list_reports(year=year)]
-    from ..store.registry import RegistryError
-
-    ids: set[int] = set()
-    registry = registry_of(lib)
-    if not registry.is_empty():
-        try:
-            reg = registry.resolve(region)
-        except RegistryError:       # not in the registry: the store's regions may still know it
-            if not _store_region_ids(lib, str(region), year):
-                raise
-        else:
-            agencies = [e.agency_id for e in registry.expected(reg.id, recursive=True) if e.agency_id is not None]
-            if year is not None:
-                ids |= {i.id for i in lib.store.current_reports(agencies, year)}
-            else:
-                wanted = set(agencies)
-                ids |= {i.id for i in lib.store.list_reports() if i.agency_id in wanted}
-            region = reg.name
-    ids |= _store_region_ids(lib, str(region), year)
-    return sorted(ids)
-
-
-def _store_region_ids(lib, region: str, year: int | None) -> set[int]:
-    """Ids of the current reports Store.list_reports(region=, year=) lists (the agency's region
-    names it or its name starts with it), in one query over the agency table and the report index
-    (not the listing's join and ordering: a city's views ask this on every request)."""
-    from sqlalchemy import or_
-
+    """Current reports of a region (its whole subtree; every report when None) and year: the one
+    region scope of nianbao.oversight.scope (RegionNotFound when neither registry nor store knows it)."""
     from ..store.models import Agency
     from ..store.models import Report as ReportRow
+    from .scope import resolve
 
-    if not region:
-        return {i.id for i in lib.store.list_reports(year=year)}
-    agencies = select(Agency.id).where(or_(Agency.region.contains(region), Agency.name.startswith(region)))
-    q = select(ReportRow.id).where(ReportRow.agency_id.in_(agencies), ReportRow.is_current)
+    sc = resolve(lib, region).require()
+    q = select(ReportRow.id).outerjoin(Agency, Agency.id == ReportRow.agency_id).where(ReportRow.is_current)
+    if sc.condition is not None:
+        q = q.where(sc.condition)
     if year is not None:
         q = q.where(ReportRow.year == year)
     with lib.store._core() as c:
-        return {rid for (rid,) in c.execute(q)}
+        return sorted(rid for (rid,) in c.execute(q))
 
 
 def _current_by_year(lib, report_ids: Iterable[int]) -> dict[int, list[int]]:
@@ -435,6 +423,9 @@ def pairs(lib, year: int, region: int | str | None = None) -> list[dict[str, Any
     found them: every X005 finding with the sibling it names and the others it lists, the shares
     and the threshold applied."""
     ids = scope(lib, region, year)
+    from .scope import resolve
+
+    named = resolve(lib, None)                  # the registry's region names of the agencies
     out = []
     found = lib.store.findings(report_ids=ids, code="X005")
     infos = {i.id: i for i in lib.store.report_infos({f["report_id"] for f in found})}
@@ -445,7 +436,8 @@ def pairs(lib, year: int, region: int | str | None = None) -> list[dict[str, Any
             if not o.get("report_id"):
                 continue
             out.append({"report_id": f["report_id"], "agency": (info.agency_name or info.agency) if info else None,
-                        "region": info.region if info else None, "other_report_id": o["report_id"],
+                        "region": named.region_name(info.agency_id, info.region) if info else None,
+                        "other_report_id": o["report_id"],
                         "other_agency": o.get("agency"), "share": o.get("share"), "other_share": o.get("other_share"),
                         "by_section": o.get("by_section") or {}, "threshold": d.get("threshold"), "year": year})
     return sorted(out, key=lambda p: (-(p["share"] or 0), p["report_id"], p["other_report_id"]))
