@@ -133,10 +133,18 @@ def agency_years(store: Store, agency: str | int, thresholds: dict | None = None
 
 def region_year(store: Store, region: str | None = None, year: int | None = None,
                 thresholds: dict | None = None) -> list[CompareRow]:
-    """Every agency of a region (region or the start of the agency's name) in a year; the marks
-    by the region's thresholds (its jurisdiction's configuration) unless `thresholds` is given."""
+    """Every agency of a region (its registry subtree, else the store's region text: oversight.scope;
+    RegionNotFound when neither knows it) in a year; the marks by the region's thresholds (its
+    jurisdiction's configuration) unless `thresholds` is given. A row's region is the registry's."""
+    from .oversight.scope import resolve
+
+    sc = resolve(store, region).require()
     th = OI.config_thresholds(store, region) if thresholds is None else thresholds
-    return rows_for(store, store.list_reports(region=region, year=year), th)
+    infos = store.list_reports(year=year, where=sc.condition)
+    rows = rows_for(store, infos, th)
+    for info, r in zip(infos, rows):
+        r.region = sc.region_name(info.agency_id, r.region)
+    return rows
 
 
 def compare_reports(store: Store, ids: list[int], thresholds: dict | None = None) -> list[CompareRow]:

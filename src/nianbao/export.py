@@ -118,7 +118,12 @@ class Selection:
     current: bool | None = True
 
     def reports(self, store: Store) -> list[ReportInfo]:
-        return store.list_reports(agency=self.agency, region=self.region, year=self.year, current=self.current)
+        """The selected reports; a region is its scope (registry subtree, else the store's text;
+        RegionNotFound when neither knows it: nianbao.oversight.scope)."""
+        from .oversight.scope import resolve
+
+        where = resolve(store, self.region).require().condition if self.region else None
+        return store.list_reports(agency=self.agency, year=self.year, current=self.current, where=where)
 
 
 def _report_row(i: ReportInfo) -> dict[str, Any]:

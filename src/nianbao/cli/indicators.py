@@ -50,9 +50,6 @@ def indicators(
         if agency and lib.store.find_agency(agency) is None:
             report_error(f"库中没有机关「{agency}」的报告")
             raise typer.Exit(EXIT_INPUT)
-        if region and not lib.store.list_reports(region=region, limit=1) and not _in_registry(lib, region):
-            report_error(f"库中没有地区「{region}」的报告，登记表中也没有这个地区")
-            raise typer.Exit(EXIT_INPUT)
         res = lib.indicators(region=region, year=year, agency=agency)
     rows = sort_rows(res.rows, sort, desc) if sort else res.rows
     if json_out:
@@ -86,7 +83,13 @@ def indicators(
             if tot.denominator is not None else f"（合计：{tot.reason}）"
         lines.append(f"{SHORT[name]} = {d.label}：{d.formula}{limit}{counted}")
     console.print("[dim]" + escape("\n".join(lines)) + "\n地区合计 = 各机关分子之和 ÷ 分母之和；"
-                  "— = 分母为 0 或空白（或分子空白），无法计算。[/dim]", soft_wrap=True)
+                  "— = 分母为 0 或空白（或分子空白），无法计算。\n" + escape(_note(res)) + "[/dim]", soft_wrap=True)
+
+
+def _note(res) -> str:
+    """The totals' footnote: which area reports are left out, or that coverage is unknown."""
+    left = f"（未计入 {len(res.excluded)} 份）" if res.excluded else ""
+    return f"注：{res.totals_note}{left}"
 
 
 def _display(name: str, v: float) -> str:
@@ -99,13 +102,3 @@ def _num(v) -> str:
     if v is None:
         return "—"
     return f"{v:g}"
-
-
-def _in_registry(lib, region: str) -> bool:
-    reg = getattr(lib, "registry", None)
-    if reg is None:
-        return False
-    try:
-        return reg.region(int(region) if region.isdigit() else region) is not None
-    except Exception:       # noqa: BLE001 — no registry tables: the store's regions only
-        return False

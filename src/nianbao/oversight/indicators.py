@@ -36,6 +36,9 @@ from sqlalchemy import and_, case, func, or_, select
 from ..form import form2021 as F21
 from ..model import Report
 from .config import Threshold, default_config
+from .scope import registry_fingerprint as _registry_fingerprint
+from .scope import registry_of as _registry
+from .scope import resolve
 
 RATE, FACTOR, COUNT = "rate", "factor", "count"
 
@@ -308,6 +311,8 @@ class RegionIndicators:
     totals: dict[str, Indicator]
     distribution: dict[str, dict[str, Any]]
     thresholds: dict[str, Threshold]
+    totals_note: str = ""               # what the totals leave out or may count twice (oversight.scope)
+    excluded: list[int] = field(default_factory=list)   # area reports left out of the totals
 
     def marked(self, name: str, level: str) -> int:
         """How many agencies' `name` carries the mark `level` ("red" / "yellow")."""
@@ -318,8 +323,19 @@ class RegionIndicators:
                 "definitions": legend(),
                 "thresholds": {k: t.model_dump() for k, t in self.thresholds.items()},
                 "totals": {k: v.to_dict() for k, v in self.totals.items()},
+                "totals_note": self.totals_note, "totals_excluded": self.excluded,
                 "rows": [r.to_dict() for r in self.rows],
                 "distribution": self.distribution}
+
+
+def totals_note(sc: Any, rows: Iterable[AgencyRow]) -> str:
+    """The totals' footnote: area reports left out (registry), or that coverage is unknown — no
+    registry, or governments whose 报告范围 the registry does not state (they are summed)."""
+    from ..audit.dates import is_peoples_government
+
+    unknown = sum(1 for r in rows if r.agency_id not in sc.covers_known
+                  and is_peoples_government(r.agency or r.agency_name or "")) if sc.registry else 0
+    return sc.totals_note(unknown)
 
 
 def legend() -> list[dict[str, str]]:
@@ -357,18 +373,6 @@ def _store(lib: Any):
     return getattr(lib, "store", lib)
 
 
-def _registry(lib: Any):
-    """The registry of a Library, or of a plain Store (the same tables), or None."""
-    reg = getattr(lib, "registry", None)
-    if reg is not None or not hasattr(lib, "_read"):
-        return reg
-    try:
-        from ..store.registry import Registry
-    except ImportError:
-        return None
-    return Registry(lib)
-
-
 class _FetchCache:
     """The parts of a region's reports, kept while the store's reports are unchanged (a saved
     report is a new row, a deleted one lowers the count: max(id) and the counts tell, from
@@ -398,40 +402,6 @@ class _FetchCache:
                 self._items.popitem(last=False)
 
 
-_FILTERS = _FetchCache(size=128)
-
-
-def region_filter(lib: Any, region: int | str | None):
-    """(SQL condition on report/agency, label): the registry's region and everything under it
-    (its matched agencies, and store agencies whose region names it), else the store's own rule
-    (region string contains it or the agency name starts with it). None: every region. Kept while
-    the registry is unchanged."""
-    store = _store(lib)
-    key = (getattr(store, "url", None), str(region), _registry_fingerprint(store) if hasattr(store, "_read") else None)
-    got = _FILTERS.get(key)
-    if got is None:
-        got = _region_filter(lib, region)
-        _FILTERS.put(key, got)
-    return got
-
-
-def _region_filter(lib: Any, region: int | str | None):
-    from ..store.models import Agency
-    from ..store.models import Report as ReportRow
-
-    if region in (None, ""):
-        return None, None
-    text = str(region)
-    reg = _registry(lib)
-    node = _node(lib, region)
-    if node is not None:
-        ids = {e.agency_id for e in reg.expected(node.id, recursive=True) if e.agency_id is not None}
-        by_name = or_(Agency.region.contains(node.name), Agency.name.startswith(node.name))
-        cond = or_(ReportRow.agency_id.in_(sorted(ids)), by_name) if ids else by_name
-        return cond, node.full_name or node.name
-    return or_(Agency.region.contains(text), Agency.name.startswith(text)), text
-
-
 _CACHE = _FetchCache()
 
 
@@ -445,28 +415,11 @@ def _fingerprint(store: Any) -> tuple:
         return tuple(s.execute(q).one())
 
 
-def _registry_fingerprint(store: Any) -> tuple | None:
-    """Counts, last id and last change of the registry's regions and entries (small tables): any
-    import, edit, deadline or configuration changes it. None without registry tables."""
-    try:
-        from ..store.registry_models import EntryRow, RegionRow
-    except ImportError:
-        return None
-    q = select(*(c for t in (RegionRow, EntryRow)
-                 for c in (select(func.count(t.id)).scalar_subquery(), select(func.max(t.id)).scalar_subquery(),
-                           select(func.max(t.updated_at)).scalar_subquery())))
-    try:
-        with store._read() as s:
-            return tuple(str(v) for v in s.execute(q).one())
-    except Exception:               # noqa: BLE001 — a store without the registry's migration
-        return None
-
-
 def _fetch(lib: Any, region: int | str | None, years: list[int] | None, agency: str | int | None = None):
     """Current reports of the region in these years (None: all) with their parts (cached while
     the store and the registry are unchanged, see _FetchCache)."""
     store = _store(lib)
-    key = (store.url, _fingerprint(store), _registry_fingerprint(store) if region not in (None, "") else None,
+    key = (store.url, _fingerprint(store), _registry_fingerprint(store),
            str(region), tuple(years) if years is not None else None, str(agency))
     got = _CACHE.get(key)
     if got is None:
@@ -481,7 +434,8 @@ def _query(lib: Any, region: int | str | None, years: list[int] | None, agency: 
     from ..store.models import Report as ReportRow
 
     store = _store(lib)
-    cond, label = region_filter(lib, region)
+    sc = resolve(lib, region).require()            # RegionNotFound (不在名录中) when unknown
+    cond, label = sc.condition, sc.label
     q = (select(ReportRow.id, ReportRow.agency_id, Agency.name, Agency.region, ReportRow.agency_name, ReportRow.year,
                 *_parts_columns())
          .select_from(ReportRow)
@@ -500,7 +454,7 @@ def _query(lib: Any, region: int | str | None, years: list[int] | None, agency: 
         q = q.where(ReportRow.agency_id.in_(ids))
     names = list(PARTS)
     with store._read() as s:
-        rows = [(r[:6], dict(zip(names, r[6:]))) for r in s.execute(q)]
+        rows = [((*r[:3], sc.region_name(r[1], r[3]), *r[4:6]), dict(zip(names, r[6:]))) for r in s.execute(q)]
     return rows, label
 
 
@@ -545,33 +499,21 @@ def _rows(fetched, year: int | None, th) -> list[AgencyRow]:
     return out
 
 
-def summarize(rows: list[AgencyRow], th: Mapping[str, Threshold]) -> tuple[dict[str, Indicator], dict[str, dict]]:
-    """A region's totals and the distribution of each indicator over its reports."""
-    totals = {n: total(n, (r.indicators[n] for r in rows), th) for n in NAMES}
+def summarize(rows: list[AgencyRow], th: Mapping[str, Threshold], exclude: Iterable[int] = ()
+              ) -> tuple[dict[str, Indicator], dict[str, dict]]:
+    """A region's totals and the distribution of each indicator over its reports. `exclude`: the
+    agencies whose report covers their whole area (left out of the totals: their figures already
+    are the sum of the reports under them)."""
+    skip = set(exclude)
+    summed = [r for r in rows if r.agency_id not in skip]
+    totals = {n: total(n, (r.indicators[n] for r in summed), th) for n in NAMES}
     dist = {n: distribution(r.indicators[n].value for r in rows) for n in NAMES}
     return totals, dist
 
 
-_NODES = _FetchCache(size=256)
-
-
 def _node(lib: Any, region: int | str | None):
-    """The registry's region `region` names (id, name, full name), or None; kept while the
-    registry is unchanged (each lookup reads the whole region tree)."""
-    reg = _registry(lib)
-    if reg is None or region in (None, ""):
-        return None
-    store = _store(lib)
-    key = (getattr(store, "url", None), str(region), _registry_fingerprint(store) if hasattr(store, "_read") else None)
-    got = _NODES.get(key)
-    if got is None:
-        try:
-            node = reg.region(int(region) if str(region).isdigit() else str(region))
-        except Exception:           # noqa: BLE001 — no registry tables yet: the store's own regions
-            node = None
-        got = (node,)
-        _NODES.put(key, got)
-    return got[0]
+    """The registry's region `region` names (id, name, full name), or None (oversight.scope)."""
+    return resolve(lib, region).node if region not in (None, "") else None
 
 
 _THRESHOLDS = _FetchCache(size=128)
@@ -612,7 +554,7 @@ def _cached(lib: Any, what: str, region: Any, years: Any, agency: Any, th: Mappi
     """A computed region result, kept on the same terms as the fetched parts (_FetchCache) and for
     the same thresholds: a large region's rows are not recomputed on every page view."""
     store = _store(lib)
-    key = (what, store.url, _fingerprint(store), _registry_fingerprint(store) if region not in (None, "") else None,
+    key = (what, store.url, _fingerprint(store), _registry_fingerprint(store),
            str(region), years, str(agency),
            tuple(sorted((k, t.yellow, t.red, t.direction) for k, t in th.items())))
     got = _RESULTS.get(key)
@@ -631,8 +573,10 @@ def region_indicators(lib: Any, region: int | str | None, year: int, *, agency: 
     def compute() -> RegionIndicators:
         fetched, label = _fetch(lib, region, [year - 1, year], agency)
         rows = _rows(fetched, year, th)
-        totals, dist = summarize(rows, th)
-        return RegionIndicators(label, year, rows, totals, dist, th)
+        sc = resolve(lib, region)
+        totals, dist = summarize(rows, th, sc.area_agencies)
+        excluded = [r.report_id for r in rows if r.agency_id in sc.area_agencies]
+        return RegionIndicators(label, year, rows, totals, dist, th, totals_note(sc, rows), excluded)
 
     return _cached(lib, "region", region, year, agency, th, compute)
 
@@ -643,11 +587,12 @@ def region_trend(lib: Any, region: int | str | None, *, config: Any = None) -> d
 
     def compute() -> dict[int, dict[str, Indicator]]:
         fetched, _ = _fetch(lib, region, None)
+        area = resolve(lib, region).area_agencies
         by_year: dict[int, list[AgencyRow]] = {}
         for r in _rows(fetched, None, th):
             if r.year is not None:
                 by_year.setdefault(r.year, []).append(r)
-        return {y: summarize(by_year[y], th)[0] for y in sorted(by_year)}
+        return {y: summarize(by_year[y], th, area)[0] for y in sorted(by_year)}
 
     return _cached(lib, "trend", region, None, None, th, compute)
 
@@ -661,14 +606,16 @@ def subregion_trend(lib: Any, region: int | str | None, name: str, *, config: An
 
     def compute() -> dict[str, dict[int, Indicator]]:
         fetched, _ = _fetch(lib, region, None)
-        rows = _rows(fetched, None, th)
-        node = _node(lib, region)
-        reg = _registry(lib)
-        children = [c.name for c in reg.children(node.id)] if node is not None else []
+        sc = resolve(lib, region)
+        rows = [r for r in _rows(fetched, None, th) if r.agency_id not in sc.area_agencies]
+        node = sc.node
+        children = _registry(lib).children(node.id) if node is not None else []
         groups: dict[str, list[AgencyRow]] = {}
         for r in rows:
+            # a row's region is the registry's full name when its agency is registered (oversight.scope)
             where = (r.region or "") + (r.agency or "")
-            key = next((c for c in children if c in where), None) if children else (r.region or None)
+            key = next((c.name for c in children if where.startswith(c.full_name) or c.name in where), None) \
+                if children else (r.region or None)
             if key is not None and r.year is not None:
                 groups.setdefault(key, []).append(r)
         chosen = sorted(groups, key=lambda k: (-len(groups[k]), k))[:limit]

@@ -230,7 +230,7 @@ def _resolve(lib: Any, region: int | str | None, fp: tuple | None) -> RegionScop
     with store_of(lib)._read() as s:
         known = s.execute(select(Agency.id).where(cond).limit(1)).first() is not None
     if not known:
-        return RegionScope(text, text, condition=false(), known=False, message=f"地区「{text}」不在名录中", **base)
+        return RegionScope(text, text, condition=false(), known=False, message=f"地区「{text}」不在名录中，库中也没有该地区机关的报告", **base)
     return RegionScope(text, text, None, cond, **base)
 
 
@@ -262,3 +262,15 @@ def group_labels(lib: Any) -> dict[int, str] | None:
     """agency id → the registry's full region name, for grouping by region (None: no registry)."""
     sc = resolve(lib, None)
     return dict(sc.region_of) if sc.registry else None
+
+
+def region_choices(lib: Any) -> list[str]:
+    """What a region filter offers: the registry's full names when one is imported (every one of
+    them resolves to its subtree), else the store's agency region strings."""
+    reg = registry_of(lib)
+    try:
+        if reg is not None and not reg.is_empty():
+            return [r.full_name for r in reg.regions()]
+    except Exception:               # noqa: BLE001 — no registry tables yet
+        pass
+    return store_of(lib).regions()

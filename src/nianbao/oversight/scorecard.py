@@ -614,17 +614,6 @@ def _evidence_text(ln: Line) -> str:
 
 
 # ------------------------------------------------------------------ inputs from the Library
-def _region_node(lib: Any, region: int | str):
-    """The registry's region (id, name or full name), None without a registry or such a region."""
-    from .regional import registry_of
-
-    reg = registry_of(lib)
-    if reg.is_empty():
-        return None
-    text = str(region).strip()
-    return reg.region(int(text) if text.isdigit() else text)
-
-
 def _config(lib: Any, node) -> Any:
     """The jurisdiction's configuration: the nearest region up the tree with a document, else the default."""
     from .regional import config_for
@@ -632,13 +621,12 @@ def _config(lib: Any, node) -> Any:
     return config_for(lib, node.id if node is not None else None)
 
 
-def _current_reports(lib: Any, year: int, *, agency_ids: Iterable[int] | None = None, region: str | None = None):
-    """Current reports of the year: of these store agencies, or matching the region (E1's rule)."""
+def _current_reports(lib: Any, year: int, *, agency_ids: Iterable[int] | None = None, scope: Any = None):
+    """Current reports of the year: of these store agencies, or of the region's scope (oversight.scope)."""
     from sqlalchemy import select
 
     from ..store.models import Agency
     from ..store.models import Report as ReportRow
-    from .indicators import region_filter
 
     q = (select(ReportRow.id, ReportRow.agency_id, Agency.name, Agency.region, ReportRow.agency_name,
                 ReportRow.published)
@@ -651,9 +639,8 @@ def _current_reports(lib: Any, year: int, *, agency_ids: Iterable[int] | None = 
             return []
         q = q.where(ReportRow.agency_id.in_(ids))
     else:
-        cond, _ = region_filter(lib, region)
-        if cond is not None:
-            q = q.where(cond)
+        if scope is not None and scope.condition is not None:
+            q = q.where(scope.condition)
     with lib.store._read() as s:
         return [tuple(r) for r in s.execute(q)]
 
@@ -762,7 +749,10 @@ def build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None = Non
     `scheme`: instead of the jurisdiction's own (`config_for`, else the bundled default)."""
     from ..errors import InputError
 
-    node = _region_node(lib, region)
+    from .scope import resolve
+
+    sc = resolve(lib, region).require()         # RegionNotFound (不在名录中) when neither knows it
+    node = sc.node
     config = _config(lib, node)
     if scheme is None:
         scheme = parse_scheme(config.scorecard)
@@ -807,7 +797,7 @@ def build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None = Non
             notes.append(f"机构名录中没有{label}应公开的机关：按已入库的报告评分，无法判断未公开的机关")
         else:
             notes.append("未导入机构名录：按已入库的报告评分，「未公开」项不评估")
-        reports = _current_reports(lib, year, region=label if node is None else node.name)
+        reports = _current_reports(lib, year, scope=sc)
         if not reports:
             raise InputError(f"地区「{label}」{year} 年度没有已入库的报告，机构名录中也没有它应公开的机关")
         for rid, agency_id, name, reg, printed, _pub in reports:

@@ -227,7 +227,8 @@ DASHBOARD_PAGE = 50
 
 def dashboard_figures(backend, year: int | None, region: str | None, rule: str | None) -> dict[str, Any]:
     """Totals, the findings-by-rule chart and the filter choices, each aggregated in SQL (a constant
-    number of queries, whatever the number of reports)."""
+    number of queries, whatever the number of reports). Regions: the registry's when imported."""
+    from ..oversight.scope import region_choices
     from ..audit.titles import rule_label, rule_title
 
     by_rule: dict[str, Counter] = {}
@@ -239,7 +240,7 @@ def dashboard_figures(backend, year: int | None, region: str | None, rule: str |
                         for sev, label in (("error", "错误"), ("warning", "警告"), ("info", "提示"))]}
     all_codes = codes if not (region or rule) else sorted({c["code"] for c in backend.rule_counts(year=year)})
     return {"totals": backend.count(year=year, region=region, rule=rule), "chart": chart,
-            "rules": [(c, rule_title(c)) for c in all_codes], "regions": backend.regions()}
+            "rules": [(c, rule_title(c)) for c in all_codes], "regions": region_choices(backend.library)}
 
 
 @router.get("/dashboard", response_class=HTMLResponse)

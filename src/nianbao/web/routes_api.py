@@ -204,8 +204,9 @@ def compare(request: Request, response: Response,
     from .. import compare as C
 
     store = backend.store
-    infos = store.list_reports(region=region or None, year=_year(year), limit=p.limit, offset=p.offset)
-    p.headers(request, response, store.count_reports(region=region or None, year=year))
+    # the region's scope (registry subtree, else the store's text; 404 when unknown: oversight.scope)
+    infos = backend.library.reports(region=region or None, year=_year(year), limit=p.limit, offset=p.offset)
+    p.headers(request, response, backend.library.report_totals(region=region or None, year=year)["reports"])
     return {"indicators": dict(C.INDICATORS), "shares": sorted(C.SHARES),
             "rows": [r.to_dict() for r in C.rows_for(store, infos)]}
 

@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..oversight import charts
 from ..oversight import indicators as OI
+from ..oversight.scope import region_choices, resolve
 from . import auth
 from .params import page_param, year_param, year_query
 
@@ -30,14 +31,25 @@ def _render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
     return request.app.state.templates.TemplateResponse(request, name, ctx)
 
 
-def _choices(request: Request, year: int | None) -> tuple[list[int], list[str], int | None]:
-    """Years (newest first), known regions, and the year to show: the one asked, else the year
-    with most current reports."""
+def _choices(request: Request, year: int | None, region: str | None = None
+             ) -> tuple[list[int], list[str], int | None]:
+    """Years (newest first), known regions (the registry's full names when one is imported), and
+    the year to show: the one asked, else the year with most current reports. A region neither the
+    registry nor the store knows: 404 with its Chinese message (oversight.scope)."""
     backend = request.app.state.backend
+    _known(backend.library, region)
     years = backend.years()
     if year is None:
         year = OI.busiest_year(backend.library)
-    return years, backend.regions(), year
+    return years, region_choices(backend.library), year
+
+
+def _known(lib: Any, region: str | None) -> None:
+    """404 (Chinese: 地区「…」不在名录中) for a region no one knows, before any figure is computed."""
+    if region:
+        sc = resolve(lib, region)
+        if not sc.known:
+            raise HTTPException(404, sc.message)
 
 
 def _legend(res: OI.RegionIndicators) -> list[dict[str, Any]]:
@@ -58,7 +70,7 @@ def _legend(res: OI.RegionIndicators) -> list[dict[str, Any]]:
 @router.get("/compare/agencies", response_class=HTMLResponse, include_in_schema=False)
 def compare_agencies(request: Request, region: str | None = None, year: str | None = None,
                      sort: str | None = None, desc: str | None = None, page: str | None = None):
-    years, regions, y = _choices(request, year_param(year))
+    years, regions, y = _choices(request, year_param(year), region)
     key = sort if sort in (*OI.DEFINITIONS, "agency") else None
     descending = desc in ("1", "true", "yes")
     lib = request.app.state.backend.library
@@ -85,7 +97,7 @@ def compare_agencies(request: Request, region: str | None = None, year: str | No
 @router.get("/regions/overview", response_class=HTMLResponse, include_in_schema=False)
 def region_overview(request: Request, region: str | None = None, year: str | None = None,
                     indicator: str | None = None):
-    years, regions, y = _choices(request, year_param(year))
+    years, regions, y = _choices(request, year_param(year), region)
     name = indicator if indicator in OI.DEFINITIONS else "denial_rate"
     lib = request.app.state.backend.library
     res = lib.indicators(region=region or None, year=y) if y is not None else None
@@ -111,6 +123,7 @@ def region_overview(request: Request, region: str | None = None, year: str | Non
 def indicators_panel(request: Request, region: str | None = None, year: str | None = None):
     """The dashboard's indicators panel (HTMX fragment): the region's totals with marks and formulas."""
     y = year_param(year)
+    _known(request.app.state.backend.library, region)
     if y is None:
         y = OI.busiest_year(request.app.state.backend.library)
     res = request.app.state.backend.library.indicators(region=region or None, year=y) if y is not None else None
@@ -167,12 +180,15 @@ class IndicatorsOut(BaseModel):
     totals: dict[str, IndicatorOut]
     rows: list[AgencyIndicatorsOut]
     distribution: dict[str, dict[str, Any]]
+    totals_note: str = ""
+    totals_excluded: list[int] = []
 
 
 @router.get("/api/indicators", response_model=IndicatorsOut, tags=["oversight"],
          summary="风险指标：一个地区一个年度各机关的实质公开率、不予公开率、复议纠错率、诉讼败诉率、结转率、申请量、同比波动",
          description="每个指标给出公式、分子、分母、值与红/黄标记（阈值取所在地区的配置）；分母为 0 或空白时值为 null、"
-                     "display 为“—”并说明原因。totals 为地区合计（各机关分子之和 ÷ 分母之和），distribution 为各机关取值的分布。"
+                     "display 为“—”并说明原因。totals 为地区合计（各机关分子之和 ÷ 分母之和；不含汇总全域数据的政府报告，"
+                     "其编号见 totals_excluded，说明见 totals_note），distribution 为各机关取值的分布。未知地区为 404。"
                      "sort 为指标名时按其排序（无值者总在最后）。")
 async def api_indicators(request: Request, year: int = year_query(description="年度"),
                          region: str | None = Query(None, description="地区名称、全称或登记表编号；省略为全部地区"),
@@ -184,6 +200,7 @@ async def api_indicators(request: Request, year: int = year_query(description="�
         raise HTTPException(400, f"不支持的排序 {sort}（可选 {'、'.join(OI.DEFINITIONS)}、agency）")
     if agency is not None and lib.store.find_agency(agency) is None:
         raise HTTPException(404, f"机关「{agency}」不存在")
+    _known(lib, region)
     res = await run_in_threadpool(lib.indicators, region=region or None, year=year, agency=agency)
     d = res.to_dict()
     if sort:
