@@ -5,7 +5,8 @@ years' files through the Library, the regional pass — and every planted case i
 nothing else of its kind: the missing view, D004, X002, X005, R001, R002, the indicators of the
 agency without applications, and the scorecard's ranking and deduction lines.
 
-One region is built per module (about 60 text reports; a few seconds)."""
+One region is built per backend (SQLite, and PostgreSQL when reachable): about 60 text reports,
+a few seconds each."""
 from __future__ import annotations
 
 import uuid
@@ -119,6 +120,7 @@ def test_registry_csv_and_xlsx_import_the_same_entries(world, tmp_path):
     other = Library(f"sqlite:///{tmp_path}/csv.db", data_dir=tmp_path / "files")
     try:
         other.import_registry(registry_csv(world.region), "registry.csv", user=USER)
+
         def entries(lib):
             full = {r.id: r.full_name for r in lib.registry.regions()}
             return {(full[e.region_id], e.name, e.kind, e.covers) for e in lib.registry.entries()}
