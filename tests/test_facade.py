@@ -161,3 +161,30 @@ def test_web_backend_over_the_library_pages_and_fingerprints_reports(store):
     assert b.version(rid) != v1 and b.version(10**6) is None
     assert [s.id for s in b.summaries(year=2023)] == [rid]
     assert b.get(rid)[0].rules.get("X001")
+
+
+def _timed(item):
+    """A worker's work for the pool test: when it ran (start, end) and where."""
+    import os
+    import time
+
+    t0 = time.monotonic()
+    time.sleep(0.2)
+    return (item, t0, time.monotonic(), os.getpid())
+
+
+def test_parse_pool_bounds_what_is_in_flight_by_bytes():
+    from nianbao.ingest import ParsePool
+
+    pool = ParsePool(2)
+    try:
+        got: list = []
+        pool.map(range(4), _timed, lambda item, r: got.append(r), name=str, size=lambda _: 10, max_bytes=5)
+        assert [g[0] for g in got] == [0, 1, 2, 3]                 # one at a time: in order, never overlapping
+        assert all(a[2] <= b[1] for a, b in zip(got, got[1:]))
+        both: list = []
+        pool.map(range(4), _timed, lambda item, r: both.append(r), name=str, size=lambda _: 1, max_bytes=100)
+        assert sorted(g[0] for g in both) == [0, 1, 2, 3]
+        assert any(a[1] < b[2] and b[1] < a[2] for a in both for b in both if a is not b)   # two workers at once
+    finally:
+        pool.shutdown()
