@@ -93,3 +93,68 @@ def test_direct_table_change_with_newer_timestamp_is_seen(reg):
         s.execute(update(RegionRow).where(RegionRow.id == rid)
                   .values(deadlines={"zone": "01-15"}, updated_at=datetime.now(UTC) + timedelta(seconds=1)))
     assert reg.region(rid).deadlines == {"zone": "01-15"}
+
+
+# ------------------------------------------------------------------ cached region views
+MISSING_CSV = """省,市,县,乡镇,机关名称,类型,报告范围
+宁夏回族自治区,中卫市,,,司法局,部门,
+宁夏回族自治区,中卫市,沙坡头区,,司法局,部门,
+宁夏回族自治区,中卫市,沙坡头区,,沙坡头区人民政府,政府,全域
+"""
+
+
+def _put(lib, agency: str, published, year: int = 2023) -> int:
+    from audit_support import clean_report
+
+    r = clean_report(year, agency=agency)
+    r.meta.published = published
+    return lib.store.save_report(r).report_id
+
+
+@pytest.fixture
+def lib(tmp_path):
+    from nianbao.library import Library
+
+    with Library(f"sqlite:///{tmp_path / 'v.db'}", data_dir=tmp_path / "files") as lib:
+        lib.import_registry(MISSING_CSV.encode(), "名录.csv")
+        yield lib
+
+
+def test_missing_view_is_kept_until_a_report_arrives(lib):
+    from datetime import date
+
+    today = date(2024, 6, 1)
+    first = lib.missing("中卫市", 2023, today=today)
+    assert lib.missing("中卫市", 2023, today=today) is first         # kept: nothing changed
+    assert first.counts["missing"] == 3
+    _put(lib, "中卫市司法局", date(2024, 1, 20))
+    after = lib.missing("中卫市", 2023, today=today)
+    assert after is not first and after.counts["missing"] == 2 and after.counts["published"] == 1
+
+
+def test_missing_view_sees_a_deadline_edit_at_once(lib):
+    from datetime import date
+
+    _put(lib, "中卫市沙坡头区司法局", date(2024, 1, 30))
+    today = date(2024, 6, 1)
+    assert lib.missing("中卫市", 2023, today=today).counts["late"] == 0
+    lib.registry.set_deadline(lib.registry.region("中卫市").id, "department", "01-28")
+    assert lib.missing("中卫市", 2023, today=today).counts["late"] == 1
+
+
+def test_rollup_sees_a_registry_entry_edit_at_once(lib):
+    _put(lib, "中卫市沙坡头区人民政府", None)
+    _put(lib, "中卫市沙坡头区司法局", None)
+    lib.registry.rematch(all=True)
+    assert lib.rollup(region="沙坡头区", year=2023).status == "ok"
+    gov = next(e for e in lib.registry.expected(lib.registry.region("沙坡头区").id) if e.kind == "government")
+    lib.registry.update_entry(gov.id, covers="office", user="t")
+    assert lib.rollup(region="沙坡头区", year=2023).status == "office"
+
+
+def test_rollup_sees_a_rematch_at_once(lib):
+    """A rematch changes only the entries' agency ids (no timestamp): still a new fingerprint."""
+    _put(lib, "中卫市沙坡头区人民政府", None)
+    assert lib.rollup(region="沙坡头区", year=2023).status == "no_report"     # entry not matched yet
+    lib.registry.rematch()
+    assert lib.rollup(region="沙坡头区", year=2023).status == "ok"

@@ -91,14 +91,22 @@ def _iso(text: str | None) -> date | None:
 
 
 def missing(registry: Registry, region: int | str, year: int, *, today: date | None = None) -> MissingView:
-    """The view for `region` (id, name or full name; RegistryError when unknown) and report `year`."""
+    """The view for `region` (id, name or full name; RegistryError when unknown) and report `year`
+    (kept while the store and the registry are unchanged: regional.VIEWS)."""
+    from .regional import VIEWS
+
+    today = today or date.today()
+    return VIEWS.get(registry.store, registry, ("missing", str(region), year, today),
+                     lambda: _missing(registry, region, year, today))
+
+
+def _missing(registry: Registry, region: int | str, year: int, today: date) -> MissingView:
     from ..store.models import Agency
     from ..store.models import Report as ReportRow
     from ..store.registry_models import EntryRow
 
     store = registry.store
     top = registry.resolve(region)
-    today = today or date.today()
     regions = registry.subtree(top.id)
     by_id = {r.id: r for r in registry.regions()}
     entries = registry.expected(top.id, recursive=True)

@@ -15,7 +15,9 @@ roll-up is not computed (R001/R002 stay silent; the roll-up view says why).
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -193,10 +195,48 @@ def config_for(lib, region_id: int | None):
     return load_config(*docs) if docs else default_config()
 
 
+class ViewCache:
+    """Region views (roll-up, copied pairs, missing) kept while the store's reports and findings
+    (Store.data_version) and the registry (Registry.fingerprint) are unchanged: both are read on
+    every use, so a new report, a regional pass or a registry edit — from any process — is seen at
+    once. A few hundred views per store at most, least recently used dropped first."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self._stores: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def get(self, store, registry, key: tuple, compute):
+        version = getattr(store, "data_version", None)
+        if version is None or not hasattr(registry, "fingerprint"):
+            return compute()
+        full = (key, version(), registry.fingerprint())
+        with self._lock:
+            items = self._stores.setdefault(store, OrderedDict())
+            if full in items:
+                items.move_to_end(full)
+                return items[full]
+        value = compute()
+        with self._lock:
+            items[full] = value
+            while len(items) > self.size:
+                items.popitem(last=False)
+        return value
+
+
+VIEWS = ViewCache()
+
+
 def rollup_for(lib, region: int | str, year: int) -> Rollup:
     """The roll-up of a region (id or name) and year; without a registry it says it cannot be computed.
-    Reads only the region's subtree: its regions, entries, their current reports and cells."""
+    Reads only the region's subtree: its regions, entries, their current reports and cells (kept
+    in VIEWS while nothing changed)."""
     registry = registry_of(lib)
+    return VIEWS.get(lib.store, registry, ("rollup", str(region), year),
+                     lambda: _rollup_for(lib, registry, region, year))
+
+
+def _rollup_for(lib, registry, region: int | str, year: int) -> Rollup:
     if registry.is_empty():
         return Rollup(None, str(region), year, "no_registry")
     reg = registry.resolve(region)
@@ -421,7 +461,12 @@ def _sync_reviews(lib, report_ids: list[int], user: str | None) -> None:
 def pairs(lib, year: int, region: int | str | None = None) -> list[dict[str, Any]]:
     """Copied-text pairs among the current reports of a year (of a region), as the regional pass
     found them: every X005 finding with the sibling it names and the others it lists, the shares
-    and the threshold applied."""
+    and the threshold applied (kept in VIEWS while nothing changed)."""
+    key = ("pairs", str(region) if region is not None else None, year)
+    return [dict(p) for p in VIEWS.get(lib.store, registry_of(lib), key, lambda: _pairs(lib, year, region))]
+
+
+def _pairs(lib, year: int, region: int | str | None) -> list[dict[str, Any]]:
     ids = scope(lib, region, year)
     from .scope import resolve
 

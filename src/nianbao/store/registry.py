@@ -166,6 +166,17 @@ class Registry:
         with _TREES_LOCK:
             _TREES.pop(self.store, None)
 
+    def fingerprint(self) -> tuple:
+        """Counts, last ids and last changes of both tables, and the entries' matches (a rematch
+        changes agency_id alone): any import, edit, deadline, configuration or match changes it."""
+        q = select(select(func.count(RegionRow.id)).scalar_subquery(), select(func.max(RegionRow.id)).scalar_subquery(),
+                   select(func.max(RegionRow.updated_at)).scalar_subquery(),
+                   *(c for c in (select(func.count(EntryRow.id), func.max(EntryRow.id), func.max(EntryRow.updated_at),
+                                        func.count(EntryRow.agency_id), func.sum(EntryRow.agency_id),
+                                        func.sum(EntryRow.agency_id * EntryRow.id)).subquery().c)))
+        with self._conn() as s:
+            return tuple(str(v) for v in s.execute(q).one())
+
     def regions(self) -> list[Region]:
         return list(self._tree().regions)
 
