@@ -186,8 +186,12 @@ def test_region_indicators_of_one_agency_and_of_all_regions(store):
     assert [r.agency for r in one.rows] == ["沙坡头区司法局"]
     every = I.region_indicators(store, None, 2023)
     assert len(every.rows) == 4 and every.totals["substantive_rate"].value == pytest.approx(55 / 60)
-    empty = I.region_indicators(store, "银川市", 2023)
-    assert empty.rows == [] and empty.totals["denial_rate"].display == "—"
+    from nianbao.oversight.scope import RegionNotFound
+
+    with pytest.raises(RegionNotFound, match="不在名录中"):     # unknown: an error, not an empty table
+        I.region_indicators(store, "银川市", 2023)
+    none = I.region_indicators(store, "中卫市", 2021)          # known region, a year without reports
+    assert none.rows == [] and none.totals["denial_rate"].display == "—"
 
 
 def test_stored_cells_and_the_model_give_the_same_indicators(store):
