@@ -144,7 +144,7 @@ def cases(request: Request, response: Response, region: str | None = None,
           page: str | None = PAGE_PARAM):
     lib, p = _lib(request), with_offset(page, limit, offset)
     sel = {"region": region, "year": year, "status": status, "rule": rule, "assignee": assignee}
-    p.headers(request, response, lib.review.count_cases(**sel))
+    p.headers(request, response, lib.count_cases(**sel))
     return lib.cases(**sel, limit=p.limit, offset=p.offset)
 
 
