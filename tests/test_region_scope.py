@@ -194,3 +194,25 @@ def test_web_answers_404_for_an_unknown_region_and_counts_the_subtree(world):
     assert r.status_code == 200 and len(r.json()["rows"]) == n
     page = client.get("/dashboard", params={"region": world.city, "year": y}).text
     assert f"{n} 份报告" in page
+
+
+def test_region_choices_are_the_registry_full_names_when_one_is_imported(world, bare):
+    from nianbao.oversight.scope import region_choices
+
+    got = region_choices(world.lib)
+    assert world.region.city_region in got
+    assert {world.region.city_region + d for d in world.region.districts} <= set(got)
+    assert region_choices(bare.lib) == bare.lib.store.regions()
+
+
+def test_indicators_panel_footnote_says_whether_totals_may_double_count(world, bare):
+    from fastapi.testclient import TestClient
+
+    from nianbao.web.app import Settings, create_app
+
+    for w, said in ((world, "地区合计不含汇总全域数据的政府报告"), (bare, "可能重复计算")):
+        client = TestClient(create_app(Settings(db_url=w.url, data_dir=w.lib_dir, secret="s", workers=1)))
+        r = client.get("/regions/indicators-panel", params={"region": w.city, "year": str(w.year)})
+        assert r.status_code == 200 and said in r.text
+        api = client.get("/api/indicators", params={"region": w.city, "year": str(w.year)}).json()
+        assert said in api["totals_note"]

@@ -266,11 +266,14 @@ def group_labels(lib: Any) -> dict[int, str] | None:
 
 def region_choices(lib: Any) -> list[str]:
     """What a region filter offers: the registry's full names when one is imported (every one of
-    them resolves to its subtree), else the store's agency region strings."""
+    them resolves to its subtree), then the store's agency region strings no registry region
+    answers to (agencies outside the registry); without a registry the store's strings."""
     reg = registry_of(lib)
+    stored = store_of(lib).regions()
     try:
         if reg is not None and not reg.is_empty():
-            return [r.full_name for r in reg.regions()]
+            out = [r.full_name for r in reg.regions()]
+            return out + [g for g in stored if not reg.find_regions(g)]
     except Exception:               # noqa: BLE001 — no registry tables yet
         pass
-    return store_of(lib).regions()
+    return stored
