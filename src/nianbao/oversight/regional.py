@@ -255,9 +255,11 @@ def scope(lib, region: int | str | None, year: int | None) -> list[int]:
     from .scope import resolve
 
     sc = resolve(lib, region).require()
-    q = select(ReportRow.id).outerjoin(Agency, Agency.id == ReportRow.agency_id).where(ReportRow.is_current)
+    q = select(ReportRow.id).where(ReportRow.is_current)
     if sc.condition is not None:
-        q = q.where(sc.condition)
+        # the condition is over the agency table alone: its agencies first, then their reports by
+        # the report list's covering index (a join walked every current report: ~15 ms at 5,000)
+        q = q.where(ReportRow.agency_id.in_(select(Agency.id).where(sc.condition)))
     if year is not None:
         q = q.where(ReportRow.year == year)
     with lib.store._core() as c:
