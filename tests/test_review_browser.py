@@ -2,6 +2,8 @@
 move between findings, confirm one, and dismiss one after asking for the reason."""
 from __future__ import annotations
 
+import re
+
 import subprocess
 import sys
 import time
@@ -68,7 +70,10 @@ def test_keyboard_moves_confirms_and_dismisses_with_a_reason(tmp_path):
             page.keyboard.press("c")
             expect(page.locator(f"#{second} .decision")).to_contain_text("确认")
             page.keyboard.press("k")
-            first = page.locator("#review tr.current").get_attribute("id")
+            # a key pressed before the new panel settles waits for it (review.js): read the current row
+            # once "k" has moved it, not while the panel is still being replaced
+            first = rows.nth(0).get_attribute("id")
+            expect(page.locator(f"#{first}")).to_have_class(re.compile(r"\bcurrent\b"))
             page.keyboard.press("f")
             reason = page.locator(f"#{first} input[name=reason]")
             assert reason.evaluate("el => el === document.activeElement")
