@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from .app import EXIT_INPUT, EXIT_OK, app, console, err_console, print_json, report_error
-from .store import DB_HELP, _open, print_findings_summary
+from .store import DB_HELP, _library, print_findings_summary
 
 
 def read_seeds_csv(path: Path):
@@ -88,12 +88,8 @@ def fetch(
         report_error("请给出网址，或用 --from 指定网址清单 CSV")
         raise typer.Exit(EXIT_INPUT)
     settings = Settings(delay=max(0.0, delay), timeout=timeout, retries=max(0, retries), per_host=per_host)
-    store = _open(db)
-    if keep_originals:
-        from ..web.app import originals_store
-        keep = originals_store(store.url, data_dir).save
-    else:
-        keep = None
+    lib = _library(db, data_dir=data_dir)      # the façade: its store (with the cross-year rules), its originals
+    keep = lib.originals.save if keep_originals else None
     with Progress(SpinnerColumn(), TextColumn("[bold]收集[/bold]"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("报告 {task.fields[reports]}  失败 {task.fields[failed]}"), TimeElapsedColumn(),
                   console=err_console, transient=False,
@@ -115,10 +111,10 @@ def fetch(
                 progress.update(task, failed=counts["failed"])
 
         try:
-            result = run_fetch(seeds, store, year=year, settings=settings, on_event=on_event, keep=keep)
-            by_rule = store.findings_summary(run_id=result.run_id, current=False) if result.new else []
+            result = run_fetch(seeds, lib.store, year=year, settings=settings, on_event=on_event, keep=keep)
+            by_rule = lib.findings_summary(run_id=result.run_id, current=False) if result.new else []
         finally:
-            store.close()
+            lib.close()
     summary = result.to_dict()
     if json_out:
         print_json(summary | {"findings_by_rule": by_rule})
