@@ -50,7 +50,14 @@ def _region_or_404(lib, ref: int | str):
 
 
 def _tree(lib) -> tuple[list[dict[str, Any]], int]:
-    """The forest as nested dicts with entry counts (own and below)."""
+    """The forest as nested dicts with entry counts (own and below); kept while the store and the
+    registry are unchanged (oversight.regional.VIEWS)."""
+    from ..oversight.regional import VIEWS
+
+    return VIEWS.get(lib.store, lib.registry, ("registry_tree",), lambda: _build_tree(lib))
+
+
+def _build_tree(lib) -> tuple[list[dict[str, Any]], int]:
     regions = lib.registry.regions()
     counts = lib.registry.entry_counts()
     kids: dict[int | None, list] = {}
