@@ -62,6 +62,13 @@
   document.addEventListener("htmx:beforeRequest", function (e) {
     if (e.target.closest && e.target.closest("#review")) busy = true;
   });
+  // htmx copies the old rows' classes onto the new ones until it settles: unmark them first, so the
+  // new panel never shows a stale "current" row (the row marked is the one after the queued keys)
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.target.closest && e.target.closest("#review")) {
+      rows().forEach(function (r) { r.classList.remove("current"); });
+    }
+  });
   document.addEventListener("htmx:afterSettle", function () {
     busy = false;
     mark(current);
