@@ -38,7 +38,7 @@ from ..model import Report
 from .config import Threshold, default_config
 from .scope import registry_fingerprint as _registry_fingerprint
 from .scope import registry_of as _registry
-from .scope import resolve
+from .scope import pinned, resolve
 
 RATE, FACTOR, COUNT = "rate", "factor", "count"
 
@@ -568,6 +568,12 @@ def region_indicators(lib: Any, region: int | str | None, year: int, *, agency: 
                       config: Any = None) -> RegionIndicators:
     """Per agency (current report of `year`) and the region's totals and distributions. `lib`: a
     Library (its registry and jurisdiction configuration are used when present) or a Store."""
+    with pinned():
+        return _region_indicators(lib, region, year, agency, config)
+
+
+def _region_indicators(lib: Any, region: int | str | None, year: int, agency: str | int | None, config: Any
+                       ) -> RegionIndicators:
     th = thresholds(config) if config is not None else config_thresholds(lib, region)
 
     def compute() -> RegionIndicators:
@@ -583,6 +589,11 @@ def region_indicators(lib: Any, region: int | str | None, year: int, *, agency: 
 
 def region_trend(lib: Any, region: int | str | None, *, config: Any = None) -> dict[int, dict[str, Indicator]]:
     """The region's totals year by year (every year with a current report), oldest first."""
+    with pinned():
+        return _region_trend(lib, region, config)
+
+
+def _region_trend(lib: Any, region: int | str | None, config: Any) -> dict[int, dict[str, Indicator]]:
     th = thresholds(config) if config is not None else config_thresholds(lib, region)
 
     def compute() -> dict[int, dict[str, Indicator]]:
@@ -602,6 +613,12 @@ def subregion_trend(lib: Any, region: int | str | None, name: str, *, config: An
     """One indicator of each sub-region, year by year: the registry's children of the region (an
     agency belongs to the child its region or name names), else the store's own region strings
     of the region's agencies. At most `limit` sub-regions, those with most reports."""
+    with pinned():
+        return _subregion_trend(lib, region, name, config, limit)
+
+
+def _subregion_trend(lib: Any, region: int | str | None, name: str, config: Any, limit: int
+                     ) -> dict[str, dict[int, Indicator]]:
     th = thresholds(config) if config is not None else config_thresholds(lib, region)
 
     def compute() -> dict[str, dict[int, Indicator]]:

@@ -27,6 +27,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -126,9 +129,41 @@ def registry_of(lib: Any):
     return Registry(lib)
 
 
+# within one view (`pinned`): the fingerprints read once, not by every cache lookup of the view
+_PINNED: ContextVar[dict | None] = ContextVar("nianbao_scope_pinned", default=None)
+
+
+@contextmanager
+def pinned() -> Iterator[None]:
+    """Read the registry's and the agency table's fingerprints once for everything inside (one
+    view: a region's rows, totals, trend and thresholds each look their caches up)."""
+    if _PINNED.get() is not None:
+        yield
+        return
+    token = _PINNED.set({})
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
+
+
+def _memo(what: str, store: Any, read) -> Any:
+    memo = _PINNED.get()
+    if memo is None:
+        return read(store)
+    key = (what, id(store))
+    if key not in memo:
+        memo[key] = read(store)
+    return memo[key]
+
+
 def registry_fingerprint(store: Any) -> tuple | None:
     """Counts, last id and last change of the registry's regions and entries (small tables): any
     import, edit, deadline or configuration changes it. None without registry tables."""
+    return _memo("registry", store, _registry_fingerprint)
+
+
+def _registry_fingerprint(store: Any) -> tuple | None:
     try:
         from ..store.registry_models import EntryRow, RegionRow
     except ImportError:
@@ -144,6 +179,10 @@ def registry_fingerprint(store: Any) -> tuple | None:
 
 
 def _agency_fingerprint(store: Any) -> tuple:
+    return _memo("agency", store, _read_agency_fingerprint)
+
+
+def _read_agency_fingerprint(store: Any) -> tuple:
     from ..store.models import Agency
 
     with store._read() as s:

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ..oversight import charts
 from ..oversight import indicators as OI
-from ..oversight.scope import region_choices, resolve
+from ..oversight.scope import pinned, region_choices, resolve
 from . import auth
 from .params import page_param, year_param, year_query
 
@@ -97,6 +97,11 @@ def compare_agencies(request: Request, region: str | None = None, year: str | No
 @router.get("/regions/overview", response_class=HTMLResponse, include_in_schema=False)
 def region_overview(request: Request, region: str | None = None, year: str | None = None,
                     indicator: str | None = None):
+    with pinned():                  # the registry's fingerprint read once for the page's figures
+        return _region_overview(request, region, year, indicator)
+
+
+def _region_overview(request: Request, region: str | None, year: str | None, indicator: str | None):
     years, regions, y = _choices(request, year_param(year), region)
     name = indicator if indicator in OI.DEFINITIONS else "denial_rate"
     lib = request.app.state.backend.library
