@@ -24,20 +24,20 @@ runner = CliRunner()
 
 
 class World:
-    def __init__(self, region, lib: Library, url: str, registry: bool):
+    def __init__(self, region, lib: Library, url: str, registry: bool, tmp: Path):
         self.region, self.lib, self.url, self.registry = region, lib, url, registry
         self.year = region.years[-1]
         self.city = region.city                     # as a user types it ("…市")
-        self.lib_dir = Path(url.removeprefix("sqlite:///")).parent / "files"
+        self.lib_dir = tmp / "files"
 
     def members_with_reports(self) -> set[str]:
         return {k for (k, y) in self.region.reports if y == self.year}
 
 
-def _build(tmp: Path, registry: bool):
+def _build(tmp: Path, registry: bool, url: str | None = None):
     region = generate_region(SEED)
     written = write_region(region, tmp)
-    url = f"sqlite:///{tmp}/nianbao.db"
+    url = url or f"sqlite:///{tmp}/nianbao.db"
     lib = Library(url, data_dir=tmp / "files")
     if registry:
         lib.import_registry(written.registry_xlsx, written.registry_xlsx.name, user=USER)
@@ -46,14 +46,18 @@ def _build(tmp: Path, registry: bool):
         assert not res.store_error
     if not registry:
         lib.audit_region(user=USER)
-    return World(region, lib, url, registry)
+    return World(region, lib, url, registry, tmp)
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory):
-    w = _build(tmp_path_factory.mktemp("scope-reg"), registry=True)
-    yield w
-    w.lib.close()
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def world(request, tmp_path_factory):
+    from test_oversight_planted import _database
+
+    tmp = tmp_path_factory.mktemp("scope-reg")
+    with _database(request.param, tmp, request.config) as url:
+        w = _build(tmp, registry=True, url=url)
+        yield w
+        w.lib.close()
 
 
 @pytest.fixture(scope="module")
