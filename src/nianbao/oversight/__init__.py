@@ -3,6 +3,8 @@
 - `config`      a jurisdiction's configuration (YAML): deadlines, similarity thresholds, indicator
                 thresholds, the scorecard scheme; the nearest region's document applies.
 - `registry`    the region tree and the agencies expected to publish in each (CSV/XLSX import).
+- `scope`       which reports a region is (registry subtree, else the store's region text, else
+                unknown): the one answer every `--region` / `?region=` filter uses.
 - `deadlines`   which publication deadline applies to an agency (条例第四十九条, or the region's own).
 - `missing`     per region and year: expected, published, late, missing.
 - `indicators`  risk indicators (实质公开率, 不予公开率, 复议纠错率 …) with red/yellow marks.
