@@ -158,3 +158,39 @@ def test_rollup_sees_a_rematch_at_once(lib):
     assert lib.rollup(region="沙坡头区", year=2023).status == "no_report"     # entry not matched yet
     lib.registry.rematch()
     assert lib.rollup(region="沙坡头区", year=2023).status == "ok"
+
+
+# ------------------------------------------------------------------ the batched regional pass
+def test_batched_previous_year_lookup_agrees_with_store_previous_report(lib):
+    """The pass finds each report's previous year for a whole chunk at once; same answer as
+    Store.previous_report one by one (same-named agencies of other regions never taken)."""
+    from datetime import date
+
+    from nianbao.oversight.regional import _models, _Previous
+
+    names = ["中卫市司法局", "吴忠市司法局", "中卫市沙坡头区司法局", "中卫市沙坡头区人民政府", "中卫市财政局"]
+    for n in names[:4]:
+        _put(lib, n, date(2023, 1, 20), year=2022)
+    ids = [_put(lib, n, date(2024, 1, 20), year=2023) for n in names]
+    models = _models(lib, ids)
+    got = _Previous(lib).of(models)
+    for rid in ids:
+        prev = lib.store.previous_report(models[rid])
+        assert got.get(rid) == (prev.id if prev else None)
+    assert len(got) == 4 and ids[4] not in got
+
+
+def test_regional_pass_writes_only_reports_whose_findings_change(lib):
+    """A second pass over unchanged reports rewrites nothing (no store writes, same findings)."""
+    from datetime import date
+
+    for n in ("中卫市司法局", "中卫市沙坡头区司法局", "中卫市沙坡头区人民政府"):
+        _put(lib, n, date(2024, 2, 20))
+    lib.registry.rematch(all=True)
+    lib.registry.set_deadline(lib.registry.region("中卫市").id, "department", "01-28")
+    first = lib.audit_region(year=2023)
+    assert first.changed and {f["code"] for f in first.new} >= {"D004"}
+    before = lib.store.data_version()
+    again = lib.audit_region(year=2023)
+    assert sorted(again.audited) == sorted(first.audited) and again.changed == [] and again.new == []
+    assert lib.store.data_version() == before
