@@ -263,7 +263,7 @@ def _fmt_cell(key: str, v, mark: str | None = None) -> str:
 @app.command()
 def compare(
     agency: str = typer.Option(None, "--agency", help="一个机关历年对比（名称可带或不带省市前缀，或机关编号）"),
-    region: str = typer.Option(None, "--region", help="某地区各机关对比（地区名或机关名开头，如 中卫市、沙坡头区）"),
+    region: str = typer.Option(None, "--region", help="某地区各机关对比（名录中的地区名、全称或编号，含其下各级机关；未导入名录时为地区名或机关名开头，如 中卫市、沙坡头区）"),
     year: int = typer.Option(None, "--year", help="年度"),
     sort: str = typer.Option(None, "--sort", help="排序列：agency region year received granted_share "
                                                   "review_corrected_share substantive_rate denial_rate "
