@@ -220,3 +220,25 @@ def test_indicators_panel_footnote_says_whether_totals_may_double_count(world, b
         assert r.status_code == 200 and said in r.text
         api = client.get("/api/indicators", params={"region": w.city, "year": str(w.year)}).json()
         assert said in api["totals_note"]
+
+
+def test_a_registry_import_renews_the_dashboard_of_a_region_at_once(bare, tmp_path):
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+
+    from nianbao.generate.region import registry_csv
+    from nianbao.web.app import Settings, create_app
+
+    src, dst = sqlite3.connect(bare.url.removeprefix("sqlite:///")), sqlite3.connect(tmp_path / "copy.db")
+    src.backup(dst)                 # WAL included (a plain file copy would miss the latest writes)
+    src.close(), dst.close()
+    url = f"sqlite:///{tmp_path}/copy.db"
+    client = TestClient(create_app(Settings(db_url=url, data_dir=tmp_path / "files", secret="s", workers=1)))
+    params = {"region": bare.city, "year": str(bare.year)}
+    text_only = len(bare.lib.store.list_reports(region=bare.city, year=bare.year))
+    assert f"{text_only} 份报告" in client.get("/dashboard", params=params).text
+    with Library(url, data_dir=tmp_path / "files") as lib:
+        lib.import_registry(registry_csv(bare.region), "名录.csv", user=USER)
+    n = len(bare.members_with_reports())
+    assert text_only < n and f"{n} 份报告" in client.get("/dashboard", params=params).text

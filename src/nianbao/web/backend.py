@@ -79,6 +79,10 @@ class Backend:
         page 40 costs what page 1 does: the 50 rows by id, not a sort of every report."""
         key = (year, region or None, rule or None, agency, search or None)
         version = self.data_version()
+        if region:                  # a region's reports follow the registry too (oversight.scope)
+            from ..oversight.scope import registry_fingerprint
+
+            version = (version, registry_fingerprint(self.library.store))
         with self._ids_lock:
             hit = self._ids.get(key)
         if hit is None or hit[0] != version:

@@ -249,8 +249,12 @@ async def dashboard(request: Request, year: str | None = None, region: str | Non
     """Opens on the year with the most reports (not the newest, which early in a year holds a few);
     全部年度 with ?year=all. The table is paged on the server, DASHBOARD_PAGE rows a page. The body
     is rendered once per selection and page while the store holds the same reports (viewcache)."""
+    from ..oversight.scope import registry_fingerprint
+
     backend = request.app.state.backend
     version = backend.data_version()
+    if region:                  # the registry decides a region's reports: its changes renew the page too
+        version = (version, registry_fingerprint(backend.library.store))
     year_counts = await view_async(request.app, ("years",), backend.year_counts, version)
     if year == ALL_YEARS:
         y = None
