@@ -242,3 +242,17 @@ def test_a_registry_import_renews_the_dashboard_of_a_region_at_once(bare, tmp_pa
         lib.import_registry(registry_csv(bare.region), "名录.csv", user=USER)
     n = len(bare.members_with_reports())
     assert text_only < n and f"{n} 份报告" in client.get("/dashboard", params=params).text
+
+
+def test_totals_note_counts_governments_of_unknown_coverage_but_not_townships():
+    from nianbao.oversight.indicators import AgencyRow, totals_note
+    from nianbao.oversight.scope import RegionScope
+
+    rows = [AgencyRow(1, 1, "文成县人民政府", "", None, 2024), AgencyRow(2, 2, "城关镇人民政府", "", None, 2024),
+            AgencyRow(3, 3, "文成县财政局", "", None, 2024), AgencyRow(4, 4, "泰顺县人民政府", "", None, 2024),
+            AgencyRow(5, 5, "瑞安市人民政府", "", None, 2024)]
+    sc = RegionScope("温州市", "温州市", registry=True, covers_known=frozenset({5}),
+                     kind_of={1: "government", 2: "township", 3: "department", 5: "government"})
+    # 1: a registry government without 报告范围; 4: not in the registry, named a government
+    assert totals_note(sc, rows) == f"{NOTE_AREA}；名录未注明报告范围的政府报告计入合计，可能重复计算（2 份）"
+    assert totals_note(RegionScope("温州市", "温州市"), rows) == NOTE_UNKNOWN

@@ -330,12 +330,19 @@ class RegionIndicators:
 
 def totals_note(sc: Any, rows: Iterable[AgencyRow]) -> str:
     """The totals' footnote: area reports left out (registry), or that coverage is unknown — no
-    registry, or governments whose 报告范围 the registry does not state (they are summed)."""
+    registry, or governments whose 报告范围 the registry does not state (they are summed): its
+    entries of kind government without 报告范围, and unregistered agencies named a government
+    (a 乡镇 or 街道 in the registry has no reports under it to double count)."""
     from ..audit.dates import is_peoples_government
 
-    unknown = sum(1 for r in rows if r.agency_id not in sc.covers_known
-                  and is_peoples_government(r.agency or r.agency_name or "")) if sc.registry else 0
-    return sc.totals_note(unknown)
+    def unknown(r: AgencyRow) -> bool:
+        if r.agency_id in sc.covers_known:
+            return False
+        if r.agency_id in sc.kind_of:
+            return sc.kind_of[r.agency_id] == "government"
+        return is_peoples_government(r.agency or r.agency_name or "")
+
+    return sc.totals_note(sum(1 for r in rows if unknown(r)) if sc.registry else 0)
 
 
 def legend() -> list[dict[str, str]]:

@@ -59,6 +59,7 @@ class RegionScope:
     area_agencies: frozenset[int] = frozenset()    # reports covering the whole area (left out of totals)
     covers_known: frozenset[int] = frozenset()     # agencies whose coverage the registry states
     region_of: dict[int, str] = field(default_factory=dict)   # agency id → registry full region name
+    kind_of: dict[int, str] = field(default_factory=dict)     # agency id → registry kind (government …)
 
     def require(self) -> RegionScope:
         """Itself, or RegionNotFound (its Chinese message) when the region is unknown."""
@@ -209,6 +210,7 @@ class _Maps:
         self.matched = frozenset(e.agency_id for e in entries if e.agency_id is not None)
         self.area = frozenset(e.agency_id for e in entries if e.agency_id is not None and e.covers == "area")
         self.covers_known = frozenset(e.agency_id for e in entries if e.agency_id is not None and e.covers)
+        self.kind_of = {e.agency_id: e.kind for e in entries if e.agency_id is not None}
 
 
 def _maps(lib: Any, fp: tuple | None) -> _Maps | None:
@@ -245,6 +247,7 @@ def _resolve(lib: Any, region: int | str | None, fp: tuple | None) -> RegionScop
 
     maps = _maps(lib, fp)
     base = dict(registry=maps is not None, region_of=maps.region_of if maps else {},
+                kind_of=maps.kind_of if maps else {},
                 area_agencies=maps.area if maps else frozenset(), covers_known=maps.covers_known if maps else frozenset())
     text = "".join(str(region).split()) if region is not None else ""
     if not text:
