@@ -230,3 +230,14 @@ def test_a_reused_report_id_does_not_inherit_the_deleted_reports_trail(lib):
     assert actions == ["upload"]
     assert any(e["action"] == "delete" and e["report_id"] == rid
                for e in lib.trail(agency_id=lib.store.find_agency("沙坡头区司法局").id))
+
+
+def test_notice_of_an_agency_without_confirmed_findings_is_refused_and_changes_nothing(lib):
+    from nianbao.errors import InputError
+
+    rid, _ = _with_findings(lib)
+    before = lib.case(rid)
+    with pytest.raises(InputError, match="没有已确认的问题"):
+        lib.notice(agency="沙坡头区司法局", fmt="docx", send=True, deadline=date(2026, 1, 10), user="甲")
+    assert lib.case(rid)["status"] == before["status"]
+    assert "notice" not in [e["action"] for e in lib.trail(report_id=rid)]

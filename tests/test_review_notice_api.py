@@ -89,6 +89,9 @@ def test_reviewer_downloads_the_original_of_an_uploaded_report(client):
     assert "%E6%B5%B7%E5%8E%9F" in got.headers["content-disposition"]          # its own (Chinese) name
     page = c.get(f"/reports/{new_id}/review")
     assert f'href="/api/review/reports/{new_id}/original"' in page.text        # the review panel links it
+    assert "/api/review/notice?" not in page.text                              # nothing confirmed: no notice
+    c.post(f"/api/review/reports/{new_id}/findings", headers=h, json={"message": "人工：合计不符", "line": 3})
+    page = c.get(f"/reports/{new_id}/review")
     notice = re.search(r'href="(/api/review/notice\?[^"]+fmt=docx)"', page.text).group(1).replace("&amp;", "&")
     assert c.get(notice).status_code == 200                                     # and the notice download
     assert "/original" not in c.get(f"/reports/{rid}/review").text            # no file kept: no link

@@ -84,6 +84,9 @@ def notice_bytes(lib, *, agency: str | int | None = None, region: str | None = N
         if not infos:
             raise InputError(f"库中没有机关「{ag.name}」{year or ''}年的报告")
         info = max(infos, key=lambda i: i.year or 0)
+        if not lib.review.findings(lib.case(info.id, user)["id"], state="open", decision="确认"):
+            # an empty notice ("存在以下 0 项问题") would return a report that has nothing to correct
+            raise InputError(f"{ag.name}{info.year or ''}年度报告没有已确认的问题，未生成整改通知（先确认问题）")
         data, name, _ = _one(lib, info, fmt, deadline, user, send, today, record)
         return data, name, MEDIA[fmt]
     if not region:

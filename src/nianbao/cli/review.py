@@ -113,10 +113,14 @@ def status(
         else:
             case = lib.case(report_id, _user(user))
         findings = lib.findings(report_id)
+        lib_info = lib.report_info(case["report_id"])
     if json_out:
         print_json({"case": case, "findings": findings})
         return
-    console.print(f"报告 {report_id}（审核记录 {case['id']}，现行版本 {case['report_id']}）", highlight=False)
+    info = lib_info
+    who = f"{info.region or ''}{info.agency or info.agency_name or '（未识别机关）'}" if info else "（已删除）"
+    year = f" {info.year} 年度" if info and info.year else ""
+    console.print(f"报告 {report_id}：{who}{year}（审核记录 {case['id']}，现行版本 {case['report_id']}）", highlight=False)
     console.print(_case_line(case), highlight=False)
     if case.get("comment"):
         console.print(f"说明：{escape(case['comment'])}", highlight=False)

@@ -387,7 +387,7 @@ class Review:
         if decision is not None and decision not in DECISIONS:
             raise ReviewError(f"未知决定「{decision}」（可选：{'、'.join(DECISIONS)}）")
         if decision in DISMISSALS and not (reason or "").strip():
-            raise ReviewError(f"判为「{decision}」需要说明理由（--reason）")
+            raise ReviewError(f"判为「{decision}」需要说明理由")
         with self.store._write() as s:
             f = s.get(ReviewFinding, finding_id)
             if f is None:
