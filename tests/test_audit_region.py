@@ -330,3 +330,39 @@ def test_deleting_a_sibling_clears_the_x005_naming_it_and_restoring_brings_it_ba
     deleted = lib.review.deleted()[0]["id"]
     b2 = lib.restore(deleted, user="张三")
     assert [f["data"]["other_report_id"] for f in lib.store.findings(report_ids=[a], code="X005")] == [b2]
+
+
+def test_a_registry_change_reruns_the_regional_rules_at_once(lib):
+    """Adding or removing an expected agency, or setting a region's deadline, updates R002 and
+    D004 of the stored reports without a separate region-audit."""
+    from datetime import date
+
+    lib.import_registry(REGISTRY_CSV.format(covers="全域").encode(), "r.csv")
+    rng = random.Random(26)
+    parts = [_dept("司法局", 2023, rng, copied=True), _dept("财政局", 2023, rng, copied=False),
+             _dept("民政局", 2023, rng, copied=True)]
+    parts[0].meta.published = date(2024, 1, 25)
+    ids = [lib.add_report(p) for p in parts]
+    g = lib.add_report(_gov(parts, 2023, rng))
+    assert "R002" not in _codes(lib, g) and "D004" not in _codes(lib, ids[0])
+    region = lib.registry.region("沙坡头区")
+    lib.registry.add_entry(region.id, "审计局", "department", user="甲")          # expected, no report
+    r002 = [f for f in lib.store.findings(report_ids=[g]) if f["code"] == "R002"]
+    assert len(r002) == 1 and "审计局" in r002[0]["message"]
+    entry = next(e for e in lib.registry.expected(region.id) if e.name == "审计局")
+    lib.registry.remove_entry(entry.id, user="甲")
+    assert "R002" not in _codes(lib, g)
+    lib.registry.set_deadline(region.id, "department", "01-20", user="甲")        # earlier than 25 January
+    assert "D004" in _codes(lib, ids[0])
+
+
+def test_importing_the_registry_after_the_reports_audits_them_against_it(lib, tmp_path):
+    rng = random.Random(27)
+    parts = [_dept("司法局", 2023, rng, copied=True), _dept("财政局", 2023, rng, copied=False)]
+    for p in parts:
+        lib.add_report(p)
+    g = lib.add_report(_gov(parts, 2023, rng))
+    assert "R002" not in _codes(lib, g)                # no registry: nothing expected
+    res = lib.import_registry(REGISTRY_CSV.format(covers="全域").encode(), "r.csv")
+    assert res.reaudited >= 3 and res.changed >= 1
+    assert "R002" in _codes(lib, g)                     # 民政局 expected, no report

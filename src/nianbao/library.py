@@ -99,14 +99,27 @@ class Library:
         """Regions and the agencies expected to publish in each (nianbao.store.registry.Registry)."""
         from .store.registry import Registry
 
-        return Registry(self.store)
+        return Registry(self.store, on_change=self._registry_changed)
+
+    def _registry_changed(self, region_id: int | None, user: str | None):
+        """The registry decides deadlines (D004), siblings (X005) and roll-ups (R001/R002): after it
+        changes, the regional pass re-runs for the reports it touches — those of the region (all
+        reports when None) and the governments above them — so stored findings are never stale."""
+        from .oversight import regional
+
+        if region_id is None:
+            return regional.audit_region(self, None, None, user=user)
+        return regional.run_pass(self, regional.affected(self, regional.scope(self, region_id, None)), user=user)
 
     def import_registry(self, source: bytes | str | Path, name: str = "", *, user: str | None = None,
                         replace: bool = False):
         """A registry file (CSV/XLSX path or bytes) → the registry; RegistryImportError names bad lines."""
         from .oversight.registry import parse_registry
 
-        return self.registry.import_rows(parse_registry(source, name), user=user, replace=replace)
+        res = self.registry.import_rows(parse_registry(source, name), user=user, replace=replace)
+        done = self._registry_changed(None, user)
+        res.reaudited, res.changed = len(done.audited), len(done.changed)
+        return res
 
     def missing(self, region: int | str, year: int, *, today: date | None = None):
         """Expected, published, late, missing per agency of a region (and its sub-regions) and year."""

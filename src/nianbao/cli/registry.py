@@ -104,7 +104,9 @@ def import_(
     console.print(f"已导入 {res.rows} 行：新增地区 {res.regions_created} 个，新增机关 {res.entries_created} 个，"
                   f"更新 {res.entries_updated} 个，未变 {res.entries_unchanged} 个"
                   + (f"，删除 {res.entries_removed} 个" if replace else "")
-                  + f"；已对应到库中机关 {res.matched} 个，尚未对应 {res.unmatched} 个。", highlight=False)
+                  + f"；已对应到库中机关 {res.matched} 个，尚未对应 {res.unmatched} 个；"
+                  f"已按新名录重新审核 {res.reaudited} 份报告（{res.changed} 份的期限、雷同、汇总问题有变化）。",
+                  highlight=False)
 
 
 def _counts(lib) -> dict[int, tuple[int, int]]:

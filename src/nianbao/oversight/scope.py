@@ -171,7 +171,10 @@ def _registry_fingerprint(store: Any) -> tuple | None:
         return None
     q = select(*(c for t in (RegionRow, EntryRow)
                  for c in (select(func.count(t.id)).scalar_subquery(), select(func.max(t.id)).scalar_subquery(),
-                           select(func.max(t.updated_at)).scalar_subquery())))
+                           select(func.max(t.updated_at)).scalar_subquery())),
+               # a rematch (reports of new agencies arrived) changes only the entries' agency ids
+               select(func.count(EntryRow.agency_id)).scalar_subquery(),
+               select(func.sum(EntryRow.agency_id)).scalar_subquery())
     try:
         with store._read() as s:
             return tuple(str(v) for v in s.execute(q).one())

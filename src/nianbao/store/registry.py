@@ -76,6 +76,8 @@ class ImportResult:
     entries_removed: int = 0
     matched: int = 0                # entries of the file matched to a store agency
     unmatched: int = 0
+    reaudited: int = 0              # reports the regional pass re-ran afterwards (Library.import_registry)
+    changed: int = 0                # … of them whose D004/X005/R001/R002 findings changed
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -136,8 +138,15 @@ _ENTRY_COLS = (EntryRow.id, EntryRow.region_id, EntryRow.name, EntryRow.kind, En
 class Registry:
     """Regions and expected agencies in the store (see the module docstring)."""
 
-    def __init__(self, store):
+    def __init__(self, store, on_change=None):
         self.store = store
+        # called as on_change(region_id or None for all, user) after a committed change: the façade
+        # re-runs the rules the registry decides (deadlines, siblings, roll-ups); the store never audits
+        self.on_change = on_change
+
+    def _notify(self, region_id: int | None, user: str | None) -> None:
+        if self.on_change is not None:
+            self.on_change(region_id, user)
 
     # ------------------------------------------------------------ reading
     def _tree(self) -> _Tree:
@@ -450,7 +459,9 @@ class Registry:
             s.add(e)
             s.flush()
             self._rematch(s, {e.id})
-            return _entry(e)
+            out = _entry(e)
+        self._notify(region_id, user)
+        return out
 
     def update_entry(self, entry_id: int, *, name: str = _UNSET, kind: str = _UNSET, covers: str | None = _UNSET,
                      deadline: str | None = _UNSET, user: str | None = None) -> Entry:
@@ -479,11 +490,17 @@ class Registry:
             e.updated_by, e.updated_at = user, _now()
             if name is not _UNSET:
                 self._rematch(s, {e.id})
-            return _entry(e)
+            out = _entry(e)
+        self._notify(out.region_id, user)
+        return out
 
     def remove_entry(self, entry_id: int, *, user: str | None = None) -> bool:
         with self.store._write() as s:
-            return bool(s.execute(delete(EntryRow).where(EntryRow.id == entry_id)).rowcount)
+            region_id = s.scalar(select(EntryRow.region_id).where(EntryRow.id == entry_id))
+            gone = bool(s.execute(delete(EntryRow).where(EntryRow.id == entry_id)).rowcount)
+        if gone:
+            self._notify(region_id, user)
+        return gone
 
     def set_deadline(self, region_id: int, kind: str, md: str | None, *, user: str | None = None) -> Region:
         """The deadline (MM-DD of the next year) this region sets for one kind; None removes it
@@ -509,6 +526,7 @@ class Registry:
             r.deadlines, r.updated_by, r.updated_at = d, user, _now()
             out = _region(r)
         self._changed()
+        self._notify(region_id, user)
         return out
 
     def set_config(self, region_id: int, text: str | None, *, user: str | None = None) -> Region:
@@ -530,6 +548,7 @@ class Registry:
             r.config, r.updated_by, r.updated_at = text, user, _now()
             out = _region(r)
         self._changed()
+        self._notify(region_id, user)
         return out
 
     # ------------------------------------------------------------ matching
