@@ -20,6 +20,14 @@ row that names an agency). 报告范围 (what a government report covers): 全�
 本机关 (its own office) / empty = unknown. 期限: this agency's own deadline ("01-28", "1月28日"),
 empty = the region's (oversight/deadlines.py). A row without 机关名称 only declares its region.
 
+Refused rows (each named by its line, all in one go): a region or agency name without a Chinese
+character or a letter ("12345") or starting with = + - @ (a spreadsheet formula); in layout 1, a
+row that skips a level ("宁夏回族自治区,,中宁县") for a region that another row of the file, or the
+registry, already has under the same ancestors with that level filled (中卫市/中宁县) — it would be a
+second 中宁县 under the province. A gap by itself is fine: 直辖市 districts (北京市,,朝阳区) and 省直辖县
+(河南省,,济源市) skip the city level. Conversely a full row is refused when the registry holds its
+region as such a gap node (Registry.import_rows checks the store).
+
 Matching (`Matcher`): an entry matches a store agency when `agency.same_agency` holds between the
 entry's name, prefixed by its region chain at any depth ("司法局" under 中卫市/沙坡头区 is tried as
 "沙坡头区司法局", "中卫市沙坡头区司法局", …; the bare name only when it starts with a place), and any
@@ -33,7 +41,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -94,6 +102,20 @@ def _header(text: Any) -> str:
 def _lookup(words: Mapping[str, tuple[str, ...]], value: str) -> str | None:
     v = value.lower()
     return next((key for key, ws in words.items() if v in ws), None)
+
+
+_FORMULA_START = "=+-@"
+
+
+def name_problem(what: str, name: str) -> str | None:
+    """Why `name` cannot be a region or agency name, or None: it must hold a Chinese character or a
+    letter ("12345" is a cell shifted by a column), and must not start with = + - @ (a spreadsheet
+    formula such as "=1+2" or "@SUM(A1)", which a spreadsheet opening an export would run)."""
+    if name[:1] in _FORMULA_START:
+        return f"{what}「{name}」以 {name[0]} 开头，像是电子表格公式，不能作名称"
+    if not any(c.isalpha() for c in name):
+        return f"{what}「{name}」不含汉字或字母，不能作名称"
+    return None
 
 
 class RegistryImportError(InputError):
@@ -187,8 +209,11 @@ def parse_md(value: Any) -> str:
     return md
 
 
-def validate_rows(table: Sequence[tuple[int, Sequence[Any]]], file: str | None = None) -> list[RegistryRow]:
-    """The header row and the data rows → RegistryRows; RegistryImportError listing every bad row."""
+def validate_rows(table: Sequence[tuple[int, Sequence[Any]]], file: str | None = None, *,
+                  known_region: Callable[[str], bool] | None = None) -> list[RegistryRow]:
+    """The header row and the data rows → RegistryRows; RegistryImportError listing every bad row.
+    `known_region(name)`: whether a 上级区域 not listed by an earlier row is already in the registry
+    (Registry.has_region), so an unknown parent is reported with the other bad rows in one go."""
     rows = [(line, cells) for line, cells in table if any(_norm(c) for c in cells)]
     if not rows:
         raise RegistryImportError(["文件中没有数据"], file)
@@ -224,6 +249,9 @@ def validate_rows(table: Sequence[tuple[int, Sequence[Any]]], file: str | None =
 
     out: list[RegistryRow] = []
     seen: dict[tuple[str, str], int] = {}
+    listed: set[str] = set()                     # layout 2: regions named by the rows so far
+    unsure: list[str] = []                       # layout 2: parents neither listed before nor checked
+    paths: list[tuple[int, tuple[tuple[str, str], ...]]] = []     # layout 1: every row's region chain
     for line, cells in rows[1:]:
         bad: list[str] = []
         path: tuple[tuple[str, str], ...] = ()
@@ -231,6 +259,16 @@ def validate_rows(table: Sequence[tuple[int, Sequence[Any]]], file: str | None =
         if by_parent:
             region = _norm(cell(cells, "region"))
             parent = _norm(cell(cells, "parent")) or None
+            for what, v in (("区域", region), ("上级区域", parent)):
+                if v and (problem := name_problem(what, v)):
+                    bad.append(problem)
+            if parent and parent not in listed and not name_problem("", parent):
+                if known_region is not None and not known_region(parent):
+                    bad.append(f"上级区域「{parent}」未找到（应在前面的行列出或已导入）")
+                elif known_region is None:
+                    unsure.append(f"第 {line} 行：上级区域「{parent}」未在前面的行列出（若名录中也没有，须先补上）")
+            if region:
+                listed.add(region)
             raw_level = _norm(cell(cells, "level"))
             if raw_level:
                 level = _lookup(_LEVEL_WORDS, raw_level)
@@ -246,9 +284,14 @@ def validate_rows(table: Sequence[tuple[int, Sequence[Any]]], file: str | None =
             # a gap is allowed: 北京市/朝阳区 and 省直辖县 (河南省/济源市) skip the city level
             if not names:
                 bad.append("缺少区域（省/市/县/乡镇至少填一级）")
+            bad += [p for _, v in names if (p := name_problem("区域", v))]
             path = tuple(names)
+            paths.append((line, path))
             where = "/".join(v for _, v in names)
-        name = clean_name(_norm(cell(cells, "name"))) or None
+        raw_name = _norm(cell(cells, "name"))
+        name = clean_name(raw_name) or None
+        if raw_name and (problem := name_problem("机关名称", raw_name)):
+            bad.append(problem)
         raw_kind, raw_covers, raw_deadline = (_norm(cell(cells, "kind")), _norm(cell(cells, "covers")),
                                               cell(cells, "deadline"))
         kind = covers = deadline = None
@@ -278,13 +321,54 @@ def validate_rows(table: Sequence[tuple[int, Sequence[Any]]], file: str | None =
             errors.extend(f"第 {line} 行：{b}" for b in bad)
             continue
         out.append(RegistryRow(line, path, parent, region, level, name, kind, covers, deadline))
+    errors += gap_conflicts(paths)
     if errors:
+        # without `known_region` an unlisted parent is checked at import; with other errors, say it now
+        errors += unsure
+        errors.sort(key=lambda m: int(re.match(r"第 (\d+) 行", m).group(1)) if re.match(r"第 \d+ 行", m) else 0)
         raise RegistryImportError(errors, file)
     return out
 
 
-def parse_registry(source: bytes | str | Path, name: str = "") -> list[RegistryRow]:
-    """A registry file (path or bytes) → validated rows; RegistryImportError names every bad line."""
+_LEVEL_WORD = {"province": "省", "city": "市", "county": "县", "township": "乡镇"}
+
+
+def missing_levels(upper: str | None, lower: str) -> str:
+    """The levels skipped between two adjacent regions of a chain, as the file's columns: "「市」"."""
+    a = LEVELS.index(upper) if upper in LEVELS else -1
+    return "、".join(f"「{_LEVEL_WORD[lv]}」" for lv in LEVELS[a + 1:LEVELS.index(lower)])
+
+
+def gaps(path: Sequence[tuple[str, str]]) -> list[int]:
+    """Positions i of a chain after which a level is skipped (省 then 县: the 市 column empty)."""
+    return [i for i in range(len(path) - 1) if LEVELS.index(path[i + 1][0]) > LEVELS.index(path[i][0]) + 1]
+
+
+def gap_conflicts(paths: Sequence[tuple[int, Sequence[tuple[str, str]]]]) -> list[str]:
+    """Rows whose skipped level another row of the file fills for the same region: "宁夏回族自治区,,
+    中宁县" beside "宁夏回族自治区,中卫市,中宁县" would make a second 中宁县 directly under the province
+    (and `registry show 中宁县` ambiguous). A gap alone is legitimate (直辖市 districts, 省直辖县): it
+    is refused only when the region right after it also lies deeper under the same ancestors."""
+    deeper: dict[tuple[tuple[tuple[str, str], ...], str], tuple[int, str]] = {}
+    for line, path in paths:
+        for j in range(2, len(path)):
+            for i in range(j - 1):
+                deeper.setdefault((tuple(path[:i + 1]), path[j][1]), (line, path[j - 1][1]))
+    out = []
+    for line, path in paths:
+        for i in gaps(path):
+            hit = deeper.get((tuple(path[:i + 1]), path[i + 1][1]))
+            if hit is not None:
+                out.append(f"第 {line} 行：{path[i + 1][1]} 已在 {hit[1]} 下（第 {hit[0]} 行），"
+                           f"本行缺少{missing_levels(path[i][0], path[i + 1][0])}")
+                break
+    return out
+
+
+def parse_registry(source: bytes | str | Path, name: str = "", *,
+                   known_region: Callable[[str], bool] | None = None) -> list[RegistryRow]:
+    """A registry file (path or bytes) → validated rows; RegistryImportError names every bad line.
+    `known_region`: see validate_rows (pass Registry.has_region to check parents against the store)."""
     if not isinstance(source, bytes):
         p = Path(source)
         name = name or p.name
@@ -292,7 +376,7 @@ def parse_registry(source: bytes | str | Path, name: str = "") -> list[RegistryR
             source = p.read_bytes()
         except OSError as e:
             raise RegistryImportError([f"无法读取文件（{e.strerror or type(e).__name__}）"], str(p)) from None
-    return validate_rows(read_table(source, name), name or None)
+    return validate_rows(read_table(source, name), name or None, known_region=known_region)
 
 
 def rows_from_mappings(rows: Iterable[Mapping[str, Any]]) -> list[RegistryRow]:

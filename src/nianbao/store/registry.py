@@ -13,6 +13,7 @@ The tree is small (thousands of nodes at most): reads load it whole and walk it 
 """
 from __future__ import annotations
 
+import re
 import threading
 import weakref
 from collections.abc import Iterable, Mapping
@@ -24,6 +25,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..errors import InputError
+from ..oversight.registry import RegistryImportError
 from .models import Agency
 from .registry_models import EntryRow, RegionRow
 
@@ -36,6 +38,21 @@ class RegistryError(InputError):
     def __init__(self, message: str, kind: str = "invalid"):
         super().__init__(message)
         self.kind = kind
+
+
+def _line_of(message: str) -> int:
+    m = re.match(r"第 (\d+) 行", message)
+    return int(m.group(1)) if m else 0
+
+
+class RegistryRowsError(RegistryImportError, RegistryError):
+    """Rows of an import that contradict the registry (unknown parent, a region put twice): every
+    one, a Chinese line each, like the file's own errors (both a RegistryImportError and a
+    RegistryError, so callers catching either see the whole list)."""
+
+    def __init__(self, errors: list[str]):
+        RegistryImportError.__init__(self, errors)
+        self.kind = "invalid"
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +350,7 @@ class Registry:
                     res.regions_created += 1
                 return r
 
-            errors: list[str] = []
+            errors = self._conflicts(rows, nodes, by_parent)
             for row in rows:
                 if row.path:
                     region: RegionRow | None = None
@@ -368,8 +385,8 @@ class Registry:
                 else:
                     res.entries_unchanged += 1
                 touched.add(e.id)
-            if errors:
-                raise RegistryError("；".join(errors[:3]) + (f"（另有 {len(errors) - 3} 处）" if len(errors) > 3 else ""))
+            if errors:       # nothing is written: the transaction rolls back
+                raise RegistryRowsError(sorted(set(errors), key=_line_of))
             if replace:
                 for region_id, names in listed.items():
                     gone = s.execute(delete(EntryRow).where(EntryRow.region_id == region_id,
@@ -381,6 +398,64 @@ class Registry:
         self._changed()
         res.matched, res.unmatched = matched, len(touched) - matched
         return res
+
+    @staticmethod
+    def _conflicts(rows: list, nodes: dict[int, RegionRow], by_parent: dict) -> list[str]:
+        """Rows (layout 1) that would put a region a second time under the same ancestors, one level
+        skipped (see oversight.registry's docstring): a gap row whose region the registry already
+        holds deeper, or a full row whose region the registry holds as a gap node."""
+        from ..oversight.registry import gaps, missing_levels
+
+        kids: dict[int | None, list[RegionRow]] = {}
+        for r in nodes.values():
+            kids.setdefault(r.parent_id, []).append(r)
+
+        def deeper(top: RegionRow, name: str) -> RegionRow | None:
+            stack = [k for k in kids.get(top.id, [])]
+            while stack:
+                r = stack.pop()
+                if r.name == name and r.parent_id != top.id:
+                    return r
+                stack.extend(kids.get(r.id, []))
+            return None
+
+        out: list[str] = []
+        for row in rows:
+            if not row.path:
+                continue
+            chain: list[RegionRow | None] = []          # the existing nodes of the row's path, None once new
+            parent: RegionRow | None = None
+            for k, (level, name) in enumerate(row.path):
+                node = by_parent.get((parent.id if parent else None, name)) if (k == 0 or parent) else None
+                if node is None and k == 0:
+                    same = [n for n in nodes.values() if n.name == name and n.level == level]
+                    node = same[0] if len(same) == 1 else None
+                chain.append(node)
+                parent = node
+            for i in gaps(row.path):
+                top, name = chain[i], row.path[i + 1][1]
+                hit = deeper(top, name) if top is not None and chain[i + 1] is None else None
+                if hit is not None:
+                    out.append(f"第 {row.line} 行：{name} 已在 {nodes[hit.parent_id].name} 下，本行缺少"
+                               f"{missing_levels(row.path[i][0], row.path[i + 1][0])}")
+            gap_set = set(gaps(row.path))
+            for j in range(2, len(row.path)):
+                if chain[j] is not None or j - 1 in gap_set:
+                    continue
+                name = row.path[j][1]
+                for i in range(j - 1):
+                    top = chain[i]
+                    g = by_parent.get((top.id, name)) if top is not None else None
+                    if g is not None:
+                        out.append(f"第 {row.line} 行：名录中 {name} 直接在 {top.name} 下（缺少"
+                                   f"{missing_levels(top.level, g.level) or '中间一级'}），本行又把它列在 "
+                                   f"{row.path[j - 1][1]} 下；请先在名录中删除或改正那一个")
+                        break
+        return out
+
+    def has_region(self, ref: str) -> bool:
+        """Whether `ref` names exactly one region (as a 上级区域 of an import file is looked up)."""
+        return self._find_row({r.id: r for r in self._tree().regions}, ref) is not None
 
     @staticmethod
     def _find_row(nodes: dict[int, RegionRow], ref: str) -> RegionRow | None:
