@@ -140,6 +140,7 @@ def test_trail_is_append_only_in_the_database(lib):
 
 
 def test_delete_is_soft_trailed_and_restorable(lib):
+    _with_findings(lib, 300, "中卫市海原县财政局")          # another report first: ids differ from records'
     rid, r = _with_findings(lib)
     assert lib.delete(rid, user="管理员", reason="重复上传")
     assert lib.store.get_info(rid) is None
@@ -147,6 +148,9 @@ def test_delete_is_soft_trailed_and_restorable(lib):
     assert d["report_id"] == rid and d["deleted_by"] == "管理员" and d["reason"] == "重复上传"
     trail = lib.trail(agency_id=lib.store.find_agency("中卫市沙坡头区司法局").id)
     assert [e["action"] for e in trail][-1] == "delete" and trail[-1]["user"] == "管理员"
+    assert rid != d["id"]       # the report's own id is not the record's: the refusal names the record
+    with pytest.raises(ReviewError, match=f"删除记录编号是 {d['id']}"):
+        lib.restore(rid, user="管理员")
     back = lib.restore(d["id"], user="管理员")
     assert lib.store.get_report(back).report.findings == r.findings
 

@@ -234,7 +234,11 @@ class Library:
         """Put a deleted report back (as a new stored report; versions follow the usual rule)."""
         got = self.store.deleted_report(deleted_id)
         if got is None:
-            raise ReviewError(f"已删除报告记录 {deleted_id} 不存在", "notfound")
+            # a user often gives the report's own id: name the record that restores it
+            hint = next((d["id"] for d in self.deleted(1000) if d["report_id"] == deleted_id), None)
+            raise ReviewError(f"已删除报告记录 {deleted_id} 不存在" + (
+                f"（报告 {deleted_id} 的删除记录编号是 {hint}：nianbao review restore {hint}）" if hint else ""),
+                "notfound")
         old_id, model, mtime = got
         res = self.store.save_report(Report.model_validate(model), mtime=mtime)
         info = self.store.get_info(res.report_id)
