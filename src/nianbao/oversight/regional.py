@@ -311,7 +311,8 @@ def run_pass(lib, report_ids: Iterable[int], *, user: str | None = None) -> Pass
     a time in a few queries; a report whose findings of CODES come out the same is not written."""
     result = PassResult()
     registry = registry_of(lib)
-    if not registry.is_empty():
+    result.registry = not registry.is_empty()      # also when there is no report to audit
+    if result.registry:
         registry.rematch()          # entries whose agency's first report arrived since the import
     by_year = _current_by_year(lib, report_ids)
     for year in sorted(by_year):
@@ -511,9 +512,13 @@ def after_ingest(lib, report_ids: Iterable[int], *, user: str | None = None) -> 
 def copied_view(lib, report_id: int, other_id: int) -> dict[str, Any] | None:
     """Two stored reports' sections 一/五 side by side, the copied passages marked (X002 and X005
     alike): {"this", "other": report info, "share", "other_share", "by_section", "sections": [...]}.
-    None when either report is not in the store."""
+    None when either report is not in the store; InputError when both ids are one report (a report
+    compared with itself is 100% "copied", which says nothing)."""
+    from ..errors import InputError
     from .similarity import side_by_side
 
+    if report_id == other_id:
+        raise InputError(f"不能把报告 {report_id} 与它自己比较：请给出两份不同报告的编号")
     a, b = lib.store.get_report(report_id), lib.store.get_report(other_id)
     if a is None or b is None:
         return None

@@ -21,6 +21,8 @@ from . import auth
 
 router = APIRouter()
 SECTION_NAMES = {1: "一、总体情况", 5: "五、存在的主要问题及改进情况"}
+# a report compared with itself is 100% the same: refused before anything is read (400, not a page)
+SAME_REPORT = "不能把报告 {} 与它自己比较：请给出两份不同报告的编号"
 
 
 def _int(v: str | None) -> int | None:
@@ -55,6 +57,8 @@ def _pct(v: float | None) -> str:
 # ------------------------------------------------------------------ pages
 @router.get("/copied/{report_id}/{other_id}", response_class=HTMLResponse, include_in_schema=False)
 def copied_page(request: Request, report_id: int, other_id: int):
+    if report_id == other_id:
+        raise HTTPException(400, SAME_REPORT.format(report_id))
     view = _lib(request).copied_view(report_id, other_id)
     if view is None:
         raise HTTPException(404, "报告不存在")
@@ -122,6 +126,8 @@ async def api_copied(request: Request, year: int, region: str | None = None):
 @router.get("/api/copied/{report_id}/{other_id}", tags=["oversight"],
             summary="两份报告第一、五部分并排，标出相同段落（字符位置，左闭右开）")
 async def api_copied_pair(request: Request, report_id: int, other_id: int):
+    if report_id == other_id:
+        raise HTTPException(400, SAME_REPORT.format(report_id))
     view = await run_in_threadpool(_lib(request).copied_view, report_id, other_id)
     if view is None:
         raise HTTPException(404, "报告不存在")
