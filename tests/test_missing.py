@@ -47,8 +47,8 @@ def test_missing_view_counts_each_expected_agency_once(db_url, tmp_path):  # noq
     with Library(db_url, data_dir=tmp_path / "files") as lib:
         ids = planted(lib)
         view = lib.missing("中卫市", 2023, today=date(2024, 3, 1))
-        assert view.counts == {"expected": 5, "published": 1, "late": 1, "unknown": 1, "missing": 1, "not_due": 1,
-                               "unregistered": 1}
+        assert view.counts == {"expected": 5, "published": 3, "on_time": 1, "late": 1, "unknown": 1, "missing": 1,
+                               "not_due": 1, "unregistered": 1}
         by = {(r.region.name, r.entry.name): r for r in view.rows}
         on_time = by[("中卫市", "司法局")]
         # the corrected version is current; timeliness is the first publication's

@@ -113,11 +113,11 @@ def test_missing_page_and_api_count_the_planted_cases(tmp_path):
         page = c.get("/missing", params={"region": "中卫市", "year": 2023})
         assert page.status_code == 200
         counts = re.sub(r"<[^>]+>", "", re.search(r'id="missing-counts">(.*?)</p>', page.text, re.S).group(1))
-        assert "应公开 4" in counts and "按时公开 1" in counts and "逾期公开 1" in counts
+        assert "应公开 4" in counts and "已公开 3" in counts and "按期 1" in counts and "逾期 1" in counts
         assert "发布日期不明 1" in counts and "未公开 1" in counts
         api = c.get("/api/missing", params={"region": "中卫市", "year": 2023, "today": "2024-06-01"}).json()
-        assert api["counts"] == {"expected": 4, "published": 1, "late": 1, "unknown": 1, "missing": 1, "not_due": 0,
-                                 "unregistered": 0}
+        assert api["counts"] == {"expected": 4, "published": 3, "on_time": 1, "late": 1, "unknown": 1, "missing": 1,
+                                 "not_due": 0, "unregistered": 0}
         late = next(a for a in api["agencies"] if a["status"] == "late")
         assert (late["days_late"], late["deadline_source"]) == (2, "中卫市规定")
         unknown = c.get("/missing", params={"region": "火星区", "year": 2023})

@@ -290,19 +290,24 @@ def missing_(
     region: str = typer.Option(..., "--region", "-r", help="地区：名称、全称或 id（含下级地区）"),
     year: int = typer.Option(..., "--year", "-y", help="报告年度", min=YEAR_MIN, max=YEAR_MAX),
     status: list[str] = typer.Option([], "--status", "-s",
-                                     help="只列出这些状态：missing、late、unknown、not_due、published"),
+                                     help="只列出这些状态：missing（未公开）、late（逾期）、unknown（日期不明）、"
+                                          "not_due（未到期）、on_time（按期）、published（已公开：按期、逾期与日期不明）"),
     today: str | None = typer.Option(None, "--today", help="按此日期判断是否已过期限（默认今天），如 2024-03-01"),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
-    """一个地区一个年度：应公开、按时公开、逾期公开、未公开的机关（按名录与适用期限）。"""
+    """一个地区一个年度：应公开、已公开（按期、逾期）、未公开、未到期的机关（按名录与适用期限）。"""
     from ..oversight.missing import STATUS_NAMES, STATUSES
     from ..oversight.registry import KIND_NAMES
 
-    bad = [s for s in status if s not in STATUSES]
+    # a row's status "published" is on time; the filter "published" (like counts) is every stored report
+    choices = {"missing": {"missing"}, "late": {"late"}, "unknown": {"unknown"}, "not_due": {"not_due"},
+               "on_time": {"published"}, "published": {"published", "late", "unknown"}}
+    bad = [s for s in status if s not in choices]
     if bad:
-        report_error(f"状态「{'、'.join(bad)}」无效（可用：{'、'.join(STATUSES)}）")
+        report_error(f"状态「{'、'.join(bad)}」无效（可用：{'、'.join(choices)}）")
         raise typer.Exit(EXIT_INPUT)
+    wanted = set().union(*(choices[s] for s in status)) if status else set(STATUSES)
     try:
         when = date.fromisoformat(today) if today else None
     except ValueError:
@@ -310,7 +315,7 @@ def missing_(
         raise typer.Exit(EXIT_INPUT) from None
     with _library(db) as lib:
         view = lib.missing(region, year, today=when)
-    rows = [r for r in view.rows if not status or r.status in status]
+    rows = [r for r in view.rows if r.status in wanted]
     if json_out:
         d = view.to_dict()
         d["agencies"] = [r.to_dict() for r in rows]
@@ -318,8 +323,9 @@ def missing_(
         return
     c = view.counts
     console.print(f"[bold]{escape(view.region.full_name)} {year} 年度报告[/bold]（截至 {view.today.isoformat()}）："
-                  f"应公开 {c['expected']}，按时 {c['published']}，逾期 {c['late']}，日期不明 {c['unknown']}，"
-                  f"未公开 {c['missing']}，未到期 {c['not_due']}；名录外 {c['unregistered']}", highlight=False)
+                  f"应公开 {c['expected']}，已公开 {c['published']}（按期 {c['on_time']}，逾期 {c['late']}，"
+                  f"日期不明 {c['unknown']}），未公开 {c['missing']}，未到期 {c['not_due']}；"
+                  f"名录外 {c['unregistered']}", highlight=False)
     t = Table(box=box.SIMPLE_HEAD)
     for col in ("地区", "机关", "类型", "期限", "期限来源", "发布日期", "状态", "报告"):
         t.add_column(col, overflow="fold")

@@ -2,11 +2,16 @@
 registry expects, with its report's status against the deadline that applies to it
 (oversight/deadlines.py):
 
-  published  on time (the publication date on or before the deadline)
+  published  on time (the publication date on or before the deadline; the row's status keeps this
+             key — counted as `on_time`)
   late       published after the deadline (days late given)
   unknown    a report is stored but states no publication date: its timeliness cannot be told
   missing    no report in the store, and the deadline has passed
   not_due    no report yet, but the deadline has not passed (missing only after it)
+
+`counts`: expected; published = every expected agency whose report is stored (on_time + late +
+unknown: a report without a date is published all the same); on_time, late, unknown, missing,
+not_due (the statuses); unregistered.
 
 Timeliness is measured on the earliest publication date of the agency-year's stored versions: a
 corrected version published later does not make the first publication late.
@@ -33,7 +38,7 @@ if TYPE_CHECKING:
     from ..store.registry import Entry, Region, Registry
 
 STATUSES = ("published", "late", "unknown", "missing", "not_due")
-STATUS_NAMES = {"published": "按时公开", "late": "逾期公开", "unknown": "发布日期不明", "missing": "未公开",
+STATUS_NAMES = {"published": "按期公开", "late": "逾期公开", "unknown": "发布日期不明", "missing": "未公开",
                 "not_due": "未到期"}
 
 
@@ -68,11 +73,14 @@ class MissingView:
 
     @property
     def counts(self) -> dict[str, int]:
-        out = {"expected": len(self.rows)} | {s: 0 for s in STATUSES}
+        """expected, published (every report stored: on time, late or undated), on_time, late, unknown,
+        missing, not_due, unregistered."""
+        by = {s: 0 for s in STATUSES}
         for r in self.rows:
-            out[r.status] += 1
-        out["unregistered"] = len(self.unregistered)
-        return out
+            by[r.status] += 1
+        return {"expected": len(self.rows), "published": by["published"] + by["late"] + by["unknown"],
+                "on_time": by["published"], "late": by["late"], "unknown": by["unknown"],
+                "missing": by["missing"], "not_due": by["not_due"], "unregistered": len(self.unregistered)}
 
     def of(self, status: str) -> list[AgencyStatus]:
         return [r for r in self.rows if r.status == status]
