@@ -2,6 +2,9 @@
 numbers or spreadsheet formulas, and every bad row reported in one go."""
 from __future__ import annotations
 
+import json
+from datetime import date
+
 import pytest
 
 from nianbao.oversight.registry import RegistryImportError, parse_registry
@@ -95,3 +98,76 @@ def test_an_unknown_parent_is_reported_with_the_other_bad_rows_in_one_go(store):
     with pytest.raises(RegistryError) as e:
         reg.import_rows(parse_registry(text.encode(), "c.csv"))
     assert [m.split("：")[0] for m in e.value.errors] == ["第 2 行", "第 3 行"]
+
+
+# ------------------------------------------------------------------ a report compared with itself
+def test_a_report_compared_with_itself_is_refused_on_the_page_the_api_and_the_library(tmp_path):
+    from test_copied_web import _store_region
+    from web_support import new_client
+
+    from nianbao.errors import InputError
+    from nianbao.oversight import regional
+
+    c, app = new_client(tmp_path)
+    with c:
+        ids = _store_region(app)
+        a, b = ids["司法局"], ids["民政局"]
+        page = c.get(f"/copied/{a}/{a}")
+        assert page.status_code == 400 and "不能把报告" in page.text and "与上年报告雷同" not in page.text
+        api = c.get(f"/api/copied/{a}/{a}")
+        assert api.status_code == 400 and "与它自己比较" in api.json()["detail"]
+        assert c.get(f"/copied/{a}/{b}").status_code == 200          # two reports still compare
+        with pytest.raises(InputError, match="与它自己比较"):
+            regional.copied_view(app.state.backend.library, a, a)
+
+
+# ------------------------------------------------------------------ missing: published counts every report
+def test_missing_counts_published_as_on_time_plus_late_plus_undated(tmp_path):
+    from test_missing import planted
+    from typer.testing import CliRunner
+
+    from nianbao.cli.app import app as cli_app
+    from nianbao.library import Library
+
+    lib = Library(f"sqlite:///{tmp_path / 'm.db'}")
+    try:
+        planted(lib)
+        c = lib.missing("中卫市", 2023, today=date(2024, 3, 1)).counts
+        assert (c["published"], c["on_time"], c["late"], c["unknown"], c["missing"], c["not_due"]) == (3, 1, 1, 1, 1, 1)
+        url = lib.store.url
+    finally:
+        lib.close()
+    runner = CliRunner()
+    out = runner.invoke(cli_app, ["missing", "--region", "中卫市", "--year", "2023", "--today", "2024-03-01",
+                                  "--db", url])
+    assert out.exit_code == 0, out.output
+    assert "已公开 3（按期 1，逾期 1，日期不明 1）" in out.output.replace("\n", "")
+    js = runner.invoke(cli_app, ["missing", "--region", "中卫市", "--year", "2023", "--today", "2024-03-01",
+                                 "--status", "published", "--json", "--db", url])
+    got = json.loads(js.output)
+    assert sorted(a["status"] for a in got["agencies"]) == ["late", "published", "unknown"]
+    assert got["counts"]["published"] == 3 and got["counts"]["on_time"] == 1
+    js = runner.invoke(cli_app, ["missing", "--region", "中卫市", "--year", "2023", "--today", "2024-03-01",
+                                 "--status", "on_time", "--json", "--db", url])
+    assert [a["status_name"] for a in json.loads(js.output)["agencies"]] == ["按期公开"]
+
+
+# ------------------------------------------------------------------ region-audit of a year without reports
+def test_region_audit_of_a_year_without_reports_says_so_not_that_the_registry_is_missing(tmp_path):
+    from test_missing import CSV, put
+    from typer.testing import CliRunner
+
+    from nianbao.cli.app import app as cli_app
+    from nianbao.library import Library
+
+    lib = Library(f"sqlite:///{tmp_path / 'a.db'}")
+    try:
+        lib.import_registry(CSV.encode(), "名录.csv")
+        put(lib, "中卫市司法局", date(2024, 1, 20))
+        url = lib.store.url
+        assert lib.audit_region(region="中卫市", year=2019).registry is True
+    finally:
+        lib.close()
+    out = CliRunner().invoke(cli_app, ["region-audit", "--region", "中卫市", "--year", "2019", "--db", url])
+    assert out.exit_code == 0, out.output
+    assert "库中没有中卫市 2019 年度的报告" in out.output and "尚未导入" not in out.output

@@ -40,6 +40,11 @@ def region_audit(
         print_json(res.to_dict())
         return
     where = f"{region or '全部地区'}{f' {year} 年度' if year else ''}"
+    if not res.audited:
+        # nothing to audit is not a missing registry: say which reports are absent
+        console.print(f"库中没有{escape(where)}的报告，未重新审核。"
+                      + ("" if res.registry else "（也尚未导入机关登记册。）"), highlight=False)
+        return
     console.print(f"{escape(where)}：重新审核 {len(res.audited)} 份报告，{len(res.changed)} 份的区域问题有变化，"
                   f"新出现 {len(res.new)} 条问题。", highlight=False)
     if not res.registry:
