@@ -76,3 +76,16 @@ def same_agency(a: str, b: str) -> bool:
     ra, na = split_agency(a)
     rb, nb = split_agency(b)
     return na == nb and regions_agree(ra, rb)
+
+
+def join_name(region: str | None, name: str | None) -> str:
+    """Region and agency name as one, without repeating the place both carry: the registry's
+    "浙江省温州市文成县" with the store's "文成县人民政府" → "浙江省温州市文成县人民政府"."""
+    region, name = region or "", name or ""
+    for k in range(min(len(region), len(name)), 1, -1):
+        if region.endswith(name[:k]) and _PLACE_END.search(name[:k]):
+            return region + name[k:]
+    return region + name
+
+
+_PLACE_END = re.compile(r"[\u4e00-\u9fff](?:省|自治区|市|自治州|地区|盟|区|县|旗|镇|乡|街道)$")

@@ -274,6 +274,7 @@ def compare(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """主要指标对比：新收申请、予以公开占比、行政复议纠正率、风险指标（红/黄标记）、审核问题数。"""
+    from ..agency import join_name
     from ..compare import INDICATORS, SORT_KEYS, sort_rows
     from ..errors import InputError, StoreError
 
@@ -314,9 +315,13 @@ def compare(
     else:
         t.add_column("机关", overflow="fold", min_width=10, ratio=1)
     t.add_column("年度", justify="right", no_wrap=True)
-    shown = ["received", "results_total", "granted_share", "review_total", "review_corrected_share",
-             "litigation_total", "substantive_rate", "denial_rate", "review_correction_rate", "litigation_loss_rate",
-             "carryover_rate", "yoy_swing"]
+    # most telling first; a narrow terminal gets as many as fit (each ~10 cells), the rest via --json
+    by_priority = ["received", "substantive_rate", "denial_rate", "review_correction_rate", "litigation_loss_rate",
+                   "carryover_rate", "yoy_swing", "results_total", "review_total", "litigation_total",
+                   "granted_share", "review_corrected_share"]
+    fit = max(3, (console.width - 40) // 10)
+    shown = by_priority[:fit]
+    left_out = by_priority[fit:]
     short = {"received": "新收", "results_total": "办结", "granted_share": "公开率", "review_total": "复议",
              "review_corrected_share": "纠正率", "litigation_total": "诉讼", "substantive_rate": "实质公开",
              "denial_rate": "不予公开", "review_correction_rate": "复议纠错", "litigation_loss_rate": "诉讼败诉",
@@ -326,10 +331,13 @@ def compare(
     t.add_column("错/警/提", justify="right", no_wrap=True)
     for r in rows:
         d = r.to_dict()
-        first = str(r.report_id) if agency else escape((r.region or "") + (r.agency or r.agency_name or "—"))
+        first = str(r.report_id) if agency else escape(join_name(r.region, r.agency or r.agency_name or "—"))
         t.add_row(first, str(r.year or "—"), *[_fmt_cell(k, d[k], r.marks.get(k)) for k in shown],
                   f"[red]{r.errors}[/red]/[yellow]{r.warnings}[/yellow]/[cyan]{r.infos}[/cyan]")
     console.print(t)
+    if left_out:
+        console.print(f"[dim]终端较窄，未显示：{'、'.join(short[k] for k in left_out)}（加宽终端或用 --json 查看全部）。[/dim]",
+                      soft_wrap=True)
     console.print("[dim]新收 = 本年新收申请；办结 = 办理结果总计；公开率 = 予以公开 ÷ 办结；复议 = 行政复议总计；"
                   "纠正率 = 复议结果纠正 ÷ 复议；诉讼 = 行政诉讼总计；错/警/提 = 审核问题数（错误/警告/提示）。[/dim]",
                   soft_wrap=True)

@@ -295,7 +295,9 @@ class AgencyRow:
 
     @property
     def name(self) -> str:
-        return (self.region or "") + (self.agency or self.agency_name or "（未识别机关）")
+        from ..agency import join_name
+
+        return join_name(self.region, self.agency or self.agency_name or "（未识别机关）")
 
     def to_dict(self) -> dict[str, Any]:
         return {"report_id": self.report_id, "agency_id": self.agency_id, "agency": self.agency,
@@ -452,7 +454,9 @@ def _query(lib: Any, region: int | str | None, years: list[int] | None, agency: 
          .group_by(ReportRow.id, ReportRow.agency_id, Agency.name, Agency.region, ReportRow.agency_name,
                    ReportRow.year)
          .order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id))
-    if cond is not None:
+    if sc.agency_ids is not None:   # the region's agencies first, then their reports by ix_report_list
+        q = q.where(ReportRow.agency_id.in_(sc.agency_ids))
+    elif cond is not None:
         q = q.where(cond)
     if years is not None:
         q = q.where(ReportRow.year.in_(years))
