@@ -116,7 +116,8 @@ class Library:
         """A registry file (CSV/XLSX path or bytes) → the registry; RegistryImportError names bad lines."""
         from .oversight.registry import parse_registry
 
-        res = self.registry.import_rows(parse_registry(source, name), user=user, replace=replace)
+        rows = parse_registry(source, name, known_region=self.registry.has_region)
+        res = self.registry.import_rows(rows, user=user, replace=replace)
         done = self._registry_changed(None, user)
         res.reaudited, res.changed = len(done.audited), len(done.changed)
         return res
