@@ -4,9 +4,12 @@ Exit codes: 0 ok, 1 audit findings at or above --fail-on, 2 usage or input error
 """
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -26,6 +29,9 @@ console = Console()
 err_console = Console(stderr=True)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
+
+DB_HELP = "数据库 URL：sqlite:///路径 或 postgresql+psycopg://…（默认 $NIANBAO_DB，否则 ./nianbao.db）"
+USER_HELP = "操作人（默认 $NIANBAO_USER，否则当前登录名）"
 
 T = TypeVar("T")
 
@@ -72,3 +78,46 @@ def finish_batch(errors: list[InputError], total: int) -> None:
         err_console.print(f"[yellow]{len(errors)} 个文件未能处理：[/yellow]")
         for e in errors:
             err_console.print(f"  {e}", highlight=False, soft_wrap=True)
+
+
+def acting_user(user: str | None) -> str:
+    """Who does it, for the trail: --user, else $NIANBAO_USER, else the login name."""
+    return user or os.environ.get("NIANBAO_USER") or getpass.getuser()
+
+
+def open_library(db: str | None, **kw):
+    """The Library over the store at `db` (close it when done); a store that cannot be opened is one
+    line, exit 2."""
+    from ..errors import StoreError
+    from ..library import Library
+
+    try:
+        return Library(db, **kw)
+    except StoreError as e:         # disk full, read-only and not at the current schema, unreachable …
+        report_error(e.message)
+        raise typer.Exit(EXIT_INPUT) from None
+    except Exception as e:  # noqa: BLE001 — a wrong URL or an unreachable server: one line, exit 2
+        detail = str(e).splitlines()[0] if str(e).strip() else ""
+        report_error(f"无法打开数据库 {db or os.environ.get('NIANBAO_DB') or 'nianbao.db'}（{type(e).__name__}: {detail}）")
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+@contextmanager
+def library(db: str | None, **kw) -> Iterator:
+    """`with library(db) as lib:` — the Library, closed after, and every error a user can act on
+    (input, review, configuration, store) as one Chinese line and exit 2."""
+    from ..errors import StoreError
+    from ..oversight.config import ConfigError
+    from ..store.review import ReviewError
+
+    lib = open_library(db, **kw)
+    try:
+        yield lib
+    except (InputError, ReviewError, ConfigError) as e:
+        report_error(getattr(e, "message", None) or str(e))
+        raise typer.Exit(EXIT_INPUT) from None
+    except StoreError as e:
+        report_error(e.message)
+        raise typer.Exit(EXIT_INPUT) from None
+    finally:
+        lib.close()

@@ -72,8 +72,8 @@ def audit(
     """解析并审核年度报告：表内勾稽关系、完整性、日期、正文与表格一致等（规则见 nianbao rules）。"""
     work, library = _audit_file, None
     if db:
-        from .store import _library
-        library = _library(db)
+        from .app import open_library
+        library = open_library(db)
         work = lambda path: library.audit(library.parse(path))  # noqa: E731
     try:
         done, errors = each_file(files, work)
@@ -115,8 +115,8 @@ def rules(
     catalog = all_rules()
     rates: dict[str, dict] = {}
     if db:
-        from .store import _library
-        lib = _library(db)
+        from .app import open_library
+        lib = open_library(db)
         try:
             rates = {r["code"]: r for r in lib.fp_rates()}
         finally:

@@ -12,7 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from .app import EXIT_INPUT, EXIT_OK, app, console, err_console, print_json, report_error
-from .store import DB_HELP, _library, print_findings_summary
+from .app import DB_HELP, open_library
+from .store import print_findings_summary
 
 
 def read_seeds_csv(path: Path):
@@ -88,7 +89,7 @@ def fetch(
         report_error("请给出网址，或用 --from 指定网址清单 CSV")
         raise typer.Exit(EXIT_INPUT)
     settings = Settings(delay=max(0.0, delay), timeout=timeout, retries=max(0, retries), per_host=per_host)
-    lib = _library(db, data_dir=data_dir)      # the façade: its store (with the cross-year rules), its originals
+    lib = open_library(db, data_dir=data_dir)      # the façade: its store (with the cross-year rules), its originals
     keep = lib.originals.save if keep_originals else None
     with Progress(SpinnerColumn(), TextColumn("[bold]收集[/bold]"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("报告 {task.fields[reports]}  失败 {task.fields[failed]}"), TimeElapsedColumn(),

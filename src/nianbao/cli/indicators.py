@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..model import YEAR_MAX, YEAR_MIN
-from .app import EXIT_INPUT, app, console, print_json, report_error
+from .app import EXIT_INPUT, app, console, library, print_json, report_error
 
 STYLE = {"red": "bold red", "yellow": "yellow"}
 SHORT = {"substantive_rate": "实质公开", "denial_rate": "不予公开", "review_correction_rate": "复议纠错",
@@ -41,12 +41,11 @@ def indicators(
 ) -> None:
     """风险指标：各机关的实质公开率、不予公开率、复议纠错率、诉讼败诉率、结转率、申请量、同比波动，红/黄标记与地区合计。"""
     from ..oversight.indicators import DEFINITIONS, sort_rows
-    from .review import _library
 
     if sort and sort not in (*DEFINITIONS, "agency"):
         report_error(f"--sort 只能是：{'、'.join((*DEFINITIONS, 'agency'))}")
         raise typer.Exit(EXIT_INPUT)
-    with _library(db) as lib:
+    with library(db) as lib:
         if agency and lib.store.find_agency(agency) is None:
             report_error(f"库中没有机关「{agency}」的报告")
             raise typer.Exit(EXIT_INPUT)

@@ -7,10 +7,6 @@ unknown region, a bad deadline or configuration: one Chinese line).
 """
 from __future__ import annotations
 
-import getpass
-import os
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -20,47 +16,16 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from ..errors import InputError, StoreError
+from ..errors import InputError
 from ..model import YEAR_MAX, YEAR_MIN
-from .app import EXIT_INPUT, app, console, err_console, print_json, report_error
+from .app import (DB_HELP, EXIT_INPUT, USER_HELP, acting_user, app, console, err_console, library, print_json,
+                  report_error)
 
-DB_HELP = "数据库 URL：sqlite:///路径 或 postgresql+psycopg://…（默认 $NIANBAO_DB，否则 ./nianbao.db）"
-USER_HELP = "操作人（默认 $NIANBAO_USER，否则当前登录名）"
 KIND_HELP = "机关类型：department（部门）/ government（政府）/ township（乡镇）/ zone（开发区），也可写中文"
 STATUS_STYLE = {"published": "green", "late": "yellow", "unknown": "cyan", "missing": "bold red", "not_due": "dim"}
 
 registry_app = typer.Typer(help="机关名录：地区树与应公开年报的机关（导入、查看、期限、配置）。", no_args_is_help=True)
 app.add_typer(registry_app, name="registry")
-
-
-def _user(user: str | None) -> str:
-    return user or os.environ.get("NIANBAO_USER") or getpass.getuser()
-
-
-@contextmanager
-def _library(db: str | None) -> Iterator:
-    """The library, with every error it raises as one Chinese line and exit code 2."""
-    from ..library import Library
-    from ..oversight.config import ConfigError
-
-    try:
-        lib = Library(db)
-    except StoreError as e:
-        report_error(e.message)
-        raise typer.Exit(EXIT_INPUT) from None
-    except Exception as e:  # noqa: BLE001 — a wrong URL or an unreachable server: one line
-        report_error(f"无法打开数据库（{str(e).splitlines()[0] if str(e).strip() else type(e).__name__}）")
-        raise typer.Exit(EXIT_INPUT) from None
-    try:
-        yield lib
-    except (InputError, ConfigError) as e:
-        report_error(e)
-        raise typer.Exit(EXIT_INPUT) from None
-    except StoreError as e:
-        report_error(e.message)
-        raise typer.Exit(EXIT_INPUT) from None
-    finally:
-        lib.close()
 
 
 def _kind(value: str) -> str:
@@ -89,9 +54,9 @@ def import_(
     """导入机关名录（可重复导入：已有的机关更新，不会重复）。"""
     from ..oversight.registry import RegistryImportError
 
-    with _library(db) as lib:
+    with library(db) as lib:
         try:
-            res = lib.import_registry(file, user=_user(user), replace=replace)
+            res = lib.import_registry(file, user=acting_user(user), replace=replace)
         except RegistryImportError as e:
             if json_out:
                 print_json({"file": str(file), "errors": e.errors})
@@ -126,7 +91,7 @@ def list_(
     """列出名录中的全部地区（机关数、已对应的机关数、本级设定的期限）。"""
     from ..oversight.registry import KIND_NAMES, LEVEL_NAMES
 
-    with _library(db) as lib:
+    with library(db) as lib:
         regions, counts = lib.registry.regions(), _counts(lib)
     if json_out:
         print_json([r.to_dict() | {"entries": counts.get(r.id, (0, 0))[0], "matched": counts.get(r.id, (0, 0))[1]}
@@ -152,7 +117,7 @@ def tree(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """以树形显示地区与各地区的机关数。"""
-    with _library(db) as lib:
+    with library(db) as lib:
         regions, counts = lib.registry.regions(), _counts(lib)
     kids: dict[int | None, list] = {}
     for r in regions:
@@ -190,7 +155,7 @@ def show(
     from ..oversight.deadlines import region_rules
     from ..oversight.registry import COVERS_NAMES, KIND_NAMES, LEVEL_NAMES
 
-    with _library(db) as lib:
+    with library(db) as lib:
         reg = lib.registry
         r = reg.resolve(region)
         rules = region_rules(reg, r.id)
@@ -235,9 +200,9 @@ def deadline(
     if not clear and not md:
         report_error("请给出期限（如 01-28），或用 --clear 取消本级期限")
         raise typer.Exit(EXIT_INPUT)
-    with _library(db) as lib:
+    with library(db) as lib:
         r = lib.registry.resolve(region)
-        r = lib.registry.set_deadline(r.id, k, None if clear else md, user=_user(user))
+        r = lib.registry.set_deadline(r.id, k, None if clear else md, user=acting_user(user))
         rule = region_rules(lib.registry, r.id)[k]
     if json_out:
         print_json(r.to_dict() | {"kind": k, "in_force": rule.to_dict()})
@@ -266,11 +231,11 @@ def config(
         except UnicodeDecodeError:
             report_error(f"{file} 不是 UTF-8 文本")
             raise typer.Exit(EXIT_INPUT) from None
-    with _library(db) as lib:
+    with library(db) as lib:
         r = lib.registry.resolve(region)
         if file is not None or clear:
             try:
-                r = lib.registry.set_config(r.id, None if clear else text, user=_user(user))
+                r = lib.registry.set_config(r.id, None if clear else text, user=acting_user(user))
             except InputError as e:
                 e.file = str(file) if file else None
                 raise
@@ -313,7 +278,7 @@ def missing_(
     except ValueError:
         report_error(f"日期「{today}」应写作 YYYY-MM-DD")
         raise typer.Exit(EXIT_INPUT) from None
-    with _library(db) as lib:
+    with library(db) as lib:
         view = lib.missing(region, year, today=when)
     rows = [r for r in view.rows if r.status in wanted]
     if json_out:

@@ -8,12 +8,9 @@ transition not allowed, a conflict with someone else's change …: one line on s
 from __future__ import annotations
 
 import csv
-import getpass
 import io
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -22,10 +19,9 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
-from .app import EXIT_FINDINGS, EXIT_INPUT, app, console, err_console, print_json, report_error
+from .app import (DB_HELP, EXIT_FINDINGS, EXIT_INPUT, USER_HELP, acting_user, app, console, err_console,
+                  library, print_json, report_error)
 
-DB_HELP = "数据库 URL：sqlite:///路径 或 postgresql+psycopg://…（默认 $NIANBAO_DB，否则 ./nianbao.db）"
-USER_HELP = "操作人（默认 $NIANBAO_USER，否则当前登录名）"
 DECISION_ALIASES = {"confirm": "确认", "确认": "确认", "fp": "误报", "false-positive": "误报", "误报": "误报",
                     "na": "不适用", "not-applicable": "不适用", "不适用": "不适用", "undecided": None, "待定": None}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -33,27 +29,6 @@ SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 review_app = typer.Typer(help="审核流程：状态、确认/误报、人工问题、留痕、分配、进度、误报率、整改通知。",
                          no_args_is_help=True)
 app.add_typer(review_app, name="review")
-
-
-def _user(user: str | None) -> str:
-    return user or os.environ.get("NIANBAO_USER") or getpass.getuser()
-
-
-@contextmanager
-def _library(db: str | None, data_dir: Path | None = None) -> Iterator:
-    """The Library over the store; every error a user can act on → one line, exit 2."""
-    from ..errors import InputError, StoreError
-    from ..store.review import ReviewError
-    from .store import _library as open_library
-
-    lib = open_library(db, data_dir=data_dir)
-    try:
-        yield lib
-    except (ReviewError, InputError, StoreError) as e:
-        report_error(getattr(e, "message", str(e)))
-        raise typer.Exit(EXIT_INPUT) from None
-    finally:
-        lib.close()
 
 
 def _date(s: str | None) -> date | None:
@@ -106,12 +81,12 @@ def status(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """一份报告（其机关与年度）的审核状态与审核问题；--set 改变状态。"""
-    with _library(db) as lib:
+    with library(db) as lib:
         if set_to:
-            case = lib.set_status(report_id, set_to, user=_user(user), comment=comment, deadline=_date(deadline),
+            case = lib.set_status(report_id, set_to, user=acting_user(user), comment=comment, deadline=_date(deadline),
                                   expected_version=version)
         else:
-            case = lib.case(report_id, _user(user))
+            case = lib.case(report_id, acting_user(user))
         findings = lib.findings(report_id)
         lib_info = lib.report_info(case["report_id"])
     if json_out:
@@ -143,8 +118,8 @@ def decide(
     if decision.lower() not in DECISION_ALIASES:
         report_error(f"决定只能是：确认（confirm）、误报（fp）、不适用（na）、待定（undecided），不是 {decision}")
         raise typer.Exit(EXIT_INPUT)
-    with _library(db) as lib:
-        f = lib.decide(finding_id, DECISION_ALIASES[decision.lower()], user=_user(user), reason=reason, note=note,
+    with library(db) as lib:
+        f = lib.decide(finding_id, DECISION_ALIASES[decision.lower()], user=acting_user(user), reason=reason, note=note,
                        expected_version=version)
     if json_out:
         print_json(f)
@@ -166,8 +141,8 @@ def add_finding(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """人工添加一个审核问题（审核规则未发现的），指明单元格或行号；添加即为确认。"""
-    with _library(db) as lib:
-        f = lib.add_finding(report_id, message, user=_user(user), path=cell, line=line, severity=severity, note=note)
+    with library(db) as lib:
+        f = lib.add_finding(report_id, message, user=acting_user(user), path=cell, line=line, severity=severity, note=note)
     if json_out:
         print_json(f)
     else:
@@ -198,7 +173,7 @@ def trail(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """留痕：上传、删除、状态变化、决定……（谁、何时、之前 → 之后），按时间先后。"""
-    with _library(db) as lib:
+    with library(db) as lib:
         events = lib.trail(report_id=report_id, agency_id=agency_id, year=year, limit=limit)
     if json_out:
         print_json(events)
@@ -240,11 +215,11 @@ def assign(
     if not report_ids and not (region or year or status_):
         report_error("请给出报告编号，或 --region / --year / --status")
         raise typer.Exit(EXIT_INPUT)
-    with _library(db) as lib:
+    with library(db) as lib:
         if not report_ids:
             report_ids = [c["report_id"] for c in lib.cases(region=region, year=year, status=status_)
                           if not (unassigned and c["assignee"])]
-        cases = lib.assign(report_ids, to.strip() or None, user=_user(user))
+        cases = lib.assign(report_ids, to.strip() or None, user=acting_user(user))
     if json_out:
         print_json(cases)
     else:
@@ -264,7 +239,7 @@ def list_cases(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """报告的审核状态一览（按地区、年度、状态、规则、审核人筛选）。"""
-    with _library(db) as lib:
+    with library(db) as lib:
         rows = lib.cases(region=region, year=year, status=status_, rule=rule, assignee=assignee, limit=limit,
                          offset=offset)
     if json_out:
@@ -291,7 +266,7 @@ def progress(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """各地区审核进度：报告数、已审、退回整改、待复核、逾期、通过。"""
-    with _library(db) as lib:
+    with library(db) as lib:
         rows = lib.progress(region=region, year=year)
     if json_out:
         print_json(rows)
@@ -316,7 +291,7 @@ def fp_rate(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """各规则的误报率（误报 ÷ (确认 + 误报)），看哪条规则浪费审核时间。"""
-    with _library(db) as lib:
+    with library(db) as lib:
         rows = lib.fp_rates(region=region, year=year)
     if json_out:
         print_json(rows)
@@ -349,9 +324,9 @@ def notice(
     if bool(agency) == bool(region):
         report_error("请给出 --agency 或 --region 之一")
         raise typer.Exit(EXIT_INPUT)
-    with _library(db) as lib:
+    with library(db) as lib:
         data, name, _ = lib.notice(agency=agency, region=region, year=year, fmt=fmt, deadline=_date(deadline),
-                                   user=_user(user), send=send)
+                                   user=acting_user(user), send=send)
     path = out or Path(name)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -373,8 +348,8 @@ def delete(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """删除一份报告（软删除：从列表中移除，内容保留可恢复，留痕记录操作人与原因）。"""
-    with _library(db) as lib:
-        ok = lib.delete(report_id, user=_user(user), reason=reason)
+    with library(db) as lib:
+        ok = lib.delete(report_id, user=acting_user(user), reason=reason)
         deleted = lib.deleted(1) if ok else []
     if not ok:
         report_error(f"报告 {report_id} 不存在")
@@ -393,8 +368,8 @@ def restore(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """恢复一份已删除的报告。"""
-    with _library(db) as lib:
-        rid = lib.restore(deleted_id, user=_user(user))
+    with library(db) as lib:
+        rid = lib.restore(deleted_id, user=acting_user(user))
     if json_out:
         print_json({"report_id": rid})
     else:

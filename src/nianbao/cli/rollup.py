@@ -13,10 +13,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..model import YEAR_MAX, YEAR_MIN
-from .app import app, console, print_json
+from .app import DB_HELP, app, console, library, print_json
 
 SEVERITY = {"error": "[red]错误[/red]", "warning": "[yellow]警告[/yellow]", "info": "[dim]提示[/dim]"}
-DB_HELP = "数据库 URL（默认 $NIANBAO_DB，否则 ./nianbao.db）"
 
 
 def _pct(v: float | None) -> str:
@@ -32,9 +31,8 @@ def region_audit(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """区域审核：按登记表和本地区配置重跑 D004、X002、X005、R001、R002，替换库中这些规则的问题，列出新出现的问题。"""
-    from .review import _library
 
-    with _library(db) as lib:
+    with library(db) as lib:
         res = lib.audit_region(region=region, year=year, user=user)
     if json_out:
         print_json(res.to_dict())
@@ -68,9 +66,8 @@ def copied(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """同级雷同：同一年度、同一地区、同类机关之间第一、五部分正文相同比例达到阈值的报告对（区域审核 X005 的结果）。"""
-    from .review import _library
 
-    with _library(db) as lib:
+    with library(db) as lib:
         pairs = lib.copied(year=year, region=region)
     if json_out:
         print_json(pairs)
@@ -101,9 +98,8 @@ def rollup(
 ) -> None:
     """汇总比对：全域政府报告的表三、表四与本地区下属机关和下级地区报告之和，逐单元格列出差额与计入、缺少的机关。"""
     from ..oversight.rollup import fmt
-    from .review import _library
 
-    with _library(db) as lib:
+    with library(db) as lib:
         ru = lib.rollup(region=region, year=year)
     if json_out:
         print_json(ru.to_dict())

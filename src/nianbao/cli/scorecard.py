@@ -14,8 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..model import YEAR_MAX, YEAR_MIN
-from .app import EXIT_INPUT, app, console, print_json, report_error
-from .review import DB_HELP
+from .app import DB_HELP, EXIT_INPUT, app, console, library, print_json, report_error
 
 
 @app.command()
@@ -32,11 +31,8 @@ def scorecard(
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """按评分方案给一个地区一个年度的机关打分、排名，并逐项说明扣分依据。"""
-    from ..errors import InputError, StoreError
-    from ..library import Library
     from ..oversight.config import ConfigError
     from ..oversight.scorecard import load_scheme, scorecard_xlsx
-    from .store import _open
 
     chosen = None
     if scheme is not None:
@@ -51,22 +47,15 @@ def scorecard(
         except ConfigError as e:
             report_error(f"{scheme}: {e}")
             raise typer.Exit(EXIT_INPUT) from None
-    store = _open(db)
-    lib = Library(store=store)
-    try:
+    with library(db) as lib:
         card = lib.scorecard(region, year, scheme=chosen, scheme_source=scheme.name if scheme else None,
                              direct=direct)
-        if xlsx is not None:
+    if xlsx is not None:
+        try:
             xlsx.write_bytes(scorecard_xlsx(card))
-    except (InputError, StoreError, ConfigError) as e:
-        report_error(getattr(e, "message", None) or str(e))
-        raise typer.Exit(EXIT_INPUT) from None
-    except OSError as e:
-        report_error(f"无法写入 {xlsx}（{e.strerror or e}）")
-        raise typer.Exit(EXIT_INPUT) from None
-    finally:
-        lib.close()
-        store.close()
+        except OSError as e:
+            report_error(f"无法写入 {xlsx}（{e.strerror or e}）")
+            raise typer.Exit(EXIT_INPUT) from None
     if agency is not None:
         one = card.agency(agency)
         if one is None:

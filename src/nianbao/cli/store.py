@@ -18,45 +18,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
-from .app import EXIT_INPUT, EXIT_OK, app, console, err_console, print_json, report_error
+from .app import DB_HELP, EXIT_INPUT, EXIT_OK, app, console, err_console, open_library, print_json, report_error
 
-DB_HELP = "数据库 URL：sqlite:///路径 或 postgresql+psycopg://…（默认 $NIANBAO_DB，否则 ./nianbao.db）"
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 db_app = typer.Typer(help="数据库：状态、入库记录、升级。", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-
-def _open(db: str | None):
-    """The store as the application opens it (with the auditor's cross-year rules: nianbao.library),
-    for commands that hand a store to a module of their own (fetch)."""
-    from ..library import history_rules
-    from ..store import open_store
-
-    return _opening(db, lambda: open_store(db, history_rules=history_rules))
-
-
-def _library(db: str | None, **kw):
-    """The Library over the store at `db` (close it when done); a store that cannot be opened is one
-    line, exit 2."""
-    from ..library import Library
-
-    return _opening(db, lambda: Library(db, **kw))
-
-
-def _opening(db: str | None, open_it):
-    from ..errors import StoreError
-
-    try:
-        return open_it()
-    except StoreError as e:         # disk full, read-only and not at the current schema, unreachable …
-        report_error(e.message)
-        raise typer.Exit(EXIT_INPUT) from None
-    except Exception as e:  # noqa: BLE001 — a wrong URL or an unreachable server: one line, exit 2
-        detail = str(e).splitlines()[0] if str(e).strip() else ""
-        report_error(f"无法打开数据库 {db or os.environ.get('NIANBAO_DB') or 'nianbao.db'}（{type(e).__name__}: {detail}）")
-        raise typer.Exit(EXIT_INPUT) from None
 
 
 @contextmanager
@@ -97,7 +65,7 @@ def ingest(
     跨年度规则（X001–X004）与库中上一年度报告比对。个别文件出错不影响其余文件，最后列出失败清单；
     全部成功退出码 0，有失败文件退出码 2。
     """
-    library = _library(db, data_dir=data_dir, workers=jobs or os.cpu_count() or 1)
+    library = open_library(db, data_dir=data_dir, workers=jobs or os.cpu_count() or 1)
     failed = 0
     with Progress(SpinnerColumn(), TextColumn("[bold]入库[/bold]"), BarColumn(), MofNCompleteColumn(), _RateColumn(),
                   TimeElapsedColumn(), console=err_console, transient=False,
@@ -176,7 +144,7 @@ def _print_ingest(summary: dict, db: str | None) -> None:
 def db_info(db: str = typer.Option(None, "--db", help=DB_HELP),
             json_out: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
     """数据库概况：报告数、机关数、审核问题数、年度。"""
-    lib = _library(db)
+    lib = open_library(db)
     try:
         with _store_errors():
             stats = lib.stats()
@@ -198,7 +166,7 @@ def db_runs(db: str = typer.Option(None, "--db", help=DB_HELP),
             limit: int = typer.Option(20, help="显示最近几次"),
             json_out: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
     """最近的入库记录（开始、结束、文件数、失败）。"""
-    lib = _library(db)
+    lib = open_library(db)
     try:
         with _store_errors():
             runs = lib.runs(limit)
@@ -222,7 +190,7 @@ def db_runs(db: str = typer.Option(None, "--db", help=DB_HELP),
 @db_app.command("upgrade")
 def db_upgrade(db: str = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """把数据库结构升级到最新版本（打开数据库时也会自动升级）。"""
-    lib = _library(db)
+    lib = open_library(db)
     try:
         with _store_errors():
             console.print(f"数据库结构版本：{lib.stats()['revision']}")
@@ -281,7 +249,7 @@ def compare(
     if sort and sort not in SORT_KEYS:
         report_error(f"--sort 只能是：{'、'.join(SORT_KEYS)}")
         raise typer.Exit(EXIT_INPUT)
-    lib = _library(db)
+    lib = open_library(db)
     try:
         if agency:
             if lib.find_agency(agency) is None:
@@ -373,7 +341,7 @@ def export(
     """导出库中的报告（长表/宽表；xlsx 每张表一页并附审核问题），或某机关的整改清单。"""
     from ..errors import InputError, StoreError
 
-    lib = _library(db)
+    lib = open_library(db)
     try:
         if rectification:
             data, name, _ = lib.rectification(rectification, fmt, year)
