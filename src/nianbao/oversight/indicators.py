@@ -439,30 +439,37 @@ def _fetch(lib: Any, region: int | str | None, years: list[int] | None, agency: 
 
 def _query(lib: Any, region: int | str | None, years: list[int] | None, agency: str | int | None = None):
     """Current reports of the region in these years (None: all) with their parts, one query."""
+    from sqlalchemy.orm import aliased
+
     from ..store.models import Agency, Cell
     from ..store.models import Report as ReportRow
 
     store = _store(lib)
     sc = resolve(lib, region).require()            # RegionNotFound (不在名录中) when unknown
     cond, label = sc.condition, sc.label
+    # which reports, then their cells: the ids come from ix_report_list alone (a covering index:
+    # current, year, agency), so the GROUP BY reads only these reports by primary key. Written as
+    # one condition on the report, SQLite (no statistics) walked every current report of the year,
+    # fetched its row and agency to test the region — twice the time of the whole view at 5,000.
+    picked = aliased(ReportRow)
+    ids = select(picked.id).where(picked.is_current)
+    if years is not None:
+        ids = ids.where(picked.year.in_(years))
+    if agency is not None:
+        ids = ids.where(picked.agency_id.in_([a.id for a in store.agencies(name=str(agency))]))
+    if sc.agency_ids is not None:
+        ids = ids.where(picked.agency_id.in_(sc.agency_ids))
+    elif cond is not None:
+        ids = ids.where(picked.agency_id.in_(select(Agency.id).where(cond).correlate(None)))
     q = (select(ReportRow.id, ReportRow.agency_id, Agency.name, Agency.region, ReportRow.agency_name, ReportRow.year,
                 *_parts_columns())
          .select_from(ReportRow)
          .outerjoin(Agency, Agency.id == ReportRow.agency_id)
          .outerjoin(Cell, and_(Cell.report_id == ReportRow.id, _parts_filter()))
-         .where(ReportRow.is_current)
+         .where(ReportRow.id.in_(ids))
          .group_by(ReportRow.id, ReportRow.agency_id, Agency.name, Agency.region, ReportRow.agency_name,
                    ReportRow.year)
          .order_by(Agency.region, Agency.name, ReportRow.year, ReportRow.id))
-    if sc.agency_ids is not None:   # the region's agencies first, then their reports by ix_report_list
-        q = q.where(ReportRow.agency_id.in_(sc.agency_ids))
-    elif cond is not None:
-        q = q.where(cond)
-    if years is not None:
-        q = q.where(ReportRow.year.in_(years))
-    if agency is not None:
-        ids = [a.id for a in store.agencies(name=str(agency))]
-        q = q.where(ReportRow.agency_id.in_(ids))
     names = list(PARTS)
     with store._read() as s:
         rows = [((*r[:3], sc.region_name(r[1], r[3]), *r[4:6]), dict(zip(names, r[6:]))) for r in s.execute(q)]

@@ -33,7 +33,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import false, func, or_, select, union
 
 from ..errors import InputError
 
@@ -60,6 +60,7 @@ class RegionScope:
     covers_known: frozenset[int] = frozenset()     # agencies whose coverage the registry states
     region_of: dict[int, str] = field(default_factory=dict)   # agency id → registry full region name
     kind_of: dict[int, str] = field(default_factory=dict)     # agency id → registry kind (government …)
+    agency_ids: Any = None                # SELECT of the scope's agency ids (None: every report)
 
     def require(self) -> RegionScope:
         """Itself, or RegionNotFound (its Chinese message) when the region is unknown."""
@@ -264,19 +265,52 @@ def _resolve(lib: Any, region: int | str | None, fp: tuple | None) -> RegionScop
             node = found[0]
             sub = _subtree(maps, node.id)
             ids = frozenset(e.agency_id for e in maps.entries if e.region_id in sub and e.agency_id is not None)
-            others = sorted(maps.matched - ids)
-            by_text = text_condition(node.name)
-            if others:          # an agency the registry places elsewhere is not this region's by its text
-                by_text = and_(by_text, Agency.id.not_in(others))
-            cond = or_(Agency.id.in_(sorted(ids)), by_text) if ids else by_text
             base["area_agencies"] = frozenset(a for a in maps.area if a in ids)
-            return RegionScope(text, node.full_name or node.name, node, cond, **base)
+            agency_ids = registry_agency_ids(node.id, node.name)
+            return RegionScope(text, node.full_name or node.name, node, Agency.id.in_(agency_ids),
+                               agency_ids=agency_ids, **base)
     cond = text_condition(text)
     with store_of(lib)._read() as s:
         known = s.execute(select(Agency.id).where(cond).limit(1)).first() is not None
     if not known:
         return RegionScope(text, text, condition=false(), known=False, message=f"地区「{text}」不在名录中，库中也没有该地区机关的报告", **base)
-    return RegionScope(text, text, None, cond, **base)
+    return RegionScope(text, text, None, cond, agency_ids=_text_agency_ids(text), **base)
+
+
+def registry_agency_ids(region_id: int, name: str):
+    """SELECT of agency ids: the agencies a registry entry of the region's subtree matched, plus
+    those no entry matched whose region string or name names it (an agency the registry places
+    elsewhere is not this region's by its text). Its own aliases: it correlates with nothing.
+
+    Why SQL of constant size (the subtree a recursive CTE, "matched elsewhere" a NOT EXISTS), not
+    id lists: a city's scope excluded the ~5,000 agencies registered elsewhere by a NOT IN list,
+    whose per-query compilation and evaluation cost more than the rest of a regional view. This
+    statement's shape does not depend on the region, so SQLAlchemy compiles it once; a query that
+    filters `Report.agency_id IN (this)` reads only the region's reports (SQLite: ix_report_list),
+    where a condition on the outer-joined agency walks every current report of the year."""
+    from sqlalchemy.orm import aliased
+
+    from ..store.models import Agency
+    from ..store.registry_models import EntryRow, RegionRow
+
+    child, entry, other, unmatched = aliased(RegionRow), aliased(EntryRow), aliased(EntryRow), aliased(Agency)
+    sub = select(RegionRow.id).where(RegionRow.id == region_id).cte("scope_subtree", recursive=True)
+    sub = sub.union_all(select(child.id).where(child.parent_id == sub.c.id))
+    registered = select(entry.agency_id).where(entry.region_id.in_(select(sub.c.id)), entry.agency_id.is_not(None))
+    by_text = (select(unmatched.id)
+               .where(or_(unmatched.region.contains(name), unmatched.name.startswith(name)),
+                      ~select(other.id).where(other.agency_id == unmatched.id).exists()))
+    return union(registered, by_text)
+
+
+def _text_agency_ids(text: str):
+    """SELECT of the ids of the agencies `text_condition` names (own alias: correlates with nothing)."""
+    from sqlalchemy.orm import aliased
+
+    from ..store.models import Agency
+
+    a = aliased(Agency)
+    return select(a.id).where(or_(a.region.contains(text), a.name.startswith(text)))
 
 
 def _subtree(maps: _Maps, region_id: int) -> set[int]:
