@@ -23,6 +23,7 @@ in one query.
 """
 from __future__ import annotations
 
+import functools
 import statistics
 import threading
 import time
@@ -38,7 +39,7 @@ from ..model import Report
 from .config import Threshold, default_config
 from .scope import registry_fingerprint as _registry_fingerprint
 from .scope import registry_of as _registry
-from .scope import pinned, resolve
+from .scope import _memo, pinned, resolve
 
 RATE, FACTOR, COUNT = "rate", "factor", "count"
 
@@ -359,6 +360,7 @@ def _cell_key(path: str) -> tuple[str, str, str]:
     return split_path(path)
 
 
+@functools.cache
 def _parts_columns():
     """SUM(CASE …) per part over the cell table (NULL when every cell of the part is blank)."""
     from ..store.models import Cell
@@ -367,9 +369,10 @@ def _parts_columns():
     for name, paths in PARTS.items():
         conds = [and_(Cell.table_key == t, Cell.row_key == r, Cell.col_key == c) for t, r, c in map(_cell_key, paths)]
         cols.append(func.sum(case((or_(*conds), Cell.value))).label(name))
-    return cols
+    return tuple(cols)          # built once: the same expressions serve every query (and its cache key)
 
 
+@functools.cache
 def _parts_filter():
     from ..store.models import Cell
 
@@ -415,6 +418,11 @@ _CACHE = _FetchCache()
 
 
 def _fingerprint(store: Any) -> tuple:
+    """The reports' fingerprint (see _FetchCache), read once per view (scope.pinned)."""
+    return _memo("reports", store, _read_fingerprint)
+
+
+def _read_fingerprint(store: Any) -> tuple:
     from ..store.models import Report as ReportRow
 
     current = select(func.count(), func.sum(ReportRow.id)).where(ReportRow.is_current).subquery()
@@ -501,6 +509,12 @@ def previous_new_received(lib: Any, pairs: Iterable[tuple[int | None, int | None
                 for agency_id, value in s.execute(q):
                     out[(agency_id, year)] = None if value is None else float(value)
     return out
+
+
+def _all_rows(lib: Any, region: int | str | None, th: Mapping[str, Threshold]) -> list[AgencyRow]:
+    """Every year's rows of the region (the trend and the sub-region trend both read them: built
+    once, on the same terms as the fetched parts)."""
+    return _cached(lib, "rows", region, None, None, th, lambda: _rows(_fetch(lib, region, None)[0], None, th))
 
 
 def _rows(fetched, year: int | None, th) -> list[AgencyRow]:
@@ -615,10 +629,9 @@ def _region_trend(lib: Any, region: int | str | None, config: Any) -> dict[int, 
     th = thresholds(config) if config is not None else config_thresholds(lib, region)
 
     def compute() -> dict[int, dict[str, Indicator]]:
-        fetched, _ = _fetch(lib, region, None)
         area = resolve(lib, region).area_agencies
         by_year: dict[int, list[AgencyRow]] = {}
-        for r in _rows(fetched, None, th):
+        for r in _all_rows(lib, region, th):
             if r.year is not None:
                 by_year.setdefault(r.year, []).append(r)
         return {y: summarize(by_year[y], th, area)[0] for y in sorted(by_year)}
@@ -640,9 +653,8 @@ def _subregion_trend(lib: Any, region: int | str | None, name: str, config: Any,
     th = thresholds(config) if config is not None else config_thresholds(lib, region)
 
     def compute() -> dict[str, dict[int, Indicator]]:
-        fetched, _ = _fetch(lib, region, None)
         sc = resolve(lib, region)
-        rows = [r for r in _rows(fetched, None, th) if r.agency_id not in sc.area_agencies]
+        rows = [r for r in _all_rows(lib, region, th) if r.agency_id not in sc.area_agencies]
         node = sc.node
         children = _registry(lib).children(node.id) if node is not None else []
         groups: dict[str, list[AgencyRow]] = {}
