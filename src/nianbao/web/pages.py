@@ -22,21 +22,11 @@ from . import paging
 from .viewcache import view, view_async
 from .layout import report_grids
 from .sources import source_view
+from .params import year_param
 from .uploads import expand_all
+from .views import render
 
 router = APIRouter(include_in_schema=False)
-
-
-def render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-    ctx.update(user=auth.current_user(request), csrf=auth.csrf_token(request))
-    return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status)
-
-
-def _int(v: str | None) -> int | None:
-    try:
-        return int(v) if v not in (None, "") else None
-    except ValueError:
-        return None
 
 
 def _load(request: Request, report_id: int):
@@ -47,16 +37,6 @@ def _load(request: Request, report_id: int):
 
 
 # ------------------------------------------------------------------ lists
-def _year_param(year: str | None) -> int | None:
-    """A year filter from the query: empty → none; otherwise 0–9999, else 400 (Chinese)."""
-    if year is None or year.strip() == "":
-        return None
-    y = year.strip()
-    if not (y.isascii() and y.isdigit() and len(y) <= 4):
-        raise HTTPException(400, f"年度应为 0 到 9999 之间的整数（收到「{year[:40]}」）")
-    return int(y)
-
-
 def pager(page: int, total: int, size: int) -> dict[str, Any]:
     """What the page links need: this page, the last, and the page numbers to show (… between)."""
     last = max(1, -(-total // size))
@@ -69,7 +49,7 @@ def pager(page: int, total: int, size: int) -> dict[str, Any]:
 async def index(request: Request, year: str | None = None, q: str | None = None, page: str | None = None):
     backend = request.app.state.backend
     size = request.app.state.settings.page_size
-    y = _year_param(year)
+    y = year_param(year)
     n = paging.parse(page, None).page
 
     def body() -> Markup:
@@ -262,7 +242,7 @@ async def dashboard(request: Request, year: str | None = None, region: str | Non
         # the busiest year; on a tie the newer one
         y = max(year_counts, key=lambda t: (t[1], t[0]))[0] if year_counts else None
     else:
-        y = _year_param(year)
+        y = year_param(year)
     region, rule = region or None, rule or None
     n = paging.parse(page, None).page
 
@@ -295,7 +275,7 @@ def export_download(request: Request, kind: str, year: str | None = None, region
     if kind not in dict(backend.export_kinds()):
         raise HTTPException(404, "没有这种导出")
     try:
-        return download(*backend.export(kind, year=_int(year), region=region or None))
+        return download(*backend.export(kind, year=year_param(year), region=region or None))
     except InputError as e:
         raise HTTPException(400, e.message) from None
 
@@ -305,7 +285,7 @@ def rectification_download(request: Request, agency_id: int, fmt: str, year: str
     if fmt not in ("xlsx", "docx"):
         raise HTTPException(404, "整改清单只能导出为 xlsx 或 docx")
     try:
-        return download(*request.app.state.backend.rectification(agency_id, fmt, year=_int(year)))
+        return download(*request.app.state.backend.rectification(agency_id, fmt, year=year_param(year)))
     except InputError as e:
         raise HTTPException(404, e.message) from None
 

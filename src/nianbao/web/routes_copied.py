@@ -18,6 +18,8 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import InputError
 from ..oversight.rollup import fmt
 from . import auth
+from .views import library, render
+from .params import year_param
 
 router = APIRouter()
 SECTION_NAMES = {1: "一、总体情况", 5: "五、存在的主要问题及改进情况"}
@@ -25,25 +27,8 @@ SECTION_NAMES = {1: "一、总体情况", 5: "五、存在的主要问题及改�
 SAME_REPORT = "不能把报告 {} 与它自己比较：请给出两份不同报告的编号"
 
 
-def _int(v: str | None) -> int | None:
-    try:
-        n = int(v) if v not in (None, "") else None
-    except ValueError:
-        return None
-    return n if n is None or -10**9 < n < 10**9 else None
-
-
-def _render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
-    ctx.update(user=auth.current_user(request), csrf=auth.csrf_token(request))
-    return request.app.state.templates.TemplateResponse(request, name, ctx)
-
-
-def _lib(request: Request):
-    return request.app.state.backend.library
-
-
 def _year(request: Request, year: str | None) -> int | None:
-    y = _int(year)
+    y = year_param(year)
     if y is None:
         years = request.app.state.backend.years()
         y = years[0] if years else None
@@ -59,10 +44,10 @@ def _pct(v: float | None) -> str:
 def copied_page(request: Request, report_id: int, other_id: int):
     if report_id == other_id:
         raise HTTPException(400, SAME_REPORT.format(report_id))
-    view = _lib(request).copied_view(report_id, other_id)
+    view = library(request).copied_view(report_id, other_id)
     if view is None:
         raise HTTPException(404, "报告不存在")
-    return _render(request, "copied.html", mode="pair", view=view, names=SECTION_NAMES, pct=_pct)
+    return render(request, "copied.html", mode="pair", view=view, names=SECTION_NAMES, pct=_pct)
 
 
 @router.get("/copied", response_class=HTMLResponse, include_in_schema=False)
@@ -71,10 +56,10 @@ def copied_list(request: Request, year: str | None = None, region: str | None = 
     pairs, error = [], None
     if y is not None:
         try:
-            pairs = _lib(request).copied(year=y, region=region or None)
+            pairs = library(request).copied(year=y, region=region or None)
         except InputError as e:
             error = e.message
-    return _render(request, "copied.html", mode="list", pairs=pairs, year=y, region=region or "", error=error,
+    return render(request, "copied.html", mode="list", pairs=pairs, year=y, region=region or "", error=error,
                    years=request.app.state.backend.years(), pct=_pct)
 
 
@@ -84,7 +69,7 @@ def rollup_page(request: Request, region: str | None = None, year: str | None = 
     ru, error = None, None
     if region and y is not None:
         try:
-            ru = _lib(request).rollup(region=region, year=y)
+            ru = library(request).rollup(region=region, year=y)
         except InputError as e:
             error = e.message
     show_all = all in ("1", "true", "yes")
@@ -96,7 +81,7 @@ def rollup_page(request: Request, region: str | None = None, year: str | None = 
                   "lower_bound": bool(ru.missing) and c.difference is not None and c.difference > 0}
                  for c in ru.cells if show_all or c.difference is None or abs(c.difference) > 1e-9]
     q = urlencode({k: v for k, v in {"region": region or "", "year": y or "", "all": "1"}.items() if v})
-    return _render(request, "copied.html", mode="rollup", ru=ru, cells=cells, region=region or "", year=y,
+    return render(request, "copied.html", mode="rollup", ru=ru, cells=cells, region=region or "", year=y,
                    error=error, years=request.app.state.backend.years(), show_all=show_all, all_link=f"/rollup?{q}")
 
 
@@ -118,7 +103,7 @@ class PairOut(BaseModel):
             summary="同级雷同的报告对（同一年度、地区、同类机关，第一、五部分相同比例达到阈值）")
 async def api_copied(request: Request, year: int, region: str | None = None):
     try:
-        return await run_in_threadpool(_lib(request).copied, year=year, region=region or None)
+        return await run_in_threadpool(library(request).copied, year=year, region=region or None)
     except InputError as e:
         raise HTTPException(404 if getattr(e, "kind", "") == "notfound" else 400, e.message) from None
 
@@ -128,7 +113,7 @@ async def api_copied(request: Request, year: int, region: str | None = None):
 async def api_copied_pair(request: Request, report_id: int, other_id: int):
     if report_id == other_id:
         raise HTTPException(400, SAME_REPORT.format(report_id))
-    view = await run_in_threadpool(_lib(request).copied_view, report_id, other_id)
+    view = await run_in_threadpool(library(request).copied_view, report_id, other_id)
     if view is None:
         raise HTTPException(404, "报告不存在")
 
@@ -149,7 +134,7 @@ async def api_copied_pair(request: Request, report_id: int, other_id: int):
             summary="汇总比对：全域政府报告表三、表四与下属报告之和，逐单元格差额，计入与缺少的机关")
 async def api_rollup(request: Request, region: str, year: int):
     try:
-        ru = await run_in_threadpool(_lib(request).rollup, region=region, year=year)
+        ru = await run_in_threadpool(library(request).rollup, region=region, year=year)
     except InputError as e:
         raise HTTPException(404 if getattr(e, "kind", "") == "notfound" else 400, e.message) from None
     return ru.to_dict()
@@ -164,7 +149,7 @@ class RegionAuditIn(BaseModel):
              summary="区域审核：重跑 D004、X002、X005、R001、R002 并替换库中这些规则的问题（需登录）")
 async def api_region_audit(request: Request, body: RegionAuditIn, user: str = Depends(auth.require_writer)):
     try:
-        res = await run_in_threadpool(_lib(request).audit_region, region=body.region, year=body.year, user=user)
+        res = await run_in_threadpool(library(request).audit_region, region=body.region, year=body.year, user=user)
     except InputError as e:
         raise HTTPException(404 if getattr(e, "kind", "") == "notfound" else 400, e.message) from None
     return res.to_dict()

@@ -19,16 +19,11 @@ from starlette.concurrency import run_in_threadpool
 from ..oversight import charts
 from ..oversight import indicators as OI
 from ..oversight.scope import pinned, region_choices, resolve
-from . import auth
 from .params import page_param, year_param, year_query
+from .views import render
 
 router = APIRouter()
 PAGE = 200                     # agencies per page of the compare table
-
-
-def _render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
-    ctx.update(user=auth.current_user(request), csrf=auth.csrf_token(request))
-    return request.app.state.templates.TemplateResponse(request, name, ctx)
 
 
 def _choices(request: Request, year: int | None, region: str | None = None
@@ -85,7 +80,7 @@ def compare_agencies(request: Request, region: str | None = None, year: str | No
 
     sort_links = {name: link(sort=name, desc="" if key == name and descending else "1", page="")
                   for name in (*OI.DEFINITIONS, "agency")}
-    return _render(request, "oversight_compare.html", res=res, rows=shown, total=len(rows), page=n,
+    return render(request, "oversight_compare.html", res=res, rows=shown, total=len(rows), page=n,
                    more=len(rows) > n * PAGE, prev_link=link(page=n - 1) if n > 1 else None,
                    next_link=link(page=n + 1), region=region or "", year=y, years=years, regions=regions,
                    sort=key, desc=descending, sort_links=sort_links, definitions=OI.DEFINITIONS,
@@ -117,7 +112,7 @@ def _region_overview(request: Request, region: str | None, year: str | None, ind
                     "ranking": charts.ranking_option(name, res.rows, th)}
     bars = min(len([r for r in res.rows if r.indicators[name].value is not None]), charts.RANKING_LIMIT) if res else 0
     q = urlencode({k: v for k, v in {"region": region or "", "year": y or ""}.items() if v})
-    return _render(request, "oversight_region.html", res=res, region=region or "", year=y, years=years,
+    return render(request, "oversight_region.html", res=res, region=region or "", year=y, years=years,
                    regions=regions, indicator=name, definitions=OI.DEFINITIONS, options=options,
                    ranking_height=120 + 22 * max(bars, 3), legend=_legend(res) if res else [],
                    compare_link=f"/compare/agencies?{q}", query=q)

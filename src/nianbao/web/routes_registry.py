@@ -22,20 +22,16 @@ from ..errors import InputError
 from ..oversight.registry import COVERS_NAMES, KIND_NAMES, KINDS, LEVEL_NAMES, RegistryImportError
 from ..store.registry import RegistryError
 from . import auth
+from .views import library, render
 
 router = APIRouter()
 api = APIRouter(prefix="/api", tags=["registry"])
 MAX_FILE = 10 * 2**20          # a registry of every agency of a province is well under a megabyte
 
 
-def _lib(request: Request):
-    return request.app.state.backend.library
-
-
 def _render(request: Request, name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
-    ctx.update(user=auth.current_user(request), csrf=auth.csrf_token(request), kind_names=KIND_NAMES,
-               level_names=LEVEL_NAMES, covers_names=COVERS_NAMES, kinds=KINDS)
-    return request.app.state.templates.TemplateResponse(request, name, ctx, status_code=status)
+    return render(request, name, status, kind_names=KIND_NAMES, level_names=LEVEL_NAMES, covers_names=COVERS_NAMES,
+                  kinds=KINDS, **ctx)
 
 
 def _http(e: InputError) -> HTTPException:
@@ -98,7 +94,7 @@ def _year(lib, year: str | None) -> int | None:
 # ------------------------------------------------------------------ pages
 @router.get("/registry", response_class=HTMLResponse, include_in_schema=False)
 async def registry_page(request: Request):
-    lib = _lib(request)
+    lib = library(request)
     forest, n = await run_in_threadpool(_tree, lib)
     return _render(request, "registry_index.html", forest=forest, regions=n)
 
@@ -106,7 +102,7 @@ async def registry_page(request: Request):
 @router.post("/registry/upload", response_class=HTMLResponse, include_in_schema=False)
 async def registry_upload(request: Request, file: UploadFile = File(...), replace: str = Form(""),
                           user: str = Depends(auth.require_writer)):
-    lib = _lib(request)
+    lib = library(request)
     result, errors = None, []
     data = await file.read(MAX_FILE + 1)
     if len(data) > MAX_FILE:
@@ -126,7 +122,7 @@ async def registry_upload(request: Request, file: UploadFile = File(...), replac
 
 @router.get("/registry/regions/{region_id}", response_class=HTMLResponse, include_in_schema=False)
 async def region_page(request: Request, region_id: int, error: str | None = None, done: str | None = None):
-    lib = _lib(request)
+    lib = library(request)
     region = _region_or_404(lib, region_id)
     ctx = await run_in_threadpool(_region_ctx, lib, region)
     return _render(request, "registry_region.html", error=error, done=done, **ctx)
@@ -138,7 +134,7 @@ def _back(region_id: int, done: str) -> RedirectResponse:
 
 async def _form_action(request: Request, region_id: int, fn, done: str) -> HTMLResponse | RedirectResponse:
     """Run a change; a refused one re-renders the region page with the reason (400)."""
-    lib = _lib(request)
+    lib = library(request)
     try:
         await run_in_threadpool(fn)
     except RegistryError as e:
@@ -153,7 +149,7 @@ async def _form_action(request: Request, region_id: int, fn, done: str) -> HTMLR
 @router.post("/registry/regions/{region_id}/entries", include_in_schema=False)
 async def entry_add(request: Request, region_id: int, name: str = Form(""), kind: str = Form(...),
                     covers: str = Form(""), deadline: str = Form(""), user: str = Depends(auth.require_writer)):
-    reg = _lib(request).registry
+    reg = library(request).registry
     return await _form_action(request, region_id, lambda: reg.add_entry(
         region_id, name, kind, covers=covers or None, deadline=deadline or None, user=user), f"已添加「{name}」")
 
@@ -161,7 +157,7 @@ async def entry_add(request: Request, region_id: int, name: str = Form(""), kind
 @router.post("/registry/entries/{entry_id}", include_in_schema=False)
 async def entry_edit(request: Request, entry_id: int, name: str = Form(""), kind: str = Form(...),
                      covers: str = Form(""), deadline: str = Form(""), user: str = Depends(auth.require_writer)):
-    reg = _lib(request).registry
+    reg = library(request).registry
     e = reg.entry(entry_id)
     if e is None:
         raise HTTPException(404, f"名录条目 {entry_id} 不存在")
@@ -172,7 +168,7 @@ async def entry_edit(request: Request, entry_id: int, name: str = Form(""), kind
 
 @router.post("/registry/entries/{entry_id}/delete", include_in_schema=False)
 async def entry_delete(request: Request, entry_id: int, user: str = Depends(auth.require_writer)):
-    reg = _lib(request).registry
+    reg = library(request).registry
     e = reg.entry(entry_id)
     if e is None:
         raise HTTPException(404, f"名录条目 {entry_id} 不存在")
@@ -183,7 +179,7 @@ async def entry_delete(request: Request, entry_id: int, user: str = Depends(auth
 @router.post("/registry/regions/{region_id}/deadline", include_in_schema=False)
 async def region_deadline(request: Request, region_id: int, kind: str = Form(...), md: str = Form(""),
                           user: str = Depends(auth.require_writer)):
-    reg = _lib(request).registry
+    reg = library(request).registry
     label = KIND_NAMES.get(kind, kind)
     return await _form_action(request, region_id, lambda: reg.set_deadline(region_id, kind, md or None, user=user),
                               f"已设定{label}期限 {md}" if md else f"已取消本级{label}期限")
@@ -192,7 +188,7 @@ async def region_deadline(request: Request, region_id: int, kind: str = Form(...
 @router.post("/registry/regions/{region_id}/config", include_in_schema=False)
 async def region_config(request: Request, region_id: int, yaml: str = Form(""),
                         user: str = Depends(auth.require_writer)):
-    reg = _lib(request).registry
+    reg = library(request).registry
     text = yaml.strip() or None
     return await _form_action(request, region_id, lambda: reg.set_config(region_id, text, user=user),
                               "已保存辖区配置" if text else "已删除本级辖区配置")
@@ -200,7 +196,7 @@ async def region_config(request: Request, region_id: int, yaml: str = Form(""),
 
 @router.get("/missing", response_class=HTMLResponse, include_in_schema=False)
 async def missing_page(request: Request, region: str | None = None, year: str | None = None):
-    lib = _lib(request)
+    lib = library(request)
     y = _year(lib, year)
     region = (region or "").strip()
     view, error = None, None
@@ -299,7 +295,7 @@ def _call(fn, *args, **kw):
 
 @api.get("/registry/regions", summary="名录中的全部地区", response_model=list[RegionOut])
 def api_regions(request: Request):
-    lib = _lib(request)
+    lib = library(request)
     counts = lib.registry.entry_counts()
     return [_region_out(r, counts) for r in lib.registry.regions()]
 
@@ -307,7 +303,7 @@ def api_regions(request: Request):
 @api.get("/registry/regions/{ref}", summary="一个地区（id、名称或全称）：适用期限、下级地区、本级机关",
          response_model=RegionDetail)
 def api_region(request: Request, ref: str):
-    lib = _lib(request)
+    lib = library(request)
     r = _region_or_404(lib, ref)
     ctx = _region_ctx(lib, r)
     return _region_out(r) | {"entries": len(ctx["entries"]),
@@ -325,7 +321,7 @@ async def api_import(request: Request, file: UploadFile = File(...), replace: bo
     if len(data) > MAX_FILE:
         raise HTTPException(413, f"文件过大（上限 {MAX_FILE // 2**20} MB）")
     try:
-        res = await run_in_threadpool(_call, _lib(request).import_registry, data, file.filename or "", user=user,
+        res = await run_in_threadpool(_call, library(request).import_registry, data, file.filename or "", user=user,
                                       replace=replace)
     except RegistryImportError as e:       # every bad line, not only the first
         return JSONResponse({"detail": e.message, "errors": e.errors}, status_code=400)
@@ -335,7 +331,7 @@ async def api_import(request: Request, file: UploadFile = File(...), replace: bo
 @api.post("/registry/regions/{region_id}/entries", status_code=201, summary="在地区下添加机关（需登录）",
           response_model=EntryOut)
 def api_entry_add(request: Request, region_id: int, body: EntryIn, user: str = Depends(auth.require_writer)):
-    return _call(_lib(request).registry.add_entry, region_id, body.name, body.kind, covers=body.covers,
+    return _call(library(request).registry.add_entry, region_id, body.name, body.kind, covers=body.covers,
                  deadline=body.deadline, user=user).to_dict()
 
 
@@ -343,12 +339,12 @@ def api_entry_add(request: Request, region_id: int, body: EntryIn, user: str = D
 def api_entry_edit(request: Request, entry_id: int, body: EntryPatch, user: str = Depends(auth.require_writer)):
     changes = {k: (v or None) if k in ("covers", "deadline") else v
                for k, v in body.model_dump(exclude_unset=True).items()}
-    return _call(_lib(request).registry.update_entry, entry_id, user=user, **changes).to_dict()
+    return _call(library(request).registry.update_entry, entry_id, user=user, **changes).to_dict()
 
 
 @api.delete("/registry/entries/{entry_id}", summary="从名录删除机关（需登录）")
 def api_entry_delete(request: Request, entry_id: int, user: str = Depends(auth.require_writer)):
-    if not _lib(request).registry.remove_entry(entry_id, user=user):
+    if not library(request).registry.remove_entry(entry_id, user=user):
         raise HTTPException(404, f"名录条目 {entry_id} 不存在")
     return {"deleted": entry_id}
 
@@ -357,19 +353,19 @@ def api_entry_delete(request: Request, entry_id: int, user: str = Depends(auth.r
          response_model=RegionOut)
 def api_deadline(request: Request, region_id: int, kind: str, body: DeadlineIn,
                  user: str = Depends(auth.require_writer)):
-    return _region_out(_call(_lib(request).registry.set_deadline, region_id, kind, body.md, user=user))
+    return _region_out(_call(library(request).registry.set_deadline, region_id, kind, body.md, user=user))
 
 
 @api.put("/registry/regions/{region_id}/config", summary="保存地区的辖区配置 YAML（经校验；需登录）",
          response_model=RegionOut)
 def api_config(request: Request, region_id: int, body: ConfigIn, user: str = Depends(auth.require_writer)):
-    return _region_out(_call(_lib(request).registry.set_config, region_id, body.yaml, user=user))
+    return _region_out(_call(library(request).registry.set_config, region_id, body.yaml, user=user))
 
 
 @api.get("/missing", summary="一个地区（含下级）一个年度：应公开、按时、逾期、未公开的机关")
 def api_missing(request: Request, region: str = Query(..., description="地区：id、名称或全称"),
                 year: int = Query(..., ge=1990, le=2200), today: date | None = Query(None, description="按此日期判断是否已过期限")):
-    view = _call(_lib(request).missing, region, year, today=today)
+    view = _call(library(request).missing, region, year, today=today)
     return view.to_dict()
 
 

@@ -19,15 +19,12 @@ from ..errors import InputError
 from ..store.review import DECISIONS, STATUSES, ConflictError, ReviewError
 from . import auth
 from .paging import PAGE_HEADERS, PAGE_PARAM, with_offset
+from .views import library
 
 router = APIRouter(prefix="/api/review", tags=["review"])
 
 _CONFLICT = {409: {"description": "冲突：他人已改动（返回 detail 与 current）"}}
 
-
-def _lib(request: Request):
-    """The application façade over the web's store and originals (web.app makes it)."""
-    return request.app.state.backend.library
 
 
 def _call(fn, *args, **kw):
@@ -75,7 +72,7 @@ class DeleteIn(BaseModel):
 
 @router.get("/reports/{report_id}", summary="一份报告（其机关与年度）的审核状态与审核问题")
 def report_review(request: Request, report_id: int) -> dict[str, Any]:
-    lib = _lib(request)
+    lib = library(request)
     case = _call(lib.case, report_id)
     if isinstance(case, Response):
         return case
@@ -84,30 +81,30 @@ def report_review(request: Request, report_id: int) -> dict[str, Any]:
 
 @router.post("/reports/{report_id}/status", summary="改变审核状态（需登录）", responses=_CONFLICT)
 def set_status(request: Request, report_id: int, body: StatusIn, user: str = Depends(auth.require_writer)):
-    return _call(_lib(request).set_status, report_id, body.status, user=user, comment=body.comment,
+    return _call(library(request).set_status, report_id, body.status, user=user, comment=body.comment,
                  deadline=body.deadline, expected_version=body.version)
 
 
 @router.post("/findings/{finding_id}/decision", summary="确认、误报或不适用（需登录）", responses=_CONFLICT)
 def decide(request: Request, finding_id: int, body: DecisionIn, user: str = Depends(auth.require_writer)):
-    return _call(_lib(request).decide, finding_id, body.decision, user=user, reason=body.reason, note=body.note,
+    return _call(library(request).decide, finding_id, body.decision, user=user, reason=body.reason, note=body.note,
                  expected_version=body.version)
 
 
 @router.post("/reports/{report_id}/findings", status_code=201, summary="人工添加审核问题（需登录）")
 def add_finding(request: Request, report_id: int, body: ManualFindingIn, user: str = Depends(auth.require_writer)):
-    return _call(_lib(request).add_finding, report_id, body.message, user=user, severity=body.severity,
+    return _call(library(request).add_finding, report_id, body.message, user=user, severity=body.severity,
                  path=body.path, line=body.line, note=body.note)
 
 
 @router.post("/assign", summary="把报告分配给审核人（需登录）")
 def assign(request: Request, body: AssignIn, user: str = Depends(auth.require_writer)):
-    return _call(_lib(request).assign, body.report_ids, body.reviewer, user=user)
+    return _call(library(request).assign, body.report_ids, body.reviewer, user=user)
 
 
 @router.delete("/reports/{report_id}", summary="删除报告（软删除，可恢复，记入留痕；需登录）")
 def delete(request: Request, report_id: int, body: DeleteIn, user: str = Depends(auth.require_writer)):
-    lib = _lib(request)
+    lib = library(request)
     if not lib.delete(report_id, user=user, reason=body.reason):
         raise HTTPException(404, f"报告 {report_id} 不存在")
     # this report's archive entry (not merely the newest: someone else may have deleted one meanwhile)
@@ -121,7 +118,7 @@ _PAGED = {200: {"headers": PAGE_HEADERS}}
 @router.get("/reports/{report_id}/trail", summary="一份报告（同一机关同一年度各版本）的留痕（分页）", responses=_PAGED)
 def report_trail(request: Request, response: Response, report_id: int, limit: int = Query(50, ge=1, le=5000),
                  offset: int = Query(0, ge=0, le=10**9), page: str | None = PAGE_PARAM):
-    lib, p = _lib(request), with_offset(page, limit, offset)
+    lib, p = library(request), with_offset(page, limit, offset)
     if lib.report_info(report_id) is None and not lib.trail(report_id=report_id, limit=1):
         raise HTTPException(404, f"报告 {report_id} 不存在")
     p.headers(request, response, lib.review.count_trail(report_id=report_id))
@@ -132,7 +129,7 @@ def report_trail(request: Request, response: Response, report_id: int, limit: in
 def trail(request: Request, response: Response, agency_id: int | None = Query(None, ge=0, le=2**31),
           year: int | None = Query(None, ge=0, le=9999), limit: int = Query(50, ge=1, le=5000),
           offset: int = Query(0, ge=0, le=10**9), page: str | None = PAGE_PARAM):
-    lib, p = _lib(request), with_offset(page, limit, offset)
+    lib, p = library(request), with_offset(page, limit, offset)
     p.headers(request, response, lib.review.count_trail(agency_id=agency_id, year=year))
     return lib.trail(agency_id=agency_id, year=year, limit=p.limit, offset=p.offset)
 
@@ -142,7 +139,7 @@ def cases(request: Request, response: Response, region: str | None = None,
           year: int | None = Query(None, ge=0, le=9999), status: str | None = None, rule: str | None = None,
           assignee: str | None = None, limit: int = Query(50, ge=1, le=2000), offset: int = Query(0, ge=0, le=10**9),
           page: str | None = PAGE_PARAM):
-    lib, p = _lib(request), with_offset(page, limit, offset)
+    lib, p = library(request), with_offset(page, limit, offset)
     sel = {"region": region, "year": year, "status": status, "rule": rule, "assignee": assignee}
     p.headers(request, response, lib.count_cases(**sel))
     return lib.cases(**sel, limit=p.limit, offset=p.offset)
@@ -150,12 +147,12 @@ def cases(request: Request, response: Response, region: str | None = None,
 
 @router.get("/progress", summary="各地区审核进度：已审、退回整改、待复核、逾期、通过")
 def progress(request: Request, region: str | None = None, year: int | None = Query(None, ge=0, le=9999)):
-    return _lib(request).progress(region=region, year=year)
+    return library(request).progress(region=region, year=year)
 
 
 @router.get("/fp-rate", summary="各规则的误报率（误报 ÷ (确认 + 误报)）")
 def fp_rate(request: Request, region: str | None = None, year: int | None = Query(None, ge=0, le=9999)):
-    return _lib(request).fp_rates(region=region, year=year)
+    return library(request).fp_rates(region=region, year=year)
 
 
 def _download(data: bytes, filename: str, media: str) -> Response:
@@ -174,7 +171,7 @@ class NoticeIn(BaseModel):
 def _notice(request: Request, agency_id: int | None, region: str | None, **kw) -> Response:
     if (agency_id is None) == (not region):
         raise HTTPException(400, "请给出 agency_id 或 region 之一")
-    got = _call(_lib(request).notice, agency=agency_id, region=region, **kw)
+    got = _call(library(request).notice, agency=agency_id, region=region, **kw)
     return got if isinstance(got, Response) else _download(*got)
 
 
@@ -195,7 +192,7 @@ def send_notice(request: Request, body: NoticeIn, user: str = Depends(auth.requi
 @router.get("/reports/{report_id}/original", summary="下载报告原文件（入库时保存了原文件的）",
             responses={200: {"content": {"application/octet-stream": {}}}})
 def original(request: Request, report_id: int):
-    got = _lib(request).original(report_id)
+    got = library(request).original(report_id)
     if got is None:
         raise HTTPException(404, f"报告 {report_id} 不存在或未保存原文件")
     return _download(got[0], got[1], "application/octet-stream")

@@ -7,23 +7,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from . import auth
+from .params import year_param
 
 router = APIRouter(include_in_schema=False)
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 _PLACEHOLDER = re.compile(r"\{[a-z_]+\}")        # a message template's fields, shown as …
-
-
-def _year(year: str | None) -> int | None:
-    if year is None or not year.strip():
-        return None
-    y = year.strip()
-    if not (y.isascii() and y.isdigit() and len(y) <= 4):
-        raise HTTPException(400, f"年度应为 0 到 9999 之间的整数（收到「{year[:40]}」）")
-    return int(y)
 
 
 def fp_cell(rate: dict[str, Any] | None) -> dict[str, Any]:
@@ -41,7 +33,7 @@ def rules_page(request: Request, region: str | None = None, year: str | None = N
     from ..audit.registry import FAMILIES, rules
     from ..audit.titles import rule_title
 
-    y = _year(year)
+    y = year_param(year)
     lib = request.app.state.backend.library
     rates = {r["code"]: r for r in lib.fp_rates(region=region or None, year=y)}
     rows = [{"code": r.code, "title": rule_title(r.code), "severity": SEVERITY_NAMES.get(r.severity, r.severity),

@@ -19,15 +19,10 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import InputError
 from ..oversight.config import ConfigError
 from ..oversight.scorecard import inputs_version, ranking_chart, scorecard_xlsx
-from . import auth
 from .params import year_param, year_query
+from .views import render
 
 router = APIRouter()
-
-
-def _render(request: Request, name: str, **ctx: Any) -> HTMLResponse:
-    ctx.update(user=auth.current_user(request), csrf=auth.csrf_token(request))
-    return request.app.state.templates.TemplateResponse(request, name, ctx)
 
 
 def _regions(lib) -> list[str]:
@@ -107,7 +102,7 @@ async def scorecard_page(request: Request, region: str | None = None, year: str 
         ctx["data"] = card.to_dict()
         ctx["chart"] = ranking_chart(card)
         ctx["chart_height"] = max(260, 70 + 24 * min(len(card.agencies), 60))
-    return _render(request, "scorecard_index.html", **ctx)
+    return render(request, "scorecard_index.html", **ctx)
 
 
 @router.get("/scorecard/agency/{key}", response_class=HTMLResponse, include_in_schema=False)
@@ -116,7 +111,7 @@ async def scorecard_agency_page(request: Request, key: str, region: str, year: i
     one = card.agency(key)
     if one is None:
         raise HTTPException(404, f"{card.region} {year} 年度的评分中没有机关「{key}」")
-    return _render(request, "scorecard_agency.html", card=card, a=one.to_dict(), region=region.strip(), year=year,
+    return render(request, "scorecard_agency.html", card=card, a=one.to_dict(), region=region.strip(), year=year,
                    items={i.id: i for i in card.scheme.items})
 
 
