@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..model import YEAR_MAX, YEAR_MIN
-from .app import EXIT_INPUT, app, console, library, print_json, report_error
+from .app import DB_HELP, EXIT_INPUT, app, console, library, print_json, report_error
 
 STYLE = {"red": "bold red", "yellow": "yellow"}
 SHORT = {"substantive_rate": "实质公开", "denial_rate": "不予公开", "review_correction_rate": "复议纠错",
@@ -36,7 +36,7 @@ def indicators(
                                                   "litigation_loss_rate carryover_rate applications_per_agency "
                                                   "yoy_swing agency（无值者总在最后）"),
     desc: bool = typer.Option(False, "--desc", help="从大到小排序"),
-    db: str = typer.Option(None, "--db", help="数据库 URL（默认 $NIANBAO_DB，否则 ./nianbao.db）"),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """风险指标：各机关的实质公开率、不予公开率、复议纠错率、诉讼败诉率、结转率、申请量、同比波动，红/黄标记与地区合计。"""

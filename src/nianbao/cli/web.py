@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from .app import EXIT_INPUT, app, console, print_json, report_error
+from .app import DB_HELP, EXIT_INPUT, app, console, print_json, report_error
 
 
 user_app = typer.Typer(help="管理网页登录账号。", no_args_is_help=True)
@@ -20,7 +20,7 @@ def _db(db: str | None) -> str | None:
 
 @app.command()
 def serve(
-    db: str = typer.Option(None, "--db", help="数据库 URL（默认 $NIANBAO_DB 或 sqlite:///nianbao.db）"),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
     host: str = typer.Option("127.0.0.1", help="监听地址"),
     port: int = typer.Option(8000, help="端口"),
     data_dir: Path = typer.Option(None, "--data-dir", help="原文件与会话密钥目录（默认在 SQLite 文件旁）"),
@@ -64,7 +64,7 @@ def _read_password(from_stdin: bool, prompt: str) -> str:
 @user_app.command("add")
 def user_add(
     name: str = typer.Argument(..., help="用户名"),
-    db: str = typer.Option(None, "--db", help="数据库 URL（默认 $NIANBAO_DB 或 sqlite:///nianbao.db）"),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取密码（一行）"),
     role: str = typer.Option("reviewer", "--role", help="admin（管理员）、reviewer（审核人，可上传、审核、删除）、viewer（只读）"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
@@ -90,7 +90,7 @@ def user_add(
 
 @user_app.command("list")
 def user_list(
-    db: str = typer.Option(None, "--db", help="数据库 URL"),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
     """列出网页登录账号：角色、是否停用、创建时间。"""
@@ -138,7 +138,7 @@ def _change_user(db: str | None, name: str, change, done: str, as_json: bool, **
 
 
 @user_app.command("disable")
-def user_disable(name: str = typer.Argument(..., help="用户名"), db: str = typer.Option(None, "--db", help="数据库 URL"),
+def user_disable(name: str = typer.Argument(..., help="用户名"), db: str = typer.Option(None, "--db", help=DB_HELP),
                  as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """停用账号：不能再登录，已登录的会话立即失效。"""
     from ..web.auth import set_disabled
@@ -146,7 +146,7 @@ def user_disable(name: str = typer.Argument(..., help="用户名"), db: str = ty
 
 
 @user_app.command("enable")
-def user_enable(name: str = typer.Argument(..., help="用户名"), db: str = typer.Option(None, "--db", help="数据库 URL"),
+def user_enable(name: str = typer.Argument(..., help="用户名"), db: str = typer.Option(None, "--db", help=DB_HELP),
                 as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """重新启用账号。"""
     from ..web.auth import set_disabled
@@ -154,7 +154,7 @@ def user_enable(name: str = typer.Argument(..., help="用户名"), db: str = typ
 
 
 @user_app.command("remove")
-def user_remove(name: str = typer.Argument(..., help="用户名"), db: str = typer.Option(None, "--db", help="数据库 URL"),
+def user_remove(name: str = typer.Argument(..., help="用户名"), db: str = typer.Option(None, "--db", help=DB_HELP),
                 as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """删除账号（留痕中的操作人名字保留），已登录的会话立即失效。"""
     from ..web.auth import remove_user
@@ -164,7 +164,7 @@ def user_remove(name: str = typer.Argument(..., help="用户名"), db: str = typ
 @user_app.command("role")
 def user_role(name: str = typer.Argument(..., help="用户名"),
               role: str = typer.Argument(..., help="admin、reviewer 或 viewer"),
-              db: str = typer.Option(None, "--db", help="数据库 URL"),
+              db: str = typer.Option(None, "--db", help=DB_HELP),
               as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """改变账号的角色（已登录的会话失效，需重新登录）。"""
     from ..web.auth import set_role
@@ -174,7 +174,7 @@ def user_role(name: str = typer.Argument(..., help="用户名"),
 @user_app.command("reset-password")
 def user_reset_password(
     name: str = typer.Argument(..., help="用户名"),
-    db: str = typer.Option(None, "--db", help="数据库 URL"),
+    db: str = typer.Option(None, "--db", help=DB_HELP),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="从标准输入读取新密码（一行）"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON"),
 ) -> None:
