@@ -26,13 +26,16 @@ PASSWORD = "browser-test-password"
 CLI = [sys.executable, "-c", "from nianbao.cli import main; main()"]
 
 
+CJK_FONTS = Path("/usr/share/fonts/opentype/noto")      # Debian's fonts-noto-cjk: pages show Chinese, not boxes
+
+
 def ensure_chromium() -> str:
-    """Debian's chromium, installed with apt when missing (never `playwright install`)."""
-    if not Path(CHROMIUM).exists():
+    """Debian's chromium and CJK fonts, installed with apt when missing (never `playwright install`)."""
+    if not Path(CHROMIUM).exists() or not any(CJK_FONTS.glob("NotoSansCJK*")):
         if shutil.which("apt-get") is None:
-            pytest.fail("chromium 未安装且没有 apt-get")
+            pytest.fail("chromium 或 fonts-noto-cjk 未安装且没有 apt-get")
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        install = ["apt-get", "install", "-y", "-q", "chromium"]
+        install = ["apt-get", "install", "-y", "-q", "chromium", "fonts-noto-cjk"]
         if subprocess.run(install, env=env, stdout=subprocess.DEVNULL).returncode != 0:
             subprocess.run(["apt-get", "update", "-q"], env=env, stdout=subprocess.DEVNULL)   # a fresh machine
             subprocess.run(install, check=True, env=env, stdout=subprocess.DEVNULL)
