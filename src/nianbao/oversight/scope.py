@@ -343,10 +343,27 @@ def group_labels(lib: Any) -> dict[int, str] | None:
     return dict(sc.region_of) if sc.registry else None
 
 
+_CHOICES = _TTL(size=16)
+
+
 def region_choices(lib: Any) -> list[str]:
     """What a region filter offers: the registry's full names when one is imported (every one of
     them resolves to its subtree), then the store's agency region strings no registry region
-    answers to (agencies outside the registry); without a registry the store's strings."""
+    answers to (agencies outside the registry); without a registry the store's strings. Kept
+    while the registry and the agency table are unchanged: every regional page shows the filter,
+    and asking the registry about each of a province's ~50 region strings cost ~20 ms a page."""
+    store = store_of(lib)
+    if not hasattr(store, "_read"):
+        return _region_choices(lib)
+    key = (getattr(store, "url", None), registry_fingerprint(store), _agency_fingerprint(store))
+    got = _CHOICES.get(key)
+    if got is None:
+        got = tuple(_region_choices(lib))
+        _CHOICES.put(key, got)
+    return list(got)
+
+
+def _region_choices(lib: Any) -> list[str]:
     reg = registry_of(lib)
     stored = store_of(lib).regions()
     try:
