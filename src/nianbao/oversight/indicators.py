@@ -432,21 +432,40 @@ def _read_fingerprint(store: Any) -> tuple:
         return tuple(s.execute(q).one())
 
 
+_PART_READ = _FetchCache(size=64)     # (store, fingerprints, region, agency) → years last read apart
+
+
 def _fetch(lib: Any, region: int | str | None, years: list[int] | None, agency: str | int | None = None):
     """Current reports of the region in these years (None: all) with their parts (cached while
-    the store and the registry are unchanged, see _FetchCache)."""
+    the store and the registry are unchanged, see _FetchCache).
+
+    Every year after some (a region's overview: its year and the one before for the rows, then
+    every year for the trend): the years already read are taken from the cache and only the
+    others are read. Their rows then come in two runs, each in the query's order; every year's
+    rows only feed totals per year (trend, sub-region trend), which do not depend on the order."""
     store = _store(lib)
-    key = (store.url, _fingerprint(store), _registry_fingerprint(store),
-           str(region), tuple(years) if years is not None else None, str(agency))
+    where = (store.url, _fingerprint(store), _registry_fingerprint(store), str(region))
+    key = (*where, tuple(years) if years is not None else None, str(agency))
     got = _CACHE.get(key)
-    if got is None:
+    if got is not None:
+        return got
+    part = _PART_READ.get((*where, str(agency))) if years is None else None
+    read = _CACHE.get((*where, part, str(agency))) if part is not None else None
+    if read is not None:
+        rest, label = _query(lib, region, None, agency, besides=list(part))
+        got = (read[0] + rest, label)
+    else:
         got = _query(lib, region, years, agency)
-        _CACHE.put(key, got)
+        if years is not None:
+            _PART_READ.put((*where, str(agency)), tuple(years))
+    _CACHE.put(key, got)
     return got
 
 
-def _query(lib: Any, region: int | str | None, years: list[int] | None, agency: str | int | None = None):
-    """Current reports of the region in these years (None: all) with their parts, one query."""
+def _query(lib: Any, region: int | str | None, years: list[int] | None, agency: str | int | None = None,
+           besides: list[int] | None = None):
+    """Current reports of the region in these years (None: all; `besides`: all but these) with
+    their parts, one query."""
     from sqlalchemy.orm import aliased
 
     from ..store.models import Agency, Cell
@@ -463,6 +482,8 @@ def _query(lib: Any, region: int | str | None, years: list[int] | None, agency: 
     ids = select(picked.id).where(picked.is_current)
     if years is not None:
         ids = ids.where(picked.year.in_(years))
+    if besides:
+        ids = ids.where(or_(picked.year.not_in(besides), picked.year.is_(None)))
     if agency is not None:
         ids = ids.where(picked.agency_id.in_([a.id for a in store.agencies(name=str(agency))]))
     if sc.agency_ids is not None:
