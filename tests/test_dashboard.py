@@ -128,7 +128,7 @@ def test_dashboard_aggregates_in_sql_with_as_many_statements_for_40_reports_as_f
         assert app.state.backend.store.count_reports() == 40
         big = {p: _statements(app, lambda p=p: c.get(p)) for p in ("/dashboard", "/dashboard?year=all", "/")}
         again = _statements(app, lambda: c.get("/dashboard?year=all"))
-    assert big == small and all(n <= 10 for n in big.values())
+    assert big == small and all(n <= 15 for n in big.values())     # a handful, whatever the reports
     assert again == 1          # unchanged store: only its fingerprint is read
 
 

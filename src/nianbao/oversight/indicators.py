@@ -25,9 +25,6 @@ from __future__ import annotations
 
 import functools
 import statistics
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +32,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 
 from ..form import form2021 as F21
+from ..lru import LRU
 from ..model import Report
 from .config import Threshold, default_config
 from .scope import registry_fingerprint as _registry_fingerprint
@@ -385,40 +383,15 @@ def _store(lib: Any):
     return getattr(lib, "store", lib)
 
 
-class _FetchCache:
-    """The parts of a region's reports, kept while the store's reports are unchanged (a saved
-    report is a new row, a deleted one lowers the count: max(id) and the counts tell, from
-    indexes) and for at most `ttl` seconds (the registry's membership may change meanwhile).
-    Repeated views of a large region then skip the GROUP BY over its cells."""
-    # the ids of the current reports are summed too: a deleted newest report whose id SQLite gives
-    # to the next one is caught unless that one is current in its place (then the ttl bounds it)
-
-    def __init__(self, size: int = 64, ttl: float = 30.0):
-        self.size, self.ttl = size, ttl
-        self._items: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Any:
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is None or time.monotonic() - hit[0] > self.ttl:
-                return None
-            self._items.move_to_end(key)
-            return hit[1]
-
-    def put(self, key: tuple, value: Any) -> None:
-        with self._lock:
-            self._items[key] = (time.monotonic(), value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-_CACHE = _FetchCache()
+# Region rows are kept while the store's reports are unchanged (a saved report is a new row, a
+# deleted one lowers the count: max(id) and the counts tell, from indexes; the ids of the current
+# reports are summed too) and for at most 30 s (the registry's membership may change meanwhile):
+# repeated views of a large region then skip the GROUP BY over its cells.
+_CACHE = LRU(size=64, ttl=30.0)
 
 
 def _fingerprint(store: Any) -> tuple:
-    """The reports' fingerprint (see _FetchCache), read once per view (scope.pinned)."""
+    """The reports' fingerprint (see _CACHE), read once per view (scope.pinned)."""
     return _memo("reports", store, _read_fingerprint)
 
 
@@ -432,12 +405,12 @@ def _read_fingerprint(store: Any) -> tuple:
         return tuple(s.execute(q).one())
 
 
-_PART_READ = _FetchCache(size=64)     # (store, fingerprints, region, agency) → years last read apart
+_PART_READ = LRU(size=64, ttl=30.0)     # (store, fingerprints, region, agency) → years last read apart
 
 
 def _fetch(lib: Any, region: int | str | None, years: list[int] | None, agency: str | int | None = None):
     """Current reports of the region in these years (None: all) with their parts (cached while
-    the store and the registry are unchanged, see _FetchCache).
+    the store and the registry are unchanged, see _CACHE).
 
     Every year after some (a region's overview: its year and the one before for the rows, then
     every year for the trend): the years already read are taken from the cache and only the
@@ -569,7 +542,7 @@ def _node(lib: Any, region: int | str | None):
     return resolve(lib, region).node if region not in (None, "") else None
 
 
-_THRESHOLDS = _FetchCache(size=128)
+_THRESHOLDS = LRU(size=128, ttl=30.0)
 
 
 def config_thresholds(lib: Any, region: int | str | None) -> dict[str, Threshold]:
@@ -600,11 +573,11 @@ def _config_thresholds(lib: Any, region: int | str | None) -> dict[str, Threshol
     return thresholds(cfg)
 
 
-_RESULTS = _FetchCache(size=64)
+_RESULTS = LRU(size=64, ttl=30.0)
 
 
 def _cached(lib: Any, what: str, region: Any, years: Any, agency: Any, th: Mapping[str, Threshold], compute):
-    """A computed region result, kept on the same terms as the fetched parts (_FetchCache) and for
+    """A computed region result, kept on the same terms as the fetched parts (_CACHE) and for
     the same thresholds: a large region's rows are not recomputed on every page view."""
     store = _store(lib)
     key = (what, store.url, _fingerprint(store), _registry_fingerprint(store),

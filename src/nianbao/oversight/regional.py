@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,6 +27,7 @@ from sqlalchemy import select
 from ..audit.context import AuditContext
 from ..audit.dates import is_peoples_government
 from ..audit.registry import run_rules
+from ..lru import LRU
 from .config import default_config, load_config
 from .rollup import TABLES, Rollup, compute_rollup
 from .similarity import CopyIndex, SiblingText, compare_reports
@@ -210,17 +211,15 @@ class ViewCache:
         version = getattr(store, "data_version", None)
         if version is None or not hasattr(registry, "fingerprint"):
             return compute()
-        full = (key, version(), registry.fingerprint())
+        full = (version(), registry.fingerprint())
         with self._lock:
-            items = self._stores.setdefault(store, OrderedDict())
-            if full in items:
-                items.move_to_end(full)
-                return items[full]
-        value = compute()
-        with self._lock:
-            items[full] = value
-            while len(items) > self.size:
-                items.popitem(last=False)
+            items = self._stores.get(store)
+            if items is None:
+                items = self._stores[store] = LRU(self.size)
+        value = items.get(key, full)
+        if value is None:
+            value = compute()
+            items.put(key, value, full)
         return value
 
 

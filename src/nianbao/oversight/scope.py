@@ -24,9 +24,6 @@ coverage is unknown and a total may count an area twice (`totals_note` says whic
 """
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -36,6 +33,7 @@ from typing import Any
 from sqlalchemy import false, func, or_, select, union
 
 from ..errors import InputError
+from ..lru import LRU
 
 NO_REGION = "（未识别地区）"
 NOTE_AREA = "地区合计不含汇总全域数据的政府报告，避免重复计算"
@@ -87,32 +85,8 @@ class RegionScope:
         return NOTE_AREA
 
 
-class _TTL:
-    """A small cache kept while its key holds and for at most `ttl` seconds."""
-
-    def __init__(self, size: int = 128, ttl: float = 30.0):
-        self.size, self.ttl = size, ttl
-        self._items: OrderedDict[tuple, tuple[float, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Any:
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is None or time.monotonic() - hit[0] > self.ttl:
-                return None
-            self._items.move_to_end(key)
-            return hit[1]
-
-    def put(self, key: tuple, value: Any) -> None:
-        with self._lock:
-            self._items[key] = (time.monotonic(), value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
-_SCOPES = _TTL()
-_MAPS = _TTL(size=16)
+_SCOPES = LRU(ttl=30.0)
+_MAPS = LRU(size=16, ttl=30.0)
 
 
 def store_of(lib: Any):
@@ -350,7 +324,7 @@ def group_labels(lib: Any) -> dict[int, str] | None:
     return dict(sc.region_of) if sc.registry else None
 
 
-_CHOICES = _TTL(size=16)
+_CHOICES = LRU(size=16, ttl=30.0)
 
 
 def region_choices(lib: Any) -> list[str]:

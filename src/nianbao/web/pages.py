@@ -3,9 +3,8 @@ upload with live progress, login.
 """
 from __future__ import annotations
 
-import threading
 import zlib
-from collections import Counter, OrderedDict
+from collections import Counter
 from typing import Any
 from urllib.parse import quote
 
@@ -22,6 +21,7 @@ from . import paging
 from .viewcache import view, view_async
 from .layout import report_grids
 from .sources import source_view
+from ..lru import LRU
 from .params import year_param
 from .uploads import expand_all
 from .views import render
@@ -72,26 +72,14 @@ class PageCache:
     in tens of MB and a reviewer going back and forth is not rendered again."""
 
     def __init__(self, size: int = 4096):
-        self.size = size
-        self._items: OrderedDict[int, tuple[tuple, bytes, Any]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._lru = LRU(size)
 
     def get(self, id: int, version: tuple):
-        with self._lock:
-            hit = self._items.get(id)
-            if hit and hit[0] == version:
-                self._items.move_to_end(id)
-            else:
-                return None
-        return Markup(zlib.decompress(hit[1]).decode()), hit[2]
+        hit = self._lru.get(id, version)
+        return None if hit is None else (Markup(zlib.decompress(hit[0]).decode()), hit[1])
 
     def put(self, id: int, version: tuple, body: Markup, summary: Any) -> None:
-        packed = zlib.compress(str(body).encode(), 1)
-        with self._lock:
-            self._items[id] = (version, packed, summary)
-            self._items.move_to_end(id)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+        self._lru.put(id, (zlib.compress(str(body).encode(), 1), summary), version)
 
 
 def _render_body(request: Request, report_id: int) -> tuple[Markup, Any]:

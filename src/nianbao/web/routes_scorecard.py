@@ -8,7 +8,6 @@ chart from the ECharts option the page carries as JSON (no inline script: the CS
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -17,6 +16,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError
+from ..lru import LRU
 from ..oversight.config import ConfigError
 from ..oversight.scorecard import inputs_version, ranking_chart, scorecard_xlsx
 from .params import year_param, year_query
@@ -33,41 +33,17 @@ def _regions(lib) -> list[str]:
     return out + [g for g in lib.store.regions() if g and g not in out]
 
 
-class _Cache:
-    """Scorecards by (region, year), valid while their inputs hold (scorecard.inputs_version: the
-    reports, findings, decisions, registry and date): the page, its agencies' pages, the XLSX and
-    the API of one region-year compute it once."""
-
-    def __init__(self, size: int = 32):
-        self.size = size
-        self._items: OrderedDict[tuple[str, int], tuple[tuple, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, int], version: tuple):
-        with self._lock:
-            hit = self._items.get(key)
-            if hit is not None and hit[0] == version:
-                self._items.move_to_end(key)
-                return hit[1]
-        return None
-
-    def put(self, key: tuple[str, int], version: tuple, card: Any) -> None:
-        with self._lock:
-            self._items[key] = (version, card)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-
 _cache_lock = threading.Lock()
 
 
-def _cache(request: Request) -> _Cache:
-    """The app's own cache (one per app: two stores may well have the same fingerprint)."""
+def _cache(request: Request) -> LRU:
+    """Scorecards by (region, year), valid while their inputs hold (scorecard.inputs_version: the
+    reports, findings, decisions, registry and date): the page, its agencies' pages, the XLSX and the
+    API of one region-year compute it once. One per app: two stores may well have the same fingerprint."""
     state = request.app.state
     with _cache_lock:
         if getattr(state, "scorecard_cache", None) is None:
-            state.scorecard_cache = _Cache()
+            state.scorecard_cache = LRU(size=32)
         return state.scorecard_cache
 
 
@@ -84,7 +60,7 @@ def _card(request: Request, region: str, year: int):
         raise HTTPException(404, e.message) from None
     except ConfigError as e:
         raise HTTPException(400, f"{region} 的评分方案有误：{e}") from None
-    cache.put((region, year), version, card)
+    cache.put((region, year), card, version)
     return card
 
 

@@ -12,43 +12,21 @@ earlier report, say) can leave stale.
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
+
+from ..lru import LRU
 
 T = TypeVar("T")
-
-
-class ViewCache:
-    def __init__(self, ttl: float = 30.0, size: int = 512):
-        self.ttl, self.size = ttl, size
-        self._items: OrderedDict[tuple, tuple[float, tuple, Any]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple, version: tuple) -> Any:
-        with self._lock:
-            hit = self._items.get(key)
-            if hit and hit[1] == version and time.monotonic() - hit[0] < self.ttl:
-                self._items.move_to_end(key)
-                return hit[2]
-        return None
-
-    def put(self, key: tuple, version: tuple, value: Any) -> None:
-        with self._lock:
-            self._items[key] = (time.monotonic(), version, value)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
 
 
 _lock = threading.Lock()
 
 
-def view_cache(app) -> ViewCache:
+def view_cache(app) -> LRU:
     with _lock:
         if getattr(app.state, "view_cache", None) is None:
-            app.state.view_cache = ViewCache()
+            app.state.view_cache = LRU(size=512, ttl=30.0)
         return app.state.view_cache
 
 
@@ -59,7 +37,7 @@ def view(app, key: tuple, compute: Callable[[], T], version: tuple | None = None
     got = cache.get(key, version)
     if got is None:
         got = compute()
-        cache.put(key, version, got)
+        cache.put(key, got, version)
     return got
 
 
@@ -73,5 +51,5 @@ async def view_async(app, key: tuple, compute: Callable[[], T], version: tuple |
     got = cache.get(key, version)
     if got is None:
         got = await run_in_threadpool(compute)
-        cache.put(key, version, got)
+        cache.put(key, got, version)
     return got
