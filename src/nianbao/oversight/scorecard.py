@@ -45,6 +45,7 @@ region's jurisdiction configuration (the nearest region up the tree with one), e
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Iterable, Mapping
@@ -638,9 +639,12 @@ def _current_reports(lib: Any, year: int, *, agency_ids: Iterable[int] | None = 
         if not ids:
             return []
         q = q.where(ReportRow.agency_id.in_(ids))
-    else:
-        if scope is not None and scope.condition is not None:
-            q = q.where(scope.condition)
+    elif scope is not None and scope.agency_ids is not None:
+        # the scope's agency ids, then their reports by ix_report_list (current, year, agency): as
+        # one condition on the joined agency SQLite walked every current report of the year
+        q = q.where(ReportRow.agency_id.in_(scope.agency_ids))
+    elif scope is not None and scope.condition is not None:
+        q = q.where(scope.condition)
     with lib.store._read() as s:
         return [tuple(r) for r in s.execute(q)]
 
@@ -680,26 +684,37 @@ def _findings(lib: Any, report_ids: list[int]) -> dict[int, list[dict[str, Any]]
     return out
 
 
+@functools.lru_cache(maxsize=32)
+def _cell_filter(paths: frozenset[str]):
+    """(table, row, col) → path, and the condition picking exactly these cells: each key OR-ed, so
+    SQLite seeks the primary key once per report and key (IN on each column sought their cross
+    product: 68 seeks a report for the indicators' 20 cells). Built once per set of paths."""
+    from sqlalchemy import and_, or_
+
+    from ..store.cells import split_path
+    from ..store.models import Cell
+
+    keys = {split_path(p): p for p in paths}
+    return keys, or_(*(and_(Cell.table_key == t, Cell.row_key == r, Cell.col_key == c) for t, r, c in sorted(keys)))
+
+
 def _cells(lib: Any, report_ids: list[int], paths: set[str]) -> dict[int, dict[str, float | None]]:
     """The scheme's cells of each report: path → value (None: blank); a path the report's form
     does not have is absent."""
     from sqlalchemy import select
 
-    from ..store.cells import split_path
     from ..store.models import Cell
 
     out: dict[int, dict[str, float | None]] = {r: {} for r in report_ids}
     if not paths or not report_ids:
         return out
-    keys = {split_path(p): p for p in paths}
-    # IN on each key column (the primary key's order), the exact (table, row, col) picked here
-    narrow = (Cell.table_key.in_(sorted({k[0] for k in keys})), Cell.row_key.in_(sorted({k[1] for k in keys})),
-              Cell.col_key.in_(sorted({k[2] for k in keys})))
+    keys, narrow = _cell_filter(frozenset(paths))
     with lib.store._read() as s:
+        conn = s.connection()           # plain rows: the ORM's row loading cost as much as the query
         for i in range(0, len(report_ids), 500):
             q = select(Cell.report_id, Cell.table_key, Cell.row_key, Cell.col_key, Cell.value) \
-                .where(Cell.report_id.in_(report_ids[i:i + 500]), *narrow)
-            for rid, t, r, c, v in s.execute(q):
+                .where(Cell.report_id.in_(report_ids[i:i + 500]), narrow)
+            for rid, t, r, c, v in conn.execute(q):
                 path = keys.get((t, r, c))
                 if path is not None:
                     out[rid][path] = v
