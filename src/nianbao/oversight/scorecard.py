@@ -802,11 +802,12 @@ def build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None = Non
         extra = [u for u in view.unregistered if not direct]
         if extra:
             notes.append(f"{len(extra)} 份报告的机关不在机构名录中，照常评分，「未公开」项不评估")
-            for u in _current_reports(lib, year, agency_ids=[u["agency_id"] for u in extra]):
+            unlisted = _current_reports(lib, year, agency_ids=[u["agency_id"] for u in extra])
+            for u in unlisted:
                 inputs.append(AgencyInputs(agency=u[4] or f"{u[3] or ''}{u[2] or ''}", agency_id=u[1],
                                            region=u[3] or None, report_id=u[0], missing=None,
                                            missing_reason="不在机构名录中，无法判断是否应公开"))
-        reports = _current_reports(lib, year, agency_ids=[i.agency_id for i in inputs if i.report_id is not None])
+            reports = reports + unlisted        # every scored report, already read (only ids matter below)
     else:
         if node is not None:
             notes.append(f"机构名录中没有{label}应公开的机关：按已入库的报告评分，无法判断未公开的机关")
