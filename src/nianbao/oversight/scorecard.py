@@ -721,21 +721,29 @@ def _cells(lib: Any, report_ids: list[int], paths: set[str]) -> dict[int, dict[s
     return out
 
 
-def _indicators(lib: Any, year: int, config: Any, reports: list[tuple]) -> dict[int, dict[str, Any]]:
-    """Indicators of each report from its stored cells (E1's parts and formulas, the jurisdiction's
-    thresholds), the year-over-year swing against the agency's report of the year before."""
-    from .indicators import PARTS, from_parts, previous_new_received, thresholds
+def _parts_paths() -> dict[str, tuple[str, ...]]:
+    """The indicators' parts (oversight.indicators.PARTS) as cell paths without the "tables." prefix."""
+    from .indicators import PARTS
+
+    return {name: tuple(p.removeprefix("tables.") for p in paths) for name, paths in PARTS.items()}
+
+
+def _indicators(lib: Any, year: int, config: Any, reports: list[tuple],
+                cells: Mapping[int, Mapping[str, float | None]]) -> dict[int, dict[str, Any]]:
+    """Indicators of each report from its stored cells (`cells`: at least the parts' cells, read
+    with the scheme's own in one query; E1's parts and formulas, the jurisdiction's thresholds),
+    the year-over-year swing against the agency's report of the year before."""
+    from .indicators import from_parts, previous_new_received, thresholds
 
     th = thresholds(config)
-    ids = [r[0] for r in reports]
-    cells = _cells(lib, ids, {p.removeprefix("tables.") for paths in PARTS.values() for p in paths})
+    parts_paths = _parts_paths()
     prev = previous_new_received(lib, [(r[1], year) for r in reports])
     out = {}
     for rid, agency_id, *_ in reports:
         c = cells.get(rid, {})
         parts = {}
-        for name, paths in PARTS.items():
-            present = [c[p.removeprefix("tables.")] for p in paths if c.get(p.removeprefix("tables.")) is not None]
+        for name, paths in parts_paths.items():
+            present = [v for v in (c.get(p) for p in paths) if v is not None]
             parts[name] = float(sum(present)) if present else None       # every cell blank: unknown
         got = from_parts(parts, prev.get((agency_id, year)), th)
         out[rid] = {k: v.to_dict() for k, v in got.items()}
@@ -823,9 +831,11 @@ def build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None = Non
     rids = sorted(by_report)
     findings = _findings(lib, rids)
     paths = {p for it in scheme.items if it.per == "cell" for p in it.paths}
-    cells = _cells(lib, rids, paths) if paths else {}
     wants_ind = any(it.per == "indicator" for it in scheme.items)
-    indicators = _indicators(lib, year, config, [by_report[r] for r in rids]) if wants_ind and rids else {}
+    ind_paths = {p for ps in _parts_paths().values() for p in ps} if wants_ind else set()
+    read = _cells(lib, rids, paths | ind_paths) if paths or ind_paths else {}     # one query for both
+    indicators = _indicators(lib, year, config, [by_report[r] for r in rids], read) if wants_ind and rids else {}
+    cells = {rid: {p: v for p, v in c.items() if p in paths} for rid, c in read.items()} if ind_paths else read
     for inp in inputs:
         if inp.report_id is None:
             continue
