@@ -326,6 +326,19 @@ class AgencyInputs:
 
 
 # ------------------------------------------------------------------ the result
+def _copy(v: Any) -> Any:
+    """A deep copy of plain data (dicts, lists, tuples of scalars) as dataclasses.asdict makes it."""
+    if isinstance(v, (str, int, float, bool)) or v is None:
+        return v
+    if type(v) is dict:
+        return {_copy(k): _copy(x) for k, x in v.items()}
+    if type(v) in (list, tuple):
+        return type(v)(_copy(x) for x in v)
+    import copy
+
+    return copy.deepcopy(v)
+
+
 @dataclass
 class Line:
     item: str
@@ -341,10 +354,10 @@ class Line:
     evidence: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        for k in ("count", "points", "raw"):
-            d[k] = _num(d[k])
-        return d
+        # what asdict gives, without its generic recursion (a city's card has ~800 lines)
+        return {"item": self.item, "name": self.name, "per": self.per, "evaluated": self.evaluated,
+                "count": _num(self.count), "points": _num(self.points), "raw": _num(self.raw),
+                "capped": self.capped, "text": self.text, "reason": self.reason, "evidence": _copy(self.evidence)}
 
 
 @dataclass
