@@ -135,25 +135,16 @@ def _memo(what: str, store: Any, read) -> Any:
 
 
 def registry_fingerprint(store: Any) -> tuple | None:
-    """Counts, last id and last change of the registry's regions and entries (small tables): any
-    import, edit, deadline or configuration changes it. None without registry tables."""
+    """Registry.fingerprint (any import, edit, deadline, configuration or rematch changes it), read
+    once per view; None without registry tables."""
     return _memo("registry", store, _registry_fingerprint)
 
 
 def _registry_fingerprint(store: Any) -> tuple | None:
+    from ..store.registry import Registry
+
     try:
-        from ..store.registry_models import EntryRow, RegionRow
-    except ImportError:
-        return None
-    q = select(*(c for t in (RegionRow, EntryRow)
-                 for c in (select(func.count(t.id)).scalar_subquery(), select(func.max(t.id)).scalar_subquery(),
-                           select(func.max(t.updated_at)).scalar_subquery())),
-               # a rematch (reports of new agencies arrived) changes only the entries' agency ids
-               select(func.count(EntryRow.agency_id)).scalar_subquery(),
-               select(func.sum(EntryRow.agency_id)).scalar_subquery())
-    try:
-        with store._read() as s:
-            return tuple(str(v) for v in s.execute(q).one())
+        return Registry(store).fingerprint()
     except Exception:               # noqa: BLE001 — a store without the registry's migration
         return None
 
