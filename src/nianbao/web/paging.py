@@ -18,7 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import HTTPException, Query, Request, Response
+from fastapi import Query, Request, Response
+
+from .params import int_param
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 500
@@ -30,16 +32,6 @@ PAGE_HEADERS = {
     "X-Limit": {"description": "每页条数", "schema": {"type": "integer"}},
     "Link": {"description": "相邻页的地址（rel=\"next\"、\"prev\"、\"first\"、\"last\"）", "schema": {"type": "string"}},
 }
-
-
-def _small_int(raw: str | None, what: str, low: int, high: int) -> int | None:
-    if raw is None or raw.strip() == "":
-        return None
-    s = raw.strip()
-    # digits only, and few of them: int() of a 10,000-digit string is slow by itself
-    if not s.isascii() or not s.isdigit() or len(s) > len(str(high)) or not low <= int(s) <= high:
-        raise HTTPException(400, f"{what}应为 {low} 到 {high} 之间的整数（收到「{raw[:40]}」）")
-    return int(s)
 
 
 @dataclass(frozen=True)
@@ -85,9 +77,9 @@ def _quote(v: str) -> str:
 def parse(page: str | None, limit: str | None, offset: str | None = None, *, default: int = DEFAULT_LIMIT,
           max_limit: int = MAX_LIMIT) -> Paging:
     """Paging from raw query values; HTTPException 400 (Chinese) for anything but small positive integers."""
-    n = _small_int(page, "页码 page ", 1, MAX_PAGE) or 1
-    size = _small_int(limit, "每页条数 limit ", 1, max_limit) or default
-    off = _small_int(offset, "偏移 offset ", 0, MAX_PAGE * MAX_LIMIT)
+    n = int_param(page, "页码 page ", 1, MAX_PAGE) or 1
+    size = int_param(limit, "每页条数 limit ", 1, max_limit) or default
+    off = int_param(offset, "偏移 offset ", 0, MAX_PAGE * MAX_LIMIT)
     return Paging(n, size, off)
 
 
@@ -99,10 +91,15 @@ def paging(page: Annotated[str | None, Query(description=f"页码，从 1 起（
     return parse(page, limit, offset)
 
 
+def page_number(raw: str | None) -> int:
+    """A page number from a page's own query (`?page=`): 1 when empty, else 400 (Chinese)."""
+    return int_param(raw, "页码 page ", 1, MAX_PAGE) or 1
+
+
 def with_offset(page: str | None, limit: int, offset: int = 0) -> Paging:
     """Paging for a route that validates its own `limit`/`offset` (older review routes): `page`,
     when given, takes the place of `offset`."""
-    n = _small_int(page, "页码 page ", 1, MAX_PAGE)
+    n = int_param(page, "页码 page ", 1, MAX_PAGE)
     return Paging(n or 1, limit, None if n is not None else offset)
 
 

@@ -15,7 +15,7 @@ def int_param(raw: str | None, what: str, low: int, high: int) -> int | None:
         return None
     s = raw.strip()
     # digits only and few of them: int() of a 10,000-digit string is slow by itself
-    digits = s[1:] if s[:1] == "-" else s
+    digits = s[1:] if s[:1] == "-" and low < 0 else s
     if not digits.isascii() or not digits.isdigit() or len(digits) > len(str(high)) or not low <= int(s) <= high:
         raise HTTPException(400, f"{what}应为 {low} 到 {high} 之间的整数（收到「{raw[:40]}」）")
     return int(s)
@@ -23,10 +23,6 @@ def int_param(raw: str | None, what: str, low: int, high: int) -> int | None:
 
 def year_param(raw: str | None) -> int | None:
     return int_param(raw, "年度", YEAR_MIN, YEAR_MAX)
-
-
-def page_param(raw: str | None) -> int:
-    return int_param(raw, "页码", 1, 1_000_000) or 1
 
 
 def year_query(default=..., description: str = "报告年度"):

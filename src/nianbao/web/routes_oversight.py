@@ -19,7 +19,8 @@ from starlette.concurrency import run_in_threadpool
 from ..oversight import charts
 from ..oversight import indicators as OI
 from ..oversight.scope import pinned, region_choices, resolve
-from .params import page_param, year_param, year_query
+from .paging import page_number
+from .params import year_param, year_query
 from .views import render
 
 router = APIRouter()
@@ -71,7 +72,7 @@ def compare_agencies(request: Request, region: str | None = None, year: str | No
     lib = request.app.state.backend.library
     res = lib.indicators(region=region or None, year=y) if y is not None else None
     rows = (OI.sort_rows(res.rows, key, descending) if key else res.rows) if res else []
-    n = page_param(page)
+    n = page_number(page)
     shown = rows[(n - 1) * PAGE:n * PAGE]
 
     def link(**kw) -> str:
