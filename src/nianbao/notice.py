@@ -37,15 +37,19 @@ def _rows(lib, report_id: int, confirmed: list[dict[str, Any]], year: int | None
 
 
 def _one(lib, info, fmt: str, deadline: date | None, user: str | None, send: bool,
-         today: date, record: bool = True) -> tuple[bytes, str, int]:
+         today: date, record: bool = True) -> tuple[bytes, str] | None:
+    """One report's notice (bytes, file name); None when none of its findings is confirmed (an
+    empty notice, "存在以下 0 项问题", would return a report that has nothing to correct)."""
     case = lib.case(info.id, user)
+    confirmed = lib.review.findings(case["id"], state="open", decision="确认")
+    if not confirmed:
+        return None
     if send:
         if case["status"] != "退回整改":
             case = lib.set_status(info.id, "退回整改", user=user or "", deadline=deadline, comment="发出整改通知")
         elif deadline is not None:
             case = lib.set_status(info.id, "退回整改", user=user or "", deadline=deadline)
     due = deadline or (date.fromisoformat(case["deadline"]) if case["deadline"] else None)
-    confirmed = lib.review.findings(case["id"], state="open", decision="确认")
     rows = _rows(lib, case["report_id"], confirmed, info.year, due)
     name = f"{info.region or ''}{info.agency or info.agency_name or '（未识别机关）'}"
     title = f"{name}政府信息公开工作年度报告整改通知" + (f"（{info.year}年度）" if info.year else "")
@@ -63,7 +67,7 @@ def _one(lib, info, fmt: str, deadline: date | None, user: str | None, send: boo
     if record or send:
         lib.review.record("notice", user, report_id=case["report_id"], agency_id=info.agency_id, year=info.year,
                           after={"findings": len(rows), "deadline": due.isoformat() if due else None, "format": fmt})
-    return data, f"整改通知-{name}{'-' + str(info.year) if info.year else ''}.{fmt}", len(rows)
+    return data, f"整改通知-{name}{'-' + str(info.year) if info.year else ''}.{fmt}"
 
 
 def notice_bytes(lib, *, agency: str | int | None = None, region: str | None = None, year: int | None = None,
@@ -84,11 +88,10 @@ def notice_bytes(lib, *, agency: str | int | None = None, region: str | None = N
         if not infos:
             raise InputError(f"库中没有机关「{ag.name}」{year or ''}年的报告")
         info = max(infos, key=lambda i: i.year or 0)
-        if not lib.review.findings(lib.case(info.id, user)["id"], state="open", decision="确认"):
-            # an empty notice ("存在以下 0 项问题") would return a report that has nothing to correct
+        notice = _one(lib, info, fmt, deadline, user, send, today, record)
+        if notice is None:
             raise InputError(f"{ag.name}{info.year or ''}年度报告没有已确认的问题，未生成整改通知（先确认问题）")
-        data, name, _ = _one(lib, info, fmt, deadline, user, send, today, record)
-        return data, name, MEDIA[fmt]
+        return *notice, MEDIA[fmt]
     if not region:
         raise InputError("请指明机关（--agency）或地区（--region）")
     infos = lib.reports(region=region, year=year)       # the region's scope (registry subtree), not text
@@ -96,12 +99,10 @@ def notice_bytes(lib, *, agency: str | int | None = None, region: str | None = N
     written = 0
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for info in infos:
-            case = lib.case(info.id, user)
-            if not lib.review.findings(case["id"], state="open", decision="确认"):
-                continue        # nothing confirmed: no notice
-            data, name, _ = _one(lib, info, fmt, deadline, user, send, today, record)
-            zf.writestr(name, data)
-            written += 1
+            notice = _one(lib, info, fmt, deadline, user, send, today, record)
+            if notice is not None:          # nothing confirmed: no notice
+                zf.writestr(notice[1], notice[0])
+                written += 1
     if not written:
         raise InputError(f"{region}{year or ''}年度没有已确认问题的报告，未生成整改通知")
     return buf.getvalue(), f"整改通知-{region}{'-' + str(year) if year else ''}.zip", "application/zip"
