@@ -27,7 +27,7 @@ from .db import ensure_tables
 from .jobs import JobRunner
 from .sources import SourceFiles
 from .uploads import DEFAULT_MAX_EXPANDED_MB, DEFAULT_MAX_MB, DEFAULT_USER_BUDGET_MB, Limits, UploadBudget
-from ..originals import default_data_dir, originals_store  # noqa: F401  (originals_store: its old home)
+from ..originals import default_data_dir
 from ..oversight.scope import RegionNotFound
 
 HERE = Path(__file__).parent
@@ -96,7 +96,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.jobs = JobRunner(settings.workers)
     app.state.templates = _templates()
     from .pages import PageCache
+    from .routes_scorecard import new_scorecard_cache
+    from .viewcache import new_view_cache
     app.state.page_cache = PageCache()
+    app.state.view_cache = new_view_cache()
+    app.state.scorecard_cache = new_scorecard_cache()
     app.state.login_throttle = auth.LoginThrottle()
     app.state.upload_budget = UploadBudget(settings.user_budget_mb * 2**20)
 

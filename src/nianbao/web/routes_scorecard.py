@@ -7,7 +7,6 @@ chart from the ECharts option the page carries as JSON (no inline script: the CS
 """
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -33,18 +32,16 @@ def _regions(lib) -> list[str]:
     return out + [g for g in lib.store.regions() if g and g not in out]
 
 
-_cache_lock = threading.Lock()
+def new_scorecard_cache() -> LRU:
+    """Scorecards by (region, year), valid while their inputs hold (scorecard.inputs_version: the
+    reports, findings, decisions, registry and date): the page, its agencies' pages, the XLSX and the
+    API of one region-year compute it once. One per app (web.app keeps it in app.state.scorecard_cache):
+    two stores may well have the same fingerprint."""
+    return LRU(size=64)     # 32 region-years: the card and its page data
 
 
 def _cache(request: Request) -> LRU:
-    """Scorecards by (region, year), valid while their inputs hold (scorecard.inputs_version: the
-    reports, findings, decisions, registry and date): the page, its agencies' pages, the XLSX and the
-    API of one region-year compute it once. One per app: two stores may well have the same fingerprint."""
-    state = request.app.state
-    with _cache_lock:
-        if getattr(state, "scorecard_cache", None) is None:
-            state.scorecard_cache = LRU(size=64)     # 32 region-years: the card and its page data
-        return state.scorecard_cache
+    return request.app.state.scorecard_cache
 
 
 def _card(request: Request, region: str, year: int):

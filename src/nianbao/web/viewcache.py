@@ -11,7 +11,6 @@ earlier report, say) can leave stale.
 """
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -20,19 +19,14 @@ from ..lru import LRU
 T = TypeVar("T")
 
 
-_lock = threading.Lock()
-
-
-def view_cache(app) -> LRU:
-    with _lock:
-        if getattr(app.state, "view_cache", None) is None:
-            app.state.view_cache = LRU(size=512, ttl=30.0)
-        return app.state.view_cache
+def new_view_cache() -> LRU:
+    """The app's cache of views (web.app keeps one in app.state.view_cache)."""
+    return LRU(size=512, ttl=30.0)
 
 
 def view(app, key: tuple, compute: Callable[[], T], version: tuple | None = None) -> T:
     """The cached value of `key` for the store's current data version, computed when missing."""
-    cache = view_cache(app)
+    cache = app.state.view_cache
     version = version if version is not None else app.state.backend.data_version()
     got = cache.get(key, version)
     if got is None:
@@ -46,7 +40,7 @@ async def view_async(app, key: tuple, compute: Callable[[], T], version: tuple |
     under 20 concurrent clients exceeds the lookup's), a miss is computed on the thread pool."""
     from starlette.concurrency import run_in_threadpool
 
-    cache = view_cache(app)
+    cache = app.state.view_cache
     version = version if version is not None else app.state.backend.data_version()
     got = cache.get(key, version)
     if got is None:
