@@ -4,7 +4,7 @@ scorecard scheme, as one YAML document per region.
 The bundled `default.yaml` holds the statute's deadlines and nianbao's defaults. A region's own
 document replaces the top-level sections it names (a city that only sets `scorecard:` keeps the
 default deadlines); inside `deadlines`, `similarity` and `indicators` it replaces the keys it names.
-The nearest region up the tree that has a document applies (`Library.config_for`).
+The nearest region up the tree that has a document applies (`config_for`).
 
     cfg = load_config(Path("中卫市.yaml").read_text())      # ConfigError with a Chinese message
     cfg.deadline_md("department")                          # (1, 28)
@@ -208,3 +208,11 @@ def load_config(*documents: str | None) -> JurisdictionConfig:
 
 def default_config() -> JurisdictionConfig:
     return load_config()
+
+
+def config_for(registry, region_id: int | None) -> JurisdictionConfig:
+    """The configuration of a region: the documents set on its chain in the registry, outermost
+    first (the nearest region's settings win); the bundled default without a region."""
+    if region_id is None:
+        return default_config()
+    return load_config(*(text for _, text in registry.config_chain(region_id)))

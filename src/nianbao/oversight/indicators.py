@@ -547,8 +547,7 @@ _THRESHOLDS = LRU(size=128, ttl=30.0)
 
 def config_thresholds(lib: Any, region: int | str | None) -> dict[str, Threshold]:
     """The thresholds that apply to a region: its jurisdiction's configuration (the nearest region
-    up the tree that has one: Library.config_for, else the registry's chain of documents), else the
-    bundled default. Kept while the registry (where the documents live) is unchanged."""
+    up the tree that has one), else the bundled default. Kept while the registry (where the documents live) is unchanged."""
     store = _store(lib)
     key = (getattr(store, "url", None), str(region), _registry_fingerprint(store) if hasattr(store, "_read") else None)
     got = _THRESHOLDS.get(key)
@@ -559,15 +558,13 @@ def config_thresholds(lib: Any, region: int | str | None) -> dict[str, Threshold
 
 
 def _config_thresholds(lib: Any, region: int | str | None) -> dict[str, Threshold]:
-    from .config import ConfigError, load_config
+    from .config import ConfigError, config_for
 
     node = _node(lib, region)
     cfg = None
     try:
-        if hasattr(lib, "config_for"):
-            cfg = lib.config_for(node.id if node is not None else None)
-        elif node is not None and hasattr(_registry(lib), "config_chain"):
-            cfg = load_config(*(text for _, text in _registry(lib).config_chain(node.id)))
+        if node is not None and _registry(lib) is not None:
+            cfg = config_for(_registry(lib), node.id)
     except ConfigError:             # a document that no longer validates: the default, not an error page
         cfg = None
     return thresholds(cfg)

@@ -185,17 +185,6 @@ def _cells(lib, ids: list[int]) -> dict[int, dict[tuple[str, str, str], float | 
     return out
 
 
-def config_for(lib, region_id: int | None):
-    """The jurisdiction configuration of a region: the documents on its chain, outermost first (the
-    nearest region's settings win); the bundled default without a region (scorecard.py uses it too)."""
-    if hasattr(lib, "config_for"):
-        return lib.config_for(region_id)
-    if region_id is None:
-        return default_config()
-    docs = [text for _, text in registry_of(lib).config_chain(region_id) if text]
-    return load_config(*docs) if docs else default_config()
-
-
 class ViewCache:
     """Region views (roll-up, copied pairs, missing) kept while the store's reports and findings
     (Store.data_version) and the registry (Registry.fingerprint) are unchanged: both are read on

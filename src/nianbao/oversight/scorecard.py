@@ -630,9 +630,10 @@ def _evidence_text(ln: Line) -> str:
 # ------------------------------------------------------------------ inputs from the Library
 def _config(lib: Any, node) -> Any:
     """The jurisdiction's configuration: the nearest region up the tree with a document, else the default."""
-    from .regional import config_for
+    from .config import config_for
+    from .regional import registry_of
 
-    return config_for(lib, node.id if node is not None else None)
+    return config_for(registry_of(lib), node.id if node is not None else None)
 
 
 def _current_reports(lib: Any, year: int, *, agency_ids: Iterable[int] | None = None, scope: Any = None):
