@@ -40,3 +40,13 @@ def test_a_command_that_succeeds_exits_0(monkeypatch, capsys):
 def test_a_year_out_of_range_is_refused_before_any_date_is_built(monkeypatch, capsys, command, year, words):
     code, err = run(monkeypatch, capsys, command, "--region", "某市", "--year", year)
     assert code == 2 and "--year" in err and words in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("args", [("review", "list"), ("review", "trail"), ("review", "progress"),
+                                  ("review", "fp-rate"), ("review", "assign", "1", "--to", "甲"),
+                                  ("review", "notice", "--agency", "某局"), ("compare",), ("export",)])
+@pytest.mark.parametrize("year, words", [("99999", "应不大于 2100"), ("1989", "应不小于 1990")])
+def test_review_compare_and_export_bound_the_year_like_every_other_command(monkeypatch, capsys, args, year, words):
+    code, err = run(monkeypatch, capsys, *args, "--year", year, "--db", "sqlite:///:memory:")
+    assert code == 2 and "--year" in err and words in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -178,3 +178,18 @@ def test_region_config_is_saved_validated_and_removed_by_form(tmp_path):
         assert "01-26" in c.get(f"/registry/regions/{reg.region('沙坡头区').id}").text     # inherited by the district
         c.post(f"/registry/regions/{city}/config", data={"csrf_token": token, "yaml": ""})
         assert reg.region(city).config is None
+
+
+def test_missing_page_refuses_a_bad_or_out_of_range_year_with_a_chinese_400(tmp_path):
+    """A bad `?year=` is the 400 of every other page, not silently the latest year."""
+    c, app = new_client(tmp_path)
+    with c:
+        token = login(c)
+        _upload(c, token)
+        app.state.backend.add_report(_report("中卫市司法局", 1, date(2024, 1, 20)))
+        for bad in ("abc", "1989", "2101", "1e17", "99999999999999999999"):
+            page = c.get("/missing", params={"region": "中卫市", "year": bad})
+            assert page.status_code == 400, (bad, page.status_code)
+            assert "年度应为 1990 到 2100 之间的整数" in page.text
+        assert c.get("/missing", params={"region": "中卫市", "year": ""}).status_code == 200   # empty: latest
+        assert 'id="missing-counts"' in c.get("/missing", params={"region": "中卫市", "year": ""}).text

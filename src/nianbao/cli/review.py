@@ -19,6 +19,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from ..model import YEAR_MAX, YEAR_MIN
 from .app import (DB_HELP, EXIT_FINDINGS, EXIT_INPUT, USER_HELP, acting_user, app, console, err_console,
                   library, print_json, report_error)
 
@@ -166,7 +167,7 @@ def _change(v) -> str:
 def trail(
     report_id: int = typer.Argument(None, help="报告编号（含同一机关同一年度的各版本）"),
     agency_id: int = typer.Option(None, "--agency-id", help="一个机关的全部留痕"),
-    year: int = typer.Option(None, "--year", help="年度"),
+    year: int = typer.Option(None, "--year", help="年度", min=YEAR_MIN, max=YEAR_MAX),
     limit: int = typer.Option(500, "--limit", help="最多几条"),
     csv_out: bool = typer.Option(False, "--csv", help="以 CSV 输出（导出留痕）"),
     db: str = typer.Option(None, "--db", help=DB_HELP),
@@ -204,7 +205,7 @@ def assign(
     report_ids: list[int] = typer.Argument(None, help="报告编号（可多个）；不给时按 --region/--year/--status 选"),
     to: str = typer.Option(..., "--to", help="审核人（空字符串：取消分配）"),
     region: str = typer.Option(None, "--region", help="一个地区的现行报告"),
-    year: int = typer.Option(None, "--year", help="年度"),
+    year: int = typer.Option(None, "--year", help="年度", min=YEAR_MIN, max=YEAR_MAX),
     status_: str = typer.Option(None, "--status", help="只分配这个状态的"),
     unassigned: bool = typer.Option(False, "--unassigned", help="只分配尚未分配的"),
     user: str = typer.Option(None, "--user", help=USER_HELP),
@@ -229,7 +230,7 @@ def assign(
 @review_app.command("list")
 def list_cases(
     region: str = typer.Option(None, "--region", help="地区"),
-    year: int = typer.Option(None, "--year", help="年度"),
+    year: int = typer.Option(None, "--year", help="年度", min=YEAR_MIN, max=YEAR_MAX),
     status_: str = typer.Option(None, "--status", help="状态（或 逾期）"),
     rule: str = typer.Option(None, "--rule", help="有这条规则（或前缀）的问题"),
     assignee: str = typer.Option(None, "--assignee", help="审核人"),
@@ -260,7 +261,7 @@ def list_cases(
 @review_app.command("progress")
 def progress(
     region: str = typer.Option(None, "--region", help="地区"),
-    year: int = typer.Option(None, "--year", help="年度"),
+    year: int = typer.Option(None, "--year", help="年度", min=YEAR_MIN, max=YEAR_MAX),
     fail_on_overdue: bool = typer.Option(False, "--fail-on-overdue", help="有逾期未整改的报告时退出码为 1"),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
@@ -286,7 +287,7 @@ def progress(
 @review_app.command("fp-rate")
 def fp_rate(
     region: str = typer.Option(None, "--region", help="地区"),
-    year: int = typer.Option(None, "--year", help="年度"),
+    year: int = typer.Option(None, "--year", help="年度", min=YEAR_MIN, max=YEAR_MAX),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
@@ -311,7 +312,8 @@ def fp_rate(
 def notice(
     agency: str = typer.Option(None, "--agency", help="一个机关（名称或编号）"),
     region: str = typer.Option(None, "--region", help="一个地区的所有机关（每个机关一份，打包为 zip）"),
-    year: int = typer.Option(None, "--year", help="年度（一个机关时缺省为最新年度）"),
+    year: int = typer.Option(None, "--year", help="年度（一个机关时缺省为最新年度）",
+                             min=YEAR_MIN, max=YEAR_MAX),
     fmt: str = typer.Option("docx", "--format", "-f", help="docx 或 xlsx"),
     deadline: str = typer.Option(None, "--deadline", help="回复期限 YYYY-MM-DD"),
     send: bool = typer.Option(False, "--send", help="同时把报告状态改为 退回整改（记录回复期限）"),

@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, ProgressColum
 from rich.table import Table
 from rich.text import Text
 
+from ..model import YEAR_MAX, YEAR_MIN
 from .app import DB_HELP, EXIT_INPUT, EXIT_OK, app, console, err_console, open_library, print_json, report_error
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -232,7 +233,7 @@ def _fmt_cell(key: str, v, mark: str | None = None) -> str:
 def compare(
     agency: str = typer.Option(None, "--agency", help="一个机关历年对比（名称可带或不带省市前缀，或机关编号）"),
     region: str = typer.Option(None, "--region", help="某地区各机关对比（名录中的地区名、全称或编号，含其下各级机关；未导入名录时为地区名或机关名开头，如 中卫市、沙坡头区）"),
-    year: int = typer.Option(None, "--year", help="年度"),
+    year: int = typer.Option(None, "--year", help="年度", min=YEAR_MIN, max=YEAR_MAX),
     sort: str = typer.Option(None, "--sort", help="排序列：agency region year received granted_share "
                                                   "review_corrected_share substantive_rate denial_rate "
                                                   "review_correction_rate litigation_loss_rate carryover_rate "
@@ -332,7 +333,7 @@ def export(
     out: Path = typer.Option(None, "--out", "-o", help="输出文件（csv/json 缺省时输出到屏幕，其他格式缺省为当前目录）"),
     agency: str = typer.Option(None, "--agency", help="只导出这个机关"),
     region: str = typer.Option(None, "--region", help="只导出这个地区"),
-    year: int = typer.Option(None, "--year", help="只导出这个年度"),
+    year: int = typer.Option(None, "--year", help="只导出这个年度", min=YEAR_MIN, max=YEAR_MAX),
     all_versions: bool = typer.Option(False, "--all-versions", help="包括被新版本取代的旧版本"),
     rectification: str = typer.Option(None, "--rectification", help="导出这个机关的整改清单（xlsx 或 docx）"),
     db: str = typer.Option(None, "--db", help=DB_HELP),

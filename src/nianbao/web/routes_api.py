@@ -21,6 +21,7 @@ from ..errors import InputError
 from . import auth
 from .pages import agency_series, download, read_uploads
 from .paging import PAGE_HEADERS, Paging, paging
+from .params import year_query
 from .viewcache import view_async
 from .uploads import expand_all
 
@@ -83,19 +84,13 @@ def session(request: Request):
 _PAGED = {200: {"headers": PAGE_HEADERS}, 400: {"description": "页码或每页条数不正确"}}
 
 
-def _year(year: int | None) -> int | None:
-    if year is not None and not 0 <= year <= 9999:
-        raise HTTPException(400, f"年度应为 0 到 9999 之间的整数（收到 {year}）")
-    return year
-
-
 @router.get("/reports", response_model=list[ReportSummaryOut], responses=_PAGED,
             summary="报告列表（可按年度、地区、规则、机关筛选；分页）")
-async def list_reports(request: Request, response: Response, year: int | None = None, region: str | None = None,
-                 rule: str | None = None, agency: str | None = None, q: str | None = None,
-                 p: Paging = Depends(paging)):
+async def list_reports(request: Request, response: Response, year: int | None = year_query(None),
+                       region: str | None = None, rule: str | None = None, agency: str | None = None,
+                       q: str | None = None, p: Paging = Depends(paging)):
     backend = request.app.state.backend
-    sel = {"year": _year(year), "region": region, "rule": rule, "agency": agency, "search": q}
+    sel = {"year": year, "region": region, "rule": rule, "agency": agency, "search": q}
 
     def body() -> tuple[bytes, int]:
         rows, total = backend.page(**sel, limit=p.limit, offset=p.offset)
@@ -128,10 +123,11 @@ def list_findings(request: Request, response: Response, rule: str | None = None,
 
 
 @router.get("/findings/by-rule", summary="各规则的问题数与涉及报告数（按年度、地区筛选），附规则中文名")
-def findings_by_rule(request: Request, year: int | None = None, region: str | None = None) -> list[dict[str, Any]]:
+def findings_by_rule(request: Request, year: int | None = year_query(None),
+                     region: str | None = None) -> list[dict[str, Any]]:
     from ..audit.titles import rule_title
 
-    rows = request.app.state.backend.rule_counts(year=_year(year), region=region)
+    rows = request.app.state.backend.rule_counts(year=year, region=region)
     return [r | {"title": rule_title(r["code"])} for r in rows]
 
 
@@ -187,7 +183,7 @@ def agency(request: Request, agency_id: int) -> dict[str, Any]:
             summary="比较指标：给定报告、一个机关的历年，或一个地区一个年度的所有机关（后者分页）")
 def compare(request: Request, response: Response,
             ids: list[int] = Query(default=[], description="报告 id，可重复：?ids=1&ids=2（至多 500 个）"),
-            agency_id: int | None = None, region: str | None = None, year: int | None = None,
+            agency_id: int | None = None, region: str | None = None, year: int | None = year_query(None),
             p: Paging = Depends(paging)) -> dict[str, Any]:
     backend = request.app.state.backend
     if len(ids) > 500:
@@ -205,7 +201,7 @@ def compare(request: Request, response: Response,
 
     store = backend.store
     # the region's scope (registry subtree, else the store's text; 404 when unknown: oversight.scope)
-    infos = backend.library.reports(region=region or None, year=_year(year), limit=p.limit, offset=p.offset)
+    infos = backend.library.reports(region=region or None, year=year, limit=p.limit, offset=p.offset)
     p.headers(request, response, backend.library.report_totals(region=region or None, year=year)["reports"])
     return {"indicators": dict(C.INDICATORS), "shares": sorted(C.SHARES),
             "rows": [r.to_dict() for r in C.rows_for(store, infos)]}
@@ -213,7 +209,7 @@ def compare(request: Request, response: Response,
 
 @router.get("/export", summary="导出所选报告（xlsx、csv-wide、csv-long、json）",
             responses={200: {"content": {"application/octet-stream": {}}}})
-def export(request: Request, kind: str = "xlsx", year: int | None = None, region: str | None = None,
+def export(request: Request, kind: str = "xlsx", year: int | None = year_query(None), region: str | None = None,
            agency_id: int | None = None):
     backend = request.app.state.backend
     if kind not in dict(backend.export_kinds()):
@@ -226,7 +222,7 @@ def export(request: Request, kind: str = "xlsx", year: int | None = None, region
 
 @router.get("/agencies/{agency_id}/rectification", summary="一个机关的整改清单（xlsx 或 docx）",
             responses={200: {"content": {"application/octet-stream": {}}}})
-def rectification(request: Request, agency_id: int, fmt: str = "xlsx", year: int | None = None):
+def rectification(request: Request, agency_id: int, fmt: str = "xlsx", year: int | None = year_query(None)):
     if fmt not in ("xlsx", "docx"):
         raise HTTPException(400, "整改清单只能导出为 xlsx 或 docx")
     try:

@@ -22,6 +22,7 @@ from ..errors import InputError
 from ..oversight.registry import COVERS_NAMES, KIND_NAMES, KINDS, LEVEL_NAMES, RegistryImportError
 from ..store.registry import RegistryError
 from . import auth
+from .params import year_param, year_query
 from .views import library, render
 
 router = APIRouter()
@@ -81,12 +82,11 @@ def _region_ctx(lib, region) -> dict[str, Any]:
 
 
 def _year(lib, year: str | None) -> int | None:
-    if year not in (None, ""):
-        try:
-            y = int(year)
-        except ValueError:
-            return None
-        return y if 1990 < y < 2200 else None
+    """`?year=` of the missing page: empty is the latest year in the store; not a year within
+    YEAR_MIN..YEAR_MAX is a 400 in Chinese, as on every other page."""
+    y = year_param(year)
+    if y is not None:
+        return y
     years = lib.store.years()
     return max(years) if years else None
 
@@ -364,7 +364,7 @@ def api_config(request: Request, region_id: int, body: ConfigIn, user: str = Dep
 
 @api.get("/missing", summary="一个地区（含下级）一个年度：应公开、按时、逾期、未公开的机关")
 def api_missing(request: Request, region: str = Query(..., description="地区：id、名称或全称"),
-                year: int = Query(..., ge=1990, le=2200), today: date | None = Query(None, description="按此日期判断是否已过期限")):
+                year: int = year_query(), today: date | None = Query(None, description="按此日期判断是否已过期限")):
     view = _call(library(request).missing, region, year, today=today)
     return view.to_dict()
 

@@ -16,9 +16,11 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ..errors import InputError
+from ..model import YEAR_MAX, YEAR_MIN
 from ..store.review import DECISIONS, STATUSES, ConflictError, ReviewError
 from . import auth
 from .paging import PAGE_HEADERS, PAGE_PARAM, with_offset
+from .params import year_query
 from .views import library
 
 router = APIRouter(prefix="/api/review", tags=["review"])
@@ -127,7 +129,7 @@ def report_trail(request: Request, response: Response, report_id: int, limit: in
 
 @router.get("/trail", summary="留痕（按机关、年度；分页）", responses=_PAGED)
 def trail(request: Request, response: Response, agency_id: int | None = Query(None, ge=0, le=2**31),
-          year: int | None = Query(None, ge=0, le=9999), limit: int = Query(50, ge=1, le=5000),
+          year: int | None = year_query(None), limit: int = Query(50, ge=1, le=5000),
           offset: int = Query(0, ge=0, le=10**9), page: str | None = PAGE_PARAM):
     lib, p = library(request), with_offset(page, limit, offset)
     p.headers(request, response, lib.review.count_trail(agency_id=agency_id, year=year))
@@ -136,7 +138,7 @@ def trail(request: Request, response: Response, agency_id: int | None = Query(No
 
 @router.get("/cases", summary="审核状态一览（按地区、年度、状态（或 逾期）、规则、审核人筛选；分页）", responses=_PAGED)
 def cases(request: Request, response: Response, region: str | None = None,
-          year: int | None = Query(None, ge=0, le=9999), status: str | None = None, rule: str | None = None,
+          year: int | None = year_query(None), status: str | None = None, rule: str | None = None,
           assignee: str | None = None, limit: int = Query(50, ge=1, le=2000), offset: int = Query(0, ge=0, le=10**9),
           page: str | None = PAGE_PARAM):
     lib, p = library(request), with_offset(page, limit, offset)
@@ -146,12 +148,12 @@ def cases(request: Request, response: Response, region: str | None = None,
 
 
 @router.get("/progress", summary="各地区审核进度：已审、退回整改、待复核、逾期、通过")
-def progress(request: Request, region: str | None = None, year: int | None = Query(None, ge=0, le=9999)):
+def progress(request: Request, region: str | None = None, year: int | None = year_query(None)):
     return library(request).progress(region=region, year=year)
 
 
 @router.get("/fp-rate", summary="各规则的误报率（误报 ÷ (确认 + 误报)）")
-def fp_rate(request: Request, region: str | None = None, year: int | None = Query(None, ge=0, le=9999)):
+def fp_rate(request: Request, region: str | None = None, year: int | None = year_query(None)):
     return library(request).fp_rates(region=region, year=year)
 
 
@@ -163,7 +165,7 @@ def _download(data: bytes, filename: str, media: str) -> Response:
 class NoticeIn(BaseModel):
     agency_id: int | None = Field(None, ge=0, le=2**31, description="一个机关（与 region 二选一）")
     region: str | None = Field(None, description="一个地区的所有机关（zip）")
-    year: int | None = Field(None, ge=0, le=9999)
+    year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX)
     fmt: str = Field("docx", description="docx 或 xlsx")
     deadline: date | None = Field(None, description="回复期限")
 
@@ -178,7 +180,7 @@ def _notice(request: Request, agency_id: int | None, region: str | None, **kw) -
 @router.get("/notice", summary="下载整改通知（一个机关 docx/xlsx，或一个地区所有机关的 zip；只读，不改变状态、不记留痕）",
             responses={200: {"content": {"application/octet-stream": {}}}})
 def notice(request: Request, agency_id: int | None = Query(None, ge=0, le=2**31), region: str | None = None,
-           year: int | None = Query(None, ge=0, le=9999), fmt: str = "docx", deadline: date | None = None):
+           year: int | None = year_query(None), fmt: str = "docx", deadline: date | None = None):
     return _notice(request, agency_id, region, year=year, fmt=fmt, deadline=deadline, record=False)
 
 
