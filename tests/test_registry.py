@@ -279,3 +279,70 @@ def test_import_of_a_thousand_agencies_is_quick(store):
     assert res.entries_created == 1000 and res.regions_created == 22
     again = reg.import_rows(parse_registry("\n".join(lines).encode(), "big.csv"))
     assert again.entries_unchanged == 1000 and time.perf_counter() - t < 20
+
+
+LONG_NAMES = """省,市,县（区）,机关名称,类型,报告范围,期限
+宁夏回族自治区,中卫市,,中卫市自然资源和规划局,部门,,
+宁夏回族自治区,中卫市,沙坡头区,司法局,部门,,1月25日
+宁夏回族自治区,中卫市,沙坡头区,住房和城乡建设局（人民防空办公室）,部门,,
+宁夏回族自治区,中卫市,中宁县,中宁县市场监督管理局,部门,,
+"""
+
+
+def _columns(lines: list[str], header: str, names: tuple[str, ...]) -> dict[str, str]:
+    """Each named column's text, its folded pieces joined, cut from the lines by the header's cell offsets."""
+    from rich.cells import cell_len
+
+    def cut(line: str, start: int, end: int) -> str:
+        out, at = [], 0
+        for ch in line:
+            if start <= at < end:
+                out.append(ch)
+            at += cell_len(ch)
+        return "".join(out).strip()
+
+    starts = [cell_len(header[:header.index(n)]) for n in names]
+    bounds = list(zip(starts, starts[1:] + [10**6]))
+    return {n: "".join(cut(line, a, b) for line in lines) for n, (a, b) in zip(names, bounds)}
+
+
+def test_missing_table_is_readable_at_80_columns_and_cuts_nothing(tmp_path):
+    """At 80 columns no line is wider; dates, type, status and report number stay on one line; the
+    long agency names fold but are whole; --json is unaffected."""
+    import os
+    import subprocess
+    import sys
+    from datetime import date
+
+    from audit_support import clean_report
+    from rich.cells import cell_len
+
+    from nianbao.library import Library
+
+    url = f"sqlite:///{tmp_path / 'w.db'}"
+    with Library(url) as lib:
+        lib.import_registry(LONG_NAMES.encode(), "名录.csv")
+        lib.registry.set_deadline(lib.registry.region("中卫市").id, "department", "01-28")
+        r = clean_report(2023, agency="中卫市沙坡头区住房和城乡建设局（人民防空办公室）")
+        r.meta.published = date(2024, 3, 30)
+        lib.store.save_report(r)
+    cmd = [sys.executable, "-c", "from nianbao.cli import main; main()", "missing", "--region", "中卫市",
+           "--year", "2023", "--today", "2024-06-01", "--db", url]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "80"})
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert all(cell_len(line) <= 80 for line in lines), max(lines, key=cell_len)
+    head = next(i for i, line in enumerate(lines) if line.startswith("地区"))
+    rows = lines[head + 2:]
+    late = next(line for line in rows if "2024-03-30" in line)
+    assert "2024-01-28" in late and "部门" in late and "逾期 62 天" in late and late.rstrip().endswith("1")
+    cols = _columns(rows, lines[head], ("地区", "机关", "类型", "期限", "来源", "发布日期"))
+    agencies = cols["机关"].replace("(", "（").replace(")", "）")
+    for name in ("中卫市自然资源和规划局", "住房和城乡建设局（人民防空办公室）", "中宁县市场监督管理局", "司法局"):
+        assert name in agencies, cols["机关"]
+    assert "沙坡头区名录中司法局的期限" in cols["来源"], cols["来源"]
+    assert sum(line.count("未公开") for line in rows) == 3
+    js = subprocess.run([*cmd, "--json"], capture_output=True, text=True, timeout=120,
+                        env={**os.environ, "COLUMNS": "80"})
+    late = next(a for a in json.loads(js.stdout)["agencies"] if a["status"] == "late")
+    assert (late["status_name"], late["days_late"], late["deadline"]) == ("逾期公开", 62, "2024-01-28")

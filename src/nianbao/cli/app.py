@@ -30,7 +30,7 @@ err_console = Console(stderr=True)
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT = 0, 1, 2
 
-DB_HELP = "数据库 URL：sqlite:///路径 或 postgresql+psycopg://…（默认 $NIANBAO_DB，否则 ./nianbao.db）"
+DB_HELP = "数据库 URL， 如 sqlite:///路径、 postgresql+psycopg://…； 默认 $NIANBAO_DB， 否则 ./nianbao.db"
 USER_HELP = "操作人（默认 $NIANBAO_USER，否则当前登录名）"
 
 T = TypeVar("T")

@@ -250,19 +250,39 @@ def config(
                   highlight=False)
 
 
+# the table's status words: the summary line above it names them in full (STATUS_NAMES, as in --json)
+STATUS_SHORT = {"published": "按期", "late": "逾期", "unknown": "日期不明", "missing": "未公开", "not_due": "未到期"}
+
+
+def _missing_table() -> Table:
+    """The missing view's table, readable at 80 columns: dates, type, status and report number never
+    wrap; the region, the agency and the deadline's source share what is left and fold (nothing is
+    cut off)."""
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+    t.add_column("地区", overflow="fold", min_width=4)
+    t.add_column("机关", overflow="fold", min_width=8)
+    t.add_column("类型", no_wrap=True)
+    t.add_column("期限", no_wrap=True)
+    t.add_column("来源", overflow="fold", min_width=4)
+    t.add_column("发布日期", no_wrap=True)
+    t.add_column("状态", no_wrap=True)
+    t.add_column("报告", no_wrap=True, justify="right")
+    return t
+
+
 @app.command("missing")
 def missing_(
     region: str = typer.Option(..., "--region", "-r", help="地区：名称、全称或 id（含下级地区）"),
     year: int = typer.Option(..., "--year", "-y", help="报告年度", min=YEAR_MIN, max=YEAR_MAX),
     status: list[str] = typer.Option([], "--status", "-s",
-                                     help="只列出这些状态：missing（未公开）、late（逾期）、unknown（日期不明）、"
-                                          "not_due（未到期）、on_time（按期）、published（已公开：按期、逾期与日期不明）"),
-    today: str | None = typer.Option(None, "--today", help="按此日期判断是否已过期限（默认今天），如 2024-03-01"),
+                                     help="只列出这些状态（可重复）： missing 未公开、 late 逾期、 unknown 日期不明、 "
+                                          "not_due 未到期、 on_time 按期、 published 已公开 （按期、逾期、日期不明）"),
+    today: str | None = typer.Option(None, "--today", help="按此日期判断是否过期， 如 2024-03-01 （默认今天）"),
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
     db: str | None = typer.Option(None, "--db", help=DB_HELP),
 ) -> None:
     """一个地区一个年度：应公开、已公开（按期、逾期）、未公开、未到期的机关（按名录与适用期限）。"""
-    from ..oversight.missing import STATUS_NAMES, STATUSES
+    from ..oversight.missing import STATUSES
     from ..oversight.registry import KIND_NAMES
 
     # a row's status "published" is on time; the filter "published" (like counts) is every stored report
@@ -291,20 +311,20 @@ def missing_(
                   f"应公开 {c['expected']}，已公开 {c['published']}（按期 {c['on_time']}，逾期 {c['late']}，"
                   f"日期不明 {c['unknown']}），未公开 {c['missing']}，未到期 {c['not_due']}；"
                   f"名录外 {c['unregistered']}", highlight=False)
-    t = Table(box=box.SIMPLE_HEAD)
-    for col in ("地区", "机关", "类型", "期限", "期限来源", "发布日期", "状态", "报告"):
-        t.add_column(col, overflow="fold")
+    t = _missing_table()
     for r in rows:
-        st = STATUS_NAMES[r.status] + (f" {r.days_late} 天" if r.days_late else "")
+        st = STATUS_SHORT[r.status] + (f" {r.days_late} 天" if r.days_late else "")
         t.add_row(escape(r.region.name), escape(r.entry.name), KIND_NAMES.get(r.entry.kind, r.entry.kind),
                   r.deadline.date.isoformat(), escape(r.deadline.source),
                   r.published.isoformat() if r.published else "—", f"[{STATUS_STYLE[r.status]}]{st}[/]",
                   str(r.report_id) if r.report_id else "—")
     console.print(t)
     if view.unregistered:
-        u = Table(box=box.SIMPLE_HEAD, title="名录外的本地区报告")
-        for col in ("报告", "机关", "发布日期"):
-            u.add_column(col)
+        u = Table(box=box.SIMPLE_HEAD, title="名录外的本地区报告", show_edge=False, pad_edge=False,
+                  padding=(0, 1, 0, 0))
+        u.add_column("报告", no_wrap=True, justify="right")
+        u.add_column("机关", overflow="fold")
+        u.add_column("发布日期", no_wrap=True)
         for x in view.unregistered:
             u.add_row(str(x["report_id"]), escape((x["region"] or "") + x["agency"]), x["published"] or "—")
         console.print(u)
