@@ -45,3 +45,43 @@ def test_review_page_shows_progress_per_region_and_filters_reports(tmp_path):
         assert f'<a href="/reports/{a}">' not in c.get("/review?status=通过").text
         assert f'<a href="/reports/{a}">' in c.get("/review?status=逾期&year=2023").text
         assert c.get("/review?year=1e17&offset=99999999999999").status_code == 200
+
+
+def test_review_list_rows_name_the_registry_region_in_full_else_the_store_string(tmp_path, monkeypatch):
+    """A report whose agency the registry knows shows the registry region's full name (省市区); one the
+    registry does not list keeps the store's region string — on the page and in `nianbao review list`."""
+    import json
+    import re
+
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app as cli_app
+    from nianbao.model import Meta, Report
+
+    def report(agency: str, n: int) -> Report:
+        r = Report(meta=Meta(agency=agency, year=2023))
+        r.source.file, r.source.sha256 = f"{n}.txt", f"{n:064x}"
+        return r
+
+    c, app = new_client(tmp_path)
+    with c:
+        lib = app.state.backend.library
+        lib.import_registry("省,市,县,机关名称,类型\n宁夏回族自治区,中卫市,沙坡头区,司法局,部门\n".encode(), "名录.csv")
+        known = app.state.backend.add_report(report("中卫市沙坡头区司法局", 1)).id
+        other = app.state.backend.add_report(report("吴忠市利通区教育局", 2)).id
+        rows = {r["report_id"]: r for r in lib.cases()}
+        assert rows[known]["region_name"] == "宁夏回族自治区中卫市沙坡头区"
+        assert rows[other]["region_name"] == rows[other]["region"] and "吴忠市" in rows[other]["region"]
+        page = c.get("/review").text
+        cells = {int(m.group(1)): m.group(2) for m in re.finditer(
+            r'<a href="/reports/(\d+)">\d+</a></td>\s*<td>([^<]*)</td>', page)}
+        assert cells == {known: "宁夏回族自治区中卫市沙坡头区", other: rows[other]["region"]}
+        url = lib.store.url
+    from nianbao.cli.app import console
+
+    monkeypatch.setattr(console, "_width", 200)         # wide enough that no cell folds
+    out = CliRunner().invoke(cli_app, ["review", "list", "--db", url])
+    assert out.exit_code == 0 and "宁夏回族自治区中卫市沙坡头区" in out.output, out.output
+    got = {r["report_id"]: r["region_name"] for r in
+           json.loads(CliRunner().invoke(cli_app, ["review", "list", "--db", url, "--json"]).output)}
+    assert got == {known: "宁夏回族自治区中卫市沙坡头区", other: rows[other]["region"]}

@@ -386,7 +386,16 @@ class Library:
         return out
 
     def cases(self, **kw) -> list[dict[str, Any]]:
-        return self.review.cases(**self._scoped(kw))
+        """The review list's rows; `region_name` is the agency's region as the registry names it (its
+        full name, 某省某市某区) where the registry knows the agency, else the store's region string."""
+        from .oversight.scope import resolve
+
+        rows = self.review.cases(**self._scoped(kw))
+        if rows:
+            sc = resolve(self, None)
+            for r in rows:
+                r["region_name"] = sc.region_name(r["agency_id"], r["region"]) or ""
+        return rows
 
     def count_cases(self, **kw) -> int:
         return self.review.count_cases(**self._scoped(kw))

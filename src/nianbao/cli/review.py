@@ -246,14 +246,17 @@ def list_cases(
     if json_out:
         print_json(rows)
         return
-    t = Table(box=box.SIMPLE_HEAD)
-    for h in ("报告", "机关", "年度", "状态", "审核人", "回复期限", "错误", "警告"):
-        t.add_column(h, overflow="fold")
+    # the region as the registry names it (full name) where it knows the agency (Library.cases)
+    t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
+    for h in ("报告", "地区", "机关", "年度", "状态", "审核人", "回复期限", "错误", "警告"):
+        wraps = h in ("地区", "机关", "审核人")
+        t.add_column(h, overflow="fold" if wraps else "ellipsis", no_wrap=not wraps,
+                     justify="right" if h in ("报告", "错误", "警告") else "left")
     for r in rows:
         late = " [red]逾期[/red]" if r["overdue"] else ""
-        t.add_row(str(r["report_id"]), escape((r["region"] or "") + (r["agency"] or r["agency_name"] or "—")),
-                  str(r["year"] or "—"), r["status"] + late, escape(r["assignee"] or ""), r["deadline"] or "",
-                  str(r["errors"]), str(r["warnings"]))
+        t.add_row(str(r["report_id"]), escape(r.get("region_name") or r["region"] or "—"),
+                  escape(r["agency"] or r["agency_name"] or "—"), str(r["year"] or "—"), r["status"] + late,
+                  escape(r["assignee"] or ""), r["deadline"] or "", str(r["errors"]), str(r["warnings"]))
     console.print(t if rows else "[yellow]没有符合条件的报告。[/yellow]")
 
 

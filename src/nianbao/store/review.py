@@ -499,11 +499,11 @@ class Review:
         q = q.offset(offset).limit(limit)
         out = []
         with self.store._read() as s:
-            for rid, _aid, y, printed, errors, warnings, name, reg, case in s.execute(q):
+            for rid, aid, y, printed, errors, warnings, name, reg, case in s.execute(q):
                 d = _case_dict(case, today) if case else {"id": None, "status": "待审", "assignee": None,
                                                           "deadline": None, "overdue": False, "overdue_days": 0,
                                                           "version": None}
-                out.append(d | {"report_id": rid, "agency": name, "region": reg, "year": y,
+                out.append(d | {"report_id": rid, "agency_id": aid, "agency": name, "region": reg, "year": y,
                                 "agency_name": printed, "errors": errors, "warnings": warnings})
         return out
 
