@@ -12,7 +12,8 @@ import pytest
 
 from nianbao.form import FORM_2019, FORM_2021
 from nianbao.web.auth import LoginThrottle
-from web_support import PASSWORD, audited_report, login, new_client
+from store_support import db_url  # noqa: F401  (SQLite and PostgreSQL)
+from web_support import PASSWORD, audited_report, login, new_client, web_engine
 
 SAMPLES = Path(__file__).resolve().parents[1] / "src" / "nianbao" / "samples"
 
@@ -124,9 +125,9 @@ def test_repeated_failed_logins_are_refused_for_a_while_even_with_the_right_pass
     assert c.get("/api/session").json()["user"] is None
 
 
-def test_login_throttle_forgets_failures_after_its_window_and_after_a_success():
+def test_login_throttle_forgets_failures_after_its_window_and_after_a_success(db_url):
     now = [0.0]
-    t = LoginThrottle(limit=2, window=60, clock=lambda: now[0])
+    t = LoginThrottle(web_engine(db_url), limit=2, window=60, clock=lambda: now[0])
     t.failed("1.2.3.4", "a")
     t.failed("1.2.3.4", "a")
     assert t.wait_seconds("1.2.3.4", "a") == 61 and t.wait_seconds("5.6.7.8", "a") == 0
@@ -379,9 +380,11 @@ def test_web_tables_and_generated_tables_are_one_layout(fmt):
     """The page and the DOCX/HTML generator fill the same form slots: same texts, spans, values."""
     import random as _random
 
+    import lxml.html
+
     from nianbao.generate.layout import table_grid as generated
     from nianbao.generate.synthetic import random_report
-    from nianbao.web.layout import report_grids
+    from nianbao.web.layout import tables_html
 
     report = random_report(_random.Random(3))
     report.format = fmt
@@ -389,9 +392,13 @@ def test_web_tables_and_generated_tables_are_one_layout(fmt):
     for p in form.cell_paths():
         if ".legacy." in p:
             report.tables.set_cell(p, 1)
-    for page, table in zip(report_grids(report), form.tables):
-        gen = generated(report, table)
-        web = [[(c.text, c.rowspan, c.colspan) for c in row] for row in page.head + page.body]
+    page = lxml.html.fromstring(f"<div>{tables_html(report, 1)}</div>")
+    tables = page.findall(".//table")
+    assert len(tables) == len(form.tables)
+    for table, form_table in zip(tables, form.tables):
+        web = [[(c.text_content(), int(c.get("rowspan", 1)), int(c.get("colspan", 1))) for c in tr]
+               for tr in table.iter("tr")]
+        gen = generated(report, form_table)
         assert web == [[(c.text, c.rowspan, c.colspan) for c in row] for row in gen.rows]
 
 

@@ -19,7 +19,7 @@ from ..model import SEVERITY_RANK, Report
 from . import auth
 from . import paging
 from .viewcache import view, view_async
-from .layout import report_grids
+from .layout import tables_html
 from .sources import source_view
 from ..lru import LRU
 from .params import year_param
@@ -85,7 +85,7 @@ class PageCache:
 def _render_body(request: Request, report_id: int) -> tuple[Markup, Any]:
     summary, report = _load(request, report_id)
     tpl = request.app.state.templates.env.get_template("_report_body.html")
-    body = tpl.render(s=summary, r=report, grids=report_grids(report), findings=_sorted_findings(report))
+    body = tpl.render(s=summary, r=report, tables=tables_html(report, summary.id), findings=_sorted_findings(report))
     return Markup(body), summary
 
 
