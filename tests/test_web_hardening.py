@@ -16,7 +16,8 @@ import pytest
 from nianbao.web import auth
 from nianbao.web.uploads import Limits, Refused, UploadBudget, expand, expand_all, footprint
 from test_review_api import _text
-from web_support import PASSWORD, login, new_client
+from store_support import db_url  # noqa: F401  (SQLite and PostgreSQL)
+from web_support import PASSWORD, login, new_client, web_engine
 
 
 def _bomb(entries: int, size: int) -> bytes:
@@ -179,8 +180,8 @@ def test_one_users_concurrent_uploads_share_one_budget(tmp_path, monkeypatch):
         assert r.status_code == 201
 
 
-def test_upload_budget_counts_files_too_and_release_is_idempotent():
-    budget = UploadBudget(max_bytes=10_000, max_files=3)
+def test_upload_budget_counts_files_too_and_release_is_idempotent(db_url):
+    budget = UploadBudget(web_engine(db_url), max_bytes=10_000, max_files=3)
     give_back = budget.reserve("甲", 100, 3)
     with pytest.raises(Refused) as e:
         budget.reserve("甲", 1, 1)
@@ -409,11 +410,11 @@ def test_x_forwarded_for_bypasses_the_login_throttle_only_from_a_trusted_proxy(t
         stop()
 
 
-def test_login_throttle_stops_one_client_spraying_many_names_and_stays_bounded():
+def test_login_throttle_stops_one_client_spraying_many_names_and_stays_bounded(db_url):
     from nianbao.web.auth import LoginThrottle
 
     now = [0.0]
-    t = LoginThrottle(limit=5, window=60, clock=lambda: now[0], client_limit=10, max_keys=100)
+    t = LoginThrottle(web_engine(db_url), limit=5, window=60, clock=lambda: now[0], client_limit=10, max_rows=100)
     for i in range(10):
         assert t.wait_seconds("10.0.0.1", f"用户{i}") == 0
         t.failed("10.0.0.1", f"用户{i}")
@@ -421,7 +422,7 @@ def test_login_throttle_stops_one_client_spraying_many_names_and_stays_bounded()
     assert t.wait_seconds("10.0.0.2", "新名字") == 0          # another client is not affected
     for i in range(500):
         t.failed(f"10.1.{i // 250}.{i % 250}", f"名{i}")
-    assert len(t._failures) <= 100 and len(t._by_client) <= 100
+    assert t.rows() <= 100
     now[0] += 61
     assert t.wait_seconds("10.0.0.1", "新名字") == 0
 

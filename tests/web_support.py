@@ -45,3 +45,13 @@ def new_client(tmp_path, **kw) -> tuple[TestClient, object]:
     app = make_app(tmp_path, **kw)
     add_user(app.state.backend.engine, "reviewer", PASSWORD)
     return TestClient(app), app
+
+
+def web_engine(url: str):
+    """An engine on `url` with the web's own tables (accounts, jobs, failed logins, upload reservations)."""
+    from nianbao.store.db import make_engine
+    from nianbao.web.db import ensure_tables
+
+    engine = make_engine(url)
+    ensure_tables(engine)
+    return engine

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -18,6 +19,14 @@ def _db(db: str | None) -> str | None:
     return db      # None: the store resolves $NIANBAO_DB or ./nianbao.db
 
 
+MAX_PROCESSES = 8
+
+
+def default_processes() -> int:
+    """One server process per CPU, at least 1, at most MAX_PROCESSES."""
+    return min(MAX_PROCESSES, max(1, os.cpu_count() or 1))
+
+
 @app.command()
 def serve(
     db: str = typer.Option(None, "--db", help=DB_HELP),
@@ -25,7 +34,10 @@ def serve(
     port: int = typer.Option(8000, help="端口"),
     data_dir: Path = typer.Option(None, "--data-dir", help="原文件与会话密钥目录（默认在 SQLite 文件旁）"),
     max_upload_mb: int = typer.Option(50, "--max-upload-mb", help="每个上传文件的大小上限（MB）"),
-    workers: int = typer.Option(2, "--workers", help="上传文件的后台解析进程数"),
+    workers: int = typer.Option(2, "--workers", help="上传文件的后台解析进程数（每个服务进程各自的）"),
+    processes: int = typer.Option(None, "--processes", min=1, max=64,
+                                  help=f"网页服务进程数（默认 CPU 核数，至少 1、至多 {MAX_PROCESSES}；1 为单进程）。"
+                                       "上传进度、登录失败次数和上传额度经数据库在各进程间共享"),
     secure_cookies: bool = typer.Option(False, "--secure-cookies", help="会话 Cookie 只经 HTTPS 发送（部署在 HTTPS 之后时使用）"),
     trusted_proxy: list[str] = typer.Option(None, "--trusted-proxy",
                                             help="可信反向代理的地址（可重复）：只有来自它的 X-Forwarded-For 才被采信"),
@@ -33,13 +45,28 @@ def serve(
     """启动网页界面（报告、审核问题、总览、上传、JSON 接口）。"""
     import uvicorn
 
-    from ..web.app import Settings, create_app
+    from ..store import resolve_url
+    from ..web.app import SETTINGS_ENV, Settings, create_app
 
-    settings = Settings(db_url=_db(db), data_dir=data_dir, max_upload_mb=max_upload_mb, workers=workers,
-                        secure_cookies=secure_cookies)
+    processes = processes or default_processes()
+    settings = Settings(db_url=resolve_url(_db(db)), data_dir=data_dir, max_upload_mb=max_upload_mb,
+                        workers=workers, secure_cookies=secure_cookies)
+    # built here even with several processes: the store and the web tables are migrated, the session
+    # key is created and a bad database is reported once, before any server process starts
     web = create_app(settings)
-    console.print(f"nianbao 网页界面：http://{host}:{port}/  （数据库 {web.state.backend.url}）", highlight=False, soft_wrap=True)
-    uvicorn.run(web, host=host, port=port, log_level="warning", **proxy_options(trusted_proxy))
+    console.print(f"nianbao 网页界面：http://{host}:{port}/  （数据库 {web.state.backend.url}"
+                  f"{f'，{processes} 个服务进程' if processes > 1 else ''}）", highlight=False, soft_wrap=True)
+    options = dict(host=host, port=port, log_level="warning", **proxy_options(trusted_proxy))
+    if processes == 1:
+        uvicorn.run(web, **options)
+        return
+    web.state.jobs.shutdown()
+    web.state.backend.close()
+    os.environ[SETTINGS_ENV] = settings.to_json()        # each process builds its app from these (the factory)
+    try:
+        uvicorn.run("nianbao.web.app:create_app_from_env", factory=True, workers=processes, **options)
+    finally:
+        os.environ.pop(SETTINGS_ENV, None)
 
 
 def proxy_options(trusted_proxy: list[str] | None) -> dict:

@@ -6,9 +6,11 @@ untrusted) with HTMX for the interactive parts; static assets are bundled.
 """
 from __future__ import annotations
 
+import json
+import os
 import re
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -59,6 +61,29 @@ class Settings:
     def upload_limits(self) -> Limits:
         return Limits(self.max_bytes, self.max_expanded_mb * 2**20)
 
+    def to_json(self) -> str:
+        return json.dumps({k: str(v) if isinstance(v, Path) else v for k, v in asdict(self).items()})
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        given, known = json.loads(text), {f.name for f in fields(cls)}
+        values = {k: v for k, v in given.items() if k in known}
+        if values.get("data_dir") is not None:
+            values["data_dir"] = Path(values["data_dir"])
+        return cls(**values)
+
+
+SETTINGS_ENV = "NIANBAO_WEB_SETTINGS"     # the Settings as JSON, for each server process of nianbao serve
+
+
+def create_app_from_env() -> FastAPI:
+    """The app of one server process of `nianbao serve --processes N` (uvicorn's factory, run in each
+    process it starts): the settings are the JSON `nianbao serve` put in $NIANBAO_WEB_SETTINGS."""
+    text = os.environ.get(SETTINGS_ENV)
+    if not text:
+        raise RuntimeError(f"${SETTINGS_ENV} is not set: this factory is for the processes nianbao serve starts")
+    return create_app(Settings.from_json(text))
+
 
 def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"),
@@ -85,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         yield
         app.state.jobs.shutdown()
+        app.state.upload_budget.close()
         backend.close()         # the Library's parse workers, then the store
 
     app = FastAPI(title="nianbao 年报审核", version="1", docs_url=None, redoc_url=None, lifespan=lifespan,
@@ -93,7 +119,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.backend = backend
     app.state.sources = sources
-    app.state.jobs = JobRunner(settings.workers)
+    # what the server processes share lives in the database (web/db.py), not in this process's memory
+    app.state.jobs = JobRunner(backend.engine, settings.workers)
     app.state.templates = _templates()
     from .pages import PageCache
     from .routes_scorecard import new_scorecard_cache
@@ -101,8 +128,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.page_cache = PageCache()
     app.state.view_cache = new_view_cache()
     app.state.scorecard_cache = new_scorecard_cache()
-    app.state.login_throttle = auth.LoginThrottle()
-    app.state.upload_budget = UploadBudget(settings.user_budget_mb * 2**20)
+    app.state.login_throttle = auth.LoginThrottle(backend.engine)
+    app.state.upload_budget = UploadBudget(backend.engine, settings.user_budget_mb * 2**20)
 
     from .guards import RefuseAnonymousUploads
     app.add_middleware(RefuseAnonymousUploads)          # inside the session middleware: it reads the session

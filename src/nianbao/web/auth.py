@@ -12,19 +12,17 @@ import hashlib
 import hmac
 import os
 import secrets
-import threading
 import time
-from collections import defaultdict, deque
 from datetime import datetime, timezone
 from pathlib import Path
 
 from fastapi import HTTPException, Request
-from sqlalchemy import Boolean, DateTime, Integer, String, false, select, update
+from sqlalchemy import Boolean, DateTime, Integer, String, delete, false, func, insert, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .db import Base
+from .db import Base, login_failures_table, writing
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 CSRF_HEADER = "X-CSRF-Token"
@@ -74,57 +72,54 @@ class LoginThrottle:
     """Refuses logins for a (client address, user name) after `limit` failures within `window`
     seconds, until the oldest of them is `window` seconds old: password guessing gets a handful
     of tries per quarter hour. A client is also refused after `client_limit` failures under any
-    names (spraying many names from one address), and the table keeps at most `max_keys` entries
-    (old ones are dropped first), so login spam cannot grow it without bound. In memory, so per
-    server process (nianbao serve runs one). The client is the socket's peer unless the server
-    trusts a proxy's X-Forwarded-For (nianbao serve --trusted-proxy)."""
+    names (spraying many names from one address). The failures are rows of a table (web_login_failures),
+    so every server process of `nianbao serve --processes N` counts those made against the others;
+    rows older than the window are dropped as new ones come, and the table keeps at most `max_rows`
+    (the oldest half goes first), so login spam cannot grow it without bound. The client is the
+    socket's peer unless the server trusts a proxy's X-Forwarded-For (nianbao serve --trusted-proxy)."""
 
-    def __init__(self, limit: int = 5, window: float = 900.0, clock=time.monotonic, client_limit: int = 50,
-                 max_keys: int = 50_000):
-        self.limit, self.window, self.clock = limit, window, clock
-        self.client_limit, self.max_keys = client_limit, max_keys
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._by_client: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+    def __init__(self, engine: Engine, limit: int = 5, window: float = 900.0, clock=time.time,
+                 client_limit: int = 50, max_rows: int = 100_000):
+        self.engine, self.limit, self.window, self.clock = engine, limit, window, clock
+        self.client_limit, self.max_rows = client_limit, max_rows
 
-    def _recent(self, q: deque[float]) -> deque[float]:
-        now = self.clock()
-        while q and now - q[0] >= self.window:
-            q.popleft()
-        return q
+    @staticmethod
+    def _key(client: str, name: str) -> tuple[str, str]:
+        return client[:200], name.strip()[:200]
 
-    def _wait(self, q: deque[float], limit: int) -> int:
-        if len(self._recent(q)) < limit:
+    def _wait(self, conn, where, limit: int, now: float) -> int:
+        t = login_failures_table
+        recent = conn.execute(select(t.c.at).where(*where, t.c.at > now - self.window)
+                              .order_by(t.c.at.desc()).limit(limit)).scalars().all()
+        if len(recent) < limit:
             return 0
-        return max(1, int(q[-limit] + self.window - self.clock()) + 1)
+        return max(1, int(recent[-1] + self.window - now) + 1)
 
     def wait_seconds(self, client: str, name: str) -> int:
         """0 when a login may be tried now, else the seconds until one may."""
-        with self._lock:
-            key = (client, name.strip())
-            waits = [self._wait(self._failures[key], self.limit) if key in self._failures else 0,
-                     self._wait(self._by_client[client], self.client_limit) if client in self._by_client else 0]
-            return max(waits)
+        t, (client, name), now = login_failures_table, self._key(client, name), self.clock()
+        with self.engine.connect() as c:
+            return max(self._wait(c, (t.c.client == client, t.c.name == name), self.limit, now),
+                       self._wait(c, (t.c.client == client,), self.client_limit, now))
 
     def failed(self, client: str, name: str) -> None:
-        with self._lock:
-            now = self.clock()
-            self._failures[(client, name.strip())].append(now)
-            self._by_client[client].append(now)
-            if len(self._failures) > self.max_keys or len(self._by_client) > self.max_keys:
-                self._prune()
+        t, (client, name), now = login_failures_table, self._key(client, name), self.clock()
+        with writing(self.engine) as c:
+            c.execute(insert(t).values(client=client, name=name, at=now))
+            c.execute(delete(t).where(t.c.at <= now - self.window))
+            rows = c.execute(select(func.count()).select_from(t)).scalar_one()
+            if rows > self.max_rows:        # still full of live failures: drop the oldest half
+                oldest = select(t.c.id).order_by(t.c.at, t.c.id).limit(rows - rows // 2)
+                c.execute(delete(t).where(t.c.id.in_(oldest)))
 
-    def _prune(self) -> None:
-        for table in (self._failures, self._by_client):
-            for key in [k for k, q in table.items() if not self._recent(q)]:
-                del table[key]
-            if len(table) > self.max_keys:        # still full of live entries: drop the oldest half
-                for key, _ in sorted(table.items(), key=lambda kv: kv[1][-1])[: len(table) // 2]:
-                    del table[key]
+    def rows(self) -> int:
+        with self.engine.connect() as c:
+            return c.execute(select(func.count()).select_from(login_failures_table)).scalar_one()
 
     def succeeded(self, client: str, name: str) -> None:
-        with self._lock:
-            self._failures.pop((client, name.strip()), None)
+        t, (client, name) = login_failures_table, self._key(client, name)
+        with writing(self.engine) as c:
+            c.execute(delete(t).where(t.c.client == client, t.c.name == name))
 
 
 # ------------------------------------------------------------------ users

@@ -6,14 +6,20 @@ per file on the upload page and returned as a 4xx by the API.
 from __future__ import annotations
 
 import io
+import secrets
 import threading
+import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.engine import Engine
+
 from ..errors import InputError
 from ..readers import sniff
+from .db import HEARTBEAT, STALE, Keepalive, exclusive, upload_reservations_table, writing
 
 DEFAULT_MAX_MB = 50
 MAX_ZIP_ENTRIES = 500
@@ -172,22 +178,37 @@ def expand(name: str, data: bytes, max_bytes: int, max_expanded: int = DEFAULT_M
 class UploadBudget:
     """What one user's uploads may hold in memory at once, all requests together: a second (or
     tenth) concurrent upload shares the first one's budget instead of getting its own. Bytes and
-    files are reserved from the sizes an upload declares before anything is inflated."""
+    files are reserved from the sizes an upload declares before anything is inflated.
 
-    def __init__(self, max_bytes: int = DEFAULT_USER_BUDGET_MB * 2**20, max_files: int = MAX_USER_FILES):
-        self.max_bytes, self.max_files = max_bytes, max_files
-        self._held: dict[str, tuple[int, int]] = {}
-        self._lock = threading.Lock()
+    The reservations are rows of a table (web_upload_reservations), so the budget is the user's across
+    every server process of `nianbao serve --processes N`; a reservation is checked and taken in one
+    transaction that runs alone (db.exclusive). The process holding it vouches for it (db.Keepalive)
+    until it is released: a crashed process's reservations stop counting after db.STALE seconds."""
+
+    def __init__(self, engine: Engine, max_bytes: int = DEFAULT_USER_BUDGET_MB * 2**20,
+                 max_files: int = MAX_USER_FILES, clock: Callable[[], float] = time.time, stale: float = STALE,
+                 heartbeat: float = HEARTBEAT):
+        self.engine, self.max_bytes, self.max_files = engine, max_bytes, max_files
+        self.clock, self.stale = clock, stale
+        self._keepalive = Keepalive(self._touch, heartbeat)
+
+    def _held(self, conn, user: str, now: float) -> tuple[int, int]:
+        t = upload_reservations_table
+        b, n = conn.execute(select(func.coalesce(func.sum(t.c.nbytes), 0), func.coalesce(func.sum(t.c.nfiles), 0))
+                            .where(t.c.user == user, t.c.seen >= now - self.stale)).one()
+        return int(b), int(n)
 
     def held(self, user: str) -> tuple[int, int]:
-        with self._lock:
-            return self._held.get(user, (0, 0))
+        with self.engine.connect() as c:
+            return self._held(c, user, self.clock())
 
     def reserve(self, user: str, nbytes: int, nfiles: int) -> Callable[[], None]:
         """Take (nbytes, nfiles) for `user`, or Refused (429) when that would pass the budget; returns
         the release function (idempotent)."""
-        with self._lock:
-            b, n = self._held.get(user, (0, 0))
+        t, now, rid = upload_reservations_table, self.clock(), secrets.token_hex(16)
+        with exclusive(self.engine, "upload_budget") as c:
+            c.execute(delete(t).where(t.c.seen < now - self.stale))      # crashed processes' reservations
+            b, n = self._held(c, user, now)
             if (b, n) == (0, 0) and (nbytes > self.max_bytes or nfiles > self.max_files):
                 # nothing else in flight: this upload alone is too large, waiting would not help
                 raise Refused(f"本次上传解压后共 {_mb(nbytes)}、{nfiles} 个文件，超过每位用户同时处理的上限"
@@ -196,22 +217,34 @@ class UploadBudget:
                 raise Refused(f"您同时进行的上传过多（处理中 {_mb(b)}、{n} 个文件，本次 {_mb(nbytes)}、{nfiles} 个；"
                               f"上限 {self.max_bytes // 2**20} MB、{self.max_files} 个），请等当前上传完成后再试",
                               None, 429)
-            self._held[user] = (b + nbytes, n + nfiles)
+            c.execute(insert(t).values(id=rid, user=user, nbytes=nbytes, nfiles=nfiles, seen=now))
+        self._keepalive.add(rid)
         released = False
+        lock = threading.Lock()
 
         def release() -> None:
             nonlocal released
-            with self._lock:
+            with lock:
                 if released:
                     return
                 released = True
-                b, n = self._held.get(user, (0, 0))
-                left = (max(0, b - nbytes), max(0, n - nfiles))
-                if left == (0, 0):
-                    self._held.pop(user, None)
-                else:
-                    self._held[user] = left
+            self._keepalive.discard(rid)
+            with writing(self.engine) as c:
+                c.execute(delete(t).where(t.c.id == rid))
         return release
+
+    def _touch(self, ids: set[str]) -> None:
+        t = upload_reservations_table
+        with writing(self.engine) as c:
+            c.execute(update(t).where(t.c.id.in_(ids)).values(seen=self.clock()))
+
+    def close(self) -> None:
+        """This process stops: its reservations go (nothing of theirs is in flight any more)."""
+        self._keepalive.stop()
+        ids = self._keepalive.live()
+        if ids:
+            with writing(self.engine) as c:
+                c.execute(delete(upload_reservations_table).where(upload_reservations_table.c.id.in_(ids)))
 
 
 @dataclass
