@@ -16,6 +16,13 @@ copy, then serves that copy.
     .venv/bin/python bench/bench_region.py
     .venv/bin/python bench/run.py region
     NIANBAO_BENCH_REGION_REPORTS=500 .venv/bin/python bench/bench_region.py     # a quick look
+    .venv/bin/python bench/bench_region.py --cpu      # CPU ms per view and city, in this process
+
+Latency depends on what else the machine runs; CPU time does not. So every web figure comes with
+the server's CPU ms per request (all its processes), and `--cpu` times each view's first request
+for every city through the app in this process (time.process_time, no network): "first" with every
+cache empty (what the first visitor after a change pays, the shared per-year computations
+included), then each other city's first view — what the web bench's requests mostly are.
 """
 from __future__ import annotations
 
@@ -112,6 +119,102 @@ def _places(db: Path) -> tuple[int, list[tuple[str, list[str]]], int]:
     return year, sorted(cities.values()), reports
 
 
+def _passed_store(n: int) -> Path:
+    """The bench store after the regional pass (copied pairs are X005 findings): built once."""
+    from nianbao.library import Library
+
+    db = region_store(n)
+    path = db.with_name(db.stem + "-passed.db")
+    if not path.exists():
+        tmp = path.with_suffix(".building")
+        shutil.copy(db, tmp)
+        year, _, _ = _places(db)
+        with Library(f"sqlite:///{tmp}", data_dir=tmp.parent / "files-passed") as lib:
+            lib.audit_region(year=year, user=USER)
+        tmp.rename(path)
+    return path
+
+
+def _clear_caches(app) -> None:
+    """Every in-memory cache of nianbao (module-level LRUs and view caches) and of the app."""
+    from nianbao.lru import LRU
+    from nianbao.oversight.regional import ViewCache
+
+    for name, mod in list(sys.modules.items()):
+        if not name.startswith("nianbao"):
+            continue
+        for v in list(vars(mod).values()):
+            if isinstance(v, LRU):
+                v.clear()
+            elif isinstance(v, ViewCache):
+                v._stores.clear()
+    for v in getattr(app.state, "_state", {}).values():
+        if isinstance(v, LRU):
+            v.clear()
+
+
+def cpu_per_city(n: int = REPORTS, views: list[tuple[str, str]] = VIEWS) -> list[tuple[str, str | float]]:
+    """Per view: CPU ms of its first request with every cache empty, then of the first request for
+    each other city (caches of other cities and views kept, as in the web bench), in bench order."""
+    import statistics
+
+    from fastapi.testclient import TestClient
+
+    from nianbao.web.app import Settings, create_app
+
+    db = _passed_store(n)
+    year, cities, _ = _places(db)
+    rows: list[tuple[str, str | float]] = []
+    with tempfile.TemporaryDirectory(prefix="nianbao-bench-cpu-") as d:
+        copy = Path(d) / "store.db"
+        shutil.copy(db, copy)
+        app = create_app(Settings(db_url=f"sqlite:///{copy}", data_dir=Path(d) / "files", secret="bench", workers=1))
+        with TestClient(app) as client:
+            client.get("/api/session")
+            rng = random.Random(0)
+            base = []
+            for _ in range(20):
+                t = time.process_time()
+                client.get("/api/session")
+                base.append(time.process_time() - t)
+            overhead = statistics.median(base)
+            rows.append((f"CPU per request, in process ({len(cities)} cities, {year}); request overhead "
+                         f"{1000 * overhead:.1f} ms subtracted", "first / mean / p90 / max ms"))
+            for name, template in views:
+                _clear_caches(app)
+                took = []
+                for city, districts in cities:
+                    path = template.format(city=quote(city), district=quote(rng.choice(districts)), year=year)
+                    t = time.process_time()
+                    r = client.get(path)
+                    took.append(1000 * (time.process_time() - t - overhead))
+                    if r.status_code != 200:
+                        raise RuntimeError(f"{path}: HTTP {r.status_code}")
+                rest = sorted(took[1:])
+                rows.append((f"cpu {name}", f"{took[0]:.0f} / {statistics.mean(rest):.1f} / "
+                                            f"{rest[int(0.9 * len(rest))]:.1f} / {rest[-1]:.1f}"))
+    return rows
+
+
+def _tree_cpu(pid: int) -> float | None:
+    """CPU seconds of a process and its children (nianbao serve runs several server processes)."""
+    from webload import cpu_seconds
+
+    total, stack = 0.0, [pid]
+    while stack:
+        p = stack.pop()
+        got = cpu_seconds(p)
+        if got is None:
+            return None if p == pid else total
+        total += got
+        try:
+            for t in Path(f"/proc/{p}/task").iterdir():
+                stack += [int(c) for c in (t / "children").read_text().split()]
+        except OSError:
+            pass
+    return total
+
+
 def _first(base: str, path: str) -> tuple[int, float]:
     t = time.perf_counter()
     try:
@@ -149,13 +252,18 @@ def run() -> list[tuple[str, str | float]]:
                 if status != 200:
                     rows.append((f"web {name}", f"(HTTP {status})"))
                     continue
+                cpu0 = _tree_cpu(base.pid)
                 try:
                     m = measure(base, path, clients=CLIENTS, requests=REQUESTS)
                 except RuntimeError as e:
                     rows.append((f"web {name}", f"(failed: {e})"))
                     continue
-                rows.append((f"web {name}: p50 / p95 / first ms (goal p95 ≤ 100)",
-                             f"{m['p50_ms']:.0f} / {m['p95_ms']:.0f} / {1000 * first:.0f}"))
+                cpu1 = _tree_cpu(base.pid)
+                # the server's CPU per request (all its processes, the clients' connection set-up
+                # included): unlike latency, not inflated by other work on the machine
+                cpu = f"{1000 * (cpu1 - cpu0) / m['requests']:.0f}" if cpu0 is not None and cpu1 is not None else "?"
+                rows.append((f"web {name}: p50 / p95 / first ms (goal p95 ≤ 100) / server CPU ms per request",
+                             f"{m['p50_ms']:.0f} / {m['p95_ms']:.0f} / {1000 * first:.0f} / {cpu}"))
     if hasattr(os, "getloadavg"):      # other work on the machine inflates every figure above
         rows.append(("machine load average (1 min) at the end", round(os.getloadavg()[0], 1)))
     return rows
@@ -163,5 +271,5 @@ def run() -> list[tuple[str, str | float]]:
 
 if __name__ == "__main__":
     os.environ.setdefault("PYTHONWARNINGS", "ignore")
-    for what, fig in run():
+    for what, fig in (cpu_per_city() if "--cpu" in sys.argv[1:] else run()):
         print(f"{what}: {fig}")
