@@ -117,7 +117,8 @@ class Library:
         from .oversight.registry import parse_registry
 
         rows = parse_registry(source, name, known_region=self.registry.has_region)
-        res = self.registry.import_rows(rows, user=user, replace=replace)
+        shown = name or (Path(source).name if isinstance(source, (str, Path)) else None)
+        res = self.registry.import_rows(rows, user=user, replace=replace, source=shown)
         done = self._registry_changed(None, user)
         res.reaudited, res.changed = len(done.audited), len(done.changed)
         return res
@@ -367,6 +368,25 @@ class Library:
 
     def trail(self, **kw) -> list[dict[str, Any]]:
         return self.review.trail(**kw)
+
+    def region_trail(self, region: int | str, *, limit: int | None = 500) -> list[dict[str, Any]]:
+        """A region's trail, oldest first: the registry's changes in it and below it (and the deadlines
+        and configurations it inherits from above), and the review events of its agencies' reports."""
+        from sqlalchemy import select
+
+        from .oversight.scope import resolve
+        from .store.models import Agency
+
+        sc = resolve(self, region).require()
+        events = []
+        if sc.node is not None:
+            chain = [r.id for r in self.registry.ancestors(sc.node.id)]
+            events = self.review.registry_trail(sc.node.id, chain=chain)
+        agencies = sc.agency_ids if sc.agency_ids is not None else \
+            (select(Agency.id).where(sc.condition) if sc.condition is not None else select(Agency.id))
+        events += self.review.trail(agencies=agencies, limit=limit)
+        events.sort(key=lambda e: e["id"])
+        return events if limit is None else events[:limit]
 
     def progress(self, **kw) -> list[dict[str, Any]]:
         """Review progress per region: the registry's regions when one is imported (scope.group_labels)."""

@@ -167,15 +167,23 @@ def _change(v) -> str:
 def trail(
     report_id: int = typer.Argument(None, help="报告编号（含同一机关同一年度的各版本）"),
     agency_id: int = typer.Option(None, "--agency-id", help="一个机关的全部留痕"),
+    region: str = typer.Option(None, "--region", help="一个地区的留痕：名录变更（本级、下级，及上级设定的期限与配置）"
+                                                      "和本地区机关报告的审核留痕"),
     year: int = typer.Option(None, "--year", help="年度", min=YEAR_MIN, max=YEAR_MAX),
     limit: int = typer.Option(500, "--limit", help="最多几条"),
     csv_out: bool = typer.Option(False, "--csv", help="以 CSV 输出（导出留痕）"),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
-    """留痕：上传、删除、状态变化、决定……（谁、何时、之前 → 之后），按时间先后。"""
+    """留痕：上传、删除、状态变化、决定、名录变更……（谁、何时、之前 → 之后），按时间先后。"""
+    if region and (report_id is not None or agency_id is not None or year is not None):
+        report_error("--region 不能与报告编号、--agency-id、--year 同用")
+        raise typer.Exit(EXIT_INPUT)
     with library(db) as lib:
-        events = lib.trail(report_id=report_id, agency_id=agency_id, year=year, limit=limit)
+        if region:
+            events = lib.region_trail(region, limit=limit)
+        else:
+            events = lib.trail(report_id=report_id, agency_id=agency_id, year=year, limit=limit)
     if json_out:
         print_json(events)
         return
@@ -191,9 +199,9 @@ def trail(
         return
     t = Table(box=box.SIMPLE_HEAD)
     for _, h in TRAIL_COLUMNS:
-        t.add_column(h, overflow="fold")
+        t.add_column(h, overflow="fold", no_wrap=h in ("时间", "操作"))
     for e in events:
-        t.add_row(str(e["at"])[:19], escape(e["user"] or "—"), e["action_name"], str(e["report_id"] or ""),
+        t.add_row(str(e["at"])[:16].replace("T", " "), escape(e["user"] or "—"), e["action_name"], str(e["report_id"] or ""),
                   str(e["finding_id"] or ""), escape(_change(e["before"])), escape(_change(e["after"])),
                   escape(e["comment"] or ""))
     console.print(t if events else "[yellow]没有留痕记录。[/yellow]")

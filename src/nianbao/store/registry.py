@@ -121,6 +121,53 @@ def _next_level(level: str | None) -> str:
     return LEVELS[min(i + 1, len(LEVELS) - 1)]
 
 
+# ------------------------------------------------------------ the trail of the registry's changes
+# Every change is recorded in the review trail (review_event, append-only) in its own transaction:
+# who, when, what (the action, the region and agency in `comment`), before → after in Chinese.
+TRAIL_LISTED = 100          # an import lists at most this many changed entries on each side
+
+
+def _md_text(md: str | None, unset: str = "未设") -> str:
+    if not md:
+        return unset
+    m, d = md.split("-")
+    return f"次年{int(m)}月{int(d)}日"
+
+
+def _entry_facts(kind: str, covers: str | None, deadline: str | None) -> dict[str, str]:
+    from ..oversight.registry import COVERS_NAMES, KIND_NAMES
+
+    return {"类型": KIND_NAMES.get(kind, kind), "报告范围": COVERS_NAMES.get(covers or "", "未注明"),
+            "期限": _md_text(deadline, "按地区规定")}
+
+
+def _entry_text(kind: str, covers: str | None, deadline: str | None) -> str:
+    return "，".join(f"{k}{v}" if k != "类型" else v for k, v in _entry_facts(kind, covers, deadline).items())
+
+
+def _chain_ids(s: Session, region_id: int | None) -> list[int]:
+    """The ids from the root down to `region_id` (read in the change's transaction)."""
+    out: list[int] = []
+    while region_id is not None and len(out) < 50:
+        out.append(region_id)
+        region_id = s.scalar(select(RegionRow.parent_id).where(RegionRow.id == region_id))
+    return out[::-1]
+
+
+def _trail(s: Session, action: str, user: str | None, region_ids: Iterable[int], *, region_id: int | None = None,
+           agency_id: int | None = None, before: dict | None = None, after: dict | None = None,
+           comment: str | None = None) -> None:
+    from .review import Review
+
+    hidden = {"_region_ids": sorted(set(region_ids)), "_region_id": region_id}
+    Review._event(s, action, user, agency_id=agency_id, before=before or None, after={**(after or {}), **hidden},
+                  comment=comment)
+
+
+def _capped(d: dict[str, str], more: int) -> dict[str, str]:
+    return d | ({"…": f"另有 {more} 项"} if more else {})
+
+
 class _Tree:
     """The region tree as read once: nodes in full-name order, by id, children by parent (sorted
     by name), and the lookups `find_regions` makes. Immutable once built; shared by requests."""
@@ -308,11 +355,13 @@ class Registry:
         return [(r, r.config) for r in self.ancestors(region_id) if r.config]
 
     # ------------------------------------------------------------ import
-    def import_rows(self, rows: Iterable[Any], *, user: str | None = None, replace: bool = False) -> ImportResult:
+    def import_rows(self, rows: Iterable[Any], *, user: str | None = None, replace: bool = False,
+                    source: str | None = None) -> ImportResult:
         """Validated rows (oversight.registry.RegistryRow, or dicts with the file's column names) →
         regions and entries, in one transaction. Re-importing updates (kind, covers, deadline) and
         never duplicates; `replace` also removes the entries of the file's regions that it no
-        longer lists. Entries are matched to store agencies afterwards."""
+        longer lists. Entries are matched to store agencies afterwards. An import that changed
+        something is one event of the trail (`source`: the file's name)."""
         from ..oversight.registry import RegistryRow, rows_from_mappings
 
         rows = list(rows)
@@ -324,6 +373,9 @@ class Registry:
         now = _now()
         touched: set[int] = set()
         listed: dict[int, set[str]] = {}
+        changed_regions: set[int] = set()
+        was: dict[str, str] = {}        # entry (地区 机关) → as it was, for the trail
+        now_is: dict[str, str] = {}     # … → as it is now (new regions too)
         with self.store._write() as s:
             nodes = {r.id: r for r in s.scalars(select(RegionRow))}
             by_parent = {(r.parent_id, r.name): r for r in nodes.values()}
@@ -348,6 +400,8 @@ class Registry:
                     nodes[r.id] = r
                     by_parent[(r.parent_id, r.name)] = r
                     res.regions_created += 1
+                    changed_regions.add(r.id)
+                    now_is[r.full_name] = "新增地区"
                 return r
 
             errors = self._conflicts(rows, nodes, by_parent)
@@ -371,17 +425,23 @@ class Registry:
                 listed.setdefault(region.id, set()).add(row.name)
                 e = existing.get((region.id, row.name))
                 values = {"kind": row.kind, "covers": row.covers, "deadline": row.deadline}
+                label = f"{region.full_name} {row.name}"
                 if e is None:
                     e = EntryRow(region_id=region.id, name=row.name, updated_by=user, updated_at=now, **values)
                     s.add(e)
                     s.flush()
                     existing[(region.id, row.name)] = e
                     res.entries_created += 1
+                    changed_regions.add(region.id)
+                    now_is[label] = _entry_text(e.kind, e.covers, e.deadline)
                 elif any(getattr(e, k) != v for k, v in values.items()):
+                    was.setdefault(label, _entry_text(e.kind, e.covers, e.deadline))
                     for k, v in values.items():
                         setattr(e, k, v)
                     e.updated_by, e.updated_at = user, now
                     res.entries_updated += 1
+                    changed_regions.add(region.id)
+                    now_is[label] = _entry_text(e.kind, e.covers, e.deadline)
                 else:
                     res.entries_unchanged += 1
                 touched.add(e.id)
@@ -389,15 +449,42 @@ class Registry:
                 raise RegistryRowsError(sorted(set(errors), key=_line_of))
             if replace:
                 for region_id, names in listed.items():
+                    doomed = s.scalars(select(EntryRow).where(EntryRow.region_id == region_id,
+                                                              EntryRow.name.not_in(names))).all()
+                    for e in doomed:
+                        was[f"{nodes[region_id].full_name} {e.name}"] = _entry_text(e.kind, e.covers, e.deadline)
                     gone = s.execute(delete(EntryRow).where(EntryRow.region_id == region_id,
                                                             EntryRow.name.not_in(names)))
                     res.entries_removed += gone.rowcount or 0
+                    if doomed:
+                        changed_regions.add(region_id)
             self._rematch(s, touched)
             matched = s.scalar(select(func.count(EntryRow.id)).where(EntryRow.id.in_(touched),
                                                                      EntryRow.agency_id.is_not(None))) or 0
+            if changed_regions:
+                self._trail_import(s, res, user, source, nodes, changed_regions, was, now_is)
         self._changed()
         res.matched, res.unmatched = matched, len(touched) - matched
         return res
+
+    @staticmethod
+    def _trail_import(s: Session, res: ImportResult, user: str | None, source: str | None,
+                      nodes: dict[int, RegionRow], changed: set[int], was: dict[str, str],
+                      now_is: dict[str, str]) -> None:
+        """One event for an import that changed the registry: the counts, and the entries (and new
+        regions) it changed, before → after (at most TRAIL_LISTED a side)."""
+        ids: set[int] = set()
+        for rid in changed:
+            while rid is not None and rid not in ids:
+                ids.add(rid)
+                rid = nodes[rid].parent_id if rid in nodes else None
+        before = dict(list(was.items())[:TRAIL_LISTED])
+        after = dict(list(now_is.items())[:TRAIL_LISTED])
+        counts = (f"新增地区 {res.regions_created} 个，新增机关 {res.entries_created} 个，"
+                  f"更新 {res.entries_updated} 个，删除 {res.entries_removed} 个")
+        _trail(s, "registry_import", user, ids, before=_capped(before, len(was) - len(before)),
+               after=_capped(after, len(now_is) - len(after)),
+               comment=(f"{source}：" if source else "") + counts)
 
     @staticmethod
     def _conflicts(rows: list, nodes: dict[int, RegionRow], by_parent: dict) -> list[str]:
@@ -453,6 +540,11 @@ class Registry:
                         break
         return out
 
+    @staticmethod
+    def _where(s: Session, region_id: int, name: str) -> str:
+        """「地区全称 机关」 of an entry, as the trail's comment names it."""
+        return f"{s.scalar(select(RegionRow.full_name).where(RegionRow.id == region_id)) or ''} {name}".strip()
+
     def has_region(self, ref: str) -> bool:
         """Whether `ref` names exactly one region (as a 上级区域 of an import file is looked up)."""
         return self._find_row({r.id: r for r in self._tree().regions}, ref) is not None
@@ -487,6 +579,10 @@ class Registry:
             s.add(r)
             s.flush()
             out = _region(r)
+            from ..oversight.registry import LEVEL_NAMES
+
+            _trail(s, "region_add", user, _chain_ids(s, r.id), region_id=r.id,
+                   after={"层级": LEVEL_NAMES.get(r.level, r.level)}, comment=r.full_name)
         self._changed()
         return out
 
@@ -496,6 +592,11 @@ class Registry:
         if not ids:
             return False
         with self.store._write() as s:
+            top = s.get(RegionRow, region_id)
+            if top is not None:
+                n = s.scalar(select(func.count(EntryRow.id)).where(EntryRow.region_id.in_(ids))) or 0
+                _trail(s, "region_remove", user, _chain_ids(s, region_id), region_id=region_id,
+                       before={"下级地区": f"{len(ids) - 1} 个", "机关": f"{n} 个"}, comment=top.full_name)
             s.execute(delete(EntryRow).where(EntryRow.region_id.in_(ids)))
             for rid in reversed(ids):           # children first (SQLite may not enforce the cascade)
                 s.execute(delete(RegionRow).where(RegionRow.id == rid))
@@ -535,6 +636,8 @@ class Registry:
             s.flush()
             self._rematch(s, {e.id})
             out = _entry(e)
+            _trail(s, "entry_add", user, _chain_ids(s, region_id), region_id=region_id, agency_id=e.agency_id,
+                   after=_entry_facts(e.kind, e.covers, e.deadline), comment=self._where(s, region_id, name))
         self._notify(region_id, user)
         return out
 
@@ -548,6 +651,7 @@ class Registry:
             e = s.get(EntryRow, entry_id)
             if e is None:
                 raise RegistryError(f"名录条目 {entry_id} 不存在", "notfound")
+            old_name, old_facts = e.name, _entry_facts(e.kind, e.covers, e.deadline)
             if name is not _UNSET:
                 name = clean_name(name)
                 if not name:
@@ -566,12 +670,24 @@ class Registry:
             if name is not _UNSET:
                 self._rematch(s, {e.id})
             out = _entry(e)
+            before = ({"名称": old_name} if e.name != old_name else {}) | old_facts
+            after = ({"名称": e.name} if e.name != old_name else {}) | _entry_facts(e.kind, e.covers, e.deadline)
+            diff = [k for k in after if before.get(k) != after[k]]
+            if diff:
+                _trail(s, "entry_edit", user, _chain_ids(s, e.region_id), region_id=e.region_id,
+                       agency_id=e.agency_id, before={k: before[k] for k in diff},
+                       after={k: after[k] for k in diff}, comment=self._where(s, e.region_id, old_name))
         self._notify(out.region_id, user)
         return out
 
     def remove_entry(self, entry_id: int, *, user: str | None = None) -> bool:
         with self.store._write() as s:
-            region_id = s.scalar(select(EntryRow.region_id).where(EntryRow.id == entry_id))
+            e = s.get(EntryRow, entry_id)
+            region_id = e.region_id if e is not None else None
+            if e is not None:
+                _trail(s, "entry_remove", user, _chain_ids(s, e.region_id), region_id=e.region_id,
+                       agency_id=e.agency_id, before=_entry_facts(e.kind, e.covers, e.deadline),
+                       comment=self._where(s, e.region_id, e.name))
             gone = bool(s.execute(delete(EntryRow).where(EntryRow.id == entry_id)).rowcount)
         if gone:
             self._notify(region_id, user)
@@ -594,12 +710,20 @@ class Registry:
             if r is None:
                 raise RegistryError(f"区域 {region_id} 不存在", "notfound")
             d = dict(r.deadlines or {})
+            old_md = d.get(kind)
             if md:
                 d[kind] = md
             else:
                 d.pop(kind, None)
             r.deadlines, r.updated_by, r.updated_at = d, user, _now()
             out = _region(r)
+            if old_md != d.get(kind):
+                from ..oversight.registry import KIND_NAMES
+
+                what = f"{KIND_NAMES[kind]}期限"
+                _trail(s, "deadline", user, _chain_ids(s, region_id), region_id=region_id,
+                       before={what: _md_text(old_md, "未设（沿用上级）")},
+                       after={what: _md_text(d.get(kind), "未设（沿用上级）")}, comment=r.full_name)
         self._changed()
         self._notify(region_id, user)
         return out
@@ -620,8 +744,13 @@ class Registry:
             r = s.get(RegionRow, region_id)
             if r is None:
                 raise RegistryError(f"区域 {region_id} 不存在", "notfound")
+            old_text = r.config
             r.config, r.updated_by, r.updated_at = text, user, _now()
             out = _region(r)
+            if old_text != text:
+                _trail(s, "config", user, _chain_ids(s, region_id), region_id=region_id,
+                       before={"辖区配置": old_text or "无（沿用上级或默认）"},
+                       after={"辖区配置": text or "无（沿用上级或默认）"}, comment=r.full_name)
         self._changed()
         self._notify(region_id, user)
         return out

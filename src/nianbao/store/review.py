@@ -18,6 +18,7 @@ application (nianbao.library.Library) decides when to call what.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -42,8 +43,16 @@ DECISIONS = ("确认", "误报", "不适用")
 DISMISSALS = ("误报", "不适用")
 GONE_LABEL = "已整改"
 MANUAL_CODE = "人工"
+# the registry's changes (store/registry.py writes them in the change's own transaction): which regions
+# an event concerns is kept in hidden keys of `after` ("_region_ids": the changed regions and their
+# ancestors, "_region_id": the one region changed), left out of what the trail shows
+REGISTRY_ACTIONS = {"registry_import": "导入名录", "region_add": "新增地区", "region_remove": "删除地区",
+                    "entry_add": "新增机关", "entry_edit": "修改机关", "entry_remove": "删除机关",
+                    "deadline": "公开期限", "config": "辖区配置"}
+INHERITED_ACTIONS = ("deadline", "config")     # set on a region, in force in every region below it
 ACTIONS = {"upload": "上传", "delete": "删除", "restore": "恢复", "status": "状态", "decision": "决定",
-           "add_finding": "人工添加问题", "assign": "分配", "new_version": "新版本", "notice": "整改通知"}
+           "add_finding": "人工添加问题", "assign": "分配", "new_version": "新版本", "notice": "整改通知",
+           **REGISTRY_ACTIONS}
 
 
 class ReviewError(Exception):
@@ -102,11 +111,30 @@ def _finding_dict(f: ReviewFinding) -> dict[str, Any]:
             "shown": GONE_LABEL if f.state == "gone" else (f.decision or "待定")}
 
 
+def _shown(v: dict | None) -> dict | None:
+    """A before/after as the trail shows it: without the hidden keys ("_region_ids" …)."""
+    if not isinstance(v, dict):
+        return v
+    out = {k: x for k, x in v.items() if not k.startswith("_")}
+    return out or None
+
+
 def _event_dict(e: ReviewEvent) -> dict[str, Any]:
-    return {"id": e.id, "at": _iso(e.at), "user": e.user, "action": e.action,
-            "action_name": ACTIONS.get(e.action, e.action), "case_id": e.case_id, "report_id": e.report_id,
-            "agency_id": e.agency_id, "year": e.year, "finding_id": e.finding_id, "before": e.before,
-            "after": e.after, "comment": e.comment}
+    out = {"id": e.id, "at": _iso(e.at), "user": e.user, "action": e.action,
+           "action_name": ACTIONS.get(e.action, e.action), "case_id": e.case_id, "report_id": e.report_id,
+           "agency_id": e.agency_id, "year": e.year, "finding_id": e.finding_id, "before": _shown(e.before),
+           "after": _shown(e.after), "comment": e.comment}
+    if e.action in REGISTRY_ACTIONS:
+        out["region_ids"] = list((e.after or {}).get("_region_ids") or [])
+    return out
+
+
+def _concerns(e: ReviewEvent, region_id: int, chain: set[int]) -> bool:
+    """Whether a registry event is one of region `region_id`'s: a change in it or below it, or a
+    deadline or configuration set on one of its ancestors (`chain`), which it inherits."""
+    hidden = e.after if isinstance(e.after, dict) else {}
+    return region_id in (hidden.get("_region_ids") or ()) or \
+        (e.action in INHERITED_ACTIONS and hidden.get("_region_id") in chain)
 
 
 class Review:
@@ -156,15 +184,28 @@ class Review:
         return reviewed
 
     def trail(self, *, report_id: int | None = None, case_id: int | None = None, agency_id: int | None = None,
-              year: int | None = None, limit: int | None = 500, offset: int = 0) -> list[dict[str, Any]]:
-        """Events, oldest first: of a report's case (every version of its agency-year), a case, an agency;
-        paged in SQL (count_trail counts the same selection)."""
+              year: int | None = None, limit: int | None = 500, offset: int = 0,
+              agencies: Any = None) -> list[dict[str, Any]]:
+        """Events, oldest first: of a report's case (every version of its agency-year), a case, an agency,
+        the agencies of a SELECT of ids (`agencies`); paged in SQL (count_trail counts the same selection)."""
         q = self._trail_query(select(ReviewEvent), report_id=report_id, case_id=case_id, agency_id=agency_id,
                               year=year).order_by(ReviewEvent.id).offset(offset)
+        if agencies is not None:
+            q = q.where(ReviewEvent.agency_id.in_(agencies), ReviewEvent.action.not_in(REGISTRY_ACTIONS))
         if limit is not None:
             q = q.limit(limit)
         with self.store._read() as s:
             return [_event_dict(e) for e in s.scalars(q)]
+
+    def registry_trail(self, region_id: int | None = None, *, chain: Iterable[int] = (),
+                       limit: int | None = None) -> list[dict[str, Any]]:
+        """The registry's changes, oldest first: every one, or a region's (`region_id`, its ancestors'
+        ids in `chain`): made in it or below it, and the deadlines and configurations set above it."""
+        q = select(ReviewEvent).where(ReviewEvent.action.in_(REGISTRY_ACTIONS)).order_by(ReviewEvent.id)
+        up = set(chain)
+        with self.store._read() as s:
+            out = [_event_dict(e) for e in s.scalars(q) if region_id is None or _concerns(e, region_id, up)]
+        return out if limit is None else out[:limit]
 
     def count_trail(self, *, report_id: int | None = None, case_id: int | None = None,
                     agency_id: int | None = None, year: int | None = None) -> int:

@@ -73,9 +73,8 @@ def review_decide(request: Request, report_id: int, finding_id: int, decision: s
                 expected_version=version)
 
 
-@router.get("/reports/{report_id}/trail.csv", include_in_schema=False)
-def trail_csv(request: Request, report_id: int):
-    events = request.app.state.backend.library.trail(report_id=report_id, limit=None)
+def trail_csv_response(events: list[dict], filename: str) -> Response:
+    """Trail events as the CSV download (UTF-8 with BOM, for Excel): who, when, what, before → after."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["时间", "操作人", "操作", "报告编号", "问题编号", "之前", "之后", "说明"])
@@ -84,7 +83,13 @@ def trail_csv(request: Request, report_id: int):
         w.writerow([safe_text(x) for x in (e["at"], e["user"], e["action_name"], e["report_id"], e["finding_id"],
                                            change(e["before"]), change(e["after"]), e["comment"])])
     return Response(("\ufeff" + buf.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(f'留痕-报告{report_id}.csv')}"})
+                    headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+@router.get("/reports/{report_id}/trail.csv", include_in_schema=False)
+def trail_csv(request: Request, report_id: int):
+    events = request.app.state.backend.library.trail(report_id=report_id, limit=None)
+    return trail_csv_response(events, f"留痕-报告{report_id}.csv")
 
 
 PAGE = 200

@@ -70,6 +70,9 @@ def _build_tree(lib) -> tuple[list[dict[str, Any]], int]:
     return [node(r) for r in sorted(kids.get(None, []), key=lambda c: c.name)], len(regions)
 
 
+CHANGES_SHOWN = 20          # the region page's latest registry changes; the CSV has them all
+
+
 def _region_ctx(lib, region) -> dict[str, Any]:
     from ..oversight.deadlines import region_rules
 
@@ -77,8 +80,11 @@ def _region_ctx(lib, region) -> dict[str, Any]:
     entries = reg.expected(region.id)
     ids = {e.agency_id for e in entries if e.agency_id is not None}
     names = reg.agency_names(ids) if ids else {}
-    return {"region": region, "chain": reg.ancestors(region.id), "children": reg.children(region.id),
-            "entries": entries, "agency_names": names, "rules": region_rules(reg, region.id)}
+    chain = reg.ancestors(region.id)
+    changes = lib.review.registry_trail(region.id, chain=[r.id for r in chain])
+    return {"region": region, "chain": chain, "children": reg.children(region.id),
+            "entries": entries, "agency_names": names, "rules": region_rules(reg, region.id),
+            "changes": changes[::-1][:CHANGES_SHOWN], "changes_total": len(changes)}
 
 
 def _year(lib, year: str | None) -> int | None:
@@ -126,6 +132,17 @@ async def region_page(request: Request, region_id: int, error: str | None = None
     region = _region_or_404(lib, region_id)
     ctx = await run_in_threadpool(_region_ctx, lib, region)
     return _render(request, "registry_region.html", error=error, done=done, **ctx)
+
+
+@router.get("/registry/regions/{region_id}/trail.csv", include_in_schema=False)
+async def region_trail_csv(request: Request, region_id: int):
+    """The region's trail (Library.region_trail): its registry changes and its agencies' review events."""
+    from .review_pages import trail_csv_response
+
+    lib = library(request)
+    region = _region_or_404(lib, region_id)
+    events = await run_in_threadpool(lambda: lib.region_trail(region.id, limit=None))
+    return trail_csv_response(events, f"留痕-{region.full_name}.csv")
 
 
 def _back(region_id: int, done: str) -> RedirectResponse:
