@@ -44,9 +44,11 @@ def test_a_year_out_of_range_is_refused_before_any_date_is_built(monkeypatch, ca
 
 @pytest.mark.parametrize("args", [("review", "list"), ("review", "trail"), ("review", "progress"),
                                   ("review", "fp-rate"), ("review", "assign", "1", "--to", "甲"),
-                                  ("review", "notice", "--agency", "某局"), ("compare",), ("export",)])
+                                  ("review", "notice", "--agency", "某局"), ("compare",), ("export",),
+                                  ("vetoes",), ("fetch", "https://example.invalid/")])
 @pytest.mark.parametrize("year, words", [("99999", "应不大于 2100"), ("1989", "应不小于 1990")])
 def test_review_compare_and_export_bound_the_year_like_every_other_command(monkeypatch, capsys, args, year, words):
-    code, err = run(monkeypatch, capsys, *args, "--year", year, "--db", "sqlite:///:memory:")
+    db = () if args[0] == "vetoes" else ("--db", "sqlite:///:memory:")
+    code, err = run(monkeypatch, capsys, *args, "--year", year, *db)
     assert code == 2 and "--year" in err and words in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

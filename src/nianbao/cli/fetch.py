@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ..model import YEAR_MAX, YEAR_MIN
 from .app import EXIT_INPUT, EXIT_OK, app, console, err_console, print_json, report_error
 from .app import DB_HELP, open_library
 from .store import print_findings_summary
@@ -53,7 +54,7 @@ def read_seeds_csv(path: Path):
 def fetch(
     urls: list[str] = typer.Argument(None, help="栏目（列表）页、报告页面或附件的网址"),
     from_csv: Path = typer.Option(None, "--from", help="网址清单 CSV：每行 机关,栏目网址"),
-    year: int = typer.Option(None, "--year", help="只收集标题中写明该年度的报告"),
+    year: int = typer.Option(None, "--year", help="只收集标题中写明该年度的报告", min=YEAR_MIN, max=YEAR_MAX),
     db: str = typer.Option(None, "--db", help=DB_HELP),
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出结果"),
     delay: float = typer.Option(1.0, "--delay", help="同一网站两次请求之间至少间隔的秒数"),

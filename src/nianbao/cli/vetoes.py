@@ -11,6 +11,7 @@ from rich.table import Table
 from ..document import Loc
 from ..extract.narrative import extract_narrative, trace
 from ..extract.narrative.vetoes import FAMILIES, vetoes as all_vetoes, vetoes_markdown
+from ..model import YEAR_MAX, YEAR_MIN
 from .app import app, console, print_json
 
 
@@ -19,7 +20,7 @@ def vetoes(
     json_out: bool = typer.Option(False, "--json", help="输出 JSON"),
     markdown: bool = typer.Option(False, "--markdown", help="输出 Markdown"),
     why: str = typer.Option("", "--why", help="读一句正文：列出读出的数字和起作用的否决条件"),
-    year: int = typer.Option(2023, "--year", help="与 --why 同用：报告年度"),
+    year: int = typer.Option(2023, "--year", help="与 --why 同用：报告年度", min=YEAR_MIN, max=YEAR_MAX),
     section: int = typer.Option(1, "--section", help="与 --why 同用：所在部分（一至六）"),
 ) -> None:
     """列出正文数字的否决条件（不读作事实的理由）：名称、类别、说明、例句。"""
