@@ -349,3 +349,27 @@ def test_cli_compare_marks_by_the_regions_configured_thresholds(tmp_path):
     assert p.returncode == 0, p.stderr
     rows = {r["agency"]: r for r in json.loads(p.stdout)["rows"]}
     assert rows["中宁县财政局"]["denial_rate"] == 0.5 and "denial_rate" not in rows["中宁县财政局"]["marks"]
+
+
+def test_a_regions_rows_follow_a_rematch_and_a_new_report_of_another_region(tmp_path):
+    """A region's rows are a filter of the year's rows shared by every region: the filter follows
+    the registry (an agency whose store region does not name the city joins it when the registry
+    matches it), and a report stored in one region after another region was viewed is seen in both
+    the shared rows and its own region's."""
+    from nianbao.library import Library
+
+    with Library(f"sqlite:///{tmp_path / 'r.db'}", data_dir=tmp_path / "files") as lib:
+        lib.import_registry("省,市,县,机关名称,类型\n宁夏回族自治区,中卫市,沙坡头区,司法局,部门\n"
+                            "宁夏回族自治区,吴忠市,利通区,司法局,部门\n".encode(), "r.csv", user="t")
+        lib.store.save_report(build("沙坡头区司法局", 2023, granted=3, results_total=4, new_received=5))
+        lib.store.save_report(build("吴忠市利通区司法局", 2023, granted=1, results_total=1, new_received=1))
+        assert I.region_indicators(lib, "中卫市", 2023).rows == []      # not matched yet, its text names no city
+        assert [r.agency for r in I.region_indicators(lib, "吴忠市", 2023).rows] == ["利通区司法局"]
+        lib.registry.rematch()                                          # the registry changes, the reports do not
+        city = I.region_indicators(lib, "中卫市", 2023)
+        assert [r.agency for r in city.rows] == ["沙坡头区司法局"]
+        assert city.totals["substantive_rate"].value == 0.75
+        lib.store.save_report(build("吴忠市利通区财政局", 2023, granted=0, results_total=1, new_received=1))
+        assert I.region_indicators(lib, "中卫市", 2023).totals["substantive_rate"].value == 0.75
+        assert sorted(r.agency for r in I.region_indicators(lib, "吴忠市", 2023).rows) == ["利通区司法局", "利通区财政局"]
+        assert I.region_indicators(lib, "吴忠市", 2023).totals["substantive_rate"].value == 0.5

@@ -197,10 +197,12 @@ class ViewCache:
         self._lock = threading.Lock()
 
     def get(self, store, registry, key: tuple, compute):
-        version = getattr(store, "data_version", None)
-        if version is None or not hasattr(registry, "fingerprint"):
+        from .scope import _memo, data_version
+
+        if getattr(store, "data_version", None) is None or not hasattr(registry, "fingerprint"):
             return compute()
-        full = (version(), registry.fingerprint())
+        # each read once per view (scope.pinned): a scorecard asks for the missing view inside its own
+        full = (data_version(store), _memo("registry", store, lambda _s: registry.fingerprint()))
         with self._lock:
             items = self._stores.get(store)
             if items is None:
@@ -219,9 +221,12 @@ def rollup_for(lib, region: int | str, year: int) -> Rollup:
     """The roll-up of a region (id or name) and year; without a registry it says it cannot be computed.
     Reads only the region's subtree: its regions, entries, their current reports and cells (kept
     in VIEWS while nothing changed)."""
+    from .scope import pinned
+
     registry = registry_of(lib)
-    return VIEWS.get(lib.store, registry, ("rollup", str(region), year),
-                     lambda: _rollup_for(lib, registry, region, year))
+    with pinned():
+        return VIEWS.get(lib.store, registry, ("rollup", str(region), year),
+                         lambda: _rollup_for(lib, registry, region, year))
 
 
 def _rollup_for(lib, registry, region: int | str, year: int) -> Rollup:
@@ -453,8 +458,11 @@ def pairs(lib, year: int, region: int | str | None = None) -> list[dict[str, Any
     """Copied-text pairs among the current reports of a year (of a region), as the regional pass
     found them: every X005 finding with the sibling it names and the others it lists, the shares
     and the threshold applied (kept in VIEWS while nothing changed)."""
+    from .scope import pinned
+
     key = ("pairs", str(region) if region is not None else None, year)
-    return [dict(p) for p in VIEWS.get(lib.store, registry_of(lib), key, lambda: _pairs(lib, year, region))]
+    with pinned():
+        return [dict(p) for p in VIEWS.get(lib.store, registry_of(lib), key, lambda: _pairs(lib, year, region))]
 
 
 def _pairs(lib, year: int, region: int | str | None) -> list[dict[str, Any]]:

@@ -140,6 +140,11 @@ def registry_fingerprint(store: Any) -> tuple | None:
     return _memo("registry", store, _registry_fingerprint)
 
 
+def data_version(store: Any) -> tuple:
+    """Store.data_version (reports and findings), read once per view (`pinned`)."""
+    return _memo("data", store, lambda s: s.data_version())
+
+
 def _registry_fingerprint(store: Any) -> tuple | None:
     from ..store.registry import Registry
 
@@ -301,6 +306,26 @@ def _text_agency_ids(text: str):
 
     a = aliased(Agency)
     return select(a.id).where(or_(a.region.contains(text), a.name.startswith(text)))
+
+
+_ID_SETS = LRU(size=256, ttl=30.0)
+
+
+def agency_id_set(lib: Any, region: int | str | None) -> frozenset[int] | None:
+    """The scope's agency ids as a set (None: every report; RegionNotFound when unknown), read by
+    one query on its `agency_ids` and kept on the same terms as the scope: a region's view can then
+    be a filter of computations shared by every region (oversight.indicators), not its own query."""
+    sc = resolve(lib, region).require()
+    if sc.agency_ids is None:
+        return None
+    store = store_of(lib)
+    key = (getattr(store, "url", None), str(region).strip(), registry_fingerprint(store), _agency_fingerprint(store))
+    got = _ID_SETS.get(key)
+    if got is None:
+        with store._read() as s:
+            got = frozenset(a for (a,) in s.execute(sc.agency_ids) if a is not None)
+        _ID_SETS.put(key, got)
+    return got
 
 
 def _subtree(maps: _Maps, region_id: int) -> set[int]:

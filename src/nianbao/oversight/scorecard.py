@@ -784,6 +784,14 @@ def build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None = Non
     """The scorecard of a region and year: the registry's expected agencies (under the region,
     or only directly in it with `direct`), else every agency with a current report there.
     `scheme`: instead of the jurisdiction's own (`config_for`, else the bundled default)."""
+    from .scope import pinned
+
+    with pinned():
+        return _build(lib, region, year, scheme=scheme, scheme_source=scheme_source, direct=direct, today=today)
+
+
+def _build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None, scheme_source: str | None,
+           direct: bool, today: date | None) -> Scorecard:
     from ..errors import InputError
 
     from .scope import resolve
@@ -872,18 +880,15 @@ def inputs_version(lib: Any) -> tuple:
     can be reused while it holds."""
     from sqlalchemy import func, select
 
-    from ..store.registry_models import EntryRow, RegionRow
     from ..store.review_models import ReviewFinding
+    from .scope import data_version, registry_fingerprint
 
-    rf, rg, en = ReviewFinding.__table__, RegionRow.__table__, EntryRow.__table__
-    q = select(*(select(agg).select_from(t).scalar_subquery() for t, aggs in (
-        (rf, (func.count(), func.sum(rf.c.version))),
-        (rg, (func.count(), func.max(rg.c.id), func.max(rg.c.updated_at))),
-        (en, (func.count(), func.max(en.c.id), func.max(en.c.updated_at), func.sum(en.c.agency_id))))
-        for agg in aggs))
+    rf = ReviewFinding.__table__
     with lib.store._read() as s:
-        own = tuple(str(v) for v in s.execute(q).one())
-    return (lib.store.data_version(), own, date.today().isoformat())
+        own = tuple(str(v) for v in s.execute(select(func.count(), func.sum(rf.c.version)).select_from(rf)).one())
+    # the store's and the registry's fingerprints as every regional view reads them (once per view
+    # under scope.pinned; the registry's covers regions, entries, deadlines, documents and matches)
+    return (data_version(lib.store), registry_fingerprint(lib.store), own, date.today().isoformat())
 
 
 def _entry_name(entry: Any, region: Any) -> str:

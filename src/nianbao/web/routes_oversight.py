@@ -66,6 +66,12 @@ def _legend(res: OI.RegionIndicators) -> list[dict[str, Any]]:
 @router.get("/compare/agencies", response_class=HTMLResponse, include_in_schema=False)
 def compare_agencies(request: Request, region: str | None = None, year: str | None = None,
                      sort: str | None = None, desc: str | None = None, page: str | None = None):
+    with pinned():                  # the fingerprints read once for the page's figures
+        return _compare_agencies(request, region, year, sort, desc, page)
+
+
+def _compare_agencies(request: Request, region: str | None, year: str | None, sort: str | None, desc: str | None,
+                      page: str | None):
     years, regions, y = _choices(request, year_param(year), region)
     key = sort if sort in (*OI.DEFINITIONS, "agency") else None
     descending = desc in ("1", "true", "yes")

@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from ..errors import InputError
 from ..lru import LRU
 from ..oversight.config import ConfigError
+from ..oversight.scope import pinned
 from ..oversight.scorecard import inputs_version, ranking_chart, scorecard_xlsx
 from .params import year_param, year_query
 from .views import render
@@ -45,6 +46,11 @@ def _cache(request: Request) -> LRU:
 
 
 def _card(request: Request, region: str, year: int):
+    with pinned():                  # the store's and the registry's fingerprints read once
+        return _card_pinned(request, region, year)
+
+
+def _card_pinned(request: Request, region: str, year: int):
     lib = request.app.state.backend.library
     version = inputs_version(lib)
     cache = _cache(request)
