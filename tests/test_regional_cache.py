@@ -132,6 +132,36 @@ def test_missing_view_is_kept_until_a_report_arrives(lib):
     assert after is not first and after.counts["missing"] == 2 and after.counts["published"] == 1
 
 
+def test_missing_views_of_two_regions_follow_a_report_stored_between_them(lib):
+    """Every region's missing view of a year reads the year's reports once (shared): a report of
+    沙坡头区 stored after the city's view is seen by the district's first view and the city's next."""
+    from datetime import date
+
+    today = date(2024, 6, 1)
+    assert lib.missing("中卫市", 2023, today=today).counts["missing"] == 3
+    _put(lib, "中卫市沙坡头区人民政府", date(2024, 3, 1))
+    district = lib.missing("沙坡头区", 2023, today=today)
+    assert district.counts == {"expected": 2, "published": 1, "on_time": 1, "late": 0, "unknown": 0, "missing": 1,
+                               "not_due": 0, "unregistered": 0}
+    assert lib.missing("中卫市", 2023, today=today).counts["published"] == 1
+
+
+def test_missing_view_matches_an_entry_in_memory_and_lists_unregistered_agencies(lib):
+    """An entry whose agency's report arrived without a rematch is matched in the view (the shared
+    matcher of the year's free agencies), and a report of the region's places whose agency no entry
+    names is listed apart — in the region that names it only."""
+    from datetime import date
+
+    today = date(2024, 6, 1)
+    lib.missing("中卫市", 2023, today=today)
+    _put(lib, "中卫市司法局", date(2024, 1, 10))
+    rid = _put(lib, "中卫市沙坡头区财政局", date(2024, 1, 12))
+    city = lib.missing("中卫市", 2023, today=today)
+    assert city.counts["published"] == 1 and [u["report_id"] for u in city.unregistered] == [rid]
+    assert [u["report_id"] for u in lib.missing("沙坡头区", 2023, today=today).unregistered] == [rid]
+    assert lib.missing("中卫市", 2022, today=today).counts["published"] == 0     # another year: its own
+
+
 def test_missing_view_sees_a_deadline_edit_at_once(lib):
     from datetime import date
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
+from ..lru import LRU
 from .deadlines import entry_rule
 from .registry import KIND_NAMES, Matcher, _PLACES
 
@@ -102,22 +103,80 @@ def missing(registry: Registry, region: int | str, year: int, *, today: date | N
     """The view for `region` (id, name or full name; RegistryError when unknown) and report `year`
     (kept while the store and the registry are unchanged: regional.VIEWS)."""
     from .regional import VIEWS
+    from .scope import pinned
 
     today = today or date.today()
-    return VIEWS.get(registry.store, registry, ("missing", str(region), year, today),
-                     lambda: _missing(registry, region, year, today))
+    with pinned():                  # the fingerprints read once for the view and what it asks
+        return VIEWS.get(registry.store, registry, ("missing", str(region), year, today),
+                         lambda: _missing(registry, region, year, today))
+
+
+class _YearFacts:
+    """What every region's view of one year reads, read once per store and registry version
+    (_FACTS): the store agencies no entry has taken (an unmatched entry is looked for among them,
+    and only they can be `unregistered`) with the places their names name, and every report of the
+    year by agency (id, publication date, current, printed name). A region's view is then a filter
+    of these and of the registry's maps (oversight.scope), without a query of its own."""
+
+    def __init__(self, registry: Registry, year: int):
+        from ..store.models import Agency
+        from ..store.models import Report as ReportRow
+        from ..store.registry_models import EntryRow
+
+        with registry.store._read() as s:
+            # at 5,000 reports nearly every agency is matched: few are free
+            taken = select(EntryRow.agency_id).where(EntryRow.agency_id.is_not(None))
+            self.free = s.execute(select(Agency.id, Agency.name, Agency.region, Agency.names)
+                                  .where(Agency.id.not_in(taken)).order_by(Agency.id)).all()
+            self.versions: dict[int, list[tuple[int, str | None, bool, str | None]]] = {}
+            for rid, aid, pub, current, printed in s.execute(
+                    select(ReportRow.id, ReportRow.agency_id, ReportRow.published, ReportRow.is_current,
+                           ReportRow.agency_name)
+                    .where(ReportRow.year == year, ReportRow.agency_id.is_not(None)).order_by(ReportRow.id)):
+                self.versions.setdefault(aid, []).append((rid, pub, current, printed))
+        self.places = {a.id: set(_PLACES.findall((a.region or "") + (a.name or ""))) for a in self.free}
+        self._matcher: Matcher | None = None
+        self.matched: dict[int, int | None] = {}        # unmatched entry id → the agency matched here
+
+    def match(self, entry: Entry, chain: list[Region]) -> int | None:
+        if entry.id not in self.matched:
+            if self._matcher is None:
+                self._matcher = Matcher.of((a.id, a.name, a.region, a.names or []) for a in self.free)
+            self.matched[entry.id] = self._matcher.match(entry.name, [r.name for r in chain], chain[0].level)
+        return self.matched[entry.id]
+
+
+_FACTS = LRU(size=8, ttl=300.0)
+
+
+def _facts(registry: Registry, year: int) -> _YearFacts:
+    from .scope import data_version, registry_fingerprint
+
+    store = registry.store
+    key = (getattr(store, "url", None), year)
+    version = (data_version(store), registry_fingerprint(store))
+    got = _FACTS.get(key, version)
+    if got is None:
+        got = _YearFacts(registry, year)
+        _FACTS.put(key, got, version)
+    return got
 
 
 def _missing(registry: Registry, region: int | str, year: int, today: date) -> MissingView:
-    from ..store.models import Agency
-    from ..store.models import Report as ReportRow
-    from ..store.registry_models import EntryRow
+    from .scope import _maps, _subtree, registry_fingerprint
 
-    store = registry.store
     top = registry.resolve(region)
-    regions = registry.subtree(top.id)
-    by_id = {r.id: r for r in registry.regions()}
-    entries = registry.expected(top.id, recursive=True)
+    maps = _maps(registry.store, registry_fingerprint(registry.store))
+    if maps is None:                # the registry's tables changed under the fingerprint: read it now
+        by_id = {r.id: r for r in registry.regions()}
+        sub = {r.id for r in registry.subtree(top.id)}
+        entries = registry.expected(top.id, recursive=True)
+    else:
+        by_id = maps.regions
+        sub = _subtree(maps, top.id)
+        # as Registry.expected lists them: by region, then id
+        entries = sorted((e for e in maps.entries if e.region_id in sub), key=lambda e: (e.region_id, e.id))
+    facts = _facts(registry, year)
 
     def chain(rid: int) -> list[Region]:
         out, r = [], by_id.get(rid)
@@ -126,38 +185,22 @@ def _missing(registry: Registry, region: int | str, year: int, today: date) -> M
             r = by_id.get(r.parent_id) if r.parent_id is not None else None
         return out[::-1]
 
-    with store._read() as s:
-        # only the agencies no entry has taken are read (an unmatched entry is looked for among them,
-        # and only they can be `unregistered`): at 5,000 reports nearly every agency is matched
-        taken = select(EntryRow.agency_id).where(EntryRow.agency_id.is_not(None))
-        free = s.execute(select(Agency.id, Agency.name, Agency.region, Agency.names)
-                         .where(Agency.id.not_in(taken)).order_by(Agency.id)).all()
-        matcher = Matcher.of((a.id, a.name, a.region, a.names or []) for a in free) \
-            if any(e.agency_id is None for e in entries) else None
-        agency_of = {e.id: e.agency_id if e.agency_id is not None or matcher is None
-                     else matcher.match(e.name, [r.name for r in chain(e.region_id)], chain(e.region_id)[0].level)
-                     for e in entries}
-        ids = {a for a in agency_of.values() if a is not None}
-        versions: dict[int, list[tuple[int, str | None, bool]]] = {}
-        # `year + 0`: SQLite would otherwise walk the year's index over every report of the year
-        # (~7 ms at 5,000) instead of the agencies' (~0.1 ms for a city)
-        for rid, aid, pub, current in s.execute(select(ReportRow.id, ReportRow.agency_id, ReportRow.published,
-                                                        ReportRow.is_current)
-                                                 .where(ReportRow.agency_id.in_(ids), ReportRow.year + 0 == year)):
-            versions.setdefault(aid, []).append((rid, pub, current))
-        # reports of the subtree's places whose agency no entry names
-        names = {r.name for r in regions}
-        names_of = {a.id: (a.name, a.region) for a in free if a.id not in ids
-                    and names & set(_PLACES.findall((a.region or "") + (a.name or "")))}
-        unregistered = []
-        if names_of:
-            for rid, aid, printed, pub in s.execute(
-                    select(ReportRow.id, ReportRow.agency_id, ReportRow.agency_name, ReportRow.published)
-                    .where(ReportRow.year == year, ReportRow.is_current, ReportRow.agency_id.in_(sorted(names_of)))
-                    .order_by(ReportRow.id)):
+    agency_of = {e.id: e.agency_id if e.agency_id is not None else facts.match(e, chain(e.region_id))
+                 for e in entries}
+    ids = {a for a in agency_of.values() if a is not None}
+    versions = {a: [(rid, pub, cur) for rid, pub, cur, _ in facts.versions[a]] for a in ids if a in facts.versions}
+    # reports of the subtree's places whose agency no entry names
+    names = {by_id[rid].name for rid in sub if rid in by_id}
+    names_of = {a.id: (a.name, a.region) for a in facts.free if a.id not in ids and names & facts.places[a.id]}
+    unregistered = []
+    for aid in names_of:
+        for rid, pub, current, printed in facts.versions.get(aid, ()):
+            if current:
                 name, reg = names_of[aid]
                 unregistered.append({"report_id": rid, "agency_id": aid, "agency": name, "region": reg,
                                      "agency_name": printed, "published": pub})
+    unregistered.sort(key=lambda u: u["report_id"])
+    regions = [by_id[rid] for rid in sub if rid in by_id]
 
     view = MissingView(top, year, today, unregistered=unregistered)
     chains = {r.id: chain(r.id) for r in regions}
