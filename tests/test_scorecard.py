@@ -310,6 +310,22 @@ REGISTRY_SCHEME = {"base": 100, "floor": 0, "items": [
 ]}
 
 
+def test_cells_and_indicators_read_for_the_whole_year_follow_a_new_report(stocked):
+    """The scheme's cells and the indicators are read once for every current report of the year
+    and shared by the regions' scorecards: a report stored after one region's card is in the next."""
+    lib, _ = stocked
+    assert lib.scorecard("兴庆区", 2023).agencies[0].agency == "银川市兴庆区财政局"
+    assert {a.agency for a in lib.scorecard("沙坡头区", 2023).agencies} == {
+        "中卫市沙坡头区司法局", "中卫市沙坡头区民政局", "中卫市沙坡头区财政局"}
+    r = _with_table(_report("中卫市沙坡头区审计局", 5, published=date(2024, 1, 5), corrected=3), 1, 0, 5)
+    lib.add_report(r)
+    one = lib.scorecard("沙坡头区", 2023).agency("中卫市沙坡头区审计局")
+    by = {ln.item: ln for ln in one.lines}
+    assert by["review_corrected"].evidence["cells"] == {REV: 3} and by["review_corrected"].points == -3
+    assert by["substantive"].evidence["numerator"] == 1 and by["substantive"].evidence["denominator"] == 5
+    assert lib.scorecard("兴庆区", 2023).agencies[0].agency == "银川市兴庆区财政局"
+
+
 def _with_table(r: Report, granted: int, partial: int, total: int) -> Report:
     r.tables.set_cell("applications.granted.total", granted)
     r.tables.set_cell("applications.partially_granted.total", partial)

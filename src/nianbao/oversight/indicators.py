@@ -292,6 +292,14 @@ class AgencyRow:
     year: int | None
     indicators: dict[str, Indicator] = field(default_factory=dict)
 
+    def indicator_dicts(self) -> dict[str, dict[str, Any]]:
+        """{name: Indicator.to_dict()} (the scorecard's input), built once per row: a row of the
+        year's shared rows serves every region's scorecard. Read-only."""
+        got = self.__dict__.get("_dicts")
+        if got is None:
+            got = self.__dict__["_dicts"] = {k: v.to_dict() for k, v in self.indicators.items()}
+        return got
+
     @property
     def name(self) -> str:
         from ..agency import join_name
@@ -536,6 +544,18 @@ def _region_rows(lib: Any, region: int | str | None, years: list[int] | None, ye
             return [r for r in every if r.agency_id in ids and (year is None or r.year == year)], label
     fetched, label = _fetch(lib, region, years, agency)
     return _rows(fetched, year, th), label
+
+
+def year_rows(lib: Any, year: int, th: Mapping[str, Threshold]) -> dict[int, AgencyRow]:
+    """report id → row of every current report of `year` (every region's, the swing from the year
+    before): the rows a region's view filters (_region_rows), by id. Kept on the same terms."""
+    def compute() -> dict[int, AgencyRow]:
+        every = _cached(lib, "all-rows", None, (year - 1, year), None, th,
+                        lambda: _rows(_fetch(lib, None, [year - 1, year])[0], None, th))
+        return {r.report_id: r for r in every if r.year == year}
+
+    with pinned():
+        return _cached(lib, "year-rows", None, year, None, th, compute)
 
 
 def _rows(fetched, year: int | None, th) -> list[AgencyRow]:

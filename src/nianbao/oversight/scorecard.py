@@ -53,6 +53,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
+from ..lru import LRU
 from .config import ConfigError
 from .indicators import DEFINITIONS, display
 
@@ -284,6 +285,7 @@ def _cell_paths() -> frozenset[str]:
     return _CELLS
 
 
+@functools.lru_cache(maxsize=1024)
 def _cell_name(path: str) -> str:
     from ..export import cell_label
     from ..store.cells import split_path
@@ -735,6 +737,32 @@ def _cells(lib: Any, report_ids: list[int], paths: set[str]) -> dict[int, dict[s
     return out
 
 
+_YEAR_CELLS = LRU(size=8, ttl=300.0)
+
+
+def _year_cells(lib: Any, year: int, report_ids: list[int], paths: set[str]) -> dict[int, dict[str, float | None]]:
+    """_cells of these reports, read for every current report of the year at once and kept while
+    the store holds the same reports (Store.data_version): each region's scorecard then looks its
+    reports' cells up instead of querying them."""
+    from sqlalchemy import select
+
+    from ..store.models import Report as ReportRow
+    from .scope import data_version
+
+    store = lib.store
+    key, version = (getattr(store, "url", None), year, frozenset(paths)), data_version(store)
+    every = _YEAR_CELLS.get(key, version)
+    if every is None:
+        with store._read() as s:
+            ids = sorted(s.scalars(select(ReportRow.id).where(ReportRow.is_current, ReportRow.year == year)))
+        every = _cells(lib, ids, paths)
+        _YEAR_CELLS.put(key, every, version)
+    out = {rid: every[rid] for rid in report_ids if rid in every}
+    if len(out) < len(report_ids):      # not a current report of the year: read apart
+        out |= _cells(lib, [r for r in report_ids if r not in out], paths)
+    return out
+
+
 def _parts_paths() -> dict[str, tuple[str, ...]]:
     """The indicators' parts (oversight.indicators.PARTS) as cell paths without the "tables." prefix."""
     from .indicators import PARTS
@@ -742,17 +770,26 @@ def _parts_paths() -> dict[str, tuple[str, ...]]:
     return {name: tuple(p.removeprefix("tables.") for p in paths) for name, paths in PARTS.items()}
 
 
-def _indicators(lib: Any, year: int, config: Any, reports: list[tuple],
-                cells: Mapping[int, Mapping[str, float | None]]) -> dict[int, dict[str, Any]]:
-    """Indicators of each report from its stored cells (`cells`: at least the parts' cells, read
-    with the scheme's own in one query; E1's parts and formulas, the jurisdiction's thresholds),
-    the year-over-year swing against the agency's report of the year before."""
-    from .indicators import from_parts, previous_new_received, thresholds
+def _indicators(lib: Any, year: int, config: Any, reports: list[tuple]) -> dict[int, dict[str, Any]]:
+    """Indicators of each report (E1's parts and formulas, the jurisdiction's thresholds), the
+    year-over-year swing against the agency's report of the year before: the rows every regional
+    view of the year shares (oversight.indicators.year_rows, the same figures), else computed here
+    from the report's stored cells."""
+    from .indicators import from_parts, previous_new_received, thresholds, year_rows
 
     th = thresholds(config)
+    out: dict[int, dict[str, Any]] = {}
+    shared = year_rows(lib, year, th) if hasattr(lib, "store") else {}
+    for rid, *_ in reports:
+        row = shared.get(rid)
+        if row is not None:         # the rows every regional view of the year shares
+            out[rid] = row.indicator_dicts()
+    reports = [r for r in reports if r[0] not in out]
+    if not reports:
+        return out
     parts_paths = _parts_paths()
+    cells = _cells(lib, [r[0] for r in reports], {p for ps in parts_paths.values() for p in ps})
     prev = previous_new_received(lib, [(r[1], year) for r in reports])
-    out = {}
     for rid, agency_id, *_ in reports:
         c = cells.get(rid, {})
         parts = {}
@@ -854,10 +891,8 @@ def _build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None, sch
     findings = _findings(lib, rids)
     paths = {p for it in scheme.items if it.per == "cell" for p in it.paths}
     wants_ind = any(it.per == "indicator" for it in scheme.items)
-    ind_paths = {p for ps in _parts_paths().values() for p in ps} if wants_ind else set()
-    read = _cells(lib, rids, paths | ind_paths) if paths or ind_paths else {}     # one query for both
-    indicators = _indicators(lib, year, config, [by_report[r] for r in rids], read) if wants_ind and rids else {}
-    cells = {rid: {p: v for p, v in c.items() if p in paths} for rid, c in read.items()} if ind_paths else read
+    indicators = _indicators(lib, year, config, [by_report[r] for r in rids]) if wants_ind and rids else {}
+    cells = _year_cells(lib, year, rids, paths) if paths else {}
     for inp in inputs:
         if inp.report_id is None:
             continue
