@@ -258,6 +258,25 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _workers(pid: int) -> list[int]:
+    """The server processes uvicorn started (multiprocessing's spawned children; not its resource tracker)."""
+    out = []
+    for child in _children(pid):
+        try:
+            if "spawn_main" in Path(f"/proc/{child}/cmdline").read_text():
+                out.append(child)
+        except OSError:
+            continue
+    return out
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def _owner(server: int, port: int, client_port: int) -> int | None:
     """The server process holding the accepted socket of the connection from `client_port`."""
     inode = None
@@ -267,7 +286,7 @@ def _owner(server: int, port: int, client_port: int) -> int | None:
             inode = f[9]
     if inode is None:
         return None
-    for pid in _children(server):
+    for pid in _workers(server):
         try:
             if any(os.readlink(fd) == f"socket:[{inode}]" for fd in Path(f"/proc/{pid}/fd").iterdir()):
                 return pid
@@ -329,32 +348,50 @@ def _multipart(fields: dict[str, str], files: list[tuple[str, bytes]]) -> tuple[
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc socket tables")
-def test_serve_with_two_processes_shares_upload_progress_and_login_failures(tmp_path):
-    from test_review_api import _text
-
+def _serve(tmp_path: Path, processes: int = 2) -> tuple[subprocess.Popen, int]:
+    """`nianbao serve --processes N` on a new SQLite store with account reviewer, once every process
+    has started and one answers."""
     db = f"sqlite:///{tmp_path / 'n.db'}"
     subprocess.run([*CLI, "user", "add", "reviewer", "--db", db, "--password-stdin"], input=PASSWORD + "\n",
                    text=True, check=True, capture_output=True)
     port = _free_port()
+    log = open(tmp_path / "serve.log", "wb")
     proc = subprocess.Popen([*CLI, "serve", "--db", db, "--port", str(port), "--data-dir", str(tmp_path / "f"),
-                             "--processes", "2", "--workers", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "NIANBAO_SECRET": ""})
+                             "--processes", str(processes), "--workers", "1"],
+                            stdout=log, stderr=log, env={**os.environ, "NIANBAO_SECRET": ""})
+    log.close()
+    deadline = time.time() + 120
+    while len(_workers(proc.pid)) < processes or not _healthy(port):
+        if proc.poll() is not None or time.time() > deadline:
+            proc.kill()
+            raise AssertionError("server did not start: " + (tmp_path / "serve.log").read_text()[-2000:])
+        time.sleep(0.2)
+    return proc, port
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
     try:
-        deadline = time.time() + 60
-        while len(_children(proc.pid)) < 2 or not _healthy(port):
-            assert proc.poll() is None and time.time() < deadline, proc.stderr.read().decode()[-2000:]
-            time.sleep(0.2)
+        proc.wait(30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads Linux's /proc socket tables")
+def test_serve_with_two_processes_shares_upload_progress_and_login_failures(tmp_path):
+    from test_review_api import _text
+
+    proc, port = _serve(tmp_path)
+    try:
         site = Site(proc, port)
 
         # both processes answer
-        pids = set()
-        for _ in range(200):
+        pids, deadline = set(), time.time() + 60
+        while len(pids) < 2 and time.time() < deadline:        # the second may still be starting
             conn, owner = site.connect()
             conn.close()
             pids.add(owner)
-            if len(pids) == 2:
-                break
         assert len(pids) == 2 and None not in pids
         one, other = sorted(pids)
 
@@ -392,12 +429,21 @@ def test_serve_with_two_processes_shares_upload_progress_and_login_failures(tmp_
         status, page, _ = site.ask(one, "GET", f"/upload/jobs/{job_id}")
         assert status == 200 and "已入库" in page
     finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise
+        _stop(proc)
+
+
+@pytest.mark.skipif(not Path("/proc").exists(), reason="reads Linux's /proc")
+def test_server_processes_stop_when_their_parent_is_killed_outright(tmp_path):
+    proc, port = _serve(tmp_path)
+    children = _workers(proc.pid)
+    assert len(children) == 2
+    proc.kill()                                        # no SIGTERM: uvicorn cannot stop its workers itself
+    proc.wait(10)
+    deadline = time.time() + 60
+    while any(_running(pid) for pid in children):
+        assert time.time() < deadline, "a server process outlived its parent"
+        time.sleep(0.2)
+    assert not _healthy(port)
 
 
 def _healthy(port: int) -> bool:

@@ -20,6 +20,7 @@ def _db(db: str | None) -> str | None:
 
 
 MAX_PROCESSES = 8
+WORKER_HEALTHCHECK = 60     # seconds a server process may take to answer uvicorn's supervisor
 
 
 def default_processes() -> int:
@@ -64,7 +65,10 @@ def serve(
     web.state.backend.close()
     os.environ[SETTINGS_ENV] = settings.to_json()        # each process builds its app from these (the factory)
     try:
-        uvicorn.run("nianbao.web.app:create_app_from_env", factory=True, workers=processes, **options)
+        # uvicorn restarts a worker that does not answer its health check in time; 5 s (its default) is
+        # less than a busy machine may take to start one, and it would restart them forever
+        uvicorn.run("nianbao.web.app:create_app_from_env", factory=True, workers=processes,
+                    timeout_worker_healthcheck=WORKER_HEALTHCHECK, **options)
     finally:
         os.environ.pop(SETTINGS_ENV, None)
 

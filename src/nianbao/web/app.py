@@ -82,7 +82,25 @@ def create_app_from_env() -> FastAPI:
     text = os.environ.get(SETTINGS_ENV)
     if not text:
         raise RuntimeError(f"${SETTINGS_ENV} is not set: this factory is for the processes nianbao serve starts")
+    _stop_with_parent()
     return create_app(Settings.from_json(text))
+
+
+def _stop_with_parent(every: float = 1.0) -> None:
+    """uvicorn's worker processes outlive a parent that is killed outright (SIGKILL, OOM): each would go
+    on serving the port alone. This one stops (SIGTERM, its graceful shutdown) once its parent is gone."""
+    import signal
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="nianbao-parent-watch", daemon=True).start()
 
 
 def _templates() -> Jinja2Templates:
