@@ -20,6 +20,7 @@ from ..oversight import charts
 from ..oversight import indicators as OI
 from ..oversight.scope import pinned, region_choices, resolve
 from .paging import page_number
+from .region_options import datalist_options
 from .params import year_param, year_query
 from .views import render
 
@@ -90,6 +91,7 @@ def _compare_agencies(request: Request, region: str | None, year: str | None, so
     return render(request, "oversight_compare.html", res=res, rows=shown, total=len(rows), page=n,
                    more=len(rows) > n * PAGE, prev_link=link(page=n - 1) if n > 1 else None,
                    next_link=link(page=n + 1), region=region or "", year=y, years=years, regions=regions,
+                   region_options=datalist_options(regions),
                    sort=key, desc=descending, sort_links=sort_links, definitions=OI.DEFINITIONS,
                    legend=_legend(res) if res else [], overview=link(sort="", desc="", page="").replace(
                        "/compare/agencies", "/regions/overview"))
@@ -120,7 +122,8 @@ def _region_overview(request: Request, region: str | None, year: str | None, ind
     bars = min(len([r for r in res.rows if r.indicators[name].value is not None]), charts.RANKING_LIMIT) if res else 0
     q = urlencode({k: v for k, v in {"region": region or "", "year": y or ""}.items() if v})
     return render(request, "oversight_region.html", res=res, region=region or "", year=y, years=years,
-                   regions=regions, indicator=name, definitions=OI.DEFINITIONS, options=options,
+                   regions=regions, region_options=datalist_options(regions), indicator=name,
+                   definitions=OI.DEFINITIONS, options=options,
                    ranking_height=120 + 22 * max(bars, 3), legend=_legend(res) if res else [],
                    compare_link=f"/compare/agencies?{q}", query=q)
 

@@ -23,6 +23,7 @@ from ..oversight.registry import COVERS_NAMES, KIND_NAMES, KINDS, LEVEL_NAMES, R
 from ..store.registry import RegistryError
 from . import auth
 from .params import year_param, year_query
+from .region_options import select_options
 from .views import library, render
 
 router = APIRouter()
@@ -225,7 +226,7 @@ async def missing_page(request: Request, region: str | None = None, year: str | 
     regions = await run_in_threadpool(lib.registry.regions)
     years = sorted(set(lib.store.years()) | ({y} if y else set()), reverse=True)
     return _render(request, "registry_missing.html", status=404 if error else 200, view=view, error=error,
-                   region=region, year=y, years=years, regions=regions)
+                   region=region, year=y, years=years, regions=regions, region_options=select_options(regions, region))
 
 
 # ------------------------------------------------------------------ API

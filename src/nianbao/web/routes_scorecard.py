@@ -20,6 +20,7 @@ from ..oversight.config import ConfigError
 from ..oversight.scope import pinned
 from ..oversight.scorecard import inputs_version, ranking_chart, scorecard_xlsx
 from .params import year_param, year_query
+from .region_options import datalist_options
 from .views import render
 
 router = APIRouter()
@@ -88,7 +89,8 @@ async def scorecard_page(request: Request, region: str | None = None, year: str 
     region = (region or "").strip()
     regions = await run_in_threadpool(_regions, lib)
     card = await run_in_threadpool(_card, request, region, y) if region and y is not None else None
-    ctx: dict[str, Any] = {"region": region, "year": y, "years": years, "regions": regions, "card": card}
+    ctx: dict[str, Any] = {"region": region, "year": y, "years": years, "regions": regions, "card": card,
+                           "region_options": datalist_options(regions)}
     if card is not None:
         ctx["data"] = _page_data(request, region, y, card)
         ctx["chart"] = ranking_chart(card)
