@@ -145,6 +145,20 @@ def test_stopping_a_process_marks_its_unfinished_files_failed_and_old_jobs_are_p
     there.shutdown(wait=True)
 
 
+def test_a_job_that_cannot_be_recorded_still_gives_back_what_its_upload_holds(new_engine, monkeypatch):
+    runner, finished = JobRunner(new_engine()), []
+
+    def broken(*_):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(runner, "_prune", broken)
+    with pytest.raises(RuntimeError):
+        runner.start("甲", [("一.txt", lambda: (1, "局", 2023, False))],
+                     on_finish=lambda j: finished.append([(f.state, f.message) for f in j.files]))
+    assert finished == [[("error", "无法记录上传任务，未处理")]]
+    runner.shutdown(wait=True)
+
+
 # ------------------------------------------------------------------ login throttle
 def test_failed_logins_against_either_process_are_counted_by_both(new_engine):
     clock = Clock()

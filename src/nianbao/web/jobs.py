@@ -109,12 +109,18 @@ class JobRunner:
         job.files = [FileStatus(e.file or "", "error", e.message) for e in failed]
         pending = [(FileStatus(name), work) for name, work in items]
         job.files += [st for st, _ in pending]
-        with writing(self.engine) as c:
-            self._prune(c, now)
-            c.execute(insert(jobs_t).values(id=job.id, user=user, created=now, seen=now, closed=not pending))
-            if job.files:
-                c.execute(insert(files_t), [{"job_id": job.id, "seq": i, "name": f.name, "state": f.state,
-                                             "message": f.message} for i, f in enumerate(job.files)])
+        try:
+            with writing(self.engine) as c:
+                self._prune(c, now)
+                c.execute(insert(jobs_t).values(id=job.id, user=user, created=now, seen=now, closed=not pending))
+                if job.files:
+                    c.execute(insert(files_t), [{"job_id": job.id, "seq": i, "name": f.name, "state": f.state,
+                                                 "message": f.message} for i, f in enumerate(job.files)])
+        except BaseException:
+            for st, _ in pending:      # nothing will run: on_finish still gives back what the upload holds
+                st.state, st.message = "error", "无法记录上传任务，未处理"
+            self._finish(job)
+            raise
         if not pending:
             self._finish(job)
             return job
