@@ -366,16 +366,17 @@ async def login_post(request: Request, name: str = Form(...), password: str = Fo
                      next: str = Form("/")):
     await auth.check_csrf(request)
     throttle, client = request.app.state.login_throttle, request.client.host if request.client else ""
-    wait = throttle.wait_seconds(client, name)
+    # the throttle is a table the server processes share: read and written off the event loop
+    wait = await run_in_threadpool(throttle.wait_seconds, client, name)
     if wait:
         return render(request, "login.html", status=429, next=_safe_next(next),
                       error=f"登录失败次数过多，请 {(wait + 59) // 60} 分钟后再试")
     # scrypt takes tens of milliseconds by design: off the event loop, so login attempts never stall other pages
     user = await auth.authenticate_off_loop(request.app.state.backend.engine, name, password)
     if user is None:
-        throttle.failed(client, name)
+        await run_in_threadpool(throttle.failed, client, name)
         return render(request, "login.html", status=401, next=_safe_next(next), error="用户名或密码错误")
-    throttle.succeeded(client, name)
+    await run_in_threadpool(throttle.succeeded, client, name)
     auth.login_session(request, user.name)
     return RedirectResponse(_safe_next(next), status_code=303)
 
