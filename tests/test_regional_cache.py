@@ -182,6 +182,21 @@ def test_rollup_sees_a_registry_entry_edit_at_once(lib):
     assert lib.rollup(region="沙坡头区", year=2023).status == "office"
 
 
+def test_rollup_sees_a_new_report_of_the_year_after_another_regions_view(lib):
+    """A region's roll-up takes its members' reports from the year's reports read once for every
+    region (shared with the missing view): a report stored after one region's view is counted."""
+    from datetime import date
+
+    gov = _put(lib, "中卫市沙坡头区人民政府", None)
+    lib.registry.rematch(all=True)
+    lib.missing("中卫市", 2023, today=date(2024, 6, 1))
+    first = lib.rollup(region="沙坡头区", year=2023)
+    assert first.status == "ok" and first.government.report_id == gov and first.included == []
+    dept = _put(lib, "中卫市沙坡头区司法局", None)
+    lib.registry.rematch(all=True)
+    assert [m.report_id for m in lib.rollup(region="沙坡头区", year=2023).included] == [dept]
+
+
 def test_rollup_sees_a_rematch_at_once(lib):
     """A rematch changes only the entries' agency ids (no timestamp): still a new fingerprint."""
     _put(lib, "中卫市沙坡头区人民政府", None)

@@ -129,11 +129,14 @@ class _YearFacts:
             self.free = s.execute(select(Agency.id, Agency.name, Agency.region, Agency.names)
                                   .where(Agency.id.not_in(taken)).order_by(Agency.id)).all()
             self.versions: dict[int, list[tuple[int, str | None, bool, str | None]]] = {}
-            for rid, aid, pub, current, printed in s.execute(
+            self.current: dict[int, tuple[int, str]] = {}       # agency id → (current report, its form)
+            for rid, aid, pub, current, printed, fmt in s.execute(
                     select(ReportRow.id, ReportRow.agency_id, ReportRow.published, ReportRow.is_current,
-                           ReportRow.agency_name)
+                           ReportRow.agency_name, ReportRow.format)
                     .where(ReportRow.year == year, ReportRow.agency_id.is_not(None)).order_by(ReportRow.id)):
                 self.versions.setdefault(aid, []).append((rid, pub, current, printed))
+                if current:
+                    self.current[aid] = (rid, fmt)
         self.places = {a.id: set(_PLACES.findall((a.region or "") + (a.name or ""))) for a in self.free}
         self._matcher: Matcher | None = None
         self.matched: dict[int, int | None] = {}        # unmatched entry id → the agency matched here

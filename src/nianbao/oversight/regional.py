@@ -230,14 +230,28 @@ def rollup_for(lib, region: int | str, year: int) -> Rollup:
 
 
 def _rollup_for(lib, registry, region: int | str, year: int) -> Rollup:
-    if registry.is_empty():
+    from .missing import _facts
+    from .scope import _maps, _subtree, registry_fingerprint
+
+    maps = _maps(lib.store, registry_fingerprint(lib.store))     # None: no registry (or not readable)
+    if maps is None and registry.is_empty():
         return Rollup(None, str(region), year, "no_registry")
     reg = registry.resolve(region)
-    regions = {r.id: r for r in registry.subtree(reg.id)}      # all a roll-up of it looks at
-    entries = registry.expected(reg.id, recursive=True)
-    infos = lib.store.current_reports([e.agency_id for e in entries if e.agency_id is not None], year)
-    return _rollup(lib, reg.id, year, regions, entries, {i.agency_id: i.id for i in infos},
-                   {i.id: i.format for i in infos})
+    if maps is None:
+        regions = {r.id: r for r in registry.subtree(reg.id)}      # all a roll-up of it looks at
+        entries = registry.expected(reg.id, recursive=True)
+        infos = lib.store.current_reports([e.agency_id for e in entries if e.agency_id is not None], year)
+        return _rollup(lib, reg.id, year, regions, entries, {i.agency_id: i.id for i in infos},
+                       {i.id: i.format for i in infos})
+    # the registry's maps and the year's reports by agency, read once for every region's view
+    sub = _subtree(maps, reg.id)
+    regions = {rid: maps.regions[rid] for rid in sub if rid in maps.regions}
+    entries = sorted((e for e in maps.entries if e.region_id in sub), key=lambda e: (e.region_id, e.id))
+    current = _facts(registry, year).current
+    got = [current[e.agency_id] for e in entries if e.agency_id in current]
+    return _rollup(lib, reg.id, year, regions, entries,
+                   {e.agency_id: current[e.agency_id][0] for e in entries if e.agency_id in current},
+                   dict(got))
 
 
 def scope(lib, region: int | str | None, year: int | None) -> list[int]:
