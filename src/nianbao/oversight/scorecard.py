@@ -355,11 +355,16 @@ class Line:
     reason: str | None = None           # why not evaluated
     evidence: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        # what asdict gives, without its generic recursion (a city's card has ~800 lines)
-        return {"item": self.item, "name": self.name, "per": self.per, "evaluated": self.evaluated,
-                "count": _num(self.count), "points": _num(self.points), "raw": _num(self.raw),
-                "capped": self.capped, "text": self.text, "reason": self.reason, "evidence": _copy(self.evidence)}
+    def to_dict(self, evidence: bool = True) -> dict[str, Any]:
+        # what asdict gives, without its generic recursion (a city's card has ~800 lines);
+        # evidence=False: without the evidence (copying it is most of the cost; the ranking page
+        # does not show it)
+        d = {"item": self.item, "name": self.name, "per": self.per, "evaluated": self.evaluated,
+             "count": _num(self.count), "points": _num(self.points), "raw": _num(self.raw),
+             "capped": self.capped, "text": self.text, "reason": self.reason}
+        if evidence:
+            d["evidence"] = _copy(self.evidence)
+        return d
 
 
 @dataclass
@@ -387,12 +392,12 @@ class AgencyScore:
             return str(self.agency_id)
         return f"e{self.entry_id}" if self.entry_id is not None else f"r{self.report_id}"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, evidence: bool = True) -> dict[str, Any]:
         return {"rank": self.rank, "agency": self.agency, "agency_id": self.agency_id, "key": self.key,
                 "region": self.region, "report_id": self.report_id, "entry_id": self.entry_id,
                 "status": self.status, "status_name": STATUS_NAMES[self.status], "base": _num(self.base),
                 "total": _num(self.total), "floored": self.floored, "not_evaluated": self.not_evaluated,
-                "lines": [ln.to_dict() for ln in self.lines]}
+                "lines": [ln.to_dict(evidence) for ln in self.lines]}
 
 
 STATUS_NAMES = {"published": "已公开", "missing": "未公开", "unknown": "已公开（未与名录对照）"}
@@ -419,12 +424,13 @@ class Scorecard:
                 return a
         return None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, evidence: bool = True) -> dict[str, Any]:
+        """Everything, as the API gives it; evidence=False: without the lines' evidence."""
         return {"region": self.region, "year": self.year, "registry": self.registry,
                 "scheme_source": self.scheme_source, "scheme": self.scheme.to_dict(), "notes": self.notes,
                 "items": [{"id": i.id, "name": i.name, "per": i.per, "rule": i.describe(), "basis": i.basis}
                           for i in self.scheme.items],
-                "agencies": [a.to_dict() for a in self.agencies]}
+                "agencies": [a.to_dict(evidence) for a in self.agencies]}
 
 
 # ------------------------------------------------------------------ evaluation (pure)

@@ -26,12 +26,22 @@ from .views import render
 router = APIRouter()
 
 
-def _regions(lib) -> list[str]:
-    """Registry regions (full names) first, then the regions the store's agencies name."""
-    from ..oversight.regional import registry_of
+_REGIONS = LRU(size=8, ttl=30.0)
 
-    out = [r.full_name or r.name for r in registry_of(lib).regions()]
-    return out + [g for g in lib.store.regions() if g and g not in out]
+
+def _regions(lib) -> list[str]:
+    """Registry regions (full names) first, then the regions the store's agencies name; kept while
+    the registry and the agency table are unchanged (as oversight.scope.region_choices)."""
+    from ..oversight.regional import registry_of
+    from ..oversight.scope import _agency_fingerprint, registry_fingerprint
+
+    key = (getattr(lib.store, "url", None), registry_fingerprint(lib.store), _agency_fingerprint(lib.store))
+    got = _REGIONS.get(key)
+    if got is None:
+        out = [r.full_name or r.name for r in registry_of(lib).regions()]
+        got = tuple(out + [g for g in lib.store.regions() if g and g not in out])
+        _REGIONS.put(key, got)
+    return list(got)
 
 
 def new_scorecard_cache() -> LRU:
@@ -69,15 +79,24 @@ def _card_pinned(request: Request, region: str, year: int):
 
 
 def _page_data(request: Request, region: str, year: int, card) -> dict[str, Any]:
-    """card.to_dict() for the page, kept beside the card (about 10 ms of CPU a view at a city's
-    110 agencies); valid only for that very card object, so a recomputed card gets its own."""
+    """card.to_dict() for the page (without the lines' evidence, which the page does not show and
+    whose copy was most of its cost), kept beside the card; valid only for that very card object,
+    so a recomputed card gets its own."""
     cache = _cache(request)
     got = cache.get(("page", region, year))
     if got is not None and got[0] is card:
         return got[1]
-    data = card.to_dict()
+    data = card.to_dict(evidence=False)
     cache.put(("page", region, year), (card, data))
     return data
+
+
+def _page_parts(request: Request, region: str, year: int | None):
+    """The page's regions, card and page data, the fingerprints read once for all three."""
+    with pinned():
+        regions = _regions(request.app.state.backend.library)
+        card = _card(request, region, year) if region and year is not None else None
+        return regions, card, _page_data(request, region, year, card) if card is not None else None
 
 
 # ------------------------------------------------------------------ pages
@@ -87,12 +106,11 @@ async def scorecard_page(request: Request, region: str | None = None, year: str 
     years = sorted(lib.store.years(), reverse=True)
     y = year_param(year) if year not in (None, "") else (years[0] if years else None)
     region = (region or "").strip()
-    regions = await run_in_threadpool(_regions, lib)
-    card = await run_in_threadpool(_card, request, region, y) if region and y is not None else None
+    regions, card, data = await run_in_threadpool(_page_parts, request, region, y)
     ctx: dict[str, Any] = {"region": region, "year": y, "years": years, "regions": regions, "card": card,
                            "region_options": datalist_options(regions)}
     if card is not None:
-        ctx["data"] = _page_data(request, region, y, card)
+        ctx["data"] = data
         ctx["chart"] = ranking_chart(card)
         ctx["chart_height"] = max(260, 70 + 24 * min(len(card.agencies), 60))
     return render(request, "scorecard_index.html", **ctx)
