@@ -8,6 +8,7 @@ import re
 from sqlalchemy import event
 
 from nianbao.audit.titles import rule_title
+from nianbao.store.db import HotRead
 from store_support import db_url  # noqa: F401  (fixture: SQLite and PostgreSQL)
 from web_support import audited_report, new_client
 
@@ -111,10 +112,20 @@ def _statements(app, fn) -> int:
         nonlocal n
         n += statement.strip().upper() != "BEGIN"      # SQLite's own BEGIN (store/db.py) is no query
 
+    # the per-view fingerprints run as HotReads, on a raw connection that SQLAlchemy's events don't see
+    hot_one = HotRead.one
+
+    def counted(self, **params):
+        nonlocal n
+        n += 1
+        return hot_one(self, **params)
+
     event.listen(app.state.backend.engine, "before_cursor_execute", count)
+    HotRead.one = counted
     try:
         fn()
     finally:
+        HotRead.one = hot_one
         event.remove(app.state.backend.engine, "before_cursor_execute", count)
     return n
 

@@ -317,3 +317,26 @@ def test_a_run_whose_process_is_gone_is_interrupted_with_its_counts_so_far(store
     run = store.runs(1)[0]
     assert run["status"] == "interrupted" and run["finished_at"] is None
     assert (run["files"], run["failed"]) == (3, 1)
+
+
+def test_report_and_data_versions_change_with_what_a_page_shows_and_errors_stay_sqlalchemy_errors(store):
+    """The web's per-view checks (Store.report_version, Store.data_version) run as HotReads on a raw
+    pooled connection: same answers as through SQLAlchemy, on SQLite and PostgreSQL."""
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy import select
+
+    before = store.data_version()
+    rid = store.save_report(_report(41)).report_id
+    v1 = store.report_version(rid)
+    assert v1 is not None and store.report_version(rid + 1000) is None
+    assert store.data_version() != before
+    with store.engine.connect() as c:          # what the statement gives through a Connection
+        from nianbao.store.store import _VERSION_QUERY
+        assert tuple(c.execute(_VERSION_QUERY, {"id": rid}).one()) == v1
+    newer = _report(41)
+    newer.source.sha256 = f"{4242:064x}"
+    newer.findings = []
+    store.save_report(newer)
+    assert store.report_version(rid) != v1                       # superseded: the old page is stale
+    with pytest.raises(DBAPIError):
+        db.HotRead(store.engine, select(text("no_such_column"))).one()

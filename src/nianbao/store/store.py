@@ -241,6 +241,7 @@ class Store:
         # a SQLite file that cannot be written (read-only mount, no permission) is opened read-only:
         # queries work, a write says why it cannot
         self.read_only = db.sqlite_read_only(self.url)
+        self._hot_reads: dict[Any, db.HotRead] = {}
         try:
             self.engine = db.make_engine(self.url, read_only=self.read_only)
             if self.read_only:
@@ -267,26 +268,34 @@ class Store:
         return self.engine.dialect.name
 
     @contextmanager
-    def _read(self) -> Iterator[Session]:
+    def _reading(self) -> Iterator[None]:
+        """A failure of the database as a whole (full, unreadable, …) during a read becomes a
+        StoreError (one line: what, where, what to do); an error of the statement propagates."""
         try:
-            with Session(self.engine) as s:
-                yield s
+            yield
         except (DBAPIError, OSError) as e:
             if db.error_kind(e) not in db.FATAL:
                 raise
             raise db.describe(e, self.url, "读取") from None
 
     @contextmanager
+    def _read(self) -> Iterator[Session]:
+        with self._reading(), Session(self.engine) as s:
+            yield s
+
+    @contextmanager
     def _core(self) -> Iterator[Any]:
         """A plain connection for the listing hot paths (no ORM session: its set-up costs more than
-        a small indexed query); database-wide failures become a StoreError like _read's."""
-        try:
-            with self.engine.connect() as conn:
-                yield conn
-        except (DBAPIError, OSError) as e:
-            if db.error_kind(e) not in db.FATAL:
-                raise
-            raise db.describe(e, self.url, "读取") from None
+        a small indexed query)."""
+        with self._reading(), self.engine.connect() as conn:
+            yield conn
+
+    def _hot(self, statement) -> db.HotRead:
+        """The statement as a HotRead for this store's engine (made once per statement)."""
+        hot = self._hot_reads.get(statement)
+        if hot is None:
+            hot = self._hot_reads[statement] = db.HotRead(self.engine, statement)
+        return hot
 
     @contextmanager
     def _write(self) -> Iterator[Session]:
@@ -602,14 +611,8 @@ class Store:
         """A cheap fingerprint of a stored report that changes whenever what is shown of it would:
         superseded, re-audited (its findings replaced) or deleted (None). One indexed query, Core
         (no ORM session): the web asks it on every page view to reuse a rendered page."""
-        try:
-            with self.engine.connect() as conn:
-                row = conn.execute(_VERSION_QUERY, {"id": report_id}).first()
-        except (DBAPIError, OSError) as e:
-            if db.error_kind(e) not in db.FATAL:
-                raise
-            raise db.describe(e, self.url, "读取") from None
-        return tuple(row) if row else None
+        with self._reading():
+            return self._hot(_VERSION_QUERY).one(id=report_id)
 
     def _info_query(self):
         return _INFO_QUERY
@@ -724,8 +727,8 @@ class Store:
         it changes when a report is stored, superseded, deleted or re-audited, so figures computed
         over the store can be reused while it holds."""
         q = _DATA_VERSION_SQLITE if self.dialect == "sqlite" else _DATA_VERSION_OTHER
-        with self._core() as conn:
-            return tuple(conn.execute(q).one())
+        with self._reading():
+            return self._hot(q).one()
 
     def regions(self) -> list[str]:
         """Every agency region (distinct, sorted), for filters."""
