@@ -280,3 +280,29 @@ def test_x001_from_ingested_files_points_at_lines_of_both_reports(store, tmp_pat
     p = f.data["previous"]
     assert p["report_id"] == prev_id and p["year"] == 2022 and p["value"] == 7
     assert p["evidence"] and p["evidence"].get("line")                      # the previous report's line
+
+
+def test_a_worker_killed_while_sending_its_result_does_not_hang_the_batch():
+    """A worker killed with the result pipe's lock held and half a message sent used to leave the
+    executor reading forever (and `nianbao ingest` hanging): the pool is broken after a short wait
+    instead, the other files are parsed again and only the killing file fails."""
+    import threading
+
+    from nianbao.errors import InputError
+    from nianbao.ingest import BROKEN, ParsePool
+    from pool_workers import POISON, dies_while_sending_its_result, name_of
+
+    saved: dict[int, object] = {}
+    pool = ParsePool(workers=2)
+    batch = threading.Thread(target=pool.map, args=(range(6), dies_while_sending_its_result,
+                                                    lambda item, got: saved.__setitem__(item, got)),
+                             kwargs={"name": name_of}, daemon=True)
+    try:
+        batch.start()
+        batch.join(90)
+        assert not batch.is_alive(), "the batch hangs on the stuck pool"
+    finally:
+        pool.shutdown()
+    assert sorted(saved) == list(range(6))
+    assert all(saved[i] == i for i in saved if i != POISON)
+    assert isinstance(saved[POISON], InputError) and saved[POISON].message == BROKEN

@@ -32,7 +32,7 @@ import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 import threading
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -340,6 +340,35 @@ def _context():
 
 BROKEN = "解析进程异常退出（文件可能触发了解析器崩溃或内存耗尽）"
 T = TypeVar("T")
+STUCK_CHECK_S = 2.0           # how often a wait looks for a dead worker that left the pool stuck
+
+
+def _unstick(ex: ProcessPoolExecutor) -> None:
+    """Break a pool one of whose workers died without the pool noticing. A worker killed while
+    sending a result (the OOM killer, a kill -9) leaves a half-written message in the result pipe
+    and the pipe's lock held: the executor reads on, waiting for the rest of the message (CPython
+    3.11 does not look at the workers while it reads), and the other workers wait for the lock.
+    Killing the workers and closing this process's end of the pipe ends the read; the executor
+    then marks the pool broken and its files are retried as after any crash. `_processes` and
+    `_result_queue` are the executor's own (it has no public handle on them)."""
+    procs = list((getattr(ex, "_processes", None) or {}).values())
+    if not any(p.exitcode is not None for p in procs):
+        return
+    for p in procs:
+        if p.exitcode is None:
+            p.kill()
+    queue = getattr(ex, "_result_queue", None)
+    if queue is not None:
+        queue._writer.close()
+
+
+def _wait(ex: ProcessPoolExecutor, fs, return_when=ALL_COMPLETED):
+    """concurrent.futures.wait that cannot hang on a pool stuck by a dead worker (_unstick)."""
+    while True:
+        done, not_done = wait(fs, timeout=STUCK_CHECK_S, return_when=return_when)
+        if not not_done or (done and return_when == FIRST_COMPLETED):
+            return done, not_done
+        _unstick(ex)
 
 
 class ParsePool:
@@ -383,7 +412,9 @@ class ParsePool:
         """Parse one file in a worker of its own (after a worker died with it in flight)."""
         with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
             try:
-                return pool.submit(fn, *args).result()
+                fut = pool.submit(fn, *args)
+                _wait(pool, [fut])
+                return fut.result()
             except BrokenProcessPool:
                 return InputError(BROKEN, name)
 
@@ -393,6 +424,7 @@ class ParsePool:
         readable report."""
         ex, fut = self._submit(_work_bytes, data, name)
         try:
+            _wait(ex, [fut])
             got = fut.result()
         except BrokenProcessPool:
             self._discard(ex)
@@ -425,7 +457,7 @@ class ParsePool:
 
         def recover() -> ProcessPoolExecutor:
             """The executor broke: let the rest of its files finish (or fail), retry the suspects alone."""
-            wait(pending)
+            _wait(ex, pending)
             collect(list(pending))
             self._discard(ex)
             for it in suspects:
@@ -440,13 +472,13 @@ class ParsePool:
                 suspects.append(item)
             while pending and (len(pending) >= self.workers * 4 or suspects
                                or sum(size(it) for it in pending.values()) > max_bytes):
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                done, _ = _wait(ex, pending, FIRST_COMPLETED)
                 collect(done)
                 if suspects:
                     ex = recover()
             if suspects and not pending:
                 ex = recover()
-        wait(pending)
+        _wait(ex, pending)
         collect(list(pending))
         if suspects:
             recover()
