@@ -142,8 +142,9 @@ class Indicator:
         return f"{_num(self.numerator)} ÷ {_num(self.denominator)}"
 
     def to_dict(self) -> dict[str, Any]:
-        d = {"name": self.name, "label": self.label, "formula": self.formula,
-             "value": None if self.value is None else round(self.value, 4), "display": self.display,
+        defn = DEFINITIONS[self.name]
+        d = {"name": self.name, "label": defn.label, "formula": defn.formula,
+             "value": None if self.value is None else round(self.value, 4), "display": display(self.name, self.value),
              "numerator": _num(self.numerator), "denominator": _num(self.denominator), "mark": self.mark,
              "reason": self.reason}
         if self.of is not None:

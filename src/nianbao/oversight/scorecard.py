@@ -636,12 +636,43 @@ def _evidence_text(ln: Line) -> str:
 
 
 # ------------------------------------------------------------------ inputs from the Library
+_CONFIGS = LRU(size=128, ttl=30.0)
+
+
 def _config(lib: Any, node) -> Any:
-    """The jurisdiction's configuration: the nearest region up the tree with a document, else the default."""
+    """The jurisdiction's configuration: the nearest region up the tree with a document, else the
+    default. Kept while the registry (where the documents live) is unchanged: a configuration is
+    immutable; a document that does not validate raises ConfigError every time (never kept)."""
     from .config import config_for
     from .regional import registry_of
+    from .scope import _maps, registry_fingerprint
 
-    return config_for(registry_of(lib), node.id if node is not None else None)
+    rid = node.id if node is not None else None
+    fp = registry_fingerprint(lib.store)
+    key = (getattr(lib.store, "url", None), rid, fp)
+    got = _CONFIGS.get(key)
+    if got is None:
+        maps = _maps(lib.store, fp) if rid is not None else None
+        if maps is not None and rid in maps.regions:
+            # config_for's chain (root first, the documents set on it) from the registry's maps
+            chain, r = [], maps.regions.get(rid)
+            while r is not None and len(chain) < 50:
+                chain.append(r)
+                r = maps.regions.get(r.parent_id) if r.parent_id is not None else None
+            got = _load_config(tuple(r.config for r in reversed(chain) if r.config))
+        else:
+            got = config_for(registry_of(lib), rid)
+        _CONFIGS.put(key, got)
+    return got
+
+
+@functools.lru_cache(maxsize=64)
+def _load_config(texts: tuple[str, ...]) -> Any:
+    """load_config of these documents (a configuration is immutable: regions with the same chain of
+    documents — most have none — share one; a bad document raises every time, never kept)."""
+    from .config import load_config
+
+    return load_config(*texts)
 
 
 def _current_reports(lib: Any, year: int, *, agency_ids: Iterable[int] | None = None, scope: Any = None):
@@ -669,6 +700,26 @@ def _current_reports(lib: Any, year: int, *, agency_ids: Iterable[int] | None = 
         q = q.where(scope.condition)
     with lib.store._read() as s:
         return [tuple(r) for r in s.execute(q)]
+
+
+def _registered_reports(lib: Any, year: int, agency_ids: list[int]) -> list[tuple]:
+    """The current reports of the year of these agencies (the registry's, in the missing view) as
+    _current_reports' rows, from the year's facts the missing view read (oversight.missing): only
+    the report id, agency id, printed name and publication date are filled (the agency's own
+    name and region, None here, are not used for registered agencies)."""
+    from .missing import _facts
+    from .regional import registry_of
+
+    facts = _facts(registry_of(lib), year)
+    out = []
+    for aid in dict.fromkeys(agency_ids):
+        got = facts.current.get(aid)
+        if got is None:
+            continue
+        rid = got[0]
+        pub, printed = next((pub, printed) for r, pub, _cur, printed in facts.versions[aid] if r == rid)
+        out.append((rid, aid, None, None, printed, pub))
+    return out
 
 
 def _findings(lib: Any, report_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
@@ -857,7 +908,7 @@ def _build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None, sch
         if not_due:
             notes.append(f"{len(not_due)} 个机关尚未到公开期限且未见报告，未列入排名")
         rows = [r for r in rows if r.status != "not_due"]
-        reports = _current_reports(lib, year, agency_ids=[r.agency_id for r in rows if r.report_id is not None])
+        reports = _registered_reports(lib, year, [r.agency_id for r in rows if r.report_id is not None])
         by_agency = {r[1]: r for r in reports}
         for r in rows:
             rep = by_agency.get(r.agency_id) if r.report_id is not None else None
