@@ -133,6 +133,26 @@ def cpu_seconds(pid: int) -> float | None:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def tree_cpu_seconds(pid: int) -> float | None:
+    """cpu_seconds of the process and all its descendants (nianbao serve runs several server
+    processes, each with its parse workers)."""
+    total, stack = 0.0, [pid]
+    while stack:
+        p = stack.pop()
+        got = cpu_seconds(p)
+        if got is None:
+            if p == pid:
+                return None
+            continue                # ended since it was listed
+        total += got
+        try:
+            for t in Path(f"/proc/{p}/task").iterdir():
+                stack += [int(c) for c in (t / "children").read_text().split()]
+        except OSError:
+            pass
+    return total
+
+
 @contextmanager
 def serve(db: Path) -> Iterator[Server]:
     """`nianbao serve` over a copy of the store at `db`; yields its base URL (with `.pid`)."""
@@ -208,11 +228,11 @@ def measure(base: str, path: Callable[[random.Random], str], *, clients: int = 2
     for t in threads:
         t.start()
     ready.wait()
-    t0, cpu0 = time.perf_counter(), cpu_seconds(pid) if pid else None
+    t0, cpu0 = time.perf_counter(), tree_cpu_seconds(pid) if pid else None
     for t in threads:
         t.join()
     wall = time.perf_counter() - t0
-    cpu1 = cpu_seconds(pid) if pid else None
+    cpu1 = tree_cpu_seconds(pid) if pid else None
     if errors:
         raise RuntimeError(f"{len(errors)} failed requests, e.g. {errors[:3]}")
     lat.sort()
