@@ -123,3 +123,19 @@ def test_r001_finding_links_to_the_rollup_page(tmp_path):
         rollup = c.get(link)
         assert rollup.status_code == 200 and "不一致" in rollup.text and "7" in rollup.text
         assert "沙坡头区司法局" in rollup.text or "司法局" in rollup.text
+
+
+def test_copied_pairs_of_regions_are_read_once_a_year_and_follow_a_regional_pass(tmp_path):
+    """Each region's pairs are a filter of the year's (read once for every region): listed before
+    the pass, a region's list is empty; after it, the district's and the city's both name the pair."""
+    c, app = new_client(tmp_path)
+    with c:
+        ids = _store_region(app)
+        lib = app.state.backend.library
+        assert lib.copied(year=2023, region="中卫市") == [] and lib.copied(year=2023, region="沙坡头区") == []
+        lib.audit_region(region="沙坡头区", year=2023)
+        pair = sorted([ids["司法局"], ids["民政局"]])
+        for region in ("沙坡头区", "中卫市", None):
+            got = lib.copied(year=2023, region=region)
+            assert sorted((p["report_id"], p["other_report_id"]) for p in got) == [tuple(pair), tuple(pair[::-1])]
+        assert lib.copied(year=2022, region="中卫市") == []

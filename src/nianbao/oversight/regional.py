@@ -480,7 +480,18 @@ def pairs(lib, year: int, region: int | str | None = None) -> list[dict[str, Any
 
 
 def _pairs(lib, year: int, region: int | str | None) -> list[dict[str, Any]]:
-    ids = scope(lib, region, year)
+    """A region's pairs: those of the year's pairs (read once for every region, kept in VIEWS on the
+    same terms) whose report's agency is in the region's scope — its current reports of the year."""
+    from .scope import agency_id_set
+
+    every = VIEWS.get(lib.store, registry_of(lib), ("pairs-of-year", year), lambda: _year_pairs(lib, year))
+    agencies = agency_id_set(lib, region) if region is not None else None
+    return [p for aid, p in every if agencies is None or aid in agencies]
+
+
+def _year_pairs(lib, year: int) -> list[tuple[int | None, dict[str, Any]]]:
+    """(the report's agency id, pair) of every current report of the year, in the pairs' order."""
+    ids = scope(lib, None, year)
     from .scope import resolve
 
     named = resolve(lib, None)                  # the registry's region names of the agencies
@@ -493,12 +504,13 @@ def _pairs(lib, year: int, region: int | str | None) -> list[dict[str, Any]]:
         for o in [d.get("other") or {}, *(d.get("others") or [])]:
             if not o.get("report_id"):
                 continue
-            out.append({"report_id": f["report_id"], "agency": (info.agency_name or info.agency) if info else None,
-                        "region": named.region_name(info.agency_id, info.region) if info else None,
-                        "other_report_id": o["report_id"],
-                        "other_agency": o.get("agency"), "share": o.get("share"), "other_share": o.get("other_share"),
-                        "by_section": o.get("by_section") or {}, "threshold": d.get("threshold"), "year": year})
-    return sorted(out, key=lambda p: (-(p["share"] or 0), p["report_id"], p["other_report_id"]))
+            out.append((info.agency_id if info else None,
+                        {"report_id": f["report_id"], "agency": (info.agency_name or info.agency) if info else None,
+                         "region": named.region_name(info.agency_id, info.region) if info else None,
+                         "other_report_id": o["report_id"],
+                         "other_agency": o.get("agency"), "share": o.get("share"), "other_share": o.get("other_share"),
+                         "by_section": o.get("by_section") or {}, "threshold": d.get("threshold"), "year": year}))
+    return sorted(out, key=lambda x: (-(x[1]["share"] or 0), x[1]["report_id"], x[1]["other_report_id"]))
 
 
 def audit_region(lib, region: int | str | None = None, year: int | None = None, *,
