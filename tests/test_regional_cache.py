@@ -10,6 +10,7 @@ from nianbao.oversight.registry import parse_registry
 from nianbao.store import open_store
 from nianbao.store.registry import Registry
 from nianbao.store.registry_models import RegionRow
+from store_support import db_url  # noqa: F401  (fixture)
 
 CSV = """省,市,县（区）,机关名称,类型,报告范围,期限
 宁夏回族自治区,中卫市,,中卫市人民政府,政府,全域,
@@ -240,3 +241,22 @@ def test_regional_pass_writes_only_reports_whose_findings_change(lib):
     again = lib.audit_region(year=2023)
     assert sorted(again.audited) == sorted(first.audited) and again.changed == [] and again.new == []
     assert lib.store.data_version() == before
+
+
+def test_rollup_sums_the_cells_read_from_the_driver_on_sqlite_and_postgresql(db_url, tmp_path):  # noqa: F811
+    """The roll-up's cells come from the driver's cursor unconverted: the same floats on both."""
+    from datetime import date
+
+    from nianbao.library import Library
+
+    with Library(db_url, data_dir=tmp_path / "files") as lib:
+        lib.import_registry(MISSING_CSV.encode(), "名录.csv")
+        _put(lib, "中卫市沙坡头区人民政府", date(2024, 3, 1))
+        dept = _put(lib, "中卫市沙坡头区司法局", date(2024, 1, 10))
+        lib.registry.rematch(all=True)
+        ru = lib.rollup(region="沙坡头区", year=2023)
+        assert ru.status == "ok" and [m.report_id for m in ru.included] == [dept]
+        model = lib.store.get_report(dept).report
+        summed = [c for c in ru.cells if c.total is not None]
+        assert summed and all(isinstance(c.total, float) for c in summed)
+        assert all(c.total == model.tables.cell(c.path.removeprefix("tables.")) for c in summed[:20])
