@@ -23,6 +23,7 @@ from .layout import tables_html
 from .sources import source_view
 from ..lru import LRU
 from .params import year_param
+from .rows import dashboard_rows, index_rows
 from .uploads import expand_all
 from .views import render
 
@@ -55,7 +56,7 @@ async def index(request: Request, year: str | None = None, q: str | None = None,
     def body() -> Markup:
         rows, total = backend.page(year=y, search=q or None, limit=size, offset=(n - 1) * size)
         tpl = request.app.state.templates.env.get_template("_index_body.html")
-        return Markup(tpl.render(rows=rows, years=backend.years(), year=y, q=q or "", page=n,
+        return Markup(tpl.render(rows=rows, row_html=index_rows(rows), years=backend.years(), year=y, q=q or "", page=n,
                                  more=n * size < total, pager=pager(n, total, size)))
 
     return render(request, "index.html", body=await view_async(request.app, ("index", y, q or "", n, size), body))
@@ -242,9 +243,11 @@ async def dashboard(request: Request, year: str | None = None, region: str | Non
         rows, _ = backend.page(year=y, region=region, rule=rule, limit=DASHBOARD_PAGE,
                                offset=(n - 1) * DASHBOARD_PAGE)
         tpl = request.app.state.templates.env.get_template("_dashboard_body.html")
+        with_region = any(s.region for s in rows)
         return Markup(tpl.render(
-            rows=rows, year_counts=year_counts, year=y, year_param=ALL_YEARS if y is None else y,
-            region=region or "", rule=rule or "", rule_titles={c: rule_title(c) for s in rows for c in s.rules},
+            row_html=dashboard_rows(rows, {c: rule_title(c) for s in rows for c in s.rules}, with_region),
+            with_region=with_region, year_counts=year_counts, year=y, year_param=ALL_YEARS if y is None else y,
+            region=region or "", rule=rule or "",
             pager=pager(n, figures["totals"]["reports"], DASHBOARD_PAGE), exports=backend.export_kinds(),
             **figures))
 
