@@ -33,11 +33,16 @@ def served(db: str, tmp_path: Path) -> Iterator[str]:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        # several server processes (one per CPU) each load the app: on a busy 2-core machine the
+        # first answer can take 15 s
+        deadline = time.monotonic() + 60
+        while True:
             try:
                 urllib.request.urlopen(base + "/login", timeout=1)
                 break
             except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("nianbao serve did not start") from None
                 time.sleep(0.1)
         yield base
     finally:
