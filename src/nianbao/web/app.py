@@ -203,6 +203,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return {"status": "ok"}
 
     from . import pages, routes_api
+    # the pages first: a request walks the routes in order, and the report page and dashboard are
+    # what most requests ask (no route of another router is shadowed: tests/test_web_routes.py)
+    app.include_router(pages.router)
     app.include_router(routes_api.router)
     from . import routes_review
     app.include_router(routes_review.router)
@@ -219,7 +222,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from . import routes_admin, routes_rules
     app.include_router(routes_admin.router)
     app.include_router(routes_rules.router)
-    app.include_router(pages.router)
 
     return app
 
