@@ -66,7 +66,11 @@ def make_engine(url: str, *, read_only: bool = False) -> Engine:
     if url.startswith("sqlite"):
         if read_only:
             url = _read_only_url(url)
-        engine = create_engine(url, connect_args={"timeout": 60})
+        # a web server process runs up to ~20 requests at once on its threads: with SQLAlchemy's
+        # default pool (5 + 10 overflow) the overflow connections were closed and opened again (WAL and
+        # pragmas each time) under load; an idle SQLite connection costs little
+        pool = {"pool_size": 20, "max_overflow": 20} if sqlite_path(url) is not None else {}   # not :memory:
+        engine = create_engine(url, connect_args={"timeout": 60}, **pool)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):
@@ -259,9 +263,8 @@ class HotRead:
                 row = cur.fetchone()
             finally:
                 cur.close()
-            raw.rollback()      # PostgreSQL's driver opened a transaction; SQLite has none: a no-op
         except self.engine.dialect.loaded_dbapi.Error as e:
             raise DBAPIError.instance(self.sql, args, e, self.engine.dialect.loaded_dbapi.Error) from e
         finally:
-            raw.close()         # back to the pool
+            raw.close()         # back to the pool, which rolls back what PostgreSQL's driver began
         return None if row is None else tuple(row)
