@@ -319,9 +319,10 @@ def test_a_run_whose_process_is_gone_is_interrupted_with_its_counts_so_far(store
     assert (run["files"], run["failed"]) == (3, 1)
 
 
-def test_report_and_data_versions_change_with_what_a_page_shows_and_errors_stay_sqlalchemy_errors(store):
-    """The web's per-view checks (Store.report_version, Store.data_version) run as HotReads on a raw
-    pooled connection: same answers as through SQLAlchemy, on SQLite and PostgreSQL."""
+def test_hot_reads_answer_as_sqlalchemy_does_and_versions_change_with_what_a_page_shows(store):
+    """The web's per-view reads (Store.report_version, data_version, get_report) run as HotReads on a
+    raw pooled connection: the same values of the same types as through SQLAlchemy (datetimes, bools,
+    JSON), on SQLite and PostgreSQL; errors stay SQLAlchemy's."""
     from sqlalchemy.exc import DBAPIError
     from sqlalchemy import select
 
@@ -330,9 +331,12 @@ def test_report_and_data_versions_change_with_what_a_page_shows_and_errors_stay_
     v1 = store.report_version(rid)
     assert v1 is not None and store.report_version(rid + 1000) is None
     assert store.data_version() != before
-    with store.engine.connect() as c:          # what the statement gives through a Connection
-        from nianbao.store.store import _VERSION_QUERY
-        assert tuple(c.execute(_VERSION_QUERY, {"id": rid}).one()) == v1
+    from nianbao.store.store import _REPORT_QUERY, _VERSION_QUERY
+    with store.engine.connect() as c:          # what the statements give through a Connection, types too
+        for q in (_VERSION_QUERY, _REPORT_QUERY):
+            want, got = tuple(c.execute(q, {"id": rid}).one()), store._hot(q).one(id=rid)
+            assert got == want and [type(v) for v in got] == [type(v) for v in want]
+    assert store.get_report(rid).report == store.get_report(rid).report and store.get_report(rid + 1000) is None
     newer = _report(41)
     newer.source.sha256 = f"{4242:064x}"
     newer.findings = []

@@ -249,6 +249,10 @@ class HotRead:
         self.engine = engine
         self.compiled = statement.compile(dialect=engine.dialect)
         self.sql = str(self.compiled)
+        # each column's conversion from the driver's value (SQLite: text to datetime, 0/1 to bool, JSON
+        # text to objects), as SQLAlchemy's own results apply it
+        self.processors = [c.type.dialect_impl(engine.dialect).result_processor(engine.dialect, None)
+                           for c in statement.selected_columns]
 
     def one(self, **params) -> tuple | None:
         from sqlalchemy.exc import DBAPIError
@@ -267,4 +271,6 @@ class HotRead:
             raise DBAPIError.instance(self.sql, args, e, self.engine.dialect.loaded_dbapi.Error) from e
         finally:
             raw.close()         # back to the pool, which rolls back what PostgreSQL's driver began
-        return None if row is None else tuple(row)
+        if row is None:
+            return None
+        return tuple(v if f is None or v is None else f(v) for f, v in zip(self.processors, row))

@@ -624,12 +624,12 @@ class Store:
 
     def get_report(self, report_id: int) -> StoredReport | None:
         """A stored report with its model (findings included)."""
-        with self._core() as c:      # no ORM session: the report page asks this on every first view
-            r = c.execute(_REPORT_QUERY, {"id": report_id}).first()
-            if r is None:
-                return None
-            *info, model = r
-            return StoredReport(*info, report=Report.model_validate(model))
+        with self._reading():        # a HotRead: the report page asks this on every first view
+            r = self._hot(_REPORT_QUERY).one(id=report_id)
+        if r is None:
+            return None
+        *info, model = r
+        return StoredReport(*info, report=Report.model_validate(model))
 
     def _where_reports(self, q, *, agency: str | int | None = None, region: str | None = None,
                        year: int | None = None, search: str | None = None, code: str | None = None,
