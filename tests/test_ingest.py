@@ -18,6 +18,7 @@ from nianbao.generate.text import render_bytes
 from nianbao.ingest import ingest, iter_sources
 from nianbao.library import Library
 from nianbao.store import open_store
+from proc_support import descendants
 from store_support import db_url, store  # noqa: F401  (fixtures)
 
 CLI = [sys.executable, "-c", "from nianbao.cli import main; main()"]
@@ -219,24 +220,6 @@ def test_two_ingests_of_overlapping_folders_at_once_store_each_report_once(db_ur
     _assert_whole(db_url, a + b + c)
 
 
-def _descendants(pid: int) -> dict[int, int]:
-    """{pid: depth} of the processes below `pid` (Linux /proc)."""
-    parents = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                stat = (d / "stat").read_text()
-            except OSError:
-                continue
-            parents[int(d.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    out, frontier, depth = {}, [pid], 0
-    while frontier:
-        depth += 1
-        frontier = [c for c, p in parents.items() if p in frontier]
-        out.update({c: depth for c in frontier})
-    return out
-
-
 def test_a_worker_killed_midway_costs_no_file(store, tmp_path):
     files = write_corpus(tmp_path / "in", 30, seed=21)
     killed = []
@@ -244,7 +227,7 @@ def test_a_worker_killed_midway_costs_no_file(store, tmp_path):
     def on_outcome(_o):
         if not killed:
             # forkserver workers are our grandchildren (children of the fork server)
-            workers = [p for p, d in _descendants(os.getpid()).items() if d == 2]
+            workers = [p for p, d in descendants(os.getpid()).items() if d == 2]
             if workers:
                 os.kill(workers[0], signal.SIGKILL)
                 killed.append(workers[0])

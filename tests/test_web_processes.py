@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ import pytest
 from nianbao.web.auth import LoginThrottle
 from nianbao.web.jobs import ABANDONED, MAX_JOBS_KEPT, JobRunner
 from nianbao.web.uploads import Refused, UploadBudget
+from proc_support import descendants, free_port
 from store_support import db_url  # noqa: F401  (SQLite and PostgreSQL)
 from web_support import web_engine
 
@@ -253,29 +253,10 @@ CLI = [sys.executable, "-c", "from nianbao.cli import main; main()"]
 PASSWORD = "processes-test-password"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                stat = (d / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                out.append(int(d.name))
-    return out
-
-
 def _workers(pid: int) -> list[int]:
     """The server processes uvicorn started (multiprocessing's spawned children; not its resource tracker)."""
     out = []
-    for child in _children(pid):
+    for child in (c for c, depth in descendants(pid).items() if depth == 1):
         try:
             if "spawn_main" in Path(f"/proc/{child}/cmdline").read_text():
                 out.append(child)
@@ -368,7 +349,7 @@ def _serve(tmp_path: Path, processes: int = 2) -> tuple[subprocess.Popen, int]:
     db = f"sqlite:///{tmp_path / 'n.db'}"
     subprocess.run([*CLI, "user", "add", "reviewer", "--db", db, "--password-stdin"], input=PASSWORD + "\n",
                    text=True, check=True, capture_output=True)
-    port = _free_port()
+    port = free_port()
     log = open(tmp_path / "serve.log", "wb")
     proc = subprocess.Popen([*CLI, "serve", "--db", db, "--port", str(port), "--data-dir", str(tmp_path / "f"),
                              "--processes", str(processes), "--workers", "1"],
