@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import create_engine, text
 
+from nianbao import api
 from nianbao.form import FORM_2021
 from nianbao.generate import random_agency, random_report
 from nianbao.model import Position
@@ -337,6 +338,16 @@ def test_hot_reads_answer_as_sqlalchemy_does_and_versions_change_with_what_a_pag
             want, got = tuple(c.execute(q, {"id": rid}).one()), store._hot(q).one(id=rid)
             assert got == want and [type(v) for v in got] == [type(v) for v in want]
     assert store.get_report(rid).report == store.get_report(rid).report and store.get_report(rid + 1000) is None
+    from nianbao.store.store import _INFOS_QUERY, _RULE_COUNTS_QUERY
+    with_findings = _report(43)
+    with_findings.tables.applications["granted"].total = 10**6         # a T-rule's error: findings to count
+    other = store.save_report(api.audit(with_findings)).report_id
+    assert store.rule_counts([other])[other]
+    with store.engine.connect() as c:          # a list's page: IN (:ids) spread out, as SQLAlchemy does
+        for q in (_INFOS_QUERY, _RULE_COUNTS_QUERY):
+            want = sorted(tuple(r) for r in c.execute(q, {"ids": [rid, other, rid + 1000]}))
+            assert sorted(store._hot(q).all(ids=[rid, other, rid + 1000])) == want
+    assert [i.id for i in store.report_infos([other, rid])] == [other, rid]
     newer = _report(41)
     newer.source.sha256 = f"{4242:064x}"
     newer.findings = []

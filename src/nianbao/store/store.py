@@ -682,9 +682,9 @@ class Store:
     def report_infos(self, ids: Iterable[int]) -> list[ReportInfo]:
         """The listed facts of these reports, in the order given (missing ids left out)."""
         ids = list(ids)
-        with self._core() as c:
+        with self._reading():
             got = {r[0]: ReportInfo(*r) for k in range(0, len(ids), 500)
-                   for r in c.execute(_INFOS_QUERY, {"ids": ids[k:k + 500]})}
+                   for r in self._hot(_INFOS_QUERY).all(ids=ids[k:k + 500])}
         return [got[i] for i in ids if i in got]
 
     def count_reports(self, *, current: bool | None = True, **filters: Any) -> int:
@@ -716,9 +716,9 @@ class Store:
         """Findings per rule of each of these reports, counted in SQL: {report_id: {code: n}}."""
         ids = list(report_ids)
         out: dict[int, dict[str, int]] = {i: {} for i in ids}
-        with self._core() as c:
+        with self._reading():
             for k in range(0, len(ids), 500):
-                for rid, code, n in c.execute(_RULE_COUNTS_QUERY, {"ids": ids[k:k + 500]}):
+                for rid, code, n in self._hot(_RULE_COUNTS_QUERY).all(ids=ids[k:k + 500]):
                     out[rid][code] = n
         return out
 
