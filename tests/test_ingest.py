@@ -15,6 +15,7 @@ from sqlalchemy import create_engine, text
 
 from nianbao.generate import sample_reports
 from nianbao.generate.text import render_bytes
+from nianbao import lifeline
 from nianbao.ingest import ingest, iter_sources
 from nianbao.library import Library
 from nianbao.store import open_store
@@ -289,3 +290,27 @@ def test_a_worker_killed_while_sending_its_result_does_not_hang_the_batch():
     assert sorted(saved) == list(range(6))
     assert all(saved[i] == i for i in saved if i != POISON)
     assert isinstance(saved[POISON], InputError) and saved[POISON].message == BROKEN
+
+
+def test_parse_workers_end_when_the_process_that_started_them_is_killed(tmp_path):
+    """A server process killed outright (kill -9, the OOM killer) left its parse workers, their fork
+    server and the resource tracker running for good: the workers now end themselves (lifeline)."""
+    import signal
+
+    sample = next(iter(sorted((Path(__file__).resolve().parents[1] / "src/nianbao/samples").glob("*.txt"))))
+    code = ("import sys, time\nfrom nianbao.ingest import ParsePool\npool = ParsePool(workers=2)\n"
+            "pool.parse(open(sys.argv[1], 'rb').read(), 'a.txt')\nprint('parsed', flush=True)\ntime.sleep(600)\n")
+    owner = subprocess.Popen([sys.executable, "-c", code, str(sample)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert owner.stdout.readline().strip() == "parsed"
+        below = list(descendants(owner.pid))
+        assert len(below) >= 2                       # the fork server and its parse workers, at least
+    finally:
+        os.kill(owner.pid, signal.SIGKILL)
+        owner.wait()
+    deadline = time.monotonic() + 20
+    while (left := [p for p in below if lifeline.alive(p)]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    for p in left:
+        os.kill(p, signal.SIGKILL)
+    assert not left, f"still running: {left}"

@@ -39,6 +39,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
 from .errors import InputError, StoreError
+from .lifeline import exit_with
 from .model import Report
 from .readers import MAX_BYTES
 
@@ -338,6 +339,12 @@ def _context():
     return multiprocessing.get_context("spawn")      # Windows
 
 
+def _new_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes that end themselves when this process is gone (lifeline)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=exit_with,
+                               initargs=(os.getpid(),))
+
+
 BROKEN = "解析进程异常退出（文件可能触发了解析器崩溃或内存耗尽）"
 T = TypeVar("T")
 STUCK_CHECK_S = 2.0           # how often a wait looks for a dead worker that left the pool stuck
@@ -388,7 +395,7 @@ class ParsePool:
     def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
             if self._pool is None:
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context())
+                self._pool = _new_pool(self.workers)
             return self._pool
 
     def _discard(self, broken: ProcessPoolExecutor) -> None:
@@ -410,7 +417,7 @@ class ParsePool:
     @staticmethod
     def _isolated(name: str, fn, *args) -> Report | InputError:
         """Parse one file in a worker of its own (after a worker died with it in flight)."""
-        with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+        with _new_pool(1) as pool:
             try:
                 fut = pool.submit(fn, *args)
                 _wait(pool, [fut])

@@ -86,21 +86,14 @@ def create_app_from_env() -> FastAPI:
     return create_app(Settings.from_json(text))
 
 
-def _stop_with_parent(every: float = 1.0) -> None:
+def _stop_with_parent() -> None:
     """uvicorn's worker processes outlive a parent that is killed outright (SIGKILL, OOM): each would go
     on serving the port alone. This one stops (SIGTERM, its graceful shutdown) once its parent is gone."""
     import signal
-    import threading
-    import time
 
-    parent = os.getppid()
+    from ..lifeline import when_gone
 
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every)
-        os.kill(os.getpid(), signal.SIGTERM)
-
-    threading.Thread(target=watch, name="nianbao-parent-watch", daemon=True).start()
+    when_gone(os.getppid(), lambda: os.kill(os.getpid(), signal.SIGTERM))
 
 
 def _templates() -> Jinja2Templates:
