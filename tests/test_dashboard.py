@@ -171,3 +171,17 @@ def test_every_registered_rule_has_a_chinese_name():
     for r in rules():
         assert r.code in TITLES and r.title == TITLES[r.code], r.code
         assert any("\u4e00" <= ch <= "\u9fff" for ch in r.title)
+
+
+def test_a_served_process_warms_its_caches_so_the_first_dashboard_view_reads_only_the_fingerprint(tmp_path):
+    from nianbao.web import warm
+
+    c, app = new_client(tmp_path)
+    _seed(app, {2022: 3, 2023: 4})
+    cold = _statements(app, lambda: c.get("/dashboard?year=all"))
+    c2, app2 = new_client(tmp_path / "again")
+    _seed(app2, {2022: 3, 2023: 4})
+    warm.start(app2).join(120)
+    with c2:
+        assert _statements(app2, lambda: c2.get("/dashboard?year=all")) == 1 < cold
+        assert c2.get("/dashboard?year=all").status_code == 200

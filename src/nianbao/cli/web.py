@@ -51,7 +51,7 @@ def serve(
 
     processes = processes or default_processes()
     settings = Settings(db_url=resolve_url(_db(db)), data_dir=data_dir, max_upload_mb=max_upload_mb,
-                        workers=workers, secure_cookies=secure_cookies)
+                        workers=workers, secure_cookies=secure_cookies, warm=True)
     # built here even with several processes: the store and the web tables are migrated, the session
     # key is created and a bad database is reported once, before any server process starts
     web = create_app(settings)

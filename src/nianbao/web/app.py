@@ -49,6 +49,7 @@ class Settings:
     page_size: int = 50                   # rows per page of the report list (paging.DEFAULT_LIMIT)
     max_expanded_mb: int = DEFAULT_MAX_EXPANDED_MB    # one zip, all entries inflated
     user_budget_mb: int = DEFAULT_USER_BUDGET_MB      # one user's uploads in flight, all requests together
+    warm: bool = False                    # warm the caches in the background at start (nianbao serve: web.warm)
 
     def resolved_data_dir(self, url: str) -> Path:
         return default_data_dir(url, self.data_dir)
@@ -119,6 +120,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if settings.warm:
+            from . import warm
+            warm.start(app)
         yield
         app.state.jobs.shutdown()
         app.state.upload_budget.close()
