@@ -40,7 +40,7 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from webload import CACHE, _fast_sqlite, measure, serve  # noqa: E402
+from webload import CACHE, _fast_sqlite, measure, serve, tree_cpu_seconds  # noqa: E402
 
 REPORTS = int(os.environ.get("NIANBAO_BENCH_REGION_REPORTS", "5000"))
 CLIENTS = 4
@@ -196,25 +196,6 @@ def cpu_per_city(n: int = REPORTS, views: list[tuple[str, str]] = VIEWS) -> list
     return rows
 
 
-def _tree_cpu(pid: int) -> float | None:
-    """CPU seconds of a process and its children (nianbao serve runs several server processes)."""
-    from webload import cpu_seconds
-
-    total, stack = 0.0, [pid]
-    while stack:
-        p = stack.pop()
-        got = cpu_seconds(p)
-        if got is None:
-            return None if p == pid else total
-        total += got
-        try:
-            for t in Path(f"/proc/{p}/task").iterdir():
-                stack += [int(c) for c in (t / "children").read_text().split()]
-        except OSError:
-            pass
-    return total
-
-
 def _first(base: str, path: str) -> tuple[int, float]:
     t = time.perf_counter()
     try:
@@ -252,13 +233,13 @@ def run() -> list[tuple[str, str | float]]:
                 if status != 200:
                     rows.append((f"web {name}", f"(HTTP {status})"))
                     continue
-                cpu0 = _tree_cpu(base.pid)
+                cpu0 = tree_cpu_seconds(base.pid)
                 try:
                     m = measure(base, path, clients=CLIENTS, requests=REQUESTS)
                 except RuntimeError as e:
                     rows.append((f"web {name}", f"(failed: {e})"))
                     continue
-                cpu1 = _tree_cpu(base.pid)
+                cpu1 = tree_cpu_seconds(base.pid)
                 # the server's CPU per request (all its processes, the clients' connection set-up
                 # included): unlike latency, not inflated by other work on the machine
                 cpu = f"{1000 * (cpu1 - cpu0) / m['requests']:.0f}" if cpu0 is not None and cpu1 is not None else "?"

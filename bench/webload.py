@@ -153,6 +153,20 @@ def tree_cpu_seconds(pid: int) -> float | None:
     return total
 
 
+def _settled(pid: int, limit: float = 120.0) -> None:
+    """Wait until the server's processes are idle (under 5% of a CPU for a second): each warms its
+    caches in the background after it starts (web/warm.py); the figures are of a server at work,
+    not of one still starting."""
+    end = time.monotonic() + limit
+    before = tree_cpu_seconds(pid)
+    while before is not None and time.monotonic() < end:
+        time.sleep(1.0)
+        now = tree_cpu_seconds(pid)
+        if now is None or now - before < 0.05:
+            return
+        before = now
+
+
 @contextmanager
 def serve(db: Path) -> Iterator[Server]:
     """`nianbao serve` over a copy of the store at `db`; yields its base URL (with `.pid`)."""
@@ -176,6 +190,7 @@ def serve(db: Path) -> Iterator[Server]:
                     proc.kill()
                     raise RuntimeError("server did not start: " + proc.stderr.read().decode()[-2000:])
                 time.sleep(0.2)
+        _settled(proc.pid)
         try:
             yield base
         finally:
