@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from urllib.parse import urlencode
 
 import httpx
 
@@ -20,11 +21,25 @@ PATHS = ("/dashboard", "/dashboard?year=all", "/", "/api/reports", "/regions/ove
 log = logging.getLogger(__name__)
 
 
+def _paths(app) -> list[str]:
+    """PATHS, and the scorecard of the registry's top region: the year's cells every region's card
+    reads are read there (a scorecard without a region computes none)."""
+    paths = list(PATHS)
+    try:
+        top = next((r for r in app.state.backend.library.registry.regions() if r.parent_id is None), None)
+    except Exception as e:  # noqa: BLE001 — best effort, like the pages below
+        log.warning("warm-up could not read the registry: %s", e)
+        top = None
+    if top is not None:
+        paths.append("/scorecard?" + urlencode({"region": top.name}))
+    return paths
+
+
 def start(app) -> threading.Thread:
-    """Ask PATHS of `app` in a daemon thread of its own (its own event loop); returns the thread."""
+    """Ask the pages of `app` in a daemon thread of its own (its own event loop); returns the thread."""
     async def ask() -> None:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://warm-up") as c:
-            for path in PATHS:
+            for path in _paths(app):
                 try:
                     await c.get(path)
                 except Exception as e:  # noqa: BLE001 — best effort: the page is computed on demand
