@@ -314,3 +314,22 @@ def test_parse_workers_end_when_the_process_that_started_them_is_killed(tmp_path
     for p in left:
         os.kill(p, signal.SIGKILL)
     assert not left, f"still running: {left}"
+
+
+def test_ctrl_c_stops_an_ingest_without_a_traceback_from_the_parse_workers(tmp_path):
+    """Ctrl-C reaches the whole process group: the workers leave stopping to the ingest, which says
+    one line, instead of each printing a KeyboardInterrupt traceback."""
+    import signal
+
+    files = write_corpus(tmp_path / "in", 40, seed=5)
+    assert files
+    proc = subprocess.Popen([sys.executable, "-c", "from nianbao.cli import main; main()", "ingest", str(tmp_path / "in"),
+                             "--db", f"sqlite:///{tmp_path / 'n.db'}", "-j", "2"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while len([p for p, d in descendants(proc.pid).items() if d == 2]) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)                             # the workers have started (grandchildren: forkserver's)
+    time.sleep(0.5)
+    os.killpg(proc.pid, signal.SIGINT)              # what the terminal does on Ctrl-C
+    _, err = proc.communicate(timeout=60)
+    assert "Traceback" not in err, err[-2000:]

@@ -28,6 +28,7 @@ import errno
 import hashlib
 import multiprocessing
 import os
+import signal
 import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
@@ -339,9 +340,16 @@ def _context():
     return multiprocessing.get_context("spawn")      # Windows
 
 
+def _worker_start(owner: int) -> None:
+    """Each parse worker: Ctrl-C in the terminal reaches the whole process group, but stopping is the
+    owner's business (it shuts the pool down) — a worker would only print a KeyboardInterrupt
+    traceback; and the worker ends itself when its owner is gone (lifeline)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with(owner)
+
+
 def _new_pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes that end themselves when this process is gone (lifeline)."""
-    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=exit_with,
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_context(), initializer=_worker_start,
                                initargs=(os.getpid(),))
 
 
