@@ -113,7 +113,10 @@ def library(db: str | None, **kw) -> Iterator:
     lib = open_library(db, **kw)
     try:
         yield lib
-    except (InputError, ReviewError, ConfigError) as e:
+    except InputError as e:
+        report_error(e)             # with the file it is about, when it names one
+        raise typer.Exit(EXIT_INPUT) from None
+    except (ReviewError, ConfigError) as e:
         report_error(getattr(e, "message", None) or str(e))
         raise typer.Exit(EXIT_INPUT) from None
     except StoreError as e:

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..model import YEAR_MAX, YEAR_MIN
-from .app import DB_HELP, EXIT_INPUT, EXIT_OK, app, console, err_console, open_library, print_json, report_error
+from .app import DB_HELP, EXIT_INPUT, EXIT_OK, app, console, err_console, library, open_library, print_json, report_error
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -145,13 +145,9 @@ def _print_ingest(summary: dict, db: str | None) -> None:
 def db_info(db: str = typer.Option(None, "--db", help=DB_HELP),
             json_out: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
     """数据库概况：报告数、机关数、审核问题数、年度。"""
-    lib = open_library(db)
-    try:
-        with _store_errors():
-            stats = lib.stats()
-            summary = lib.findings_summary()
-    finally:
-        lib.close()
+    with library(db) as lib:
+        stats = lib.stats()
+        summary = lib.findings_summary()
     if json_out:
         print_json(stats | {"findings_by_rule": summary})
         return
@@ -167,12 +163,8 @@ def db_runs(db: str = typer.Option(None, "--db", help=DB_HELP),
             limit: int = typer.Option(20, help="显示最近几次"),
             json_out: bool = typer.Option(False, "--json", help="以 JSON 输出")) -> None:
     """最近的入库记录（开始、结束、文件数、失败）。"""
-    lib = open_library(db)
-    try:
-        with _store_errors():
-            runs = lib.runs(limit)
-    finally:
-        lib.close()
+    with library(db) as lib:
+        runs = lib.runs(limit)
     if json_out:
         print_json(runs)
         return
@@ -191,12 +183,8 @@ def db_runs(db: str = typer.Option(None, "--db", help=DB_HELP),
 @db_app.command("upgrade")
 def db_upgrade(db: str = typer.Option(None, "--db", help=DB_HELP)) -> None:
     """把数据库结构升级到最新版本（打开数据库时也会自动升级）。"""
-    lib = open_library(db)
-    try:
-        with _store_errors():
-            console.print(f"数据库结构版本：{lib.stats()['revision']}")
-    finally:
-        lib.close()
+    with library(db) as lib:
+        console.print(f"数据库结构版本：{lib.stats()['revision']}")
 
 
 def print_findings_summary(summary: list[dict]) -> None:
@@ -245,13 +233,11 @@ def compare(
     """主要指标对比：新收申请、予以公开占比、行政复议纠正率、风险指标（红/黄标记）、审核问题数。"""
     from ..agency import join_name
     from ..compare import INDICATORS, SORT_KEYS, sort_rows
-    from ..errors import InputError, StoreError
 
     if sort and sort not in SORT_KEYS:
         report_error(f"--sort 只能是：{'、'.join(SORT_KEYS)}")
         raise typer.Exit(EXIT_INPUT)
-    lib = open_library(db)
-    try:
+    with library(db) as lib:        # a region neither the registry nor the store knows: InputError, one line
         if agency:
             if lib.find_agency(agency) is None:
                 report_error(f"库中没有机关「{agency}」的报告")
@@ -261,14 +247,6 @@ def compare(
                 rows = [r for r in rows if r.year == year]
         else:
             rows = lib.compare(region=region, year=year)
-    except StoreError as e:
-        report_error(e.message)
-        raise typer.Exit(EXIT_INPUT) from None
-    except InputError as e:         # a region neither the registry nor the store knows (不在名录中)
-        report_error(e)
-        raise typer.Exit(EXIT_INPUT) from None
-    finally:
-        lib.close()
     if sort:
         rows = sort_rows(rows, sort, desc)
     if json_out:
@@ -340,23 +318,12 @@ def export(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出导出结果（文件、大小）"),
 ) -> None:
     """导出库中的报告（长表/宽表；xlsx 每张表一页并附审核问题），或某机关的整改清单。"""
-    from ..errors import InputError, StoreError
-
-    lib = open_library(db)
-    try:
+    with library(db) as lib:
         if rectification:
             data, name, _ = lib.rectification(rectification, fmt, year)
         else:
             data, name, _ = lib.export(fmt, form, agency=agency, region=region, year=year,
                                        current=None if all_versions else True)
-    except InputError as e:
-        report_error(e)
-        raise typer.Exit(EXIT_INPUT) from None
-    except StoreError as e:
-        report_error(e.message)
-        raise typer.Exit(EXIT_INPUT) from None
-    finally:
-        lib.close()
     if out is None and fmt in ("csv", "json") and not rectification and not json_out:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
