@@ -6,19 +6,9 @@ from __future__ import annotations
 import random
 import re
 
-import pytest
-
 from nianbao.generate.synthetic import random_report
-from test_review_api import _report
-from web_support import login, new_client
-
-
-@pytest.fixture
-def client(tmp_path):
-    c, app = new_client(tmp_path)
-    with c:
-        rid = app.state.backend.add_report(_report(1)).id
-        yield c, rid
+from test_review_api import client  # noqa: F401  (fixture: a client and one stored report)
+from web_support import login
 
 
 def _confirm_one(c, h, rid) -> dict:
