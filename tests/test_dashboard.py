@@ -112,20 +112,21 @@ def _statements(app, fn) -> int:
         nonlocal n
         n += statement.strip().upper() != "BEGIN"      # SQLite's own BEGIN (store/db.py) is no query
 
-    # the per-view fingerprints run as HotReads, on a raw connection that SQLAlchemy's events don't see
-    hot_one = HotRead.one
+    # the hot reads (fingerprints, a list page's rows) run as HotReads, on a raw connection that
+    # SQLAlchemy's events don't see: every statement one runs is counted here
+    hot_run = HotRead._run
 
-    def counted(self, **params):
+    def counted(self, params, one):
         nonlocal n
         n += 1
-        return hot_one(self, **params)
+        return hot_run(self, params, one)
 
     event.listen(app.state.backend.engine, "before_cursor_execute", count)
-    HotRead.one = counted
+    HotRead._run = counted
     try:
         fn()
     finally:
-        HotRead.one = hot_one
+        HotRead._run = hot_run
         event.remove(app.state.backend.engine, "before_cursor_execute", count)
     return n
 
