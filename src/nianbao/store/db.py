@@ -279,7 +279,7 @@ class HotRead:
             cur = raw.cursor()
             try:
                 cur.execute(sql, args)
-                rows = [r for r in [cur.fetchone()] if r is not None] if one else cur.fetchall()
+                rows = cur.fetchmany(1) if one else cur.fetchall()
             finally:
                 cur.close()
         except self.engine.dialect.loaded_dbapi.Error as e:
