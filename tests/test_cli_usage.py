@@ -52,3 +52,21 @@ def test_review_compare_and_export_bound_the_year_like_every_other_command(monke
     code, err = run(monkeypatch, capsys, *args, "--year", year, *db)
     assert code == 2 and "--year" in err and words in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_end_of_input_at_a_prompt_is_one_line_and_exit_130_and_a_closed_pipe_no_traceback(tmp_path):
+    """Leaving a prompt (EOF) and a reader that stops early (`| head`) end quietly: main() once named a
+    click exception typer does not have, so any such exit became an AttributeError traceback."""
+    import subprocess
+
+    cli = [sys.executable, "-c", "from nianbao.cli import main; main()"]
+    db = f"sqlite:///{tmp_path / 'n.db'}"
+    r = subprocess.run([*cli, "user", "add", "某人", "--db", db], stdin=subprocess.DEVNULL, capture_output=True,
+                       text=True)
+    assert r.returncode == 130 and "已中断" in r.stderr and "Traceback" not in r.stderr
+    p = subprocess.Popen([*cli, "rules", "--markdown"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.read(10)
+    p.stdout.close()                        # the reader is gone before the output is written
+    err = p.stderr.read().decode()
+    p.wait(60)
+    assert "Traceback" not in err, err[-1500:]

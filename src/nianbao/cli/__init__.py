@@ -13,6 +13,8 @@ def main() -> None:
     """The `nianbao` command: click's usage errors become one Chinese line and exit 2."""
     import sys
 
+    import typer
+
     from .app import EXIT_INPUT, report_error
     from .usage import ce, chinese_usage_error
 
@@ -24,7 +26,7 @@ def main() -> None:
     except ce.UsageError as e:
         report_error(chinese_usage_error(e))
         sys.exit(EXIT_INPUT)
-    except ce.Abort:
+    except typer.Abort:                     # EOF at a prompt
         report_error("已中断")
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
