@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import subprocess
+import sys
 
 from sqlalchemy import event
 
@@ -186,3 +188,24 @@ def test_a_served_process_warms_its_caches_so_the_first_dashboard_view_reads_onl
     with c2:
         assert _statements(app2, lambda: c2.get("/dashboard?year=all")) == 1 < cold
         assert c2.get("/dashboard?year=all").status_code == 200
+
+
+def test_a_served_process_freezes_its_warmed_caches_out_of_garbage_collection(tmp_path):
+    # in a process of its own: freezing is process-wide, and must not touch the test runner's
+    script = f"""
+import gc
+from pathlib import Path
+from fastapi.testclient import TestClient
+from nianbao.web.app import Settings, create_app
+from nianbao.web.warm import GC_THRESHOLD
+app = create_app(Settings(db_url="sqlite:///{tmp_path}/s.db", data_dir=Path("{tmp_path}/files"),
+                          secret="t", warm=True))
+before = gc.get_freeze_count()
+with TestClient(app) as c:
+    app.state.warm_up.join(120)
+    assert c.get("/dashboard").status_code == 200
+    print(before, gc.get_freeze_count() > 10_000, gc.get_threshold() == GC_THRESHOLD)
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["0", "True", "True"]

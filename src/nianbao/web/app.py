@@ -122,7 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         if settings.warm:
             from . import warm
-            warm.start(app)
+            app.state.warm_up = warm.start(app, settle=True)
         yield
         app.state.jobs.shutdown()
         app.state.upload_budget.close()
