@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from jinja2.utils import htmlsafe_json_dumps
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -21,6 +22,7 @@ from ..oversight.scope import pinned
 from ..oversight.scorecard import inputs_version, ranking_chart, scorecard_xlsx
 from .params import year_param, year_query
 from .region_options import datalist_options
+from .rows import scorecard_rows
 from .views import render
 
 router = APIRouter()
@@ -79,16 +81,18 @@ def _card_pinned(request: Request, region: str, year: int):
 
 
 def _page_data(request: Request, region: str, year: int, card) -> dict[str, Any]:
-    """card.to_dict() for the page (without the lines' evidence, which the page does not show and
-    whose copy was most of its cost), kept beside the card; valid only for that very card object,
-    so a recomputed card gets its own."""
+    """What the page shows of the card, kept beside it: card.to_dict() (without the lines' evidence,
+    which the page does not show and whose copy was most of its cost), the table's rows and the
+    chart's option as HTML; valid only for that very card object, so a recomputed card gets its own."""
     cache = _cache(request)
     got = cache.get(("page", region, year))
     if got is not None and got[0] is card:
         return got[1]
     data = card.to_dict(evidence=False)
-    cache.put(("page", region, year), (card, data))
-    return data
+    page = {"data": data, "rows": scorecard_rows(data["agencies"], region, card.year),
+            "chart": htmlsafe_json_dumps(ranking_chart(card))}
+    cache.put(("page", region, year), (card, page))
+    return page
 
 
 def _page_parts(request: Request, region: str, year: int | None):
@@ -106,12 +110,11 @@ async def scorecard_page(request: Request, region: str | None = None, year: str 
     years = sorted(lib.store.years(), reverse=True)
     y = year_param(year) if year not in (None, "") else (years[0] if years else None)
     region = (region or "").strip()
-    regions, card, data = await run_in_threadpool(_page_parts, request, region, y)
+    regions, card, page = await run_in_threadpool(_page_parts, request, region, y)
     ctx: dict[str, Any] = {"region": region, "year": y, "years": years, "regions": regions, "card": card,
                            "region_options": datalist_options(regions)}
     if card is not None:
-        ctx["data"] = data
-        ctx["chart"] = ranking_chart(card)
+        ctx.update(page)
         ctx["chart_height"] = max(260, 70 + 24 * min(len(card.agencies), 60))
     return render(request, "scorecard_index.html", **ctx)
 

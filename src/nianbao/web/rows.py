@@ -1,9 +1,13 @@
-"""The rows of the report lists (dashboard, index) as HTML, built here rather than in the templates:
-50 rows of a dozen cells through Jinja's autoescape and attribute lookups were most of a list
-page's first rendering (~3 ms of ~6); the templates keep the filters, headers and pager."""
+"""The rows of the long tables (dashboard, index, scorecard) as HTML, built here rather than in the
+templates: 50 rows of a dozen cells through Jinja's autoescape and attribute lookups were most of a
+list page's first rendering (~3 ms of ~6) — on dicts each lookup first fails as an attribute, so a
+city's scorecard (~110 agencies × 8 lines) spent ~10 ms there; the templates keep the filters,
+headers and pager."""
 from __future__ import annotations
 
 from html import escape
+from typing import Any
+from urllib.parse import quote
 
 from markupsafe import Markup
 
@@ -44,4 +48,22 @@ def index_rows(rows: list[Summary]) -> Markup:
             f"<td>{escape(s.region or '')}</td><td>{s.year or ''}</td>"
             f'<td class="muted">{escape(s.file or "")}</td>'
             f'{_num(s.errors, "error")}{_num(s.warnings, "warning")}<td class="num">{s.infos}</td></tr>\n')
+    return Markup("".join(out))
+
+
+def scorecard_rows(agencies: list[dict[str, Any]], region: str, year: int) -> Markup:
+    """The ranking table's rows from Scorecard.to_dict()'s agencies: each line's points with its
+    explanation as the tooltip, "—" with the reason where it was not evaluated."""
+    where = f"region={quote(region)}&amp;year={year}"
+    out = []
+    for a in agencies:
+        cells = "".join(f'<td class="num" title="{escape(ln["text"])}">{ln["points"]}</td>' if ln["evaluated"]
+                        else f'<td class="num muted" title="{escape(ln["reason"] or "")}">—</td>'
+                        for ln in a["lines"])
+        floored = '<span class="small muted">（保底）</span>' if a["floored"] else ""
+        tr = '<tr class="sev-error">' if a["status"] == "missing" else "<tr>"
+        out.append(
+            f'{tr}<td class="num">{a["rank"]}</td>'
+            f'<td><a href="/scorecard/agency/{quote(a["key"])}?{where}">{escape(a["agency"])}</a></td>'
+            f'<td>{escape(a["status_name"])}</td>{cells}<td class="num"><b>{a["total"]}</b>{floored}</td></tr>\n')
     return Markup("".join(out))
