@@ -20,8 +20,8 @@ CSV = """省,市,县（区）,机关名称,类型,报告范围,期限
 
 
 @pytest.fixture
-def path(tmp_path):
-    return f"sqlite:///{tmp_path / 'c.db'}"
+def path(db_url):
+    return db_url
 
 
 @pytest.fixture
@@ -85,15 +85,40 @@ def test_edit_by_another_process_is_seen_at_once(reg, path):
     assert reg.region("新区") is not None
 
 
-def test_direct_table_change_with_newer_timestamp_is_seen(reg):
-    """Any write that stamps updated_at (as every registry write does) is a new fingerprint."""
-    from datetime import UTC, datetime, timedelta
-
+def test_direct_table_change_is_seen_even_without_a_new_timestamp(reg):
+    """Any write to the registry's tables raises its version (database triggers), whoever makes it."""
     rid = reg.region("中宁县").id
+    before = reg.fingerprint()
     with reg.store._write() as s:
-        s.execute(update(RegionRow).where(RegionRow.id == rid)
-                  .values(deadlines={"zone": "01-15"}, updated_at=datetime.now(UTC) + timedelta(seconds=1)))
+        s.execute(update(RegionRow).where(RegionRow.id == rid).values(deadlines={"zone": "01-15"}))
     assert reg.region(rid).deadlines == {"zone": "01-15"}
+    assert reg.fingerprint() != before
+
+
+def test_foreign_key_actions_change_the_registry_fingerprint(reg):
+    """A region's deletion cascading to its children and entries, and an agency's deletion clearing
+    an entry's match, are writes the triggers see too."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import delete, insert, select
+
+    from nianbao.store.models import Agency
+    from nianbao.store.registry_models import EntryRow
+
+    eid = reg.entries()[0].id
+    with reg.store._write() as s:
+        aid = s.execute(insert(Agency).values(name="测试局", region="中卫市", names=[], created_at=datetime.now(UTC))
+                        ).inserted_primary_key[0]
+        s.execute(update(EntryRow).where(EntryRow.id == eid).values(agency_id=aid))
+    before = reg.fingerprint()
+    with reg.store._write() as s:
+        s.execute(delete(Agency).where(Agency.id == aid))
+        assert s.scalar(select(EntryRow.agency_id).where(EntryRow.id == eid)) is None
+    after = reg.fingerprint()
+    assert after != before
+    with reg.store._write() as s:
+        s.execute(delete(RegionRow).where(RegionRow.id == reg.region("中卫市").id))
+    assert reg.fingerprint() != after and reg.region("沙坡头区") is None
 
 
 # ------------------------------------------------------------------ cached region views

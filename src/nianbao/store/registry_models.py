@@ -9,12 +9,14 @@
   name, with its kind (government / department / township / zone), what a government report
   covers (area = the whole area, office = its own office, null = unknown), an optional deadline
   for this agency alone, and the store agency it was matched to (null until a report arrives).
+- registry_version: one row whose counter triggers raise on every write to the two tables above
+  (migration 0008_registry_version): Registry.fingerprint.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .models import Base, Json
@@ -48,3 +50,9 @@ class EntryRow(Base):
     updated_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     __table_args__ = (UniqueConstraint("region_id", "name", name="uq_registry_entry_region_name"),)
+
+
+class RegistryVersion(Base):
+    __tablename__ = "registry_version"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)
