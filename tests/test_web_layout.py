@@ -130,3 +130,17 @@ def test_review_columns_registry_fields_and_chart_headers_fit_in_chromium(tmp_pa
         assert trend["gridTop"] >= trend["legendTop"] + 2 * 24, trend      # two legend rows at this width
         assert trend["height"] > 320, trend                                  # grown by the header's second row
         b.close()
+
+
+def test_a_flagged_cell_lists_its_findings_one_per_line_without_a_trailing_break(tmp_path):
+    from web_support import audited_report
+
+    c, app = new_client(tmp_path)
+    with c:
+        rid = app.state.backend.add_report(audited_report(3)).id
+        page = c.get(f"/reports/{rid}").text
+    titles = re.findall(r'<[^>]*class="val[^"]*"[^>]* title="([^"]*)"', page) + \
+        re.findall(r'title="([^"]*)"[^>]*tabindex="0"', page)
+    assert titles
+    for t in titles:
+        assert not t.endswith("&#10;") and all(re.match(r"[A-Z]\d{3}|人工", line) for line in t.split("&#10;"))

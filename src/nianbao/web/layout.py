@@ -123,8 +123,9 @@ def _value_html(report: Report, v: _ValueSlot, by_path: dict[str, list[int]], un
     title = ""
     if hits:
         f = report.findings
-        title = ' title="' + "".join(f"{escape(f[i].code)} {escape(f[i].message)}&#10;"
-                                     for i in sorted(set(hits))) + '" tabindex="0"'
+        # one line per finding, no line break after the last
+        title = ' title="' + "&#10;".join(f"{escape(f[i].code)} {escape(f[i].message)}"
+                                          for i in sorted(set(hits))) + '" tabindex="0"'
     if value is None:
         # a cell the extractor could not place (C007) is not a blank the report left
         cls, text = ("val unread" if v.path in unread else "val blank"), ""
