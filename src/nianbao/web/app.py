@@ -208,6 +208,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_review.router)
     from . import review_pages
     app.include_router(review_pages.router)
+    from . import deleted_pages
+    app.include_router(deleted_pages.router)
     from . import routes_scorecard
     app.include_router(routes_scorecard.router)
     from . import routes_copied
