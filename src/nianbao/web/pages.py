@@ -140,10 +140,16 @@ def report_page_png(request: Request, report_id: int, page: int):
 
 
 @router.post("/reports/{report_id}/delete")
-def report_delete(request: Request, report_id: int, user: str = Depends(auth.require_writer)):
-    summary, report = _load(request, report_id)
-    request.app.state.backend.delete(report_id, user=user)   # soft: kept for restoring, trailed; the original stays
-    return RedirectResponse("/", status_code=303)
+def report_delete(request: Request, report_id: int, reason: str = Form(""), user: str = Depends(auth.require_writer)):
+    """Soft delete (kept for restoring, trailed; the original stays), then the deleted reports' page
+    naming this one and its deletion record, with the button that undoes it."""
+    from .deleted_pages import deletion_record_of
+
+    backend = request.app.state.backend
+    if not backend.delete(report_id, user=user, reason=reason.strip() or None):
+        raise HTTPException(404, f"报告 {report_id} 不存在")
+    record = deletion_record_of(backend.library, report_id)
+    return RedirectResponse(f"/deleted?just={record}#deleted-{record}" if record else "/deleted", status_code=303)
 
 
 # ------------------------------------------------------------------ agency
