@@ -19,6 +19,7 @@ from ..errors import InputError
 from ..model import YEAR_MAX, YEAR_MIN
 from ..store.review import DECISIONS, STATUSES, ConflictError, ReviewError
 from . import auth
+from .deleted_pages import deleted_rows, deletion_record_of, restore_deleted
 from .paging import PAGE_HEADERS, PAGE_PARAM, with_offset
 from .params import year_query
 from .views import library
@@ -109,9 +110,21 @@ def delete(request: Request, report_id: int, body: DeleteIn, user: str = Depends
     lib = library(request)
     if not lib.delete(report_id, user=user, reason=body.reason):
         raise HTTPException(404, f"报告 {report_id} 不存在")
-    # this report's archive entry (not merely the newest: someone else may have deleted one meanwhile)
-    restore_id = next((d["id"] for d in lib.deleted(20) if d["report_id"] == report_id), None)
-    return {"deleted": report_id, "restore_id": restore_id}
+    return {"deleted": report_id, "restore_id": deletion_record_of(lib, report_id)}
+
+
+@router.get("/deleted", summary="已删除的报告（新的在前）：删除记录编号（恢复时用）、原报告、机关、年度、删除人、时间、理由，"
+                                "已恢复的附 restored_as")
+def deleted(request: Request, limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, Any]]:
+    return deleted_rows(library(request), limit)
+
+
+@router.post("/deleted/{deleted_id}/restore", summary="恢复已删除的报告（需登录）：成为一份新编号的报告，记入留痕；"
+                                                      "已恢复过的返回该报告（restored 为 false）",
+             responses={404: {"description": "删除记录不存在"}})
+def restore(request: Request, deleted_id: int, user: str = Depends(auth.require_writer)) -> dict[str, Any]:
+    report_id, now = _call(restore_deleted, library(request), deleted_id, user)
+    return {"deleted_id": deleted_id, "report_id": report_id, "restored": now}
 
 
 _PAGED = {200: {"headers": PAGE_HEADERS}}
