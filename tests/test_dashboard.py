@@ -190,10 +190,43 @@ def test_a_served_process_warms_its_caches_so_the_first_dashboard_view_reads_onl
         assert c2.get("/dashboard?year=all").status_code == 200
 
 
+def test_a_served_process_warms_again_once_a_change_to_the_store_has_settled(tmp_path):
+    import threading
+    import time
+
+    from nianbao.web import warm
+
+    c, app = new_client(tmp_path)
+    _seed(app, {2022: 3})
+    stop = threading.Event()
+    t = warm.start(app, watch=0.05, stop=stop)
+
+    def passes(n: int) -> bool:
+        deadline = time.monotonic() + 60
+        while app.state.warm_passes < n and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return app.state.warm_passes == n
+
+    try:
+        assert passes(1)
+        time.sleep(0.3)
+        assert app.state.warm_passes == 1            # nothing changed: nothing warmed again
+        _seed(app, {2023: 2}, start=10)
+        assert passes(2)
+        with c:
+            assert _statements(app, lambda: c.get("/dashboard?year=all")) == 1
+            assert ">2023<" in c.get("/dashboard?year=all").text
+    finally:
+        stop.set()
+        t.join(60)
+    assert not t.is_alive()
+
+
 def test_a_served_process_freezes_its_warmed_caches_out_of_garbage_collection(tmp_path):
     # in a process of its own: freezing is process-wide, and must not touch the test runner's
     script = f"""
 import gc
+import time
 from pathlib import Path
 from fastapi.testclient import TestClient
 from nianbao.web.app import Settings, create_app
@@ -202,9 +235,13 @@ app = create_app(Settings(db_url="sqlite:///{tmp_path}/s.db", data_dir=Path("{tm
                           secret="t", warm=True))
 before = gc.get_freeze_count()
 with TestClient(app) as c:
-    app.state.warm_up.join(120)
+    deadline = time.monotonic() + 120
+    while app.state.warm_passes < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert c.get("/dashboard").status_code == 200
     print(before, gc.get_freeze_count() > 10_000, gc.get_threshold() == GC_THRESHOLD)
+app.state.warm_up.join(30)
+assert not app.state.warm_up.is_alive()      # the watch ended with the server
 """
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180)
     assert out.returncode == 0, out.stderr[-2000:]

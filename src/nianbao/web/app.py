@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -120,10 +121,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        stop_warming = threading.Event()
         if settings.warm:
             from . import warm
-            app.state.warm_up = warm.start(app, settle=True)
+            app.state.warm_up = warm.start(app, settle=True, watch=warm.WATCH, stop=stop_warming)
         yield
+        stop_warming.set()
         app.state.jobs.shutdown()
         app.state.upload_budget.close()
         backend.close()         # the Library's parse workers, then the store

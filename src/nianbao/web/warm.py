@@ -8,9 +8,10 @@ is kept; a failure only means a colder cache.
 Then the process's garbage collector is settled (`settle_gc`): the warmed caches hold some 500,000
 objects at 5,000 reports, and every full collection walked all of them — a 150–250 ms pause every
 few dozen requests, the whole of the regional views' p95 tail. Frozen after warm-up (gc.freeze),
-collections skip them; a larger first threshold makes collections rarer. What freezing can keep
-alive is only what was alive then and later became cyclic garbage: measured, a few hundred objects
-when every cache is dropped and rebuilt."""
+collections skip them; a larger first threshold makes collections rarer. A change to the store
+(an upload, a decision, a registry edit) makes the caches stale: once the changes stop, the process
+warms and settles again (`start(watch=…)`), and that settle collects what the last one froze and
+has since become garbage."""
 from __future__ import annotations
 
 import asyncio
@@ -46,19 +47,31 @@ def _paths(app) -> list[str]:
 # young collections every 10,000 net allocations rather than 700: a request allocates thousands of
 # short-lived objects, and each collection also walks what survived into the middle generation
 GC_THRESHOLD = (10_000, 10, 10)
+WATCH = 10.0        # seconds between two looks at the store's version (nianbao serve)
 
 
 def settle_gc() -> None:
-    """Collect once, then freeze what survives (the warmed caches, the code) out of later
-    collections; raise the young generation's threshold."""
+    """Collect everything once (what an earlier settle froze and has since become garbage too), then
+    freeze what survives (the warmed caches, the code) out of later collections; raise the young
+    generation's threshold."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLD)
 
 
-def start(app, *, settle: bool = False) -> threading.Thread:
-    """Ask the pages of `app` in a daemon thread of its own (its own event loop), then, if `settle`,
-    settle_gc() (a server process's own choice: it freezes the whole process); returns the thread."""
+def _version(app) -> tuple | None:
+    """Everything the warmed pages read (reports, findings, decisions, registry, date)."""
+    from ..oversight.scorecard import inputs_version
+
+    try:
+        return inputs_version(app.state.backend.library)
+    except Exception as e:  # noqa: BLE001 — best effort: a failed look is a look without news
+        log.warning("warm-up could not read the store's version: %s", e)
+        return None
+
+
+def _ask(app) -> None:
     async def ask() -> None:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://warm-up") as c:
             for path in _paths(app):
@@ -66,9 +79,40 @@ def start(app, *, settle: bool = False) -> threading.Thread:
                     await c.get(path)
                 except Exception as e:  # noqa: BLE001 — best effort: the page is computed on demand
                     log.warning("warm-up of %s failed: %s", path, e)
+
+    asyncio.run(ask())
+
+
+def start(app, *, settle: bool = False, watch: float | None = None,
+          stop: threading.Event | None = None) -> threading.Thread:
+    """Ask the pages of `app` in a daemon thread of its own (its own event loop), then, if `settle`,
+    settle_gc() (a server process's own choice: it freezes the whole process). With `watch`, look at
+    the store's version every `watch` seconds until `stop` is set, and once it has changed and then
+    held still for a whole interval (a batch of uploads is over), warm and settle again: the caches
+    the change made stale are recomputed here rather than by the next reviewer, and frozen again.
+    app.state.warm_passes counts the passes done. Returns the thread."""
+    stop = stop or threading.Event()
+    app.state.warm_passes = 0
+
+    def one_pass() -> tuple | None:
+        seen = _version(app)
+        _ask(app)
         if settle:
             settle_gc()
+        app.state.warm_passes += 1
+        return seen
 
-    t = threading.Thread(target=lambda: asyncio.run(ask()), name="nianbao-warm-up", daemon=True)
+    def run() -> None:
+        seen = last = one_pass()
+        while watch is not None and not stop.wait(watch):
+            now = _version(app)
+            if now is None or now == seen:
+                continue
+            if now != last:             # still changing: wait for a quiet interval
+                last = now
+                continue
+            seen = last = one_pass()
+
+    t = threading.Thread(target=run, name="nianbao-warm-up", daemon=True)
     t.start()
     return t
