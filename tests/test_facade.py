@@ -96,10 +96,10 @@ def test_delete_and_restore_are_in_the_trail_and_the_archive_is_one_transaction(
     prev, cur = _pair(9)
     lib = Library(store=store)
     rid = lib.add_report(cur, user="甲")
-    assert lib.delete(rid, user="乙", reason="传错文件")
+    record = lib.delete(rid, user="乙", reason="传错文件")
     assert lib.store.get_info(rid) is None
     deleted = lib.review.deleted(1)[0]
-    assert deleted["report_id"] == rid and deleted["deleted_by"] == "乙" and deleted["reason"] == "传错文件"
+    assert deleted["id"] == record and deleted["report_id"] == rid and deleted["deleted_by"] == "乙" and deleted["reason"] == "传错文件"
     new = lib.restore(deleted["id"], user="丙")
     assert lib.store.get_info(new).sha256 == "c" * 64
     actions = [(e["action"], e["user"]) for e in lib.trail(agency_id=lib.store.get_info(new).agency_id, year=2023)]
@@ -107,7 +107,7 @@ def test_delete_and_restore_are_in_the_trail_and_the_archive_is_one_transaction(
     delete = next(e for e in lib.trail(agency_id=lib.store.get_info(new).agency_id, year=2023)
                   if e["action"] == "delete")
     assert delete["before"]["report_id"] == rid and delete["comment"] == "传错文件"
-    assert not lib.delete(10**6, user="乙")       # unknown: nothing archived, nothing trailed
+    assert lib.delete(10**6, user="乙") is None    # unknown: nothing archived, nothing trailed
     assert lib.review.deleted(5)[0]["report_id"] == rid
 
 

@@ -162,12 +162,14 @@ def test_upload_without_csrf_token_is_refused(client):
     assert r.status_code == 403 and "CSRF" in r.json()["detail"]
 
 
-def test_delete_needs_login_and_removes_the_report(seeded):
+def test_delete_needs_login_and_removes_the_report_naming_the_record_that_restores_it(seeded):
     c, app, ids = seeded
     assert c.delete(f"/api/reports/{ids[2]}").status_code == 401
     token = login(c)
     r = c.delete(f"/api/reports/{ids[2]}", headers={"X-CSRF-Token": token})
-    assert r.status_code == 200 and r.json() == {"deleted": ids[2]}
+    record = app.state.backend.library.deleted(1)[0]
+    assert r.status_code == 200 and r.json() == {"deleted": ids[2], "restore_id": record["id"]}
+    assert record["report_id"] == ids[2]
     assert c.get(f"/api/reports/{ids[2]}").status_code == 404
     assert c.delete(f"/api/reports/{ids[2]}", headers={"X-CSRF-Token": token}).status_code == 404
 

@@ -213,24 +213,27 @@ class Library:
 
         return regional.after_ingest(self, report_ids, user=user)
 
-    def delete(self, report_id: int, *, user: str | None = None, reason: str | None = None) -> bool:
+    def delete(self, report_id: int, *, user: str | None = None, reason: str | None = None) -> int | None:
         """Soft delete: the report leaves the listings (the store deletes it, the next version takes
         over), its model is kept in deleted_report for `restore` (in the same transaction), and the
-        trail records who and why."""
+        trail records who and why. The deletion record's id (what `restore` takes), None when there
+        is no such report."""
         from .oversight import regional
 
         info = self.store.get_info(report_id)
         if info is None:
-            return False
+            return None
         touched = regional.before_delete(self, report_id)     # siblings naming it, governments summing it
-        gone = self.store.delete_report(report_id, keep=lambda s, row: self.review.archive(s, row, user, reason))
+        record: list[int] = []
+        gone = self.store.delete_report(report_id,
+                                        keep=lambda s, row: record.append(self.review.archive(s, row, user, reason)))
         if gone:
             before = {"report_id": info.id, "agency_id": info.agency_id, "year": info.year, "sha256": info.sha256,
                       "file": info.source_file, "is_current": info.is_current}
             self.review.record("delete", user, report_id=report_id, agency_id=info.agency_id, year=info.year,
                                before=before, comment=reason)
             regional.after_delete(self, touched, info.agency_id, info.year, user=user)
-        return gone
+        return record[0] if gone else None
 
     def restore(self, deleted_id: int, *, user: str | None = None) -> int:
         """Put a deleted report back (as a new stored report; versions follow the usual rule)."""

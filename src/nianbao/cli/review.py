@@ -362,15 +362,14 @@ def delete(
 ) -> None:
     """删除一份报告（软删除：从列表中移除，内容保留可恢复，留痕记录操作人与原因）。"""
     with library(db) as lib:
-        ok = lib.delete(report_id, user=acting_user(user), reason=reason)
-        deleted = lib.deleted(1) if ok else []
-    if not ok:
+        record = lib.delete(report_id, user=acting_user(user), reason=reason)
+    if record is None:
         report_error(f"报告 {report_id} 不存在")
         raise typer.Exit(EXIT_INPUT)
     if json_out:
-        print_json({"deleted": report_id, "restore_id": deleted[0]["id"]})
+        print_json({"deleted": report_id, "restore_id": record})
     else:
-        console.print(f"已删除报告 {report_id}（恢复：nianbao review restore {deleted[0]['id']}）", highlight=False)
+        console.print(f"已删除报告 {report_id}（恢复：nianbao review restore {record}）", highlight=False)
 
 
 @review_app.command("restore")

@@ -622,11 +622,15 @@ class Review:
 
     # ------------------------------------------------------------ soft delete
     @staticmethod
-    def archive(s: Session, row: ReportRow, user: str | None, reason: str | None) -> None:
-        """Keep a report about to be deleted (its model, hash, agency-year) for restoring."""
-        s.add(DeletedReport(report_id=row.id, sha256=row.sha256, agency_id=row.agency_id, year=row.year,
-                            source_mtime=row.source_mtime, model=row.model, deleted_by=user, deleted_at=_now(),
-                            reason=reason))
+    def archive(s: Session, row: ReportRow, user: str | None, reason: str | None) -> int:
+        """Keep a report about to be deleted (its model, hash, agency-year) for restoring; the id of
+        the deletion record (what restore takes)."""
+        d = DeletedReport(report_id=row.id, sha256=row.sha256, agency_id=row.agency_id, year=row.year,
+                          source_mtime=row.source_mtime, model=row.model, deleted_by=user, deleted_at=_now(),
+                          reason=reason)
+        s.add(d)
+        s.flush()
+        return d.id
 
     def deleted(self, limit: int = 100) -> list[dict[str, Any]]:
         with self.store._read() as s:

@@ -184,8 +184,9 @@ class Backend:
         """Store an already parsed (and audited) report."""
         return self.get(self.library.add_report(report, user=user))[0]
 
-    def delete(self, id: int, user: str | None = None, reason: str | None = None) -> bool:
-        """Soft delete (Library.delete): kept for restoring, trailed; its original stays."""
+    def delete(self, id: int, user: str | None = None, reason: str | None = None) -> int | None:
+        """Soft delete (Library.delete): kept for restoring, trailed; its original stays. The
+        deletion record's id, None when there is no such report."""
         return self.library.delete(id, user=user, reason=reason)
 
     # ---------------------------------------------------------------- compare and export

@@ -43,12 +43,6 @@ def restore_deleted(lib, deleted_id: int, user: str) -> tuple[int, bool]:
     return lib.restore(deleted_id, user=user), True
 
 
-def deletion_record_of(lib, report_id: int) -> int | None:
-    """The deletion record of a report just deleted (its own, not merely the newest: someone else may
-    have deleted another one meanwhile)."""
-    return next((d["id"] for d in lib.deleted(20) if d["report_id"] == report_id), None)
-
-
 @router.get("/deleted", response_class=HTMLResponse)
 def deleted_page(request: Request, just: str = ""):
     """The deleted reports; ?just=<record> names the one the user has just deleted."""

@@ -143,13 +143,10 @@ def report_page_png(request: Request, report_id: int, page: int):
 def report_delete(request: Request, report_id: int, reason: str = Form(""), user: str = Depends(auth.require_writer)):
     """Soft delete (kept for restoring, trailed; the original stays), then the deleted reports' page
     naming this one and its deletion record, with the button that undoes it."""
-    from .deleted_pages import deletion_record_of
-
-    backend = request.app.state.backend
-    if not backend.delete(report_id, user=user, reason=reason.strip() or None):
+    record = request.app.state.backend.delete(report_id, user=user, reason=reason.strip() or None)
+    if record is None:
         raise HTTPException(404, f"报告 {report_id} 不存在")
-    record = deletion_record_of(backend.library, report_id)
-    return RedirectResponse(f"/deleted?just={record}#deleted-{record}" if record else "/deleted", status_code=303)
+    return RedirectResponse(f"/deleted?just={record}#deleted-{record}", status_code=303)
 
 
 # ------------------------------------------------------------------ agency

@@ -161,12 +161,12 @@ def get_findings(request: Request, response: Response, report_id: int, severity:
             for i, f in chosen[p.offset:p.offset + p.limit]]
 
 
-@router.delete("/reports/{report_id}", summary="删除一份报告（需登录）")
+@router.delete("/reports/{report_id}", summary="删除一份报告（软删除，可恢复，记入留痕；需登录）：restore_id 是恢复时用的删除记录编号")
 def delete_report(request: Request, report_id: int, user: str = Depends(auth.require_writer)) -> dict[str, Any]:
-    s, r = _report_or_404(request, report_id)
-    backend = request.app.state.backend
-    backend.delete(report_id, user=user)          # soft: kept for restoring, trailed; the original stays
-    return {"deleted": report_id}
+    record = request.app.state.backend.delete(report_id, user=user)   # the original file stays
+    if record is None:
+        raise HTTPException(404, f"报告 {report_id} 不存在")
+    return {"deleted": report_id, "restore_id": record}
 
 
 @router.get("/agencies/{agency_id}", summary="一个机关历年的报告与主要数字")

@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..model import YEAR_MAX, YEAR_MIN
 from ..store.review import DECISIONS, STATUSES, ConflictError, ReviewError
 from . import auth
-from .deleted_pages import deleted_rows, deletion_record_of, restore_deleted
+from .deleted_pages import deleted_rows, restore_deleted
 from .paging import PAGE_HEADERS, PAGE_PARAM, with_offset
 from .params import year_query
 from .views import library
@@ -107,10 +107,10 @@ def assign(request: Request, body: AssignIn, user: str = Depends(auth.require_wr
 
 @router.delete("/reports/{report_id}", summary="删除报告（软删除，可恢复，记入留痕；需登录）")
 def delete(request: Request, report_id: int, body: DeleteIn, user: str = Depends(auth.require_writer)):
-    lib = library(request)
-    if not lib.delete(report_id, user=user, reason=body.reason):
+    record = library(request).delete(report_id, user=user, reason=body.reason)
+    if record is None:
         raise HTTPException(404, f"报告 {report_id} 不存在")
-    return {"deleted": report_id, "restore_id": deletion_record_of(lib, report_id)}
+    return {"deleted": report_id, "restore_id": record}
 
 
 @router.get("/deleted", summary="已删除的报告（新的在前）：删除记录编号（恢复时用）、原报告、机关、年度、删除人、时间、理由，"
