@@ -175,9 +175,17 @@ def db_runs(db: str = typer.Option(None, "--db", help=DB_HELP),
                   "unknown": "[yellow]未完成（中断或进行中）[/yellow]"}
     for r in runs:
         t.add_row(str(r["id"]), f"{r['started_at']:%Y-%m-%d %H:%M:%S}",
-                  f"{r['finished_at']:%H:%M:%S}" if r["finished_at"] else unfinished[r.get("status", "unknown")],
+                  _run_end(r, unfinished),
                   str(r["files"]), str(r["stored"]), str(r["duplicates"]), str(r["failed"]))
     console.print(t)
+
+
+def _run_end(run: dict, unfinished: dict[str, str]) -> str:
+    if not run["finished_at"]:
+        return unfinished[run.get("status", "unknown")]
+    if run.get("status") == "interrupted":      # closed afterwards, squared with what it stored
+        return f"{run['finished_at']:%H:%M:%S} [red]中断[/red]（已入库的已计入，未处理的需重新上传）"
+    return f"{run['finished_at']:%H:%M:%S}"
 
 
 @db_app.command("upgrade")

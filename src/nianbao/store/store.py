@@ -86,11 +86,19 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+RUN_INTERRUPTED = "入库中断：处理它的进程已停止，未处理的文件未入库"
+
+
+def _closed_interrupted(run: IngestRun) -> bool:
+    return any(isinstance(e, dict) and e.get("interrupted") for e in run.errors or ())
+
+
 def _run_status(run: IngestRun) -> str:
     """"finished", "running", "interrupted" (its process is gone: killed, crashed, the machine
-    restarted) or "unknown" (another machine's run, or a run recorded before runs named their process)."""
+    restarted; or closed afterwards by close_interrupted_run) or "unknown" (another machine's run, or
+    a run recorded before runs named their process)."""
     if run.finished_at is not None:
-        return "finished"
+        return "interrupted" if _closed_interrupted(run) else "finished"
     if run.pid is None or run.host != socket.gethostname()[:255]:
         return "unknown"
     return "running" if _pid_alive(run.pid) else "interrupted"
@@ -330,6 +338,20 @@ class Store:
             values["finished_at"] = _now()
         with self._write() as s:
             s.execute(update(IngestRun).where(IngestRun.id == run_id).values(**values))
+
+    def close_interrupted_run(self, run_id: int, *, files: int, duplicates: int, failed: int,
+                              errors: list[dict[str, str]], message: str = RUN_INTERRUPTED) -> dict[str, int]:
+        """Close a run whose process stopped before it could (a killed web upload), squared with the
+        store: `stored` is counted from the reports stored under the run (not taken from anyone), the
+        other counts are the caller's per-file outcomes; the run is marked interrupted (an errors
+        entry {"file": "", "message": message, "interrupted": true}, so `runs` gives status
+        "interrupted" with its finished_at). Calling it again recounts (a file finishing late)."""
+        with self._write() as s:
+            stored = s.scalar(select(func.count(ReportRow.id)).where(ReportRow.ingest_run_id == run_id)) or 0
+            s.execute(update(IngestRun).where(IngestRun.id == run_id).values(
+                files=files, stored=stored, duplicates=duplicates, failed=failed, finished_at=_now(),
+                errors=[*errors, {"file": "", "message": message, "interrupted": True}]))
+        return {"files": files, "stored": stored, "duplicates": duplicates, "failed": failed}
 
     def runs(self, limit: int | None = 20, offset: int = 0) -> list[dict[str, Any]]:
         """Ingest runs, newest first; `limit`/`offset` page them (count_runs counts them)."""
