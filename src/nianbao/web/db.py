@@ -43,6 +43,7 @@ jobs_table = Table(
     Column("created", Float, nullable=False),
     Column("seen", Float, nullable=False),             # the running process's heartbeat (or the finish)
     Column("closed", Boolean, nullable=False, server_default=false()),
+    Column("run_id", Integer),                         # the store's ingest run of the upload (w0004)
     Index("ix_web_jobs_created", "created"),
 )
 
@@ -56,6 +57,7 @@ job_files_table = Table(
     Column("report_id", Integer),
     Column("agency", Text),
     Column("year", Integer),
+    Column("sha256", String(64)),                      # the file's hash: found in the store after a crash (w0004)
 )
 
 login_failures_table = Table(
