@@ -138,7 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.backend = backend
     app.state.sources = sources
     # what the server processes share lives in the database (web/db.py), not in this process's memory
-    app.state.jobs = JobRunner(backend.engine, settings.workers)
+    app.state.jobs = JobRunner(backend.engine, settings.workers, store=backend.store)
     app.state.templates = _templates()
     from .pages import PageCache
     from .routes_scorecard import new_scorecard_cache

@@ -6,8 +6,14 @@ the threads only wait and record each file's state. A bad file gets its own Chin
 the rest go on. The parsing runs in the server process that received the upload; the job and its
 files' states are kept in the database (tables web_jobs, web_job_files), so the page's polls may
 land on any process of `nianbao serve --processes N`. They are progress reports, not records (what
-was stored is in the store): the newest MAX_JOBS_KEPT are kept. A job whose process stopped
-vouching for it (db.Keepalive) for db.STALE seconds shows its unfinished files as 失败.
+was stored is in the store): the newest MAX_JOBS_KEPT are kept.
+
+A job whose process stopped vouching for it (db.Keepalive) for db.STALE seconds — killed — or that
+stopped with its server is squared with the store once, by whichever process sees it first
+(`reconcile`): each file not through is looked up by its sha256; one whose report is stored shows as
+stored (已入库, its report linked; 重复文件 when another run had stored it), only the others as 失败 with
+"请重新上传". The job's ingest run is then closed with the reports actually stored under it and marked
+interrupted (Store.close_interrupted_run; `nianbao db runs` shows 中断).
 """
 from __future__ import annotations
 
@@ -17,6 +23,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.engine import Engine
@@ -28,6 +36,10 @@ MAX_JOBS_KEPT = 200
 FINAL = ("done", "duplicate", "error")
 ABANDONED = "处理中断：处理该文件的服务进程已停止，请重新上传"
 STOPPED = "处理中断：网页服务已停止，请重新上传"
+INTERRUPTED = (ABANDONED, STOPPED)
+
+if TYPE_CHECKING:
+    from ..store.store import Store
 
 
 @dataclass
@@ -57,6 +69,8 @@ class Job:
     created: float = field(default_factory=time.time)
     on_finish: Callable[[Job], None] | None = None
     closed: bool = False
+    run_id: int | None = None       # the store's ingest run of the upload
+    stopped: bool = False           # its server stopped before it was through: squared with the store
 
     @property
     def finished(self) -> bool:
@@ -76,46 +90,136 @@ class JobRunner:
     """Runs upload jobs in this process and reads any process's jobs from the database."""
 
     def __init__(self, engine: Engine, workers: int = 2, clock: Callable[[], float] = time.time,
-                 stale: float = STALE, heartbeat: float | None = None):
-        self.engine, self.clock, self.stale = engine, clock, stale
+                 stale: float = STALE, heartbeat: float | None = None, store: Store | None = None):
+        """`store`: where the uploads are stored, to square an interrupted job with (without it such a
+        job's unfinished files are only marked failed)."""
+        self.engine, self.clock, self.stale, self.store = engine, clock, stale, store
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="nianbao-ingest")
         self._lock = threading.Lock()
+        self._settling = threading.Lock()       # this process's reconciliations, one at a time
         self._live: dict[str, Job] = {}         # this process's jobs not yet through
         self._keepalive = Keepalive(self._touch, heartbeat or HEARTBEAT)
 
     # ---------------------------------------------------------------- reading (any process's jobs)
     def get(self, job_id: str) -> Job | None:
+        job, stale = self._read(job_id)
+        if stale:                           # its process died: nothing will move its files any more
+            try:
+                self.reconcile(job_id, ABANDONED)
+                job, stale = self._read(job_id)
+            except Exception:               # the database failed: show it unsettled, settle it next time
+                pass
+            if stale:
+                for f in job.files:
+                    if f.state not in FINAL:
+                        f.state, f.message = "error", ABANDONED
+        return job
+
+    def _read(self, job_id: str) -> tuple[Job | None, bool]:
+        """The job as recorded, and whether its process stopped vouching for it (not closed, stale)."""
         with self.engine.connect() as c:
             row = c.execute(select(jobs_t).where(jobs_t.c.id == job_id)).first()
             if row is None:
-                return None
+                return None, False
             files = c.execute(select(files_t).where(files_t.c.job_id == job_id).order_by(files_t.c.seq)).all()
-        job = Job(row.id, row.user, created=row.created, closed=bool(row.closed))
+        job = Job(row.id, row.user, created=row.created, closed=bool(row.closed), run_id=row.run_id)
         job.files = [FileStatus(f.name, f.state, f.message or "", f.report_id, f.agency, f.year) for f in files]
-        if not row.closed and row.seen < self.clock() - self.stale:
-            for f in job.files:             # its process died: nothing will move these any more
-                if f.state not in FINAL:
-                    f.state, f.message = "error", ABANDONED
-        return job
+        return job, not row.closed and row.seen < self.clock() - self.stale
+
+    # ---------------------------------------------------------------- squaring interrupted jobs with the store
+    def reconcile(self, job_id: str, message: str = ABANDONED, claim: bool = True) -> bool:
+        """Square a job that will not finish with the store: each file not through (or marked
+        interrupted) whose report is stored is shown as stored, the others failed with `message`;
+        then its ingest run is closed, interrupted, with what was stored under it. `claim`: only if the
+        job is still open, and closing it — one process settles a dead job. True when settled here."""
+        with self._settling:
+            with self.engine.connect() as c:
+                row = c.execute(select(jobs_t.c.run_id, jobs_t.c.closed).where(jobs_t.c.id == job_id)).first()
+                if row is None or (claim and row.closed):
+                    return False
+                files = c.execute(select(files_t).where(files_t.c.job_id == job_id)).all()
+            settled = [(f, self._settle(f, row.run_id, message)) for f in files
+                       if f.state not in FINAL or (f.state == "error" and f.message in INTERRUPTED)]
+            with writing(self.engine) as c:
+                if not claim:
+                    c.execute(update(jobs_t).where(jobs_t.c.id == job_id).values(closed=True, seen=self.clock()))
+                elif c.execute(update(jobs_t).where(jobs_t.c.id == job_id, jobs_t.c.closed == False)  # noqa: E712
+                                       .values(closed=True)).rowcount != 1:
+                    return False            # another process settled it meanwhile
+                for f, st in settled:       # unless the file's own outcome was recorded meanwhile
+                    c.execute(update(files_t).where(files_t.c.job_id == job_id, files_t.c.seq == f.seq,
+                                                    files_t.c.state == f.state, files_t.c.message == f.message)
+                              .values(state=st.state, message=st.message, report_id=st.report_id,
+                                      agency=st.agency, year=st.year))
+            self._close_run(job_id)
+            return True
+
+    def _settle(self, f, run_id: int | None, message: str) -> FileStatus:
+        """A file not through, as the store has it: stored under this run (done), stored by another
+        (duplicate: the user need not upload it again), or not stored (failed with `message`)."""
+        info = None
+        if self.store is not None and f.sha256:
+            rid = self.store.report_id_by_sha256(f.sha256)
+            info = self.store.get_info(rid) if rid is not None else None
+        if info is None:
+            return FileStatus(f.name, "error", message)
+        dup = run_id is None or info.ingest_run_id != run_id
+        return FileStatus(f.name, "duplicate" if dup else "done", "", info.id,
+                          info.agency_name or info.agency or "（未识别机关）", info.year)
+
+    def _close_run(self, job_id: str) -> None:
+        """Close the job's ingest run as interrupted, with its files' recorded outcomes and the reports
+        stored under it (recounted on every call: a file finishing late is counted)."""
+        with self.engine.connect() as c:
+            run_id = c.execute(select(jobs_t.c.run_id).where(jobs_t.c.id == job_id)).scalar()
+            files = c.execute(select(files_t.c.name, files_t.c.state, files_t.c.message)
+                              .where(files_t.c.job_id == job_id).order_by(files_t.c.seq)).all()
+        if run_id is None or self.store is None:
+            return
+        failed = [f for f in files if f.state not in ("done", "duplicate")]
+        self.store.close_interrupted_run(run_id, files=len(files),
+                                         duplicates=sum(f.state == "duplicate" for f in files),
+                                         failed=len(failed),
+                                         errors=[{"file": f.name, "message": f.message or "未处理"}
+                                                 for f in failed])
+
+    def reconcile_stale(self) -> int:
+        """Settle every job whose process died (each once, whichever process comes first); how many."""
+        with self.engine.connect() as c:
+            ids = list(c.scalars(select(jobs_t.c.id).where(jobs_t.c.closed == False,  # noqa: E712
+                                                            jobs_t.c.seen < self.clock() - self.stale)))
+        n = 0
+        for job_id in ids:
+            try:
+                n += self.reconcile(job_id, ABANDONED)
+            except Exception:               # bookkeeping: the next look settles it
+                pass
+        return n
 
     # ---------------------------------------------------------------- running (this process's jobs)
-    def start(self, user: str, items: list[tuple[str, Callable[[], tuple[int, str | None, int | None, bool]]]],
-              failed: list[InputError] = (), on_finish: Callable[[Job], None] | None = None) -> Job:
-        """items: (file name, work) where work() stores the file and returns
-        (report id, agency, year, duplicate); `on_finish(job)` runs once every file is through."""
+    def start(self, user: str, items: list[tuple], failed: list[InputError] = (),
+              on_finish: Callable[[Job], None] | None = None, run_id: int | None = None) -> Job:
+        """items: (file name, work) or (file name, work, sha256) where work() stores the file and
+        returns (report id, agency, year, duplicate); `on_finish(job)` runs once every file is through.
+        `run_id`: the store's ingest run the files are stored under; with the files' sha256 it lets a
+        job whose process died be squared with the store (reconcile)."""
         now = self.clock()
-        job = Job(secrets.token_urlsafe(12), user, created=now)
+        job = Job(secrets.token_urlsafe(12), user, created=now, run_id=run_id)
         job.on_finish = on_finish
         job.files = [FileStatus(e.file or "", "error", e.message) for e in failed]
-        pending = [(FileStatus(name), work) for name, work in items]
+        pending = [(FileStatus(name), work) for name, work, *_ in items]
         job.files += [st for st, _ in pending]
+        hashes = [None] * len(failed) + [rest[0] if rest else None for _, _, *rest in items]
+        self.reconcile_stale()          # dead processes' jobs: settled before they are pruned
         try:
             with writing(self.engine) as c:
                 self._prune(c, now)
-                c.execute(insert(jobs_t).values(id=job.id, user=user, created=now, seen=now, closed=not pending))
+                c.execute(insert(jobs_t).values(id=job.id, user=user, created=now, seen=now, closed=not pending,
+                                                run_id=run_id))
                 if job.files:
                     c.execute(insert(files_t), [{"job_id": job.id, "seq": i, "name": f.name, "state": f.state,
-                                                 "message": f.message} for i, f in enumerate(job.files)])
+                                                 "message": f.message, "sha256": h}
+                                                for i, (f, h) in enumerate(zip(job.files, hashes))])
         except BaseException:
             for st, _ in pending:      # nothing will run: on_finish still gives back what the upload holds
                 st.state, st.message = "error", "无法记录上传任务，未处理"
@@ -162,10 +266,18 @@ class JobRunner:
             st.message, st.state = f"无法处理（{type(e).__name__}: {e}）", "error"
         self._save(job, seq, st)
         with self._lock:
-            last = job.finished and not job.closed
+            stopped = job.stopped
+            last = not stopped and job.finished and not job.closed
             if last:
                 job.closed = True
                 self._live.pop(job.id, None)
+        if stopped:                     # finished after its server stopped: the run recounted with it
+            try:
+                with self._settling:
+                    self._close_run(job.id)
+            except Exception:
+                pass
+            return
         if last:
             self._keepalive.discard(job.id)
             self._close(job.id)
@@ -192,19 +304,19 @@ class JobRunner:
                 pass
 
     def shutdown(self, wait: bool = False) -> None:
-        """Stop: files not yet through are marked failed (this process will not parse them); `wait`
-        for the files being parsed (their outcome is then recorded over the mark)."""
+        """Stop: the jobs not yet through are squared with the store (reconcile: a file not yet
+        through is failed with STOPPED unless its report is stored; the run closed as interrupted);
+        `wait` for the files being parsed (their outcome is then recorded over the mark, the run
+        recounted)."""
         self._keepalive.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
         with self._lock:
             live, self._live = list(self._live.values()), {}
+            for job in live:
+                job.stopped = True
         for job in live:
             try:
-                with writing(self.engine) as c:
-                    c.execute(update(files_t).where(files_t.c.job_id == job.id,
-                                                    files_t.c.state.in_(("queued", "running")))
-                              .values(state="error", message=STOPPED))
-                    c.execute(update(jobs_t).where(jobs_t.c.id == job.id).values(closed=True, seen=self.clock()))
+                self.reconcile(job.id, STOPPED, claim=False)
             except Exception:
                 pass
         if wait:

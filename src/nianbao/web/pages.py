@@ -3,6 +3,7 @@ upload with live progress, login.
 """
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections import Counter
 from typing import Any
@@ -300,7 +301,8 @@ def start_ingest(request: Request, user: str, uploads: list[tuple[str, bytes]]):
     backend = app.state.backend
     try:
         run_id = backend.start_run([name for name, _ in uploads])
-        items = [(f.name, _ingest_work(app, f.name, f.data, run_id, user)) for f in files]
+        items = [(f.name, _ingest_work(app, f.name, f.data, run_id, user), hashlib.sha256(f.data).hexdigest())
+                 for f in files]     # the hash: a job whose process dies is squared with the store by it
     except BaseException:
         release()
         raise
@@ -308,7 +310,7 @@ def start_ingest(request: Request, user: str, uploads: list[tuple[str, bytes]]):
     def finish(job):
         release()
         backend.finish_run(run_id, [f.as_dict() for f in job.files])
-    return app.state.jobs.start(user, items, failed, on_finish=finish)
+    return app.state.jobs.start(user, items, failed, on_finish=finish, run_id=run_id)
 
 
 def _ingest_work(app, name: str, data: bytes, run_id: int, user: str | None = None):
