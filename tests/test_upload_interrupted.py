@@ -16,45 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 from nianbao.errors import InputError
-from nianbao.store import open_store
 from nianbao.store.store import report_sha256
 from nianbao.web.jobs import ABANDONED, STOPPED, JobRunner
-from store_support import db_url  # noqa: F401  (SQLite and PostgreSQL)
-from web_support import audited_report, web_engine
-
-
-class Clock:
-    def __init__(self, now: float = 1_000_000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def store(db_url):
-    s = open_store(db_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
-def new_engine(db_url):
-    made = []
-
-    def make():
-        made.append(web_engine(db_url))
-        return made[-1]
-    yield make
-    for e in made:
-        e.dispose()
-
-
-def _wait(cond, timeout: float = 20.0) -> None:
-    deadline = time.time() + timeout
-    while not cond():
-        assert time.time() < deadline, "timed out"
-        time.sleep(0.02)
+from store_support import db_url, store  # noqa: F401  (fixtures: SQLite and PostgreSQL)
+from test_web_processes import Clock, _wait, new_engine  # noqa: F401  (fixture: one engine per "process")
+from web_support import audited_report
 
 
 def _storing(store, report, run_id, gate: threading.Event | None = None):
