@@ -74,10 +74,12 @@ def test_points_by_hand_with_caps_floor_and_shared_rank():
     # 乙: late 30 days capped at -20, 4 errors (-8) capped at -5, one X005 -10, the 误报 one not counted = 65
     # 丙: no report: -100                                               = 0
     # 丁: -20, 3 errors -5 (cap), X002+X005 -20, cells 40+20 -60, red -5 = -10 → floor 0
-    # 戊: nothing counted; a blank cell, an indicator without value and no date are not evaluated = 100
-    assert got == {"戊局": (1, 100, False), "甲局": (2, 94, False), "乙局": (3, 65, False),
-                   "丙局": (4, 0, False), "丁局": (4, 0, True)}
-    assert [a.agency for a in card.agencies] == ["戊局", "甲局", "乙局", "丁局", "丙局"]
+    # 戊: nothing counted; a blank cell, an indicator without value and no date are not evaluated = 100,
+    #     an incomplete total the others (every item assessed) are not compared with: unranked, last
+    assert got == {"戊局": (None, 100, False), "甲局": (1, 94, False), "乙局": (2, 65, False),
+                   "丙局": (3, 0, False), "丁局": (3, 0, True)}
+    assert [a.agency for a in card.agencies] == ["甲局", "乙局", "丁局", "丙局", "戊局"]
+    assert [a.incomplete for a in card.agencies] == [[], [], [], [], ["late", "corrected", "substantive"]]
 
 
 def test_cap_is_shown_with_the_uncapped_points():
@@ -195,17 +197,23 @@ def test_xlsx_has_ranking_and_explanation_sheets_and_formula_like_text_stays_tex
     wb = load_workbook(io.BytesIO(scorecard_xlsx(_card(agencies))))
     assert wb.sheetnames == ["排名", "扣分说明"]
     rank = [[c.value for c in row] for row in wb["排名"].iter_rows()]
-    assert rank[0][:5] == ["名次", "机关", "地区", "状态", "基础分"] and rank[0][-2:] == ["总分", "未评估项"]
+    assert rank[0][:5] == ["名次", "机关", "地区", "状态", "基础分"]
+    assert rank[0][-3:] == ["总分", "未评估项", "排名说明"]
     body = {r[1]: r for r in rank[1:6]}
     jia = body["=HYPERLINK(\"http://x\")甲局"]
-    assert jia[0] == 2 and jia[-2] == 94 and jia[5:11] == [0, 0, -2, 0, -2, -2]
-    assert body["@SUM(A1)乙局"][-2] == 65
-    assert body["戊局"][-1] == "未按期公开、复议诉讼纠错、实质公开率偏低" and body["戊局"][6] == "—"
+    assert jia[0] == 1 and jia[-3] == 94 and jia[5:11] == [0, 0, -2, 0, -2, -2] and jia[-1] is None
+    assert body["@SUM(A1)乙局"][-3] == 65
+    assert body["戊局"][-2] == "未按期公开、复议诉讼纠错、实质公开率偏低" and body["戊局"][6] == "—"
+    # 戊局's 100 is partial: no rank, after the ranked ones, the reason in 排名说明
+    assert [r[0] for r in rank[1:6]] == [1, 2, 3, 3, "—"] and rank[5][1] == "戊局" and rank[5][-3] == 100
+    assert rank[5][-1] == "未完整评估：未按期公开、复议诉讼纠错、实质公开率偏低；总分不完整，不参与排名"
+    assert any(r[0] and str(r[0]).startswith("排名规则：只对各适用项都已评估的机关排名") for r in rank)
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)
     assert next(c for c in cells if str(c.value).startswith("=HYPERLINK")).data_type == "s"
     lines = [[c.value for c in row] for row in wb["扣分说明"].iter_rows()]
     assert lines[0] == ["名次", "机关", "扣分项", "已评估", "次数/数值", "得分", "说明", "依据材料"]
+    assert {r[0] for r in lines[1:] if r[1] == "戊局"} == {"—"}
     yi_late = next(r for r in lines if r[1] == "@SUM(A1)乙局" and r[2] == "未按期公开")
     assert yi_late[4:6] == [30, -20] and "逾期 30 天" in yi_late[7]
     assert len(lines) == 1 + 5 * len(SCHEME["items"])
@@ -267,7 +275,12 @@ def test_cli_json_and_explain_one_agency_and_xlsx(stocked, tmp_path):
                               "--xlsx", str(tmp_path / "s.xlsx")])
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert [a["rank"] for a in data["agencies"]] == sorted(a["rank"] for a in data["agencies"])
+    # ranked ones in rank order, then the unranked: 财政局 has no publication date and a blank cell
+    ranks = [a["rank"] for a in data["agencies"]]
+    assert ranks == [1, 2, None] and data["agencies"][-1]["agency"] == "中卫市沙坡头区财政局"
+    cz = data["agencies"][-1]
+    assert (cz["ranked"], cz["complete"], cz["incomplete"]) == (False, False, ["late", "review_corrected"])
+    assert cz["incomplete_text"] == "未完整评估：未按期公开、行政复议被纠错" and cz["total"] == 100
     assert {a["agency"] for a in data["agencies"]} == {"中卫市沙坡头区司法局", "中卫市沙坡头区民政局", "中卫市沙坡头区财政局"}
     assert load_workbook(tmp_path / "s.xlsx").sheetnames == ["排名", "扣分说明"]
     one = runner.invoke(app, ["scorecard", "-r", "沙坡头区", "-y", "2023", "--agency", "中卫市沙坡头区民政局",
@@ -348,14 +361,18 @@ def test_registry_scores_expected_agencies_missing_one_and_its_own_deadline(tmp_
         card = lib.scorecard("沙坡头区", 2023, scheme=parse_scheme(REGISTRY_SCHEME), today=date(2025, 6, 1))
     assert card.registry and card.region.endswith("沙坡头区")
     got = {a.agency: (a.rank, a.total, a.status) for a in card.agencies}
-    assert got == {"中卫市沙坡头区审计局": (1, 98, "unknown"), "中卫市沙坡头区司法局": (2, 92, "published"),
-                   "中卫市沙坡头区民政局": (3, 80, "published"), "宁夏回族自治区中卫市沙坡头区财政局": (4, 0, "missing")}
+    # 审计局, outside the registry, is scored (98) but not ranked above the agencies the registry
+    # lists and fully assessed: its 未公开 line could not be evaluated
+    assert got == {"中卫市沙坡头区审计局": (None, 98, "unknown"), "中卫市沙坡头区司法局": (1, 92, "published"),
+                   "中卫市沙坡头区民政局": (2, 80, "published"), "宁夏回族自治区中卫市沙坡头区财政局": (3, 0, "missing")}
+    assert card.agencies[-1].agency == "中卫市沙坡头区审计局"
     sf = {ln.item: ln for ln in card.agency("中卫市沙坡头区司法局").lines}
     assert sf["late"].evidence["deadline"] == "2024-01-25" and sf["late"].count == 3
     assert sf["subst"].evidence["numerator"] == 1 and sf["subst"].evidence["denominator"] == 4
     assert sf["subst"].evidence["mark"] == "red" and sf["missing"].points == 0
     sj = card.agency("中卫市沙坡头区审计局")
     assert sj.not_evaluated == ["missing"] and any("名录" in n for n in card.notes)
+    assert sj.incomplete == ["missing"] and sj.incomplete_text() == "未完整评估：未公开"
     cz = card.agency("财政局")
     assert cz.report_id is None and cz.entry_id is not None and cz.not_evaluated == ["late", "subst"]
 

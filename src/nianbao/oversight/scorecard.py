@@ -28,9 +28,26 @@ Assessment offices publish rules such as "未按时公开扣 5 分", "与往年�
 `basis` (optional) names the rule the line applies (考核办法第几条).
 
 An item whose input is unavailable is *not evaluated* for that agency (no registry → no 未公开
-line; a blank cell; an indicator with a zero denominator; a report without a publication date),
+line; a blank cell; an indicator with a blank denominator; a report without a publication date),
 shown with the reason and left out of the total — never counted as 0. An agency without a report
-is scored by the `missing` item alone. Agencies are ranked by total, ties share a rank (1, 2, 2, 4).
+is scored by the `missing` item alone.
+
+Ranking — only agencies whose score is complete are ranked (rank()): a total that left out an item
+for want of input could only be as high as it is because nothing was deducted there, so it is not
+comparable with a total that was fully assessed. The rule, per agency and item not evaluated:
+  * the item does not apply (Line.applicable false) — the agency has no report (it is scored by
+    the 未公开 item alone: "未公开报告，只按「未公开」计分"), or an indicator is 0 ÷ 0 (no
+    applications, nothing to measure) — the score stays complete;
+  * the item could be evaluated for none of the card's agencies it applies to (common_gaps: the
+    未公开 item when no registry is imported, a cell no report of the year's form has) — every
+    agency is equally without it, the ranking is by the other items, and a note says so;
+  * otherwise the score is *incomplete* (AgencyScore.incomplete: the item ids) — a report without
+    a publication date, a blank cell, an indicator with a blank part, and the 未公开 item of an
+    agency outside an imported registry ("不在机构名录中": the registry, the list of agencies
+    assessed, does not confirm it is one; its report may be misattributed).
+Complete agencies are ranked by total, ties share a rank (1, 2, 2, 4), then by name; incomplete
+ones follow, unranked (rank None, "—"), by name, their (partial) totals still shown with
+"未完整评估：<items>".
 
 Who is scored: with a registry, every agency it expects under the region (oversight/missing.py:
 lateness against the deadline that applies to the agency; those not yet due are left out and
@@ -354,6 +371,8 @@ class Line:
     text: str = ""                      # the line explained in words
     reason: str | None = None           # why not evaluated
     evidence: dict[str, Any] = field(default_factory=dict)
+    applicable: bool = True             # False: not evaluated because the item does not apply (the
+                                        # agency has no report; 0 ÷ 0) — the score stays complete
 
     def to_dict(self, evidence: bool = True) -> dict[str, Any]:
         # what asdict gives, without its generic recursion (a city's card has ~800 lines);
@@ -361,7 +380,7 @@ class Line:
         # does not show it)
         d = {"item": self.item, "name": self.name, "per": self.per, "evaluated": self.evaluated,
              "count": _num(self.count), "points": _num(self.points), "raw": _num(self.raw),
-             "capped": self.capped, "text": self.text, "reason": self.reason}
+             "capped": self.capped, "text": self.text, "reason": self.reason, "applicable": self.applicable}
         if evidence:
             d["evidence"] = _copy(self.evidence)
         return d
@@ -379,11 +398,29 @@ class AgencyScore:
     total: float
     floored: bool
     lines: list[Line]
-    rank: int = 0
+    rank: int | None = None             # None: not ranked (incomplete, or rank() not run)
+    incomplete: list[str] = field(default_factory=list)    # items missing input that count (rank())
 
     @property
     def not_evaluated(self) -> list[str]:
         return [ln.item for ln in self.lines if not ln.evaluated]
+
+    @property
+    def gaps(self) -> list[str]:
+        """Items not evaluated for want of input (not those that do not apply), before rank()
+        sets aside the card's common gaps."""
+        return [ln.item for ln in self.lines if not ln.evaluated and ln.applicable]
+
+    @property
+    def complete(self) -> bool:
+        return not self.incomplete
+
+    def incomplete_text(self) -> str | None:
+        """"未完整评估：未按期公开、复议纠错" (the items' names), None when complete."""
+        if not self.incomplete:
+            return None
+        names = {ln.item: ln.name for ln in self.lines}
+        return "未完整评估：" + "、".join(names.get(i, i) for i in self.incomplete)
 
     @property
     def key(self) -> str:
@@ -393,14 +430,21 @@ class AgencyScore:
         return f"e{self.entry_id}" if self.entry_id is not None else f"r{self.report_id}"
 
     def to_dict(self, evidence: bool = True) -> dict[str, Any]:
-        return {"rank": self.rank, "agency": self.agency, "agency_id": self.agency_id, "key": self.key,
+        return {"rank": self.rank, "ranked": self.rank is not None, "agency": self.agency,
+                "agency_id": self.agency_id, "key": self.key,
                 "region": self.region, "report_id": self.report_id, "entry_id": self.entry_id,
                 "status": self.status, "status_name": STATUS_NAMES[self.status], "base": _num(self.base),
-                "total": _num(self.total), "floored": self.floored, "not_evaluated": self.not_evaluated,
-                "lines": [ln.to_dict(evidence) for ln in self.lines]}
+                "total": _num(self.total), "floored": self.floored, "complete": self.complete,
+                "incomplete": list(self.incomplete), "incomplete_text": self.incomplete_text(),
+                "not_evaluated": self.not_evaluated, "lines": [ln.to_dict(evidence) for ln in self.lines]}
 
 
 STATUS_NAMES = {"published": "已公开", "missing": "未公开", "unknown": "已公开（未与名录对照）"}
+RANK_RULE = ("排名规则：只对各适用项都已评估的机关排名，同分同名次；某项缺少输入而未评估的机关（报告未载明发布日期、"
+             "单元格空白、指标的分子或分母空白、机关不在已导入的机构名录中等）总分不完整，标明「未完整评估」，"
+             "列于排名之后，不参与排名。不适用的项不影响完整性：未公开报告的机关只按「未公开」计分，"
+             "指标 0÷0（没有可计算的事项）不计；某项对所有机关都无法评估时（如未导入机构名录时的「未公开」），"
+             "各机关一样不计此项，照常排名。")
 
 
 @dataclass
@@ -412,6 +456,15 @@ class Scorecard:
     registry: bool                      # expected agencies come from the registry
     scheme_source: str = "默认配置"
     notes: list[str] = field(default_factory=list)
+    common_gaps: list[str] = field(default_factory=list)    # items evaluated for no agency (rank())
+
+    @property
+    def ranked(self) -> list[AgencyScore]:
+        return [a for a in self.agencies if a.rank is not None]
+
+    @property
+    def unranked(self) -> list[AgencyScore]:
+        return [a for a in self.agencies if a.rank is None]
 
     def agency(self, ref: str | int) -> AgencyScore | None:
         """One agency by key (store id, "e<entry>", "r<report>") or name."""
@@ -430,6 +483,8 @@ class Scorecard:
                 "scheme_source": self.scheme_source, "scheme": self.scheme.to_dict(), "notes": self.notes,
                 "items": [{"id": i.id, "name": i.name, "per": i.per, "rule": i.describe(), "basis": i.basis}
                           for i in self.scheme.items],
+                "common_gaps": list(self.common_gaps), "ranked_count": len(self.ranked),
+                "unranked_count": len(self.unranked),
                 "agencies": [a.to_dict(evidence) for a in self.agencies]}
 
 
@@ -458,9 +513,9 @@ def _counted(item: Item, count: float, text: str, evidence: dict[str, Any]) -> L
                 text=text, evidence=evidence)
 
 
-def _skip(item: Item, reason: str, evidence: dict[str, Any] | None = None) -> Line:
+def _skip(item: Item, reason: str, evidence: dict[str, Any] | None = None, *, applicable: bool = True) -> Line:
     return Line(item.id, item.name, item.per, False, text=f"未评估：{reason}", reason=reason,
-                evidence=evidence or {})
+                evidence=evidence or {}, applicable=applicable)
 
 
 def _finding_matches(item: Item, f: Mapping[str, Any]) -> bool:
@@ -485,7 +540,7 @@ def evaluate_line(item: Item, inp: AgencyInputs, year: int) -> Line:
             return _counted(item, 1, f"未公开 {year} 年度报告 1 次", {"missing": True})
         return _counted(item, 0, f"已公开 {year} 年度报告，0 次", {"missing": False, "report_id": inp.report_id})
     if inp.missing:
-        return _skip(item, "未公开报告，只按「未公开」计分")
+        return _skip(item, "未公开报告，只按「未公开」计分", applicable=False)
     if item.per in ("late", "late_day"):
         lt = inp.lateness
         if lt is None:
@@ -540,6 +595,10 @@ def evaluate_line(item: Item, inp: AgencyInputs, year: int) -> Line:
         if ind is None or ind.get("value") is None:
             ev = {"indicator": item.indicator, **(ind or {})}
             why = (ind or {}).get("reason") or "分母为零或空白"
+            # 0 ÷ 0 (no applications, nothing to measure) does not apply; a blank part is missing input
+            nothing = ind is not None and ind.get("denominator") == 0 and ind.get("numerator") in (0, None)
+            if nothing:
+                return _skip(item, f"{label}无法计算（{why}，无可计算的事项，不适用）", ev, applicable=False)
             return _skip(item, f"{label}无法计算（{why}）", ev)
         mark = ind.get("mark")
         ev = {"indicator": item.indicator, "value": ind.get("value"), "numerator": ind.get("numerator"),
@@ -563,18 +622,49 @@ def score_agency(scheme: Scheme, inp: AgencyInputs, year: int) -> AgencyScore:
                        scheme.base, scheme.floor if floored else total, floored, lines)   # type: ignore[arg-type]
 
 
+def common_gaps(scores: Iterable[AgencyScore]) -> list[str]:
+    """Items evaluated for none of the agencies they apply to and missing input for at least one
+    (the 未公开 item without a registry): every agency is equally without them."""
+    scores = list(scores)
+    out: list[str] = []
+    for i, item in enumerate(scores[0].lines if scores else []):
+        lines = [a.lines[i] for a in scores if a.lines[i].applicable]
+        if lines and not any(ln.evaluated for ln in lines):
+            out.append(item.item)
+    return out
+
+
 def rank(scores: Iterable[AgencyScore]) -> list[AgencyScore]:
-    """Highest total first; equal totals share a rank (1, 2, 2, 4), then by name."""
-    out = sorted(scores, key=lambda a: (-round(a.total, 4), a.agency))
+    """Complete scores first, highest total first; equal totals share a rank (1, 2, 2, 4), then by
+    name. Incomplete ones (an item missing input that the card's other agencies have: see the
+    module's docstring) follow by name, unranked (rank None), their `incomplete` items set."""
+    scores = list(scores)
+    common = set(common_gaps(scores))
+    for a in scores:
+        a.incomplete = [i for i in a.gaps if i not in common]
+    out = sorted((a for a in scores if not a.incomplete), key=lambda a: (-round(a.total, 4), a.agency))
     for i, a in enumerate(out):
         a.rank = out[i - 1].rank if i and round(out[i - 1].total, 4) == round(a.total, 4) else i + 1
-    return out
+    rest = sorted((a for a in scores if a.incomplete), key=lambda a: a.agency)
+    for a in rest:
+        a.rank = None
+    return out + rest
 
 
 def evaluate(scheme: Scheme, inputs: Iterable[AgencyInputs], *, region: str, year: int, registry: bool,
              scheme_source: str = "默认配置", notes: list[str] | None = None) -> Scorecard:
-    return Scorecard(region, year, scheme, rank(score_agency(scheme, i, year) for i in inputs), registry,
-                     scheme_source, list(notes or []))
+    scores = [score_agency(scheme, i, year) for i in inputs]
+    common = common_gaps(scores)
+    notes = list(notes or [])
+    names = {it.id: it.name for it in scheme.items}
+    shown = [i for i in common if registry or next(it for it in scheme.items if it.id == i).per != "missing"]
+    if shown:       # without a registry the 未公开 item's note is already there
+        notes.append(f"「{'」「'.join(names[i] for i in shown)}」对所有机关均无法评估，各机关一样不计此项，排名不受影响")
+    ranked = rank(scores)
+    unranked = [a for a in ranked if a.rank is None]
+    if unranked:
+        notes.append(f"{len(unranked)} 个机关缺少部分评分项的输入（未完整评估），总分不完整，列于排名之后，不参与排名")
+    return Scorecard(region, year, scheme, ranked, registry, scheme_source, notes, common)
 
 
 # ------------------------------------------------------------------ XLSX
@@ -589,14 +679,14 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
     wb = Workbook()
     wb.remove(wb.active)
     items = card.scheme.items
-    head = ["名次", "机关", "地区", "状态", "基础分", *[f"{i.name}" for i in items], "总分", "未评估项"]
+    head = ["名次", "机关", "地区", "状态", "基础分", *[f"{i.name}" for i in items], "总分", "未评估项", "排名说明"]
     rows = []
     for a in card.agencies:
         by = {ln.item: ln for ln in a.lines}
-        rows.append([a.rank, a.agency, a.region or "", STATUS_NAMES[a.status], _num(a.base),
+        rows.append([_rank_cell(a), a.agency, a.region or "", STATUS_NAMES[a.status], _num(a.base),
                      *[_num(by[i.id].points) if by[i.id].evaluated else "—" for i in items],
-                     _num(a.total), "、".join(by[x].name for x in a.not_evaluated)])
-    ws = export._sheet(wb, "排名", head, rows, {2: 30, 3: 16, len(head): 24})
+                     _num(a.total), "、".join(by[x].name for x in a.not_evaluated), _rank_note(a)])
+    ws = export._sheet(wb, "排名", head, rows, {2: 30, 3: 16, len(head) - 1: 24, len(head): 40})
     ws.append([])
     ws.append([f"{card.region} {card.year} 年度 · 评分方案：{card.scheme_source}；基础分 {_num(card.scheme.base)}"
                + (f"，最低 {_num(card.scheme.floor)} 分" if card.scheme.floor is not None else "")])
@@ -604,10 +694,11 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
         ws.append([f"{it.name}：{it.describe()}" + (f"（依据：{it.basis}）" if it.basis else "")])
     for n in card.notes:
         ws.append([n])
+    ws.append([RANK_RULE])
     lines = []
     for a in card.agencies:
         for ln in a.lines:
-            lines.append([a.rank, a.agency, ln.name, "是" if ln.evaluated else "否", _num(ln.count),
+            lines.append([_rank_cell(a), a.agency, ln.name, "是" if ln.evaluated else "否", _num(ln.count),
                           _num(ln.points) if ln.evaluated else "—", ln.text, _evidence_text(ln)])
     export._sheet(wb, "扣分说明", ["名次", "机关", "扣分项", "已评估", "次数/数值", "得分", "说明", "依据材料"],
                   lines, {2: 30, 3: 20, 7: 60, 8: 60})
@@ -615,6 +706,17 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _rank_cell(a: AgencyScore) -> int | str:
+    return a.rank if a.rank is not None else "—"
+
+
+def _rank_note(a: AgencyScore) -> str:
+    """The XLSX's 排名说明: why an agency is not ranked ("" when it is)."""
+    if a.rank is not None:
+        return ""
+    return f"{a.incomplete_text()}；总分不完整，不参与排名"
 
 
 def _evidence_text(ln: Line) -> str:
@@ -925,7 +1027,8 @@ def _build(lib: Any, region: int | str, year: int, *, scheme: Scheme | None, sch
             inputs.append(inp)
         extra = [u for u in view.unregistered if not direct]
         if extra:
-            notes.append(f"{len(extra)} 份报告的机关不在机构名录中，照常评分，「未公开」项不评估")
+            notes.append(f"{len(extra)} 份报告的机关不在机构名录中：照常计分，但无法确认是否应公开"
+                         "（「未公开」项未评估），不参与排名")
             unlisted = _current_reports(lib, year, agency_ids=[u["agency_id"] for u in extra])
             for u in unlisted:
                 inputs.append(AgencyInputs(agency=u[4] or f"{u[3] or ''}{u[2] or ''}", agency_id=u[1],
@@ -1012,12 +1115,16 @@ def _mark_dismissed(inp: AgencyInputs) -> None:
 
 
 def ranking_chart(card: Scorecard, limit: int = 60) -> dict[str, Any]:
-    """ECharts option: one horizontal bar per agency, best at the top; missing reports in grey."""
-    top = card.agencies[:limit]
+    """ECharts option: one horizontal bar per ranked agency, best at the top; missing reports in
+    grey. Unranked agencies (incomplete scores) are left out, the subtitle says how many."""
+    ranked = card.ranked
+    top = ranked[:limit]
     names = [f"{a.rank}. {a.agency}" for a in reversed(top)]
     colors = {"missing": "#98a2b3", "published": "#2e90fa", "unknown": "#2e90fa"}
     data = [{"value": _num(a.total), "itemStyle": {"color": colors[a.status]}} for a in reversed(top)]
-    sub = f"共 {len(card.agencies)} 个机关" + (f"，图中为前 {limit} 名" if len(card.agencies) > limit else "")
+    sub = f"共 {len(ranked)} 个机关参与排名" + (f"，图中为前 {limit} 名" if len(ranked) > limit else "")
+    if len(ranked) < len(card.agencies):
+        sub += f"；另有 {len(card.agencies) - len(ranked)} 个机关未完整评估，不参与排名，未列入图中"
     return {"title": {"text": f"{card.region} {card.year} 年度评分排名", "subtext": sub, "left": 10, "top": 4,
                       "textStyle": {"fontSize": 14}},
             "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
