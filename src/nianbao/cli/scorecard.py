@@ -83,7 +83,10 @@ def _points(v) -> str:
 
 def _ranking(card) -> None:
     """One row per agency: rank, name, total, the lines that moved points, the lines not evaluated
-    (one column per item would not fit a terminal; --agency and --json give every line)."""
+    (one column per item would not fit a terminal; --agency and --json give every line). Agencies
+    whose score is incomplete follow the ranked ones, rank "—", total marked 不完整."""
+    from ..oversight.scorecard import RANK_RULE
+
     t = Table(box=box.SIMPLE_HEAD, title=f"{card.region} {card.year} 年度评分（{card.scheme_source}）")
     t.add_column("名次", justify="right", no_wrap=True)
     t.add_column("机关", overflow="fold", min_width=20, ratio=3)
@@ -95,7 +98,13 @@ def _ranking(card) -> None:
         skipped = "、".join(ln.name for ln in a.lines if not ln.evaluated)
         name = escape(a.agency) + (" [red]（未公开）[/red]" if a.status == "missing" else "")
         total = _points(a.total).lstrip("+") + ("（保底）" if a.floored else "")
-        t.add_row(str(a.rank), name, f"[bold]{total}[/bold]", escape(moved) or "—", f"[dim]{escape(skipped)}[/dim]")
+        if a.rank is None:
+            total += "（不完整）"
+            skipped = f"[yellow]{escape(a.incomplete_text() or '')}，不参与排名[/yellow]"
+        else:
+            skipped = f"[dim]{escape(skipped)}[/dim]"
+        t.add_row("—" if a.rank is None else str(a.rank), name, f"[bold]{total}[/bold]", escape(moved) or "—",
+                  skipped)
     console.print(t)
     console.print(f"基础分 {_points(card.scheme.base).lstrip('+')}"
                   + (f"，最低 {_points(card.scheme.floor).lstrip('+')} 分" if card.scheme.floor is not None else ""),
@@ -105,12 +114,15 @@ def _ranking(card) -> None:
                       highlight=False, soft_wrap=True)
     for n in card.notes:
         console.print(f"[yellow]说明[/yellow] {escape(n)}", highlight=False, soft_wrap=True)
+    console.print(escape(RANK_RULE), highlight=False, soft_wrap=True)
     console.print("逐项说明：nianbao scorecard … --agency 机关名", highlight=False)
 
 
 def _explain(a, card) -> None:
-    console.print(f"[bold]{escape(a.agency)}[/bold]  {card.region} {card.year} 年度  第 {a.rank} 名  "
-                  f"总分 {_points(a.total).lstrip('+')}" + ("（已按最低分计）" if a.floored else ""), highlight=False)
+    place = f"第 {a.rank} 名" if a.rank is not None else f"未排名（{escape(a.incomplete_text() or '')}）"
+    console.print(f"[bold]{escape(a.agency)}[/bold]  {card.region} {card.year} 年度  {place}  "
+                  f"总分 {_points(a.total).lstrip('+')}" + ("（已按最低分计）" if a.floored else "")
+                  + ("（不完整：缺少输入的项未计分）" if a.rank is None else ""), highlight=False)
     t = Table(box=box.SIMPLE_HEAD)
     t.add_column("扣分项", overflow="fold")
     t.add_column("次数/数值", justify="right", no_wrap=True)
