@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..lru import LRU
 from ..oversight.config import ConfigError
 from ..oversight.scope import pinned
-from ..oversight.scorecard import inputs_version, ranking_chart, scorecard_xlsx
+from ..oversight.scorecard import RANK_RULE, inputs_version, ranking_chart, scorecard_xlsx
 from .params import year_param, year_query
 from .region_options import datalist_options
 from .rows import scorecard_rows
@@ -89,8 +89,11 @@ def _page_data(request: Request, region: str, year: int, card) -> dict[str, Any]
     if got is not None and got[0] is card:
         return got[1]
     data = card.to_dict(evidence=False)
-    page = {"data": data, "rows": scorecard_rows(data["agencies"], region, card.year),
-            "chart": htmlsafe_json_dumps(ranking_chart(card))}
+    ranked = [a for a in data["agencies"] if a["rank"] is not None]
+    unranked = [a for a in data["agencies"] if a["rank"] is None]
+    page = {"data": data, "rows": scorecard_rows(ranked, region, card.year),
+            "unranked_rows": scorecard_rows(unranked, region, card.year), "unranked_count": len(unranked),
+            "ranked_count": len(ranked), "rank_rule": RANK_RULE, "chart": htmlsafe_json_dumps(ranking_chart(card))}
     cache.put(("page", region, year), (card, page))
     return page
 
@@ -115,7 +118,7 @@ async def scorecard_page(request: Request, region: str | None = None, year: str 
                            "region_options": datalist_options(regions)}
     if card is not None:
         ctx.update(page)
-        ctx["chart_height"] = max(260, 70 + 24 * min(len(card.agencies), 60))
+        ctx["chart_height"] = max(260, 70 + 24 * min(page["ranked_count"], 60))
     return render(request, "scorecard_index.html", **ctx)
 
 
@@ -126,7 +129,7 @@ async def scorecard_agency_page(request: Request, key: str, region: str, year: i
     if one is None:
         raise HTTPException(404, f"{card.region} {year} 年度的评分中没有机关「{key}」")
     return render(request, "scorecard_agency.html", card=card, a=one.to_dict(), region=region.strip(), year=year,
-                   items={i.id: i for i in card.scheme.items})
+                   items={i.id: i for i in card.scheme.items}, rank_rule=RANK_RULE)
 
 
 @router.get("/scorecard.xlsx", include_in_schema=False)
@@ -151,11 +154,15 @@ class LineOut(BaseModel):
     capped: bool
     text: str = Field(description="本项的中文说明")
     reason: str | None = Field(None, description="未评估的原因")
+    applicable: bool = Field(True, description="本项是否适用；false：因不适用而未评估（未公开报告的机关只按「未公开」计分；"
+                                               "指标 0÷0），不影响总分的完整性")
     evidence: dict[str, Any] = Field(description="依据：findings（审核问题 id、代码）、excluded、days_late、cells、indicator …")
 
 
 class AgencyOut(BaseModel):
-    rank: int = Field(description="名次；同分同名次")
+    rank: int | None = Field(description="名次；同分同名次。null：未完整评估（某适用项缺少输入而未评估，且本地区有机关评估了该项），"
+                                         "总分不完整，不参与排名，列于排名之后")
+    ranked: bool = Field(description="是否参与排名（rank 不为 null）")
     agency: str
     agency_id: int | None
     key: str = Field(description="说明页 /scorecard/agency/{key} 的机关标识")
@@ -167,7 +174,10 @@ class AgencyOut(BaseModel):
     base: float
     total: float
     floored: bool = Field(description="总分低于最低分，按最低分计")
-    not_evaluated: list[str]
+    complete: bool = Field(description="评分是否完整；false 时 total 只含已评估的项（缺少输入的项未扣分），不与完整评分比较")
+    incomplete: list[str] = Field(description="使评分不完整的扣分项 id（缺少输入；不含不适用的项和对所有机关都无法评估的项）")
+    incomplete_text: str | None = Field(description="「未完整评估：<扣分项名称>」；评分完整时为 null")
+    not_evaluated: list[str] = Field(description="所有未评估的扣分项 id（含不适用的项）")
     lines: list[LineOut]
 
 
@@ -187,7 +197,10 @@ class ScorecardOut(BaseModel):
     scheme: dict[str, Any] = Field(description="评分方案（base、floor、items）")
     notes: list[str]
     items: list[ItemOut]
-    agencies: list[AgencyOut]
+    common_gaps: list[str] = Field(description="对所有机关都无法评估的扣分项 id（如未导入机构名录时的 missing）：各机关一样不计，不影响排名")
+    ranked_count: int = Field(description="参与排名的机关数")
+    unranked_count: int = Field(description="未完整评估、不参与排名的机关数")
+    agencies: list[AgencyOut] = Field(description="先为参与排名的机关（按名次），后为未完整评估的机关（rank 为 null，按名称）")
 
 
 @router.get("/api/scorecard", response_model=ScorecardOut | AgencyOut, tags=["api"],

@@ -53,7 +53,9 @@ def index_rows(rows: list[Summary]) -> Markup:
 
 def scorecard_rows(agencies: list[dict[str, Any]], region: str, year: int) -> Markup:
     """The ranking table's rows from Scorecard.to_dict()'s agencies: each line's points with its
-    explanation as the tooltip, "—" with the reason where it was not evaluated."""
+    explanation as the tooltip, "—" with the reason where it was not evaluated. An unranked agency
+    (incomplete score) has "—" for its rank, "未完整评估：<items>" under its name and its total
+    marked 不完整."""
     where = f"region={quote(region)}&amp;year={year}"
     out = []
     for a in agencies:
@@ -61,9 +63,13 @@ def scorecard_rows(agencies: list[dict[str, Any]], region: str, year: int) -> Ma
                         else f'<td class="num muted" title="{escape(ln["reason"] or "")}">—</td>'
                         for ln in a["lines"])
         floored = '<span class="small muted">（保底）</span>' if a["floored"] else ""
-        tr = '<tr class="sev-error">' if a["status"] == "missing" else "<tr>"
+        ranked = a["rank"] is not None
+        partial = "" if ranked else '<span class="small muted">（不完整）</span>'
+        note = "" if ranked else f'<div class="small muted">{escape(a["incomplete_text"] or "")}</div>'
+        tr = '<tr class="sev-error">' if a["status"] == "missing" else ("<tr>" if ranked else '<tr class="muted">')
         out.append(
-            f'{tr}<td class="num">{a["rank"]}</td>'
-            f'<td><a href="/scorecard/agency/{quote(a["key"])}?{where}">{escape(a["agency"])}</a></td>'
-            f'<td>{escape(a["status_name"])}</td>{cells}<td class="num"><b>{a["total"]}</b>{floored}</td></tr>\n')
+            f'{tr}<td class="num">{a["rank"] if ranked else "—"}</td>'
+            f'<td><a href="/scorecard/agency/{quote(a["key"])}?{where}">{escape(a["agency"])}</a>{note}</td>'
+            f'<td>{escape(a["status_name"])}</td>{cells}'
+            f'<td class="num"><b>{a["total"]}</b>{floored}{partial}</td></tr>\n')
     return Markup("".join(out))
