@@ -20,11 +20,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..model import YEAR_MAX, YEAR_MIN
+from ..store.review import DECISION_ALIASES, STATE_LABELS, STATE_NOTES
 from .app import (DB_HELP, EXIT_FINDINGS, EXIT_INPUT, USER_HELP, acting_user, app, console, err_console,
                   library, print_json, report_error)
 
-DECISION_ALIASES = {"confirm": "确认", "确认": "确认", "fp": "误报", "false-positive": "误报", "误报": "误报",
-                    "na": "不适用", "not-applicable": "不适用", "不适用": "不适用", "undecided": None, "待定": None}
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 
 review_app = typer.Typer(help="审核流程：状态、确认/误报、人工问题、留痕、分配、进度、误报率、整改通知。",
@@ -62,7 +61,8 @@ def _findings_table(findings: list[dict]) -> Table:
         t.add_column(h, overflow="fold", justify="right" if h in ("编号", "版本") else "left")
     for f in findings:
         shown = f["shown"]
-        style = {"确认": "red", "误报": "dim", "不适用": "dim", "已整改": "green"}.get(shown, "yellow")
+        style = {"确认": "red", "误报": "dim", "不适用": "dim", STATE_LABELS["gone"]: "green",
+                 STATE_LABELS["stale"]: "cyan"}.get(shown, "yellow")
         t.add_row(str(f["id"]), f["code"], SEVERITY_NAMES.get(f["severity"], f["severity"]), escape(_where(f)),
                   escape(f["message"]), f"[{style}]{shown}[/{style}]", escape(f.get("reason") or ""),
                   str(f["version"]))
@@ -101,6 +101,8 @@ def status(
     if case.get("comment"):
         console.print(f"说明：{escape(case['comment'])}", highlight=False)
     console.print(_findings_table(findings) if findings else "[green]没有审核问题。[/green]")
+    for state in sorted({f["state"] for f in findings} & set(STATE_NOTES)):
+        console.print(f"{STATE_LABELS[state]}：{STATE_NOTES[state]}", highlight=False)
 
 
 # ---------------------------------------------------------------- decide
@@ -116,12 +118,12 @@ def decide(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """对一个审核问题作出决定：确认、误报或不适用（附理由与备注）。"""
-    if decision.lower() not in DECISION_ALIASES:
+    if decision.strip().lower() not in DECISION_ALIASES:
         report_error(f"决定只能是：确认（confirm）、误报（fp）、不适用（na）、待定（undecided），不是 {decision}")
         raise typer.Exit(EXIT_INPUT)
     with library(db) as lib:
-        f = lib.decide(finding_id, DECISION_ALIASES[decision.lower()], user=acting_user(user), reason=reason, note=note,
-                       expected_version=version)
+        f = lib.decide(finding_id, DECISION_ALIASES[decision.strip().lower()], user=acting_user(user), reason=reason,
+                       note=note, expected_version=version)
     if json_out:
         print_json(f)
     else:

@@ -10,7 +10,9 @@ assignments, the append-only trail, carry-over between versions, per-rule false-
 A case is one agency and year (a report that names neither gets a case of its own); it follows
 the agency-year's current report. Its findings are matched across versions by rule, cell and
 order (`key`): when a newer version arrives the decisions carry over to the same finding, findings
-no longer present are marked gone (已整改), new ones are open; a case returned for rectification
+no longer present are marked gone (已整改), new ones are open; a finding that a re-audit of the same
+version no longer raises (a registry deadline moved, an agency left the registry) is stale (不再适用:
+the agency changed nothing), and comes back open with its decision if raised again; a case returned for rectification
 (退回整改) moves to 已整改待复核. Every change names the version it read (optimistic locking): a
 concurrent change makes it fail with ConflictError instead of overwriting. Persistence only: the
 application (nianbao.library.Library) decides when to call what.
@@ -41,7 +43,20 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 DECISIONS = ("确认", "误报", "不适用")
 DISMISSALS = ("误报", "不适用")
-GONE_LABEL = "已整改"
+# every spelling a decision is accepted in (CLI, API, pages): the Chinese names and English aliases;
+# 待定 / undecided take the decision back (None)
+DECISION_ALIASES: dict[str, str | None] = {
+    "确认": "确认", "confirm": "确认", "confirmed": "确认",
+    "误报": "误报", "fp": "误报", "false-positive": "误报", "false_positive": "误报",
+    "不适用": "不适用", "na": "不适用", "n/a": "不适用", "not-applicable": "不适用", "not_applicable": "不适用",
+    "待定": None, "undecided": None}
+# a finding's state: open (in the current version); gone (not in a newer version of the agency-year's
+# report: the agency corrected it); stale (a re-audit of the same version no longer raises it: a rule or
+# the registry changed, the report did not)
+STATES = ("open", "gone", "stale")
+STATE_LABELS = {"gone": "已整改", "stale": "不再适用"}
+STATE_NOTES = {"gone": "新版本中已不再出现（机关已整改）", "stale": "规则或名录变化后不再成立（报告本身未改动）"}
+GONE_LABEL = STATE_LABELS["gone"]
 MANUAL_CODE = "人工"
 # the registry's changes (store/registry.py writes them in the change's own transaction): which regions
 # an event concerns is kept in hidden keys of `after` ("_region_ids": the changed regions and their
@@ -108,7 +123,18 @@ def _finding_dict(f: ReviewFinding) -> dict[str, Any]:
             "code": f.code, "severity": f.severity, "message": f.message, "path": f.path, "evidence": f.evidence,
             "state": f.state, "decision": f.decision, "reason": f.reason, "note": f.note,
             "decided_by": f.decided_by, "decided_at": _iso(f.decided_at), "version": f.version,
-            "shown": GONE_LABEL if f.state == "gone" else (f.decision or "待定")}
+            "shown": STATE_LABELS.get(f.state) or f.decision or "待定", "state_note": STATE_NOTES.get(f.state)}
+
+
+def decision_name(decision: str | None) -> str | None:
+    """A decision in any accepted spelling (DECISION_ALIASES) → 确认 / 误报 / 不适用, or None
+    (待定, undecided, null); ReviewError naming the accepted spellings otherwise."""
+    if decision is None:
+        return None
+    key = decision.strip().lower()
+    if key not in DECISION_ALIASES:
+        raise ReviewError(f"未知决定「{decision}」（可选：确认（confirm）、误报（fp）、不适用（na）、待定（undecided））")
+    return DECISION_ALIASES[key]
 
 
 def _shown(v: dict | None) -> dict | None:
@@ -325,9 +351,12 @@ class Review:
         wanted = set(keys)
         for key, old in existing.items():
             if old.origin == "audit" and old.state == "open" and key not in wanted:
-                old.state = "gone"
+                # last seen in an older version: the new one corrected it; seen in this very version:
+                # a re-audit (rule or registry changed) no longer raises it
+                fixed = old.report_id != target.id
+                old.state = "gone" if fixed else "stale"
                 old.version += 1
-                gone += 1
+                gone += fixed
             elif old.origin == "manual" and old.report_id != target.id:
                 old.report_id = target.id
         case.report_id = target.id
@@ -352,7 +381,7 @@ class Review:
 
     def findings(self, case_id: int, *, state: str | None = None, decision: str | None = None,
                  rule: str | None = None) -> list[dict[str, Any]]:
-        """The case's findings: open ones first (by severity, rule), then gone (已整改)."""
+        """The case's findings: open ones first (by severity, rule), then gone (已整改) and stale (不再适用)."""
         q = select(ReviewFinding).where(ReviewFinding.case_id == case_id)
         if state:
             q = q.where(ReviewFinding.state == state)
@@ -423,10 +452,10 @@ class Review:
     # ------------------------------------------------------------ decisions
     def decide(self, finding_id: int, decision: str | None, user: str, *, reason: str | None = None,
                note: str | None = None, expected_version: int | None = None) -> dict[str, Any]:
-        """确认 / 误报 / 不适用 (None: back to undecided). Dismissing needs a reason. With
-        `expected_version` (what the reviewer saw), a change by someone else meanwhile → ConflictError."""
-        if decision is not None and decision not in DECISIONS:
-            raise ReviewError(f"未知决定「{decision}」（可选：{'、'.join(DECISIONS)}）")
+        """确认 / 误报 / 不适用 in any spelling of DECISION_ALIASES (None, 待定: back to undecided).
+        Dismissing needs a reason. With `expected_version` (what the reviewer saw), a change by someone
+        else meanwhile → ConflictError."""
+        decision = decision_name(decision)
         if decision in DISMISSALS and not (reason or "").strip():
             raise ReviewError(f"判为「{decision}」需要说明理由")
         with self.store._write() as s:
