@@ -11,13 +11,13 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ..errors import InputError
 from ..model import YEAR_MAX, YEAR_MIN
-from ..store.review import DECISIONS, STATUSES, ConflictError, ReviewError
+from ..store.review import DECISION_ALIASES, STATUSES, ConflictError, ReviewError
 from . import auth
 from .deleted_pages import deleted_rows, restore_deleted
 from .paging import PAGE_HEADERS, PAGE_PARAM, with_offset
@@ -49,8 +49,17 @@ class StatusIn(BaseModel):
     version: int = Field(description="读取时审核记录的版本")
 
 
+def _spellings() -> str:
+    by: dict[str, list[str]] = {}
+    for k, v in DECISION_ALIASES.items():
+        by.setdefault(v or "待定", []).append(k)
+    return "；".join(f"{name}：{'、'.join(ks)}" for name, ks in by.items())
+
+
 class DecisionIn(BaseModel):
-    decision: str | None = Field(description="、".join(DECISIONS) + "；null 为撤销决定")
+    decision: str | None = Field(description="决定，可用中文名或英文别名（不分大小写）——" + _spellings()
+                                 + "；待定、undecided 或 null 为撤销决定",
+                                 json_schema_extra={"examples": ["确认", "confirm", "误报", "fp", "不适用", "na"]})
     reason: str | None = Field(None, description="误报、不适用时必填")
     note: str | None = None
     version: int = Field(description="读取时该问题的版本")
@@ -70,7 +79,7 @@ class AssignIn(BaseModel):
 
 
 class DeleteIn(BaseModel):
-    reason: str = Field(min_length=1)
+    reason: str | None = Field(None, description="删除原因（可省略；记入留痕）")
 
 
 @router.get("/reports/{report_id}", summary="一份报告（其机关与年度）的审核状态与审核问题")
@@ -106,8 +115,10 @@ def assign(request: Request, body: AssignIn, user: str = Depends(auth.require_wr
 
 
 @router.delete("/reports/{report_id}", summary="删除报告（软删除，可恢复，记入留痕；需登录）")
-def delete(request: Request, report_id: int, body: DeleteIn, user: str = Depends(auth.require_writer)):
-    record = library(request).delete(report_id, user=user, reason=body.reason)
+def delete(request: Request, report_id: int, body: DeleteIn | None = Body(None),
+           user: str = Depends(auth.require_writer)):
+    reason = ((body.reason if body else None) or "").strip() or None
+    record = library(request).delete(report_id, user=user, reason=reason)
     if record is None:
         raise HTTPException(404, f"报告 {report_id} 不存在")
     return {"deleted": report_id, "restore_id": record}
@@ -140,11 +151,23 @@ def report_trail(request: Request, response: Response, report_id: int, limit: in
     return lib.trail(report_id=report_id, limit=p.limit, offset=p.offset)
 
 
-@router.get("/trail", summary="留痕（按机关、年度；分页）", responses=_PAGED)
+@router.get("/trail", summary="留痕（按机关、年度，或按地区；分页）", responses={
+    **_PAGED, 400: {"description": "region 与 agency_id、year 同用"},
+    404: {"description": "地区不在名录中（也不是已入库报告的地区）"}})
 def trail(request: Request, response: Response, agency_id: int | None = Query(None, ge=0, le=2**31),
-          year: int | None = year_query(None), limit: int = Query(50, ge=1, le=5000),
-          offset: int = Query(0, ge=0, le=10**9), page: str | None = PAGE_PARAM):
+          year: int | None = year_query(None),
+          region: str | None = Query(None, description="一个地区（名录的编号或名称，或已入库报告的地区）的留痕："
+                                                       "名录变更（本级、下级，及上级设定的期限与配置）和本地区机关报告的"
+                                                       "审核留痕；与 agency_id、year 不同用"),
+          limit: int = Query(50, ge=1, le=5000), offset: int = Query(0, ge=0, le=10**9),
+          page: str | None = PAGE_PARAM):
     lib, p = library(request), with_offset(page, limit, offset)
+    if region is not None and region.strip():
+        if agency_id is not None or year is not None:
+            raise HTTPException(400, "region 不能与 agency_id、year 同用")
+        events = lib.region_trail(region.strip(), limit=None)      # RegionNotFound: 404 (app.py)
+        p.headers(request, response, len(events))
+        return events[p.offset:p.offset + p.limit]
     p.headers(request, response, lib.review.count_trail(agency_id=agency_id, year=year))
     return lib.trail(agency_id=agency_id, year=year, limit=p.limit, offset=p.offset)
 
