@@ -157,19 +157,27 @@ class Library:
                         keep=self.originals.save if keep_originals else None)
         stored = [(o.report_id, o.name) for o in result.outcomes if o.status == "stored" and o.report_id is not None]
         if stored and not result.store_error:
-            # one transaction for the trail; only agency-years already under review sync now (a new
-            # version carries their decisions over), the others get their case when first opened
+            # one transaction for the trail; only agency-years already under review sync (a new version
+            # carries their decisions over), the others get their case when first opened — and they sync
+            # after the regional pass, so the new version's trail entry counts what the reviewer will see
+            reviewed: list[int] = []
             try:
-                for rid in self.review.record_uploads(stored, user):
-                    self.review.case_for_report(rid, user)
+                reviewed = self.review.record_uploads(stored, user)
             except StoreError as e:          # the reports are stored; their trail could not be written
                 result.store_error = e.message
             self._rematch_registry()
-            if not result.store_error:
-                try:                         # neighbours' X005 and the governments' roll-ups change too
-                    self._regional([rid for rid, _ in stored], user)
+            try:
+                if not result.store_error:
+                    try:                     # neighbours' X005 and the governments' roll-ups change too
+                        self._regional([rid for rid, _ in stored], user)
+                    except StoreError as e:
+                        result.store_error = e.message
+            finally:
+                try:
+                    for rid in reviewed:
+                        self.review.case_for_report(rid, user)
                 except StoreError as e:
-                    result.store_error = e.message
+                    result.store_error = result.store_error or e.message
         return result
 
     def add_file(self, data: bytes, name: str, *, user: str | None = None, run_id: int | None = None,
@@ -202,9 +210,11 @@ class Library:
         self.review.record("upload", user, report_id=report_id, agency_id=info.agency_id, year=info.year,
                            after={"report_id": report_id, "file": name, "sha256": info.sha256,
                                   "is_current": info.is_current})
-        self.review.case_for_report(report_id, user)
         self._rematch_registry()
-        self._regional([report_id], user)
+        try:
+            self._regional([report_id], user)
+        finally:        # after the regional pass: a new version's trail entry counts its final findings
+            self.review.case_for_report(report_id, user)
 
     def _regional(self, report_ids: list[int], user: str | None):
         """The regional pass for what new reports touch (nianbao.oversight.regional.after_ingest;
