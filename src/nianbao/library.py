@@ -408,14 +408,14 @@ class Library:
         return self.review.progress(**self._scoped(kw), groups=group_labels(self))
 
     def fp_rates(self, **kw) -> list[dict[str, Any]]:
-        """Per rule: decisions and false-positive rate, with the rule's family and summary."""
-        from .audit.registry import FAMILIES, rules
+        """Per rule: decisions and false-positive rate, with the rule's family and its Chinese title (summary)."""
+        from .audit.registry import FAMILIES
+        from .audit.titles import rule_title
 
-        catalog = {r.code: r for r in rules()}
         out = []
         for row in self.review.fp_rates(**self._scoped(kw)):
-            r = catalog.get(row["code"])
-            out.append(row | {"family": FAMILIES.get(row["code"][:1], ""), "summary": r.summary if r else ""})
+            # the rule's Chinese title (audit.titles), not its English docstring summary
+            out.append(row | {"family": FAMILIES.get(row["code"][:1], ""), "summary": rule_title(row["code"])})
         return out
 
     def cases(self, **kw) -> list[dict[str, Any]]:

@@ -271,6 +271,24 @@ def list_cases(
 
 
 # ---------------------------------------------------------------- progress, fp-rate
+REGION_ENDS = "省市区县州旗盟镇乡"
+
+
+def region_prefix(names: list[str]) -> tuple[str, dict[str, str]]:
+    """The leading regions every name shares (「宁夏回族自治区吴忠市」), cut after a whole region name,
+    and each name without it (「利通区」, 「红寺堡区」): what tells sibling regions apart. No prefix for
+    fewer than two names, or when a name would be left empty."""
+    real = [n for n in names if n and not n.startswith("（")]
+    if len(real) < 2:
+        return "", {}
+    common = os.path.commonprefix(real)
+    while common:
+        if common[-1] in REGION_ENDS and all(len(n) > len(common) for n in real):
+            break
+        common = common[:-1]
+    return common, {n: n[len(common):] for n in real} if common else {}
+
+
 @review_app.command("progress")
 def progress(
     region: str = typer.Option(None, "--region", help="地区"),
@@ -283,15 +301,18 @@ def progress(
     with library(db) as lib:
         rows = lib.progress(region=region, year=year)
     if json_out:
-        print_json(rows)
+        print_json(rows)            # the regions' full names
     else:
-        t = Table(box=box.SIMPLE_HEAD, title="审核进度")
+        prefix, short = region_prefix([r["region"] for r in rows])
+        t = Table(box=box.SIMPLE_HEAD, title="审核进度" + (f"（{escape(prefix)}）" if prefix else ""),
+                  caption=f"地区名省去共同的「{escape(prefix)}」（--json 给出全称）" if prefix else None)
         cols = [("region", "地区"), ("reports", "报告"), ("reviewed", "已审"), ("in_review", "审核中"),
                 ("returned", "退回整改"), ("resubmitted", "待复核"), ("overdue", "逾期"), ("passed", "通过")]
-        for _, h in cols:
-            t.add_column(h, justify="left" if h == "地区" else "right")
+        for _, h in cols:      # a name too long for the terminal wraps whole, never cut to 「宁夏回族自治区吴忠…」
+            t.add_column(h, justify="left" if h == "地区" else "right", overflow="fold")
         for r in rows:
-            t.add_row(*[escape(str(r[k])) if k != "overdue" or not r[k] else f"[red]{r[k]}[/red]" for k, _ in cols])
+            shown = r | {"region": short.get(r["region"], r["region"])}
+            t.add_row(*[escape(str(shown[k])) if k != "overdue" or not r[k] else f"[red]{r[k]}[/red]" for k, _ in cols])
         console.print(t if rows else "[yellow]没有报告。[/yellow]")
     if fail_on_overdue and any(r["overdue"] for r in rows):
         raise typer.Exit(EXIT_FINDINGS)
