@@ -456,3 +456,129 @@ def test_scheme_without_items_names_the_bad_key_not_the_section():
 
     with pytest.raises(ConfigError, match="scorecard.base"):
         load_scheme("scorecard:\n  base: abc")
+
+
+# ------------------------------------------------------------------ who is ranked
+def test_items_that_do_not_apply_keep_a_score_complete_missing_input_does_not():
+    scheme = parse_scheme({"base": 100, "items": [
+        {"id": "missing", "name": "未公开", "per": "missing", "points": -100},
+        {"id": "late", "name": "逾期", "per": "late_day", "points": -1},
+        {"id": "substantive", "name": "实质公开率", "per": "indicator", "indicator": "substantive_rate", "red": -5}]})
+    on_time = Lateness(0, "2024-01-20", "2024-01-31")
+    nothing = {"substantive_rate": {"value": None, "numerator": 0, "denominator": 0, "mark": None, "reason": "分母为 0"}}
+    blank = {"substantive_rate": {"value": None, "numerator": None, "denominator": None, "mark": None,
+                                  "reason": "分母空白"}}
+    card = evaluate(scheme, [
+        AgencyInputs("甲局", report_id=1, missing=False, lateness=Lateness(3, "2024-02-03", "2024-01-31"),
+                     indicators=_ind(0.8)),
+        AgencyInputs("乙局", report_id=2, missing=False, lateness=on_time, indicators=nothing),   # no applications
+        AgencyInputs("丙局", entry_id=3, missing=True),                                           # no report
+        AgencyInputs("丁局", report_id=4, missing=False, lateness=on_time, indicators=blank)],     # blank cells
+        region="r", year=2023, registry=True)
+    got = {a.agency: (a.rank, a.total, a.incomplete) for a in card.agencies}
+    assert got == {"乙局": (1, 100, []), "甲局": (2, 97, []), "丙局": (3, 0, []), "丁局": (None, 100, ["substantive"])}
+    assert [a.agency for a in card.agencies] == ["乙局", "甲局", "丙局", "丁局"]
+    yi = {ln.item: ln for ln in card.agency("乙局").lines}
+    assert not yi["substantive"].evaluated and not yi["substantive"].applicable and "不适用" in yi["substantive"].reason
+    assert all(not ln.applicable for ln in card.agency("丙局").lines if ln.item != "missing")
+    d = card.to_dict()
+    assert (d["ranked_count"], d["unranked_count"], d["common_gaps"]) == (3, 1, [])
+    ding = d["agencies"][-1]
+    assert (ding["rank"], ding["ranked"], ding["complete"], ding["incomplete_text"]) == (
+        None, False, False, "未完整评估：实质公开率")
+    assert any("1 个机关缺少部分评分项的输入" in n for n in card.notes)
+
+
+def test_an_item_no_agency_could_be_evaluated_for_leaves_everyone_ranked_with_a_note():
+    # no registry: the 未公开 item is evaluated for nobody; every agency is equally without it
+    agencies = [a for a in _agencies() if not a.missing and a.agency != "戊局"]
+    for a in agencies:
+        a.missing = None
+    card = _card(agencies, registry=False)
+    assert card.common_gaps == ["missing"] and not card.unranked
+    assert {a.agency: a.rank for a in card.agencies} == {"甲局": 1, "乙局": 2, "丁局": 3}
+    assert not any("对所有机关均无法评估" in n for n in card.notes)     # the no-registry note says it already
+    # a cell every report's form lacks: a note, nobody unranked for it
+    for a in agencies:
+        a.cells = {}
+    card = _card(agencies, registry=False)
+    assert card.common_gaps == ["missing", "corrected"] and not card.unranked
+    assert any("「复议诉讼纠错」对所有机关均无法评估" in n for n in card.notes)
+
+
+def test_an_unranked_agency_leaves_the_others_ranks_and_ties_as_without_it():
+    without = _card([a for a in _agencies() if a.agency != "戊局"])
+    full = _card()
+    assert {a.agency: a.rank for a in without.agencies} == {a.agency: a.rank for a in full.ranked}
+    assert [a.agency for a in full.ranked] == [a.agency for a in without.agencies]
+    assert [a.agency for a in full.unranked] == ["戊局"] and full.agencies[-1].agency == "戊局"
+    assert full.agency("戊局").total == 100 > max(a.total for a in full.ranked)
+
+
+HSB_REGISTRY = """省,市,县（区）,机关名称,类型,报告范围,期限
+宁夏回族自治区,吴忠市,红寺堡区,司法局,部门,,
+宁夏回族自治区,吴忠市,红寺堡区,民政局,部门,,
+宁夏回族自治区,吴忠市,红寺堡区,教育局,部门,,
+宁夏回族自治区,吴忠市,红寺堡区,财政局,部门,,
+"""
+
+
+def hsb_report(agency: str, n: int, published: date, corrected: int) -> Report:
+    """A 红寺堡区 report with its applications table (3 of 4 granted: the substantive rate evaluated)."""
+    return _with_table(_report(f"吴忠市红寺堡区{agency}", n, published=published, corrected=corrected), 3, 0, 4)
+
+
+def stock_hongsibu(lib, planted: bool = True) -> None:
+    """QA's case: a registry of 红寺堡区 without 审计局; 司法局 published 5 days late; 民政局 and
+    教育局 tie; 财政局 missing; and, if `planted`, 司法局's report renamed 审计局 (dated on time) —
+    outside the registry, nothing deducted: 100, above every assessed agency."""
+    from nianbao.oversight.registry import parse_registry
+
+    lib.registry.import_rows(parse_registry(HSB_REGISTRY.encode(), "名录.csv"))
+    lib.add_report(hsb_report("司法局", 1, date(2024, 2, 5), 0))         # -5 late = 95
+    lib.add_report(hsb_report("民政局", 2, date(2024, 1, 20), 2))        # -2 纠错 = 98
+    lib.add_report(hsb_report("教育局", 3, date(2024, 1, 25), 2))        # -2 纠错 = 98
+    if planted:
+        lib.add_report(hsb_report("审计局", 4, date(2024, 1, 10), 0))    # the copy: 100, nothing deducted
+
+
+HSB_RANKS = {"吴忠市红寺堡区民政局": (1, 98), "吴忠市红寺堡区教育局": (1, 98), "吴忠市红寺堡区司法局": (3, 95),
+             "宁夏回族自治区吴忠市红寺堡区财政局": (4, 0)}
+
+
+def test_qa_unregistered_copy_is_not_ranked_above_assessed_agencies_cli_json_xlsx_agree(tmp_path):
+    from nianbao.cli import app
+
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    with Library(url, data_dir=tmp_path / "files") as lib:
+        stock_hongsibu(lib, planted=False)
+        before = lib.scorecard("红寺堡区", 2023)
+        lib.add_report(hsb_report("审计局", 4, date(2024, 1, 10), 0))
+        card = lib.scorecard("红寺堡区", 2023)
+    assert {a.agency: (a.rank, a.total) for a in before.agencies} == HSB_RANKS
+    assert {a.agency: (a.rank, a.total) for a in card.ranked} == HSB_RANKS          # ties and ranks unchanged
+    sj = card.agencies[-1]
+    assert (sj.agency, sj.rank, sj.total, sj.incomplete) == ("吴忠市红寺堡区审计局", None, 100, ["missing"])
+    assert sj.incomplete_text() == "未完整评估：未公开年度报告"
+    runner = CliRunner()
+    res = runner.invoke(app, ["scorecard", "-r", "红寺堡区", "-y", "2023", "--json", "--db", url,
+                              "--xlsx", str(tmp_path / "h.xlsx")])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert [(a["agency"], a["rank"], a["total"]) for a in data["agencies"]] == \
+        [(a.agency, a.rank, a.total) for a in card.agencies]
+    assert data["agencies"][-1]["incomplete_text"] == "未完整评估：未公开年度报告"
+    assert (data["ranked_count"], data["unranked_count"]) == (4, 1)
+    rows = list(load_workbook(tmp_path / "h.xlsx")["排名"].iter_rows(min_row=2, max_row=6, values_only=True))
+    assert [(r[1], r[0]) for r in rows] == [(a.agency, a.rank if a.rank is not None else "—") for a in card.agencies]
+    assert rows[-1][-1] == "未完整评估：未公开年度报告；总分不完整，不参与排名"
+    table = runner.invoke(app, ["scorecard", "-r", "红寺堡区", "-y", "2023", "--db", url], env={"COLUMNS": "200"})
+    assert table.exit_code == 0, table.output
+    out = table.stdout
+    first = next(ln for ln in out.splitlines() if "审计局" in ln)
+    assert first.split()[0] == "—" and "100（不完整）" in first and "未完整评估：未公开年度报告" in first
+    assert out.index("民政局") < out.index("司法局") < out.index("财政局") < out.index("审计局")
+    assert "排名规则：只对各适用项都已评估的机关排名" in out
+    one = runner.invoke(app, ["scorecard", "-r", "红寺堡区", "-y", "2023", "--agency", "审计局", "--db", url],
+                        env={"COLUMNS": "200"})
+    assert one.exit_code == 0 and "未排名（未完整评估：未公开年度报告）" in one.stdout and "第" not in one.stdout.split("\n")[0]
