@@ -154,3 +154,52 @@ def test_missing_agency_of_the_registry_has_its_page_and_grey_bar(tmp_path):
         html = c.get("/scorecard", params={"region": "沙坡头区", "year": 2023}).text
         opt = json.loads(re.search(r'id="scorecard-chart-option">(.*?)</script>', html, re.S).group(1))
         assert opt["series"][0]["data"][0] == {"value": 0, "itemStyle": {"color": "#98a2b3"}}
+
+
+def test_unregistered_agency_is_listed_unranked_after_the_ranking_page_chart_api_xlsx_cli_agree(tmp_path):
+    """QA's case (tests/test_scorecard.py stock_hongsibu): 审计局, outside the registry, scores 100 with
+    its 未公开 item not evaluated; everywhere it comes after the ranked agencies, without a rank."""
+    from typer.testing import CliRunner
+
+    from nianbao.cli import app as cli
+    from test_scorecard import HSB_RANKS, stock_hongsibu
+
+    c, app = new_client(tmp_path)
+    q = {"region": "红寺堡区", "year": 2023}
+    with c:
+        stock_hongsibu(app.state.backend.library)
+        data = c.get("/api/scorecard", params=q).json()
+        got = [(a["agency"], a["rank"], a["total"]) for a in data["agencies"]]
+        assert got == [*sorted(((n, r, t) for n, (r, t) in HSB_RANKS.items()), key=lambda x: (x[1], x[0])),
+                       ("吴忠市红寺堡区审计局", None, 100)]
+        sj = data["agencies"][-1]
+        assert (sj["ranked"], sj["complete"], sj["incomplete"], sj["incomplete_text"]) == (
+            False, False, ["missing"], "未完整评估：未公开年度报告")
+        assert (data["ranked_count"], data["unranked_count"], data["common_gaps"]) == (4, 1, [])
+        one = c.get("/api/scorecard", params=q | {"agency": sj["key"]}).json()
+        assert one["rank"] is None and one["incomplete"] == ["missing"]
+        schema = c.get("/api/openapi.json").json()["components"]["schemas"]["AgencyOut"]["properties"]
+        assert {"ranked", "complete", "incomplete", "incomplete_text"} <= set(schema)
+        assert "未完整评估" in schema["rank"]["description"]
+        # the page: the ranking table without it, then the unranked table with the reason and 不完整
+        html = c.get("/scorecard", params=q).text
+        ranking = re.search(r'id="scorecard-table">(.*?)</table>', html, re.S).group(1)
+        unranked = re.search(r'id="scorecard-unranked">(.*?)</table>', html, re.S).group(1)
+        assert "审计局" not in ranking and all(n in ranking for n in HSB_RANKS)
+        assert "吴忠市红寺堡区审计局" in unranked and "未完整评估：未公开年度报告" in unranked
+        assert re.search(r"<b>100</b>.*?（不完整）", unranked) and ">—</td>" in unranked
+        assert "排名规则：只对各适用项都已评估的机关排名" in html and "4 个参与排名，1 个未完整评估" in html
+        opt = json.loads(re.search(r'id="scorecard-chart-option">(.*?)</script>', html, re.S).group(1))
+        names = opt["yAxis"]["data"]
+        assert len(names) == 4 and not any("审计局" in n for n in names) and "1 个机关未完整评估" in opt["title"]["subtext"]
+        assert names[-1] in ("1. 吴忠市红寺堡区教育局", "1. 吴忠市红寺堡区民政局")   # best at the top
+        page = c.get(f"/scorecard/agency/{sj['key']}", params=q).text
+        assert "未排名 · 总分 100（不完整）" in page and "第 " not in re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+        assert "未完整评估：未公开年度报告" in page
+        wb = load_workbook(io.BytesIO(c.get("/scorecard.xlsx", params=q).content))
+        rows = list(wb["排名"].iter_rows(min_row=2, max_row=6, values_only=True))
+        assert [(r[1], r[0]) for r in rows] == [(n, "—" if r is None else r) for n, r, _ in got]
+        res = CliRunner().invoke(cli, ["scorecard", "-r", "红寺堡区", "-y", "2023", "--json",
+                                       "--db", f"sqlite:///{tmp_path}/store.db"])
+        assert res.exit_code == 0, res.output
+        assert [(a["agency"], a["rank"], a["total"]) for a in json.loads(res.stdout)["agencies"]] == got
