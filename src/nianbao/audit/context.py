@@ -39,6 +39,18 @@ class Deadline:
         return {"date": self.date.isoformat(), "kind": self.kind, "source": self.source}
 
 
+@dataclass(frozen=True, slots=True)
+class FirstPublished:
+    """The earliest stated publication date among the stored versions of a report's agency-year
+    and the version that states it (D004 measures lateness on it, as the missing view does: a
+    corrected re-publication does not make the agency's report for the year later)."""
+    date: Date
+    report_id: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"date": self.date.isoformat(), "report_id": self.report_id}
+
+
 @dataclass(slots=True)
 class AuditContext:
     """Facts computed outside the report for the rules that need them (every field optional)."""
@@ -46,6 +58,7 @@ class AuditContext:
     siblings: list[Any] | None = None   # X005: other reports of the same year/region/kind (oversight.similarity)
     rollup: Any | None = None           # R001/R002: sums of sub-reports (oversight.rollup)
     similarity: Any | None = None       # X002/X005: the jurisdiction's thresholds (oversight.config.Similarity)
+    first_published: FirstPublished | None = None   # D004: an earlier version's date, when earlier than this one's
 
     def get(self, name: str) -> Any:
         return getattr(self, name, None)

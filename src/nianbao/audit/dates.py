@@ -139,6 +139,10 @@ def is_peoples_government(agency: str | None) -> bool:
     "default": "发布日期{published}晚于法定期限{deadline}（条例第四十九条：{who}应于每年{deadline_md}前公布上一年度报告）",
     "configured": "发布日期{published}晚于期限{deadline}（{source}：{who}应于每年{deadline_md}前公布上一年度报告）",
     "early": "落款日期{published}早于统计期间结束日{end}",
+    "first_default": "首次发布日期（报告{first_report_id}）{published}晚于法定期限{deadline}（条例第四十九条：{who}应于每年"
+                     "{deadline_md}前公布上一年度报告；本版本为更正后重新发布）",
+    "first_configured": "首次发布日期（报告{first_report_id}）{published}晚于期限{deadline}（{source}：{who}应于每年"
+                        "{deadline_md}前公布上一年度报告；本版本为更正后重新发布）",
 }, uses="deadline")
 def published_late_or_early(report: Report, context: AuditContext) -> Iterator[Hit]:
     """What it does:
@@ -149,7 +153,9 @@ def published_late_or_early(report: Report, context: AuditContext) -> Iterator[H
     gets the later date). With the agency in the registry, the deadline of its kind set by its
     region (or the nearest region above that sets one, e.g. a city's 28 January for departments)
     applies, and the message names where it comes from. Also reports a signature date before the
-    statistical period ends.
+    statistical period ends. Lateness is measured on the agency-year's first publication: when an
+    earlier stored version of the report states an earlier date (a report returned for correction
+    and published again), that date is the one compared, and the message names that version.
 
     Why it matters:
     Late publication is a breach of the regulation (or of the region's stricter rule) that
@@ -160,7 +166,11 @@ def published_late_or_early(report: Report, context: AuditContext) -> Iterator[H
     A 司法局's 2023 report dated 2024年2月20日; under a city rule of 28 January, one dated
     2024年1月30日; or dated 2023年12月20日.
     """
-    pub, y = report.meta.published, report.meta.year
+    own, y = report.meta.published, report.meta.year
+    first = context.first_published
+    # the agency-year's first publication (the missing view's date): an earlier version's, if earlier
+    earlier = first is not None and (own is None or first.date < own)
+    pub = first.date if earlier else own
     if pub is None or y is None:
         return
     given = context.deadline
@@ -182,10 +192,13 @@ def published_late_or_early(report: Report, context: AuditContext) -> Iterator[H
     if end.year != y:
         end = date(y, 12, 31)
     if pub > deadline:
-        yield Hit("meta.published", {"published": _d(pub), "deadline": _d(deadline), "deadline_md": md,
-                                     "who": who, "source": source, "days_late": (pub - deadline).days,
-                                     "published_iso": pub.isoformat(), "deadline_iso": deadline.isoformat()},
-                  variant=variant)
-    elif pub < end:
-        yield Hit("meta.published", {"published": _d(pub), "end": _d(end), "published_iso": pub.isoformat(),
+        data = {"published": _d(pub), "deadline": _d(deadline), "deadline_md": md, "who": who, "source": source,
+                "days_late": (pub - deadline).days, "published_iso": pub.isoformat(),
+                "deadline_iso": deadline.isoformat()}
+        if earlier:
+            data |= {"first_report_id": first.report_id, "own_published_iso": own.isoformat() if own else None}
+            variant = f"first_{variant}"
+        yield Hit("meta.published", data, variant=variant)
+    elif own is not None and own < end:         # the signature date of this version itself
+        yield Hit("meta.published", {"published": _d(own), "end": _d(end), "published_iso": own.isoformat(),
                                      "end_iso": end.isoformat()}, variant="early")
