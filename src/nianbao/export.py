@@ -1,12 +1,15 @@
-"""Stored reports out as files: CSV, XLSX, JSON, Parquet; long form (one row per cell) or wide
-form (one row per report); and the 整改清单 (rectification list) of one agency as XLSX or DOCX.
+"""Stored reports out as files: CSV, XLSX, JSON, Parquet; long form (one row per cell), wide form
+(one row per report) or the findings (one row per finding, with the reviewers' decision); and the
+整改清单 (rectification list) of one agency as XLSX or DOCX.
 
     data, filename, media_type = export_bytes(store, "xlsx", year=2023)
     data, filename, media_type = rectification_bytes(store, "沙坡头区司法局", "docx")
 
 XLSX: a sheet 报告 (one row per report), one sheet per table (表二/表三/表四, a column per cell,
-Chinese headers from the form, form/), a sheet 审核问题 (every finding), and with form="long" a sheet
-单元格 in long form. CSV/JSON/Parquet use the machine keys (`applications.granted.total`) as
+Chinese headers from the form, form/), a sheet 审核问题 (every finding with its 审核决定 确认/误报/
+不适用/待定 and 审核状态: a dismissed one is 已排除), and with form="long" a sheet 单元格 in long form.
+A report's 地区 is the registry's full name (某省某市某区) where the registry matched its agency, else
+the store's region string. CSV/JSON/Parquet use the machine keys (`applications.granted.total`) as
 headers, so scripts need no Chinese; `labels` gives the Chinese name of every column.
 
 Parquet needs pyarrow, an optional extra (`pip install 'nianbao[parquet]'`): it is 40 MB that most
@@ -25,9 +28,10 @@ from .form import FORM_2019, FORM_2021
 from .errors import InputError
 from .store import ReportInfo, Store
 from .store.cells import number, split_path
+from .store.review import DISMISSALS
 
 FORMATS = ("csv", "xlsx", "json", "parquet")
-FORMS = ("long", "wide")
+FORMS = ("long", "wide", "findings")
 MEDIA = {
     "csv": "text/csv; charset=utf-8",
     "json": "application/json",
@@ -51,7 +55,10 @@ LONG_COLUMNS: list[tuple[str, str]] = [
 FINDING_COLUMNS: list[tuple[str, str]] = [
     ("report_id", "报告编号"), ("agency", "机关"), ("year", "年度"), ("code", "规则"), ("severity", "级别"),
     ("message", "问题"), ("path", "路径"), ("where", "位置"), ("evidence", "证据"),
+    ("decision", "审核决定"), ("review_state", "审核状态"), ("reason", "判定理由"),
 ]
+UNDECIDED = "待定"
+REVIEW_STATES = {"确认": "已确认", "误报": "已排除（误报）", "不适用": "已排除（不适用）", None: "未审核"}
 
 
 # ---------------------------------------------------------------- labels
@@ -123,7 +130,42 @@ class Selection:
         from .oversight.scope import resolve
 
         where = resolve(store, self.region).require().condition if self.region else None
-        return store.list_reports(agency=self.agency, year=self.year, current=self.current, where=where)
+        return registry_regions(store, store.list_reports(agency=self.agency, year=self.year,
+                                                          current=self.current, where=where))
+
+
+def registry_regions(store: Store, infos: list[ReportInfo]) -> list[ReportInfo]:
+    """The reports with `region` the registry's full name (某省某市某区) where a registry entry matched
+    the agency, else the store's own region string (oversight.scope: one map per registry change,
+    looked up once per export, not per row)."""
+    from dataclasses import replace
+
+    from .oversight.scope import resolve
+
+    sc = resolve(store, None)
+    if not sc.region_of:
+        return infos
+    return [i if i.agency_id not in sc.region_of else replace(i, region=sc.region_of[i.agency_id]) for i in infos]
+
+
+def review_decisions(store: Store, report_ids: list[int]) -> dict[tuple[int, str], tuple[str | None, str | None]]:
+    """(report id, finding key) → (decision, reason) of the reviewers' decided audit findings of these
+    reports (store.review: a decision follows the agency-year's current version; keys by
+    store.review.finding_keys). Read in chunks, one query each, not per finding."""
+    from sqlalchemy import select
+
+    from .store.review_models import ReviewFinding
+
+    rf = ReviewFinding
+    out: dict[tuple[int, str], tuple[str | None, str | None]] = {}
+    with store._read() as s:
+        for n in range(0, len(report_ids), 500):
+            chunk = report_ids[n:n + 500]
+            q = select(rf.report_id, rf.key, rf.decision, rf.reason).where(
+                rf.report_id.in_(chunk), rf.origin == "audit", rf.state == "open", rf.decision.is_not(None))
+            for rid, key, decision, reason in s.execute(q):
+                out[(rid, key)] = (decision, reason)
+    return out
 
 
 def _report_row(i: ReportInfo) -> dict[str, Any]:
@@ -167,14 +209,26 @@ def wide_rows(store: Store, infos: list[ReportInfo]) -> tuple[list[str], list[di
 
 
 def finding_rows(store: Store, infos: list[ReportInfo]) -> list[dict[str, Any]]:
+    """Every finding of the reports, in the audit's order, with the reviewers' decision on it
+    (`decision` 确认/误报/不适用/待定, `review_state` 已确认/已排除（误报）/已排除（不适用）/未审核,
+    `reason`): a reviewer sees which were dismissed."""
+    from itertools import groupby
+
+    from .store.review import finding_keys
+
     by_id = {i.id: i for i in infos}
+    decided = review_decisions(store, list(by_id))
     out = []
-    for f in store.findings(report_ids=list(by_id)):
-        i = by_id[f["report_id"]]
-        out.append({"report_id": i.id, "agency": i.agency, "year": i.year, "code": f["code"],
-                    "severity": f["severity"], "message": f["message"], "path": f["path"],
-                    "where": where(f["evidence"]), "evidence": evidence_text(f),
-                    "data": f["data"], "raw_evidence": f["evidence"]})
+    for rid, group in groupby(store.findings(report_ids=list(by_id)), key=lambda f: f["report_id"]):
+        fs = list(group)
+        i = by_id[rid]
+        for key, f in zip(finding_keys([(f["code"], f["path"]) for f in fs]), fs):
+            decision, reason = decided.get((rid, key), (None, None))
+            out.append({"report_id": i.id, "agency": i.agency, "year": i.year, "code": f["code"],
+                        "severity": f["severity"], "message": f["message"], "path": f["path"],
+                        "where": where(f["evidence"]), "evidence": evidence_text(f),
+                        "decision": decision or UNDECIDED, "review_state": REVIEW_STATES.get(decision, decision),
+                        "reason": reason or "", "data": f["data"], "raw_evidence": f["evidence"]})
     return out
 
 
@@ -229,27 +283,49 @@ def _parquet(columns: list[str], rows: list[dict[str, Any]]) -> bytes:
     return buf.getvalue()
 
 
-def _sheet(wb, title: str, headers: list[str], rows: list[list[Any]], widths: dict[int, int] | None = None):
+def _sheet(wb, title: str, headers: list[str], rows: list[list[Any]], widths: dict[int, int] | None = None,
+           header_height: float | None = None):
+    """A sheet of a write-only workbook (rows streamed to the file, not kept as cell objects: the
+    export of 5,000 reports took twice the time and memory in a normal workbook). Text a
+    spreadsheet would take for a formula stays text (as `text_only` does for normal workbooks)."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title)
-    ws.append(headers)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    for r in rows:
-        ws.append(r)
-    ws.freeze_panes = "B2" if len(headers) > 3 else "A2"
+    # the sheet's extent, which a write-only sheet does not know before its rows: without it readers
+    # that trust the file's <dimension> (openpyxl read_only, pandas) cut a row after its last value
+    ref = f"A1:{get_column_letter(max(1, len(headers)))}{len(rows) + 1}"
+    ws.calculate_dimension = lambda: ref
     for col, width in (widths or {}).items():
-        ws.column_dimensions[ws.cell(1, col).column_letter].width = width
+        ws.column_dimensions[get_column_letter(col)].width = width
+    if header_height:
+        ws.row_dimensions[1].height = header_height
+    ws.freeze_panes = "B2" if len(headers) > 3 else "A2"
+    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+    head = []
+    for h in headers:
+        c = WriteOnlyCell(ws, h)
+        c.font, c.alignment = bold, wrap
+        head.append(c)
+    ws.append(head)
+
+    def text(v: Any) -> Any:
+        if isinstance(v, str) and v.startswith("="):
+            c = WriteOnlyCell(ws, v)
+            c.data_type = "s"
+            return c
+        return v
+
+    for r in rows:
+        ws.append([text(v) for v in r])
     return ws
 
 
 def _xlsx(store: Store, infos: list[ReportInfo], form: str) -> bytes:
     from openpyxl import Workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     columns, wide = wide_rows(store, infos)
     head = [k for k, _ in REPORT_COLUMNS]
     _sheet(wb, "报告", [h for _, h in REPORT_COLUMNS], [[r[k] for k in head] for r in wide],
@@ -258,19 +334,18 @@ def _xlsx(store: Store, infos: list[ReportInfo], form: str) -> bytes:
     for table, title in TABLE_SHEETS.items():
         keys = [k for k in columns if k.startswith(f"{table}.")]
         headers = ["报告编号", "机关", "年度"] + [cell_label(*split_path(k)) for k in keys]
-        ws = _sheet(wb, title, headers, [[r[k] for k in base + keys] for r in wide], {2: 24})
-        ws.row_dimensions[1].height = 90
+        _sheet(wb, title, headers, [[r[k] for k in base + keys] for r in wide], {2: 24}, header_height=90)
     fr = finding_rows(store, infos)
     _sheet(wb, "审核问题", [h for _, h in FINDING_COLUMNS],
            [[f["report_id"], f["agency"], f["year"], f["code"], SEVERITY_NAMES.get(f["severity"], f["severity"]),
-             f["message"], f["path"], f["where"], f["evidence"]] for f in fr],
-           {2: 24, 6: 70, 7: 40, 9: 40})
+             f["message"], f["path"], f["where"], f["evidence"], f["decision"], f["review_state"], f["reason"]]
+            for f in fr],
+           {2: 24, 6: 70, 7: 40, 9: 40, 11: 18, 12: 30})
     if form == "long":
         lr = long_rows(store, infos)
         _sheet(wb, "单元格", [h for _, h in LONG_COLUMNS], [[r[k] for k, _ in LONG_COLUMNS] for r in lr],
                {2: 24, 9: 50})
     buf = io.BytesIO()
-    text_only(wb)
     wb.save(buf)
     return buf.getvalue()
 
@@ -282,12 +357,17 @@ def export_bytes(store: Store, fmt: str = "xlsx", form: str = "wide", *, agency:
     if fmt not in FORMATS:
         raise InputError(f"不支持的导出格式 {fmt}（可选 {'、'.join(FORMATS)}）")
     if form not in FORMS:
-        raise InputError(f"不支持的表格形式 {form}（可选 long、wide）")
+        raise InputError(f"不支持的表格形式 {form}（可选 {'、'.join(FORMS)}）")
     infos = Selection(agency, region, year, current).reports(store)
     stamp = f"nianbao-{form}" + (f"-{year}" if year else "")
     if fmt == "xlsx":
         data = _xlsx(store, infos, form)
         stamp = "nianbao" + (f"-{year}" if year else "")
+    elif form == "findings":
+        rows = [{k: f[k] for k, _ in FINDING_COLUMNS} for f in finding_rows(store, infos)]
+        columns = [k for k, _ in FINDING_COLUMNS]
+        data = _csv(columns, rows) if fmt == "csv" else _parquet(columns, rows) if fmt == "parquet" else \
+            _json({"form": "findings", "labels": dict(FINDING_COLUMNS), "rows": rows})
     elif form == "long":
         rows = long_rows(store, infos)
         columns = [k for k, _ in LONG_COLUMNS]
@@ -297,9 +377,9 @@ def export_bytes(store: Store, fmt: str = "xlsx", form: str = "wide", *, agency:
         columns, rows = wide_rows(store, infos)
         if fmt == "json":
             by_report: dict[int, list[dict[str, Any]]] = {}
-            for f in store.findings(report_ids=[i.id for i in infos]):
+            for f in finding_rows(store, infos):
                 by_report.setdefault(f["report_id"], []).append(
-                    {k: f[k] for k in ("code", "severity", "message", "path")})
+                    {k: f[k] for k in ("code", "severity", "message", "path", "decision", "review_state", "reason")})
             for r in rows:
                 r["findings"] = by_report.get(r["report_id"], [])
             data = _json({"form": "wide", "labels": {k: v for k, v in labels().items() if k in columns},
@@ -319,7 +399,8 @@ RECTIFICATION_COLUMNS = ["序号", "年度", "级别", "规则", "问题类别",
 
 
 def rectification_rows(store: Store, agency: str | int, year: int | None = None) -> tuple[Any, list[list[Any]]]:
-    """(agency info, rows of the 整改清单): every finding of the agency's current reports, errors first."""
+    """(agency info, rows of the 整改清单): every finding of the agency's current reports, errors first;
+    findings the reviewers dismissed (误报 / 不适用) are not listed: nothing to rectify."""
     from .audit.registry import FAMILIES
 
     ag = store.find_agency(str(agency))
@@ -329,7 +410,7 @@ def rectification_rows(store: Store, agency: str | int, year: int | None = None)
     if not infos:
         raise InputError(f"库中没有机关「{ag.name}」{year}年的报告" if year else f"库中没有机关「{ag.name}」的报告")
     rank = {"error": 0, "warning": 1, "info": 2}
-    fr = sorted(finding_rows(store, infos), key=lambda f: (-(f["year"] or 0), rank.get(f["severity"], 3), f["code"]))
+    fr = sorted((f for f in finding_rows(store, infos) if f["decision"] not in DISMISSALS), key=lambda f: (-(f["year"] or 0), rank.get(f["severity"], 3), f["code"]))
     rows = [[n, f["year"], SEVERITY_NAMES.get(f["severity"], f["severity"]), f["code"],
              FAMILIES.get(f["code"][:1], ""), f["message"], f["where"] or f["path"] or "", f["evidence"], "", "", ""]
             for n, f in enumerate(fr, 1)]

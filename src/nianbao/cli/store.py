@@ -315,7 +315,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 @app.command()
 def export(
     fmt: str = typer.Option("xlsx", "--format", "-f", help="csv、xlsx、json、parquet（整改清单：xlsx、docx）"),
-    form: str = typer.Option("wide", "--form", help="wide：每份报告一行；long：每个单元格一行"),
+    form: str = typer.Option("wide", "--form", help="wide：每份报告一行；long：每个单元格一行；findings：每个审核问题一行（含审核决定）"),
     out: Path = typer.Option(None, "--out", "-o", help="输出文件（csv/json 缺省时输出到屏幕，其他格式缺省为当前目录）"),
     agency: str = typer.Option(None, "--agency", help="只导出这个机关"),
     region: str = typer.Option(None, "--region", help="只导出这个地区"),

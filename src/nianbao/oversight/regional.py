@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..audit.context import AuditContext
+from ..audit.context import AuditContext, FirstPublished
 from ..audit.dates import is_peoples_government
 from ..audit.registry import run_rules
 from ..lru import LRU
@@ -73,6 +73,7 @@ class _World:
         self.report_of = {i.agency_id: i.id for i in self.infos.values() if i.agency_id is not None}
         self.formats = {i: info.format for i, info in self.infos.items()}
         self._configs: dict[Any, Any] = {}
+        self._versions: dict[int, list[tuple[int, Any]]] | None = None
         # the tree's links and the entries by region, once (a pass computes a roll-up per government)
         self.kids: dict[int, list[Any]] = defaultdict(list)
         for r in self.regions.values():
@@ -81,6 +82,16 @@ class _World:
         self.entries_of: dict[int, list[Any]] = defaultdict(list)
         for e in self.entries:
             self.entries_of[e.region_id].append(e)
+
+    def first_published(self, report_id: int) -> FirstPublished | None:
+        """D004's date when it is not the report's own: the earliest stated publication date among
+        the stored versions of its agency-year (the missing view's date, oversight/missing.py), with
+        the version stating it, when that is earlier than this report's date (or it states none)."""
+        if self._versions is None:
+            self._versions = versions_of_year(self.lib, self.year)
+        info = self.infos[report_id]
+        return first_published(self._versions.get(info.agency_id, ()), report_id) \
+            if info.agency_id is not None else None
 
     def group(self, report_id: int) -> tuple:
         info = self.infos[report_id]
@@ -156,6 +167,41 @@ class _World:
                 compute_rollup(rid, self.year, regions=self.regions, entries=entries, report_of=self.report_of,
                                cells=cells, formats=self.formats, children=self.kids)
                 for rid, (entries, ru) in members.items()}
+
+
+def versions_of_year(lib, year: int) -> dict[int, list[tuple[int, Any]]]:
+    """{agency id: [(report id, stated publication date or None)]} of every stored version (current
+    or superseded) of the year's reports, by id — what the missing view measures timeliness on."""
+    from datetime import date
+
+    from ..store.models import Report as ReportRow
+
+    out: dict[int, list[tuple[int, Any]]] = defaultdict(list)
+    q = select(ReportRow.id, ReportRow.agency_id, ReportRow.published).where(
+        ReportRow.year == year, ReportRow.agency_id.is_not(None))
+    with lib.store._core() as c:
+        for rid, aid, pub in c.execute(q.order_by(ReportRow.id)):
+            try:
+                d = date.fromisoformat(pub) if pub else None
+            except ValueError:
+                d = None
+            out[aid].append((rid, d))
+    return out
+
+
+def first_published(versions: Iterable[tuple[int, Any]], report_id: int | None) -> FirstPublished | None:
+    """Of an agency-year's versions [(report id, date)], the earliest date and the (first) version
+    stating it, when that is another version's and earlier than `report_id`'s own date (or it has
+    none); None when the report's own date is the first publication."""
+    versions = list(versions)
+    own = next((d for rid, d in versions if rid == report_id), None)
+    dated = sorted((d, rid) for rid, d in versions if d is not None)
+    if not dated:
+        return None
+    d, rid = dated[0]
+    if rid == report_id or (own is not None and own <= d):
+        return None
+    return FirstPublished(d, rid)
 
 
 def _rollup(lib, region_id: int, year: int, regions, entries, report_of, formats) -> Rollup:
@@ -318,11 +364,15 @@ def affected(lib, report_ids: Iterable[int]) -> list[int]:
 CHUNK = 200      # reports whose models are held at once during a pass
 
 
-def run_pass(lib, report_ids: Iterable[int], *, user: str | None = None) -> PassResult:
-    """Re-run CODES for these current reports and replace those findings in the store.
+def run_pass(lib, report_ids: Iterable[int], *, user: str | None = None,
+             codes: tuple[str, ...] = CODES) -> PassResult:
+    """Re-run `codes` (CODES) for these current reports and replace those findings in the store.
 
     Batched: the reports' models, their previous years' and the roll-ups' cells are read a chunk at
-    a time in a few queries; a report whose findings of CODES come out the same is not written."""
+    a time in a few queries; a report whose findings of those codes come out the same is not
+    written. Review cases of the audited reports whose copies of those findings no longer say what
+    the store's do (a sibling renumbered by delete and restore, same rule and cell) are synced too,
+    and count as changed."""
     result = PassResult()
     registry = registry_of(lib)
     result.registry = not registry.is_empty()      # also when there is no report to audit
@@ -333,7 +383,7 @@ def run_pass(lib, report_ids: Iterable[int], *, user: str | None = None) -> Pass
         w = _World(lib, year)
         result.registry = w.has_registry
         targets = [r for r in by_year[year] if r in w.infos]
-        siblings = _siblings(lib, w, targets)
+        siblings = _siblings(lib, w, targets) if "X005" in codes else {}
         rollups: dict[int, Rollup] = {}
         previous = _Previous(lib)
         for k in range(0, len(targets), CHUNK):
@@ -342,7 +392,8 @@ def run_pass(lib, report_ids: Iterable[int], *, user: str | None = None) -> Pass
             prev_of = previous.of({rid: models[rid] for rid in chunk if rid in models})
             prev_models = _models(lib, sorted(set(prev_of.values())))
             governed = {rid: w.governed_region(rid) for rid in chunk}
-            rollups.update(w.rollups(g for g in governed.values() if g is not None and g not in rollups))
+            if "R001" in codes or "R002" in codes:
+                rollups.update(w.rollups(g for g in governed.values() if g is not None and g not in rollups))
             for rid in chunk:
                 report = models.get(rid)
                 if report is None:      # gone since the pass began
@@ -352,28 +403,28 @@ def run_pass(lib, report_ids: Iterable[int], *, user: str | None = None) -> Pass
                 deadline = w.deadline(info.agency_id)
                 region_id = governed[rid]
                 ctx = AuditContext(deadline=deadline, siblings=siblings.get(rid),
-                                   rollup=rollups[region_id] if region_id is not None else None,
-                                   similarity=cfg.similarity)
+                                   rollup=rollups.get(region_id) if region_id is not None else None,
+                                   similarity=cfg.similarity, first_published=w.first_published(rid))
                 prev_id = prev_of.get(rid)
                 prev = prev_models.get(prev_id) if prev_id is not None else None
-                found = run_rules(report, prev, ctx, select=CODES)
+                found = run_rules(report, prev, ctx, select=codes)
                 for f in found:
                     p = f.data.get("previous")
                     if prev is not None and isinstance(p, dict):
                         p["report_id"] = prev_id
                 result.audited.append(rid)
-                old = [f for f in report.findings if f.code in CODES]
-                new = [f for f in found if f.code in CODES]
+                old = [f for f in report.findings if f.code in codes]
+                new = [f for f in found if f.code in codes]
                 if [f.model_dump(mode="json") for f in old] == [f.model_dump(mode="json") for f in new]:
                     continue            # what the store holds already: no write
                 before = {(f.code, f.message) for f in old}
-                if lib.store.replace_findings(rid, CODES, found):
+                if lib.store.replace_findings(rid, codes, found):
                     result.changed.append(rid)
                     for f in found:
                         if (f.code, f.message) not in before:
                             result.new.append({"report_id": rid, "agency": info.agency_name or info.agency,
                                                "year": year, **f.model_dump(mode="json")})
-    _sync_reviews(lib, result.changed, user)
+    _sync_reviews(lib, result, codes, user)
     return result
 
 
@@ -463,16 +514,61 @@ def _sections(texts: dict[int, str]) -> list[dict[str, Any]]:
     return [{"no": no, "text": t} for no, t in texts.items()]
 
 
-def _sync_reviews(lib, report_ids: list[int], user: str | None) -> None:
+def _sync_reviews(lib, result: PassResult, codes: tuple[str, ...], user: str | None) -> None:
     """Agency-years under review follow their findings now (as ingest does for a new version); the
-    others get their case when first opened."""
-    if not report_ids:
+    others get their case when first opened. A case whose open copies of `codes` say something else
+    than the store's findings (same rule and cell, another message: an X005 now naming another
+    sibling) is synced whether or not this pass wrote the report, and the report counts as changed
+    (a full region-audit repairs what an earlier pass left stale)."""
+    stale = _stale_reviews(lib, result.audited, codes)
+    result.changed.extend(r for r in sorted(stale) if r not in result.changed)
+    if not result.changed:
         return
-    years = {lib.store.get_info(r).year for r in report_ids}
+    years = {lib.store.get_info(r).year for r in result.changed}
     reviewed = {c["report_id"] for y in years for c in lib.review.cases(year=y) if c.get("id") is not None}
-    for rid in report_ids:
-        if rid in reviewed:
+    for rid in result.changed:
+        if rid in stale:
+            with lib.store._write() as s:       # the case's own check compares rules and cells only
+                lib.review._sync(s, rid, user)
+        elif rid in reviewed:
             lib.review.case_for_report(rid, user)
+
+
+def _stale_reviews(lib, report_ids: list[int], codes: tuple[str, ...]) -> set[int]:
+    """Of these (current) reports, those whose review case holds open copies of their findings of
+    `codes` that differ from the store's (by key: rule, cell and rank; and message)."""
+    from ..store.models import Finding
+    from ..store.review import finding_keys
+    from ..store.review_models import ReviewCase, ReviewFinding
+
+    ids = sorted(set(report_ids))
+    out: set[int] = set()
+    with lib.store._core() as c:
+        for k in range(0, len(ids), 500):
+            chunk = ids[k:k + 500]
+            case_of = dict(c.execute(select(ReviewCase.id, ReviewCase.report_id)
+                                     .where(ReviewCase.report_id.in_(chunk))).all())
+            if not case_of:
+                continue
+            copies: dict[int, set[tuple[str, str]]] = defaultdict(set)
+            for cid, key, code, message in c.execute(
+                    select(ReviewFinding.case_id, ReviewFinding.key, ReviewFinding.code, ReviewFinding.message)
+                    .where(ReviewFinding.case_id.in_(list(case_of)), ReviewFinding.origin == "audit",
+                           ReviewFinding.state == "open")):
+                if code in codes:
+                    copies[case_of[cid]].add((key, message))
+            rows: dict[int, list[tuple[str, str | None, str]]] = defaultdict(list)
+            for rid, code, path, message in c.execute(
+                    select(Finding.report_id, Finding.code, Finding.path, Finding.message)
+                    .where(Finding.report_id.in_(list(case_of.values()))).order_by(Finding.report_id, Finding.id)):
+                rows[rid].append((code, path, message))
+            for rid in set(case_of.values()):
+                found = rows.get(rid, [])
+                keys = finding_keys([(code, path) for code, path, _ in found])
+                held = {(key, m) for key, (code, _, m) in zip(keys, found) if code in codes}
+                if held != copies.get(rid, set()):
+                    out.add(rid)
+    return out
 
 
 def pairs(lib, year: int, region: int | str | None = None) -> list[dict[str, Any]]:
@@ -531,11 +627,38 @@ def after_ingest(lib, report_ids: Iterable[int], *, user: str | None = None) -> 
     imported (before that, ingest stays as it was and `audit_region` runs the pass on demand)."""
     ids = list(report_ids)
     registry = registry_of(lib)
-    if not ids or registry.is_empty():
-        # without a registry regional oversight is not set up: `audit_region` runs on demand
+    if not ids:
         return PassResult()
+    # a version stored as not current (a restored or late-arriving earlier version) may be its
+    # agency-year's first publication: the current version's D004 is measured on it
+    ids = list(dict.fromkeys(ids + _current_versions(lib, ids)))
+    if registry.is_empty():
+        # without a registry regional oversight is not set up: `audit_region` runs on demand; only a
+        # new version of an agency-year whose first publication is an earlier version's gets its
+        # D004 measured on that date (the statute's deadline), as with a registry
+        return run_pass(lib, _later_versions(lib, ids), user=user, codes=("D004",))
     registry.rematch()              # the new reports' agencies may be the registry's entries
     return run_pass(lib, affected(lib, ids), user=user)
+
+
+def _current_versions(lib, report_ids: list[int]) -> list[int]:
+    """The current versions of the agency-years of those of these reports that are not current."""
+    out: list[int] = []
+    for info in lib.store.report_infos(report_ids):
+        if not info.is_current and info.agency_id is not None and info.year is not None:
+            out += [i.id for i in lib.store.current_reports([info.agency_id], info.year)]
+    return out
+
+
+def _later_versions(lib, report_ids: list[int]) -> list[int]:
+    """Those of these current reports whose agency-year has another stored version."""
+    out = []
+    for year, ids in _current_by_year(lib, report_ids).items():
+        versions = versions_of_year(lib, year)
+        for info in lib.store.report_infos(ids):
+            if info.agency_id is not None and len(versions.get(info.agency_id, ())) > 1:
+                out.append(info.id)
+    return sorted(out)
 
 
 def copied_view(lib, report_id: int, other_id: int) -> dict[str, Any] | None:
@@ -563,16 +686,36 @@ def copied_view(lib, report_id: int, other_id: int) -> dict[str, Any] | None:
 
 def before_delete(lib, report_id: int) -> list[int]:
     """The other reports whose regional findings name or sum a report about to be deleted (run
-    `after_delete` with them once it is gone); none without a registry."""
+    `after_delete` with them once it is gone): with a registry every report it touches (`affected`);
+    without one (the pass then runs on demand) those whose X005 names it, so that no finding keeps
+    naming a report that is gone."""
+    naming = naming_report(lib, report_id)
     if registry_of(lib).is_empty():
+        return naming
+    return sorted((set(affected(lib, [report_id])) | set(naming)) - {report_id})
+
+
+def naming_report(lib, report_id: int) -> list[int]:
+    """The current reports of the same year whose X005 names `report_id` (as the best sibling or
+    among the others)."""
+    info = lib.store.get_info(report_id)
+    if info is None or info.year is None:
         return []
-    return [r for r in affected(lib, [report_id]) if r != report_id]
+    ids = [r for r in scope(lib, None, info.year) if r != report_id]
+    out = set()
+    for f in lib.store.findings(report_ids=ids, code="X005") if ids else ():
+        d = f.get("data") or {}
+        if report_id in {(o or {}).get("report_id") for o in [d.get("other"), *(d.get("others") or [])]} \
+                or d.get("other_report_id") == report_id:
+            out.add(f["report_id"])
+    return sorted(out)
 
 
 def after_delete(lib, touched: list[int], agency_id: int | None, year: int | None, *,
                  user: str | None = None) -> PassResult:
-    """The regional pass over `touched` and the version of the agency-year that took over."""
+    """The regional pass over `touched` and the current version of the agency-year (it took over,
+    or its D004 was measured on the deleted version's date)."""
     ids = list(touched)
-    if touched and agency_id is not None and year is not None:
+    if agency_id is not None and year is not None:
         ids += [i.id for i in lib.store.current_reports([agency_id], year)]
     return run_pass(lib, ids, user=user) if ids else PassResult()

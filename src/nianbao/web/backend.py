@@ -41,9 +41,12 @@ class Summary:
                 "rules": self.rules}
 
 
-def _summary(info: ReportInfo, rules: dict[str, int] | None = None) -> Summary:
+def _summary(info: ReportInfo, rules: dict[str, int] | None = None, region_of: dict[int, str] | None = None) -> Summary:
+    """`region_of`: agency id → the registry's full region name (oversight.scope); an agency the
+    registry did not match keeps the store's region string."""
+    region = (region_of or {}).get(info.agency_id) or info.region or None
     return Summary(id=info.id, agency=info.agency_name or info.agency or "（未识别机关）", year=info.year,
-                   agency_id=info.agency_id, region=info.region or None, format=info.format,
+                   agency_id=info.agency_id, region=region, format=info.format,
                    file=info.source_file, sha256=info.sha256, errors=info.errors, warnings=info.warnings,
                    infos=info.infos, rules=rules or {}, is_current=info.is_current)
 
@@ -68,6 +71,13 @@ class Backend:
         self.library.close()
 
     # ---------------------------------------------------------------- reading
+    def _region_of(self) -> dict[int, str]:
+        """agency id → the registry's full region name of every agency a registry entry matched
+        (oversight.scope, cached per registry change: one lookup per page, not per row)."""
+        from ..oversight.scope import resolve
+
+        return resolve(self.library, None).region_of
+
     def _rules(self, ids: list[int]) -> dict[int, dict[str, int]]:
         return self.library.rule_counts(ids) if ids else {}      # GROUP BY report, rule: no finding rows
 
@@ -97,7 +107,8 @@ class Backend:
         ids = hit[1][offset:offset + limit]
         infos = self.library.report_infos(ids)
         rules = self._rules([i.id for i in infos])
-        return [_summary(i, rules[i.id]) for i in infos], len(hit[1])
+        region_of = self._region_of()
+        return [_summary(i, rules[i.id], region_of) for i in infos], len(hit[1])
 
     def summaries(self, year: int | None = None, region: str | None = None, rule: str | None = None,
                   agency: str | int | None = None, search: str | None = None, limit: int | None = None,
@@ -105,7 +116,8 @@ class Backend:
         infos = self.library.reports(year=year, region=region or None, code=rule or None,
                                         agency=agency, search=search or None, limit=limit, offset=offset)
         rules = self._rules([i.id for i in infos])
-        return [_summary(i, rules[i.id]) for i in infos]
+        region_of = self._region_of()
+        return [_summary(i, rules[i.id], region_of) for i in infos]
 
     def count(self, year: int | None = None, region: str | None = None, rule: str | None = None,
               agency: str | int | None = None, search: str | None = None) -> dict[str, int]:
@@ -125,7 +137,8 @@ class Backend:
         got = self.library.report(id)
         if got is None:
             return None
-        return _summary(got, dict(sorted(Counter(f.code for f in got.report.findings).items()))), got.report
+        return (_summary(got, dict(sorted(Counter(f.code for f in got.report.findings).items())), self._region_of()),
+                got.report)
 
     def agency(self, agency_id: int) -> dict[str, Any] | None:
         a = next(iter(self.library.agencies(name=str(agency_id))), None)
@@ -202,7 +215,8 @@ class Backend:
     EXPORTS = [("xlsx", "Excel（报告、各表、审核问题）", "xlsx", "wide"),
                ("csv-wide", "CSV 宽表（每份报告一行）", "csv", "wide"),
                ("csv-long", "CSV 长表（每个单元格一行）", "csv", "long"),
-               ("json", "JSON", "json", "wide")]
+               ("json", "JSON", "json", "wide"),
+               ("csv-findings", "CSV 审核问题（每个问题一行，含审核决定）", "csv", "findings")]
 
     def export_kinds(self) -> list[tuple[str, str]]:
         return [(k, label) for k, label, _, _ in self.EXPORTS]

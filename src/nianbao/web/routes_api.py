@@ -207,7 +207,7 @@ def compare(request: Request, response: Response,
             "rows": [r.to_dict() for r in C.rows_for(store, infos)]}
 
 
-@router.get("/export", summary="导出所选报告（xlsx、csv-wide、csv-long、json）",
+@router.get("/export", summary="导出所选报告（xlsx、csv-wide、csv-long、json、csv-findings）",
             responses={200: {"content": {"application/octet-stream": {}}}})
 def export(request: Request, kind: str = "xlsx", year: int | None = year_query(None), region: str | None = None,
            agency_id: int | None = None):
