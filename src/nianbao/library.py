@@ -87,7 +87,10 @@ class Library:
 
     def audit_context(self, report: Report):
         """What the regional rules need that the library knows of `report`: the deadline that
-        applies to its agency (registry; None when the agency is not in it — D004 keeps the statute)."""
+        applies to its agency (registry; None when the agency is not in it — D004 keeps the statute).
+        A file audited on its own is measured on its own publication date; once stored as another
+        version of an agency-year, the regional pass measures D004 on the agency-year's first
+        publication (oversight.regional)."""
         from .audit.context import AuditContext
 
         agency = self.store.find_agency(report.meta.agency) if report.meta.agency else None
