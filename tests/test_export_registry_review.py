@@ -189,3 +189,20 @@ def test_xlsx_keeps_formula_like_text_as_text_and_rows_full_width(store):
     head, values = list(ro["表三 依申请公开"].iter_rows(values_only=True))
     assert number(store.cells([rid])[rid][("applications", "carried_forward", "total")]) is None
     assert len(values) == len(head) and values[0] == rid and values[-1] is None   # not cut after the last value
+
+
+def test_api_report_list_follows_a_registry_imported_after_it_was_served(db_url, tmp_path):
+    lib = Library(db_url, data_dir=tmp_path / "files")
+    r = clean_report(2023, agency=JUSTICE)
+    r.source.sha256 = "e" * 64
+    rid = lib.store.save_report(r).report_id
+    w = World(db_url, lib, {JUSTICE: rid}, {})
+    try:
+        with web_client(w, tmp_path) as c:
+            assert {x["id"]: x["region"] for x in c.get("/api/reports").json()} == {rid: None}
+            reg = Registry(lib.store)
+            reg.import_rows(parse_registry(REGISTRY.encode(), "名录.csv"))
+            reg.rematch()
+            assert {x["id"]: x["region"] for x in c.get("/api/reports").json()} == {rid: FULL}
+    finally:
+        lib.close()

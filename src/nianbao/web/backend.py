@@ -83,10 +83,12 @@ class Backend:
 
     def page(self, *, limit: int, offset: int = 0, year: int | None = None, region: str | None = None,
              rule: str | None = None, agency: str | int | None = None,
-             search: str | None = None) -> tuple[list[Summary], int]:
+             search: str | None = None, registry_regions: bool = False) -> tuple[list[Summary], int]:
         """One page of `summaries` and how many there are in all. The selection's ordered ids are
         read once (from indexes) and kept while the store holds the same reports (data_version), so
-        page 40 costs what page 1 does: the 50 rows by id, not a sort of every report."""
+        page 40 costs what page 1 does: the 50 rows by id, not a sort of every report.
+        `registry_regions`: regions as the registry names them (the API's rows; the pages' lists
+        show no region and skip the lookup)."""
         key = (year, region or None, rule or None, agency, search or None)
         version = self.data_version()
         if region:                  # a region's reports follow the registry too (oversight.scope)
@@ -107,7 +109,7 @@ class Backend:
         ids = hit[1][offset:offset + limit]
         infos = self.library.report_infos(ids)
         rules = self._rules([i.id for i in infos])
-        region_of = self._region_of()
+        region_of = self._region_of() if registry_regions else None
         return [_summary(i, rules[i.id], region_of) for i in infos], len(hit[1])
 
     def summaries(self, year: int | None = None, region: str | None = None, rule: str | None = None,

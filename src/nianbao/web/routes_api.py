@@ -93,11 +93,15 @@ async def list_reports(request: Request, response: Response, year: int | None = 
     sel = {"year": year, "region": region, "rule": rule, "agency": agency, "search": q}
 
     def body() -> tuple[bytes, int]:
-        rows, total = backend.page(**sel, limit=p.limit, offset=p.offset)
+        rows, total = backend.page(**sel, limit=p.limit, offset=p.offset, registry_regions=True)
         return json.dumps([s.as_dict() for s in rows], ensure_ascii=False, separators=(",", ":")).encode(), total
 
-    # the same page for every client until the store changes (viewcache): serialised once
-    data, total = await view_async(request.app, ("api-reports", *sel.values(), p.offset, p.limit), body)
+    # the same page for every client until the store or the registry (the rows' regions) changes
+    # (viewcache): serialised once
+    from ..oversight.scope import registry_fingerprint
+
+    version = (backend.data_version(), registry_fingerprint(backend.store))
+    data, total = await view_async(request.app, ("api-reports", *sel.values(), p.offset, p.limit), body, version)
     out = Response(data, media_type="application/json")
     p.headers(request, out, total)
     return out
