@@ -12,10 +12,12 @@ Indicators (from the current version of each report):
 - granted / granted_share: 予以公开 and its share of 办理结果总计 (部分公开 not included)
 - review_total / review_corrected / review_corrected_share: 行政复议 总计, 结果纠正, 纠正 ÷ 总计
 - litigation_total: 行政诉讼 (未经复议直接起诉 + 复议后起诉) 总计
-- errors / warnings / infos: audit findings by severity
+- errors / warnings / infos: audit findings by severity, not counting those the reviewers dismissed
+  (误报 / 不适用, store.review) — the scorecard's rule; `dismissed`: how many were dismissed
 - the risk indicators of nianbao.oversight.indicators (实质公开率, 不予公开率, 复议纠错率, 诉讼败诉率,
   结转率, 新收同比波动), each with its red/yellow mark in `marks` from the jurisdiction's thresholds
-A share is None when its denominator is 0 or blank.
+A share is None when its denominator is 0 or blank. A row's region is the registry's full name
+(某省某市某区) where a registry entry matched the agency, else the store's region string.
 """
 from __future__ import annotations
 
@@ -38,10 +40,12 @@ INDICATORS: list[tuple[str, str]] = [
     ("review_corrected_share", "复议纠正率"),
     ("litigation_total", "行政诉讼"),
     *((n, OI.DEFINITIONS[n].label) for n in OI.NAMES if n != "applications_per_agency"),   # received is it
-    ("errors", "错误"),
-    ("warnings", "警告"),
-    ("infos", "提示"),
+    ("errors", "错误（不含误报/不适用）"),
+    ("warnings", "警告（不含误报/不适用）"),
+    ("infos", "提示（不含误报/不适用）"),
+    ("dismissed", "已判定误报/不适用"),
 ]
+FINDINGS_NOTE = "审核问题数（错误/警告/提示）不含审核判定为误报或不适用的问题，与评分一致；dismissed 为已判定误报/不适用的问题数"
 SORT_KEYS = ["agency", "region", "year", *(k for k, _ in INDICATORS)]
 SHARES = {"granted_share", "review_corrected_share", *(n for n, d in OI.DEFINITIONS.items() if d.kind == OI.RATE)}
 RISK = [n for n in OI.NAMES if n != "applications_per_agency"]   # the indicators with a mark
@@ -83,6 +87,7 @@ class CompareRow:
     errors: int = 0
     warnings: int = 0
     infos: int = 0
+    dismissed: int = 0                                       # findings judged 误报 / 不适用 (not counted above)
     marks: dict[str, str] = field(default_factory=dict)      # indicator → "red" | "yellow"
 
     def to_dict(self) -> dict[str, Any]:
@@ -99,17 +104,60 @@ def _parts(c: dict[tuple[str, str, str], float | None]) -> dict[str, float | Non
     return {name: OI._sum(c.get(split_path(p)) for p in paths) for name, paths in OI.PARTS.items()}
 
 
+def dismissed_counts(store: Store, report_ids: list[int]) -> dict[int, dict[str, int]]:
+    """report id → severity → how many of its findings the reviewers dismissed (误报 / 不适用). A
+    decision is matched to the stored finding by its key (store.review.finding_keys), as the
+    scorecard does, so a decision on a finding the audit no longer gives does not count. Two
+    queries per 500 reports at most: the dismissed decisions, then the findings of the few
+    reports that have one."""
+    from sqlalchemy import select
+
+    from .store.models import Finding
+    from .store.review import DISMISSALS, finding_keys
+    from .store.review_models import ReviewFinding
+
+    rf = ReviewFinding
+    out: dict[int, dict[str, int]] = {}
+    with store._read() as s:
+        for n in range(0, len(report_ids), 500):
+            chunk = report_ids[n:n + 500]
+            keys: dict[int, set[str]] = {}
+            for rid, key in s.execute(select(rf.report_id, rf.key).where(
+                    rf.report_id.in_(chunk), rf.origin == "audit", rf.state == "open", rf.decision.in_(DISMISSALS))):
+                keys.setdefault(rid, set()).add(key)
+            if not keys:
+                continue
+            found: dict[int, list[tuple[str, str | None, str]]] = {}
+            for rid, code, path, sev in s.execute(select(Finding.report_id, Finding.code, Finding.path, Finding.severity)
+                                                  .where(Finding.report_id.in_(list(keys))).order_by(Finding.id)):
+                found.setdefault(rid, []).append((code, path, sev))
+            for rid, fs in found.items():
+                for key, (_, _, sev) in zip(finding_keys([(c, p) for c, p, _ in fs]), fs):
+                    if key in keys[rid]:
+                        out.setdefault(rid, {}).setdefault(sev, 0)
+                        out[rid][sev] += 1
+    return out
+
+
 def rows_for(store: Store, infos: list[ReportInfo], thresholds: dict | None = None) -> list[CompareRow]:
     """Indicator rows of these stored reports (in the order given). `thresholds`: the indicators'
-    (oversight.indicators.thresholds; default: the bundled configuration)."""
+    (oversight.indicators.thresholds; default: the bundled configuration). Findings counts leave
+    out the dismissed ones (FINDINGS_NOTE); the region is the registry's where it matched the agency."""
+    from .oversight.scope import resolve
+
     th = OI.thresholds() if thresholds is None else thresholds
     cells = store.cells([i.id for i in infos])
     previous = OI.previous_new_received(store, [(i.agency_id, i.year) for i in infos])
+    dismissed = dismissed_counts(store, [i.id for i in infos])
+    sc = resolve(store, None)
     out = []
     for info in infos:
         c = cells.get(info.id, {})
-        row = CompareRow(info.id, info.agency, info.region, info.agency_name, info.year,
-                         errors=info.errors, warnings=info.warnings, infos=info.infos)
+        gone = dismissed.get(info.id, {})
+        row = CompareRow(info.id, info.agency, sc.region_name(info.agency_id, info.region), info.agency_name,
+                         info.year, errors=info.errors - gone.get("error", 0),
+                         warnings=info.warnings - gone.get("warning", 0), infos=info.infos - gone.get("info", 0),
+                         dismissed=sum(gone.values()))
         for key, cell in _CELLS.items():
             setattr(row, key, number(c.get(cell)))
         lit = [c.get(("review_litigation", g, "total")) for g in ("litigation_direct", "litigation_after_review")]
@@ -135,16 +183,13 @@ def region_year(store: Store, region: str | None = None, year: int | None = None
                 thresholds: dict | None = None) -> list[CompareRow]:
     """Every agency of a region (its registry subtree, else the store's region text: oversight.scope;
     RegionNotFound when neither knows it) in a year; the marks by the region's thresholds (its
-    jurisdiction's configuration) unless `thresholds` is given. A row's region is the registry's."""
+    jurisdiction's configuration) unless `thresholds` is given. A row's region is the registry's (rows_for)."""
     from .oversight.scope import resolve
 
     sc = resolve(store, region).require()
     th = OI.config_thresholds(store, region) if thresholds is None else thresholds
     infos = store.list_reports(year=year, where=sc.condition)
-    rows = rows_for(store, infos, th)
-    for info, r in zip(infos, rows):
-        r.region = sc.region_name(info.agency_id, r.region)
-    return rows
+    return rows_for(store, infos, th)
 
 
 def compare_reports(store: Store, ids: list[int], thresholds: dict | None = None) -> list[CompareRow]:

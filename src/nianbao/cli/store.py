@@ -240,7 +240,7 @@ def compare(
 ) -> None:
     """主要指标对比：新收申请、予以公开占比、行政复议纠正率、风险指标（红/黄标记）、审核问题数。"""
     from ..agency import join_name
-    from ..compare import INDICATORS, SORT_KEYS, sort_rows
+    from ..compare import FINDINGS_NOTE, INDICATORS, SORT_KEYS, sort_rows
 
     if sort and sort not in SORT_KEYS:
         report_error(f"--sort 只能是：{'、'.join(SORT_KEYS)}")
@@ -258,7 +258,7 @@ def compare(
     if sort:
         rows = sort_rows(rows, sort, desc)
     if json_out:
-        print_json({"indicators": dict(INDICATORS), "rows": [r.to_dict() for r in rows]})
+        print_json({"indicators": dict(INDICATORS), "findings_note": FINDINGS_NOTE, "rows": [r.to_dict() for r in rows]})
         return
     if not rows:
         console.print("[yellow]没有符合条件的报告。[/yellow]")
@@ -274,7 +274,8 @@ def compare(
     by_priority = ["received", "substantive_rate", "denial_rate", "review_correction_rate", "litigation_loss_rate",
                    "carryover_rate", "yoy_swing", "results_total", "review_total", "litigation_total",
                    "granted_share", "review_corrected_share"]
-    fit = max(3, (console.width - 40) // 10)
+    any_dismissed = any(r.dismissed for r in rows)
+    fit = max(3, (console.width - 46 - (8 if any_dismissed else 0)) // 10)
     shown = by_priority[:fit]
     left_out = by_priority[fit:]
     short = {"received": "新收", "results_total": "办结", "granted_share": "公开率", "review_total": "复议",
@@ -283,18 +284,22 @@ def compare(
              "carryover_rate": "结转", "yoy_swing": "新收波动"}
     for k in shown:
         t.add_column(short[k], justify="right", no_wrap=True)
-    t.add_column("错/警/提", justify="right", no_wrap=True)
+    t.add_column("错/警/提\n不含误报/不适用", justify="right", no_wrap=True)
+    if any_dismissed:
+        t.add_column("误报/\n不适用", justify="right", no_wrap=True)
     for r in rows:
         d = r.to_dict()
         first = str(r.report_id) if agency else escape(join_name(r.region, r.agency or r.agency_name or "—"))
         t.add_row(first, str(r.year or "—"), *[_fmt_cell(k, d[k], r.marks.get(k)) for k in shown],
-                  f"[red]{r.errors}[/red]/[yellow]{r.warnings}[/yellow]/[cyan]{r.infos}[/cyan]")
+                  f"[red]{r.errors}[/red]/[yellow]{r.warnings}[/yellow]/[cyan]{r.infos}[/cyan]",
+                  *([f"[dim]{r.dismissed}[/dim]"] if any_dismissed else []))
     console.print(t)
     if left_out:
         console.print(f"[dim]终端较窄，未显示：{'、'.join(short[k] for k in left_out)}（加宽终端或用 --json 查看全部）。[/dim]",
                       soft_wrap=True)
     console.print("[dim]新收 = 本年新收申请；办结 = 办理结果总计；公开率 = 予以公开 ÷ 办结；复议 = 行政复议总计；"
-                  "纠正率 = 复议结果纠正 ÷ 复议；诉讼 = 行政诉讼总计；错/警/提 = 审核问题数（错误/警告/提示）。[/dim]",
+                  "纠正率 = 复议结果纠正 ÷ 复议；诉讼 = 行政诉讼总计；错/警/提 = 审核问题数（错误/警告/提示），"
+                  "不含审核判定为误报或不适用的问题（与评分一致）；误报/不适用 = 已如此判定的问题数。[/dim]",
                   soft_wrap=True)
     from ..oversight.indicators import DEFINITIONS
 

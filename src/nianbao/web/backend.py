@@ -212,7 +212,8 @@ class Backend:
         from .. import compare as C
 
         rows = self.library.compare(ids=ids or None, agency=agency_id, region=region or None, year=year)
-        return {"indicators": dict(C.INDICATORS), "shares": sorted(C.SHARES), "rows": [r.to_dict() for r in rows]}
+        return {"indicators": dict(C.INDICATORS), "shares": sorted(C.SHARES), "findings_note": C.FINDINGS_NOTE,
+                "rows": [r.to_dict() for r in rows]}
 
     EXPORTS = [("xlsx", "Excel（报告、各表、审核问题）", "xlsx", "wide"),
                ("csv-wide", "CSV 宽表（每份报告一行）", "csv", "wide"),

@@ -207,7 +207,7 @@ def compare(request: Request, response: Response,
     # the region's scope (registry subtree, else the store's text; 404 when unknown: oversight.scope)
     infos = backend.library.reports(region=region or None, year=year, limit=p.limit, offset=p.offset)
     p.headers(request, response, backend.library.report_totals(region=region or None, year=year)["reports"])
-    return {"indicators": dict(C.INDICATORS), "shares": sorted(C.SHARES),
+    return {"indicators": dict(C.INDICATORS), "shares": sorted(C.SHARES), "findings_note": C.FINDINGS_NOTE,
             "rows": [r.to_dict() for r in C.rows_for(store, infos)]}
 
 
