@@ -123,11 +123,31 @@ def test_region_audit_repairs_a_review_copy_naming_a_deleted_report_and_counts_i
     with lib.store._write() as s:
         s.execute(update(ReviewFinding).where(ReviewFinding.report_id == a, ReviewFinding.code == "X005")
                   .values(message=stale))
-    assert [r["message"] for r in _review_x005(lib, a)] == [stale]
     res = lib.audit_region(year=2023)
     assert a in res.changed
     assert _assert_consistent(lib, a) == b
     assert lib.audit_region(year=2023).changed == []
+
+
+def test_reading_a_case_whose_copy_names_another_report_than_the_store_resyncs_it(lib):
+    """The case's own check compares messages too: a copy that only says something else than the
+    store's finding (same rule and cell) is refreshed when the case is read."""
+    from sqlalchemy import select, update
+
+    from nianbao.store.review_models import ReviewFinding
+
+    lib.import_registry(REGISTRY.encode(), "r.csv")
+    rng = random.Random(45)
+    a = lib.add_report(_dept("司法局", 2023, rng, copied=True))
+    b = lib.add_report(_dept("民政局", 2023, rng, copied=True))
+    lib.case(a)
+    f = _x005(lib, a)
+    stale = f["message"].replace(f"（报告{b}）", "（报告999）")
+    where = (ReviewFinding.report_id == a, ReviewFinding.code == "X005")
+    with lib.store._write() as s:
+        s.execute(update(ReviewFinding).where(*where).values(message=stale))
+        assert s.scalars(select(ReviewFinding.message).where(*where)).all() == [stale]
+    assert [r["message"] for r in _review_x005(lib, a)] == [f["message"]]
 
 
 def _caizheng(rng: random.Random, published: date, *, fixed: bool = False):

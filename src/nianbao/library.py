@@ -262,8 +262,10 @@ class Library:
         info = self.store.get_info(res.report_id)
         self.review.record("restore", user, report_id=res.report_id, agency_id=info.agency_id, year=info.year,
                            before={"report_id": old_id}, after={"report_id": res.report_id})
-        self.review.case_for_report(res.report_id, user)
-        self._regional([res.report_id], user)
+        try:
+            self._regional([res.report_id], user)
+        finally:        # as an upload: the case's counts after the regional pass's findings
+            self.review.case_for_report(res.report_id, user)
         return res.report_id
 
     def deleted(self, limit: int = 100) -> list[dict[str, Any]]:

@@ -527,10 +527,7 @@ def _sync_reviews(lib, result: PassResult, codes: tuple[str, ...], user: str | N
     years = {lib.store.get_info(r).year for r in result.changed}
     reviewed = {c["report_id"] for y in years for c in lib.review.cases(year=y) if c.get("id") is not None}
     for rid in result.changed:
-        if rid in stale:
-            with lib.store._write() as s:       # the case's own check compares rules and cells only
-                lib.review._sync(s, rid, user)
-        elif rid in reviewed:
+        if rid in stale or rid in reviewed:
             lib.review.case_for_report(rid, user)
 
 

@@ -310,11 +310,12 @@ class Review:
         return finding_keys([(f.code, f.path) for f in rows]), rows
 
     def _in_sync(self, s: Session, case: ReviewCase, report_id: int) -> bool:
-        keys, _ = self._audit_keys(s, report_id)
-        have = set(s.scalars(select(ReviewFinding.key).where(ReviewFinding.case_id == case.id,
-                                                             ReviewFinding.origin == "audit",
-                                                             ReviewFinding.state == "open")))
-        return have == set(keys)
+        """The case's open audit copies are the report's findings: same keys (rule, cell, rank) and
+        same messages (an X005 that now names another sibling keeps its key)."""
+        keys, rows = self._audit_keys(s, report_id)
+        have = set(s.execute(select(ReviewFinding.key, ReviewFinding.message).where(
+            ReviewFinding.case_id == case.id, ReviewFinding.origin == "audit", ReviewFinding.state == "open")))
+        return have == set(zip(keys, (f.message for f in rows)))
 
     def _sync(self, s: Session, report_id: int, user: str | None) -> dict[str, Any]:
         row = s.get(ReportRow, report_id)
