@@ -7,7 +7,8 @@
   cell and order, `key`) or added by hand — with its decision (确认 / 误报 / 不适用), reason, note,
   who decided it and when, and `version` for optimistic locking (an update names the version it
   read; a concurrent change makes it fail instead of overwriting). `state` "gone" = no longer in
-  the current version (shown as 已整改).
+  a newer version (shown as 已整改), "stale" = no longer raised by a re-audit of the same version
+  after a rule or registry change (shown as 不再适用).
 - review_event: the append-only trail (upload, delete, status, decision, …: who, when,
   before → after). No foreign keys, so it outlives what it records; triggers refuse UPDATE/DELETE.
 - deleted_report: what a (soft) delete took out of the listings, kept whole so it can be restored.
@@ -51,7 +52,7 @@ class ReviewFinding(Base):
     message: Mapped[str] = mapped_column(Text)
     path: Mapped[str | None] = mapped_column(Text, nullable=True)
     evidence: Mapped[dict | None] = mapped_column(Json, nullable=True)
-    state: Mapped[str] = mapped_column(String(10))         # "open" (in the current version) or "gone"
+    state: Mapped[str] = mapped_column(String(10))         # "open" (in the current version), "gone" or "stale"
     decision: Mapped[str | None] = mapped_column(String(10), nullable=True)   # 确认 / 误报 / 不适用
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
