@@ -5,7 +5,7 @@ import hashlib
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError
+from .errors import InputError, os_error_message
 from .model import Extraction, Position, Report
 from .readers import MAX_BYTES, read
 
@@ -19,12 +19,8 @@ def read_path(path: str | Path) -> bytes:
         if p.stat().st_size > MAX_BYTES:
             raise InputError(f"文件过大（上限 {MAX_BYTES // 2**20} MB）", str(path))
         return p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("文件不存在", str(path)) from None
-    except IsADirectoryError:
-        raise InputError("是目录，不是文件", str(path)) from None
-    except PermissionError:
-        raise InputError("没有读取权限", str(path)) from None
+    except OSError as e:
+        raise InputError(os_error_message(e), str(path)) from None
 
 
 def parse_bytes(data: bytes, name: str = "") -> Report:

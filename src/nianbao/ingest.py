@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, TypeVar
 
-from .errors import InputError, StoreError
+from .errors import InputError, StoreError, os_error_message
 from .lifeline import exit_with
 from .model import Report
 from .readers import MAX_BYTES
@@ -118,11 +118,7 @@ def _os_message(e: OSError) -> str:
         return "符号链接循环（链接指向自身），无法读取"
     if e.errno == errno.ENOENT:
         return "文件不存在（或符号链接指向的文件不存在）"
-    if e.errno in (errno.EACCES, errno.EPERM):
-        return "没有读取权限"
-    if e.errno == errno.EISDIR:
-        return "是目录，不是文件"
-    return f"无法读取文件（{e.strerror or e}）"
+    return os_error_message(e)
 
 
 _ZIPS: dict[str, zipfile.ZipFile] = {}

@@ -26,6 +26,11 @@ def main() -> None:
     except ce.UsageError as e:
         report_error(chinese_usage_error(e))
         sys.exit(EXIT_INPUT)
+    except OSError as e:                    # a file read or written outside a command's own checks
+        from ..errors import InputError, os_error_message
+
+        report_error(InputError(os_error_message(e, "访问"), e.filename and str(e.filename)))
+        sys.exit(EXIT_INPUT)
     except typer.Abort:                     # EOF at a prompt
         report_error("已中断")
         sys.exit(130)

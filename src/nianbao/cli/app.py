@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import typer
 from rich.console import Console
 
-from ..errors import InputError
+from ..errors import InputError, os_error_message
 
 app = typer.Typer(
     name="nianbao",
@@ -66,6 +66,10 @@ def each_file(paths: Iterable[Path], work: Callable[[Path], T]) -> tuple[list[tu
             e.file = e.file or str(path)
             report_error(e)
             errors.append(e)
+        except OSError as e:    # not found, no permission, a directory …: in Chinese, not the OS's English
+            err = InputError(os_error_message(e), str(path))
+            report_error(err)
+            errors.append(err)
         except Exception as e:  # a bug or a file we did not foresee: still one line, batch goes on
             err = InputError(f"无法处理（{type(e).__name__}: {e}）", str(path))
             report_error(err)

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from ..errors import os_error_message
 from ..model import YEAR_MAX, YEAR_MIN
 from .app import EXIT_INPUT, EXIT_OK, app, console, err_console, print_json, report_error
 from .app import DB_HELP, open_library
@@ -25,7 +26,7 @@ def read_seeds_csv(path: Path):
     try:
         raw = path.read_bytes()
     except OSError as e:
-        raise ValueError(f"无法读取网址清单 {path}（{e.strerror or e}）") from None
+        raise ValueError(f"无法读取网址清单 {path}：{os_error_message(e)}") from None
     for enc in ("utf-8-sig", "gb18030"):
         try:
             text = raw.decode(enc)

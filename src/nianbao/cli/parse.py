@@ -11,8 +11,9 @@ from rich.table import Table
 
 from .. import api
 from ..form import FORM_2019, TableForm, form_for
+from ..errors import InputError, os_error_message
 from ..model import Number, Report, report_json_schema
-from .app import EXIT_INPUT, app, console, each_file, finish_batch, print_json
+from .app import EXIT_INPUT, app, console, each_file, finish_batch, print_json, report_error
 
 
 def _fmt(v: Number) -> str:
@@ -120,14 +121,24 @@ def parse(
     done, errors = each_file(files, api.parse_file)
     total = len(done) + len(errors)
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            finish_batch(errors, total)
+            report_error(InputError(os_error_message(e, "写入"), str(out)))
+            raise typer.Exit(EXIT_INPUT) from None
         written: set[Path] = set()
         for path, report in done:
             target = out / f"{path.stem}.json"
             if target in written:               # a.txt and a.docx in one batch: keep both
                 target = out / f"{path.name}.json"
             written.add(target)
-            _write_atomic(target, report.to_json() + "\n")
+            try:
+                _write_atomic(target, report.to_json() + "\n")
+            except OSError as e:
+                finish_batch(errors, total)
+                report_error(InputError(os_error_message(e, "写入"), str(target)))
+                raise typer.Exit(EXIT_INPUT) from None
             if not json_out:
                 console.print(f"已写入 {target}", highlight=False)
     if json_out:

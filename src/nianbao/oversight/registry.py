@@ -49,7 +49,7 @@ from typing import Any
 
 from ..agency import _NOT_PLACE, clean_name, regions_agree, split_agency
 from ..audit.dates import _NAME_TAIL, is_peoples_government
-from ..errors import InputError
+from ..errors import InputError, os_error_message
 
 LEVELS = ("province", "city", "county", "township")
 LEVEL_NAMES = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇级"}
@@ -375,7 +375,7 @@ def parse_registry(source: bytes | str | Path, name: str = "", *,
         try:
             source = p.read_bytes()
         except OSError as e:
-            raise RegistryImportError([f"无法读取文件（{e.strerror or type(e).__name__}）"], str(p)) from None
+            raise RegistryImportError([os_error_message(e)], str(p)) from None
     return validate_rows(read_table(source, name), name or None, known_region=known_region)
 
 
