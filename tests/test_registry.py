@@ -253,7 +253,7 @@ def test_cli_bad_file_and_unknown_region_exit_2_with_chinese_lines(tmp_path):
     res = cli("missing", "--region", "海淀区", "--year", "2023", "--db", db)
     assert res.exit_code == 2 and "不在名录中" in res.stderr
     res = cli("registry", "deadline", "海淀区", "--kind", "局", "01-28", "--db", db)
-    assert res.exit_code == 2 and "机关类型「局」无法识别" in res.stderr
+    assert res.exit_code == 2 and "--kind 的值无效：局（可选：department/部门、" in res.stderr
 
 
 def test_xlsx_date_cells_and_layout_errors(store):

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ..model import YEAR_MAX, YEAR_MIN
 from .app import DB_HELP, EXIT_INPUT, app, console, library, print_json, report_error
+from .usage import choice_error
 
 STYLE = {"red": "bold red", "yellow": "yellow"}
 SHORT = {"substantive_rate": "实质公开", "denial_rate": "不予公开", "review_correction_rate": "复议纠错",
@@ -43,7 +44,7 @@ def indicators(
     from ..oversight.indicators import DEFINITIONS, sort_rows
 
     if sort and sort not in (*DEFINITIONS, "agency"):
-        report_error(f"--sort 只能是：{'、'.join((*DEFINITIONS, 'agency'))}")
+        report_error(choice_error("--sort", sort, (*DEFINITIONS, "agency")))
         raise typer.Exit(EXIT_INPUT)
     with library(db) as lib:
         if agency and lib.store.find_agency(agency) is None:

@@ -16,10 +16,11 @@ from rich.markup import escape
 from rich.table import Table
 from rich.tree import Tree
 
-from ..errors import InputError
+from ..errors import InputError, os_error_message
 from ..model import YEAR_MAX, YEAR_MIN
 from .app import (DB_HELP, EXIT_INPUT, USER_HELP, acting_user, app, console, err_console, library, print_json,
                   report_error)
+from .usage import choice_error
 
 KIND_HELP = "机关类型：department（部门）/ government（政府）/ township（乡镇）/ zone（开发区），也可写中文"
 STATUS_STYLE = {"published": "green", "late": "yellow", "unknown": "cyan", "missing": "bold red", "not_due": "dim"}
@@ -33,7 +34,7 @@ def _kind(value: str) -> str:
 
     kind = _lookup(_KIND_WORDS, value.strip())
     if kind is None:
-        report_error(f"机关类型「{value}」无法识别（可用：department/部门、government/政府、township/乡镇、zone/开发区）")
+        report_error(choice_error("--kind", value, ("department/部门", "government/政府", "township/乡镇", "zone/开发区")))
         raise typer.Exit(EXIT_INPUT)
     return kind
 
@@ -226,7 +227,7 @@ def config(
         try:
             text = file.read_text(encoding="utf-8")
         except OSError as e:
-            report_error(f"无法读取 {file}（{e.strerror or e}）")
+            report_error(InputError(os_error_message(e), str(file)))
             raise typer.Exit(EXIT_INPUT) from None
         except UnicodeDecodeError:
             report_error(f"{file} 不是 UTF-8 文本")
@@ -290,7 +291,7 @@ def missing_(
                "on_time": {"published"}, "published": {"published", "late", "unknown"}}
     bad = [s for s in status if s not in choices]
     if bad:
-        report_error(f"状态「{'、'.join(bad)}」无效（可用：{'、'.join(choices)}）")
+        report_error(choice_error("--status", "、".join(bad), choices))
         raise typer.Exit(EXIT_INPUT)
     wanted = set().union(*(choices[s] for s in status)) if status else set(STATUSES)
     try:

@@ -24,7 +24,8 @@ _TYPE_MESSAGES = [      # click's and typer's (pydantic's) sentences → Chinese
     (re.compile(r"^Input should be greater than (?P<n>\S+?)\.?$"), "应大于 {n}"),
     (re.compile(r"^'?(?P<v>.*?)'? is not a valid (?:integer|float|int|number)\.?$"), "应为数字，而不是 {v}"),
     (re.compile(r"^(?P<v>.*?) is not in the range (?P<r>.+?)\.?$"), "{v} 超出范围 {r}"),
-    (re.compile(r"^'?(?P<v>.*?)'? is not one of (?P<c>.+?)\.?$"), "{v} 不是可选值（{c}）"),
+    (re.compile(r"^'(?P<v>.*?)' is not one of (?P<choices>.+?)\.?$"), "{v}（可选：{choices}）"),
+    (re.compile(r"^'(?P<v>.*?)' is not (?P<choices>'.*')\.?$"), "{v}（可选：{choices}）"),
     (re.compile(r"^'?(?P<v>.*?)'? is not a valid boolean\.?$"), "{v} 应为 true 或 false"),
     (re.compile(r"^\w+ '(?P<v>.*)' does not exist\.?$"), "{v} 不存在"),
     (re.compile(r"^\w+ '(?P<v>.*)' is a file\.?$"), "{v} 是文件，应为目录"),
@@ -48,12 +49,27 @@ def _param(e: ce.UsageError) -> str:
     return str(hint or "").strip("'\"")
 
 
+def choices_text(choices) -> str:
+    """Choices as the CLI names them: error、warning、info、never."""
+    return "、".join(str(c) for c in choices)
+
+
+def choice_error(option: str, value: str, choices) -> str:
+    """The one line for a value not among an option's choices, the same for every option:
+    「--fail-on 的值无效：bogus（可选：error、warning、info、never）」."""
+    return f"{option} 的值无效：{value}（可选：{choices_text(choices)}）"
+
+
 def _value_message(message: str) -> str:
-    text = message.strip()
+    # typer validates through pydantic, whose messages may carry its error kind ("Value error, …")
+    text = re.sub(r"^Value error,\s*", "", message.strip())
     for pattern, chinese in _TYPE_MESSAGES:
         m = pattern.match(text)
         if m:
-            return chinese.format(**{k: v.strip("'") for k, v in m.groupdict().items()})
+            groups = {k: v.strip("'") for k, v in m.groupdict().items()}
+            if "choices" in groups:       # "'error', 'warning', 'info'" → error、warning、info
+                groups["choices"] = choices_text(re.findall(r"'([^']*)'", m.group("choices")))
+            return chinese.format(**groups)
     return text
 
 

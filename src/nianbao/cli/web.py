@@ -9,10 +9,20 @@ from pathlib import Path
 import typer
 
 from .app import DB_HELP, EXIT_INPUT, app, console, print_json, report_error
+from .usage import choice_error
 
 
 user_app = typer.Typer(help="管理网页登录账号。", no_args_is_help=True)
 app.add_typer(user_app, name="user")
+
+
+def _check_role(option: str, role: str) -> None:
+    """A role not among the roles: one line naming the choices, exit 2 (before any password prompt)."""
+    from ..web.auth import ROLES
+
+    if role not in ROLES:
+        report_error(choice_error(option, role, ROLES))
+        raise typer.Exit(EXIT_INPUT)
 
 
 def _db(db: str | None) -> str | None:
@@ -105,6 +115,7 @@ def user_add(
     from ..web.backend import Backend
     from ..web.db import ensure_tables
 
+    _check_role("--role", role)
     password = _read_password(password_stdin, "密码：")
     backend = Backend(_db(db))
     ensure_tables(backend.engine)
@@ -199,6 +210,7 @@ def user_role(name: str = typer.Argument(..., help="用户名"),
               as_json: bool = typer.Option(False, "--json", help="输出 JSON")) -> None:
     """改变账号的角色（已登录的会话失效，需重新登录）。"""
     from ..web.auth import set_role
+    _check_role("ROLE", role)
     _change_user(db, name, lambda e: set_role(e, name, role), f"用户 {name} 的角色改为 {role}", as_json, role=role)
 
 
