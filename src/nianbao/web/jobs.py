@@ -80,9 +80,16 @@ class Job:
     def progress(self) -> tuple[int, int]:
         return sum(f.state in FINAL for f in self.files), len(self.files)
 
+    @property
+    def counts(self) -> dict[str, int]:
+        """As the CLI counts a batch: stored (新入库, new reports only), duplicates (已在库中), failed."""
+        return {"stored": sum(f.state == "done" for f in self.files),
+                "duplicates": sum(f.state == "duplicate" for f in self.files),
+                "failed": sum(f.state == "error" for f in self.files)}
+
     def as_dict(self) -> dict:
         done, total = self.progress
-        return {"id": self.id, "finished": self.finished, "done": done, "total": total,
+        return {"id": self.id, "finished": self.finished, "done": done, "total": total, **self.counts,
                 "files": [f.as_dict() for f in self.files]}
 
 

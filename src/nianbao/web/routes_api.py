@@ -14,7 +14,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, Response, UploadFile
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from ..errors import InputError
@@ -59,8 +59,9 @@ class UploadedFile(BaseModel):
 
 
 class UploadResult(BaseModel):
-    stored: int
-    failed: int
+    stored: int = Field(description="新入库的报告数（不含此前已在库中的文件）")
+    duplicates: int = Field(0, description="此前已在库中的文件数（duplicate: true）")
+    failed: int = Field(description="未能入库的文件数")
     files: list[UploadedFile]
 
 
@@ -281,10 +282,13 @@ def _store_uploads(app, user: str, uploads: list[tuple[str, bytes]]):
                                      else "done"} for r in results])
     finally:
         release()
-    stored = sum(r["ok"] for r in results)
-    body = {"stored": stored, "failed": len(results) - stored, "files": results}
-    if stored == 0:
-        # nothing stored: the request failed; the status says why (first failure), the body says per file
+    # counted as the CLI counts (新入库 / 已在库中 / 失败): a file already stored is no new report
+    duplicates = sum(r["ok"] and r.get("duplicate", False) for r in results)
+    ok = sum(r["ok"] for r in results)
+    body = {"stored": ok - duplicates, "duplicates": duplicates, "failed": len(results) - ok, "files": results}
+    if ok == 0:
+        # no file stored or found stored: the request failed; the status says why (first failure), the
+        # body says per file
         body["detail"] = "；".join(f"{r['name']}: {r['message']}" for r in results if not r["ok"])
         return JSONResponse(body, status_code=statuses[0] if statuses else 400)
     return body
