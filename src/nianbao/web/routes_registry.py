@@ -297,9 +297,15 @@ class ImportOut(BaseModel):
     unmatched: int
 
 
-def _region_out(r, counts: dict[int, tuple[int, int]] | None = None) -> dict[str, Any]:
-    n, m = (counts or {}).get(r.id, (0, 0))
+def _region_out(r, counts: dict[int, tuple[int, int]]) -> dict[str, Any]:
+    """A region with its own entries and how many are matched — the same figures wherever a region
+    is answered (the list, its page, its children, after a change to its deadlines or configuration)."""
+    n, m = counts.get(r.id, (0, 0))
     return r.to_dict() | {"entries": n, "matched": m}
+
+
+def _region_counted(lib, r) -> dict[str, Any]:
+    return _region_out(r, lib.registry.entry_counts())
 
 
 def _call(fn, *args, **kw):
@@ -324,11 +330,12 @@ def api_region(request: Request, ref: str):
     lib = library(request)
     r = _region_or_404(lib, ref)
     ctx = _region_ctx(lib, r)
-    return _region_out(r) | {"entries": len(ctx["entries"]),
-                             "matched": sum(e.agency_id is not None for e in ctx["entries"]),
-                             "deadlines_in_force": {k: v.to_dict() for k, v in ctx["rules"].items()},
-                             "children": [_region_out(c) for c in ctx["children"]],
-                             "items": [e.to_dict() for e in ctx["entries"]]}
+    counts = lib.registry.entry_counts()
+    return _region_out(r, counts) | {"entries": len(ctx["entries"]),
+                                     "matched": sum(e.agency_id is not None for e in ctx["entries"]),
+                                     "deadlines_in_force": {k: v.to_dict() for k, v in ctx["rules"].items()},
+                                     "children": [_region_out(c, counts) for c in ctx["children"]],
+                                     "items": [e.to_dict() for e in ctx["entries"]]}
 
 
 @api.post("/registry/import", summary="导入名录 CSV/XLSX（可重复导入；需登录）", response_model=ImportOut,
@@ -371,13 +378,15 @@ def api_entry_delete(request: Request, entry_id: int, user: str = Depends(auth.r
          response_model=RegionOut)
 def api_deadline(request: Request, region_id: int, kind: str, body: DeadlineIn,
                  user: str = Depends(auth.require_writer)):
-    return _region_out(_call(library(request).registry.set_deadline, region_id, kind, body.md, user=user))
+    lib = library(request)
+    return _region_counted(lib, _call(lib.registry.set_deadline, region_id, kind, body.md, user=user))
 
 
 @api.put("/registry/regions/{region_id}/config", summary="保存地区的辖区配置 YAML（经校验；需登录）",
          response_model=RegionOut)
 def api_config(request: Request, region_id: int, body: ConfigIn, user: str = Depends(auth.require_writer)):
-    return _region_out(_call(library(request).registry.set_config, region_id, body.yaml, user=user))
+    lib = library(request)
+    return _region_counted(lib, _call(lib.registry.set_config, region_id, body.yaml, user=user))
 
 
 @api.get("/missing", summary="一个地区（含下级）一个年度：应公开、按时、逾期、未公开的机关")
