@@ -142,3 +142,15 @@ def test_parse_out_into_a_place_that_cannot_be_written_is_one_chinese_line(capsy
     blocker.write_text("x")
     code, _, err = run(capsys, monkeypatch, "parse", str(CORPUS / "000_tabs.txt"), "--out", str(blocker / "out"))
     assert code == 2 and str(blocker / "out") in err and "Traceback" not in err and "Errno" not in err, err
+
+
+def test_python_dash_m_nianbao_runs_the_same_cli(tmp_path):
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "nianbao", "rules", "--json"], capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0 and '"code"' in out.stdout
+    bad = subprocess.run([sys.executable, "-m", "nianbao", "audit", str(tmp_path / "无此文件.txt")],
+                         capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
