@@ -29,6 +29,8 @@ from ..oversight.registry import RegistryImportError
 from .models import Agency
 from .registry_models import EntryRow, RegionRow, RegistryVersion
 
+_VERSION = select(RegistryVersion.n)      # one row, raised by triggers (migration 0008)
+
 _UNSET: Any = object()
 
 
@@ -216,12 +218,12 @@ class Registry:
     def _tree(self) -> _Tree:
         """The region tree, read whole in one plain query and kept while the registry is unchanged
         (a province has ~1,650 nodes: building them costs ~40 ms; the check reads one row)."""
+        fp = self.fingerprint()
+        with _TREES_LOCK:
+            got = _TREES.get(self.store)
+        if got is not None and got[0] == fp:
+            return got[1]
         with self._conn() as s:
-            fp = s.scalar(select(RegistryVersion.n))
-            with _TREES_LOCK:
-                got = _TREES.get(self.store)
-            if got is not None and got[0] == fp:
-                return got[1]
             rows = s.execute(select(*_REGION_COLS).order_by(RegionRow.full_name)).all()
         tree = _Tree([Region(i, n, f, lv, p, dict(d or {}), c) for i, n, f, lv, p, d, c in rows])
         with _TREES_LOCK:
@@ -242,8 +244,11 @@ class Registry:
         """The registry's version, which triggers raise on every write to its tables (migration
         0008_registry_version): any import, edit, deadline, configuration or match changes it,
         whichever process or program made it."""
+        hot = getattr(self.store, "_hot", None)
+        if hot is not None:             # every regional view and report page asks: the cheap path
+            return hot(_VERSION).one()
         with self._conn() as s:
-            return (s.scalar(select(RegistryVersion.n)),)
+            return (s.scalar(_VERSION),)
 
     def regions(self) -> list[Region]:
         return list(self._tree().regions)
