@@ -154,3 +154,13 @@ def test_python_dash_m_nianbao_runs_the_same_cli(tmp_path):
     bad = subprocess.run([sys.executable, "-m", "nianbao", "audit", str(tmp_path / "无此文件.txt")],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+
+def test_compare_sort_and_scorecard_scheme_errors_are_one_chinese_line(capsys, monkeypatch, tmp_path):
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    code, _, err = run(capsys, monkeypatch, "compare", "--sort", "bogus", "--db", db)
+    assert code == 2 and "--sort 的值无效：bogus（可选：agency、" in err, err
+    code, _, err = run(capsys, monkeypatch, "scorecard", "--region", "某市", "--year", "2023", "--scheme",
+                       str(tmp_path / "无此方案.yaml"), "--db", db)
+    assert code == 2 and "无法读取评分方案" in err and "（文件不存在）" in err, err

@@ -13,6 +13,7 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from ..errors import os_error_message
 from ..model import YEAR_MAX, YEAR_MIN
 from .app import DB_HELP, EXIT_INPUT, app, console, library, print_json, report_error
 
@@ -39,7 +40,7 @@ def scorecard(
         try:
             chosen = load_scheme(scheme.read_text(encoding="utf-8"))
         except OSError as e:
-            report_error(f"无法读取评分方案 {scheme}（{e.strerror or e}）")
+            report_error(f"无法读取评分方案 {scheme}（{os_error_message(e)}）")
             raise typer.Exit(EXIT_INPUT) from None
         except UnicodeDecodeError:
             report_error(f"评分方案 {scheme} 不是 UTF-8 文本")
@@ -54,7 +55,7 @@ def scorecard(
         try:
             xlsx.write_bytes(scorecard_xlsx(card))
         except OSError as e:
-            report_error(f"无法写入 {xlsx}（{e.strerror or e}）")
+            report_error(f"无法写入 {xlsx}（{os_error_message(e, '写入')}）")
             raise typer.Exit(EXIT_INPUT) from None
     if agency is not None:
         one = card.agency(agency)

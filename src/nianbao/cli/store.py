@@ -241,9 +241,10 @@ def compare(
     """主要指标对比：新收申请、予以公开占比、行政复议纠正率、风险指标（红/黄标记）、审核问题数。"""
     from ..agency import join_name
     from ..compare import FINDINGS_NOTE, INDICATORS, SORT_KEYS, sort_rows
+    from .usage import choice_error
 
     if sort and sort not in SORT_KEYS:
-        report_error(f"--sort 只能是：{'、'.join(SORT_KEYS)}")
+        report_error(choice_error("--sort", sort, SORT_KEYS))
         raise typer.Exit(EXIT_INPUT)
     with library(db) as lib:        # a region neither the registry nor the store knows: InputError, one line
         if agency:
