@@ -349,6 +349,15 @@ def test_cli_compare_marks_by_the_regions_configured_thresholds(tmp_path):
     assert p.returncode == 0, p.stderr
     rows = {r["agency"]: r for r in json.loads(p.stdout)["rows"]}
     assert rows["中宁县财政局"]["denial_rate"] == 0.5 and "denial_rate" not in rows["中宁县财政局"]["marks"]
+    from fastapi.testclient import TestClient
+
+    from nianbao.web.app import Settings, create_app
+
+    app = create_app(Settings(db_url=url, data_dir=tmp_path / "files", secret="t", workers=1))
+    with TestClient(app) as c:                                                # the API marks the same way
+        got = c.get("/api/compare", params={"region": "中卫市", "year": 2023}).json()
+    rows = {r["agency"]: r for r in got["rows"]}
+    assert rows["中宁县财政局"]["denial_rate"] == 0.5 and "denial_rate" not in rows["中宁县财政局"]["marks"]
 
 
 def test_a_regions_rows_follow_a_rematch_and_a_new_report_of_another_region(tmp_path):

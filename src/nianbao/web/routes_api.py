@@ -201,15 +201,17 @@ def compare(request: Request, response: Response,
         raise HTTPException(400, "请给出 ids、agency_id，或 region / year")
     if ids or agency_id is not None:
         return backend.compare(ids=ids or None, agency_id=agency_id)
-    # every agency of a region and year: one page of them (their cells are read for the page only)
+    # every agency of a region and year: one page of them (their cells are read for the page only),
+    # marked with the region's own thresholds (its jurisdiction's configuration), as nianbao compare
     from .. import compare as C
+    from ..oversight.indicators import config_thresholds
 
     store = backend.store
     # the region's scope (registry subtree, else the store's text; 404 when unknown: oversight.scope)
     infos = backend.library.reports(region=region or None, year=year, limit=p.limit, offset=p.offset)
     p.headers(request, response, backend.library.report_totals(region=region or None, year=year)["reports"])
     return {"indicators": dict(C.INDICATORS), "shares": sorted(C.SHARES), "findings_note": C.FINDINGS_NOTE,
-            "rows": [r.to_dict() for r in C.rows_for(store, infos)]}
+            "rows": [r.to_dict() for r in C.rows_for(store, infos, config_thresholds(backend.library, region))]}
 
 
 @router.get("/export", summary="导出所选报告（xlsx、csv-wide、csv-long、json、csv-findings）",
