@@ -55,6 +55,24 @@ def test_x005_finding_links_to_the_side_by_side_view_with_marked_passages(tmp_pa
         assert c.get(f"/copied/{a}/999999").status_code == 404
 
 
+def test_a_pair_naming_a_deleted_report_says_so_and_names_the_report_it_was_restored_as(tmp_path):
+    """An older version's finding may still name a sibling deleted since: the link answers why."""
+    c, app = new_client(tmp_path)
+    with c:
+        ids = _store_region(app)
+        lib = app.state.backend.library
+        a, b = ids["司法局"], ids["民政局"]
+        record = lib.delete(b, user="t")
+        for path in (f"/copied/{a}/{b}", f"/api/copied/{a}/{b}"):
+            r = c.get(path)
+            assert r.status_code == 404 and f"报告 {b} 已删除（删除记录 {record}）" in r.text, r.text
+        now = lib.restore(record, user="t")
+        r = c.get(f"/api/copied/{b}/{a}")
+        assert r.status_code == 404 and f"已恢复为报告 {now}：/copied/{now}/{a}" in r.json()["detail"]
+        assert c.get(f"/copied/{now}/{a}").status_code == 200
+        assert "报告 999999 不存在" in c.get(f"/api/copied/{a}/999999").json()["detail"]
+
+
 def test_copied_pairs_page_and_api_list_the_pair_and_not_the_unrelated_report(tmp_path):
     c, app = new_client(tmp_path)
     with c:

@@ -40,13 +40,28 @@ def _pct(v: float | None) -> str:
 
 
 # ------------------------------------------------------------------ pages
+def _not_stored(lib, report_id: int, other_id: int) -> str:
+    """Why a pair cannot be shown: which report is not stored, and if it was deleted, its deletion
+    record and the report it was restored as (an older version's finding may still name it)."""
+    for rid, other in ((report_id, other_id), (other_id, report_id)):
+        if lib.store.get_info(rid) is not None:
+            continue
+        rec = next((d for d in lib.deleted(1000) if d["report_id"] == rid), None)
+        if rec is None:
+            return f"报告 {rid} 不存在"
+        now = lib.store.report_id_by_sha256(rec["sha256"]) if rec["sha256"] else None
+        pair = f"/copied/{other}/{now}" if rid == other_id else f"/copied/{now}/{other}"
+        return f"报告 {rid} 已删除（删除记录 {rec['id']}）" + (f"，已恢复为报告 {now}：{pair}" if now else "")
+    return "报告不存在"
+
+
 @router.get("/copied/{report_id}/{other_id}", response_class=HTMLResponse, include_in_schema=False)
 def copied_page(request: Request, report_id: int, other_id: int):
     if report_id == other_id:
         raise HTTPException(400, SAME_REPORT.format(report_id))
     view = library(request).copied_view(report_id, other_id)
     if view is None:
-        raise HTTPException(404, "报告不存在")
+        raise HTTPException(404, _not_stored(library(request), report_id, other_id))
     return render(request, "copied.html", mode="pair", view=view, names=SECTION_NAMES, pct=_pct)
 
 
@@ -115,7 +130,7 @@ async def api_copied_pair(request: Request, report_id: int, other_id: int):
         raise HTTPException(400, SAME_REPORT.format(report_id))
     view = await run_in_threadpool(library(request).copied_view, report_id, other_id)
     if view is None:
-        raise HTTPException(404, "报告不存在")
+        raise HTTPException(404, await run_in_threadpool(_not_stored, library(request), report_id, other_id))
 
     def spans(segments: list[tuple[str, bool]]) -> dict[str, Any]:
         text, out, pos = "", [], 0
