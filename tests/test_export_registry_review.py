@@ -206,3 +206,17 @@ def test_api_report_list_follows_a_registry_imported_after_it_was_served(db_url,
             assert {x["id"]: x["region"] for x in c.get("/api/reports").json()} == {rid: FULL}
     finally:
         lib.close()
+
+
+def test_findings_exports_list_the_findings_reviewers_added_by_hand_after_the_audits(registry_world):
+    w = registry_world
+    rid = w.ids[EDUCATION]
+    w.lib.add_finding(rid, "第五部分未写明整改措施", user=USER, line=12, note="与上年相同")
+    rows = _csv_rows(export_bytes(w.lib.store, "csv", "findings")[0])
+    mine = [r for r in rows if r["report_id"] == str(rid)]
+    assert [(r["code"], r["message"], r["where"], r["evidence"], r["decision"]) for r in mine] == [
+        ("人工", "第五部分未写明整改措施", "第12行", "与上年相同", "确认")]
+    assert [r["report_id"] for r in rows] == sorted((r["report_id"] for r in rows), key=int)
+    wb = load_workbook(io.BytesIO(export_bytes(w.lib.store, "xlsx")[0]), read_only=True)
+    head, *sheet = list(wb["审核问题"].iter_rows(values_only=True))
+    assert ("人工", "第五部分未写明整改措施") in {(r[head.index("规则")], r[head.index("问题")]) for r in sheet}

@@ -208,10 +208,28 @@ def wide_rows(store: Store, infos: list[ReportInfo]) -> tuple[list[str], list[di
     return columns, rows
 
 
+def manual_findings(store: Store, report_ids: list[int]) -> list[Any]:
+    """The findings reviewers added by hand to these reports (still open), by report and order added."""
+    from sqlalchemy import select
+
+    from .store.review_models import ReviewFinding
+
+    rf = ReviewFinding
+    out: list[Any] = []
+    with store._read() as s:
+        for n in range(0, len(report_ids), 500):
+            q = select(rf.report_id, rf.code, rf.severity, rf.message, rf.path, rf.evidence, rf.decision, rf.reason,
+                       rf.note).where(rf.report_id.in_(report_ids[n:n + 500]), rf.origin == "manual",
+                                      rf.state == "open").order_by(rf.report_id, rf.id)
+            out += s.execute(q).all()
+    return out
+
+
 def finding_rows(store: Store, infos: list[ReportInfo]) -> list[dict[str, Any]]:
     """Every finding of the reports, in the audit's order, with the reviewers' decision on it
     (`decision` 确认/误报/不适用/待定, `review_state` 已确认/已排除（误报）/已排除（不适用）/未审核,
-    `reason`): a reviewer sees which were dismissed."""
+    `reason`): a reviewer sees which were dismissed; then each report's findings added by hand
+    (code 人工, the reviewer's note as evidence)."""
     from itertools import groupby
 
     from .store.review import finding_keys
@@ -229,6 +247,13 @@ def finding_rows(store: Store, infos: list[ReportInfo]) -> list[dict[str, Any]]:
                         "where": where(f["evidence"]), "evidence": evidence_text(f),
                         "decision": decision or UNDECIDED, "review_state": REVIEW_STATES.get(decision, decision),
                         "reason": reason or "", "data": f["data"], "raw_evidence": f["evidence"]})
+    for rid, code, severity, message, path, ev, decision, reason, note in manual_findings(store, list(by_id)):
+        i = by_id[rid]
+        out.append({"report_id": i.id, "agency": i.agency, "year": i.year, "code": code, "severity": severity,
+                    "message": message, "path": path, "where": where(ev), "evidence": note or "",
+                    "decision": decision or UNDECIDED, "review_state": REVIEW_STATES.get(decision, decision),
+                    "reason": reason or "", "data": {}, "raw_evidence": ev})
+    out.sort(key=lambda r: r["report_id"])         # stable: each report's audit findings, then its own
     return out
 
 
