@@ -3,7 +3,10 @@
     from nianbao.ingest import ingest
     result = ingest(["reports/", "2023.zip"], store, jobs=4)
 
-The parent process enumerates the inputs, hashes them as a stream (it never holds a file's bytes)
+The inputs are the files named and, in folders and archives, the report files (REPORT_SUFFIXES:
+PDF, Word, HTML, text); what else lies beside them (JSON data, images, spreadsheets …) is skipped
+and counted (IngestResult.skipped), and no JSON is ever read as a report. The parent process
+enumerates the inputs, hashes them as a stream (it never holds a file's bytes)
 and skips what the store holds already (so a re-run after a crash only parses what is missing);
 worker processes read each file by its path, parse and audit it (the single-report rules); the
 parent writes each report in its own transaction, where the cross-year rules run against the store
@@ -51,6 +54,12 @@ ZIP_MAX_RATIO = 200                # uncompressed / compressed per member
 SKIP_NAMES = {"__MACOSX", "Thumbs.db", ".DS_Store", "desktop.ini"}
 # never reports: our own database files (`nianbao ingest .` next to nianbao.db), Office lock files
 SKIP_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite3", ".tmp")
+# what a folder or an archive is searched for: the formats an annual report comes in. Anything else
+# lying beside the reports (JSON data, images, spreadsheets, scripts) is skipped and counted, never
+# parsed; a file named on the command line is read whatever its name (its reader says what it is).
+REPORT_SUFFIXES = (".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml", ".txt", ".md", ".markdown")
+NOT_A_REPORT = "不是年度报告格式"
+REPORT_FORMATS = "PDF、Word（.docx/.doc/.wps）、网页（.html）、文本（.txt/.md）及其 .zip 压缩包"
 MAX_INFLIGHT_BYTES = 256 * 2**20   # sizes of the files dispatched and not yet saved (at least one file)
 CHECKPOINT_SECONDS = 5.0           # how often a run's counts so far are recorded (a killed run keeps them)
 _CHUNK = 2**20
@@ -58,6 +67,25 @@ _CHUNK = 2**20
 
 def _skipped(name: str) -> bool:
     return name.lower().endswith(SKIP_SUFFIXES) or name.startswith("~$")
+
+
+def is_report_name(name: str) -> bool:
+    """A file name a folder walk (or an archive) takes as a report: one of REPORT_SUFFIXES."""
+    return name.lower().endswith(REPORT_SUFFIXES)
+
+
+def skipped_summary(names: Iterable[str]) -> str | None:
+    """One line for the files a walk skipped as no report format: how many, of which kinds, and why."""
+    kinds: dict[str, int] = {}
+    for n in names:
+        base = PurePosixPath(n.replace("\\", "/")).name.lower()
+        kind = "." + base.rsplit(".", 1)[1] if "." in base.lstrip(".") else "无扩展名"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    if not kinds:
+        return None
+    total = sum(kinds.values())
+    shown = "、".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"已跳过 {total} 个文件：{NOT_A_REPORT}（{shown}）；只入库 {REPORT_FORMATS}"
 
 
 @dataclass
@@ -163,6 +191,7 @@ class IngestResult:
     outcomes: list[Outcome] = field(default_factory=list)
     elapsed: float = 0.0
     store_error: str | None = None    # the database failed (disk full, read-only …): the batch stopped
+    skipped: list[str] = field(default_factory=list)   # files in folders/archives that are no report format
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -178,7 +207,9 @@ class IngestResult:
                 "elapsed_s": round(self.elapsed, 3),
                 "files_per_s": round(n / self.elapsed, 2) if self.elapsed else None,
                 "reports": [o.to_dict() for o in self.outcomes if o.status != "failed"],
-                "errors": [{"file": o.name, "message": o.message} for o in self.failed]} \
+                "errors": [{"file": o.name, "message": o.message} for o in self.failed],
+                "skipped": len(self.skipped), "skipped_files": list(self.skipped)} \
+            | ({"skipped_note": skipped_summary(self.skipped)} if self.skipped else {}) \
             | ({"store_error": self.store_error} if self.store_error else {})
 
 
@@ -213,7 +244,7 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes
     return data
 
 
-def _zip_sources(path: Path) -> Iterator[Source | InputError]:
+def _zip_sources(path: Path, skipped: list[str]) -> Iterator[Source | InputError]:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
@@ -239,6 +270,9 @@ def _zip_sources(path: Path) -> Iterator[Source | InputError]:
             if shown.lower().endswith(".zip"):
                 yield InputError("不支持嵌套的压缩包，请先解压", name)
                 continue
+            if not is_report_name(parts[-1]):
+                skipped.append(name)
+                continue
             total += info.file_size
             if total > ZIP_MAX_TOTAL:
                 yield InputError(f"压缩包解压后过大（上限 {ZIP_MAX_TOTAL // 2**30} GB），其余文件已跳过", str(path))
@@ -246,12 +280,22 @@ def _zip_sources(path: Path) -> Iterator[Source | InputError]:
             yield Source(name, path, info.filename)
 
 
-def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source | InputError]:
-    """Every input file: files named, files in folders (recursive, sorted), members of .zip archives."""
+def iter_sources(paths: Iterable[str | Path], skipped: list[str] | None = None) -> Iterator[Source | InputError]:
+    """Every input file: files named, the report files in folders (recursive, sorted), the report
+    members of .zip archives. What a folder or an archive holds besides reports (REPORT_SUFFIXES: no
+    JSON, images, spreadsheets …) is appended to `skipped`, not yielded; a file named is yielded
+    whatever its name."""
+    skipped = [] if skipped is None else skipped
     for p in map(Path, paths):
         if p.is_dir():
-            files = sorted(f for f in p.rglob("*") if (f.is_file() or _dangling(f)) and not _skipped(f.name)
-                           and not any(part.startswith(".") or part in SKIP_NAMES for part in f.relative_to(p).parts))
+            files = []
+            for f in sorted(f for f in p.rglob("*") if (f.is_file() or _dangling(f)) and not _skipped(f.name)
+                            and not any(part.startswith(".") or part in SKIP_NAMES
+                                        for part in f.relative_to(p).parts)):
+                if is_report_name(f.name) or f.suffix.lower() == ".zip":
+                    files.append(f)
+                else:
+                    skipped.append(str(f))
         elif p.exists():
             files = [p]
         elif p.is_symlink():
@@ -267,7 +311,7 @@ def iter_sources(paths: Iterable[str | Path]) -> Iterator[Source | InputError]:
                     yield InputError(_os_message(e), str(f))
                     continue
             if f.suffix.lower() == ".zip":
-                yield from _zip_sources(f)
+                yield from _zip_sources(f, skipped)
             else:
                 yield Source(str(f), f)
 
@@ -284,17 +328,13 @@ def _dangling(f: Path) -> bool:
 def parse_and_audit(data: bytes, name: str) -> Report:
     """Bytes → Report with the single-report findings (runs in a worker process).
 
-    A `.json` file holding a report model (`nianbao parse --json` output) is taken as it is."""
+    Only report files are read: a JSON file — even the canonical model `nianbao parse --json` writes —
+    is refused as `nianbao parse` refuses it ("是 JSON 数据文件，不是年度报告"). A model dump holds no
+    original to show findings in, its SHA-256 is not the report file's, and imported beside the file it
+    came from it would become a second version of that agency-year (and, being the newer file, the
+    current one); ingest the original instead."""
     from . import api
 
-    if name.lower().endswith(".json"):
-        try:
-            report = Report.model_validate_json(data)
-        except ValueError:
-            raise InputError("不是 nianbao 报告 JSON", name) from None
-        report.source.sha256 = hashlib.sha256(data).hexdigest()
-        report.source.file = report.source.file or Path(name).name
-        return api.audit(report)
     return api.audit(api.parse_bytes(data, name))
 
 
@@ -537,10 +577,11 @@ def ingest(paths: Iterable[str | Path], store, *, jobs: int | None = None, on_ou
     paths = [str(p) for p in paths]
     jobs = pool.workers if pool is not None and jobs is None else max(1, jobs or os.cpu_count() or 1)
     t0 = time.perf_counter()
-    sources = list(iter_sources(paths))
+    skipped: list[str] = []
+    sources = list(iter_sources(paths, skipped))
     if on_total:
         on_total(len(sources))
-    result = IngestResult(None)
+    result = IngestResult(None, skipped=skipped)
     decided: set[int] = set()                  # indexes of the sources that have their outcome
     checkpoint = [time.monotonic()]
 

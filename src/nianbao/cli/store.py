@@ -131,6 +131,8 @@ def _print_ingest(summary: dict, db: str | None) -> None:
     console.print(f"共 {summary['files']} 个文件：新入库 [green]{summary['stored']}[/green]，"
                   f"已在库中 {summary['duplicates']}，失败 [red]{summary['failed']}[/red]；"
                   f"用时 {summary['elapsed_s']:.1f} 秒{rate}。", highlight=False)
+    if summary.get("skipped_note"):
+        console.print(f"[yellow]{escape(summary['skipped_note'])}[/yellow]", highlight=False, soft_wrap=True)
     for r in reports:
         if r.get("message"):
             err_console.print(f"  [yellow]{escape(r['name'])}: {escape(r['message'])}[/yellow]", highlight=False)
