@@ -10,7 +10,14 @@ from ..document import Loc
 from ..model import Number, Position
 
 # Printed for "nothing": dashes, slashes, "无". Blank cells are null too (never 0).
-NULL_MARKS = frozenset({"", "—", "——", "-", "--", "–", "－", "/", "／", "\\", "无", "…", "／"})
+# A negative sign as documents print it: ASCII hyphen-minus, full-width (U+FF0D), the minus sign
+# (U+2212, Word/PDF exports, HTML &minus;), small hyphen-minus (U+FE63), figure and en dash
+# (U+2012/2013), hyphen and non-breaking hyphen (U+2010/2011). Directly before a digit each is a
+# sign ("−2" is -2); alone or doubled, each is a blank like "-". The em dash "—" is never a sign.
+MINUS_SIGNS = "-\uff0d\u2212\ufe63\u2012\u2013\u2010\u2011"
+_TO_ASCII_MINUS = {ord(c): "-" for c in MINUS_SIGNS}
+NULL_MARKS = frozenset({"", "—", "——", "/", "／", "\\", "无", "…", "／",
+                        *MINUS_SIGNS, *(c + c for c in MINUS_SIGNS)})
 _NUM = re.compile(r"^([+-]?)(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:件|条|个|项|次|人次|万元|元)?$")
 _SPACES = re.compile(r"\s+")
 
@@ -26,9 +33,9 @@ def parse_cell(text: str) -> tuple[int, Number]:
     if t in NULL_MARKS:
         return BLANK, None
     c = t[0]
-    if not (c.isdigit() or c in "+-－＋" or "\uff10" <= c <= "\uff19"):
+    if not (c.isdigit() or c in MINUS_SIGNS or c in "+＋" or "\uff10" <= c <= "\uff19"):
         return LABEL, None
-    t = _SPACES.sub("", unicodedata.normalize("NFKC", t)).replace("，", ",")
+    t = _SPACES.sub("", unicodedata.normalize("NFKC", t)).replace("，", ",").translate(_TO_ASCII_MINUS)
     if t in NULL_MARKS:
         return BLANK, None
     m = _NUM.match(t)

@@ -294,7 +294,11 @@ def _short_text(line: str) -> bool:
     return len(s) <= 60 and "。" not in s
 
 
-_SIGNED_NUMBER = re.compile(r"^[-－]?\d+$")     # "-2" (本年增/减) is a cell; "-2-" is a page number
+# "-2" (本年增/减) is a cell; "-2-" is a page number. The signs: ASCII, full-width, minus sign (U+2212),
+# small hyphen-minus, figure/en dash, hyphens (as extract.values.MINUS_SIGNS reads them).
+_MINUS = "-\uff0d\u2212\ufe63\u2012\u2013\u2010\u2011"
+_SIGNED_NUMBER = re.compile(rf"^[{_MINUS}]?\d+$")
+_TO_ASCII_MINUS = {ord(c): "-" for c in _MINUS}
 
 
 def _numbers_that_are_cells(lines: list[str], kinds: list[int]) -> None:
@@ -304,7 +308,7 @@ def _numbers_that_are_cells(lines: list[str], kinds: list[int]) -> None:
     for i, k in enumerate(kinds):
         if k != PAGE or not _SIGNED_NUMBER.match(lines[i].strip()):
             continue
-        if int(lines[i].strip().replace("－", "-")) <= 0:
+        if int(lines[i].strip().translate(_TO_ASCII_MINUS)) <= 0:
             kinds[i] = TEXT                  # no page is numbered 0 or below: a cell (0, 本年增/减 -2)
             continue
         j = i - 1

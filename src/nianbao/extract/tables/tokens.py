@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ...document import Cell, Document, Loc, Paragraph, Table
-from ..values import BLANK, LABEL, VALUE, parse_cell
+from ..values import BLANK, LABEL, MINUS_SIGNS, VALUE, parse_cell
 from .match import match_norm
 
 L, V, B, PB, X = "L", "V", "B", "PB", "X"     # label, value, blank, lone pipe, barrier
@@ -37,7 +37,7 @@ class Token:
 
 
 # A label with digits run into its end: "规章000", "（七）总计241930272837165", "行政事业性收费0.5".
-_TAIL = re.compile(r"^(.*[^\d\s.,，+\-－—])\s*(\d[\d.\-]*\d|\d)$")
+_TAIL = re.compile(rf"^(.*[^\d\s.,，+{re.escape(MINUS_SIGNS)}—])\s*(\d[\d.\-]*\d|\d)$")
 _SPLIT = re.compile(r"[\s|]+")
 _WIDE = re.compile(r"\s{3,}|\|")
 PROSE_MAX = 120
