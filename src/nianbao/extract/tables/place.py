@@ -140,11 +140,14 @@ def grid_leads(runs: Sequence[list[Token]], n: int) -> dict[int, int]:
 
 
 def place(run: list[Token], n: int, check: Check | None = None, cols: list[int] | None = None,
-          alts: list | None = None, signed: Sequence[bool] = (), lead: int | None = None
-          ) -> tuple[list[Token | None], str]:
+          alts: list | None = None, signed: Sequence[bool] = (), lead: int | None = None,
+          merged: bool = False) -> tuple[list[Token | None], str]:
     """(slots, reason): `n` slots (None = null); reason is "" when placed, else why not (Chinese).
     `cols`: the grid columns of the `n` slots, where the grid's header row names them.
-    `lead`: the empty slots before the values in the grid's complete rows (grid_leads)."""
+    `lead`: the empty slots before the values in the grid's complete rows (grid_leads).
+    `merged`: the form has value cells merged over several columns (表二's 行政许可, 本年增/减), so a
+    last value printed again in the slots its merge covers is one cell; elsewhere (表三, 表四) a
+    number too many is one too many, whatever the numbers are."""
     floating = [t for t in run if t.floating]
     if floating and len(run) - sum(1 for t in run if t.kind == PB) == n:
         run = [t for t in run if not t.floating]      # blanks counted, not placed: a gap to find
@@ -180,8 +183,9 @@ def place(run: list[Token], n: int, check: Check | None = None, cols: list[int] 
             if all(t.grid >= 0 for t in hard):
                 return _fit_grid(hard, n), ""
             return _consensus(readings, check, f"该行有{len(hard)}个单元格，应有{n}个，无法确定哪些是空白")
-        if all(t.grid >= 0 for t in hard) and all(t.text == hard[n - 1].text or t.kind == B for t in hard[n:]):
-            return hard[:n], ""          # a merged last cell printed again (or "—") in the slots it covers
+        if all(t.grid >= 0 for t in hard) and \
+                all(t.kind == B or merged and t.text == hard[n - 1].text for t in hard[n:]):
+            return hard[:n], ""          # "—" after the row's cells, or a merged last cell printed again
         return [None] * n, f"该行有{nv}个数值，多于应有的{n}个"
     base = run if len(run) <= n else hard
     k = n - len(base)
