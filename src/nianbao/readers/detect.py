@@ -17,6 +17,18 @@ MAX_TEXT_CHARS = 1_000_000
 READERS = {"text": "text", "markdown": "text", "docx": "docx", "doc": "doc", "html": "html", "pdf": "pdf"}
 
 
+# a reader's format as people read it (report page, lists): "text" is no word for a reviewer
+FORMAT_NAMES = {"pdf": "PDF", "docx": "Word（.docx）", "doc": "Word（.doc）", "html": "网页",
+                "markdown": "Markdown 文本", "text": "文本"}
+
+
+def format_name(fmt: str | None) -> str:
+    """The Chinese name of a reader's format ("text" → 文本, "docx" → Word（.docx）); "" for none."""
+    if not fmt:
+        return ""
+    return FORMAT_NAMES.get(fmt, fmt)
+
+
 def sniff(data: bytes, name: str = "") -> str:
     """The format of `data`: "pdf", "docx", "doc", "html", "markdown" or "text"."""
     head = data[:2048]

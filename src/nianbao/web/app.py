@@ -16,7 +16,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -31,6 +31,7 @@ from .jobs import JobRunner
 from .sources import SourceFiles
 from .uploads import DEFAULT_MAX_EXPANDED_MB, DEFAULT_MAX_MB, DEFAULT_USER_BUDGET_MB, Limits, UploadBudget
 from ..originals import default_data_dir
+from ..readers.detect import format_name
 from ..oversight.scope import RegionNotFound
 
 HERE = Path(__file__).parent
@@ -102,6 +103,7 @@ def _templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(HERE / "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
     env.globals["SEVERITY_LABELS"] = SEVERITY_LABELS
+    env.filters["format_name"] = format_name            # a reader's format in Chinese (readers.detect)
     env.globals["account_role"] = _account_role       # base.html shows admins the 用户 link
     return Jinja2Templates(env=env)
 
@@ -184,6 +186,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return _error(request, status, "请求参数不正确（" + "；".join(parts) + "）")
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon():
+        # browsers ask /favicon.ico whatever the page links: the bundled SVG, cached for a day
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                            headers={"Cache-Control": "public, max-age=86400"})
 
     @app.get("/api/docs", include_in_schema=False)
     def api_docs(request: Request):
