@@ -16,7 +16,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -166,8 +166,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)     # FastAPI's HTTPException and the router's own 404/405
     async def http_error(request: Request, exc: StarletteHTTPException):
+        location = (getattr(exc, "headers", None) or {}).get("Location")
+        if 300 <= exc.status_code < 400 and location:      # a page that moved (a restored report's old id)
+            return RedirectResponse(location, status_code=exc.status_code)
         detail = STATUS_MESSAGES.get(str(exc.detail), str(exc.detail))
-        return _error(request, exc.status_code, detail, getattr(exc, "headers", None))
+        back = getattr(exc, "back", None)
+        if back is None and exc.status_code in (400, 422):     # a bad request: back where it came from
+            back = _back_link(request)
+        return _error(request, exc.status_code, detail, getattr(exc, "headers", None), back=back)
 
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)
@@ -177,13 +183,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
-        parts, status = [], 422
-        for e in exc.errors():
-            where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "body", "path", "form"))
-            said, too_big = validation_message(e)
-            status = 400 if too_big else status
-            parts.append(f"{where}：{said}" if where else said)
-        return _error(request, status, "请求参数不正确（" + "；".join(parts) + "）")
+        message, status = validation_summary(exc.errors(), for_people=not request.url.path.startswith("/api/"))
+        return _error(request, status, message, back=_back_link(request))
 
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -255,6 +256,64 @@ _VALIDATION_ZH = {
 def _zh_list(text: str) -> str:
     """pydantic's "'a', 'b' or 'c'" as 'a'、'b'、'c'."""
     return text.replace("' or '", "'、'").replace("', '", "'、'")
+
+
+# what a query, path or form parameter is called on the error page people see: 「缺少地区（region）」
+PARAM_LABELS = {
+    "region": "地区", "year": "年度", "page": "页码", "finding": "问题", "path": "单元格", "q": "搜索词",
+    "rule": "规则", "severity": "严重程度", "limit": "条数", "offset": "起始位置", "agency": "机关",
+    "agency_id": "机关编号", "report_id": "报告编号", "other_id": "对照报告编号", "ids": "报告编号",
+    "kind": "类型", "sort": "排序方式", "desc": "排序方向", "status": "状态", "assignee": "负责人",
+    "indicator": "指标", "today": "日期", "fmt": "格式", "key": "机关", "region_id": "地区编号", "ref": "地区",
+    "entry_id": "名录条目编号", "finding_id": "问题编号", "deleted_id": "删除记录编号", "job_id": "上传任务编号",
+    "name": "名称", "md": "期限", "deadline": "期限", "covers": "报告范围", "yaml": "辖区配置", "file": "文件",
+    "files": "文件", "note": "备注", "reason": "理由", "decision": "处理结论", "comment": "说明",
+    "version": "版本", "password": "密码", "role": "角色", "all": "全部", "replace": "替换", "just": "删除记录",
+}
+_LOC_SOURCES = ("query", "body", "path", "form", "header", "cookie")
+
+
+def _zh_and(items: list[str], spaced: bool = False) -> str:
+    """a、b和c; spaced (bare parameter names): a、b 和 c"""
+    return items[0] if len(items) == 1 else "、".join(items[:-1]) + (" 和 " if spaced else "和") + items[-1]
+
+
+def validation_summary(errors: list[dict], for_people: bool) -> tuple[str, int]:
+    """The message and status of a request that failed validation. For people (an HTML page) each
+    parameter by its Chinese name with the one in the URL after it — 「缺少地区（region）和年度（year）」;
+    for the JSON API and HTMX the parameter names themselves, in Chinese sentences."""
+    missing, parts, status = [], [], 422
+    for e in errors:
+        loc = [str(x) for x in e.get("loc", ()) if x not in _LOC_SOURCES]
+        where = ".".join(loc)
+        if for_people and where:
+            label = PARAM_LABELS.get(loc[0])
+            where = f"{label}（{where}）" if label else f"参数 {where}"
+        said, too_big = validation_message(e)
+        status = 400 if too_big else status
+        if e.get("type") == "missing" and where:
+            missing.append(where)
+        else:
+            parts.append((f"{where}{said}" if for_people else f"{where}：{said}") if where else said)
+    if missing:
+        parts.insert(0, ("缺少" if for_people else "缺少参数 ") + _zh_and(missing, spaced=not for_people))
+    if for_people:
+        return "请求不完整或有误：" + "；".join(parts), status
+    return "请求参数不正确（" + "；".join(parts) + "）", status
+
+
+def _back_link(request: Request) -> tuple[str, str]:
+    """Where an error page for a bad request leads back to: the page the user came from (same site),
+    the report a report sub-page belongs to, else the report list."""
+    from urllib.parse import urlsplit
+
+    ref = urlsplit(request.headers.get("referer", ""))
+    if ref.path.startswith("/") and ref.netloc in ("", request.url.netloc) and ref.path != request.url.path:
+        return ref.path + (f"?{ref.query}" if ref.query else ""), "返回上一页"
+    m = re.match(r"/reports/(\d{1,12})/", request.url.path)
+    if m:
+        return f"/reports/{m.group(1)}", f"返回报告 {m.group(1)}"
+    return "/", "返回报告列表"
 
 
 def validation_message(e: dict) -> tuple[str, bool]:
@@ -346,8 +405,10 @@ class LimitAndHarden:
             await _error(Request(scope), 413, msg)(scope, receive, send_hardened)
 
 
-def _error(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
-    """JSON for the API and HTMX fragments, a page for browsers; always a Chinese message."""
+def _error(request: Request, status: int, message: str, headers: dict | None = None,
+           back: tuple[str, str] | None = None, extra: dict | None = None) -> Response:
+    """JSON for the API and HTMX fragments, a page for browsers; always a Chinese message. `back`: the
+    page's way back (href, text) instead of the report list; `extra`: more for error.html."""
     if request.url.path.startswith("/api/"):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
     if request.headers.get("HX-Request"):
@@ -356,7 +417,8 @@ def _error(request: Request, status: int, message: str, headers: dict | None = N
     templates: Jinja2Templates = request.app.state.templates
     session = request.scope.get("session")      # absent when refused before the session middleware
     return templates.TemplateResponse(request, "error.html",
-                                      {"status": status, "message": message,
+                                      {"status": status, "message": message, "back": back or ("/", "返回报告列表"),
+                                       **(extra or {}),
                                        "user": session.get("user") if session else None,
                                        "csrf": auth.csrf_token(request) if session is not None else ""},
                                       status_code=status, headers=headers)

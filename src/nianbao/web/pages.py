@@ -31,10 +31,54 @@ from .views import render
 router = APIRouter(include_in_schema=False)
 
 
+class ReportGone(HTTPException):
+    """404 for a report id that is not stored; `back` is the error page's link (href, text)."""
+
+    def __init__(self, message: str, back: tuple[str, str] | None = None):
+        super().__init__(404, message)
+        self.back = back
+
+
+def deletion_of(lib, report_id: int) -> tuple[int, int | None] | None:
+    """(deletion record, the stored report with the same content or None) of a deleted report id —
+    restored (a restore stores it again under a new id) or the same file uploaded again; None when
+    the id was never deleted. One indexed row, not the deleted reports' models."""
+    from sqlalchemy import select
+
+    from ..store.review_models import DeletedReport
+
+    with lib.store._read() as s:
+        row = s.execute(select(DeletedReport.id, DeletedReport.sha256).where(DeletedReport.report_id == report_id)
+                        .order_by(DeletedReport.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return row.id, (lib.store.report_id_by_sha256(row.sha256) if row.sha256 else None)
+
+
+def not_stored(request: Request, report_id: int) -> HTTPException:
+    """What /reports/{id} (and its sub-pages) answer for an id that is not stored: a redirect (307) to
+    the report it was restored as, the same path below it; 「报告 N 已删除（删除记录 M）」 with the way
+    to /deleted for those who may restore it; else 报告 N 不存在."""
+    got = deletion_of(request.app.state.backend.library, report_id)
+    if got is None:
+        return HTTPException(404, f"报告 {report_id} 不存在")
+    record, now = got
+    if now is not None and now != report_id:
+        prefix = f"/reports/{report_id}"
+        url = f"/reports/{now}" + request.url.path[len(prefix):]
+        if request.url.query:
+            url += "?" + request.url.query
+        return HTTPException(307, f"报告 {report_id} 已恢复为报告 {now}", headers={"Location": url})
+    account = auth.session_account(request)
+    back = (f"/deleted?just={record}#deleted-{record}", "到「已删除报告」中恢复") \
+        if account is not None and account[1] in auth.WRITERS else None
+    return ReportGone(f"报告 {report_id} 已删除（删除记录 {record}）", back)
+
+
 def _load(request: Request, report_id: int):
     got = request.app.state.backend.get(report_id)
     if got is None:
-        raise HTTPException(404, f"报告 {report_id} 不存在")
+        raise not_stored(request, report_id)
     return got
 
 
@@ -98,7 +142,7 @@ async def report_page(request: Request, report_id: int):
     # hand it to the thread pool, whose hand-offs cost more than the query under concurrent load
     version = app.state.backend.version(report_id)
     if version is None:
-        raise HTTPException(404, f"报告 {report_id} 不存在")
+        raise await run_in_threadpool(not_stored, request, report_id)
     cache: PageCache = app.state.page_cache
     hit = cache.get(report_id, version)
     if hit is None:
@@ -126,7 +170,7 @@ def report_source(request: Request, report_id: int, finding: int | None = None, 
                    if f.path and (f.path == path or path.startswith(f.path + ".")) or path in str(f.data)]
         title = form_for(report.format).cell_name(path, full=True)
     else:
-        raise HTTPException(400, "缺少参数 finding 或 path")
+        raise HTTPException(400, "请指定要查看的问题（finding）或单元格（path）")
     return render(request, "_source.html", s=summary, r=report, view=view, related=related, title=title,
                   path=path)
 
