@@ -77,8 +77,10 @@ def test_region_page_edits_entries_and_deadlines_by_form(tmp_path):
         r = c.post(f"/registry/entries/{e.id}", data={"csrf_token": token, "name": "民政局", "kind": "department",
                                                       "covers": "office", "deadline": "01-20"})
         assert r.status_code == 200 and lib.registry.entry(e.id).deadline == "01-20"
-        refused = c.post(f"/registry/entries/{e.id}", data={"csrf_token": token, "name": "民政局", "kind": "局"})
-        assert refused.status_code == 400 and "类型「局」无效" in refused.text
+        refused = c.post(f"/registry/entries/{e.id}", data={"csrf_token": token, "name": "民政局", "kind": "局"},
+                         follow_redirects=False)          # post/redirect/get: the reason on the region page
+        assert refused.status_code == 303 and refused.headers["location"] == f"/registry/regions/{district}"
+        assert "类型「局」无效" in c.get(refused.headers["location"]).text
         assert c.post(f"/registry/entries/{e.id}/delete", data={"csrf_token": "wrong"}).status_code == 403
         assert c.post(f"/registry/entries/{e.id}/delete", data={"csrf_token": token}).status_code == 200
         assert lib.registry.entry(e.id) is None
@@ -172,7 +174,8 @@ def test_region_config_is_saved_validated_and_removed_by_form(tmp_path):
         reg = app.state.backend.library.registry
         city = reg.region("中卫市").id
         bad = c.post(f"/registry/regions/{city}/config", data={"csrf_token": token, "yaml": "deadlines: {局: '01-01'}"})
-        assert bad.status_code == 400 and "未知的机关类型" in bad.text and reg.region(city).config is None
+        assert bad.url.path == f"/registry/regions/{city}" and "未知的机关类型" in bad.text
+        assert "deadlines: {局: &#39;01-01&#39;}</textarea>" in bad.text and reg.region(city).config is None
         ok = c.post(f"/registry/regions/{city}/config", data={"csrf_token": token, "yaml": 'deadlines: {department: "01-26"}'})
         assert ok.status_code == 200 and "已保存辖区配置" in ok.text
         assert "01-26" in c.get(f"/registry/regions/{reg.region('沙坡头区').id}").text     # inherited by the district
@@ -193,3 +196,51 @@ def test_missing_page_refuses_a_bad_or_out_of_range_year_with_a_chinese_400(tmp_
             assert "年度应为 1990 到 2100 之间的整数" in page.text
         assert c.get("/missing", params={"region": "中卫市", "year": ""}).status_code == 200   # empty: latest
         assert 'id="missing-counts"' in c.get("/missing", params={"region": "中卫市", "year": ""}).text
+
+
+def test_a_refused_form_redirects_to_the_region_page_with_the_reason_once_and_the_value_typed(tmp_path):
+    """Post/redirect/get: a bad 期限 is not a 400 at …/deadline (a reload would post it again) but a 303
+    back to the region page, which shows the reason once with the form still holding what was typed."""
+    c, app = new_client(tmp_path)
+    with c:
+        token = login(c)
+        _upload(c, token)
+        reg = app.state.backend.library.registry
+        city = reg.region("中卫市").id
+        r = c.post(f"/registry/regions/{city}/deadline", data={"csrf_token": token, "kind": "department", "md": "13-45"},
+                   follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"/registry/regions/{city}"
+        page = c.get(r.headers["location"])
+        assert page.status_code == 200 and 'role="alert"' in page.text and reg.region(city).deadlines == {}
+        assert 'name="md" value="13-45"' in page.text
+        again = c.get(f"/registry/regions/{city}").text               # a reload: the page, not the error
+        assert 'class="alert error"' not in again and 'value="13-45"' not in again
+
+        add = c.post(f"/registry/regions/{city}/entries", data={"csrf_token": token, "name": "审计局", "kind": "department",
+                                                                "covers": "office", "deadline": "99-99"})
+        assert add.url.path == f"/registry/regions/{city}" and 'class="alert error"' in add.text
+        assert 'name="name" value="审计局"' in add.text and 'name="deadline" value="99-99"' in add.text
+        assert not [e for e in reg.expected(city) if e.name == "审计局"]
+
+        long_yaml = "deadlines: {局: '01-01'}\n" + "# 说明\n" * 400
+        cfg = c.post(f"/registry/regions/{city}/config", data={"csrf_token": token, "yaml": long_yaml})
+        assert cfg.url.path == f"/registry/regions/{city}" and "未能保留在表单中" in cfg.text
+        assert len(c.cookies.get("nianbao_session", "")) < 4000                        # the session cookie stays small
+
+        ok = c.post(f"/registry/regions/{city}/deadline", data={"csrf_token": token, "kind": "department", "md": "01-28"})
+        assert ok.url.path == f"/registry/regions/{city}" and "已设定部门期限 01-28" in ok.text
+        assert "已设定部门期限" not in c.get(f"/registry/regions/{city}").text
+
+
+def test_a_registry_import_redirects_to_the_tree_with_its_figures_once(tmp_path):
+    c, app = new_client(tmp_path)
+    with c:
+        token = login(c)
+        r = c.post("/registry/upload", files={"file": ("名录.csv", CSV, "text/csv")}, data={"csrf_token": token},
+                   follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == "/registry"
+        page = c.get("/registry").text
+        assert "已导入 名录.csv" in page and "新增机关 4 个" in page
+        assert "已导入" not in c.get("/registry").text                          # a reload imports nothing
+        bad = _upload(c, token, b"\xff\xfe garbage", "坏.csv")                # every bad line: answered in place
+        assert bad.status_code == 400 and "坏.csv 未导入" in bad.text

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
@@ -103,12 +102,47 @@ def _year(lib, year: str | None) -> int | None:
 async def registry_page(request: Request):
     lib = library(request)
     forest, n = await run_in_threadpool(_tree, lib)
-    return _render(request, "registry_index.html", forest=forest, regions=n)
+    flash = _take_flash(request, "/registry")           # an import just done: its figures
+    return _render(request, "registry_index.html", forest=forest, regions=n, result=flash.get("result"),
+                   filename=flash.get("filename"))
 
 
-@router.post("/registry/upload", response_class=HTMLResponse, include_in_schema=False)
+# ------------------------------------------------------------------ post/redirect/get
+# A registry form's outcome goes to the page it redirects to (303) in the session, shown once: a
+# reload shows the page, it does not post the form again. The session is a cookie (4 KB at most in
+# a browser, and a cookie over it is dropped: the user would be logged out), so what is kept of the
+# values typed is bounded; a long one is not kept and the message says where to find it.
+FLASH = "registry_flash"
+FLASH_MAX = 1500            # bytes of the flash as the session stores it (JSON, non-ASCII escaped)
+NOT_KEPT = "（填写的内容较长，未能保留在表单中，可用浏览器的“后退”找回）"
+
+
+def _flash(request: Request, where: str, done: str | None = None, error: str | None = None,
+           form: dict[str, Any] | None = None, **more: Any) -> None:
+    import json
+
+    data = {"where": where, "done": done, "error": error, "form": form or {}, **more}
+    if len(json.dumps(data)) > FLASH_MAX:
+        data["form"] = {}
+        data["error"] = (error or "")[:300] + (NOT_KEPT if form else "") if error else None
+    request.session[FLASH] = data
+
+
+def _take_flash(request: Request, where: str) -> dict[str, Any]:
+    """The flash left for this page (popped: shown once); {} when there is none for it."""
+    flash = request.session.get(FLASH)
+    if not isinstance(flash, dict) or flash.get("where") != where:
+        return {}
+    request.session.pop(FLASH, None)
+    return flash
+
+
+@router.post("/registry/upload", include_in_schema=False)
 async def registry_upload(request: Request, file: UploadFile = File(...), replace: str = Form(""),
                           user: str = Depends(auth.require_writer)):
+    """An import that succeeds redirects (303) to /registry with its figures. A refused file is
+    answered here (400) with every bad line: the list does not fit in a session cookie, and a file
+    field cannot be filled again anyway — a reload asks before sending the file again."""
     lib = library(request)
     result, errors = None, []
     data = await file.read(MAX_FILE + 1)
@@ -122,17 +156,22 @@ async def registry_upload(request: Request, file: UploadFile = File(...), replac
             errors = e.errors
         except InputError as e:
             errors = [e.message]
+    if not errors:
+        _flash(request, "/registry", result=result.to_dict(), filename=(file.filename or "")[:200])
+        return RedirectResponse("/registry", status_code=303)
     forest, n = await run_in_threadpool(_tree, lib)
-    return _render(request, "registry_index.html", status=400 if errors else 200, forest=forest, regions=n,
-                   result=result, errors=errors, filename=file.filename)
+    return _render(request, "registry_index.html", status=400, forest=forest, regions=n,
+                   result=None, errors=errors, filename=file.filename)
 
 
 @router.get("/registry/regions/{region_id}", response_class=HTMLResponse, include_in_schema=False)
-async def region_page(request: Request, region_id: int, error: str | None = None, done: str | None = None):
+async def region_page(request: Request, region_id: int):
     lib = library(request)
     region = _region_or_404(lib, region_id)
     ctx = await run_in_threadpool(_region_ctx, lib, region)
-    return _render(request, "registry_region.html", error=error, done=done, **ctx)
+    flash = _take_flash(request, _region_url(region.id))
+    return _render(request, "registry_region.html", error=flash.get("error"), done=flash.get("done"),
+                   form=flash.get("form") or {}, **ctx)
 
 
 @router.get("/registry/regions/{region_id}/trail.csv", include_in_schema=False)
@@ -146,22 +185,23 @@ async def region_trail_csv(request: Request, region_id: int):
     return trail_csv_response(events, f"留痕-{region.full_name}.csv")
 
 
-def _back(region_id: int, done: str) -> RedirectResponse:
-    return RedirectResponse(f"/registry/regions/{region_id}?done={quote(done)}", status_code=303)
+def _region_url(region_id: int) -> str:
+    return f"/registry/regions/{region_id}"
 
 
-async def _form_action(request: Request, region_id: int, fn, done: str) -> HTMLResponse | RedirectResponse:
-    """Run a change; a refused one re-renders the region page with the reason (400)."""
-    lib = library(request)
+async def _form_action(request: Request, region_id: int, fn, done: str,
+                       form: dict[str, Any]) -> RedirectResponse:
+    """Run a change and go back to the region page (303): there the outcome is shown once — done, or
+    the reason it was refused with the form still holding what was typed (`form`: which form, its values)."""
     try:
         await run_in_threadpool(fn)
     except RegistryError as e:
         if e.kind == "notfound":
             raise _http(e) from None
-        region = _region_or_404(lib, region_id)
-        ctx = await run_in_threadpool(_region_ctx, lib, region)
-        return _render(request, "registry_region.html", status=400, error=e.message, **ctx)
-    return _back(region_id, done)
+        _flash(request, _region_url(region_id), error=e.message, form=form)
+    else:
+        _flash(request, _region_url(region_id), done=done)
+    return RedirectResponse(_region_url(region_id), status_code=303)
 
 
 @router.post("/registry/regions/{region_id}/entries", include_in_schema=False)
@@ -169,7 +209,8 @@ async def entry_add(request: Request, region_id: int, name: str = Form(""), kind
                     covers: str = Form(""), deadline: str = Form(""), user: str = Depends(auth.require_writer)):
     reg = library(request).registry
     return await _form_action(request, region_id, lambda: reg.add_entry(
-        region_id, name, kind, covers=covers or None, deadline=deadline or None, user=user), f"已添加「{name}」")
+        region_id, name, kind, covers=covers or None, deadline=deadline or None, user=user), f"已添加「{name}」",
+        {"add": {"name": name, "kind": kind, "covers": covers, "deadline": deadline}})
 
 
 @router.post("/registry/entries/{entry_id}", include_in_schema=False)
@@ -181,7 +222,8 @@ async def entry_edit(request: Request, entry_id: int, name: str = Form(""), kind
         raise HTTPException(404, f"名录条目 {entry_id} 不存在")
     return await _form_action(request, e.region_id, lambda: reg.update_entry(
         entry_id, name=name, kind=kind, covers=covers or None, deadline=deadline or None, user=user),
-        f"已保存「{name}」")
+        f"已保存「{name}」", {"entry": {"id": entry_id, "name": name, "kind": kind, "covers": covers,
+                                     "deadline": deadline}})
 
 
 @router.post("/registry/entries/{entry_id}/delete", include_in_schema=False)
@@ -191,7 +233,7 @@ async def entry_delete(request: Request, entry_id: int, user: str = Depends(auth
     if e is None:
         raise HTTPException(404, f"名录条目 {entry_id} 不存在")
     return await _form_action(request, e.region_id, lambda: reg.remove_entry(entry_id, user=user),
-                              f"已删除「{e.name}」")
+                              f"已删除「{e.name}」", {})
 
 
 @router.post("/registry/regions/{region_id}/deadline", include_in_schema=False)
@@ -200,7 +242,8 @@ async def region_deadline(request: Request, region_id: int, kind: str = Form(...
     reg = library(request).registry
     label = KIND_NAMES.get(kind, kind)
     return await _form_action(request, region_id, lambda: reg.set_deadline(region_id, kind, md or None, user=user),
-                              f"已设定{label}期限 {md}" if md else f"已取消本级{label}期限")
+                              f"已设定{label}期限 {md}" if md else f"已取消本级{label}期限",
+                              {"deadline": {"kind": kind, "md": md}})
 
 
 @router.post("/registry/regions/{region_id}/config", include_in_schema=False)
@@ -209,7 +252,7 @@ async def region_config(request: Request, region_id: int, yaml: str = Form(""),
     reg = library(request).registry
     text = yaml.strip() or None
     return await _form_action(request, region_id, lambda: reg.set_config(region_id, text, user=user),
-                              "已保存辖区配置" if text else "已删除本级辖区配置")
+                              "已保存辖区配置" if text else "已删除本级辖区配置", {"config": {"yaml": yaml}})
 
 
 @router.get("/missing", response_class=HTMLResponse, include_in_schema=False)
