@@ -213,12 +213,15 @@ def test_zip_upload_reports_each_bad_entry(client):
     token = login(client)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("a.bin", b"\x00\x01\x02" * 100)
+        z.writestr("a.txt", b"\x00\x01\x02" * 100)     # named as a report, no report inside
         z.writestr("b.txt", b"")
+        z.writestr("c.bin", b"\x00\x01\x02" * 100)     # no report format: skipped, not a failure
     r = _upload(client, token, ("batch.zip", buf.getvalue(), "application/zip"))
     assert r.status_code in (415, 422)
-    names = {f["name"]: f["message"] for f in r.json()["files"]}
-    assert "不支持的文件类型" in names["batch.zip/a.bin"] and "文件为空" in names["batch.zip/b.txt"]
+    body = r.json()
+    names = {f["name"]: f["message"] for f in body["files"]}
+    assert "不支持的文件类型" in names["batch.zip/a.txt"] and "文件为空" in names["batch.zip/b.txt"]
+    assert body["failed"] == 2 and body["skipped"] == 1 and "不是年度报告格式（.bin 1）" in body["skipped_note"]
 
 
 def test_corrupt_zip_is_422(client):

@@ -189,6 +189,7 @@ class Backend:
 
     def finish_run(self, run_id: int, outcomes: list[dict[str, Any]]) -> None:
         """Record a web upload like a command-line ingest run (nianbao runs lists both)."""
+        outcomes = [o for o in outcomes if o["state"] != "skipped"]   # an archive's non-report files: no input
         n = lambda st: sum(1 for o in outcomes if o["state"] == st)  # noqa: E731
         self.library.finish_run(run_id, files=len(outcomes), stored=n("done"), duplicates=n("duplicate"),
                               failed=n("error"),

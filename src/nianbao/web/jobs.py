@@ -33,7 +33,7 @@ from ..errors import InputError
 from .db import HEARTBEAT, STALE, Keepalive, job_files_table as files_t, jobs_table as jobs_t, writing
 
 MAX_JOBS_KEPT = 200
-FINAL = ("done", "duplicate", "error")
+FINAL = ("done", "duplicate", "error", "skipped")   # skipped: an archive's files that are no report (one row)
 ABANDONED = "处理中断：处理该文件的服务进程已停止，请重新上传"
 STOPPED = "处理中断：网页服务已停止，请重新上传"
 INTERRUPTED = (ABANDONED, STOPPED)
@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 @dataclass
 class FileStatus:
     name: str
-    state: str = "queued"          # queued, running, done, duplicate, error
+    state: str = "queued"          # queued, running, done, duplicate, error, skipped
     message: str = ""
     report_id: int | None = None
     agency: str | None = None
@@ -54,7 +54,7 @@ class FileStatus:
     @property
     def label(self) -> str:
         return {"queued": "排队中", "running": "处理中", "done": "已入库", "duplicate": "已入库（重复文件）",
-                "error": "失败"}[self.state]
+                "error": "失败", "skipped": "已跳过"}[self.state]
 
     def as_dict(self) -> dict:
         return {"name": self.name, "state": self.state, "message": self.message, "report_id": self.report_id,
@@ -183,6 +183,7 @@ class JobRunner:
                               .where(files_t.c.job_id == job_id).order_by(files_t.c.seq)).all()
         if run_id is None or self.store is None:
             return
+        files = [f for f in files if f.state != "skipped"]
         failed = [f for f in files if f.state not in ("done", "duplicate")]
         self.store.close_interrupted_run(run_id, files=len(files),
                                          duplicates=sum(f.state == "duplicate" for f in files),
@@ -213,7 +214,7 @@ class JobRunner:
         now = self.clock()
         job = Job(secrets.token_urlsafe(12), user, created=now, run_id=run_id)
         job.on_finish = on_finish
-        job.files = [FileStatus(e.file or "", "error", e.message) for e in failed]
+        job.files = [FileStatus(e.file or "", getattr(e, "state", "error"), e.message) for e in failed]
         pending = [(FileStatus(name), work) for name, work, *_ in items]
         job.files += [st for st, _ in pending]
         hashes = [None] * len(failed) + [rest[0] if rest else None for _, _, *rest in items]

@@ -23,7 +23,7 @@ from .pages import agency_series, download, read_uploads
 from .paging import PAGE_HEADERS, Paging, paging
 from .params import year_query
 from .viewcache import view_async
-from .uploads import expand_all
+from .uploads import Skipped, expand_all
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -63,6 +63,8 @@ class UploadResult(BaseModel):
     duplicates: int = Field(0, description="此前已在库中的文件数（duplicate: true）")
     failed: int = Field(description="未能入库的文件数")
     files: list[UploadedFile]
+    skipped: int = Field(0, description="ZIP 内不是年度报告格式、未读取的文件数（JSON、图片、表格等；不计入失败）")
+    skipped_note: str | None = Field(None, description="跳过说明（一行：多少个、哪些类型、原因）")
 
 
 class SessionOut(BaseModel):
@@ -261,7 +263,10 @@ def _store_uploads(app, user: str, uploads: list[tuple[str, bytes]]):
     statuses: list[int] = []
     try:
         run_id = backend.start_run([name for name, _ in uploads])
+        skipped = [e for e in refused if isinstance(e, Skipped)]
         for e in refused:
+            if e in skipped:
+                continue
             results.append({"name": e.file or "", "ok": False, "message": e.message})
             statuses.append(_status_for(e))
         for f in got:
@@ -288,6 +293,9 @@ def _store_uploads(app, user: str, uploads: list[tuple[str, bytes]]):
     duplicates = sum(r["ok"] and r.get("duplicate", False) for r in results)
     ok = sum(r["ok"] for r in results)
     body = {"stored": ok - duplicates, "duplicates": duplicates, "failed": len(results) - ok, "files": results}
+    if skipped:   # an archive's files that are no report format: named by count, neither stored nor failed
+        body["skipped"] = sum(len(e.names) for e in skipped)
+        body["skipped_note"] = "；".join(e.message for e in skipped)
     if ok == 0:
         # no file stored or found stored: the request failed; the status says why (first failure), the
         # body says per file

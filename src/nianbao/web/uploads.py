@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from ..errors import InputError
+from ..ingest import is_report_name, skipped_summary
 from ..readers import sniff
 from .db import HEARTBEAT, STALE, Keepalive, exclusive, upload_reservations_table, writing
 
@@ -35,6 +36,17 @@ class Refused(InputError):
     def __init__(self, message: str, file: str | None = None, status: int = 422):
         super().__init__(message, file)
         self.status = status
+
+
+class Skipped(Refused):
+    """Not a refusal: the members of an archive that are no report format (JSON data, images,
+    spreadsheets …), skipped unread as `nianbao ingest` skips them in a folder — one notice per
+    archive, its message the one line saying how many and why; `state` is the upload job's row state."""
+    state = "skipped"
+
+    def __init__(self, archive: str, names: list[str]):
+        super().__init__(skipped_summary(names) or "", archive, 200)
+        self.names = names
 
 
 @dataclass
@@ -132,14 +144,16 @@ def footprint(name: str, data: bytes, max_bytes: int, max_expanded: int = DEFAUL
 
 def expand(name: str, data: bytes, max_bytes: int, max_expanded: int = DEFAULT_MAX_EXPANDED_MB * 2**20,
            max_entries: int = MAX_ZIP_ENTRIES) -> tuple[list[Upload], list[InputError]]:
-    """The files an upload holds: itself, or the entries of a zip (each checked on its own; the
-    archive as a whole bounded in entries and inflated bytes)."""
+    """The files an upload holds: itself, or the report entries of a zip (each checked on its own; the
+    archive as a whole bounded in entries and inflated bytes). Entries that are no report format by
+    their name (ingest.REPORT_SUFFIXES) are not inflated: one Skipped notice among the errors names them."""
     check_size(name, len(data), max_bytes)
     if not is_zip_archive(data):
         check_type(name, data)
         return [Upload(name, data)], []
     files: list[Upload] = []
     errors: list[InputError] = []
+    skipped: list[str] = []
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -152,6 +166,12 @@ def expand(name: str, data: bytes, max_bytes: int, max_expanded: int = DEFAULT_M
             if not base or base.startswith(".") or inner.startswith("__MACOSX/"):
                 continue
             label = f"{name}/{inner}"
+            if base.lower().endswith(".zip"):
+                errors.append(Refused("压缩包内嵌套的压缩包不予处理", label, 415))
+                continue
+            if not is_report_name(base):
+                skipped.append(label)
+                continue
             try:
                 check_size(label, info.file_size, max_bytes)     # declared size: refuse before inflating
                 with z.open(info) as f:
@@ -170,7 +190,11 @@ def expand(name: str, data: bytes, max_bytes: int, max_expanded: int = DEFAULT_M
                 # declared size and the checksum then fails
                 errors.append(Refused("无法解压（文件已损坏，或内容与压缩包记录的大小不符）", label, 422))
     if not files and not errors:
+        if skipped:
+            raise Refused(f"压缩包内没有年度报告：{skipped_summary(skipped)}", name, 415)
         raise Refused("压缩包内没有文件", name, 422)
+    if skipped:
+        errors.append(Skipped(name, skipped))
     return files, errors
 
 
