@@ -207,3 +207,42 @@ def test_a_row_with_one_number_too_many_is_unread_whatever_its_numbers(path, pos
     audited = api.audit(report)
     assert any(ROW_LABEL in m for m in table3_findings(audited, "C007"))
     assert table3_findings(audited, "C003") == table3_findings(api.audit(base), "C003")
+
+
+# ------------------------------------------------------------------ 表二: merged cells, one number too many
+
+ACTIVE_ROWS = {"regulations": "规章", "licensing": "行政许可"}
+GRIDS = [p for p in sorted(FAMILIES.glob("*__2021__*.txt")) if p.name.split("__")[0] in ("tabs", "pipe_grid", "ebook")
+         and all(re.search(rf"^{w}\S*\s*[\t|]", p.read_text(encoding="utf-8"), re.M) for w in ACTIVE_ROWS.values())]
+
+
+def rewrite_active(text: str, label: str, values: list[str], sep: str) -> str:
+    lines = text.split("\n")
+    i = next(k for k, ln in enumerate(lines) if re.match(rf"^{label}\S*\s*[\t|]", ln))
+    lines[i] = re.match(r"^\S+", lines[i]).group(0) + sep + sep.join(values)
+    return "\n".join(lines)
+
+
+def test_some_grid_families_print_table_2_rows_one_a_line():
+    assert len(GRIDS) >= 3
+
+
+@pytest.mark.parametrize("path", GRIDS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("values", [["4"] * 4, ["0"] * 4, ["1", "2", "3", "9"]], ids=["fours", "zeros", "distinct"])
+def test_a_full_width_table_2_row_with_a_number_too_many_is_unread(path, values):
+    text = path.read_text(encoding="utf-8")
+    sep = "\t" if "\t" in text.split("规章", 1)[1].split("\n", 1)[0] else " | "
+    got = parse_text(rewrite_active(text, "规章", values, sep), path.name)
+    assert got["tables"]["active_disclosure"]["regulations"] == {k: None for k in ("issued", "repealed", "in_force")}
+    rows = [u for u in got["extraction"]["unread"] if u["row"] == "tables.active_disclosure.regulations"]
+    assert len(rows) == 1 and "多于应有的3个" in rows[0]["reason"]
+
+
+@pytest.mark.parametrize("path", GRIDS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("copies", [2, 3])
+def test_a_one_cell_table_2_row_printed_again_in_its_merged_slots_is_its_value(path, copies):
+    text = path.read_text(encoding="utf-8")
+    sep = "\t" if "\t" in text.split("规章", 1)[1].split("\n", 1)[0] else " | "
+    got = parse_text(rewrite_active(text, "行政许可", ["45"] * copies, sep), path.name)
+    assert got["tables"]["active_disclosure"]["licensing"] == {"decisions": 45}
+    assert not [u for u in got["extraction"]["unread"] if u["row"] == "tables.active_disclosure.licensing"]

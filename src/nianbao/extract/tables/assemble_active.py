@@ -73,7 +73,7 @@ def assemble_active(rows: list[RowRead], form: Form, res: TableResult, tokens: l
         if cols and len(cols) > 1:
             run = _merged_repeats(run, row, next(iter(grids)), cols, spans)
         slots, why = place(run, len(row.columns), cols=cols if cols and len(cols) > 1 else None, signed=kinds,
-                           merged=True)
+                           merged=len(row.columns) < r.target.table.width)     # its last cell spans the rest
         record(res, row, slots, why, r)
         for col, tok in zip(row.columns, slots):
             path = row.path(col.key)

@@ -145,9 +145,10 @@ def place(run: list[Token], n: int, check: Check | None = None, cols: list[int] 
     """(slots, reason): `n` slots (None = null); reason is "" when placed, else why not (Chinese).
     `cols`: the grid columns of the `n` slots, where the grid's header row names them.
     `lead`: the empty slots before the values in the grid's complete rows (grid_leads).
-    `merged`: the form has value cells merged over several columns (表二's 行政许可, 本年增/减), so a
-    last value printed again in the slots its merge covers is one cell; elsewhere (表三, 表四) a
-    number too many is one too many, whatever the numbers are."""
+    `merged`: the row has fewer cells than its table has columns, its last value cell merged over
+    the rest (表二's 行政许可, 2019's 本年增/减), so that value printed again in the slots its merge
+    covers is one cell; elsewhere (表二's 规章, 表三, 表四) a number too many is one too many,
+    whatever the numbers are."""
     floating = [t for t in run if t.floating]
     if floating and len(run) - sum(1 for t in run if t.kind == PB) == n:
         run = [t for t in run if not t.floating]      # blanks counted, not placed: a gap to find
