@@ -164,6 +164,7 @@ def test_d004_of_a_corrected_version_measures_the_first_publication_like_the_mis
     lib.registry.set_deadline(region.id, "department", "01-10", user="甲")
     rng = random.Random(45)
     first = lib.add_report(_caizheng(rng, date(2024, 3, 15)))
+    lib.decide(lib.findings(first)[0]["id"], "确认", user="张三")     # 退回整改 needs a confirmed finding
     lib.set_status(first, "退回整改", user="张三", deadline=date(2024, 5, 1))
     fixed = lib.add_report(_caizheng(rng, date(2024, 4, 10), fixed=True))
     assert fixed != first and lib.store.get_info(fixed).is_current

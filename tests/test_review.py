@@ -77,16 +77,85 @@ def test_second_reviewer_with_a_stale_version_gets_a_conflict_not_an_overwrite(l
     assert lib.review.finding(f["id"])["decision"] == "确认"
 
 
+def _confirm_one(lib, rid):
+    f = lib.findings(rid)[0]
+    return lib.decide(f["id"], "确认", user="甲", expected_version=f["version"])
+
+
 def test_status_follows_the_allowed_transitions(lib):
     rid, _ = _with_findings(lib)
     with pytest.raises(ReviewError, match="不能从"):
         lib.set_status(rid, "已整改待复核", user="甲")
     with pytest.raises(ReviewError, match="未知状态"):
         lib.set_status(rid, "完成", user="甲")
+    _confirm_one(lib, rid)
     c = lib.set_status(rid, "退回整改", user="甲", deadline=date(2020, 1, 1), comment="请整改")
     assert c["status"] == "退回整改" and c["deadline"] == "2020-01-01" and c["overdue"]
     with pytest.raises(ConflictError):
         lib.set_status(rid, "审核中", user="乙", expected_version=c["version"] - 1)
+
+
+def test_status_moves_only_forward_one_step_and_nothing_goes_back_to_pending(lib):
+    rid, _ = _with_findings(lib)
+    for bad in ("通过", "退回整改", "已整改待复核"):          # 待审: only 审核中
+        with pytest.raises(ReviewError, match="不能从「待审」改为") as e:
+            lib.set_status(rid, bad, user="甲")
+        assert "当前可改为：审核中" in e.value.message
+    lib.set_status(rid, "审核中", user="甲")
+    with pytest.raises(ReviewError, match="不能从「审核中」改为「待审」"):
+        lib.set_status(rid, "待审", user="甲", comment="重来")
+    with pytest.raises(ReviewError, match="不能从「审核中」改为「已整改待复核」"):
+        lib.set_status(rid, "已整改待复核", user="甲")
+    assert lib.case(rid)["status"] == "审核中"
+    assert lib.review.allowed(lib.case(rid)["id"]) == ("通过",)        # nothing confirmed: no 退回整改
+    assert lib.set_status(rid, "通过", user="甲")["status"] == "通过"
+    with pytest.raises(ReviewError, match="不能从「通过」改为「待审」"):
+        lib.set_status(rid, "待审", user="甲", comment="x")
+
+
+def test_returning_for_rectification_needs_a_confirmed_open_finding(lib):
+    rid, _ = _with_findings(lib)
+    fs = lib.findings(rid)
+    lib.decide(fs[0]["id"], "误报", user="甲", reason="读错")           # starts the review, confirms nothing
+    with pytest.raises(ReviewError, match="退回整改需要至少一个已确认") as e:
+        lib.set_status(rid, "退回整改", user="甲", deadline=date(2099, 1, 1))
+    assert "请先确认问题或人工添加问题" in e.value.message
+    assert lib.case(rid)["status"] == "审核中"
+    assert [ev["action"] for ev in lib.trail(report_id=rid)].count("status") == 1     # only 开始审核
+    lib.decide(fs[1]["id"], "确认", user="甲")
+    assert "退回整改" in lib.review.allowed(lib.case(rid)["id"])
+    assert lib.set_status(rid, "退回整改", user="甲", deadline=date(2099, 1, 1))["status"] == "退回整改"
+
+
+def test_reopening_a_passed_report_or_withdrawing_a_return_needs_a_comment(lib):
+    rid, _ = _with_findings(lib)
+    _confirm_one(lib, rid)
+    lib.set_status(rid, "退回整改", user="甲", deadline=date(2099, 1, 1))
+    with pytest.raises(ReviewError, match="撤回退回整改.*需要填写说明"):
+        lib.set_status(rid, "审核中", user="甲", comment="  ")
+    assert lib.set_status(rid, "审核中", user="甲", comment="误退，撤回")["status"] == "审核中"
+    lib.set_status(rid, "通过", user="甲")
+    with pytest.raises(ReviewError, match="重新打开已通过的报告.*需要填写说明"):
+        lib.set_status(rid, "审核中", user="乙")
+    c = lib.set_status(rid, "审核中", user="乙", comment="复查发现新问题")
+    assert c["status"] == "审核中" and c["comment"] == "复查发现新问题"
+    last = lib.trail(report_id=rid)[-1]
+    assert (last["before"]["status"], last["after"]["status"], last["comment"]) == ("通过", "审核中", "复查发现新问题")
+
+
+def test_resubmitted_report_is_passed_or_returned_again(lib):
+    from nianbao.store.review import allowed_statuses, transition_error
+    assert allowed_statuses("已整改待复核", 1) == ("通过", "退回整改")
+    assert allowed_statuses("已整改待复核", 0) == ("通过",)
+    assert "不能从" in transition_error("已整改待复核", "审核中", "x", 1)
+    assert transition_error("已整改待复核", "退回整改", None, 1) is None
+
+
+def test_a_hand_added_finding_starts_the_review_like_a_decision(lib):
+    rid, _ = _with_findings(lib)
+    lib.add_finding(rid, "合计不符", user="甲", path="tables.applications.granted.total")
+    assert lib.case(rid)["status"] == "审核中"
+    assert lib.set_status(rid, "退回整改", user="甲")["status"] == "退回整改"     # the manual one is confirmed
 
 
 def test_new_version_carries_decisions_marks_gone_findings_rectified_and_resubmits(lib):
@@ -161,7 +230,9 @@ def test_assignments_progress_and_overdue_per_region(lib):
     c, _ = _with_findings(lib, 200, "银川市兴庆区教育局")
     lib.assign([a, b], "张三", user="管理员")
     assert {x["report_id"] for x in lib.cases(assignee="张三")} == {a, b}
+    _confirm_one(lib, a)
     lib.set_status(a, "退回整改", user="张三", deadline=date(2020, 1, 1))
+    lib.set_status(b, "审核中", user="张三")
     lib.set_status(b, "通过", user="张三")
     prog = {p["region"]: p for p in lib.progress(today=date(2026, 1, 1))}
     zw = next(v for k, v in prog.items() if "中卫" in k)

@@ -74,6 +74,10 @@ def test_status_manual_finding_assign_progress_trail_notice_delete(client):
     f = c.post(f"/api/review/reports/{rid}/findings", headers=h,
                json={"message": "人工：合计不符", "path": "tables.applications.received.total"})
     assert f.status_code == 201 and f.json()["decision"] == "确认"
+    assert c.post(f"/api/review/reports/{rid}/status", headers=h,            # the case moved on: 409
+                  json={"status": "退回整改", "version": case["version"]}).status_code == 409
+    case = c.get(f"/api/review/reports/{rid}").json()["case"]
+    assert case["status"] == "审核中"                                         # the added finding started it
     s = c.post(f"/api/review/reports/{rid}/status", headers=h,
                json={"status": "退回整改", "deadline": "2020-01-01", "version": case["version"]})
     assert s.status_code == 200 and s.json()["overdue"]
@@ -87,8 +91,8 @@ def test_status_manual_finding_assign_progress_trail_notice_delete(client):
     sent = c.post("/api/review/notice", headers=h, json={"agency_id": case["agency_id"], "fmt": "xlsx"})
     assert sent.status_code == 200 and sent.content[:2] == b"PK"
     trail = c.get(f"/api/review/reports/{rid}/trail").json()
-    assert [e["action"] for e in trail] == ["upload", "add_finding", "status", "assign", "notice"]
-    assert {e["user"] for e in trail[1:4]} == {"reviewer"}
+    assert [e["action"] for e in trail] == ["upload", "add_finding", "status", "status", "assign", "notice"]
+    assert {e["user"] for e in trail[1:5]} == {"reviewer"}
     assert c.get(f"/api/review/reports/{rid}/original").status_code == 404     # stored without its file
     up = c.post("/api/upload", headers=h, files={"files": ("a.txt", _text(), "text/plain")})
     assert up.status_code == 201, up.text
@@ -141,3 +145,21 @@ def test_an_anonymous_upload_is_refused_before_its_body_is_parsed(client, monkey
     h = {"X-CSRF-Token": login(c)}
     r = c.post("/api/upload", headers=h, files={"files": ("a.txt", _text(), "text/plain")})
     assert r.status_code == 201 and parsed
+
+
+def test_forbidden_status_change_is_400_with_the_same_chinese_message_as_the_store(client):
+    c, rid = client
+    h = {"X-CSRF-Token": login(c)}
+    case = c.get(f"/api/review/reports/{rid}").json()["case"]
+    r = c.post(f"/api/review/reports/{rid}/status", headers=h, json={"status": "通过", "version": case["version"]})
+    assert r.status_code == 400
+    assert r.json()["detail"].startswith("状态不能从「待审」改为「通过」（当前可改为：审核中")
+    ok = c.post(f"/api/review/reports/{rid}/status", headers=h, json={"status": "审核中", "version": case["version"]})
+    assert ok.status_code == 200 and ok.json()["status"] == "审核中"
+    back = c.post(f"/api/review/reports/{rid}/status", headers=h,
+                  json={"status": "待审", "version": ok.json()["version"]})
+    assert back.status_code == 400 and "不能从「审核中」改为「待审」" in back.json()["detail"]
+    ret = c.post(f"/api/review/reports/{rid}/status", headers=h,
+                 json={"status": "退回整改", "version": ok.json()["version"]})
+    assert ret.status_code == 400 and "退回整改需要至少一个已确认" in ret.json()["detail"]
+    assert c.get(f"/api/review/reports/{rid}").json()["case"]["status"] == "审核中"

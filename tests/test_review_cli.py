@@ -48,6 +48,8 @@ def test_status_transitions_assign_progress_and_trail(seeded):
     url, rid = seeded
     r = _run("review", "status", rid, "--set", "已整改待复核", "--db", url, code=2)
     assert "不能从" in r.output
+    _run("review", "add-finding", rid, "合计不符", "--cell", "tables.applications.granted.total", "--user", "甲",
+         "--db", url)
     c = json.loads(_run("review", "status", rid, "--set", "退回整改", "--deadline", "2020-01-01", "--user", "甲",
                         "--db", url, "--json").output)["case"]
     assert c["status"] == "退回整改" and c["overdue"]
@@ -58,7 +60,7 @@ def test_status_transitions_assign_progress_and_trail(seeded):
     assert sum(p["overdue"] for p in prog) == 1
     _run("review", "progress", "--fail-on-overdue", "--db", url, code=1)
     trail = json.loads(_run("review", "trail", rid, "--db", url, "--json").output)
-    assert [e["action"] for e in trail] == ["upload", "status", "assign"]
+    assert [e["action"] for e in trail] == ["upload", "add_finding", "status", "status", "assign"]
     csv_out = _run("review", "trail", rid, "--csv", "--db", url).output
     assert csv_out.lstrip("\ufeff").startswith("时间,操作人,操作")
 
@@ -149,3 +151,18 @@ def test_assign_in_bulk_by_region_and_only_the_unassigned(tmp_path):
     assert [x["report_id"] for x in got] == [b]
     rows = {x["report_id"]: x["assignee"] for x in json.loads(_run("review", "list", "--db", url, "--json").output)}
     assert rows == {a: "李四", b: "张三", c: None}
+
+
+def test_cli_refuses_going_back_to_pending_and_returning_without_a_confirmed_finding(seeded):
+    url, rid = seeded
+    _run("review", "status", rid, "--set", "审核中", "--user", "甲", "--db", url)
+    r = _run("review", "status", rid, "--set", "待审", "--user", "甲", "--db", url, code=2)
+    assert "不能从「审核中」改为「待审」" in r.output
+    r = _run("review", "status", rid, "--set", "退回整改", "--user", "甲", "--db", url, code=2)
+    assert "退回整改需要至少一个已确认" in r.output
+    _run("review", "status", rid, "--set", "通过", "--user", "甲", "--db", url)
+    r = _run("review", "status", rid, "--set", "审核中", "--user", "甲", "--db", url, code=2)
+    assert "需要填写说明" in r.output
+    c = json.loads(_run("review", "status", rid, "--set", "审核中", "--comment", "复查", "--user", "甲", "--db", url,
+                        "--json").output)["case"]
+    assert c["status"] == "审核中"

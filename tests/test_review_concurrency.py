@@ -58,6 +58,8 @@ def test_concurrent_decisions_on_one_finding_one_wins_the_other_conflicts(db_url
 def test_concurrent_status_changes_one_wins(db_url, tmp_path):
     with Library(db_url, data_dir=tmp_path / "files") as lib:
         rid, _ = _with_findings(lib)
+        f = lib.findings(rid)[0]
+        lib.decide(f["id"], "确认", user="甲")          # 审核中 with a confirmed finding: both moves allowed
         case = lib.case(rid)
     barrier = threading.Barrier(2)
     out: dict[str, object] = {}

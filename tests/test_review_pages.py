@@ -38,6 +38,7 @@ def test_review_page_shows_progress_per_region_and_filters_reports(tmp_path):
     with c:
         lib = app.state.backend.library
         a = app.state.backend.add_report(_report(1)).id
+        lib.decide(lib.findings(a)[0]["id"], "确认", user="甲")
         lib.set_status(a, "退回整改", user="甲", deadline=date(2020, 1, 1))
         page = c.get("/review")
         assert page.status_code == 200 and "审核进度" in page.text and 'href="/review"' in page.text

@@ -19,9 +19,11 @@ def site(tmp_path_factory):
         ids = [b.add_report(audited_report(3000 + i, 2023, agency=f"{regions[i % 2]}第{i:02d}局")).id
                for i in range(12)]
         lib = b.library
-        for rid in ids[:3]:
+        for rid in ids[:3]:         # 退回整改 needs a confirmed finding: one added by hand (starts the review)
+            lib.add_finding(rid, "合计不符", user="张三", path="tables.applications.granted.total")
             case = lib.case(rid)
             lib.set_status(rid, "退回整改", user="张三", deadline=date(2020, 1, 1), expected_version=case["version"])
+        lib.set_status(ids[3], "审核中", user="张三")
         case = lib.case(ids[3])
         lib.set_status(ids[3], "通过", user="张三", expected_version=case["version"])
         yield c, app, ids

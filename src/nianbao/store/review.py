@@ -16,6 +16,20 @@ the agency changed nothing), and comes back open with its decision if raised aga
 (退回整改) moves to 已整改待复核. Every change names the version it read (optimistic locking): a
 concurrent change makes it fail with ConflictError instead of overwriting. Persistence only: the
 application (nianbao.library.Library) decides when to call what.
+
+Status rules (set_status; the CLI, the API and the report page's panel all go through it, so they
+refuse alike — ReviewError, HTTP 400, exit 2 — and the panel offers only what `allowed_statuses` gives):
+
+    待审 → 审核中                      (the first decision or hand-added finding does it by itself)
+    审核中 → 退回整改 | 通过
+    退回整改 → 已整改待复核             (normally automatic when the corrected version arrives)
+    退回整改 → 审核中                   back: withdraw the return — needs a comment
+    已整改待复核 → 通过 | 退回整改      (returned again)
+    通过 → 审核中                       back: reopen a passed report — needs a comment
+
+退回整改 needs at least one confirmed finding still open (what the 整改通知 lists). Nothing goes
+back to 待审, and no step is skipped (待审 → 通过 goes through 审核中). Setting the current status
+again only updates the deadline or the comment (a 整改通知 re-sent with a new deadline).
 """
 from __future__ import annotations
 
@@ -35,12 +49,39 @@ from .review_models import DeletedReport, ReviewCase, ReviewEvent, ReviewFinding
 
 STATUSES = ("待审", "审核中", "退回整改", "已整改待复核", "通过")
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "待审": ("审核中", "退回整改", "通过"),
-    "审核中": ("待审", "退回整改", "通过"),
-    "退回整改": ("已整改待复核", "审核中"),
-    "已整改待复核": ("审核中", "退回整改", "通过"),
-    "通过": ("审核中",),                       # reopened
+    "待审": ("审核中",),
+    "审核中": ("退回整改", "通过"),
+    "退回整改": ("已整改待复核", "审核中"),       # 审核中: the return withdrawn (with a comment)
+    "已整改待复核": ("通过", "退回整改"),
+    "通过": ("审核中",),                         # reopened (with a comment)
 }
+# steps back: allowed only with a comment saying why (it goes to the trail)
+BACKWARD = {("退回整改", "审核中"), ("通过", "审核中")}
+RETURN_NEEDS_CONFIRMED = "退回整改需要至少一个已确认且未整改的审核问题（整改通知列出的就是这些），请先确认问题或人工添加问题"
+
+
+def allowed_statuses(status: str, confirmed: int) -> tuple[str, ...]:
+    """The statuses a case in `status` may move to, given how many confirmed findings are still open
+    (退回整改 needs one)."""
+    return tuple(t for t in TRANSITIONS.get(status, ()) if t != "退回整改" or confirmed > 0)
+
+
+def transition_error(current: str, status: str, comment: str | None, confirmed: int) -> str | None:
+    """Why the case cannot move from `current` to `status` (a Chinese message), or None."""
+    if status not in STATUSES:
+        return f"未知状态「{status}」（可选：{'、'.join(STATUSES)}）"
+    if status == current:
+        return RETURN_NEEDS_CONFIRMED if status == "退回整改" and confirmed == 0 else None
+    if status not in TRANSITIONS[current]:
+        ok = allowed_statuses(current, confirmed)
+        return (f"状态不能从「{current}」改为「{status}」（当前可改为：{'、'.join(ok) if ok else '无'}；"
+                f"顺序为 待审 → 审核中 → 退回整改 → 已整改待复核 → 通过）")
+    if status == "退回整改" and confirmed == 0:
+        return RETURN_NEEDS_CONFIRMED
+    if (current, status) in BACKWARD and not (comment or "").strip():
+        verb = "撤回退回整改" if current == "退回整改" else "重新打开已通过的报告"
+        return f"从「{current}」改回「{status}」（{verb}）需要填写说明"
+    return None
 DECISIONS = ("确认", "误报", "不适用")
 DISMISSALS = ("误报", "不适用")
 # every spelling a decision is accepted in (CLI, API, pages): the Chinese names and English aliases;
@@ -407,10 +448,11 @@ class Review:
     # ------------------------------------------------------------ status, assignment
     def set_status(self, report_id: int, status: str, user: str, *, comment: str | None = None,
                    deadline: date | None = None, expected_version: int | None = None) -> dict[str, Any]:
-        """Move the report's case to `status` (the allowed transitions: TRANSITIONS). 退回整改 may
-        carry the reply deadline of the 整改通知."""
+        """Move the report's case to `status` (the rules: the module docstring, TRANSITIONS; refused
+        with a Chinese ReviewError). 退回整改 may carry the reply deadline of the 整改通知."""
         if status not in STATUSES:
             raise ReviewError(f"未知状态「{status}」（可选：{'、'.join(STATUSES)}）")
+        comment = (comment or "").strip() or None
         self.case_for_report(report_id, user)
         with self.store._write() as s:
             row = s.get(ReportRow, report_id)
@@ -418,9 +460,9 @@ class Review:
             self._check_version(case, expected_version)
             if status == case.status and deadline is None and comment is None:
                 return _case_dict(case)
-            if status != case.status and status not in TRANSITIONS[case.status]:
-                raise ReviewError(f"状态不能从「{case.status}」改为「{status}」（可改为："
-                                  f"{'、'.join(TRANSITIONS[case.status])}）")
+            why = transition_error(case.status, status, comment, self._confirmed_open(s, case.id))
+            if why:
+                raise ReviewError(why)
             before = {"status": case.status, "deadline": _iso(case.deadline), "comment": case.comment}
             values: dict[str, Any] = {"status": status, "comment": comment, "updated_by": user,
                                       "updated_at": _now(), "version": ReviewCase.version + 1}
@@ -431,6 +473,19 @@ class Review:
             self._event(s, "status", user, case=case, before=before,
                         after={"status": case.status, "deadline": _iso(case.deadline)}, comment=comment)
             return _case_dict(case)
+
+    @staticmethod
+    def _confirmed_open(s: Session, case_id: int) -> int:
+        return s.scalar(select(func.count(ReviewFinding.id)).where(
+            ReviewFinding.case_id == case_id, ReviewFinding.state == "open", ReviewFinding.decision == "确认")) or 0
+
+    def allowed(self, case_id: int) -> tuple[str, ...]:
+        """The statuses the case may move to now (allowed_statuses with its confirmed open findings)."""
+        with self.store._read() as s:
+            c = s.get(ReviewCase, case_id)
+            if c is None:
+                raise ReviewError(f"审核记录 {case_id} 不存在", "notfound")
+            return allowed_statuses(c.status, self._confirmed_open(s, case_id))
 
     def assign(self, report_ids: list[int], reviewer: str | None, user: str) -> list[dict[str, Any]]:
         """Assign the reports' cases to a reviewer (None: unassign)."""
@@ -476,12 +531,16 @@ class Review:
             self._event(s, "decision", user, case=case, finding_id=f.id, before=before,
                         after={"decision": f.decision, "reason": f.reason, "note": f.note, "version": f.version,
                                "code": f.code})
-            if case.status == "待审":          # the first decision starts the review
-                self._event(s, "status", user, case=case, before={"status": case.status},
-                            after={"status": "审核中"}, comment="开始审核")
-                s.execute(update(ReviewCase).where(ReviewCase.id == case.id).values(
-                    status="审核中", updated_by=user, updated_at=_now(), version=ReviewCase.version + 1))
+            self._start(s, case, user)          # the first decision starts the review
             return _finding_dict(f)
+
+    def _start(self, s: Session, case: ReviewCase, user: str) -> None:
+        """待审 → 审核中 on the first decision or hand-added finding."""
+        if case.status == "待审":
+            self._event(s, "status", user, case=case, before={"status": case.status},
+                        after={"status": "审核中"}, comment="开始审核")
+            s.execute(update(ReviewCase).where(ReviewCase.id == case.id).values(
+                status="审核中", updated_by=user, updated_at=_now(), version=ReviewCase.version + 1))
 
     def add_finding(self, report_id: int, user: str, message: str, *, severity: str = "warning",
                     path: str | None = None, line: int | None = None, code: str = MANUAL_CODE,
@@ -491,8 +550,10 @@ class Review:
             raise ReviewError("问题描述不能为空")
         if severity not in ("error", "warning", "info"):
             raise ReviewError("级别只能是 error、warning、info")
+        if line is not None and line < 1:
+            raise ReviewError("行号须为正整数")
         if path is None and line is None:
-            raise ReviewError("请指明位置：单元格路径（--cell）或行号（--line）")
+            raise ReviewError("请指明位置：单元格路径或原文行号")
         self.case_for_report(report_id, user)
         with self.store._write() as s:
             row = s.get(ReportRow, report_id)
@@ -509,6 +570,7 @@ class Review:
             self._event(s, "add_finding", user, case=case, finding_id=f.id, before=None,
                         after={"code": f.code, "message": f.message, "path": path, "line": line,
                                "severity": severity})
+            self._start(s, case, user)
             return _finding_dict(f)
 
     # ------------------------------------------------------------ locking
