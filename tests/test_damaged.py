@@ -210,8 +210,9 @@ def test_every_input_has_one_outcome_and_copies_of_bad_files_fail(tmp_path):
     (folder / "a.pdf").write_bytes(trunc)
     (folder / "b.pdf").write_bytes(trunc)
     (folder / "copy.txt").write_bytes(good[0].read_bytes())
-    (folder / "loop").symlink_to("loop")                 # a symlink to itself
-    (folder / "gone").symlink_to("nowhere.txt")
+    # named as reports (a folder walk takes only report formats: files without one are skipped)
+    (folder / "loop.txt").symlink_to("loop.txt")         # a symlink to itself
+    (folder / "gone.txt").symlink_to("nowhere.txt")
     with open_store(f"sqlite:///{tmp_path / 'n.db'}") as store:
         res = ingest([folder], store, jobs=1)
     by_name = {Path(o.name).name: o for o in res.outcomes}
@@ -225,8 +226,8 @@ def test_every_input_has_one_outcome_and_copies_of_bad_files_fail(tmp_path):
         assert by_name[n].status == "failed" and "文件为空" in by_name[n].message
     assert by_name["a.pdf"].status == by_name["b.pdf"].status == "failed"
     assert by_name["a.pdf"].message == by_name["b.pdf"].message
-    assert by_name["loop"].status == "failed" and "循环" in by_name["loop"].message
-    assert by_name["gone"].status == "failed" and "不存在" in by_name["gone"].message
+    assert by_name["loop.txt"].status == "failed" and "循环" in by_name["loop.txt"].message
+    assert by_name["gone.txt"].status == "failed" and "不存在" in by_name["gone.txt"].message
 
 
 # ---------------------------------------------------------------- which version is current: a rule
