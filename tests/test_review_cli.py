@@ -65,6 +65,18 @@ def test_status_transitions_assign_progress_and_trail(seeded):
     assert csv_out.lstrip("\ufeff").startswith("时间,操作人,操作")
 
 
+def test_cli_trail_says_before_and_after_in_chinese(seeded):
+    url, rid = seeded
+    _run("review", "add-finding", rid, "合计不符", "--line", "7", "--user", "甲", "--db", url)
+    _run("review", "assign", rid, "--to", "张三", "--db", url)
+    csv_out = _run("review", "trail", rid, "--csv", "--db", url).output
+    table = runner.invoke(app, ["review", "trail", str(rid), "--db", url], env={"COLUMNS": "300"}).output
+    for out in (csv_out, table):
+        assert "状态：待审" in out and "状态：审核中" in out and "审核人：张三" in out
+        assert "人工添加问题：合计不符（级别：警告，位置：第 7 行）" in out
+        assert "status=" not in out and "assignee=" not in out and "sha256" not in out
+
+
 def test_add_finding_fp_rate_notice_delete_restore(seeded, tmp_path):
     url, rid = seeded
     f = json.loads(_run("review", "add-finding", rid, "人工发现：数字不符", "--line", 7, "--user", "甲", "--db", url,

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from ..model import YEAR_MAX, YEAR_MIN
 from ..store.review import DECISION_ALIASES, STATE_LABELS, STATE_NOTES
+from ..trail_text import change_texts
 from .app import (DB_HELP, EXIT_FINDINGS, EXIT_INPUT, USER_HELP, acting_user, app, console, err_console,
                   library, print_json, report_error)
 
@@ -157,14 +158,6 @@ TRAIL_COLUMNS = [("at", "时间"), ("user", "操作人"), ("action_name", "操�
                  ("finding_id", "问题编号"), ("before", "之前"), ("after", "之后"), ("comment", "说明")]
 
 
-def _change(v) -> str:
-    if not v:
-        return ""
-    if isinstance(v, dict):
-        return "；".join(f"{k}={v[k]}" for k in v if v[k] is not None)
-    return str(v)
-
-
 @review_app.command("trail")
 def trail(
     report_id: int = typer.Argument(None, help="报告编号（含同一机关同一年度的各版本）"),
@@ -196,16 +189,17 @@ def trail(
         w = csv.writer(buf, lineterminator="\n")
         w.writerow([h for _, h in TRAIL_COLUMNS])
         for e in events:
-            w.writerow([_safe(_change(e[k]) if k in ("before", "after") else e[k]) for k, _ in TRAIL_COLUMNS])
+            texts = dict(zip(("before", "after"), change_texts(e)))     # in Chinese, as the web export
+            w.writerow([_safe(texts[k] if k in texts else e[k]) for k, _ in TRAIL_COLUMNS])
         sys.stdout.write("\ufeff" + buf.getvalue())
         return
     t = Table(box=box.SIMPLE_HEAD)
     for _, h in TRAIL_COLUMNS:
         t.add_column(h, overflow="fold", no_wrap=h in ("时间", "操作"))
     for e in events:
+        before, after = change_texts(e)
         t.add_row(str(e["at"])[:16].replace("T", " "), escape(e["user"] or "—"), e["action_name"], str(e["report_id"] or ""),
-                  str(e["finding_id"] or ""), escape(_change(e["before"])), escape(_change(e["after"])),
-                  escape(e["comment"] or ""))
+                  str(e["finding_id"] or ""), escape(before), escape(after), escape(e["comment"] or ""))
     console.print(t if events else "[yellow]没有留痕记录。[/yellow]")
 
 
