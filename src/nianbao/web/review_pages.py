@@ -1,5 +1,7 @@
-"""The review panel of a report page (an HTMX fragment): status and its allowed changes, a decision
-per finding (确认 / 误报 / 不适用 with reason), the trail with its CSV export. Changes go through
+"""The review panel of a report page (an HTMX fragment): status and its allowed changes (only those
+Review.allowed gives: the rules in nianbao.store.review), a decision per finding (确认 / 误报 /
+不适用 with reason), a form adding a finding by hand (pinned to one of the report's cells or a line),
+the trail in Chinese (nianbao.trail_text) with its CSV export. Changes go through
 the Library with the version the page showed: a concurrent change re-renders the panel with the
 conflict named instead of overwriting it."""
 from __future__ import annotations
@@ -12,26 +14,46 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from ..export import safe_text, where
+from ..export import SEVERITY_NAMES, safe_text, where
+from ..form import form_for
 from ..store.review import TRANSITIONS, ConflictError, ReviewError
+from ..trail_text import change_texts
 from . import auth
 
 router = APIRouter()
 
 
-def _panel(request: Request, report_id: int, error: str | None = None, status: int = 200) -> HTMLResponse:
+def _cells(lib, report_id: int) -> list[tuple[str, str]]:
+    """(path, Chinese name) of every cell of the report's form, in print order (the manual-finding
+    form's choices)."""
+    info = lib.report_info(report_id)
+    form = form_for(info.format if info else None)
+    return [(p, form.cell_name(p)) for p in form.cell_paths()]
+
+
+def _panel(request: Request, report_id: int, error: str | None = None, status: int = 200,
+           draft: dict | None = None) -> HTMLResponse:
     lib = request.app.state.backend.library
     try:
         case = lib.case(report_id)
     except ReviewError as e:
         raise HTTPException(404, e.message) from None
     findings = lib.review.findings(case["id"])
+    cells = _cells(lib, report_id)
+    names = dict(cells)
     for f in findings:
-        f["where"] = where(f["evidence"]) or f["path"] or ""
+        f["where"] = where(f["evidence"]) or names.get(f["path"] or "", f["path"] or "")
+    trail = lib.trail(report_id=report_id, limit=200)
+    for e in trail:
+        e["before_text"], e["after_text"] = change_texts(e)
+    allowed = lib.review.allowed(case["id"])
     ctx = {"report_id": report_id, "case": case, "findings": findings, "error": error,
-           "transitions": TRANSITIONS[case["status"]], "trail": lib.trail(report_id=report_id, limit=200),
-           "has_original": lib.has_original(report_id),
+           "transitions": allowed, "return_blocked": "退回整改" in TRANSITIONS[case["status"]]
+           and "退回整改" not in allowed, "trail": trail, "cells": cells, "severities": SEVERITY_NAMES,
+           "draft": draft or {}, "has_original": lib.has_original(report_id),
            "user": auth.current_user(request), "csrf": auth.csrf_token(request)}
+    account = auth.session_account(request)
+    ctx["can_write"] = bool(account and account[1] in auth.WRITERS)     # a viewer reads only
     return request.app.state.templates.TemplateResponse(request, "_review.html", ctx, status_code=status)
 
 
@@ -40,7 +62,7 @@ def review_panel(request: Request, report_id: int):
     return _panel(request, report_id)
 
 
-def _act(request: Request, report_id: int, fn, *args, **kw) -> HTMLResponse:
+def _act(request: Request, report_id: int, fn, *args, draft: dict | None = None, **kw) -> HTMLResponse:
     try:
         fn(*args, **kw)
     except ConflictError as e:
@@ -48,7 +70,7 @@ def _act(request: Request, report_id: int, fn, *args, **kw) -> HTMLResponse:
     except ReviewError as e:
         if e.kind == "notfound":
             raise HTTPException(404, e.message) from None
-        return _panel(request, report_id, e.message)
+        return _panel(request, report_id, e.message, draft=draft)
     return _panel(request, report_id)
 
 
@@ -73,15 +95,34 @@ def review_decide(request: Request, report_id: int, finding_id: int, decision: s
                 expected_version=version)
 
 
+@router.post("/reports/{report_id}/review/findings", response_class=HTMLResponse, include_in_schema=False)
+def review_add_finding(request: Request, report_id: int, message: str = Form(""), severity: str = Form("warning"),
+                       path: str = Form(""), line: str = Form(""), note: str = Form(""),
+                       user: str = Depends(auth.require_writer)):
+    """A finding added by hand (confirmed by its author), pinned to one of the report's cells or a line."""
+    lib = request.app.state.backend.library
+    draft = {"message": message, "severity": severity, "path": path, "line": line, "note": note}
+    path, line = path.strip(), line.strip()
+    if path and path not in dict(_cells(lib, report_id)):
+        return _panel(request, report_id, f"报告中没有单元格「{path}」，请从列表中选择", draft=draft)
+    if line and not (line.isdigit() and len(line) <= 9 and int(line) > 0):
+        return _panel(request, report_id, "行号须为正整数", draft=draft)
+    if path and line:
+        return _panel(request, report_id, "位置请只选一种：单元格或行号", draft=draft)
+    return _act(request, report_id, lib.add_finding, report_id, message, user=user, severity=severity,
+                path=path or None, line=int(line) if line else None, note=note.strip() or None, draft=draft)
+
+
 def trail_csv_response(events: list[dict], filename: str) -> Response:
-    """Trail events as the CSV download (UTF-8 with BOM, for Excel): who, when, what, before → after."""
+    """Trail events as the CSV download (UTF-8 with BOM, for Excel): who, when, what, before → after
+    in Chinese (nianbao.trail_text)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["时间", "操作人", "操作", "报告编号", "问题编号", "之前", "之后", "说明"])
     for e in events:
-        change = lambda v: "；".join(f"{k}={x}" for k, x in (v or {}).items() if x is not None)  # noqa: E731
+        before, after = change_texts(e)
         w.writerow([safe_text(x) for x in (e["at"], e["user"], e["action_name"], e["report_id"], e["finding_id"],
-                                           change(e["before"]), change(e["after"]), e["comment"])])
+                                           before, after, e["comment"])])
     return Response(("\ufeff" + buf.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
