@@ -163,3 +163,10 @@ def test_forbidden_status_change_is_400_with_the_same_chinese_message_as_the_sto
                  json={"status": "退回整改", "version": ok.json()["version"]})
     assert ret.status_code == 400 and "退回整改需要至少一个已确认" in ret.json()["detail"]
     assert c.get(f"/api/review/reports/{rid}").json()["case"]["status"] == "审核中"
+
+
+def test_openapi_states_the_status_rules_and_the_400(client):
+    c, _ = client
+    op = c.get("/api/openapi.json").json()["paths"]["/api/review/reports/{report_id}/status"]["post"]
+    assert "退回整改须有已确认的问题" in op["summary"] and "不能改回待审" in op["summary"]
+    assert "400" in op["responses"] and "409" in op["responses"]

@@ -91,7 +91,9 @@ def report_review(request: Request, report_id: int) -> dict[str, Any]:
     return {"case": case, "findings": lib.review.findings(case["id"])}
 
 
-@router.post("/reports/{report_id}/status", summary="改变审核状态（需登录）", responses=_CONFLICT)
+@router.post("/reports/{report_id}/status", summary="改变审核状态（需登录）：待审 → 审核中 → 退回整改 → 已整改待复核 → 通过，"
+                                                "逐步推进；退回整改须有已确认的问题；撤回退回整改、重新打开已通过的报告（改回审核中）须填写说明；"
+                                                "不能改回待审", responses={**_CONFLICT, 400: {"description": "不允许的状态变化（中文说明）"}})
 def set_status(request: Request, report_id: int, body: StatusIn, user: str = Depends(auth.require_writer)):
     return _call(library(request).set_status, report_id, body.status, user=user, comment=body.comment,
                  deadline=body.deadline, expected_version=body.version)
