@@ -87,8 +87,8 @@ def test_review_trail_of_a_region_in_the_cli_lists_and_exports_the_changes(tmp_p
     assert res.exit_code == 0, res.output
     rows = list(csv.DictReader(io.StringIO(res.stdout.lstrip("\ufeff"))))
     assert [(r["操作人"], r["操作"]) for r in rows] == [("张三", "导入名录"), ("李四", "公开期限")]
-    assert rows[0]["说明"].startswith("名录.csv：新增地区 4 个") and rows[1]["之前"] == "部门期限=未设（沿用上级）"
-    assert rows[1]["之后"] == "部门期限=次年1月28日" and rows[1]["说明"] == "宁夏回族自治区中卫市"
+    assert rows[0]["说明"].startswith("名录.csv：新增地区 4 个") and rows[1]["之前"] == "部门期限：未设（沿用上级）"
+    assert rows[1]["之后"] == "部门期限：次年1月28日" and rows[1]["说明"] == "宁夏回族自治区中卫市"
     everything = json.loads(run(cli_app, ["review", "trail", "--db", url, "--json"]).stdout)
     assert [e["action_name"] for e in everything] == ["导入名录", "公开期限"]
     bad = run(cli_app, ["review", "trail", "--region", "火星区", "--db", url])
