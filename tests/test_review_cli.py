@@ -99,8 +99,12 @@ def test_add_finding_fp_rate_notice_delete_restore(seeded, tmp_path):
     back = json.loads(_run("review", "restore", d["restore_id"], "--db", url, "--json").output)
     again = json.loads(_run("review", "status", back["report_id"], "--db", url, "--json").output)
     assert again["case"]["report_id"] == back["report_id"]
-    assert "restore" in [e["action"] for e in json.loads(_run("review", "trail", back["report_id"], "--db", url,
-                                                              "--json").output)]
+    trail = lambda: [e["action"] for e in json.loads(_run("review", "trail", back["report_id"], "--db", url,  # noqa: E731
+                                                          "--json").output)]
+    assert back["restored"] and trail().count("restore") == 1
+    twice = json.loads(_run("review", "restore", d["restore_id"], "--db", url, "--json").output)
+    assert twice == {"report_id": back["report_id"], "restored": False} and trail().count("restore") == 1
+    assert "已在库中" in _run("review", "restore", d["restore_id"], "--db", url).output
 
 
 def test_cli_ingest_trails_uploads_and_a_new_version_carries_the_decisions(tmp_path, monkeypatch):

@@ -249,11 +249,16 @@ class Library:
         return record[0] if gone else None
 
     def restore(self, deleted_id: int, *, user: str | None = None) -> int:
-        """Put a deleted report back (as a new stored report; versions follow the usual rule)."""
+        """Put a deleted report back (as a new stored report; versions follow the usual rule). A
+        record whose content is stored again already (`restored_as`) answers that report, with no
+        second restore in the trail."""
+        again = self.restored_as(deleted_id)
+        if again is not None:
+            return again
         got = self.store.deleted_report(deleted_id)
         if got is None:
             # a user often gives the report's own id: name the record that restores it
-            hint = next((d["id"] for d in self.deleted(1000) if d["report_id"] == deleted_id), None)
+            hint = (self.deletion_of(deleted_id) or (None,))[0]
             raise ReviewError(f"已删除报告记录 {deleted_id} 不存在" + (
                 f"（报告 {deleted_id} 的删除记录编号是 {hint}：nianbao review restore {hint}）" if hint else ""),
                 "notfound")
@@ -267,6 +272,22 @@ class Library:
         finally:        # as an upload: the case's counts after the regional pass's findings
             self.review.case_for_report(res.report_id, user)
         return res.report_id
+
+    def restored_as(self, deleted_id: int) -> int | None:
+        """The stored report with a deletion record's content — restored already, or the same file
+        uploaded again — or None."""
+        sha = self.review.deleted_sha256(deleted_id)
+        return self.store.report_id_by_sha256(sha) if sha else None
+
+    def deletion_of(self, report_id: int) -> tuple[int, int | None] | None:
+        """(deletion record, the stored report with the same content or None) of a deleted report
+        id — restored (a restore stores it again under a new id) or the same file uploaded again;
+        None when the id was never deleted. One indexed row, not the deleted reports' models."""
+        got = self.review.deletion_of(report_id)
+        if got is None:
+            return None
+        record, sha = got
+        return record, (self.store.report_id_by_sha256(sha) if sha else None)
 
     def deleted(self, limit: int = 100) -> list[dict[str, Any]]:
         """The reports deleted most recently, newest first (each `id` is what `restore` takes)."""

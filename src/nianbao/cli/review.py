@@ -398,8 +398,10 @@ def restore(
 ) -> None:
     """恢复一份已删除的报告。"""
     with library(db) as lib:
-        rid = lib.restore(deleted_id, user=acting_user(user))
+        again = lib.restored_as(deleted_id)
+        rid = again if again is not None else lib.restore(deleted_id, user=acting_user(user))
     if json_out:
-        print_json({"report_id": rid})
+        print_json({"report_id": rid, "restored": again is None})
     else:
-        console.print(f"已恢复为报告 {rid}", highlight=False)
+        console.print(f"已恢复为报告 {rid}" if again is None else f"该报告已在库中：报告 {rid}（未重复恢复）",
+                      highlight=False)

@@ -724,6 +724,18 @@ class Review:
         s.flush()
         return d.id
 
+    def deleted_sha256(self, deleted_id: int) -> str | None:
+        """The content hash a deletion record kept (None for an unknown record or one without)."""
+        with self.store._read() as s:
+            return s.scalar(select(DeletedReport.sha256).where(DeletedReport.id == deleted_id))
+
+    def deletion_of(self, report_id: int) -> tuple[int, str | None] | None:
+        """(id, sha256) of the newest deletion record of a report id, or None."""
+        with self.store._read() as s:
+            row = s.execute(select(DeletedReport.id, DeletedReport.sha256).where(DeletedReport.report_id == report_id)
+                            .order_by(DeletedReport.id.desc()).limit(1)).first()
+        return None if row is None else (row.id, row.sha256)
+
     def deleted(self, limit: int = 100) -> list[dict[str, Any]]:
         with self.store._read() as s:
             rows = s.scalars(select(DeletedReport).order_by(DeletedReport.id.desc()).limit(limit))

@@ -36,8 +36,7 @@ def restore_deleted(lib, deleted_id: int, user: str) -> tuple[int, bool]:
     """(report id, whether restored now). A record whose report is stored again already (restored
     before, or the same file uploaded again) answers that report, without a second restore in the
     trail. ReviewError("notfound") for an unknown record."""
-    row = next((r for r in lib.deleted(1000) if r["id"] == deleted_id), None)   # 1000: as Library.restore's hint
-    existing = lib.store.report_id_by_sha256(row["sha256"]) if row is not None and row["sha256"] else None
+    existing = lib.restored_as(deleted_id)
     if existing is not None:
         return existing, False
     return lib.restore(deleted_id, user=user), True

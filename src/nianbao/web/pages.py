@@ -39,27 +39,11 @@ class ReportGone(HTTPException):
         self.back = back
 
 
-def deletion_of(lib, report_id: int) -> tuple[int, int | None] | None:
-    """(deletion record, the stored report with the same content or None) of a deleted report id —
-    restored (a restore stores it again under a new id) or the same file uploaded again; None when
-    the id was never deleted. One indexed row, not the deleted reports' models."""
-    from sqlalchemy import select
-
-    from ..store.review_models import DeletedReport
-
-    with lib.store._read() as s:
-        row = s.execute(select(DeletedReport.id, DeletedReport.sha256).where(DeletedReport.report_id == report_id)
-                        .order_by(DeletedReport.id.desc()).limit(1)).first()
-    if row is None:
-        return None
-    return row.id, (lib.store.report_id_by_sha256(row.sha256) if row.sha256 else None)
-
-
 def not_stored(request: Request, report_id: int) -> HTTPException:
     """What /reports/{id} (and its sub-pages) answer for an id that is not stored: a redirect (307) to
     the report it was restored as, the same path below it; 「报告 N 已删除（删除记录 M）」 with the way
     to /deleted for those who may restore it; else 报告 N 不存在."""
-    got = deletion_of(request.app.state.backend.library, report_id)
+    got = request.app.state.backend.library.deletion_of(report_id)
     if got is None:
         return HTTPException(404, f"报告 {report_id} 不存在")
     record, now = got

@@ -46,12 +46,12 @@ def _not_stored(lib, report_id: int, other_id: int) -> str:
     for rid, other in ((report_id, other_id), (other_id, report_id)):
         if lib.store.get_info(rid) is not None:
             continue
-        rec = next((d for d in lib.deleted(1000) if d["report_id"] == rid), None)
-        if rec is None:
+        got = lib.deletion_of(rid)
+        if got is None:
             return f"报告 {rid} 不存在"
-        now = lib.store.report_id_by_sha256(rec["sha256"]) if rec["sha256"] else None
+        record, now = got
         pair = f"/copied/{other}/{now}" if rid == other_id else f"/copied/{now}/{other}"
-        return f"报告 {rid} 已删除（删除记录 {rec['id']}）" + (f"，已恢复为报告 {now}：{pair}" if now else "")
+        return f"报告 {rid} 已删除（删除记录 {record}）" + (f"，已恢复为报告 {now}：{pair}" if now else "")
     return "报告不存在"
 
 
