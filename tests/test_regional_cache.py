@@ -10,7 +10,7 @@ from nianbao.oversight.registry import parse_registry
 from nianbao.store import open_store
 from nianbao.store.registry import Registry
 from nianbao.store.registry_models import RegionRow
-from store_support import db_url  # noqa: F401  (fixture)
+from store_support import db_url, store  # noqa: F401  (fixtures)
 
 CSV = """省,市,县（区）,机关名称,类型,报告范围,期限
 宁夏回族自治区,中卫市,,中卫市人民政府,政府,全域,
@@ -285,3 +285,17 @@ def test_rollup_sums_the_cells_read_from_the_driver_on_sqlite_and_postgresql(db_
         summed = [c for c in ru.cells if c.total is not None]
         assert summed and all(isinstance(c.total, float) for c in summed)
         assert all(c.total == model.tables.cell(c.path.removeprefix("tables.")) for c in summed[:20])
+
+
+def test_store_years_follow_a_new_and_a_deleted_report_despite_the_cache(store):
+    from audit_support import clean_report
+
+    assert store.years() == []
+    rid = store.save_report(clean_report(2023, agency="中卫市司法局")).report_id
+    assert store.years() == [2023]
+    other = store.save_report(clean_report(2021, agency="中卫市民政局")).report_id
+    assert store.years() == [2021, 2023]
+    store.delete_report(other)
+    assert store.years() == [2023]
+    store.delete_report(rid)
+    assert store.years() == []

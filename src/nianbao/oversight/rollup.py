@@ -20,6 +20,8 @@ form. A cell blank in any report of the sum has no sum ("—", and which reports
 """
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -198,27 +200,32 @@ def compute_rollup(region_id: int, year: int, *, regions: Mapping[int, Any], ent
     missing = [m for m in parts if m.report_id is None]
     if cells is None:                   # who is in the sum only (the caller fetches their cells next)
         return Rollup(region_id, full, year, "ok", top, gov.covers, included, missing)
-    version = (formats or {}).get(top.report_id, "2021")
-    form = form_for(version)
     gov_cells = cells.get(top.report_id, {})
     sums = []
+    for path, key, name in _summed_cells((formats or {}).get(top.report_id, "2021")):
+        total, blank = 0.0, []
+        for m in included:
+            v = cells.get(m.report_id, {}).get(key)
+            if v is None:
+                blank.append(m.name)
+            else:
+                total += v
+        sums.append(CellSum(path, name, gov_cells.get(key), None if blank else total, tuple(blank)))
+    return Rollup(region_id, full, year, "ok", top, gov.covers, included, missing, sums)
+
+
+@functools.cache
+def _summed_cells(version: str) -> tuple[tuple[str, tuple[str, str, str], str], ...]:
+    """(path, key, Chinese name) of every cell of TABLES in a form version, computed once per version."""
+    form = form_for(version)
+    out = []
     for table in TABLES:
         try:
             paths = form.cell_paths(table)
         except KeyError:
             continue
-        for path in paths:
-            key = split_path(path)
-            total, blank = 0.0, []
-            for m in included:
-                v = cells.get(m.report_id, {}).get(key)
-                if v is None:
-                    blank.append(m.name)
-                else:
-                    total += v
-            sums.append(CellSum(path, form.cell_name(path), gov_cells.get(key), None if blank else total,
-                                tuple(blank)))
-    return Rollup(region_id, full, year, "ok", top, gov.covers, included, missing, sums)
+        out += [(p, split_path(p), form.cell_name(p)) for p in paths]
+    return tuple(out)
 
 
 def fmt(v: float | None) -> str:

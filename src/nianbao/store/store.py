@@ -250,6 +250,7 @@ class Store:
         # queries work, a write says why it cannot
         self.read_only = db.sqlite_read_only(self.url)
         self._hot_reads: dict[Any, db.HotRead] = {}
+        self._years: tuple[tuple, list[int]] | None = None      # (data_version, years): years()
         try:
             self.engine = db.make_engine(self.url, read_only=self.read_only)
             if self.read_only:
@@ -889,8 +890,16 @@ class Store:
         return out
 
     def years(self) -> list[int]:
-        with self._read() as s:
-            return sorted(y for (y,) in s.execute(select(ReportRow.year).where(ReportRow.year.is_not(None)).distinct()))
+        """Every year a stored report is of, ascending; kept while data_version holds (every page's
+        year picker asks, and the DISTINCT reads every report row)."""
+        version = self.data_version()
+        got = self._years
+        if got is None or got[0] != version:
+            with self._read() as s:
+                years = sorted(y for (y,) in s.execute(select(ReportRow.year).where(ReportRow.year.is_not(None))
+                                                       .distinct()))
+            got = self._years = (version, years)
+        return list(got[1])
 
     def stats(self) -> dict[str, Any]:
         try:
