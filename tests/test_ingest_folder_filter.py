@@ -183,3 +183,18 @@ def test_upload_page_job_shows_one_skipped_row_not_a_failure(tmp_path):
         assert "已跳过" in page and "不是年度报告格式（.json 1、.png 1）" in page
         run = app.state.backend.library.runs(1)[0]
         assert (run["files"], run["stored"], run["failed"]) == (2, 2, 0)
+
+
+def test_parse_and_audit_of_a_folder_read_only_the_reports_and_say_what_they_skipped(tmp_path):
+    reports = _mixed(tmp_path / "in")
+    for cmd in ("parse", "audit"):
+        p = subprocess.run([*CLI, cmd, str(tmp_path / "in"), "--json"], capture_output=True, text=True, timeout=120)
+        assert p.returncode in (0, 1), p.stderr            # audit: 1 when a report has errors
+        assert JSON_REFUSED not in p.stderr and "figures.xlsx" not in p.stderr
+        assert "已跳过 3 个文件：不是年度报告格式（.json 1、.png 1、.xlsx 1）；只读取 PDF" in " ".join(p.stderr.split())
+        assert "压缩包" not in p.stderr                    # parse and audit open no archives
+        out = json.loads(p.stdout)
+        assert len(out if isinstance(out, list) else out.get("reports", [out])) == len(reports)
+    named = subprocess.run([*CLI, "parse", str(tmp_path / "in" / "r0.gold.json")], capture_output=True, text=True,
+                           timeout=120)
+    assert named.returncode == 2 and JSON_REFUSED in named.stderr     # a file named is read, and refused

@@ -59,7 +59,8 @@ SKIP_SUFFIXES = (".db", ".db-wal", ".db-shm", ".db-journal", ".sqlite", ".sqlite
 # parsed; a file named on the command line is read whatever its name (its reader says what it is).
 REPORT_SUFFIXES = (".pdf", ".docx", ".doc", ".wps", ".html", ".htm", ".shtml", ".txt", ".md", ".markdown")
 NOT_A_REPORT = "不是年度报告格式"
-REPORT_FORMATS = "PDF、Word（.docx/.doc/.wps）、网页（.html）、文本（.txt/.md）及其 .zip 压缩包"
+REPORT_FILES = "PDF、Word（.docx/.doc/.wps）、网页（.html）、文本（.txt/.md）"
+REPORT_FORMATS = REPORT_FILES + "及其 .zip 压缩包"
 MAX_INFLIGHT_BYTES = 256 * 2**20   # sizes of the files dispatched and not yet saved (at least one file)
 CHECKPOINT_SECONDS = 5.0           # how often a run's counts so far are recorded (a killed run keeps them)
 _CHUNK = 2**20
@@ -74,8 +75,9 @@ def is_report_name(name: str) -> bool:
     return name.lower().endswith(REPORT_SUFFIXES)
 
 
-def skipped_summary(names: Iterable[str]) -> str | None:
-    """One line for the files a walk skipped as no report format: how many, of which kinds, and why."""
+def skipped_summary(names: Iterable[str], done: str = "入库 " + REPORT_FORMATS) -> str | None:
+    """One line for the files a walk skipped as no report format: how many, of which kinds, and why
+    (`done`: what is done with which files — ingest's by default; parse and audit read no archives)."""
     kinds: dict[str, int] = {}
     for n in names:
         base = PurePosixPath(n.replace("\\", "/")).name.lower()
@@ -85,7 +87,7 @@ def skipped_summary(names: Iterable[str]) -> str | None:
         return None
     total = sum(kinds.values())
     shown = "、".join(f"{k} {n}" for k, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
-    return f"已跳过 {total} 个文件：{NOT_A_REPORT}（{shown}）；只入库 {REPORT_FORMATS}"
+    return f"已跳过 {total} 个文件：{NOT_A_REPORT}（{shown}）；只{done}"
 
 
 @dataclass

@@ -45,21 +45,29 @@ def report_error(err: InputError | str) -> None:
     err_console.print(f"[red]错误[/red] {err}", highlight=False, soft_wrap=True)
 
 
-def expand_paths(paths: Iterable[Path], patterns: tuple[str, ...] = ("*",)) -> Iterator[Path]:
-    """Files named, and the files inside folders named (recursively, sorted)."""
+def expand_paths(paths: Iterable[Path], skipped: list[str] | None = None) -> Iterator[Path]:
+    """Files named, and the report files inside folders named (recursively, sorted; by name, as
+    ingest takes them: ingest.REPORT_SUFFIXES). The other files of a folder (JSON data, images …)
+    are appended to `skipped`; a file named is always yielded (its reader says what is wrong)."""
+    from ..ingest import is_report_name
+
     for p in paths:
-        if p.is_dir():
-            for pat in patterns:
-                yield from sorted(f for f in p.rglob(pat) if f.is_file() and not f.name.startswith("."))
-        else:
+        if not p.is_dir():
             yield p
+            continue
+        for f in sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")):
+            if is_report_name(f.name):
+                yield f
+            elif skipped is not None:
+                skipped.append(str(f))
 
 
 def each_file(paths: Iterable[Path], work: Callable[[Path], T]) -> tuple[list[tuple[Path, T]], list[InputError]]:
     """Run `work` on every file; a bad file is reported in one line and the batch goes on."""
     done: list[tuple[Path, T]] = []
     errors: list[InputError] = []
-    for path in expand_paths(paths):
+    skipped: list[str] = []
+    for path in expand_paths(paths, skipped):
         try:
             done.append((path, work(path)))
         except InputError as e:
@@ -74,6 +82,11 @@ def each_file(paths: Iterable[Path], work: Callable[[Path], T]) -> tuple[list[tu
             err = InputError(f"无法处理（{type(e).__name__}: {e}）", str(path))
             report_error(err)
             errors.append(err)
+    from ..ingest import REPORT_FILES, skipped_summary
+
+    note = skipped_summary(skipped, "读取 " + REPORT_FILES)
+    if note:
+        err_console.print(f"[yellow]{note}[/yellow]", highlight=False, soft_wrap=True)
     return done, errors
 
 
