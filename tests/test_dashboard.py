@@ -91,7 +91,7 @@ def test_dashboard_table_is_paged_50_a_page(tmp_path):
 def test_dashboard_totals_are_the_sums_over_every_report_not_the_page(tmp_path):
     c, app = new_client(tmp_path)
     with c:
-        ids = _seed(app, {2023: 53})
+        _seed(app, {2023: 53})
         page = c.get("/dashboard").text
         infos = app.state.backend.store.list_reports()
     e, w, i = (sum(getattr(x, k) for x in infos) for k in ("errors", "warnings", "infos"))
