@@ -121,3 +121,24 @@ def test_api_lists_and_restores_deleted_reports_and_is_documented(client):
     paths = c.get("/api/openapi.json").json()["paths"]
     assert "已删除" in paths["/api/review/deleted"]["get"]["summary"]
     assert "恢复" in paths["/api/review/deleted/{deleted_id}/restore"]["post"]["summary"]
+
+
+def test_the_api_names_a_deleted_and_a_restored_report_as_the_pages_do(tmp_path):
+    from web_support import audited_report
+
+    c, app = new_client(tmp_path)
+    with c:
+        lib = app.state.backend.library
+        rid = app.state.backend.add_report(audited_report(6, agency="某市乙局")).id
+        keep = app.state.backend.add_report(audited_report(5, agency="某市甲局")).id   # rid is not the highest id:
+        # SQLite would give a restored report the deleted highest id again
+        token = login(c)
+        h = {"X-CSRF-Token": token}
+        record = c.delete(f"/api/reports/{rid}", headers=h).json()["restore_id"]
+        gone = f"报告 {rid} 已删除（删除记录 {record}）"
+        assert c.delete(f"/api/reports/{rid}", headers=h).json()["detail"] == gone
+        assert c.request("DELETE", f"/api/review/reports/{rid}", headers=h).json()["detail"] == gone
+        assert c.get(f"/api/reports/{rid}").json()["detail"] == gone
+        now = lib.restore(record, user="t")
+        assert c.get(f"/api/reports/{rid}").json()["detail"] == f"{gone}，已恢复为报告 {now}"
+        assert c.get(f"/api/reports/{keep + 1000}").json()["detail"] == f"报告 {keep + 1000} 不存在"

@@ -289,6 +289,15 @@ class Library:
         record, sha = got
         return record, (self.store.report_id_by_sha256(sha) if sha else None)
 
+    def not_stored_message(self, report_id: int) -> str:
+        """Why a report id is not in the store, for people: 「报告 N 不存在」, or 「报告 N 已删除（删除记录
+        M）」 and, when its content is stored again, 「，已恢复为报告 K」."""
+        got = self.deletion_of(report_id)
+        if got is None:
+            return f"报告 {report_id} 不存在"
+        record, now = got
+        return f"报告 {report_id} 已删除（删除记录 {record}）" + (f"，已恢复为报告 {now}" if now is not None else "")
+
     def deleted(self, limit: int = 100) -> list[dict[str, Any]]:
         """The reports deleted most recently, newest first (each `id` is what `restore` takes)."""
         return self.review.deleted(limit)

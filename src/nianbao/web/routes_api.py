@@ -75,7 +75,7 @@ class SessionOut(BaseModel):
 def _report_or_404(request: Request, report_id: int):
     got = request.app.state.backend.get(report_id)
     if got is None:
-        raise HTTPException(404, f"报告 {report_id} 不存在")
+        raise HTTPException(404, request.app.state.backend.library.not_stored_message(report_id))
     return got
 
 
@@ -172,7 +172,7 @@ def get_findings(request: Request, response: Response, report_id: int, severity:
 def delete_report(request: Request, report_id: int, user: str = Depends(auth.require_writer)) -> dict[str, Any]:
     record = request.app.state.backend.delete(report_id, user=user)   # the original file stays
     if record is None:
-        raise HTTPException(404, f"报告 {report_id} 不存在")
+        raise HTTPException(404, request.app.state.backend.library.not_stored_message(report_id))
     return {"deleted": report_id, "restore_id": record}
 
 

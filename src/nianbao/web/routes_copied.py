@@ -47,11 +47,9 @@ def _not_stored(lib, report_id: int, other_id: int) -> str:
         if lib.store.get_info(rid) is not None:
             continue
         got = lib.deletion_of(rid)
-        if got is None:
-            return f"报告 {rid} 不存在"
-        record, now = got
+        now = got[1] if got is not None else None
         pair = f"/copied/{other}/{now}" if rid == other_id else f"/copied/{now}/{other}"
-        return f"报告 {rid} 已删除（删除记录 {record}）" + (f"，已恢复为报告 {now}：{pair}" if now else "")
+        return lib.not_stored_message(rid) + (f"：{pair}" if now is not None else "")
     return "报告不存在"
 
 

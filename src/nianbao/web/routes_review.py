@@ -122,7 +122,7 @@ def delete(request: Request, report_id: int, body: DeleteIn | None = Body(None),
     reason = ((body.reason if body else None) or "").strip() or None
     record = library(request).delete(report_id, user=user, reason=reason)
     if record is None:
-        raise HTTPException(404, f"报告 {report_id} 不存在")
+        raise HTTPException(404, library(request).not_stored_message(report_id))
     return {"deleted": report_id, "restore_id": record}
 
 
