@@ -536,12 +536,24 @@ class Library:
                fmt: str = "docx", deadline: date | None = None, user: str | None = None,
                send: bool = False, today: date | None = None, record: bool = True) -> tuple[bytes, str, str]:
         """The 整改通知 of the confirmed findings of one agency, or of every agency of a region (a
-        zip, one notice per agency). `send`: also return each report (退回整改, with the deadline);
-        the notice is trailed unless `record=False` (a plain download changes nothing)."""
+        zip, one notice per agency: those that cannot be returned with `send` are left out, untouched).
+        `send`: also return each report (退回整改, with the deadline); the notice is trailed unless
+        `record=False` (a plain download changes nothing). Recorded once made (notice_plan: after)."""
         from .notice import notice_bytes
 
         return notice_bytes(self, agency=agency, region=region, year=year, fmt=fmt, deadline=deadline,
                             user=user, send=send, today=today, record=record)
+
+    def notice_plan(self, *, agency: str | int | None = None, region: str | None = None, year: int | None = None,
+                    fmt: str = "docx", deadline: date | None = None, user: str | None = None,
+                    send: bool = False, today: date | None = None, record: bool = True):
+        """`notice`, made but not recorded (nianbao.notice.NoticePlan): write its `data`, then call its
+        `apply()` — the returns and the trail in one transaction; `skipped` names the agencies of a
+        region left out (no confirmed finding, or with `send` a status that cannot be returned)."""
+        from .notice import notice_plan
+
+        return notice_plan(self, agency=agency, region=region, year=year, fmt=fmt, deadline=deadline,
+                           user=user, send=send, today=today, record=record)
 
     # ------------------------------------------------------------ regional oversight: scorecard
     def scorecard(self, region: int | str, year: int, *, scheme=None, scheme_source: str | None = None,

@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import InputError
 from .export import MEDIA, SEVERITY_NAMES, evidence_text, rectification_file, where
-from .store.review import finding_keys
+from .store.review import ReviewError, finding_keys, transition_error
 
 
 def _rows(lib, report_id: int, confirmed: list[dict[str, Any]], year: int | None,
@@ -36,19 +36,43 @@ def _rows(lib, report_id: int, confirmed: list[dict[str, Any]], year: int | None
     return rows
 
 
+class NoticePlan:
+    """A notice file made but not yet recorded: `data`, `name`, `media`; `skipped` names the agencies
+    of a region left out, each with why (「某局（通过）」). `apply()` records it — the returns (`send`)
+    and the trail, all in one transaction — once the file is written; nothing is recorded before."""
+
+    def __init__(self, lib, data: bytes, name: str, media: str, entries: list[dict[str, Any]],
+                 skipped: list[str], *, user: str | None, send: bool, deadline: date | None, record: bool):
+        self.lib, self.data, self.name, self.media = lib, data, name, media
+        self.entries, self.skipped = entries, skipped
+        self.user, self.send, self.deadline, self.record = user, send, deadline, record
+        self.applied = False
+
+    def apply(self) -> None:
+        if self.applied or not (self.record or self.send):
+            return
+        self.lib.review.record_notices(self.entries, self.user, send=self.send, deadline=self.deadline)
+        self.applied = True
+
+
+def _label(info) -> str:
+    return f"{info.agency or info.agency_name or f'报告 {info.id}'}"
+
+
 def _one(lib, info, fmt: str, deadline: date | None, user: str | None, send: bool,
-         today: date, record: bool = True) -> tuple[bytes, str] | None:
-    """One report's notice (bytes, file name); None when none of its findings is confirmed (an
-    empty notice, "存在以下 0 项问题", would return a report that has nothing to correct)."""
+         today: date) -> tuple[bytes, str, dict[str, Any]] | str:
+    """One report's notice (bytes, file name, its trail entry), made without changing anything; else
+    why none: no finding confirmed (an empty notice, "存在以下 0 项问题", would return a report that
+    has nothing to correct), or `send` and the case cannot be returned (e.g. 通过)."""
     case = lib.case(info.id, user)
     confirmed = lib.review.findings(case["id"], state="open", decision="确认")
     if not confirmed:
-        return None
-    if send:
-        if case["status"] != "退回整改":
-            case = lib.set_status(info.id, "退回整改", user=user or "", deadline=deadline, comment="发出整改通知")
-        elif deadline is not None:
-            case = lib.set_status(info.id, "退回整改", user=user or "", deadline=deadline)
+        return f"{case['status']}，无已确认的问题"
+    status = case["status"]
+    if send and status != "退回整改":
+        if transition_error(status, "退回整改", None, len(confirmed)):
+            return status
+        status = "退回整改"
     due = deadline or (date.fromisoformat(case["deadline"]) if case["deadline"] else None)
     rows = _rows(lib, case["report_id"], confirmed, info.year, due)
     name = f"{info.region or ''}{info.agency or info.agency_name or '（未识别机关）'}"
@@ -58,28 +82,29 @@ def _one(lib, info, fmt: str, deadline: date | None, user: str | None, send: boo
     if due:
         late = (today - due).days
         lines.append(f"回复期限：{due.isoformat()}" + (f"（已逾期 {late} 天）" if late > 0 and
-                                                     case["status"] == "退回整改" else ""))
+                                                     status == "退回整改" else ""))
     else:
         lines.append("回复期限：未设定")
     if user:
         lines.append(f"审核人：{user}")
     data = rectification_file(title, today.isoformat(), rows, fmt, lines)
-    if record or send:
-        lib.review.record("notice", user, report_id=case["report_id"], agency_id=info.agency_id, year=info.year,
-                          after={"findings": len(rows), "deadline": due.isoformat() if due else None, "format": fmt})
-    return data, f"整改通知-{name}{'-' + str(info.year) if info.year else ''}.{fmt}"
+    entry = {"case_id": case["id"], "version": case["version"],
+             "after": {"findings": len(rows), "deadline": due.isoformat() if due else None, "format": fmt}}
+    return data, f"整改通知-{name}{'-' + str(info.year) if info.year else ''}.{fmt}", entry
 
 
-def notice_bytes(lib, *, agency: str | int | None = None, region: str | None = None, year: int | None = None,
-                 fmt: str = "docx", deadline: date | None = None, user: str | None = None, send: bool = False,
-                 today: date | None = None, record: bool = True) -> tuple[bytes, str, str]:
-    """(bytes, file name, media type): one agency → its notice (DOCX or XLSX; the newest year unless
-    `year`); a region → a zip of the notices of its agencies that have confirmed findings.
-    `send`: each report is returned (退回整改, with the deadline) and the notice trailed; otherwise
-    `record=False` only reads (a download: no trail, no change)."""
+def notice_plan(lib, *, agency: str | int | None = None, region: str | None = None, year: int | None = None,
+                fmt: str = "docx", deadline: date | None = None, user: str | None = None, send: bool = False,
+                today: date | None = None, record: bool = True) -> NoticePlan:
+    """The notice, made but not recorded (NoticePlan; its `apply()` records it): one agency → its
+    notice (DOCX or XLSX; the newest year unless `year`); a region → a zip of the notices of its
+    agencies that have confirmed findings and, with `send`, can be returned (the others are named in
+    `skipped`, untouched). `send`: each report is returned (退回整改, with the deadline) and the notice
+    trailed; otherwise `record=False` only reads (a download: no trail, no change)."""
     if fmt not in ("docx", "xlsx"):
         raise InputError(f"整改通知只能导出为 docx 或 xlsx，不支持 {fmt}")
     today = today or datetime.now().date()
+    kw = {"user": user, "send": send, "deadline": deadline, "record": record}
     if agency is not None:
         ag = lib.find_agency(agency)
         if ag is None:
@@ -88,21 +113,36 @@ def notice_bytes(lib, *, agency: str | int | None = None, region: str | None = N
         if not infos:
             raise InputError(f"库中没有机关「{ag.name}」{year or ''}年的报告")
         info = max(infos, key=lambda i: i.year or 0)
-        notice = _one(lib, info, fmt, deadline, user, send, today, record)
-        if notice is None:
-            raise InputError(f"{ag.name}{info.year or ''}年度报告没有已确认的问题，未生成整改通知（先确认问题）")
-        return *notice, MEDIA[fmt]
+        got = _one(lib, info, fmt, deadline, user, send, today)
+        if isinstance(got, str):
+            if got.endswith("无已确认的问题"):
+                raise InputError(f"{ag.name}{info.year or ''}年度报告没有已确认的问题，未生成整改通知（先确认问题）")
+            raise ReviewError(f"{ag.name}{info.year or ''}年度报告状态为「{got}」，不能退回整改，未发出整改通知")
+        data, name, entry = got
+        return NoticePlan(lib, data, name, MEDIA[fmt], [entry], [], **kw)
     if not region:
         raise InputError("请指明机关（--agency）或地区（--region）")
     infos = lib.reports(region=region, year=year)       # the region's scope (registry subtree), not text
     buf = io.BytesIO()
-    written = 0
+    entries: list[dict[str, Any]] = []
+    skipped: list[str] = []
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for info in infos:
-            notice = _one(lib, info, fmt, deadline, user, send, today, record)
-            if notice is not None:          # nothing confirmed: no notice
-                zf.writestr(notice[1], notice[0])
-                written += 1
-    if not written:
-        raise InputError(f"{region}{year or ''}年度没有已确认问题的报告，未生成整改通知")
-    return buf.getvalue(), f"整改通知-{region}{'-' + str(year) if year else ''}.zip", "application/zip"
+            got = _one(lib, info, fmt, deadline, user, send, today)
+            if isinstance(got, str):
+                skipped.append(f"{_label(info)}（{got}）")
+                continue
+            zf.writestr(got[1], got[0])
+            entries.append(got[2])
+    if not entries:
+        raise InputError(f"{region}{year or ''}年度没有可发整改通知的报告（已确认问题、可退回整改），未生成整改通知"
+                         + (f"：{'、'.join(skipped)}" if skipped else ""))
+    return NoticePlan(lib, buf.getvalue(), f"整改通知-{region}{'-' + str(year) if year else ''}.zip",
+                      "application/zip", entries, skipped, **kw)
+
+
+def notice_bytes(lib, **kw) -> tuple[bytes, str, str]:
+    """(bytes, file name, media type) of notice_plan, recorded at once (the caller holds the bytes)."""
+    plan = notice_plan(lib, **kw)
+    plan.apply()
+    return plan.data, plan.name, plan.media

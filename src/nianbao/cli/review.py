@@ -355,15 +355,28 @@ def notice(
         report_error("请给出 --agency 或 --region 之一")
         raise typer.Exit(EXIT_INPUT)
     with library(db) as lib:
-        data, name, _ = lib.notice(agency=agency, region=region, year=year, fmt=fmt, deadline=_date(deadline),
-                                   user=acting_user(user), send=send)
-    path = out or Path(name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+        plan = lib.notice_plan(agency=agency, region=region, year=year, fmt=fmt, deadline=_date(deadline),
+                               user=acting_user(user), send=send)
+        data = plan.data
+        path = out or Path(plan.name)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:                # the file first; the returns and the trail only once it is written
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            plan.apply()
+            os.replace(tmp, path)
+        except OSError as e:
+            tmp.unlink(missing_ok=True)
+            report_error(f"无法写入 {path}：{e.strerror or e}" + ("" if plan.applied else "（未发出整改通知，状态与留痕未改变）"))
+            raise typer.Exit(EXIT_INPUT) from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+    if plan.skipped:
+        err_console.print(f"未发出整改通知 {len(plan.skipped)} 个机关：{escape('、'.join(plan.skipped))}",
+                          highlight=False, soft_wrap=True)
     if json_out:
-        print_json({"file": str(path), "bytes": len(data)})
+        print_json({"file": str(path), "bytes": len(data), "notices": len(plan.entries), "skipped": plan.skipped})
     else:
         err_console.print(f"已生成 {escape(str(path))}（{len(data) / 1024:.0f} KB）", highlight=False)
 

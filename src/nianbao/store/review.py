@@ -474,6 +474,34 @@ class Review:
                         after={"status": case.status, "deadline": _iso(case.deadline)}, comment=comment)
             return _case_dict(case)
 
+    def record_notices(self, notices: list[dict[str, Any]], user: str | None, *, send: bool,
+                       deadline: date | None) -> None:
+        """Trail the 整改通知 of many cases in one transaction, after their file was produced: each
+        `notices` item names its case (`case_id`, the `version` read when the notice was made) and
+        the trail's `after`. `send`: each case is also returned (退回整改, with `deadline`). Any case
+        changed meanwhile or no longer returnable → nothing at all is changed or trailed."""
+        with self.store._write() as s:
+            for n in notices:
+                case = s.get(ReviewCase, n["case_id"])
+                if case is None:
+                    raise ReviewError(f"审核记录 {n['case_id']} 不存在", "notfound")
+                self._check_version(case, n["version"])
+                if send and (case.status != "退回整改" or deadline is not None):
+                    why = transition_error(case.status, "退回整改", None, self._confirmed_open(s, case.id))
+                    if why:
+                        raise ReviewError(why)
+                    before = {"status": case.status, "deadline": _iso(case.deadline), "comment": case.comment}
+                    comment = "发出整改通知" if case.status != "退回整改" else None
+                    values: dict[str, Any] = {"status": "退回整改", "comment": comment, "updated_by": user or "",
+                                              "updated_at": _now(), "version": ReviewCase.version + 1}
+                    if deadline is not None:
+                        values["deadline"] = deadline
+                    self._guarded_update(s, ReviewCase, case.id, case.version, values, "审核状态")
+                    s.refresh(case)
+                    self._event(s, "status", user or "", case=case, before=before,
+                                after={"status": case.status, "deadline": _iso(case.deadline)}, comment=comment)
+                self._event(s, "notice", user, case=case, after=n["after"])
+
     @staticmethod
     def _confirmed_open(s: Session, case_id: int) -> int:
         return s.scalar(select(func.count(ReviewFinding.id)).where(

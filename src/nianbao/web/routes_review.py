@@ -211,8 +211,16 @@ class NoticeIn(BaseModel):
 def _notice(request: Request, agency_id: int | None, region: str | None, **kw) -> Response:
     if (agency_id is None) == (not region):
         raise HTTPException(400, "请给出 agency_id 或 region 之一")
-    got = _call(library(request).notice, agency=agency_id, region=region, **kw)
-    return got if isinstance(got, Response) else _download(*got)
+    plan = _call(library(request).notice_plan, agency=agency_id, region=region, **kw)
+    if isinstance(plan, Response):
+        return plan
+    applied = _call(plan.apply)
+    if isinstance(applied, Response):
+        return applied
+    got = _download(plan.data, plan.name, plan.media)
+    if plan.skipped:                # the agencies left out (status, no confirmed finding), named
+        got.headers["X-Notice-Skipped"] = quote("、".join(plan.skipped))
+    return got
 
 
 @router.get("/notice", summary="下载整改通知（一个机关 docx/xlsx，或一个地区所有机关的 zip；只读，不改变状态、不记留痕）",
@@ -222,7 +230,7 @@ def notice(request: Request, agency_id: int | None = Query(None, ge=0, le=2**31)
     return _notice(request, agency_id, region, year=year, fmt=fmt, deadline=deadline, record=False)
 
 
-@router.post("/notice", summary="发出整改通知（需登录）：报告退回整改（附回复期限），记入留痕，返回通知文件",
+@router.post("/notice", summary="发出整改通知（需登录）：报告退回整改（附回复期限），记入留痕，返回通知文件；地区中不能退回的机关（如已通过）不发出，列于响应头 X-Notice-Skipped",
              responses={200: {"content": {"application/octet-stream": {}}}})
 def send_notice(request: Request, body: NoticeIn, user: str = Depends(auth.require_writer)):
     return _notice(request, body.agency_id, body.region, year=body.year, fmt=body.fmt, deadline=body.deadline,
