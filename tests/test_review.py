@@ -190,7 +190,7 @@ def test_hand_added_finding_is_pinned_confirmed_and_trailed(lib):
     rid, _ = _with_findings(lib)
     with pytest.raises(ReviewError, match="位置"):
         lib.add_finding(rid, "漏报", user="甲")
-    f = lib.add_finding(rid, "表三合计与分项不符（人工核对）", user="甲", path="tables.applications.received.total")
+    f = lib.add_finding(rid, "表三合计与分项不符（人工核对）", user="甲", path="tables.applications.new_received.total")
     assert f["origin"] == "manual" and f["decision"] == "确认" and f["path"].endswith("received.total")
     g = lib.add_finding(rid, "第 12 行错字", user="甲", line=12)
     assert g["evidence"] == {"line": 12}

@@ -72,7 +72,7 @@ def test_status_manual_finding_assign_progress_trail_notice_delete(client):
     h = {"X-CSRF-Token": login(c)}
     case = c.get(f"/api/review/reports/{rid}").json()["case"]
     f = c.post(f"/api/review/reports/{rid}/findings", headers=h,
-               json={"message": "人工：合计不符", "path": "tables.applications.received.total"})
+               json={"message": "人工：合计不符", "path": "tables.applications.new_received.total"})
     assert f.status_code == 201 and f.json()["decision"] == "确认"
     assert c.post(f"/api/review/reports/{rid}/status", headers=h,            # the case moved on: 409
                   json={"status": "退回整改", "version": case["version"]}).status_code == 409

@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .form import FORM_2019, FORM_2021
+from .form import FORM_2019, FORM_2021, form_for
 from .errors import InputError
 from .store import ReportInfo, Store
 from .store.cells import number, split_path
-from .store.review import DISMISSALS
+from .store.review import DISMISSALS, MANUAL_CATEGORY
 
 FORMATS = ("csv", "xlsx", "json", "parquet")
 FORMS = ("long", "wide", "findings")
@@ -250,9 +250,10 @@ def finding_rows(store: Store, infos: list[ReportInfo]) -> list[dict[str, Any]]:
     for rid, code, severity, message, path, ev, decision, reason, note in manual_findings(store, list(by_id)):
         i = by_id[rid]
         out.append({"report_id": i.id, "agency": i.agency, "year": i.year, "code": code, "severity": severity,
-                    "message": message, "path": path, "where": where(ev), "evidence": note or "",
+                    "message": message, "path": path,
+                    "where": where(ev) or (form_for(i.format).cell_name(path) if path else ""), "evidence": note or "",
                     "decision": decision or UNDECIDED, "review_state": REVIEW_STATES.get(decision, decision),
-                    "reason": reason or "", "data": {}, "raw_evidence": ev})
+                    "reason": reason or "", "data": {}, "raw_evidence": ev, "manual": True})
     out.sort(key=lambda r: r["report_id"])         # stable: each report's audit findings, then its own
     return out
 
@@ -437,7 +438,7 @@ def rectification_rows(store: Store, agency: str | int, year: int | None = None)
     rank = {"error": 0, "warning": 1, "info": 2}
     fr = sorted((f for f in finding_rows(store, infos) if f["decision"] not in DISMISSALS), key=lambda f: (-(f["year"] or 0), rank.get(f["severity"], 3), f["code"]))
     rows = [[n, f["year"], SEVERITY_NAMES.get(f["severity"], f["severity"]), f["code"],
-             FAMILIES.get(f["code"][:1], ""), f["message"], f["where"] or f["path"] or "", f["evidence"], "", "", ""]
+             MANUAL_CATEGORY if f.get("manual") else FAMILIES.get(f["code"][:1], ""), f["message"], f["where"] or f["path"] or "", f["evidence"], "", "", ""]
             for n, f in enumerate(fr, 1)]
     return ag, rows
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 from typing import Any
 
 from .export import SEVERITY_NAMES
+from .form import form_for
 
 # the names of raw fields, for what no phrase below covers
 FIELD_NAMES = {"report_id": "报告", "file": "文件", "sha256": "校验值", "is_current": "现行版本",
                "agency_id": "机关编号", "year": "年度", "status": "状态", "deadline": "回复期限",
                "comment": "说明", "decision": "决定", "reason": "理由", "note": "备注", "version": "版本",
-               "code": "规则", "message": "问题", "path": "单元格", "line": "行号", "severity": "级别",
+               "code": "规则", "message": "问题", "path": "单元格", "cell": "单元格", "line": "行号", "severity": "级别",
                "assignee": "审核人", "carried": "沿用决定", "rectified": "已整改", "new": "新问题",
                "findings": "已确认问题", "format": "格式"}
 
@@ -74,7 +75,8 @@ def _decision(d: dict) -> str:
 
 
 def _manual(d: dict) -> str:
-    where = f"单元格 {d['path']}" if d.get("path") else (f"第 {d['line']} 行" if d.get("line") is not None else "")
+    cell = d.get("cell") or (form_for(None).cell_name(d["path"]) if d.get("path") else None)   # older events: no name
+    where = f"单元格 {cell}" if cell else (f"第 {d['line']} 行" if d.get("line") is not None else "")
     facts = [f"级别：{SEVERITY_NAMES.get(d.get('severity'), d.get('severity'))}"] if d.get("severity") else []
     if where:
         facts.append(f"位置：{where}")

@@ -50,13 +50,16 @@ def _case_line(c: dict) -> str:
     return f"状态：[bold]{c['status']}[/bold]{due}{late}{assignee}{who}  版本 {c['version']}"
 
 
-def _where(f: dict) -> str:
+def _where(f: dict, fmt: str | None = None) -> str:
+    """A finding's position for people: 第N行, else its cell by the form's Chinese name (`fmt`: the
+    report's format)."""
     from ..export import where
+    from ..form import form_for
 
-    return where(f.get("evidence")) or f.get("path") or ""
+    return where(f.get("evidence")) or (form_for(fmt).cell_name(f["path"]) if f.get("path") else "")
 
 
-def _findings_table(findings: list[dict]) -> Table:
+def _findings_table(findings: list[dict], fmt: str | None = None) -> Table:
     t = Table(box=box.SIMPLE_HEAD)
     for h in ("编号", "规则", "级别", "位置", "问题", "决定", "理由", "版本"):
         t.add_column(h, overflow="fold", justify="right" if h in ("编号", "版本") else "left")
@@ -64,7 +67,7 @@ def _findings_table(findings: list[dict]) -> Table:
         shown = f["shown"]
         style = {"确认": "red", "误报": "dim", "不适用": "dim", STATE_LABELS["gone"]: "green",
                  STATE_LABELS["stale"]: "cyan"}.get(shown, "yellow")
-        t.add_row(str(f["id"]), f["code"], SEVERITY_NAMES.get(f["severity"], f["severity"]), escape(_where(f)),
+        t.add_row(str(f["id"]), f["code"], SEVERITY_NAMES.get(f["severity"], f["severity"]), escape(_where(f, fmt)),
                   escape(f["message"]), f"[{style}]{shown}[/{style}]", escape(f.get("reason") or ""),
                   str(f["version"]))
     return t
@@ -101,7 +104,7 @@ def status(
     console.print(_case_line(case), highlight=False)
     if case.get("comment"):
         console.print(f"说明：{escape(case['comment'])}", highlight=False)
-    console.print(_findings_table(findings) if findings else "[green]没有审核问题。[/green]")
+    console.print(_findings_table(findings, info.format if info else None) if findings else "[green]没有审核问题。[/green]")
     for state in sorted({f["state"] for f in findings} & set(STATE_NOTES)):
         console.print(f"{STATE_LABELS[state]}：{STATE_NOTES[state]}", highlight=False)
 
@@ -147,10 +150,11 @@ def add_finding(
     """人工添加一个审核问题（审核规则未发现的），指明单元格或行号；添加即为确认。"""
     with library(db) as lib:
         f = lib.add_finding(report_id, message, user=acting_user(user), path=cell, line=line, severity=severity, note=note)
+        info = lib.report_info(report_id)
     if json_out:
         print_json(f)
     else:
-        console.print(f"已添加审核问题 {f['id']}：{escape(f['message'])}（{escape(_where(f))}）", highlight=False)
+        console.print(f"已添加审核问题 {f['id']}：{escape(f['message'])}（{escape(_where(f, info.format if info else None))}）", highlight=False)
 
 
 # ---------------------------------------------------------------- trail

@@ -34,6 +34,13 @@ _VERSION = select(RegistryVersion.n)      # one row, raised by triggers (migrati
 _UNSET: Any = object()
 
 
+def _kind_error(kind: str) -> str:
+    """「类型「怪类」无效（可用：政府（government）、…）」: the Chinese names first, the codes in parentheses."""
+    from ..oversight.registry import KIND_NAMES, KINDS
+
+    return f"类型「{kind}」无效（可用：{'、'.join(f'{KIND_NAMES[k]}（{k}）' for k in KINDS)}）"
+
+
 class RegistryError(InputError):
     """A registry operation that cannot be done: `kind` "notfound", "ambiguous", "invalid"."""
 
@@ -607,7 +614,7 @@ class Registry:
         from ..oversight.registry import COVERS, KINDS, parse_md
 
         if kind is not None and kind not in KINDS:
-            raise RegistryError(f"类型「{kind}」无效（可用：{'、'.join(KINDS)}）")
+            raise RegistryError(_kind_error(kind))
         if covers is not None and covers not in COVERS:
             raise RegistryError(f"报告范围「{covers}」无效（可用：{'、'.join(COVERS)}，或留空）")
         if deadline:
@@ -699,7 +706,7 @@ class Registry:
         from ..oversight.registry import KINDS, parse_md
 
         if kind not in KINDS:
-            raise RegistryError(f"类型「{kind}」无效（可用：{'、'.join(KINDS)}）")
+            raise RegistryError(_kind_error(kind))
         if md:
             try:
                 md = parse_md(md)

@@ -43,6 +43,7 @@ from sqlalchemy import func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..form import form_for
 from .models import Agency, Finding
 from .models import Report as ReportRow
 from .review_models import DeletedReport, ReviewCase, ReviewEvent, ReviewFinding
@@ -99,6 +100,9 @@ STATE_LABELS = {"gone": "已整改", "stale": "不再适用"}
 STATE_NOTES = {"gone": "新版本中已不再出现（机关已整改）", "stale": "规则或名录变化后不再成立（报告本身未改动）"}
 GONE_LABEL = STATE_LABELS["gone"]
 MANUAL_CODE = "人工"
+MANUAL_CATEGORY = "人工添加"           # the 问题类别 of a hand-added finding (整改清单)
+SEVERITY_CODES = {"error": "错误", "warning": "警告", "info": "提示"}
+SEVERITY_CHOICES = "、".join(f"{name}（{code}）" for code, name in SEVERITY_CODES.items())
 # the registry's changes (store/registry.py writes them in the change's own transaction): which regions
 # an event concerns is kept in hidden keys of `after` ("_region_ids": the changed regions and their
 # ancestors, "_region_id": the one region changed), left out of what the trail shows
@@ -573,18 +577,29 @@ class Review:
     def add_finding(self, report_id: int, user: str, message: str, *, severity: str = "warning",
                     path: str | None = None, line: int | None = None, code: str = MANUAL_CODE,
                     note: str | None = None) -> dict[str, Any]:
-        """A finding the audit missed, pinned to a cell (`path`) or a line; confirmed by its author."""
+        """A finding the audit missed, pinned to a cell (`path`, one of the report's form) or a line
+        (≥ 1: the stored report does not know its line count), not both; confirmed by its author.
+        The CLI, the API and the report page's panel all come here, so they refuse alike."""
         if not message.strip():
             raise ReviewError("问题描述不能为空")
-        if severity not in ("error", "warning", "info"):
-            raise ReviewError("级别只能是 error、warning、info")
+        if severity not in SEVERITY_CODES:
+            raise ReviewError(f"级别只能是{SEVERITY_CHOICES}")
         if line is not None and line < 1:
             raise ReviewError("行号须为正整数")
+        if path is not None and not path.strip():
+            path = None
+        if path is not None and line is not None:
+            raise ReviewError("位置请只选一种：单元格或行号")
         if path is None and line is None:
             raise ReviewError("请指明位置：单元格路径或原文行号")
         self.case_for_report(report_id, user)
         with self.store._write() as s:
             row = s.get(ReportRow, report_id)
+            if path is not None:
+                if form_for(row.format).cell(path.strip()) is None:
+                    raise ReviewError(f"报告中没有单元格「{path}」，请从列表中选择")
+                path = path.strip()
+                path = path if path.startswith("tables.") else "tables." + path
             case = self._find_case(s, row.agency_id, row.year, report_id)
             n = s.scalar(select(func.count(ReviewFinding.id)).where(ReviewFinding.case_id == case.id,
                                                                      ReviewFinding.origin == "manual")) or 0
@@ -595,9 +610,10 @@ class Review:
                               note=note, decided_by=user, decided_at=now, created_at=now, version=1)
             s.add(f)
             s.flush()
-            self._event(s, "add_finding", user, case=case, finding_id=f.id, before=None,
-                        after={"code": f.code, "message": f.message, "path": path, "line": line,
-                               "severity": severity})
+            after = {"code": f.code, "message": f.message, "path": path, "line": line, "severity": severity}
+            if path is not None:
+                after["cell"] = form_for(row.format).cell_name(path)     # the trail names it in Chinese
+            self._event(s, "add_finding", user, case=case, finding_id=f.id, before=None, after=after)
             self._start(s, case, user)
             return _finding_dict(f)
 

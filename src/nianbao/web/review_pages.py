@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date
 from urllib.parse import quote
 
@@ -103,12 +104,8 @@ def review_add_finding(request: Request, report_id: int, message: str = Form("")
     lib = request.app.state.backend.library
     draft = {"message": message, "severity": severity, "path": path, "line": line, "note": note}
     path, line = path.strip(), line.strip()
-    if path and path not in dict(_cells(lib, report_id)):
-        return _panel(request, report_id, f"报告中没有单元格「{path}」，请从列表中选择", draft=draft)
-    if line and not (line.isdigit() and len(line) <= 9 and int(line) > 0):
+    if line and not re.fullmatch(r"-?\d{1,9}", line):       # the form's text; Review checks the rest
         return _panel(request, report_id, "行号须为正整数", draft=draft)
-    if path and line:
-        return _panel(request, report_id, "位置请只选一种：单元格或行号", draft=draft)
     return _act(request, report_id, lib.add_finding, report_id, message, user=user, severity=severity,
                 path=path or None, line=int(line) if line else None, note=note.strip() or None, draft=draft)
 
