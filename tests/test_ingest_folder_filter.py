@@ -198,3 +198,33 @@ def test_parse_and_audit_of_a_folder_read_only_the_reports_and_say_what_they_ski
     named = subprocess.run([*CLI, "parse", str(tmp_path / "in" / "r0.gold.json")], capture_output=True, text=True,
                            timeout=120)
     assert named.returncode == 2 and JSON_REFUSED in named.stderr     # a file named is read, and refused
+
+
+def test_a_zip_or_folder_named_without_reports_fails_that_input_and_the_batch_goes_on(tmp_path):
+    (a, ra), _ = _reports()
+    good = tmp_path / a
+    good.write_bytes(ra)
+    junk = tmp_path / "onlyjunk.zip"
+    junk.write_bytes(_zip({"scan.png": PNG, "figures.xlsx": XLSX, "r0.gold.json": b"{}"}))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    scans = tmp_path / "scans"
+    scans.mkdir()
+    (scans / "scan.png").write_bytes(PNG)
+    db = tmp_path / "s.db"
+    p = _cli(str(junk), str(good), str(empty), str(scans), "--db", f"sqlite:///{db}", "--json")
+    assert p.returncode == 2, p.stderr
+    out = json.loads(p.stdout)
+    assert (out["files"], out["stored"], out["failed"], out["skipped"]) == (4, 1, 3, 0)
+    errors = {e["file"]: e["message"] for e in out["errors"]}
+    assert errors[str(junk)] == "压缩包内没有年度报告：已跳过 3 个文件：不是年度报告格式（.json 1、.png 1、.xlsx 1）；" \
+                                "只入库 PDF、Word（.docx/.doc/.wps）、网页（.html）、文本（.txt/.md）及其 .zip 压缩包"
+    assert errors[str(empty)] == "文件夹内没有文件"
+    assert errors[str(scans)].startswith("文件夹内没有年度报告：已跳过 1 个文件：不是年度报告格式（.png 1）")
+    assert _stored_files(db) == [a]
+    # the human form names the archive on one line, counts it failed, exits 2
+    p = _cli(str(junk), str(good), "--db", f"sqlite:///{tmp_path / 't.db'}")
+    assert p.returncode == 2
+    text = " ".join(p.stdout.split()) + " ".join(p.stderr.split())
+    assert "onlyjunk.zip" in text and "压缩包内没有年度报告：已跳过 3 个文件" in text
+    assert "共 2 个文件" in text and "失败 1" in text

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from nianbao.library import Library
 from nianbao.model import Finding, Meta, Report
 from nianbao.oversight.config import ConfigError, load_config
-from nianbao.oversight.scorecard import (AgencyInputs, Lateness, evaluate, load_scheme, parse_scheme,
+from nianbao.oversight.scorecard import (AgencyInputs, Lateness, evaluate, load_scheme, parse_scheme, rank_note,
                                          scorecard_xlsx)
 from store_support import db_url  # noqa: F401  (fixture)
 
@@ -206,7 +206,10 @@ def test_xlsx_has_ranking_and_explanation_sheets_and_formula_like_text_stays_tex
     assert body["戊局"][-2] == "未按期公开、复议诉讼纠错、实质公开率偏低" and body["戊局"][6] == "—"
     # 戊局's 100 is partial: no rank, after the ranked ones, the reason in 排名说明
     assert [r[0] for r in rank[1:6]] == [1, 2, 3, 3, "—"] and rank[5][1] == "戊局" and rank[5][-3] == 100
-    assert rank[5][-1] == "未完整评估：未按期公开、复议诉讼纠错、实质公开率偏低；总分不完整，不参与排名"
+    # the reasons, then the items: every item of 未评估项 named in 排名说明
+    assert rank[5][-1] == ("未完整评估：报告未载明发布日期，无法判断是否逾期；单元格「表四·行政复议·结果纠正」空白，不当作 0；"
+                           "实质公开率无法计算（分母为 0）；缺少输入而未评估的项：「未按期公开」「复议诉讼纠错」「实质公开率偏低」，"
+                           "总分不完整，不参与排名")
     assert any(r[0] and str(r[0]).startswith("排名规则：只对各适用项都已评估的机关排名") for r in rank)
     cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
     assert all(c.data_type != "f" for c in cells)
@@ -280,7 +283,8 @@ def test_cli_json_and_explain_one_agency_and_xlsx(stocked, tmp_path):
     assert ranks == [1, 2, None] and data["agencies"][-1]["agency"] == "中卫市沙坡头区财政局"
     cz = data["agencies"][-1]
     assert (cz["ranked"], cz["complete"], cz["incomplete"]) == (False, False, ["late", "review_corrected"])
-    assert cz["incomplete_text"] == "未完整评估：未按期公开、行政复议被纠错" and cz["total"] == 100
+    assert cz["incomplete_text"] == ("未完整评估：报告未载明发布日期，无法判断是否逾期；"
+                                     "单元格「表四·行政复议·结果纠正」空白，不当作 0") and cz["total"] == 100
     assert {a["agency"] for a in data["agencies"]} == {"中卫市沙坡头区司法局", "中卫市沙坡头区民政局", "中卫市沙坡头区财政局"}
     assert load_workbook(tmp_path / "s.xlsx").sheetnames == ["排名", "扣分说明"]
     one = runner.invoke(app, ["scorecard", "-r", "沙坡头区", "-y", "2023", "--agency", "中卫市沙坡头区民政局",
@@ -372,7 +376,7 @@ def test_registry_scores_expected_agencies_missing_one_and_its_own_deadline(tmp_
     assert sf["subst"].evidence["mark"] == "red" and sf["missing"].points == 0
     sj = card.agency("中卫市沙坡头区审计局")
     assert sj.not_evaluated == ["missing"] and any("名录" in n for n in card.notes)
-    assert sj.incomplete == ["missing"] and sj.incomplete_text() == "未完整评估：未公开"
+    assert sj.incomplete == ["missing"] and sj.incomplete_text() == "未完整评估：不在机构名录中，无法判断是否应公开"
     cz = card.agency("财政局")
     assert cz.report_id is None and cz.entry_id is not None and cz.not_evaluated == ["late", "subst"]
 
@@ -485,7 +489,9 @@ def test_items_that_do_not_apply_keep_a_score_complete_missing_input_does_not():
     assert (d["ranked_count"], d["unranked_count"], d["common_gaps"]) == (3, 1, [])
     ding = d["agencies"][-1]
     assert (ding["rank"], ding["ranked"], ding["complete"], ding["incomplete_text"]) == (
-        None, False, False, "未完整评估：实质公开率")
+        None, False, False, "未完整评估：实质公开率无法计算（分母空白）")
+    assert rank_note(card.agency("乙局")) == "「实质公开率」不适用，不影响完整性：" + yi["substantive"].reason
+    assert rank_note(card.agency("甲局")) == ""
     assert any("1 个机关缺少部分评分项的输入" in n for n in card.notes)
 
 
@@ -559,7 +565,8 @@ def test_qa_unregistered_copy_is_not_ranked_above_assessed_agencies_cli_json_xls
     assert {a.agency: (a.rank, a.total) for a in card.ranked} == HSB_RANKS          # ties and ranks unchanged
     sj = card.agencies[-1]
     assert (sj.agency, sj.rank, sj.total, sj.incomplete) == ("吴忠市红寺堡区审计局", None, 100, ["missing"])
-    assert sj.incomplete_text() == "未完整评估：未公开年度报告"
+    # it did publish: the text says why it is unranked, never "未公开年度报告" (reads as not published)
+    assert sj.incomplete_text() == "未完整评估：不在机构名录中，无法判断是否应公开"
     runner = CliRunner()
     res = runner.invoke(app, ["scorecard", "-r", "红寺堡区", "-y", "2023", "--json", "--db", url,
                               "--xlsx", str(tmp_path / "h.xlsx")])
@@ -567,18 +574,44 @@ def test_qa_unregistered_copy_is_not_ranked_above_assessed_agencies_cli_json_xls
     data = json.loads(res.stdout)
     assert [(a["agency"], a["rank"], a["total"]) for a in data["agencies"]] == \
         [(a.agency, a.rank, a.total) for a in card.agencies]
-    assert data["agencies"][-1]["incomplete_text"] == "未完整评估：未公开年度报告"
+    assert data["agencies"][-1]["incomplete_text"] == "未完整评估：不在机构名录中，无法判断是否应公开"
     assert (data["ranked_count"], data["unranked_count"]) == (4, 1)
     rows = list(load_workbook(tmp_path / "h.xlsx")["排名"].iter_rows(min_row=2, max_row=6, values_only=True))
     assert [(r[1], r[0]) for r in rows] == [(a.agency, a.rank if a.rank is not None else "—") for a in card.agencies]
-    assert rows[-1][-1] == "未完整评估：未公开年度报告；总分不完整，不参与排名"
+    assert rows[-1][-1] == ("未完整评估：不在机构名录中，无法判断是否应公开；缺少输入而未评估的项：「未公开年度报告」，"
+                            "总分不完整，不参与排名")
     table = runner.invoke(app, ["scorecard", "-r", "红寺堡区", "-y", "2023", "--db", url], env={"COLUMNS": "200"})
     assert table.exit_code == 0, table.output
     out = table.stdout
     first = next(ln for ln in out.splitlines() if "审计局" in ln)
-    assert first.split()[0] == "—" and "100（不完整）" in first and "未完整评估：未公开年度报告" in first
+    assert first.split()[0] == "—" and "100（不完整）" in first and "未完整评估：不在机构名录中，无法判断是否应公开" in first
+    assert "未公开年度报告不参与排名" not in out and "公开年度报告不参与排名" not in out
     assert out.index("民政局") < out.index("司法局") < out.index("财政局") < out.index("审计局")
     assert "排名规则：只对各适用项都已评估的机关排名" in out
     one = runner.invoke(app, ["scorecard", "-r", "红寺堡区", "-y", "2023", "--agency", "审计局", "--db", url],
                         env={"COLUMNS": "200"})
-    assert one.exit_code == 0 and "未排名（未完整评估：未公开年度报告）" in one.stdout and "第" not in one.stdout.split("\n")[0]
+    assert one.exit_code == 0 and "未排名（未完整评估：不在机构名录中，无法判断是否应公开）" in one.stdout and "第" not in one.stdout.split("\n")[0]
+
+
+def test_rank_note_names_the_items_that_made_it_incomplete_apart_from_those_that_do_not_apply():
+    # QA: 未评估项 listed 未按期公开、实质公开率偏低 while 排名说明 named only 未按期公开
+    scheme = parse_scheme({"base": 100, "items": [
+        {"id": "missing", "name": "未公开年度报告", "per": "missing", "points": -100},
+        {"id": "late", "name": "未按期公开", "per": "late_day", "points": -1},
+        {"id": "substantive", "name": "实质公开率偏低", "per": "indicator", "indicator": "substantive_rate", "red": -5}]})
+    nothing = {"substantive_rate": {"value": None, "numerator": 0, "denominator": 0, "mark": None, "reason": "分母为 0"}}
+    card = evaluate(scheme, [
+        AgencyInputs("甲局", report_id=1, missing=False, lateness=Lateness(0, "2024-01-20", "2024-01-31"),
+                     indicators=_ind(0.8)),
+        AgencyInputs("乙局", report_id=2, missing=False, lateness=None, indicators=nothing)],
+        region="r", year=2023, registry=True)
+    yi = card.agency("乙局")
+    assert (yi.rank, yi.incomplete, yi.not_evaluated) == (None, ["late"], ["late", "substantive"])
+    assert yi.incomplete_text() == "未完整评估：报告未载明发布日期，无法判断是否逾期"
+    note = rank_note(yi, card.common_gaps)
+    assert note.startswith("未完整评估：报告未载明发布日期，无法判断是否逾期；缺少输入而未评估的项：「未按期公开」，"
+                           "总分不完整，不参与排名；「实质公开率偏低」不适用，不影响完整性：实质公开率无法计算")
+    rows = list(load_workbook(io.BytesIO(scorecard_xlsx(card)))["排名"].iter_rows(min_row=2, max_row=3, values_only=True))
+    assert rows[1][1] == "乙局" and rows[1][-2] == "未按期公开、实质公开率偏低" and rows[1][-1] == note
+    # every item of 未评估项 appears in 排名说明
+    assert all(f"「{n}」" in rows[1][-1] for n in rows[1][-2].split("、"))

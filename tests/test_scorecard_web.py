@@ -174,7 +174,7 @@ def test_unregistered_agency_is_listed_unranked_after_the_ranking_page_chart_api
                        ("吴忠市红寺堡区审计局", None, 100)]
         sj = data["agencies"][-1]
         assert (sj["ranked"], sj["complete"], sj["incomplete"], sj["incomplete_text"]) == (
-            False, False, ["missing"], "未完整评估：未公开年度报告")
+            False, False, ["missing"], "未完整评估：不在机构名录中，无法判断是否应公开")
         assert (data["ranked_count"], data["unranked_count"], data["common_gaps"]) == (4, 1, [])
         one = c.get("/api/scorecard", params=q | {"agency": sj["key"]}).json()
         assert one["rank"] is None and one["incomplete"] == ["missing"]
@@ -186,7 +186,7 @@ def test_unregistered_agency_is_listed_unranked_after_the_ranking_page_chart_api
         ranking = re.search(r'id="scorecard-table">(.*?)</table>', html, re.S).group(1)
         unranked = re.search(r'id="scorecard-unranked">(.*?)</table>', html, re.S).group(1)
         assert "审计局" not in ranking and all(n in ranking for n in HSB_RANKS)
-        assert "吴忠市红寺堡区审计局" in unranked and "未完整评估：未公开年度报告" in unranked
+        assert "吴忠市红寺堡区审计局" in unranked and "未完整评估：不在机构名录中，无法判断是否应公开" in unranked
         assert re.search(r"<b>100</b>.*?（不完整）", unranked) and ">—</td>" in unranked
         assert "排名规则：只对各适用项都已评估的机关排名" in html and "4 个参与排名，1 个未完整评估" in html
         opt = json.loads(re.search(r'id="scorecard-chart-option">(.*?)</script>', html, re.S).group(1))
@@ -195,10 +195,12 @@ def test_unregistered_agency_is_listed_unranked_after_the_ranking_page_chart_api
         assert names[-1] in ("1. 吴忠市红寺堡区教育局", "1. 吴忠市红寺堡区民政局")   # best at the top
         page = c.get(f"/scorecard/agency/{sj['key']}", params=q).text
         assert "未排名 · 总分 100（不完整）" in page and "第 " not in re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
-        assert "未完整评估：未公开年度报告" in page
+        assert "未完整评估：不在机构名录中，无法判断是否应公开。缺少输入的项未计分" in page
+        assert "未完整评估：未公开年度报告" not in page
         wb = load_workbook(io.BytesIO(c.get("/scorecard.xlsx", params=q).content))
         rows = list(wb["排名"].iter_rows(min_row=2, max_row=6, values_only=True))
         assert [(r[1], r[0]) for r in rows] == [(n, "—" if r is None else r) for n, r, _ in got]
+        assert rows[-1][-1].startswith("未完整评估：不在机构名录中，无法判断是否应公开；")
         res = CliRunner().invoke(cli, ["scorecard", "-r", "红寺堡区", "-y", "2023", "--json",
                                        "--db", f"sqlite:///{tmp_path}/store.db"])
         assert res.exit_code == 0, res.output

@@ -246,6 +246,32 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> bytes
     return data
 
 
+def _nothing_to_ingest(where: str, skipped: list[str], has_files: bool) -> str:
+    """Why a folder or an archive named on the command line yields nothing: the web upload's wording."""
+    if skipped:
+        return f"{where}内没有年度报告：{skipped_summary(skipped)}"
+    return f"{where}内没有年度报告" if has_files else f"{where}内没有文件"
+
+
+def _named_zip_sources(path: Path, skipped: list[str]) -> Iterator[Source | InputError]:
+    """An archive named on the command line: one that holds no report file is a failure of that input
+    (one line naming it and what it skipped, as the web's upload refuses it), not an empty success."""
+    own: list[str] = []
+    yielded = False
+    for item in _zip_sources(path, own):
+        yielded = True
+        yield item
+    if yielded:
+        skipped.extend(own)
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            has_files = any(not i.is_dir() for i in zf.infolist())
+    except (zipfile.BadZipFile, OSError):
+        has_files = True
+    yield InputError(_nothing_to_ingest("压缩包", own, has_files), str(path))
+
+
 def _zip_sources(path: Path, skipped: list[str]) -> Iterator[Source | InputError]:
     try:
         zf = zipfile.ZipFile(path)
@@ -286,18 +312,25 @@ def iter_sources(paths: Iterable[str | Path], skipped: list[str] | None = None) 
     """Every input file: files named, the report files in folders (recursive, sorted), the report
     members of .zip archives. What a folder or an archive holds besides reports (REPORT_SUFFIXES: no
     JSON, images, spreadsheets …) is appended to `skipped`, not yielded; a file named is yielded
-    whatever its name."""
+    whatever its name. A folder or an archive named that holds no report file is one InputError naming
+    it (with what it skipped), so the batch counts it failed and goes on."""
     skipped = [] if skipped is None else skipped
     for p in map(Path, paths):
         if p.is_dir():
             files = []
-            for f in sorted(f for f in p.rglob("*") if (f.is_file() or _dangling(f)) and not _skipped(f.name)
+            own: list[str] = []
+            walked = [f for f in p.rglob("*") if f.is_file() or _dangling(f)]
+            for f in sorted(f for f in walked if not _skipped(f.name)
                             and not any(part.startswith(".") or part in SKIP_NAMES
                                         for part in f.relative_to(p).parts)):
                 if is_report_name(f.name) or f.suffix.lower() == ".zip":
                     files.append(f)
                 else:
-                    skipped.append(str(f))
+                    own.append(str(f))
+            if not files:
+                yield InputError(_nothing_to_ingest("文件夹", own, bool(walked)), str(p))
+                continue
+            skipped.extend(own)
         elif p.exists():
             files = [p]
         elif p.is_symlink():
@@ -313,7 +346,7 @@ def iter_sources(paths: Iterable[str | Path], skipped: list[str] | None = None) 
                     yield InputError(_os_message(e), str(f))
                     continue
             if f.suffix.lower() == ".zip":
-                yield from _zip_sources(f, skipped)
+                yield from (_named_zip_sources if f == p else _zip_sources)(f, skipped)
             else:
                 yield Source(str(f), f)
 

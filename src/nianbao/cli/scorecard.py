@@ -101,7 +101,7 @@ def _ranking(card) -> None:
         total = _points(a.total).lstrip("+") + ("（保底）" if a.floored else "")
         if a.rank is None:
             total += "（不完整）"
-            skipped = f"[yellow]{escape(a.incomplete_text() or '')}，不参与排名[/yellow]"
+            skipped = f"[yellow]{escape(a.incomplete_text() or '')}；不参与排名[/yellow]"
         else:
             skipped = f"[dim]{escape(skipped)}[/dim]"
         t.add_row("—" if a.rank is None else str(a.rank), name, f"[bold]{total}[/bold]", escape(moved) or "—",

@@ -47,7 +47,8 @@ comparable with a total that was fully assessed. The rule, per agency and item n
     assessed, does not confirm it is one; its report may be misattributed).
 Complete agencies are ranked by total, ties share a rank (1, 2, 2, 4), then by name; incomplete
 ones follow, unranked (rank None, "—"), by name, their (partial) totals still shown with
-"未完整评估：<items>".
+"未完整评估：<why each such item was not evaluated>" (the reasons, e.g. "不在机构名录中，无法判断是否应公开":
+an item's name such as 未公开年度报告 would read as the verdict).
 
 Who is scored: with a registry, every agency it expects under the region (oversight/missing.py:
 lateness against the deadline that applies to the agency; those not yet due are left out and
@@ -416,11 +417,19 @@ class AgencyScore:
         return not self.incomplete
 
     def incomplete_text(self) -> str | None:
-        """"未完整评估：未按期公开、复议纠错" (the items' names), None when complete."""
+        """"未完整评估：不在机构名录中，无法判断是否应公开" — why each item that makes the score
+        incomplete was not evaluated (its reason, not its name: "未公开年度报告" or "未按期公开" after
+        "未完整评估：" would read as a verdict the card did not reach), None when complete."""
         if not self.incomplete:
             return None
-        names = {ln.item: ln.name for ln in self.lines}
-        return "未完整评估：" + "、".join(names.get(i, i) for i in self.incomplete)
+        by = {ln.item: ln for ln in self.lines}
+        why: list[str] = []
+        for i in self.incomplete:
+            ln = by.get(i)
+            text = (ln.reason or f"「{ln.name}」缺少输入") if ln is not None else i
+            if text not in why:
+                why.append(text)
+        return "未完整评估：" + "；".join(why)
 
     @property
     def key(self) -> str:
@@ -685,7 +694,8 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
         by = {ln.item: ln for ln in a.lines}
         rows.append([_rank_cell(a), a.agency, a.region or "", STATUS_NAMES[a.status], _num(a.base),
                      *[_num(by[i.id].points) if by[i.id].evaluated else "—" for i in items],
-                     _num(a.total), "、".join(by[x].name for x in a.not_evaluated), _rank_note(a)])
+                     _num(a.total), "、".join(by[x].name for x in a.not_evaluated),
+                     rank_note(a, card.common_gaps)])
     ws = export._sheet(wb, "排名", head, rows, {2: 30, 3: 16, len(head) - 1: 24, len(head): 40})
     ws.append([])
     ws.append([f"{card.region} {card.year} 年度 · 评分方案：{card.scheme_source}；基础分 {_num(card.scheme.base)}"
@@ -712,11 +722,25 @@ def _rank_cell(a: AgencyScore) -> int | str:
     return a.rank if a.rank is not None else "—"
 
 
-def _rank_note(a: AgencyScore) -> str:
-    """The XLSX's 排名说明: why an agency is not ranked ("" when it is)."""
-    if a.rank is not None:
-        return ""
-    return f"{a.incomplete_text()}；总分不完整，不参与排名"
+def rank_note(a: AgencyScore, common: Iterable[str] = ()) -> str:
+    """The XLSX's 排名说明: every item of 未评估项, each under why it was left out — missing input (the
+    score is incomplete, not ranked), not applicable, or not evaluable for any agency (neither affects
+    the ranking); "" when every item was evaluated."""
+    common = set(common)
+    by = {ln.item: ln for ln in a.lines}
+    parts = []
+    if a.incomplete:
+        names = "".join(f"「{by[i].name}」" if i in by else f"「{i}」" for i in a.incomplete)
+        parts.append(f"{a.incomplete_text()}；缺少输入而未评估的项：{names}，总分不完整，不参与排名")
+    for ln in a.lines:
+        if not ln.evaluated and not ln.applicable:
+            parts.append(f"「{ln.name}」不适用，不影响完整性：{ln.reason}")
+    shared = [ln for ln in a.lines if not ln.evaluated and ln.applicable and ln.item in common
+              and ln.item not in a.incomplete]
+    if shared:
+        parts.append(f"对所有机关均无法评估的项：{''.join(f'「{ln.name}」' for ln in shared)}，"
+                     "各机关一样不计，不影响排名")
+    return "；".join(parts)
 
 
 def _evidence_text(ln: Line) -> str:

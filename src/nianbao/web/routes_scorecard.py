@@ -176,7 +176,7 @@ class AgencyOut(BaseModel):
     floored: bool = Field(description="总分低于最低分，按最低分计")
     complete: bool = Field(description="评分是否完整；false 时 total 只含已评估的项（缺少输入的项未扣分），不与完整评分比较")
     incomplete: list[str] = Field(description="使评分不完整的扣分项 id（缺少输入；不含不适用的项和对所有机关都无法评估的项）")
-    incomplete_text: str | None = Field(description="「未完整评估：<扣分项名称>」；评分完整时为 null")
+    incomplete_text: str | None = Field(description="「未完整评估：<各缺少输入的项未评估的原因>」，如「未完整评估：不在机构名录中，无法判断是否应公开」；评分完整时为 null")
     not_evaluated: list[str] = Field(description="所有未评估的扣分项 id（含不适用的项）")
     lines: list[LineOut]
 

@@ -54,7 +54,7 @@ def index_rows(rows: list[Summary]) -> Markup:
 def scorecard_rows(agencies: list[dict[str, Any]], region: str, year: int) -> Markup:
     """The ranking table's rows from Scorecard.to_dict()'s agencies: each line's points with its
     explanation as the tooltip, "—" with the reason where it was not evaluated. An unranked agency
-    (incomplete score) has "—" for its rank, "未完整评估：<items>" under its name and its total
+    (incomplete score) has "—" for its rank, "未完整评估：<why>" under its name and its total
     marked 不完整."""
     where = f"region={quote(region)}&amp;year={year}"
     out = []
