@@ -68,7 +68,7 @@ class DecisionIn(BaseModel):
 class ManualFindingIn(BaseModel):
     message: str
     severity: str = "warning"
-    path: str | None = Field(None, description="单元格路径，如 tables.applications.received.total")
+    path: str | None = Field(None, description="单元格路径，如 tables.applications.new_received.total")
     line: int | None = Field(None, description="原文行号")
     note: str | None = None
 
