@@ -138,11 +138,14 @@ def test_an_interrupted_fetch_resumes_where_it_stopped(server, store):
 
     with pytest.raises(_Stop):
         fetch([server.url(COLUMN)], store, settings=FAST, on_event=stop_after_two)
-    assert store.count_reports(current=None) == 2
+    # files are fetched and stored concurrently: another may have been stored before the second's event
+    # ended the run — at least the two seen, never all
+    before = store.count_reports(current=None)
+    assert 2 <= before < len(site.expected)
     assert store.runs()[0]["finished_at"] is None
     n = len(site.log)
     res = fetch([server.url(COLUMN)], store, settings=FAST)
-    assert res.resumed and res.new == len(site.expected) - 2
+    assert res.resumed and res.new == len(site.expected) - before
     assert set(_stored(store)) == {e.url for e in site.expected}
     later = [p for p, _ in site.log[n:]]
     for url in stored_first:                  # finished before the interruption: not asked for again
