@@ -464,19 +464,24 @@ class Review:
             self._check_version(case, expected_version)
             if status == case.status and deadline is None and comment is None:
                 return _case_dict(case)
-            why = transition_error(case.status, status, comment, self._confirmed_open(s, case.id))
-            if why:
-                raise ReviewError(why)
-            before = {"status": case.status, "deadline": _iso(case.deadline), "comment": case.comment}
-            values: dict[str, Any] = {"status": status, "comment": comment, "updated_by": user,
-                                      "updated_at": _now(), "version": ReviewCase.version + 1}
-            if deadline is not None:
-                values["deadline"] = deadline
-            self._guarded_update(s, ReviewCase, case.id, case.version, values, "审核状态")
-            s.refresh(case)
-            self._event(s, "status", user, case=case, before=before,
-                        after={"status": case.status, "deadline": _iso(case.deadline)}, comment=comment)
+            self._move(s, case, status, user, comment, deadline)
             return _case_dict(case)
+
+    def _move(self, s: Session, case: ReviewCase, status: str, user: str, comment: str | None,
+              deadline: date | None) -> None:
+        """Check the rules (transition_error), move the case, trail the change."""
+        why = transition_error(case.status, status, comment, self._confirmed_open(s, case.id))
+        if why:
+            raise ReviewError(why)
+        before = {"status": case.status, "deadline": _iso(case.deadline), "comment": case.comment}
+        values: dict[str, Any] = {"status": status, "comment": comment, "updated_by": user,
+                                  "updated_at": _now(), "version": ReviewCase.version + 1}
+        if deadline is not None:
+            values["deadline"] = deadline
+        self._guarded_update(s, ReviewCase, case.id, case.version, values, "审核状态")
+        s.refresh(case)
+        self._event(s, "status", user, case=case, before=before,
+                    after={"status": case.status, "deadline": _iso(case.deadline)}, comment=comment)
 
     def record_notices(self, notices: list[dict[str, Any]], user: str | None, *, send: bool,
                        deadline: date | None) -> None:
@@ -491,19 +496,8 @@ class Review:
                     raise ReviewError(f"审核记录 {n['case_id']} 不存在", "notfound")
                 self._check_version(case, n["version"])
                 if send and (case.status != "退回整改" or deadline is not None):
-                    why = transition_error(case.status, "退回整改", None, self._confirmed_open(s, case.id))
-                    if why:
-                        raise ReviewError(why)
-                    before = {"status": case.status, "deadline": _iso(case.deadline), "comment": case.comment}
-                    comment = "发出整改通知" if case.status != "退回整改" else None
-                    values: dict[str, Any] = {"status": "退回整改", "comment": comment, "updated_by": user or "",
-                                              "updated_at": _now(), "version": ReviewCase.version + 1}
-                    if deadline is not None:
-                        values["deadline"] = deadline
-                    self._guarded_update(s, ReviewCase, case.id, case.version, values, "审核状态")
-                    s.refresh(case)
-                    self._event(s, "status", user or "", case=case, before=before,
-                                after={"status": case.status, "deadline": _iso(case.deadline)}, comment=comment)
+                    self._move(s, case, "退回整改", user or "",
+                               "发出整改通知" if case.status != "退回整改" else None, deadline)
                 self._event(s, "notice", user, case=case, after=n["after"])
 
     @staticmethod
