@@ -148,24 +148,32 @@ def registry_regions(store: Store, infos: list[ReportInfo]) -> list[ReportInfo]:
     return [i if i.agency_id not in sc.region_of else replace(i, region=sc.region_of[i.agency_id]) for i in infos]
 
 
-def review_decisions(store: Store, report_ids: list[int]) -> dict[tuple[int, str], tuple[str | None, str | None]]:
-    """(report id, finding key) → (decision, reason) of the reviewers' decided audit findings of these
-    reports (store.review: a decision follows the agency-year's current version; keys by
-    store.review.finding_keys). Read in chunks, one query each, not per finding."""
-    from sqlalchemy import select
+def review_rows(store: Store, report_ids: list[int]) -> tuple[dict[tuple[int, str], tuple[str | None, str | None]],
+                                                              list[Any]]:
+    """What the reviewers said of these reports (store.review), read in chunks of one query each:
+    {(report id, finding key): (decision, reason)} of their decided audit findings (a decision follows
+    the agency-year's current version; keys by store.review.finding_keys), and the findings they added
+    by hand (still open), by report and order added."""
+    from sqlalchemy import or_, select
 
     from .store.review_models import ReviewFinding
 
     rf = ReviewFinding
-    out: dict[tuple[int, str], tuple[str | None, str | None]] = {}
+    decided: dict[tuple[int, str], tuple[str | None, str | None]] = {}
+    manual: list[Any] = []
     with store._read() as s:
         for n in range(0, len(report_ids), 500):
-            chunk = report_ids[n:n + 500]
-            q = select(rf.report_id, rf.key, rf.decision, rf.reason).where(
-                rf.report_id.in_(chunk), rf.origin == "audit", rf.state == "open", rf.decision.is_not(None))
-            for rid, key, decision, reason in s.execute(q):
-                out[(rid, key)] = (decision, reason)
-    return out
+            q = select(rf.origin, rf.report_id, rf.key, rf.code, rf.severity, rf.message, rf.path, rf.evidence,
+                       rf.decision, rf.reason, rf.note).where(
+                rf.report_id.in_(report_ids[n:n + 500]), rf.state == "open",
+                or_(rf.origin == "manual", (rf.origin == "audit") & rf.decision.is_not(None))
+            ).order_by(rf.report_id, rf.id)
+            for origin, rid, key, *rest in s.execute(q):
+                if origin == "audit":
+                    decided[(rid, key)] = (rest[-3], rest[-2])
+                else:
+                    manual.append((rid, *rest))
+    return decided, manual
 
 
 def _report_row(i: ReportInfo) -> dict[str, Any]:
@@ -208,23 +216,6 @@ def wide_rows(store: Store, infos: list[ReportInfo]) -> tuple[list[str], list[di
     return columns, rows
 
 
-def manual_findings(store: Store, report_ids: list[int]) -> list[Any]:
-    """The findings reviewers added by hand to these reports (still open), by report and order added."""
-    from sqlalchemy import select
-
-    from .store.review_models import ReviewFinding
-
-    rf = ReviewFinding
-    out: list[Any] = []
-    with store._read() as s:
-        for n in range(0, len(report_ids), 500):
-            q = select(rf.report_id, rf.code, rf.severity, rf.message, rf.path, rf.evidence, rf.decision, rf.reason,
-                       rf.note).where(rf.report_id.in_(report_ids[n:n + 500]), rf.origin == "manual",
-                                      rf.state == "open").order_by(rf.report_id, rf.id)
-            out += s.execute(q).all()
-    return out
-
-
 def finding_rows(store: Store, infos: list[ReportInfo]) -> list[dict[str, Any]]:
     """Every finding of the reports, in the audit's order, with the reviewers' decision on it
     (`decision` 确认/误报/不适用/待定, `review_state` 已确认/已排除（误报）/已排除（不适用）/未审核,
@@ -235,7 +226,7 @@ def finding_rows(store: Store, infos: list[ReportInfo]) -> list[dict[str, Any]]:
     from .store.review import finding_keys
 
     by_id = {i.id: i for i in infos}
-    decided = review_decisions(store, list(by_id))
+    decided, manual = review_rows(store, list(by_id))
     out = []
     for rid, group in groupby(store.findings(report_ids=list(by_id)), key=lambda f: f["report_id"]):
         fs = list(group)
@@ -247,7 +238,7 @@ def finding_rows(store: Store, infos: list[ReportInfo]) -> list[dict[str, Any]]:
                         "where": where(f["evidence"]), "evidence": evidence_text(f),
                         "decision": decision or UNDECIDED, "review_state": REVIEW_STATES.get(decision, decision),
                         "reason": reason or "", "data": f["data"], "raw_evidence": f["evidence"]})
-    for rid, code, severity, message, path, ev, decision, reason, note in manual_findings(store, list(by_id)):
+    for rid, code, severity, message, path, ev, decision, reason, note in manual:
         i = by_id[rid]
         out.append({"report_id": i.id, "agency": i.agency, "year": i.year, "code": code, "severity": severity,
                     "message": message, "path": path,
@@ -284,9 +275,6 @@ def text_only(wb) -> None:
             for c in row:
                 if c.data_type == "f":
                     c.data_type = "s"
-
-
-_text_only = text_only       # the name other writers import (oversight.scorecard)
 
 
 def _csv(columns: list[str], rows: list[dict[str, Any]]) -> bytes:

@@ -172,20 +172,15 @@ class _World:
 def versions_of_year(lib, year: int) -> dict[int, list[tuple[int, Any]]]:
     """{agency id: [(report id, stated publication date or None)]} of every stored version (current
     or superseded) of the year's reports, by id — what the missing view measures timeliness on."""
-    from datetime import date
-
     from ..store.models import Report as ReportRow
+    from .missing import _iso
 
     out: dict[int, list[tuple[int, Any]]] = defaultdict(list)
     q = select(ReportRow.id, ReportRow.agency_id, ReportRow.published).where(
         ReportRow.year == year, ReportRow.agency_id.is_not(None))
     with lib.store._core() as c:
         for rid, aid, pub in c.execute(q.order_by(ReportRow.id)):
-            try:
-                d = date.fromisoformat(pub) if pub else None
-            except ValueError:
-                d = None
-            out[aid].append((rid, d))
+            out[aid].append((rid, _iso(pub)))      # the missing view's reading of the stated date
     return out
 
 

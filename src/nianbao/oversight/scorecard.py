@@ -683,8 +683,6 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
 
     from .. import export
 
-    text_only = getattr(export, "text_only", None) or export._text_only
-
     wb = Workbook()
     wb.remove(wb.active)
     items = card.scheme.items
@@ -712,7 +710,7 @@ def scorecard_xlsx(card: Scorecard) -> bytes:
                           _num(ln.points) if ln.evaluated else "—", ln.text, _evidence_text(ln)])
     export._sheet(wb, "扣分说明", ["名次", "机关", "扣分项", "已评估", "次数/数值", "得分", "说明", "依据材料"],
                   lines, {2: 30, 3: 20, 7: 60, 8: 60})
-    text_only(wb)       # names and messages are untrusted: text starting with = stays text, never a formula
+    export.text_only(wb)       # names and messages are untrusted: text starting with = stays text, never a formula
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
