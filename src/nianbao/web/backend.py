@@ -9,11 +9,14 @@ from __future__ import annotations
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..library import Library
 from ..model import Report
 from ..store import ReportInfo, Store
+
+if TYPE_CHECKING:
+    from ..oversight.scope import RegionScope
 
 
 @dataclass
@@ -41,10 +44,10 @@ class Summary:
                 "rules": self.rules}
 
 
-def _summary(info: ReportInfo, rules: dict[str, int] | None = None, region_of: dict[int, str] | None = None) -> Summary:
-    """`region_of`: agency id → the registry's full region name (oversight.scope); an agency the
-    registry did not match keeps the store's region string."""
-    region = (region_of or {}).get(info.agency_id) or info.region or None
+def _summary(info: ReportInfo, rules: dict[str, int] | None = None, scope: RegionScope | None = None) -> Summary:
+    """`scope`: the registry's (oversight.scope.resolve(lib, None)) to name the region as the registry
+    does (full name) where it matched the agency; else, or without it, the store's region string."""
+    region = scope.region_name(info.agency_id, info.region) if scope is not None else info.region or None
     return Summary(id=info.id, agency=info.agency_name or info.agency or "（未识别机关）", year=info.year,
                    agency_id=info.agency_id, region=region, format=info.format,
                    file=info.source_file, sha256=info.sha256, errors=info.errors, warnings=info.warnings,
@@ -71,12 +74,12 @@ class Backend:
         self.library.close()
 
     # ---------------------------------------------------------------- reading
-    def _region_of(self) -> dict[int, str]:
-        """agency id → the registry's full region name of every agency a registry entry matched
-        (oversight.scope, cached per registry change: one lookup per page, not per row)."""
+    def _registry(self) -> RegionScope:
+        """The registry's scope, for the regions of the agencies it matched (oversight.scope, cached
+        per registry change: one lookup per page, not per row)."""
         from ..oversight.scope import resolve
 
-        return resolve(self.library, None).region_of
+        return resolve(self.library, None)
 
     def _rules(self, ids: list[int]) -> dict[int, dict[str, int]]:
         return self.library.rule_counts(ids) if ids else {}      # GROUP BY report, rule: no finding rows
@@ -109,8 +112,8 @@ class Backend:
         ids = hit[1][offset:offset + limit]
         infos = self.library.report_infos(ids)
         rules = self._rules([i.id for i in infos])
-        region_of = self._region_of() if registry_regions else None
-        return [_summary(i, rules[i.id], region_of) for i in infos], len(hit[1])
+        scope = self._registry() if registry_regions else None
+        return [_summary(i, rules[i.id], scope) for i in infos], len(hit[1])
 
     def summaries(self, year: int | None = None, region: str | None = None, rule: str | None = None,
                   agency: str | int | None = None, search: str | None = None, limit: int | None = None,
@@ -118,8 +121,8 @@ class Backend:
         infos = self.library.reports(year=year, region=region or None, code=rule or None,
                                         agency=agency, search=search or None, limit=limit, offset=offset)
         rules = self._rules([i.id for i in infos])
-        region_of = self._region_of()
-        return [_summary(i, rules[i.id], region_of) for i in infos]
+        scope = self._registry()
+        return [_summary(i, rules[i.id], scope) for i in infos]
 
     def count(self, year: int | None = None, region: str | None = None, rule: str | None = None,
               agency: str | int | None = None, search: str | None = None) -> dict[str, int]:
@@ -139,7 +142,7 @@ class Backend:
         got = self.library.report(id)
         if got is None:
             return None
-        return (_summary(got, dict(sorted(Counter(f.code for f in got.report.findings).items())), self._region_of()),
+        return (_summary(got, dict(sorted(Counter(f.code for f in got.report.findings).items())), self._registry()),
                 got.report)
 
     def agency(self, agency_id: int) -> dict[str, Any] | None:
