@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..lifeline import alive
 from ..store.models import FetchUrl, IngestRun
-from ..store.store import _now, _pid_alive
+from ..store.store import _now
 
 RUN_KIND = "fetch"
 RESUME_WITHIN = timedelta(days=7)     # an older interrupted run is not resumed: a fresh run asks conditionally
@@ -98,7 +99,7 @@ def resume_since(store, urls: list[str]) -> datetime | None:
             now = _now() if run.started_at.tzinfo else _now().replace(tzinfo=None)
             if now - run.started_at > RESUME_WITHIN:
                 break
-            if run.pid not in (None, os.getpid()) and run.host == socket.gethostname()[:255] and _pid_alive(run.pid):
+            if run.pid not in (None, os.getpid()) and run.host == socket.gethostname()[:255] and alive(run.pid):
                 break
             since = run.started_at
     return since

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from ..agency import clean_name, regions_agree, split_agency
 from ..errors import StoreError
+from ..lifeline import alive
 from ..model import Finding as FindingModel
 from ..model import Report
 from . import db
@@ -76,16 +77,6 @@ def newer_version(new: tuple[str | None, float | None, str], current: tuple[str 
     return not (cur_pub and pub and cur_pub > pub)
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:             # exists, another user's
-        return True
-    return True
-
-
 RUN_INTERRUPTED = "入库中断：处理它的进程已停止，未处理的文件未入库"
 
 
@@ -101,7 +92,7 @@ def _run_status(run: IngestRun) -> str:
         return "interrupted" if _closed_interrupted(run) else "finished"
     if run.pid is None or run.host != socket.gethostname()[:255]:
         return "unknown"
-    return "running" if _pid_alive(run.pid) else "interrupted"
+    return "running" if alive(run.pid) else "interrupted"
 
 
 def report_sha256(report: Report) -> str:
