@@ -56,7 +56,7 @@ class NoticePlan:
 
 
 def _label(info) -> str:
-    return f"{info.agency or info.agency_name or f'报告 {info.id}'}"
+    return info.agency or info.agency_name or f"报告 {info.id}"
 
 
 def _one(lib, info, fmt: str, deadline: date | None, user: str | None, send: bool,
