@@ -19,8 +19,9 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from ..errors import os_error_message
 from ..model import YEAR_MAX, YEAR_MIN
-from ..store.review import DECISION_ALIASES, STATE_LABELS, STATE_NOTES
+from ..store.review import STATE_LABELS, STATE_NOTES, ReviewError, decision_name
 from ..trail_text import change_texts
 from .app import (DB_HELP, EXIT_FINDINGS, EXIT_INPUT, USER_HELP, acting_user, app, console, err_console,
                   library, print_json, report_error)
@@ -122,12 +123,14 @@ def decide(
     json_out: bool = typer.Option(False, "--json", help="以 JSON 输出"),
 ) -> None:
     """对一个审核问题作出决定：确认、误报或不适用（附理由与备注）。"""
-    if decision.strip().lower() not in DECISION_ALIASES:
-        report_error(f"决定只能是：确认（confirm）、误报（fp）、不适用（na）、待定（undecided），不是 {decision}")
-        raise typer.Exit(EXIT_INPUT)
+    try:                    # a spelling Review does not know: refused before the store is opened
+        chosen = decision_name(decision)
+    except ReviewError as e:
+        report_error(e.message)
+        raise typer.Exit(EXIT_INPUT) from None
     with library(db) as lib:
-        f = lib.decide(finding_id, DECISION_ALIASES[decision.strip().lower()], user=acting_user(user), reason=reason,
-                       note=note, expected_version=version)
+        f = lib.decide(finding_id, chosen, user=acting_user(user), reason=reason, note=note,
+                       expected_version=version)
     if json_out:
         print_json(f)
     else:
@@ -371,7 +374,8 @@ def notice(
             os.replace(tmp, path)
         except OSError as e:
             tmp.unlink(missing_ok=True)
-            report_error(f"无法写入 {path}：{e.strerror or e}" + ("" if plan.applied else "（未发出整改通知，状态与留痕未改变）"))
+            report_error(f"无法写入 {path}：{os_error_message(e, '写入')}"
+                         + ("" if plan.applied else "（未发出整改通知，状态与留痕未改变）"))
             raise typer.Exit(EXIT_INPUT) from None
         except BaseException:
             tmp.unlink(missing_ok=True)
